@@ -1,0 +1,42 @@
+/* tftsr-timeline-event.h: one entry of an incident's timeline
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  TFTSR_TIMELINE_CREATED,
+  TFTSR_TIMELINE_STATUS_CHANGED,
+  TFTSR_TIMELINE_SEVERITY_CHANGED,
+  TFTSR_TIMELINE_CATEGORY_CHANGED,
+  TFTSR_TIMELINE_DELETED,
+  TFTSR_TIMELINE_RESTORED,
+  TFTSR_TIMELINE_NOTE,
+} TftsrTimelineKind;
+
+#define TFTSR_TYPE_TIMELINE_KIND (tftsr_timeline_kind_get_type ())
+GType tftsr_timeline_kind_get_type (void);
+const char *tftsr_timeline_kind_to_string (TftsrTimelineKind kind);
+gboolean tftsr_timeline_kind_from_string (const char *name, TftsrTimelineKind *out);
+
+#define TFTSR_TYPE_TIMELINE_EVENT (tftsr_timeline_event_get_type ())
+G_DECLARE_FINAL_TYPE (TftsrTimelineEvent, tftsr_timeline_event, TFTSR, TIMELINE_EVENT, GObject)
+
+TftsrTimelineEvent *tftsr_timeline_event_new (gint64 id, gint64 issue_id, TftsrTimelineKind kind,
+                                              const char *old_value, const char *new_value,
+                                              const char *note, const char *created_at);
+gint64 tftsr_timeline_event_get_id (TftsrTimelineEvent *self);
+gint64 tftsr_timeline_event_get_issue_id (TftsrTimelineEvent *self);
+TftsrTimelineKind tftsr_timeline_event_get_kind (TftsrTimelineEvent *self);
+const char *tftsr_timeline_event_get_old_value (TftsrTimelineEvent *self);
+const char *tftsr_timeline_event_get_new_value (TftsrTimelineEvent *self);
+const char *tftsr_timeline_event_get_note (TftsrTimelineEvent *self);
+const char *tftsr_timeline_event_get_created_at (TftsrTimelineEvent *self);
+/* A translated sentence for people: "Status changed from Open to Investigating". */
+char *tftsr_timeline_event_describe (TftsrTimelineEvent *self);
+
+G_END_DECLS

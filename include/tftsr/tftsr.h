@@ -1,0 +1,12 @@
+/* tftsr.h: the public API of libtftsr
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tftsr-audit.h"
+#include "tftsr-db-key.h"
+#include "tftsr-issue.h"
+#include "tftsr-issue-list.h"
+#include "tftsr-store.h"
+#include "tftsr-timeline-event.h"

@@ -1,0 +1,62 @@
+#!/bin/sh
+# Installs everything tftsr needs to build, run and test on Debian 12 (bookworm).
+# Idempotent: when every package is already present it does nothing but check.
+# SQLCipher 4 comes from bookworm-backports, in a command of its own, so that the
+# backports suite never supplies anything else.
+set -eu
+
+BACKPORTS_PKGS="libsqlcipher-dev"
+PKGS="
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
+  libjson-c-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-dev libpango1.0-dev
+  libsecret-1-dev libsoup-3.0-dev
+  gettext desktop-file-utils appstream
+  xvfb xauth x11-utils dbus dbus-x11 gnome-keyring
+  clang libclang-rt-14-dev llvm valgrind
+  adwaita-icon-theme fonts-cantarell fonts-dejavu-core
+"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-deps: run as root (or install sudo)" >&2; exit 1
+  fi
+fi
+
+missing() {
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+  done
+}
+
+# shellcheck disable=SC2086
+need=$(missing $PKGS)
+need_bp=$(missing $BACKPORTS_PKGS)
+if [ -z "$need" ] && [ -z "$need_bp" ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+BP_LIST=/etc/apt/sources.list.d/bookworm-backports.sources
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+  $SUDO sh -c "cat > $BP_LIST" <<SRC
+Types: deb
+URIs: $mirror
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+[ -z "$need" ] || $SUDO apt-get install -y -qq --no-install-recommends $need
+# shellcheck disable=SC2086
+[ -z "$need_bp" ] || $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports $need_bp
+echo "install-deps: done"

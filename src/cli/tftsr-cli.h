@@ -1,0 +1,48 @@
+/* tftsr-cli.h: shared state and helpers of tftsr-cli's commands
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json.h>
+#include <tftsr.h>
+
+/* Exit codes of the CLI contract (design §5). */
+#define TFTSR_CLI_OK 0
+#define TFTSR_CLI_FAILED 1
+#define TFTSR_CLI_USAGE 2
+
+typedef struct {
+  char *db_path;      /* --db, else the default */
+  TftsrStore *store;  /* opened on first use */
+} TftsrCli;
+
+typedef int (*TftsrCliCommand) (TftsrCli *cli, int argc, char **argv);
+
+/* Opens the store (resolving the key) on first use; prints the reason and returns NULL
+ * when it cannot be opened. */
+TftsrStore *tftsr_cli_store (TftsrCli *cli);
+
+/* Parses @entries out of @argv (GOption syntax) for "tftsr-cli @command"; positional
+ * arguments stay in @argv. Prints the reason and returns FALSE on a usage error. */
+gboolean tftsr_cli_parse (const char *command, const char *positional, const char *summary,
+                          const GOptionEntry *entries, int *argc, char ***argv);
+/* Reports a usage error ("tftsr-cli: …") and returns TFTSR_CLI_USAGE. */
+int tftsr_cli_usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+/* Reports a runtime error and returns TFTSR_CLI_FAILED. */
+int tftsr_cli_fail (const GError *error);
+/* Parses a positive incident id, or reports a usage error. */
+gboolean tftsr_cli_parse_id (const char *text, gint64 *id);
+/* Reads a whole file, or standard input for "-". */
+char *tftsr_cli_read_text (const char *path, GError **error);
+
+/* Output. Text that came from the database is printed as stored, except that on a
+ * terminal control characters are shown as U+FFFD so a title cannot drive the terminal. */
+void tftsr_cli_print_text (const char *text);
+void tftsr_cli_print_json (json_object *json);
+json_object *tftsr_cli_json_string (const char *text);
+json_object *tftsr_cli_issue_to_json (TftsrIssue *issue, gboolean with_description);
+json_object *tftsr_cli_timeline_to_json (GPtrArray *events);
+
+int tftsr_cli_issue (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_audit (TftsrCli *cli, int argc, char **argv);

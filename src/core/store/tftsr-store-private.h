@@ -1,0 +1,64 @@
+/* tftsr-store-private.h: connections, statements and error mapping shared by the
+ * store's repository files and by other core modules that keep tables in the database
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "tftsr-store.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* A connection borrowed from the store's pool: one thread uses it at a time. */
+typedef struct {
+  TftsrStore *store;
+  sqlite3 *db;
+} TftsrConn;
+
+TftsrConn *tftsr_conn_acquire (TftsrStore *store, GError **error);
+void tftsr_conn_release (TftsrConn *conn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrConn, tftsr_conn_release)
+
+/* Sets @error from SQLite's last error on @db (or @rc), prefixed with @context, a
+ * sentence fragment for the user ("Could not save the incident"). Returns FALSE. */
+gboolean tftsr_db_set_error (GError **error, sqlite3 *db, int rc, const char *context);
+gboolean tftsr_db_exec (sqlite3 *db, const char *sql, const char *context, GError **error);
+sqlite3_stmt *tftsr_db_prepare (sqlite3 *db, const char *sql, GError **error);
+/* Steps a statement that returns no rows (or ignores them). */
+gboolean tftsr_db_step_done (sqlite3_stmt *stmt, const char *context, GError **error);
+/* Column text that is never NULL. */
+const char *tftsr_db_text (sqlite3_stmt *stmt, int column);
+/* Binds a UTF-8 or byte string as TEXT, copying it. */
+void tftsr_db_bind_text (sqlite3_stmt *stmt, int index, const char *text);
+
+/* BEGIN IMMEDIATE … COMMIT; rollback happens on any failure path. */
+gboolean tftsr_db_begin (sqlite3 *db, GError **error);
+gboolean tftsr_db_commit (sqlite3 *db, GError **error);
+void tftsr_db_rollback (sqlite3 *db);
+
+/* The SQL expression for "now" in the one timestamp format (ISO 8601 UTC, ms). */
+#define TFTSR_SQL_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+/* The same format from the system clock. */
+char *tftsr_now_iso8601 (void);
+
+/* Migrations (tftsr-store-migrations.c). */
+gboolean tftsr_store_migrate (sqlite3 *db, guint *version, GError **error);
+
+/* Timeline rows written inside a caller's transaction (tftsr-store-timeline.c). */
+gboolean tftsr_store_add_timeline (sqlite3 *db, gint64 issue_id, TftsrTimelineKind kind,
+                                   const char *old_value, const char *new_value,
+                                   const char *note, GError **error);
+
+/* Audit entries written inside a caller's transaction (audit/tftsr-audit.c). */
+gboolean tftsr_audit_append_in_transaction (sqlite3 *db, const char *action, const char *target,
+                                            const char *detail, GError **error);
+
+/* Runs @func in a worker thread with its own connection; the result is handed to the
+ * GTask (freed with @result_free if nobody takes it). */
+typedef gpointer (*TftsrStoreFunc) (TftsrStore *store, gpointer data, GError **error);
+void tftsr_store_run_async (TftsrStore *self, gpointer source_tag, TftsrStoreFunc func,
+                            gpointer data, GDestroyNotify data_free, GDestroyNotify result_free,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
