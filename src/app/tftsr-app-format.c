@@ -1,0 +1,97 @@
+/* tftsr-app-format.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+#include <gtk/gtk.h>
+
+#include "tftsr-app-format.h"
+
+GListModel *
+tftsr_enum_label_model (GType enum_type)
+{
+  g_autoptr (GEnumClass) klass = g_type_class_ref (enum_type);
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint v = 0; v < klass->n_values; v++)
+    {
+      const char *label = NULL;
+
+      if (enum_type == TFTSR_TYPE_SEVERITY)
+        label = tftsr_severity_get_label (v);
+      else if (enum_type == TFTSR_TYPE_STATUS)
+        label = tftsr_status_get_label (v);
+      else if (enum_type == TFTSR_TYPE_CATEGORY)
+        label = tftsr_category_get_label (v);
+      else
+        g_return_val_if_reached (G_LIST_MODEL (list));
+      gtk_string_list_append (list, label);
+    }
+  return G_LIST_MODEL (list);
+}
+
+static GDateTime *
+parse_local (const char *iso8601)
+{
+  g_autoptr (GDateTime) utc = NULL;
+
+  if (iso8601 == NULL || (utc = g_date_time_new_from_iso8601 (iso8601, NULL)) == NULL)
+    return NULL;
+  return g_date_time_to_local (utc);
+}
+
+char *
+tftsr_format_time (const char *iso8601)
+{
+  g_autoptr (GDateTime) when = parse_local (iso8601);
+
+  if (when == NULL)
+    return g_strdup ("—");
+  /* Translators: a date and time, see g_date_time_format() */
+  return g_date_time_format (when, _("%-d %b %Y, %H:%M"));
+}
+
+char *
+tftsr_format_relative_time (const char *iso8601)
+{
+  g_autoptr (GDateTime) when = parse_local (iso8601);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) today = NULL;
+  GTimeSpan ago;
+
+  if (when == NULL)
+    return g_strdup ("—");
+  ago = g_date_time_difference (now, when);
+  if (ago < G_TIME_SPAN_MINUTE)
+    return g_strdup (_("Just now"));
+  if (ago < G_TIME_SPAN_HOUR)
+    {
+      int minutes = (int) (ago / G_TIME_SPAN_MINUTE);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
+                                           minutes),
+                              minutes);
+    }
+  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  if (g_date_time_compare (when, today) >= 0)
+    return g_date_time_format (when, "%H:%M");
+  if (g_date_time_difference (today, when) < G_TIME_SPAN_DAY)
+    return g_date_time_format (when, _("Yesterday %H:%M"));
+  if (g_date_time_get_year (when) == g_date_time_get_year (now))
+    return g_date_time_format (when, _("%-d %b"));
+  return g_date_time_format (when, _("%-d %b %Y"));
+}
+
+char *
+tftsr_display_text (const char *text)
+{
+  return g_utf8_make_valid (text != NULL ? text : "", -1);
+}
+
+const char *
+tftsr_severity_css_class (TftsrSeverity severity)
+{
+  static const char *const classes[] = { "p1", "p2", "p3", "p4" };
+  g_return_val_if_fail ((guint) severity < G_N_ELEMENTS (classes), "p3");
+  return classes[severity];
+}

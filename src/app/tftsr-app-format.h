@@ -1,0 +1,24 @@
+/* tftsr-app-format.h: display helpers shared by the views
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <tftsr.h>
+
+G_BEGIN_DECLS
+
+/* The translated labels of an enum (severity, status, category) as a GtkStringList whose
+ * positions are the enum values, for GtkDropDown and AdwComboRow. */
+GListModel *tftsr_enum_label_model (GType enum_type);
+/* "Just now", "5 minutes ago", "Yesterday 14:02", "3 Nov 2026" from a stored timestamp. */
+char *tftsr_format_relative_time (const char *iso8601);
+/* "22 Nov 2026, 02:07" in local time. */
+char *tftsr_format_time (const char *iso8601);
+/* Text safe for GTK: invalid UTF-8 shown as U+FFFD. */
+char *tftsr_display_text (const char *text);
+/* The CSS class of a severity badge: "p1".."p4". */
+const char *tftsr_severity_css_class (TftsrSeverity severity);
+
+G_END_DECLS

@@ -1,0 +1,462 @@
+/* tftsr-issue-page.c
+ *
+ * Edits apply as they are made (GNOME's instant-apply): combo rows on selection, entry
+ * rows on Apply/Enter, the description after a short pause in typing. Saves run in a
+ * worker; one is in flight at a time and edits made meanwhile go out right after it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "tftsr-app-format.h"
+#include "tftsr-issue-page.h"
+
+#define DESCRIPTION_SAVE_DELAY_MS 600
+
+struct _TftsrIssuePage
+{
+  GtkWidget parent_instance;
+
+  TftsrStore *store;
+  TftsrIssue *issue; /* the incident as edited here, description included */
+  GCancellable *load_cancellable;
+  GListStore *timeline;
+  guint description_timeout;
+  gboolean filling; /* widgets are being set from the incident: no saves */
+  gboolean saving;
+  GQueue *pending; /* TftsrIssue snapshots waiting to be saved */
+
+  AdwEntryRow *title_row;
+  AdwComboRow *severity_row;
+  AdwComboRow *status_row;
+  AdwComboRow *category_row;
+  AdwEntryRow *owner_row;
+  AdwEntryRow *tags_row;
+  GtkTextView *description_view;
+  GtkLabel *dates_label;
+  GtkListBox *timeline_list;
+};
+
+G_DEFINE_FINAL_TYPE (TftsrIssuePage, tftsr_issue_page, GTK_TYPE_WIDGET)
+
+enum {
+  ISSUE_CHANGED,
+  FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void save (TftsrIssuePage *self);
+
+static void
+fail (TftsrIssuePage *self, const GError *error)
+{
+  g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+/* --- showing ---------------------------------------------------------------------- */
+
+static void
+set_entry_text (AdwEntryRow *row, const char *text)
+{
+  g_autofree char *display = tftsr_display_text (text);
+  gtk_editable_set_text (GTK_EDITABLE (row), display);
+}
+
+static void
+show_dates (TftsrIssuePage *self)
+{
+  g_autofree char *created = tftsr_format_time (tftsr_issue_get_created_at (self->issue));
+  g_autofree char *updated = tftsr_format_time (tftsr_issue_get_updated_at (self->issue));
+  g_autofree char *text = NULL;
+
+  if (tftsr_issue_get_resolved_at (self->issue) != NULL)
+    {
+      g_autofree char *resolved = tftsr_format_time (tftsr_issue_get_resolved_at (self->issue));
+      text = g_strdup_printf (_("#%" G_GINT64_FORMAT " · Created %s · Updated %s · Resolved %s"),
+                              tftsr_issue_get_id (self->issue), created, updated, resolved);
+    }
+  else
+    text = g_strdup_printf (_("#%" G_GINT64_FORMAT " · Created %s · Updated %s"),
+                            tftsr_issue_get_id (self->issue), created, updated);
+  gtk_label_set_label (self->dates_label, text);
+}
+
+static void
+fill_widgets (TftsrIssuePage *self)
+{
+  g_autofree char *tags = g_strjoinv (", ", (char **) tftsr_issue_get_tags (self->issue));
+  g_autofree char *description = tftsr_display_text (tftsr_issue_get_description (self->issue));
+
+  self->filling = TRUE;
+  set_entry_text (self->title_row, tftsr_issue_get_title (self->issue));
+  adw_combo_row_set_selected (self->severity_row, tftsr_issue_get_severity (self->issue));
+  adw_combo_row_set_selected (self->status_row, tftsr_issue_get_status (self->issue));
+  adw_combo_row_set_selected (self->category_row, tftsr_issue_get_category (self->issue));
+  set_entry_text (self->owner_row, tftsr_issue_get_owner (self->issue));
+  set_entry_text (self->tags_row, tags);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->description_view), description, -1);
+  show_dates (self);
+  self->filling = FALSE;
+}
+
+static void
+timeline_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrIssuePage) self = user_data;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GError) error = NULL;
+
+  events = tftsr_store_list_timeline_finish (TFTSR_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (events == NULL)
+    {
+      fail (self, error);
+      return;
+    }
+  g_list_store_splice (self->timeline, 0, g_list_model_get_n_items (G_LIST_MODEL (self->timeline)),
+                       events->pdata, events->len);
+}
+
+static void
+load_timeline (TftsrIssuePage *self)
+{
+  tftsr_store_list_timeline_async (self->store, tftsr_issue_get_id (self->issue),
+                                   self->load_cancellable, timeline_loaded, g_object_ref (self));
+}
+
+static GtkWidget *
+create_timeline_row (gpointer item, gpointer user_data)
+{
+  TftsrTimelineEvent *event = item;
+  g_autofree char *title = tftsr_timeline_event_describe (event);
+  g_autofree char *escaped = g_markup_escape_text (title, -1);
+  g_autofree char *when = tftsr_format_time (tftsr_timeline_event_get_created_at (event));
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+  return row;
+}
+
+/* --- saving ----------------------------------------------------------------------- */
+
+static void save_next (TftsrIssuePage *self);
+
+/* The application stays alive while edits are being written, even after its last
+ * window closed, so that closing never loses an edit. */
+static void
+hold_application (gboolean hold)
+{
+  GApplication *app = g_application_get_default ();
+
+  if (app == NULL)
+    return;
+  if (hold)
+    g_application_hold (app);
+  else
+    g_application_release (app);
+}
+
+static void
+saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrIssuePage) self = user_data;
+  g_autoptr (TftsrIssue) stored = NULL;
+  g_autoptr (GError) error = NULL;
+
+  self->saving = FALSE;
+  if (g_queue_is_empty (self->pending))
+    hold_application (FALSE);
+  stored = tftsr_store_update_issue_finish (TFTSR_STORE (source), result, &error);
+  if (stored == NULL)
+    fail (self, error);
+  else
+    g_signal_emit (self, signals[ISSUE_CHANGED], 0, stored);
+
+  if (!g_queue_is_empty (self->pending))
+    save_next (self);
+  else if (stored != NULL && self->issue != NULL &&
+           tftsr_issue_get_id (self->issue) == tftsr_issue_get_id (stored))
+    {
+      /* Nothing newer was edited: take the stored version (new timestamps). */
+      g_set_object (&self->issue, stored);
+      show_dates (self);
+      load_timeline (self);
+    }
+}
+
+static void
+save_next (TftsrIssuePage *self)
+{
+  g_autoptr (TftsrIssue) snapshot = g_queue_pop_head (self->pending);
+
+  self->saving = TRUE;
+  tftsr_store_update_issue_async (self->store, snapshot, NULL, saved, g_object_ref (self));
+}
+
+/* Queues a snapshot of the incident as edited. Saves go out one at a time, in order, so
+ * an older snapshot never lands after a newer one; queued snapshots of the same incident
+ * collapse into the newest. */
+static void
+save (TftsrIssuePage *self)
+{
+  TftsrIssue *tail;
+
+  if (self->filling || self->issue == NULL || self->store == NULL)
+    return;
+  tail = g_queue_peek_tail (self->pending);
+  if (tail != NULL && tftsr_issue_get_id (tail) == tftsr_issue_get_id (self->issue))
+    g_object_unref (g_queue_pop_tail (self->pending));
+  g_queue_push_tail (self->pending, tftsr_issue_copy (self->issue));
+  if (!self->saving)
+    {
+      hold_application (TRUE);
+      save_next (self);
+    }
+}
+
+static gboolean
+description_timeout_cb (gpointer user_data)
+{
+  TftsrIssuePage *self = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->description_view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  self->description_timeout = 0;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  tftsr_issue_set_description (self->issue, text);
+  save (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Saves a description edit that is still waiting for its pause. */
+static void
+flush_description (TftsrIssuePage *self)
+{
+  if (self->description_timeout != 0)
+    {
+      g_source_remove (self->description_timeout);
+      description_timeout_cb (self);
+    }
+}
+
+static void
+on_description_changed (TftsrIssuePage *self)
+{
+  if (self->filling || self->issue == NULL)
+    return;
+  g_clear_handle_id (&self->description_timeout, g_source_remove);
+  self->description_timeout = g_timeout_add (DESCRIPTION_SAVE_DELAY_MS, description_timeout_cb,
+                                             self);
+}
+
+static void
+on_title_applied (TftsrIssuePage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->title_row));
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+  if (*trimmed == '\0')
+    {
+      g_autoptr (GError) error = g_error_new_literal (TFTSR_STORE_ERROR,
+                                                      TFTSR_STORE_ERROR_INVALID,
+                                                      _("An incident needs a title"));
+      set_entry_text (self->title_row, tftsr_issue_get_title (self->issue));
+      fail (self, error);
+      return;
+    }
+  tftsr_issue_set_title (self->issue, text);
+  save (self);
+}
+
+static void
+on_owner_applied (TftsrIssuePage *self)
+{
+  tftsr_issue_set_owner (self->issue, gtk_editable_get_text (GTK_EDITABLE (self->owner_row)));
+  save (self);
+}
+
+static void
+on_tags_applied (TftsrIssuePage *self)
+{
+  g_auto (GStrv) tags = tftsr_tags_parse (gtk_editable_get_text (GTK_EDITABLE (self->tags_row)));
+  g_autofree char *shown = g_strjoinv (", ", tags);
+
+  tftsr_issue_set_tags (self->issue, (const char *const *) tags);
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->tags_row), shown);
+  self->filling = FALSE;
+  save (self);
+}
+
+static void
+on_combo_selected (TftsrIssuePage *self, GParamSpec *pspec, AdwComboRow *row)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->filling || self->issue == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  if (row == self->severity_row)
+    tftsr_issue_set_severity (self->issue, selected);
+  else if (row == self->status_row)
+    tftsr_issue_set_status (self->issue, selected);
+  else
+    tftsr_issue_set_category (self->issue, selected);
+  save (self);
+}
+
+/* --- loading ------------------------------------------------------------------------ */
+
+static void
+issue_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrIssuePage) self = user_data;
+  g_autoptr (TftsrIssue) issue = NULL;
+  g_autoptr (GError) error = NULL;
+
+  issue = tftsr_store_get_issue_finish (TFTSR_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (issue == NULL)
+    {
+      fail (self, error);
+      return;
+    }
+  g_set_object (&self->issue, issue);
+  fill_widgets (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
+  load_timeline (self);
+}
+
+static void
+reset (TftsrIssuePage *self)
+{
+  flush_description (self);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->issue);
+  g_list_store_remove_all (self->timeline);
+}
+
+void
+tftsr_issue_page_load (TftsrIssuePage *self, gint64 id)
+{
+  g_return_if_fail (TFTSR_IS_ISSUE_PAGE (self));
+  g_return_if_fail (self->store != NULL);
+
+  reset (self);
+  self->load_cancellable = g_cancellable_new ();
+  gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+  tftsr_store_get_issue_async (self->store, id, self->load_cancellable, issue_loaded,
+                               g_object_ref (self));
+}
+
+void
+tftsr_issue_page_clear (TftsrIssuePage *self)
+{
+  g_return_if_fail (TFTSR_IS_ISSUE_PAGE (self));
+  reset (self);
+}
+
+TftsrIssue *
+tftsr_issue_page_get_issue (TftsrIssuePage *self)
+{
+  g_return_val_if_fail (TFTSR_IS_ISSUE_PAGE (self), NULL);
+  return self->issue;
+}
+
+void
+tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store)
+{
+  g_return_if_fail (TFTSR_IS_ISSUE_PAGE (self));
+  reset (self);
+  g_set_object (&self->store, store);
+}
+
+/* --- class ---------------------------------------------------------------------------- */
+
+static void
+tftsr_issue_page_dispose (GObject *object)
+{
+  TftsrIssuePage *self = TFTSR_ISSUE_PAGE (object);
+
+  reset (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_ISSUE_PAGE);
+  G_OBJECT_CLASS (tftsr_issue_page_parent_class)->dispose (object);
+}
+
+/* Saves still queued keep a reference to the page, so the store and the queue live
+ * until the last one is written. */
+static void
+tftsr_issue_page_finalize (GObject *object)
+{
+  TftsrIssuePage *self = TFTSR_ISSUE_PAGE (object);
+
+  g_assert (g_queue_is_empty (self->pending));
+  g_queue_free (self->pending);
+  g_clear_object (&self->store);
+  g_clear_object (&self->timeline);
+  G_OBJECT_CLASS (tftsr_issue_page_parent_class)->finalize (object);
+}
+
+static void
+tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tftsr_issue_page_dispose;
+  object_class->finalize = tftsr_issue_page_finalize;
+
+  signals[ISSUE_CHANGED] = g_signal_new ("issue-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                         TFTSR_TYPE_ISSUE);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               TFTSR_RESOURCE_PATH "/ui/tftsr-issue-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, title_row);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, severity_row);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, status_row);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, category_row);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, owner_row);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, tags_row);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, description_view);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, dates_label);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, timeline_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_title_applied);
+  gtk_widget_class_bind_template_callback (widget_class, on_owner_applied);
+  gtk_widget_class_bind_template_callback (widget_class, on_tags_applied);
+  gtk_widget_class_bind_template_callback (widget_class, on_combo_selected);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+tftsr_issue_page_init (TftsrIssuePage *self)
+{
+  g_autoptr (GListModel) severities = tftsr_enum_label_model (TFTSR_TYPE_SEVERITY);
+  g_autoptr (GListModel) statuses = tftsr_enum_label_model (TFTSR_TYPE_STATUS);
+  g_autoptr (GListModel) categories = tftsr_enum_label_model (TFTSR_TYPE_CATEGORY);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->pending = g_queue_new ();
+  self->timeline = g_list_store_new (TFTSR_TYPE_TIMELINE_EVENT);
+  gtk_list_box_bind_model (self->timeline_list, G_LIST_MODEL (self->timeline),
+                           create_timeline_row, NULL, NULL);
+
+  self->filling = TRUE;
+  adw_combo_row_set_model (self->severity_row, severities);
+  adw_combo_row_set_model (self->status_row, statuses);
+  adw_combo_row_set_model (self->category_row, categories);
+  self->filling = FALSE;
+  g_signal_connect_object (gtk_text_view_get_buffer (self->description_view), "changed",
+                           G_CALLBACK (on_description_changed), self, G_CONNECT_SWAPPED);
+}

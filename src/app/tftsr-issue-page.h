@@ -1,0 +1,25 @@
+/* tftsr-issue-page.h: the editable view of one incident
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <tftsr.h>
+
+G_BEGIN_DECLS
+
+#define TFTSR_TYPE_ISSUE_PAGE (tftsr_issue_page_get_type ())
+G_DECLARE_FINAL_TYPE (TftsrIssuePage, tftsr_issue_page, TFTSR, ISSUE_PAGE, GtkWidget)
+
+/* Signals: ::issue-changed (TftsrIssue *saved) after every successful save, and
+ * ::failed (GError *) when loading or saving failed; edits stay in the widgets. */
+void tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store);
+/* Saves pending edits of the current incident, then loads incident @id. */
+void tftsr_issue_page_load (TftsrIssuePage *self, gint64 id);
+/* Saves pending edits and shows nothing. */
+void tftsr_issue_page_clear (TftsrIssuePage *self);
+/* The incident shown, or NULL. */
+TftsrIssue *tftsr_issue_page_get_issue (TftsrIssuePage *self);
+
+G_END_DECLS
