@@ -71,8 +71,8 @@ G_DECLARE_FINAL_TYPE (TftsrStore, tftsr_store, TFTSR, STORE, GObject)
 /* $TFTSR_DB if set, else $XDG_DATA_HOME/tftsr/tftsr.db. */
 char *tftsr_store_default_path (void);
 
-/* Opens (creating if needed) the database at @path with @key and brings its schema up
- * to date. A wrong key, a plain SQLite file or a database written by a newer version
+/* Opens (creating if needed) the database at @path with @key, brings its schema up
+ * to date and empties the trash of expired incidents. A wrong key, a plain SQLite file or a database written by a newer version
  * fail with a TFTSR_STORE_ERROR and leave the file untouched. */
 TftsrStore *tftsr_store_open (const char *path, const TftsrDbKey *key, GError **error);
 /* Resolves the key (tftsr_db_key_resolve()) and opens @path (NULL: the default path)
@@ -100,7 +100,10 @@ gboolean tftsr_store_delete_issue (TftsrStore *self, gint64 id, GError **error);
 gboolean tftsr_store_restore_issue (TftsrStore *self, gint64 id, GError **error);
 /* Erases a trashed incident and everything that belongs to it. */
 gboolean tftsr_store_purge_issue (TftsrStore *self, gint64 id, GError **error);
-/* Erases incidents trashed before @before (ISO 8601 UTC); returns how many. */
+/* Erases incidents trashed before @before (ISO 8601 UTC); returns how many, or -1.
+ * Opening a store does this for incidents trashed more than
+ * TFTSR_TRASH_RETENTION_DAYS ago. */
+#define TFTSR_TRASH_RETENTION_DAYS 30
 gint tftsr_store_purge_trash (TftsrStore *self, const char *before, GError **error);
 
 /* One page of incidents, each without its description (use tftsr_store_get_issue());
@@ -127,10 +130,7 @@ void tftsr_store_delete_issue_async (TftsrStore *self, gint64 id, GCancellable *
                                      GAsyncReadyCallback callback, gpointer user_data);
 void tftsr_store_restore_issue_async (TftsrStore *self, gint64 id, GCancellable *cancellable,
                                       GAsyncReadyCallback callback, gpointer user_data);
-void tftsr_store_purge_trash_async (TftsrStore *self, const char *before,
-                                    GCancellable *cancellable, GAsyncReadyCallback callback,
-                                    gpointer user_data);
-/* Finishes delete, restore and purge-trash calls. */
+/* Finishes delete and restore calls. */
 gboolean tftsr_store_change_finish (TftsrStore *self, GAsyncResult *result, GError **error);
 void tftsr_store_list_issues_async (TftsrStore *self, const TftsrIssueQuery *query,
                                     GCancellable *cancellable, GAsyncReadyCallback callback,

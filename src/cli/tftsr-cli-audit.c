@@ -23,7 +23,7 @@ audit_verify (TftsrCli *cli, int argc, char **argv)
   if (!tftsr_cli_parse ("audit verify", "",
                         _("Checks the audit log's hash chain; exits with 1 if any entry was "
                           "edited, removed or reordered."),
-                        entries, &argc, &argv))
+                        entries, FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
@@ -67,7 +67,7 @@ audit_list (TftsrCli *cli, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   json_object *array;
 
-  if (!tftsr_cli_parse ("audit list", "", _("Lists the newest audit log entries."), entries, &argc,
+  if (!tftsr_cli_parse ("audit list", "", _("Lists the newest audit log entries."), entries, FALSE, &argc,
                         &argv))
     return TFTSR_CLI_USAGE;
   if (limit < 0)

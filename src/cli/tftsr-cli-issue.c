@@ -295,7 +295,7 @@ issue_create (TftsrCli *cli, int argc, char **argv)
   g_autoptr (GError) error = NULL;
 
   if (!tftsr_cli_parse ("issue create", "", _("Creates an incident and prints its id."), entries,
-                        &argc, &argv))
+                        FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (argc > 1)
     return tftsr_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
@@ -387,7 +387,7 @@ issue_list (TftsrCli *cli, int argc, char **argv)
   g_autoptr (TftsrIssueQuery) query = tftsr_issue_query_new ();
 
   if (!tftsr_cli_parse ("issue list", "", _("Lists incidents, most recently updated first."),
-                        entries, &argc, &argv))
+                        entries, FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (argc > 1)
     return tftsr_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
@@ -412,7 +412,7 @@ issue_search (TftsrCli *cli, int argc, char **argv)
   if (!tftsr_cli_parse ("issue search", "QUERY…",
                         _("Searches titles, descriptions and tags. Words match as prefixes, "
                           "\"quoted phrases\" exactly, -word excludes, OR gives alternatives."),
-                        entries, &argc, &argv))
+                        entries, TRUE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (argc < 2)
     return tftsr_cli_usage_error (_("issue search needs a query"));
@@ -448,7 +448,7 @@ issue_show (TftsrCli *cli, int argc, char **argv)
   gint64 id;
 
   if (!tftsr_cli_parse ("issue show", "ID", _("Shows an incident and its timeline."), entries,
-                        &argc, &argv) ||
+                        FALSE, &argc, &argv) ||
       !single_id (argc, argv, &id))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)
@@ -482,7 +482,7 @@ issue_update (TftsrCli *cli, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   gint64 id;
 
-  if (!tftsr_cli_parse ("issue update", "ID", _("Changes the fields given."), entries, &argc,
+  if (!tftsr_cli_parse ("issue update", "ID", _("Changes the fields given."), entries, FALSE, &argc,
                         &argv) ||
       !single_id (argc, argv, &id))
     return TFTSR_CLI_USAGE;
@@ -516,7 +516,7 @@ issue_delete (TftsrCli *cli, int argc, char **argv)
 
   if (!tftsr_cli_parse ("issue delete", "ID",
                         _("Moves an incident to the trash; the trash is emptied after 30 days."),
-                        entries, &argc, &argv) ||
+                        entries, FALSE, &argc, &argv) ||
       !single_id (argc, argv, &id))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)
@@ -538,7 +538,7 @@ issue_restore (TftsrCli *cli, int argc, char **argv)
   gint64 id;
 
   if (!tftsr_cli_parse ("issue restore", "ID", _("Brings an incident back from the trash."),
-                        entries, &argc, &argv) ||
+                        entries, FALSE, &argc, &argv) ||
       !single_id (argc, argv, &id))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)

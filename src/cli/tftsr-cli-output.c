@@ -10,7 +10,7 @@
 
 gboolean
 tftsr_cli_parse (const char *command, const char *positional, const char *summary,
-                 const GOptionEntry *entries, int *argc, char ***argv)
+                 const GOptionEntry *entries, gboolean keep_unknown, int *argc, char ***argv)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (positional);
   g_autoptr (GError) error = NULL;
@@ -19,6 +19,7 @@ tftsr_cli_parse (const char *command, const char *positional, const char *summar
   g_set_prgname (prgname);
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_ignore_unknown_options (context, keep_unknown);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       tftsr_cli_usage_error ("%s", error->message);

@@ -24,9 +24,11 @@ typedef int (*TftsrCliCommand) (TftsrCli *cli, int argc, char **argv);
 TftsrStore *tftsr_cli_store (TftsrCli *cli);
 
 /* Parses @entries out of @argv (GOption syntax) for "tftsr-cli @command"; positional
- * arguments stay in @argv. Prints the reason and returns FALSE on a usage error. */
+ * arguments stay in @argv, and so do unknown options when @keep_unknown is set (search
+ * queries use "-word"). Prints the reason and returns FALSE on a usage error. */
 gboolean tftsr_cli_parse (const char *command, const char *positional, const char *summary,
-                          const GOptionEntry *entries, int *argc, char ***argv);
+                          const GOptionEntry *entries, gboolean keep_unknown, int *argc,
+                          char ***argv);
 /* Reports a usage error ("tftsr-cli: …") and returns TFTSR_CLI_USAGE. */
 int tftsr_cli_usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 /* Reports a runtime error and returns TFTSR_CLI_FAILED. */

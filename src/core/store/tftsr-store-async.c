@@ -101,13 +101,7 @@ restore_call (TftsrStore *self, gpointer id, GError **error)
   return tftsr_store_restore_issue (self, *(gint64 *) id, error) ? DONE : NULL;
 }
 
-static gpointer
-purge_trash_call (TftsrStore *self, gpointer before, GError **error)
-{
-  return tftsr_store_purge_trash (self, before, error) >= 0 ? DONE : NULL;
-}
-
-/* Delete, restore and purge-trash share one finish function and so one source tag. */
+/* Delete and restore share one finish function and so one source tag. */
 void
 tftsr_store_delete_issue_async (TftsrStore *self, gint64 id, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data)
@@ -124,16 +118,6 @@ tftsr_store_restore_issue_async (TftsrStore *self, gint64 id, GCancellable *canc
   g_return_if_fail (TFTSR_IS_STORE (self));
   tftsr_store_run_async (self, tftsr_store_change_finish, restore_call, id_new (id), g_free,
                          NULL, cancellable, callback, user_data);
-}
-
-void
-tftsr_store_purge_trash_async (TftsrStore *self, const char *before, GCancellable *cancellable,
-                               GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_return_if_fail (TFTSR_IS_STORE (self));
-  g_return_if_fail (before != NULL);
-  tftsr_store_run_async (self, tftsr_store_change_finish, purge_trash_call, g_strdup (before),
-                         g_free, NULL, cancellable, callback, user_data);
 }
 
 gboolean

@@ -373,6 +373,19 @@ remove_new_database (const char *path)
     }
 }
 
+/* Failing to empty the trash must not stop anyone from opening their incidents. */
+static void
+purge_expired_trash (TftsrStore *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) cutoff = g_date_time_add_days (now, -TFTSR_TRASH_RETENTION_DAYS);
+  g_autofree char *before = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%S.000Z");
+  g_autoptr (GError) error = NULL;
+
+  if (tftsr_store_purge_trash (self, before, &error) < 0)
+    g_debug ("Could not empty the trash: %s", error->message);
+}
+
 TftsrStore *
 tftsr_store_open (const char *path, const TftsrDbKey *key, GError **error)
 {
@@ -402,6 +415,8 @@ tftsr_store_open (const char *path, const TftsrDbKey *key, GError **error)
       return NULL;
     }
   g_ptr_array_add (self->idle, db);
+  if (!self->read_only)
+    purge_expired_trash (self);
   return g_steal_pointer (&self);
 }
 

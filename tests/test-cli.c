@@ -1,0 +1,359 @@
+/* test-cli.c: tftsr-cli round trips, JSON output and exit codes (design §5)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <json.h>
+
+#include "tftsr-test-util.h"
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_free (CliResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
+
+static char *db_path;
+
+/* Runs tftsr-cli --db <this test's db> ARGS… with @input on standard input. */
+static CliResult *
+run_with_input (GBytes *input, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GBytes) err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) empty = g_bytes_new (NULL, 0);
+  CliResult *r = g_new0 (CliResult, 1);
+  va_list args;
+
+  if (input == NULL)
+    input = empty;
+  g_ptr_array_add (argv, (char *) g_getenv ("TFTSR_CLI"));
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, db_path);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (proc, input, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_exit_status (proc);
+  r->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+  r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  return r;
+}
+
+#define run(...) run_with_input (NULL, __VA_ARGS__, NULL)
+
+static void
+fresh_db (void)
+{
+  g_free (db_path);
+  db_path = tftsr_test_db_path ("cli");
+}
+
+static json_object *
+parse_json (const char *text)
+{
+  json_object *json = json_tokener_parse (text);
+  if (json == NULL)
+    g_error ("not JSON: %s", text);
+  return json;
+}
+
+static const char *
+json_str (json_object *obj, const char *key)
+{
+  json_object *value = NULL;
+  g_assert_true (json_object_object_get_ex (obj, key, &value));
+  return json_object_get_string (value);
+}
+
+static gint64
+create (const char *title)
+{
+  g_autoptr (CliResult) r = run ("issue", "create", "--title", title);
+  g_assert_cmpint (r->status, ==, 0);
+  return g_ascii_strtoll (r->out, NULL, 10);
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr (CliResult) created = NULL;
+  g_autoptr (CliResult) shown = NULL;
+  g_autoptr (CliResult) updated = NULL;
+  g_autoptr (CliResult) listed = NULL;
+  g_autofree char *id = NULL;
+  json_object *json, *timeline;
+
+  fresh_db ();
+  created = run ("issue", "create", "--title", "Checkout 502 for EU 🔥", "--severity", "critical",
+                 "--category", "application", "--tags", "checkout, EU", "--description",
+                 "It's \"bad\"; DROP TABLE issues;");
+  g_assert_cmpint (created->status, ==, 0);
+  id = g_strstrip (g_strdup (created->out));
+  g_assert_cmpint (g_ascii_strtoll (id, NULL, 10), >, 0);
+
+  updated = run ("issue", "update", id, "--status", "investigating", "--owner", "bob");
+  g_assert_cmpint (updated->status, ==, 0);
+
+  shown = run ("issue", "show", id, "--json");
+  g_assert_cmpint (shown->status, ==, 0);
+  json = parse_json (shown->out);
+  g_assert_cmpstr (json_str (json, "title"), ==, "Checkout 502 for EU 🔥");
+  g_assert_cmpstr (json_str (json, "description"), ==, "It's \"bad\"; DROP TABLE issues;");
+  g_assert_cmpstr (json_str (json, "severity"), ==, "critical");
+  g_assert_cmpstr (json_str (json, "status"), ==, "investigating");
+  g_assert_cmpstr (json_str (json, "category"), ==, "application");
+  g_assert_cmpstr (json_str (json, "owner"), ==, "bob");
+  g_assert_cmpstr (json_str (json, "source"), ==, "cli");
+  g_assert_true (json_object_object_get_ex (json, "timeline", &timeline));
+  g_assert_cmpuint (json_object_array_length (timeline), ==, 2);
+  g_assert_cmpstr (json_str (json_object_array_get_idx (timeline, 1), "kind"), ==,
+                   "status_changed");
+  json_object_put (json);
+
+  listed = run ("issue", "list", "--json", "--status", "investigating,open");
+  json = parse_json (listed->out);
+  g_assert_cmpuint (json_object_array_length (json), ==, 1);
+  g_assert_cmpstr (json_str (json_object_array_get_idx (json, 0), "title"), ==,
+                   "Checkout 502 for EU 🔥");
+  json_object_put (json);
+}
+
+static void
+test_human_output (void)
+{
+  g_autoptr (CliResult) shown = NULL;
+  g_autoptr (CliResult) listed = NULL;
+  g_autofree char *id = NULL;
+
+  fresh_db ();
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Disk full on db-02"));
+  shown = run ("issue", "show", id);
+  g_assert_cmpint (shown->status, ==, 0);
+  g_assert_nonnull (strstr (shown->out, "Disk full on db-02"));
+  g_assert_nonnull (strstr (shown->out, "P3 · Medium"));
+  g_assert_nonnull (strstr (shown->out, "Incident created"));
+  listed = run ("issue", "list");
+  g_assert_nonnull (strstr (listed->out, "TITLE"));
+  g_assert_nonnull (strstr (listed->out, "Disk full on db-02"));
+}
+
+static void
+test_search (void)
+{
+  g_autoptr (CliResult) found = NULL;
+  g_autoptr (CliResult) excluded = NULL;
+  g_autoptr (CliResult) hostile = NULL;
+  json_object *json, *snippet, *highlights;
+
+  fresh_db ();
+  create ("Kafka broker down");
+  create ("Consumer lag on kafka");
+  found = run ("issue", "search", "broker", "--json");
+  g_assert_cmpint (found->status, ==, 0);
+  json = parse_json (found->out);
+  g_assert_cmpuint (json_object_array_length (json), ==, 1);
+  g_assert_true (json_object_object_get_ex (json_object_array_get_idx (json, 0), "snippet",
+                                            &snippet));
+  g_assert_true (json_object_object_get_ex (snippet, "highlights", &highlights));
+  g_assert_cmpuint (json_object_array_length (highlights), ==, 1);
+  json_object_put (json);
+
+  /* "-word" is an exclusion, not an option. */
+  excluded = run ("issue", "search", "kafka", "-broker", "--json");
+  g_assert_cmpint (excluded->status, ==, 0);
+  json = parse_json (excluded->out);
+  g_assert_cmpuint (json_object_array_length (json), ==, 1);
+  g_assert_cmpstr (json_str (json_object_array_get_idx (json, 0), "title"), ==,
+                   "Consumer lag on kafka");
+  json_object_put (json);
+
+  hostile = run ("issue", "search", "\"unbalanced", "NEAR(", "title:", "--json");
+  g_assert_cmpint (hostile->status, ==, 0);
+  json = parse_json (hostile->out);
+  g_assert_cmpuint (json_object_array_length (json), ==, 0);
+  json_object_put (json);
+}
+
+static void
+test_usage_errors (void)
+{
+  struct {
+    const char *args[6];
+    const char *message;
+  } cases[] = {
+    { { "issue", "create", "--title", "x", "--severity", "urgent" }, "critical, high, medium, low" },
+    { { "issue", "create", "--title", "x", "--category", "mainframe" }, "public_safety" },
+    { { "issue", "list", "--status", "open,pending" }, "investigating" },
+    { { "issue", "create" }, "--title is required" },
+    { { "issue", "show" }, "incident id is required" },
+    { { "issue", "show", "abc" }, "not an incident id" },
+    { { "issue", "frobnicate" }, "unknown verb" },
+    { { "nonsense" }, "unknown command" },
+    { { "issue", "list", "--bogus" }, "Unknown option" },
+  };
+
+  fresh_db ();
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CliResult) r = run_with_input (NULL, cases[i].args[0], cases[i].args[1],
+                                                cases[i].args[2], cases[i].args[3],
+                                                cases[i].args[4], cases[i].args[5], NULL);
+      g_assert_cmpint (r->status, ==, 2);
+      if (strstr (r->err, cases[i].message) == NULL)
+        g_error ("case %u: “%s” not in: %s", i, cases[i].message, r->err);
+    }
+  /* Usage errors never create the database. */
+  g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_runtime_errors (void)
+{
+  g_autoptr (CliResult) missing = NULL;
+  g_autoptr (CliResult) empty_title = NULL;
+
+  fresh_db ();
+  create ("Exists");
+  missing = run ("issue", "show", "4242");
+  g_assert_cmpint (missing->status, ==, 1);
+  g_assert_nonnull (strstr (missing->err, "no incident 4242"));
+  empty_title = run ("issue", "update", "1", "--title", "  ");
+  g_assert_cmpint (empty_title->status, ==, 1);
+  g_assert_nonnull (strstr (empty_title->err, "needs a title"));
+}
+
+static void
+test_wrong_key (void)
+{
+  g_autoptr (CliResult) r = NULL;
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+
+  fresh_db ();
+  create ("Under the right key");
+  before = tftsr_test_read_file (db_path);
+  g_setenv ("TFTSR_DB_KEY", "x'1111111111111111111111111111111111111111111111111111111111111111'",
+            TRUE);
+  r = run ("issue", "list");
+  g_setenv ("TFTSR_DB_KEY", TFTSR_TEST_KEY, TRUE);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "key is wrong"));
+  after = tftsr_test_read_file (db_path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
+/* A megabyte of description through standard input comes back byte for byte. */
+static void
+test_description_from_stdin (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GBytes) input = NULL;
+  g_autoptr (CliResult) created = NULL;
+  g_autoptr (CliResult) shown = NULL;
+  json_object *json;
+
+  fresh_db ();
+  while (text->len < 1024 * 1024)
+    g_string_append (text, "line with ünïcode and \"quotes\" and \ttabs\n");
+  input = g_bytes_new (text->str, text->len);
+  created = run_with_input (input, "issue", "create", "--title", "Big", "--description-file", "-",
+                            "--json", NULL);
+  g_assert_cmpint (created->status, ==, 0);
+  json = parse_json (created->out);
+  g_assert_cmpstr (json_str (json, "description"), ==, text->str);
+  json_object_put (json);
+}
+
+static void
+test_delete_restore_purge (void)
+{
+  g_autoptr (CliResult) deleted = NULL;
+  g_autoptr (CliResult) trash = NULL;
+  g_autoptr (CliResult) restored = NULL;
+  g_autoptr (CliResult) purged = NULL;
+  g_autoptr (CliResult) gone = NULL;
+  g_autofree char *id = NULL;
+
+  fresh_db ();
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Short-lived"));
+  deleted = run ("issue", "delete", id);
+  g_assert_cmpint (deleted->status, ==, 0);
+  trash = run ("issue", "list", "--trash");
+  g_assert_nonnull (strstr (trash->out, "Short-lived"));
+  restored = run ("issue", "restore", id);
+  g_assert_cmpint (restored->status, ==, 0);
+  purged = run ("issue", "delete", id, "--purge");
+  g_assert_cmpint (purged->status, ==, 0);
+  gone = run ("issue", "restore", id);
+  g_assert_cmpint (gone->status, ==, 1);
+}
+
+static void
+test_audit_verify (void)
+{
+  g_autoptr (CliResult) ok = NULL;
+  g_autoptr (CliResult) bad = NULL;
+  g_autoptr (CliResult) bad_json = NULL;
+  g_autoptr (TftsrStore) store = NULL;
+  json_object *json;
+
+  fresh_db ();
+  create ("Audited");
+  ok = run ("audit", "verify");
+  g_assert_cmpint (ok->status, ==, 0);
+  g_assert_nonnull (strstr (ok->out, "intact"));
+
+  store = tftsr_test_open_store (db_path);
+  g_free (tftsr_test_query (store, "DROP TRIGGER audit_log_no_update"));
+  g_free (tftsr_test_query (store, "UPDATE audit_log SET target = 'issue:99' WHERE id = 2"));
+  g_clear_object (&store);
+
+  bad = run ("audit", "verify");
+  g_assert_cmpint (bad->status, ==, 1);
+  g_assert_nonnull (strstr (bad->err, "entry 2"));
+  bad_json = run ("audit", "verify", "--json");
+  g_assert_cmpint (bad_json->status, ==, 1);
+  json = parse_json (bad_json->out);
+  g_assert_false (json_object_get_boolean (json_object_object_get (json, "ok")));
+  g_assert_cmpint (json_object_get_int64 (json_object_object_get (json, "first_bad_entry")), ==, 2);
+  json_object_put (json);
+}
+
+int
+main (int argc, char **argv)
+{
+  tftsr_test_init (&argc, &argv);
+  g_assert_nonnull (g_getenv ("TFTSR_CLI"));
+  g_test_add_func ("/cli/round-trip", test_round_trip);
+  g_test_add_func ("/cli/human-output", test_human_output);
+  g_test_add_func ("/cli/search", test_search);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/runtime-errors", test_runtime_errors);
+  g_test_add_func ("/cli/wrong-key", test_wrong_key);
+  g_test_add_func ("/cli/description-from-stdin", test_description_from_stdin);
+  g_test_add_func ("/cli/delete-restore-purge", test_delete_restore_purge);
+  g_test_add_func ("/cli/audit-verify", test_audit_verify);
+  return g_test_run ();
+}
