@@ -46,7 +46,22 @@ enum {
   N_SIGNALS
 };
 
+enum {
+  PROP_0,
+  PROP_ISSUE,
+  N_PROPS
+};
+
 static guint signals[N_SIGNALS];
+static GParamSpec *properties[N_PROPS];
+
+/* Replaces the incident shown (NULL for none) and tells listeners. */
+static void
+set_issue (TftsrIssuePage *self, TftsrIssue *issue)
+{
+  if (g_set_object (&self->issue, issue))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ISSUE]);
+}
 
 static void save (TftsrIssuePage *self);
 
@@ -183,7 +198,7 @@ saved (GObject *source, GAsyncResult *result, gpointer user_data)
            tftsr_issue_get_id (self->issue) == tftsr_issue_get_id (stored))
     {
       /* Nothing newer was edited: take the stored version (new timestamps). */
-      g_set_object (&self->issue, stored);
+      set_issue (self, stored);
       show_dates (self);
       load_timeline (self);
     }
@@ -328,7 +343,7 @@ issue_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       fail (self, error);
       return;
     }
-  g_set_object (&self->issue, issue);
+  set_issue (self, issue);
   fill_widgets (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
   load_timeline (self);
@@ -341,7 +356,7 @@ reset (TftsrIssuePage *self)
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
-  g_clear_object (&self->issue);
+  set_issue (self, NULL);
   g_list_store_remove_all (self->timeline);
 }
 
@@ -389,6 +404,9 @@ tftsr_issue_page_dispose (GObject *object)
 
   reset (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_ISSUE_PAGE);
+  /* Children the template does not bind are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (tftsr_issue_page_parent_class)->dispose (object);
 }
 
@@ -407,6 +425,19 @@ tftsr_issue_page_finalize (GObject *object)
 }
 
 static void
+tftsr_issue_page_get_property (GObject *object, guint prop_id, GValue *value,
+                               GParamSpec *pspec)
+{
+  TftsrIssuePage *self = TFTSR_ISSUE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ISSUE: g_value_set_object (value, self->issue); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -414,6 +445,12 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
 
   object_class->dispose = tftsr_issue_page_dispose;
   object_class->finalize = tftsr_issue_page_finalize;
+  object_class->get_property = tftsr_issue_page_get_property;
+
+  /* The incident shown, loaded in full; replaced by the stored version after saves. */
+  properties[PROP_ISSUE] = g_param_spec_object ("issue", NULL, NULL, TFTSR_TYPE_ISSUE,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[ISSUE_CHANGED] = g_signal_new ("issue-changed", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,

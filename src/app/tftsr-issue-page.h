@@ -19,7 +19,7 @@ void tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store);
 void tftsr_issue_page_load (TftsrIssuePage *self, gint64 id);
 /* Saves pending edits and shows nothing. */
 void tftsr_issue_page_clear (TftsrIssuePage *self);
-/* The incident shown, or NULL. */
+/* The incident shown, or NULL (property "issue"). */
 TftsrIssue *tftsr_issue_page_get_issue (TftsrIssuePage *self);
 
 G_END_DECLS

@@ -77,6 +77,9 @@ tftsr_issue_row_dispose (GObject *object)
 
   tftsr_issue_row_set_issue (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_ISSUE_ROW);
+  /* Children the template does not bind are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (tftsr_issue_row_parent_class)->dispose (object);
 }
 

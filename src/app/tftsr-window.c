@@ -141,12 +141,19 @@ on_edge_reached (TftsrWindow *self, GtkPositionType position)
     tftsr_issue_list_load_more (self->issues);
 }
 
+/* The header shows the title of whatever the page holds. */
 static void
-show_issue (TftsrWindow *self, gint64 id, const char *title)
+on_page_issue_changed (TftsrWindow *self)
 {
-  g_autofree char *display = tftsr_display_text (title);
+  TftsrIssue *shown = tftsr_issue_page_get_issue (self->issue_page);
+  g_autofree char *display = tftsr_display_text (shown != NULL ? tftsr_issue_get_title (shown) : "");
 
   adw_window_title_set_title (self->content_title, display);
+}
+
+static void
+show_issue (TftsrWindow *self, gint64 id)
+{
   gtk_stack_set_visible_child_name (self->content_stack, "page");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-incident", TRUE);
   tftsr_issue_page_load (self->issue_page, id);
@@ -157,7 +164,6 @@ static void
 show_nothing (TftsrWindow *self)
 {
   tftsr_issue_page_clear (self->issue_page);
-  adw_window_title_set_title (self->content_title, "");
   gtk_stack_set_visible_child_name (self->content_stack, "none");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-incident", FALSE);
 }
@@ -176,24 +182,19 @@ on_selection_changed (TftsrWindow *self)
       adw_leaflet_set_visible_child (self->leaflet, self->content);
       return;
     }
-  show_issue (self, tftsr_issue_get_id (issue), tftsr_issue_get_title (issue));
+  show_issue (self, tftsr_issue_get_id (issue));
 }
 
+/* A save in the page: the list row shows the stored summary. */
 static void
 on_issue_changed (TftsrWindow *self, TftsrIssue *stored)
 {
   guint position;
-  TftsrIssue *shown = tftsr_issue_page_get_issue (self->issue_page);
 
   if (tftsr_issue_list_find (self->issues, tftsr_issue_get_id (stored), &position))
     {
       g_autoptr (TftsrIssue) item = g_list_model_get_item (G_LIST_MODEL (self->issues), position);
       tftsr_issue_sync_summary (item, stored);
-    }
-  if (shown != NULL && tftsr_issue_get_id (shown) == tftsr_issue_get_id (stored))
-    {
-      g_autofree char *display = tftsr_display_text (tftsr_issue_get_title (stored));
-      adw_window_title_set_title (self->content_title, display);
     }
 }
 
@@ -313,7 +314,7 @@ open_store_action (GtkWidget *widget, const char *name, GVariant *param)
 static void
 on_issue_created (TftsrWindow *self, TftsrIssue *issue)
 {
-  show_issue (self, tftsr_issue_get_id (issue), tftsr_issue_get_title (issue));
+  show_issue (self, tftsr_issue_get_id (issue));
   tftsr_issue_list_reload (self->issues);
 }
 
@@ -352,7 +353,7 @@ undo_delete_action (GtkWidget *widget, const char *name, GVariant *param)
   gint64 id = g_variant_get_int64 (param);
 
   tftsr_store_restore_issue_async (self->store, id, NULL, restored, g_object_ref (self));
-  show_issue (self, id, "");
+  show_issue (self, id);
 }
 
 typedef struct {
@@ -482,6 +483,7 @@ tftsr_window_class_init (TftsrWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_edge_reached);
   gtk_widget_class_bind_template_callback (widget_class, on_issue_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_page_failed);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_issue_changed);
 
   gtk_widget_class_install_action (widget_class, "win.new-incident", NULL, new_incident_action);
   gtk_widget_class_install_action (widget_class, "win.delete-incident", NULL,
