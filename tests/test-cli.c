@@ -28,6 +28,9 @@ static CliResult *
 run_with_input (GBytes *input, const char *first, ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) wrapper = g_getenv ("TFTSR_CLI_WRAPPER") != NULL
+                             ? g_strsplit (g_getenv ("TFTSR_CLI_WRAPPER"), " ", -1)
+                             : NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GBytes) out = NULL;
@@ -39,6 +42,9 @@ run_with_input (GBytes *input, const char *first, ...)
 
   if (input == NULL)
     input = empty;
+  /* TFTSR_CLI_WRAPPER (e.g. valgrind and its options) runs the CLI inside a checker. */
+  for (guint i = 0; wrapper != NULL && wrapper[i] != NULL; i++)
+    g_ptr_array_add (argv, wrapper[i]);
   g_ptr_array_add (argv, (char *) g_getenv ("TFTSR_CLI"));
   g_ptr_array_add (argv, "--db");
   g_ptr_array_add (argv, db_path);

@@ -49,6 +49,7 @@ enum {
 enum {
   PROP_0,
   PROP_ISSUE,
+  PROP_SAVING,
   N_PROPS
 };
 
@@ -185,7 +186,10 @@ saved (GObject *source, GAsyncResult *result, gpointer user_data)
 
   self->saving = FALSE;
   if (g_queue_is_empty (self->pending))
-    hold_application (FALSE);
+    {
+      hold_application (FALSE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
+    }
   stored = tftsr_store_update_issue_finish (TFTSR_STORE (source), result, &error);
   if (stored == NULL)
     fail (self, error);
@@ -231,6 +235,7 @@ save (TftsrIssuePage *self)
     {
       hold_application (TRUE);
       save_next (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
     }
 }
 
@@ -380,6 +385,13 @@ tftsr_issue_page_clear (TftsrIssuePage *self)
   reset (self);
 }
 
+gboolean
+tftsr_issue_page_get_saving (TftsrIssuePage *self)
+{
+  g_return_val_if_fail (TFTSR_IS_ISSUE_PAGE (self), FALSE);
+  return self->saving;
+}
+
 TftsrIssue *
 tftsr_issue_page_get_issue (TftsrIssuePage *self)
 {
@@ -433,6 +445,7 @@ tftsr_issue_page_get_property (GObject *object, guint prop_id, GValue *value,
   switch (prop_id)
     {
     case PROP_ISSUE: g_value_set_object (value, self->issue); break;
+    case PROP_SAVING: g_value_set_boolean (value, self->saving); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -450,6 +463,9 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   /* The incident shown, loaded in full; replaced by the stored version after saves. */
   properties[PROP_ISSUE] = g_param_spec_object ("issue", NULL, NULL, TFTSR_TYPE_ISSUE,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* TRUE while edits are being written. */
+  properties[PROP_SAVING] = g_param_spec_boolean ("saving", NULL, NULL, FALSE,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[ISSUE_CHANGED] = g_signal_new ("issue-changed", G_TYPE_FROM_CLASS (klass),

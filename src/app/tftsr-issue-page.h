@@ -19,6 +19,8 @@ void tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store);
 void tftsr_issue_page_load (TftsrIssuePage *self, gint64 id);
 /* Saves pending edits and shows nothing. */
 void tftsr_issue_page_clear (TftsrIssuePage *self);
+/* Whether edits are still being written (property "saving"). */
+gboolean tftsr_issue_page_get_saving (TftsrIssuePage *self);
 /* The incident shown, or NULL (property "issue"). */
 TftsrIssue *tftsr_issue_page_get_issue (TftsrIssuePage *self);
 

@@ -332,18 +332,47 @@ new_incident_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* What a delete or an undo needs to finish in the main thread. */
+typedef struct {
+  TftsrWindow *self;
+  gint64 id;
+  char *title;
+} ChangeData;
+
+static ChangeData *
+change_data_new (TftsrWindow *self, gint64 id, const char *title)
+{
+  ChangeData *data = g_new0 (ChangeData, 1);
+
+  data->self = g_object_ref (self);
+  data->id = id;
+  data->title = tftsr_display_text (title);
+  return data;
+}
+
+static void
+change_data_free (ChangeData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->title);
+  g_free (data);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChangeData, change_data_free)
+
 static void
 restored (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (TftsrWindow) self = user_data;
+  g_autoptr (ChangeData) data = user_data;
   g_autoptr (GError) error = NULL;
 
   if (!tftsr_store_change_finish (TFTSR_STORE (source), result, &error))
     {
-      toast (self, error->message);
+      toast (data->self, error->message);
       return;
     }
-  tftsr_issue_list_reload (self->issues);
+  /* Only now is it back: loading it earlier would race the restore. */
+  show_issue (data->self, data->id);
+  tftsr_issue_list_reload (data->self->issues);
 }
 
 static void
@@ -352,59 +381,66 @@ undo_delete_action (GtkWidget *widget, const char *name, GVariant *param)
   TftsrWindow *self = TFTSR_WINDOW (widget);
   gint64 id = g_variant_get_int64 (param);
 
-  tftsr_store_restore_issue_async (self->store, id, NULL, restored, g_object_ref (self));
-  show_issue (self, id);
+  tftsr_store_restore_issue_async (self->store, id, NULL, restored,
+                                   change_data_new (self, id, NULL));
 }
-
-typedef struct {
-  TftsrWindow *self;
-  gint64 id;
-  char *title;
-} DeleteData;
 
 static void
 deleted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  DeleteData *data = user_data;
-  g_autoptr (TftsrWindow) self = data->self;
-  g_autofree char *title = data->title;
+  g_autoptr (ChangeData) data = user_data;
+  TftsrWindow *self = data->self;
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
   AdwToast *undo;
 
   if (!tftsr_store_change_finish (TFTSR_STORE (source), result, &error))
-    toast (self, error->message);
-  else
     {
-      TftsrIssue *shown = tftsr_issue_page_get_issue (self->issue_page);
-
-      if (shown != NULL && tftsr_issue_get_id (shown) == data->id)
-        show_nothing (self);
-      tftsr_issue_list_remove (self->issues, data->id);
-      message = g_strdup_printf (_("“%s” moved to the trash"), title);
-      undo = adw_toast_new (message);
-      adw_toast_set_button_label (undo, _("_Undo"));
-      adw_toast_set_action_name (undo, "win.undo-delete");
-      adw_toast_set_action_target_value (undo, g_variant_new_int64 (data->id));
-      adw_toast_overlay_add_toast (self->toast_overlay, undo);
+      toast (self, error->message);
+      show_issue (self, data->id);
+      return;
     }
-  g_free (data);
+  tftsr_issue_list_remove (self->issues, data->id);
+  message = g_strdup_printf (_("“%s” moved to the trash"), data->title);
+  undo = adw_toast_new (message);
+  adw_toast_set_button_label (undo, _("_Undo"));
+  adw_toast_set_action_name (undo, "win.undo-delete");
+  adw_toast_set_action_target_value (undo, g_variant_new_int64 (data->id));
+  adw_toast_overlay_add_toast (self->toast_overlay, undo);
 }
 
+static void
+start_delete (ChangeData *data)
+{
+  tftsr_store_delete_issue_async (data->self->store, data->id, NULL, deleted, data);
+}
+
+static void
+delete_when_saved (TftsrIssuePage *page, GParamSpec *pspec, ChangeData *data)
+{
+  if (tftsr_issue_page_get_saving (page))
+    return;
+  g_signal_handlers_disconnect_by_func (page, delete_when_saved, data);
+  start_delete (data);
+}
+
+/* The page's last edits are written before the incident goes to the trash, so that an
+ * undo brings back everything and no save lands on a trashed incident. */
 static void
 delete_incident_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrWindow *self = TFTSR_WINDOW (widget);
   TftsrIssue *shown = tftsr_issue_page_get_issue (self->issue_page);
-  DeleteData *data;
+  ChangeData *data;
 
   if (shown == NULL)
     return;
-  data = g_new0 (DeleteData, 1);
-  data->self = g_object_ref (self);
-  data->id = tftsr_issue_get_id (shown);
-  data->title = tftsr_display_text (tftsr_issue_get_title (shown));
-  tftsr_store_delete_issue_async (self->store, data->id, NULL, deleted, data);
+  data = change_data_new (self, tftsr_issue_get_id (shown), tftsr_issue_get_title (shown));
+  show_nothing (self);
+  if (tftsr_issue_page_get_saving (self->issue_page))
+    g_signal_connect (self->issue_page, "notify::saving", G_CALLBACK (delete_when_saved), data);
+  else
+    start_delete (data);
 }
 
 static void

@@ -344,6 +344,10 @@ test_delete_and_undo (void)
       list_model (), gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (list_model ())));
     id = tftsr_issue_get_id (item);
   }
+  /* An edit still waiting for its autosave pause is written before the delete. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                              need (window, GTK_TYPE_TEXT_VIEW, "description_view"))),
+                            "Edited just before deleting", -1);
   g_assert_true (gtk_widget_activate_action (window, "win.delete-incident", NULL));
   wait_until (one_item, "the incident to leave the list");
   g_assert_cmpstr (visible_page ("content_stack"), ==, "none");
@@ -358,6 +362,7 @@ test_delete_and_undo (void)
   stored = tftsr_store_get_issue (store (), id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tftsr_issue_get_status (stored), ==, TFTSR_STATUS_INVESTIGATING);
+  g_assert_cmpstr (tftsr_issue_get_description (stored), ==, "Edited just before deleting");
   g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (need (window, ADW_TYPE_WINDOW_TITLE,
                                                                           "content_title"))),
                    ==, tftsr_issue_get_title (stored));
