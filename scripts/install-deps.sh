@@ -14,7 +14,7 @@ PKGS="
   libsecret-1-dev libsoup-3.0-dev
   gettext desktop-file-utils appstream
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring
-  clang libclang-rt-14-dev llvm valgrind
+  clang libclang-rt-14-dev llvm valgrind ripgrep
   adwaita-icon-theme fonts-cantarell fonts-dejavu-core
 "
 
