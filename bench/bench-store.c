@@ -258,13 +258,14 @@ time_ripgrep (const char *text_dir, const char *text, GArray *out)
       double start = now_ms (), ms;
       g_autofree char *pattern = NULL;
       g_autofree char *cmd = NULL;
+      g_autofree char *listing = NULL;
       char *first = NULL;
 
       for (guint i = 0; words[i] != NULL && first == NULL; i++)
         if (*words[i] != '\0' && *words[i] != '-' && !g_str_equal (words[i], "OR"))
           first = words[i];
       cmd = g_strdup_printf ("rg -l -i -F -- '%s' '%s'", first, text_dir);
-      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+      g_spawn_command_line_sync (cmd, &listing, NULL, NULL, NULL);
       ms = now_ms () - start;
       g_array_append_val (out, ms);
     }
@@ -292,10 +293,11 @@ time_first_page (TftsrStore *store, GArray *out)
 static double
 time_app_start (const char *path)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE |
-                                                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  /* GLib writes debug messages to standard output. */
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GDataInputStream) err = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GError) error = NULL;
   double start = now_ms (), shown = -1;
   char *line;
@@ -307,8 +309,8 @@ time_app_start (const char *path)
   proc = g_subprocess_launcher_spawn (launcher, &error, app_path, NULL);
   if (proc == NULL)
     g_error ("%s", error->message);
-  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (proc));
-  while ((line = g_data_input_stream_read_line (err, NULL, NULL, NULL)) != NULL)
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  while ((line = g_data_input_stream_read_line (out, NULL, NULL, NULL)) != NULL)
     {
       gboolean done = strstr (line, "first page of incidents shown") != NULL;
       g_free (line);

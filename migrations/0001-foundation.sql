@@ -4,7 +4,6 @@
 CREATE TABLE issues (
   id            INTEGER PRIMARY KEY,
   title         TEXT NOT NULL CHECK (length(trim(title)) > 0),
-  description   TEXT NOT NULL DEFAULT '',
   severity      TEXT NOT NULL DEFAULT 'medium'
                 CHECK (severity IN ('critical', 'high', 'medium', 'low')),
   status        TEXT NOT NULL DEFAULT 'open'
@@ -22,7 +21,10 @@ CREATE TABLE issues (
   deleted_at    TEXT,
   severity_rank INTEGER GENERATED ALWAYS AS
                 (CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1
-                               WHEN 'medium' THEN 2 ELSE 3 END) VIRTUAL
+                               WHEN 'medium' THEN 2 ELSE 3 END) VIRTUAL,
+  -- Last: a long description spills into overflow pages, and columns stored after it
+  -- would have to be read through them on every list and search.
+  description   TEXT NOT NULL DEFAULT ''
 );
 
 -- Live incidents are listed by one of these orders; the trash by deletion time.

@@ -33,8 +33,13 @@ typedef enum {
   TFTSR_ISSUE_SORT_CREATED,   /* newest first */
   TFTSR_ISSUE_SORT_SEVERITY,  /* P1 first, then most recently updated */
   TFTSR_ISSUE_SORT_TITLE,
-  TFTSR_ISSUE_SORT_RELEVANCE, /* bm25; only meaningful with a text query */
+  TFTSR_ISSUE_SORT_RELEVANCE, /* bm25 over the newest TFTSR_SEARCH_WINDOW matches;
+                               * without a text query, the same as UPDATED */
 } TftsrIssueSort;
+
+/* A ranked search scores at most this many matches, the newest first, so that a word
+ * found in most incidents still answers in milliseconds. */
+#define TFTSR_SEARCH_WINDOW 1000
 
 #define TFTSR_TYPE_ISSUE_SORT (tftsr_issue_sort_get_type ())
 GType tftsr_issue_sort_get_type (void);

@@ -75,8 +75,8 @@ tftsr_issue_query_free (TftsrIssueQuery *query)
 
 /* --- reading rows ----------------------------------------------------------------- */
 
-/* The columns every issue query selects, in this order; the description is column 10
- * when asked for, else an empty string. */
+/* The columns every issue query selects, in this order; queries that need more add
+ * them from COL_EXTRA on. */
 #define SUMMARY_COLUMNS                                                                     \
   "i.id, i.title, i.severity, i.status, i.category, i.owner, i.source, i.created_at, "     \
   "i.updated_at, i.resolved_at, "                                                          \
@@ -474,8 +474,9 @@ append_mask_filter (GString *sql, GPtrArray *binds, const char *column, guint ma
   g_string_append (sql, first ? "NULL)" : ")");
 }
 
+/* Relevance without a search means the default order. */
 static const char *
-order_by (TftsrIssueSort sort, gboolean searching)
+order_by (TftsrIssueSort sort)
 {
   switch (sort)
     {
@@ -483,30 +484,15 @@ order_by (TftsrIssueSort sort, gboolean searching)
     case TFTSR_ISSUE_SORT_SEVERITY: return "i.severity_rank, i.updated_at DESC, i.id DESC";
     case TFTSR_ISSUE_SORT_TITLE: return "i.title COLLATE NOCASE, i.id";
     case TFTSR_ISSUE_SORT_RELEVANCE:
-      if (searching)
-        return "issues_fts.rank, i.id DESC";
-      G_GNUC_FALLTHROUGH;
     case TFTSR_ISSUE_SORT_UPDATED:
     default: return "i.updated_at DESC, i.id DESC";
     }
 }
 
-/* Builds the SELECT for @query; @binds receives the text parameters in order. The
- * full-text expression, when there is one, is always parameter ?1. */
-static char *
-build_list_sql (const TftsrIssueQuery *query, const char *match, GPtrArray *binds)
+/* Appends the WHERE conditions of @query on issues "i". */
+static void
+append_filters (GString *sql, const TftsrIssueQuery *query, GPtrArray *binds)
 {
-  GString *sql = g_string_new ("SELECT " SUMMARY_COLUMNS);
-
-  if (match != NULL)
-    {
-      g_ptr_array_add (binds, g_strdup (match));
-      g_string_append (sql, ", snippet(issues_fts, -1, char(2), char(3), '…', 16) "
-                            "FROM issues_fts JOIN issues i ON i.id = issues_fts.rowid "
-                            "WHERE issues_fts MATCH ?1");
-    }
-  else
-    g_string_append (sql, " FROM issues i WHERE 1");
   g_string_append (sql, query->deleted ? " AND i.deleted_at IS NOT NULL"
                                        : " AND i.deleted_at IS NULL");
   append_mask_filter (sql, binds, "i.status", query->status_mask, TFTSR_TYPE_STATUS);
@@ -525,9 +511,87 @@ build_list_sql (const TftsrIssueQuery *query, const char *match, GPtrArray *bind
                               "WHERE t.issue_id = i.id AND t.tag = ?%u)",
                               binds->len);
     }
-  g_string_append_printf (sql, " ORDER BY %s LIMIT ?%u OFFSET ?%u",
-                          order_by (query->sort, match != NULL), binds->len + 1, binds->len + 2);
+}
+
+/* Builds the SELECT for @query; @binds receives the text parameters in order, the
+ * full-text expression (if any) first. Ranked searches score only the
+ * TFTSR_SEARCH_WINDOW newest matches: bm25 costs time in proportion to the matches it
+ * scores, and for a word in half of 100,000 incidents that is tens of milliseconds. */
+static char *
+build_list_sql (const TftsrIssueQuery *query, const char *match, GPtrArray *binds)
+{
+  GString *sql = g_string_new ("SELECT " SUMMARY_COLUMNS " FROM ");
+  gboolean ranked = match != NULL && query->sort == TFTSR_ISSUE_SORT_RELEVANCE;
+
+  if (match != NULL)
+    g_ptr_array_add (binds, g_strdup (match));
+  if (ranked)
+    {
+      /* Columns are read for the page only, after ranking the window. */
+      g_string_append (sql, "(SELECT id, score FROM (SELECT f.rowid AS id, f.rank AS score "
+                            "FROM issues_fts f JOIN issues i ON i.id = f.rowid "
+                            "WHERE issues_fts MATCH ?1");
+      append_filters (sql, query, binds);
+      g_string_append_printf (sql,
+                              " ORDER BY f.rowid DESC LIMIT %d) ORDER BY score, id DESC"
+                              " LIMIT ?%u OFFSET ?%u) AS m JOIN issues i ON i.id = m.id"
+                              " ORDER BY m.score, i.id DESC",
+                              TFTSR_SEARCH_WINDOW, binds->len + 1, binds->len + 2);
+      return g_string_free (sql, FALSE);
+    }
+  else
+    {
+      g_string_append (sql, match != NULL ? "issues_fts f JOIN issues i ON i.id = f.rowid "
+                                            "WHERE issues_fts MATCH ?1"
+                                          : "issues i WHERE 1");
+      append_filters (sql, query, binds);
+      g_string_append_printf (sql, " ORDER BY %s", order_by (query->sort));
+    }
+  g_string_append_printf (sql, " LIMIT ?%u OFFSET ?%u", binds->len + 1, binds->len + 2);
   return g_string_free (sql, FALSE);
+}
+
+/* Adds the best-matching passage of each incident on the page, in one query. The
+ * rowid range bounds the full-text scan; "+rowid IN" keeps SQLite from turning the list
+ * into one full-text query per incident (each one re-reading the whole doclist). */
+static gboolean
+add_snippets (sqlite3 *db, const char *match, GPtrArray *issues, GError **error)
+{
+  g_autoptr (GString) ids = g_string_new (NULL);
+  g_autoptr (GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  gint64 lowest = G_MAXINT64, highest = 0;
+  int rc;
+
+  for (guint i = 0; i < issues->len; i++)
+    {
+      TftsrIssue *issue = g_ptr_array_index (issues, i);
+      gint64 *id = g_new (gint64, 1);
+
+      *id = tftsr_issue_get_id (issue);
+      lowest = MIN (lowest, *id);
+      highest = MAX (highest, *id);
+      g_hash_table_insert (by_id, id, issue);
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "", *id);
+    }
+  sql = g_strdup_printf ("SELECT rowid, snippet(issues_fts, -1, char(2), char(3), '…', 16) "
+                         "FROM issues_fts WHERE issues_fts MATCH ?1 AND rowid BETWEEN %"
+                         G_GINT64_FORMAT " AND %" G_GINT64_FORMAT " AND +rowid IN (%s)",
+                         lowest, highest, ids->str);
+  if ((stmt = tftsr_db_prepare (db, sql, error)) == NULL)
+    return FALSE;
+  tftsr_db_bind_text (stmt, 1, match);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      TftsrIssue *issue = g_hash_table_lookup (by_id, &id);
+      if (issue != NULL)
+        tftsr_issue_set_marked_snippet (issue, tftsr_db_text (stmt, 1));
+    }
+  if (rc != SQLITE_DONE)
+    return tftsr_db_set_error (error, db, rc, _("Could not search incidents"));
+  return TRUE;
 }
 
 GPtrArray *
@@ -579,8 +643,6 @@ tftsr_store_list_issues (TftsrStore *self, const TftsrIssueQuery *query, gboolea
           break;
         }
       issue = issue_from_row (stmt);
-      if (match != NULL)
-        tftsr_issue_set_marked_snippet (issue, tftsr_db_text (stmt, COL_EXTRA));
       g_ptr_array_add (issues, issue);
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -588,5 +650,7 @@ tftsr_store_list_issues (TftsrStore *self, const TftsrIssueQuery *query, gboolea
       tftsr_db_set_error (error, conn->db, rc, _("Could not list incidents"));
       return NULL;
     }
+  if (match != NULL && issues->len > 0 && !add_snippets (conn->db, match, issues, error))
+    return NULL;
   return g_steal_pointer (&issues);
 }
