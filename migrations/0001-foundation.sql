@@ -22,6 +22,9 @@ CREATE TABLE issues (
   severity_rank INTEGER GENERATED ALWAYS AS
                 (CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1
                                WHEN 'medium' THEN 2 ELSE 3 END) VIRTUAL,
+  -- The tags of issue_tags joined by spaces, for the full-text index; written by the
+  -- store together with issue_tags.
+  tags_text     TEXT NOT NULL DEFAULT '',
   -- Last: a long description spills into overflow pages, and columns stored after it
   -- would have to be read through them on every list and search.
   description   TEXT NOT NULL DEFAULT ''
@@ -43,36 +46,37 @@ CREATE TABLE issue_tags (
 ) WITHOUT ROWID;
 CREATE INDEX issue_tags_by_tag ON issue_tags (tag, issue_id);
 
--- The full-text index keeps its own copy of the text (tags live in another table, so
--- it cannot be an external-content index); the triggers below are its only writers.
+-- The full-text index reads its text from issues (external content) and is kept in sync
+-- by the triggers below, its only writers. Prefix indexes for 2 to 6 characters make
+-- as-you-type prefix queries ("db" finds "database") single doclist reads instead of
+-- merges over every matching word.
 CREATE VIRTUAL TABLE issues_fts USING fts5 (
-  title, description, tags,
-  tokenize = 'unicode61 remove_diacritics 2'
+  title, description, tags_text,
+  content = 'issues', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4 5 6'
 );
 -- Title matches weigh most, then tags, then the description.
 INSERT INTO issues_fts (issues_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0)');
 
 CREATE TRIGGER issues_fts_insert AFTER INSERT ON issues BEGIN
-  INSERT INTO issues_fts (rowid, title, description, tags)
-  VALUES (new.id, new.title, new.description, '');
+  INSERT INTO issues_fts (rowid, title, description, tags_text)
+  VALUES (new.id, new.title, new.description, new.tags_text);
 END;
-CREATE TRIGGER issues_fts_update AFTER UPDATE OF title, description ON issues BEGIN
-  UPDATE issues_fts SET title = new.title, description = new.description
-  WHERE rowid = new.id;
+-- Only a change of indexed text re-indexes a row: a status change must not re-read a
+-- megabyte of description.
+CREATE TRIGGER issues_fts_update AFTER UPDATE OF title, description, tags_text ON issues
+WHEN old.title IS NOT new.title OR old.description IS NOT new.description
+     OR old.tags_text IS NOT new.tags_text
+BEGIN
+  INSERT INTO issues_fts (issues_fts, rowid, title, description, tags_text)
+  VALUES ('delete', old.id, old.title, old.description, old.tags_text);
+  INSERT INTO issues_fts (rowid, title, description, tags_text)
+  VALUES (new.id, new.title, new.description, new.tags_text);
 END;
 CREATE TRIGGER issues_fts_delete AFTER DELETE ON issues BEGIN
-  DELETE FROM issues_fts WHERE rowid = old.id;
-END;
-CREATE TRIGGER issue_tags_fts_insert AFTER INSERT ON issue_tags BEGIN
-  UPDATE issues_fts
-  SET tags = (SELECT group_concat(tag, ' ') FROM issue_tags WHERE issue_id = new.issue_id)
-  WHERE rowid = new.issue_id;
-END;
-CREATE TRIGGER issue_tags_fts_delete AFTER DELETE ON issue_tags BEGIN
-  UPDATE issues_fts
-  SET tags = coalesce((SELECT group_concat(tag, ' ') FROM issue_tags
-                       WHERE issue_id = old.issue_id), '')
-  WHERE rowid = old.issue_id;
+  INSERT INTO issues_fts (issues_fts, rowid, title, description, tags_text)
+  VALUES ('delete', old.id, old.title, old.description, old.tags_text);
 END;
 
 CREATE TABLE timeline_events (

@@ -653,6 +653,29 @@ test_list_model (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (issues)), ==, 1);
 }
 
+/* After every kind of write, the index still agrees with the incidents it indexes. */
+static void
+test_index_consistent (void)
+{
+  g_autoptr (TftsrIssue) issue = tftsr_test_create (store, "Index me", "first words");
+  g_autoptr (TftsrIssue) updated = NULL;
+  g_autoptr (GPtrArray) hits = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *tags[] = { "alpha", "beta", NULL };
+
+  tftsr_issue_set_description (issue, "second words");
+  tftsr_issue_set_tags (issue, tags);
+  updated = tftsr_store_update_issue (store, issue, &error);
+  g_assert_no_error (error);
+  hits = search ("first");
+  g_assert_false (contains_id (hits, tftsr_issue_get_id (issue)));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = search ("second beta");
+  g_assert_true (contains_id (hits, tftsr_issue_get_id (issue)));
+  g_free (tftsr_test_query (store, "INSERT INTO issues_fts (issues_fts, rank) "
+                                   "VALUES ('integrity-check', 1)"));
+}
+
 static void
 test_vocabularies (void)
 {
@@ -702,6 +725,7 @@ main (int argc, char **argv)
   g_test_add_func ("/issues/async-calls", test_async_calls);
   g_test_add_func ("/issues/list-model", test_list_model);
   g_test_add_func ("/issues/vocabularies", test_vocabularies);
+  g_test_add_func ("/issues/search/index-consistent", test_index_consistent);
   status = g_test_run ();
   g_clear_object (&store);
   return status;

@@ -160,11 +160,14 @@ validate_issue (TftsrIssue *issue, GError **error)
   return TRUE;
 }
 
+/* Replaces the incident's rows in issue_tags (filtering) and its tags_text (indexed). */
 static gboolean
 write_tags (sqlite3 *db, gint64 id, const char *const *tags, GError **error)
 {
   g_autoptr (sqlite3_stmt) clear = NULL;
   g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (sqlite3_stmt) text = NULL;
+  g_autofree char *joined = g_strjoinv (" ", (char **) tags);
 
   clear = tftsr_db_prepare (db, "DELETE FROM issue_tags WHERE issue_id = ?1", error);
   insert = clear != NULL ? tftsr_db_prepare (db,
@@ -185,7 +188,12 @@ write_tags (sqlite3 *db, gint64 id, const char *const *tags, GError **error)
       if (!tftsr_db_step_done (insert, _("Could not save the tags"), error))
         return FALSE;
     }
-  return TRUE;
+  if ((text = tftsr_db_prepare (db, "UPDATE issues SET tags_text = ?2 WHERE id = ?1", error)) ==
+      NULL)
+    return FALSE;
+  sqlite3_bind_int64 (text, 1, id);
+  tftsr_db_bind_text (text, 2, joined);
+  return tftsr_db_step_done (text, _("Could not save the tags"), error);
 }
 
 static gboolean
