@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -371,8 +372,16 @@ main (int argc, char **argv)
   store = open_store (db_path, RAW_KEY);
   plain = open_plain (plain_path);
   insert_ms = populate (store, plain, text_dir, lines);
-  g_print ("\ninsert (one transaction each)        %8.0f incidents/s\n",
-           n_issues / (insert_ms / 1000.0));
+  {
+    struct stat st_tftsr, st_plain;
+    g_stat (db_path, &st_tftsr);
+    g_stat (plain_path, &st_plain);
+    g_print ("\ninsert (one transaction each)        %8.0f incidents/s\n",
+             n_issues / (insert_ms / 1000.0));
+    g_print ("database size                        %8.1f MB (plain SQLite peer, index and text "
+             "only: %.1f MB)\n",
+             st_tftsr.st_size / 1e6, st_plain.st_size / 1e6);
+  }
 
   g_print ("\nsearch, first 50 hits                 tftsr (SQLCipher)    plain SQLite     ripgrep\n");
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
