@@ -12,7 +12,7 @@ PKGS="
   libjson-c-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-dev libpango1.0-dev
   libsecret-1-dev libsoup-3.0-dev
-  gettext desktop-file-utils appstream
+  gettext desktop-file-utils appstream libxml2-utils at-spi2-core
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring
   clang libclang-rt-14-dev llvm valgrind ripgrep
   adwaita-icon-theme fonts-cantarell fonts-dejavu-core

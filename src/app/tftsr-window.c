@@ -241,7 +241,7 @@ show_key_banner (TftsrWindow *self)
 
   if (file == NULL)
     return;
-  text = g_strdup_printf (_("No keyring is available, so the database key is kept in %s, "
+  text = g_strdup_printf (_("No keyring could keep the database key, so it is in %s, "
                             "readable only by you. Anyone who can sign in as you can read "
                             "your incidents."),
                           file);
