@@ -30,14 +30,14 @@ static char *app_path;
 static char *loghub_dir;
 
 static const char *queries[] = {
-  "error",                 /* common word */
-  "timeout",               /* medium */
-  "kerberos",              /* rare */
-  "conn",                  /* prefix */
-  "disk full",             /* two words */
+  "error",                  /* common word */
+  "timeout",                /* medium */
+  "kerberos",               /* rare */
+  "conn",                   /* prefix */
+  "disk full",              /* two words */
   "\"connection refused\"", /* phrase */
-  "failed -ssh",           /* exclusion */
-  "kernel OR driver",      /* alternatives */
+  "failed -ssh",            /* exclusion */
+  "kernel OR driver",       /* alternatives */
 };
 
 static GPtrArray *
@@ -63,16 +63,18 @@ load_lines (void)
   if (lines->len == 0)
     {
       static const char *words[] = {
-        "error", "timeout", "connection", "refused", "kernel", "driver", "disk", "full",
-        "ssh", "failed", "kerberos", "node", "pod", "restart", "latency", "packet", "loss",
-        "memory", "pressure", "oom", "killer", "certificate", "expired", "dns", "lookup",
+        "error",       "timeout", "connection", "refused",  "kernel",   "driver", "disk",
+        "full",        "ssh",     "failed",     "kerberos", "node",     "pod",    "restart",
+        "latency",     "packet",  "loss",       "memory",   "pressure", "oom",    "killer",
+        "certificate", "expired", "dns",        "lookup",
       };
       GRand *rand = g_rand_new_with_seed (7);
       for (guint i = 0; i < 20000; i++)
         {
           GString *line = g_string_new (NULL);
           for (guint w = 0; w < 12; w++)
-            g_string_append_printf (line, "%s ", words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+            g_string_append_printf (line, "%s ",
+                                    words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
           g_ptr_array_add (lines, g_string_free (line, FALSE));
         }
       g_rand_free (rand);
@@ -84,7 +86,7 @@ load_lines (void)
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
 
@@ -92,7 +94,7 @@ static double
 percentile (GArray *ms, double p)
 {
   g_array_sort (ms, compare_doubles);
-  return g_array_index (ms, double, (guint) ((ms->len - 1) * p));
+  return g_array_index (ms, double, (guint)((ms->len - 1) * p));
 }
 
 static double
@@ -105,15 +107,16 @@ now_ms (void)
 static void
 make_incident (GRand *rand, GPtrArray *lines, int i, char **title, char **description)
 {
-  static const char *prefixes[] = { "Outage:", "Degraded:", "Alert:", "Errors in", "Slow", "Flapping" };
+  static const char *prefixes[] = { "Outage:",   "Degraded:", "Alert:",
+                                    "Errors in", "Slow",      "Flapping" };
   GString *text = g_string_new (NULL);
   const char *line = g_ptr_array_index (lines, g_rand_int_range (rand, 0, lines->len));
   int n = g_rand_int_range (rand, 3, 9);
 
   *title = g_strdup_printf ("%s %.60s (#%d)", prefixes[i % G_N_ELEMENTS (prefixes)], line, i);
   for (int k = 0; k < n; k++)
-    g_string_append_printf (text, "%s\n",
-                            (char *) g_ptr_array_index (lines, g_rand_int_range (rand, 0, lines->len)));
+    g_string_append_printf (
+        text, "%s\n", (char *)g_ptr_array_index (lines, g_rand_int_range (rand, 0, lines->len)));
   *description = g_string_free (text, FALSE);
 }
 
@@ -137,8 +140,9 @@ populate (TftsrStore *store, sqlite3 *plain, const char *text_dir, GPtrArray *li
   sqlite3_stmt *insert = NULL;
   double start, elapsed = 0;
 
-  sqlite3_prepare_v2 (plain, "INSERT INTO issues_fts (rowid, title, description, tags) VALUES (?, ?, ?, '')",
-                      -1, &insert, NULL);
+  sqlite3_prepare_v2 (
+      plain, "INSERT INTO issues_fts (rowid, title, description, tags) VALUES (?, ?, ?, '')", -1,
+      &insert, NULL);
   sqlite3_exec (plain, "BEGIN", NULL, NULL, NULL);
   for (int i = 0; i < n_issues; i++)
     {
@@ -188,17 +192,19 @@ open_plain (const char *path)
   sqlite3 *db = NULL;
 
   if (sqlite3_open (path, &db) != SQLITE_OK ||
-      sqlite3_exec (db,
-                    "PRAGMA journal_mode = WAL;"
-                    "CREATE VIRTUAL TABLE issues_fts USING fts5 (title, description, tags,"
-                    " tokenize = 'unicode61 remove_diacritics 2');"
-                    "INSERT INTO issues_fts (issues_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0)');",
-                    NULL, NULL, NULL) != SQLITE_OK)
+      sqlite3_exec (
+          db,
+          "PRAGMA journal_mode = WAL;"
+          "CREATE VIRTUAL TABLE issues_fts USING fts5 (title, description, tags,"
+          " tokenize = 'unicode61 remove_diacritics 2');"
+          "INSERT INTO issues_fts (issues_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0)');",
+          NULL, NULL, NULL) != SQLITE_OK)
     g_error ("plain SQLite: %s", sqlite3_errmsg (db));
   return db;
 }
 
-typedef struct {
+typedef struct
+{
   GArray *tftsr;
   GArray *plain;
   GArray *ripgrep;
@@ -295,8 +301,8 @@ static double
 time_app_start (const char *path)
 {
   /* GLib writes debug messages to standard output. */
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GError) error = NULL;
@@ -329,7 +335,8 @@ time_app_start (const char *path)
 static void
 report (const char *what, GArray *ms)
 {
-  g_print ("  %-34s p50 %8.2f ms   p95 %8.2f ms\n", what, percentile (ms, 0.5), percentile (ms, 0.95));
+  g_print ("  %-34s p50 %8.2f ms   p95 %8.2f ms\n", what, percentile (ms, 0.5),
+           percentile (ms, 0.95));
 }
 
 int
@@ -339,7 +346,8 @@ main (int argc, char **argv)
     { "count", 0, 0, G_OPTION_ARG_INT, &n_issues, "Incidents to create (100000)", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &n_rounds, "Repetitions per query (50)", "N" },
     { "app", 0, 0, G_OPTION_ARG_FILENAME, &app_path, "Also time the app's first page", "PATH" },
-    { "loghub", 0, 0, G_OPTION_ARG_FILENAME, &loghub_dir, "Loghub folder for realistic text", "DIR" },
+    { "loghub", 0, 0, G_OPTION_ARG_FILENAME, &loghub_dir, "Loghub folder for realistic text",
+      "DIR" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- benchmark the incident store");
@@ -366,8 +374,8 @@ main (int argc, char **argv)
       return 2;
     }
   lines = load_lines ();
-  g_print ("tftsr store benchmark: %d incidents, %u source lines, %d rounds per query\n",
-           n_issues, lines->len, n_rounds);
+  g_print ("tftsr store benchmark: %d incidents, %u source lines, %d rounds per query\n", n_issues,
+           lines->len, n_rounds);
 
   store = open_store (db_path, RAW_KEY);
   plain = open_plain (plain_path);
@@ -383,7 +391,8 @@ main (int argc, char **argv)
              st_tftsr.st_size / 1e6, st_plain.st_size / 1e6);
   }
 
-  g_print ("\nsearch, first 50 hits                 tftsr (SQLCipher)    plain SQLite     ripgrep\n");
+  g_print (
+      "\nsearch, first 50 hits                 tftsr (SQLCipher)    plain SQLite     ripgrep\n");
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     {
       g_autoptr (GArray) t = g_array_new (FALSE, FALSE, sizeof (double));
@@ -417,9 +426,10 @@ main (int argc, char **argv)
   {
     g_autoptr (TftsrStore) raw = open_store (db_path, RAW_KEY);
     g_autoptr (TftsrConn) conn = tftsr_conn_acquire (raw, NULL);
-    g_autofree char *sql = g_strdup_printf (
-      "ATTACH DATABASE '%s' AS pass KEY '" PASSPHRASE "'; SELECT sqlcipher_export('pass'); "
-      "DETACH DATABASE pass;", pass_path);
+    g_autofree char *sql = g_strdup_printf ("ATTACH DATABASE '%s' AS pass KEY '" PASSPHRASE
+                                            "'; SELECT sqlcipher_export('pass'); "
+                                            "DETACH DATABASE pass;",
+                                            pass_path);
     if (!tftsr_db_exec (conn->db, sql, "export", &error))
       g_error ("%s", error->message);
   }

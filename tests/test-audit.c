@@ -70,8 +70,8 @@ test_intact (void)
   entries = tftsr_audit_list (store, 2, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 2);
-  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[1])->target, ==, "https://example.invalid/4");
-  g_assert_cmpuint (strlen (((TftsrAuditEntry *) entries->pdata[1])->hash), ==, 64);
+  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[1])->target, ==, "https://example.invalid/4");
+  g_assert_cmpuint (strlen (((TftsrAuditEntry *)entries->pdata[1])->hash), ==, 64);
 }
 
 static void
@@ -93,9 +93,10 @@ test_edited (void)
 {
   g_autoptr (TftsrStore) store = store_with_entries ();
   gint64 target = migration_entries (store) + 3;
-  g_autofree char *sql = g_strdup_printf (
-    "UPDATE audit_log SET detail = '{\"sha256\":\"00ff\",\"bytes\":43}' WHERE id = %" G_GINT64_FORMAT,
-    target);
+  g_autofree char *sql =
+      g_strdup_printf ("UPDATE audit_log SET detail = '{\"sha256\":\"00ff\",\"bytes\":43}' WHERE "
+                       "id = %" G_GINT64_FORMAT,
+                       target);
 
   tamper (store, sql);
   g_assert_cmpint (verify_fails (store), ==, target);
@@ -107,7 +108,7 @@ test_edited_with_recomputed_hash_breaks_next (void)
   g_autoptr (TftsrStore) store = store_with_entries ();
   gint64 target = migration_entries (store) + 2;
   g_autofree char *sql = g_strdup_printf (
-    "UPDATE audit_log SET hash = '%064d' WHERE id = %" G_GINT64_FORMAT, 7, target);
+      "UPDATE audit_log SET hash = '%064d' WHERE id = %" G_GINT64_FORMAT, 7, target);
 
   /* Changing only the stored hash: that entry no longer matches its content. */
   tamper (store, sql);
@@ -119,8 +120,8 @@ test_removed (void)
 {
   g_autoptr (TftsrStore) store = store_with_entries ();
   gint64 target = migration_entries (store) + 2;
-  g_autofree char *sql = g_strdup_printf ("DELETE FROM audit_log WHERE id = %" G_GINT64_FORMAT,
-                                          target);
+  g_autofree char *sql =
+      g_strdup_printf ("DELETE FROM audit_log WHERE id = %" G_GINT64_FORMAT, target);
 
   tamper (store, sql);
   /* The entry after the gap is the first that no longer checks out. */
@@ -133,10 +134,10 @@ test_reordered (void)
   g_autoptr (TftsrStore) store = store_with_entries ();
   gint64 a = migration_entries (store) + 2;
   g_autofree char *sql = g_strdup_printf (
-    "UPDATE audit_log SET id = -1 WHERE id = %" G_GINT64_FORMAT ";"
-    "UPDATE audit_log SET id = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT ";"
-    "UPDATE audit_log SET id = %" G_GINT64_FORMAT " WHERE id = -1",
-    a, a, a + 1, a + 1);
+      "UPDATE audit_log SET id = -1 WHERE id = %" G_GINT64_FORMAT ";"
+      "UPDATE audit_log SET id = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT ";"
+      "UPDATE audit_log SET id = %" G_GINT64_FORMAT " WHERE id = -1",
+      a, a, a + 1, a + 1);
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrConn) conn = NULL;
 
@@ -179,10 +180,10 @@ test_store_operations_are_audited (void)
   g_assert_true (tftsr_store_purge_issue (store, tftsr_issue_get_id (issue), &error));
   g_assert_no_error (error);
   entries = tftsr_audit_list (store, 3, &error);
-  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[0])->action, ==, "issue.create");
-  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[1])->action, ==, "issue.delete");
-  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[2])->action, ==, "issue.purge");
-  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[2])->target, ==, target);
+  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[0])->action, ==, "issue.create");
+  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[1])->action, ==, "issue.delete");
+  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[2])->action, ==, "issue.purge");
+  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[2])->target, ==, target);
   g_assert_true (tftsr_audit_verify (store, NULL, NULL, &error));
 }
 

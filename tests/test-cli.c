@@ -6,7 +6,8 @@
 
 #include "tftsr-test-util.h"
 
-typedef struct {
+typedef struct
+{
   int status;
   char *out;
   char *err;
@@ -29,8 +30,8 @@ run_with_input (GBytes *input, const char *first, ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_auto (GStrv) wrapper = g_getenv ("TFTSR_CLI_WRAPPER") != NULL
-                             ? g_strsplit (g_getenv ("TFTSR_CLI_WRAPPER"), " ", -1)
-                             : NULL;
+                               ? g_strsplit (g_getenv ("TFTSR_CLI_WRAPPER"), " ", -1)
+                               : NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GBytes) out = NULL;
@@ -45,19 +46,19 @@ run_with_input (GBytes *input, const char *first, ...)
   /* TFTSR_CLI_WRAPPER (e.g. valgrind and its options) runs the CLI inside a checker. */
   for (guint i = 0; wrapper != NULL && wrapper[i] != NULL; i++)
     g_ptr_array_add (argv, wrapper[i]);
-  g_ptr_array_add (argv, (char *) g_getenv ("TFTSR_CLI"));
+  g_ptr_array_add (argv, (char *)g_getenv ("TFTSR_CLI"));
   g_ptr_array_add (argv, "--db");
   g_ptr_array_add (argv, db_path);
   va_start (args, first);
   for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) a);
+    g_ptr_array_add (argv, (char *)a);
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                 G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate (proc, input, NULL, &out, &err, &error);
   g_assert_no_error (error);
@@ -180,8 +181,8 @@ test_search (void)
   g_assert_cmpint (found->status, ==, 0);
   json = parse_json (found->out);
   g_assert_cmpuint (json_object_array_length (json), ==, 1);
-  g_assert_true (json_object_object_get_ex (json_object_array_get_idx (json, 0), "snippet",
-                                            &snippet));
+  g_assert_true (
+      json_object_object_get_ex (json_object_array_get_idx (json, 0), "snippet", &snippet));
   g_assert_true (json_object_object_get_ex (snippet, "highlights", &highlights));
   g_assert_cmpuint (json_object_array_length (highlights), ==, 1);
   json_object_put (json);
@@ -205,11 +206,13 @@ test_search (void)
 static void
 test_usage_errors (void)
 {
-  struct {
+  struct
+  {
     const char *args[6];
     const char *message;
   } cases[] = {
-    { { "issue", "create", "--title", "x", "--severity", "urgent" }, "critical, high, medium, low" },
+    { { "issue", "create", "--title", "x", "--severity", "urgent" },
+      "critical, high, medium, low" },
     { { "issue", "create", "--title", "x", "--category", "mainframe" }, "public_safety" },
     { { "issue", "list", "--status", "open,pending" }, "investigating" },
     { { "issue", "create" }, "--title is required" },
@@ -223,9 +226,9 @@ test_usage_errors (void)
   fresh_db ();
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (CliResult) r = run_with_input (NULL, cases[i].args[0], cases[i].args[1],
-                                                cases[i].args[2], cases[i].args[3],
-                                                cases[i].args[4], cases[i].args[5], NULL);
+      g_autoptr (CliResult) r =
+          run_with_input (NULL, cases[i].args[0], cases[i].args[1], cases[i].args[2],
+                          cases[i].args[3], cases[i].args[4], cases[i].args[5], NULL);
       g_assert_cmpint (r->status, ==, 2);
       if (strstr (r->err, cases[i].message) == NULL)
         g_error ("case %u: “%s” not in: %s", i, cases[i].message, r->err);

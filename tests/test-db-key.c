@@ -141,8 +141,8 @@ static gboolean
 have_secret_service (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *found = secret_password_lookup_sync (schema (), NULL, &error, "purpose",
-                                                        "probe", NULL);
+  g_autofree char *found =
+      secret_password_lookup_sync (schema (), NULL, &error, "purpose", "probe", NULL);
   return error == NULL;
 }
 

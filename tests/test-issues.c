@@ -72,7 +72,7 @@ test_crud_round_trip (void)
   g_assert_cmpstr (tftsr_issue_get_owner (loaded), ==, "alice");
   g_assert_cmpstr (tftsr_issue_get_source (loaded), ==, "test");
   stored_tags = tftsr_issue_get_tags (loaded);
-  g_assert_cmpuint (g_strv_length ((char **) stored_tags), ==, 4);
+  g_assert_cmpuint (g_strv_length ((char **)stored_tags), ==, 4);
   g_assert_cmpstr (stored_tags[0], ==, "checkout");
   g_assert_cmpstr (stored_tags[1], ==, "eu");
   g_assert_cmpstr (stored_tags[2], ==, "payments");
@@ -187,7 +187,8 @@ test_hostile_content (void)
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
       g_autoptr (TftsrIssue) issue = tftsr_test_create (store, titles[i], titles[i]);
-      g_autoptr (TftsrIssue) loaded = tftsr_store_get_issue (store, tftsr_issue_get_id (issue), NULL);
+      g_autoptr (TftsrIssue) loaded =
+          tftsr_store_get_issue (store, tftsr_issue_get_id (issue), NULL);
       g_autofree char *marker = g_strdup_printf ("marker%u", i + 1);
       g_autoptr (GPtrArray) hits = search (marker);
 
@@ -198,7 +199,7 @@ test_hostile_content (void)
 
   /* NUL-free binary junk, not valid UTF-8. */
   for (guint i = 0; i < 4096; i++)
-    junk[i] = (char) g_rand_int_range (rand, 1, 256);
+    junk[i] = (char)g_rand_int_range (rand, 1, 256);
   junk[4096] = '\0';
   {
     g_autofree char *title = g_strconcat ("junkmarker ", junk, NULL);
@@ -229,8 +230,8 @@ test_hostile_content (void)
 }
 
 static TftsrIssue *
-create_full (const char *title, TftsrSeverity severity, TftsrStatus status,
-             TftsrCategory category, const char *tags)
+create_full (const char *title, TftsrSeverity severity, TftsrStatus status, TftsrCategory category,
+             const char *tags)
 {
   g_autoptr (TftsrIssue) draft = tftsr_issue_new (title);
   g_auto (GStrv) tag_list = tftsr_tags_parse (tags);
@@ -240,7 +241,7 @@ create_full (const char *title, TftsrSeverity severity, TftsrStatus status,
   tftsr_issue_set_severity (draft, severity);
   tftsr_issue_set_status (draft, status);
   tftsr_issue_set_category (draft, category);
-  tftsr_issue_set_tags (draft, (const char *const *) tag_list);
+  tftsr_issue_set_tags (draft, (const char *const *)tag_list);
   issue = tftsr_store_create_issue (store, draft, &error);
   g_assert_no_error (error);
   return issue;
@@ -356,8 +357,8 @@ test_search_ranking (void)
   g_autoptr (GPtrArray) hits = NULL;
 
   purge_all ();
-  in_description = tftsr_test_create (store, "Latency spike",
-                                      "The kafka consumer lag grew after the deploy.");
+  in_description =
+      tftsr_test_create (store, "Latency spike", "The kafka consumer lag grew after the deploy.");
   in_title = tftsr_test_create (store, "Kafka broker down", "Broker 3 stopped.");
   in_tags = create_full ("Queue backlog", TFTSR_SEVERITY_MEDIUM, TFTSR_STATUS_OPEN,
                          TFTSR_CATEGORY_GENERAL, "kafka");
@@ -428,11 +429,51 @@ static void
 test_search_hostile_queries (void)
 {
   const char *queries[] = {
-    "\"", "\"\"", "\"unbalanced", "a\"b", "'", "(", ")", "()", "*", "a*", "^", "^a", "-", "--",
-    "-a", "NOT", "AND", "OR", "OR OR", "a OR", "OR a", "a AND OR b", "NEAR(a b)", "NEAR(",
-    "title:a", "title:", ":", "{title}: x", "a + b", "\\", "\\\"", "%", "_", "'; DROP TABLE x;--",
-    "\x01\x02\x03", "\xff\xfe", "🔥", "a\u0301", "ǅ", "x'00'", "\t\n ", "a -\"b c\"",
-    "-\"unterminated", "\"\" \"\" \"\"", NULL,
+    "\"",
+    "\"\"",
+    "\"unbalanced",
+    "a\"b",
+    "'",
+    "(",
+    ")",
+    "()",
+    "*",
+    "a*",
+    "^",
+    "^a",
+    "-",
+    "--",
+    "-a",
+    "NOT",
+    "AND",
+    "OR",
+    "OR OR",
+    "a OR",
+    "OR a",
+    "a AND OR b",
+    "NEAR(a b)",
+    "NEAR(",
+    "title:a",
+    "title:",
+    ":",
+    "{title}: x",
+    "a + b",
+    "\\",
+    "\\\"",
+    "%",
+    "_",
+    "'; DROP TABLE x;--",
+    "\x01\x02\x03",
+    "\xff\xfe",
+    "🔥",
+    "a\u0301",
+    "ǅ",
+    "x'00'",
+    "\t\n ",
+    "a -\"b c\"",
+    "-\"unterminated",
+    "\"\" \"\" \"\"",
+    NULL,
   };
   g_autoptr (TftsrIssue) issue = tftsr_test_create (store, "a b c", "O\"Brien's title: x");
 
@@ -500,13 +541,13 @@ test_trash (void)
 static void
 async_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static gboolean
 has_result (gpointer result)
 {
-  return *(GAsyncResult **) result != NULL;
+  return *(GAsyncResult **)result != NULL;
 }
 
 static void
@@ -693,12 +734,11 @@ test_vocabularies (void)
   g_assert_cmpstr (tftsr_severity_get_label (TFTSR_SEVERITY_LOW), ==, "P4 · Low");
   /* The 16 seed domains plus general. */
   g_assert_cmpuint (g_strv_length (split), ==, 17);
-  for (const char *const *d = (const char *const[]) { "linux", "windows", "network", "kubernetes",
-                                                      "databases", "virtualization", "hardware",
-                                                      "observability", "telephony", "security",
-                                                      "public_safety", "application", "automation",
-                                                      "hpe_infra", "dell_hardware", "identity",
-                                                      "general", NULL };
+  for (const char *const *d =
+           (const char *const[]){ "linux", "windows", "network", "kubernetes", "databases",
+                                  "virtualization", "hardware", "observability", "telephony",
+                                  "security", "public_safety", "application", "automation",
+                                  "hpe_infra", "dell_hardware", "identity", "general", NULL };
        *d != NULL; d++)
     g_assert_true (tftsr_category_from_string (*d, NULL));
 }

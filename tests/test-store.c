@@ -17,7 +17,7 @@ static guint
 count (TftsrStore *store, const char *sql)
 {
   g_autofree char *text = tftsr_test_query (store, sql);
-  return (guint) g_ascii_strtoull (text != NULL ? text : "0", NULL, 10);
+  return (guint)g_ascii_strtoull (text != NULL ? text : "0", NULL, 10);
 }
 
 static void
@@ -34,13 +34,13 @@ test_migrations_from_empty (void)
   g_assert_cmpuint (tftsr_store_get_schema_version (store), ==, latest);
   g_assert_cmpuint (count (store, "SELECT count(*) FROM _migrations"), ==, latest);
   /* The tables of this schema exist. */
-  for (const char *const *t = (const char *const[]) { "issues", "issues_fts", "issue_tags",
-                                                      "timeline_events", "resolution_steps",
-                                                      "audit_log", "settings", NULL };
+  for (const char *const *t =
+           (const char *const[]){ "issues", "issues_fts", "issue_tags", "timeline_events",
+                                  "resolution_steps", "audit_log", "settings", NULL };
        *t != NULL; t++)
     {
-      g_autofree char *sql = g_strdup_printf (
-        "SELECT count(*) FROM sqlite_master WHERE name = '%s'", *t);
+      g_autofree char *sql =
+          g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE name = '%s'", *t);
       g_assert_cmpuint (count (store, sql), ==, 1);
     }
   /* Each migration is in the audit log. */
@@ -94,7 +94,7 @@ test_foreign_keys_every_connection (void)
 {
   g_autoptr (TftsrStore) store = tftsr_test_new_store ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_conn_release);
+  g_autoptr (GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify)tftsr_conn_release);
 
   for (guint i = 0; i < 3; i++)
     {
@@ -108,7 +108,7 @@ test_foreign_keys_every_connection (void)
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
       g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
     }
-  g_assert_true (((TftsrConn *) conns->pdata[0])->db != ((TftsrConn *) conns->pdata[1])->db);
+  g_assert_true (((TftsrConn *)conns->pdata[0])->db != ((TftsrConn *)conns->pdata[1])->db);
 }
 
 static void
@@ -172,9 +172,9 @@ test_plain_sqlite_refused (void)
 
   /* SQLCipher without a key writes an ordinary SQLite file. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL, NULL,
-                                 NULL),
-                   ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL, NULL, NULL), ==,
+      SQLITE_OK);
   sqlite3_close (db);
   before = tftsr_test_read_file (path);
   g_assert_null (open_with (path, TFTSR_TEST_KEY, &error));
@@ -202,9 +202,9 @@ test_newer_schema_refused (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) before = NULL;
   g_autoptr (GBytes) after = NULL;
-  g_autofree char *unused = tftsr_test_query (
-    store, "INSERT INTO _migrations (version, name, applied_at) "
-           "VALUES (9999, '9999-future.sql', '2030-01-01T00:00:00.000Z')");
+  g_autofree char *unused =
+      tftsr_test_query (store, "INSERT INTO _migrations (version, name, applied_at) "
+                               "VALUES (9999, '9999-future.sql', '2030-01-01T00:00:00.000Z')");
 
   g_clear_object (&store);
   before = tftsr_test_read_file (path);
@@ -236,7 +236,8 @@ test_cascades (void)
                          id);
   g_free (tftsr_test_query (store, sql));
   g_free (sql);
-  sql = g_strdup_printf ("SELECT count(*) FROM timeline_events WHERE issue_id = %" G_GINT64_FORMAT, id);
+  sql = g_strdup_printf ("SELECT count(*) FROM timeline_events WHERE issue_id = %" G_GINT64_FORMAT,
+                         id);
   g_assert_cmpuint (count (store, sql), >=, 1);
 
   g_assert_true (tftsr_store_delete_issue (store, id, &error));
@@ -246,14 +247,15 @@ test_cascades (void)
 
   g_assert_cmpuint (count (store, sql), ==, 0);
   g_free (sql);
-  sql = g_strdup_printf ("SELECT count(*) FROM resolution_steps WHERE issue_id = %" G_GINT64_FORMAT, id);
+  sql = g_strdup_printf ("SELECT count(*) FROM resolution_steps WHERE issue_id = %" G_GINT64_FORMAT,
+                         id);
   g_assert_cmpuint (count (store, sql), ==, 0);
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM issue_tags WHERE issue_id = %" G_GINT64_FORMAT, id);
   g_assert_cmpuint (count (store, sql), ==, 0);
   /* The full-text index no longer knows the incident's words and matches its content. */
-  g_assert_cmpuint (count (store, "SELECT count(*) FROM issues_fts WHERE issues_fts MATCH 'cascade'"),
-                    ==, 0);
+  g_assert_cmpuint (
+      count (store, "SELECT count(*) FROM issues_fts WHERE issues_fts MATCH 'cascade'"), ==, 0);
   g_assert_cmpuint (count (store, "SELECT count(*) FROM issues_fts WHERE issues_fts MATCH 'keep'"),
                     ==, 1);
   g_free (tftsr_test_query (store, "INSERT INTO issues_fts (issues_fts, rank) "
@@ -281,8 +283,8 @@ test_read_only (void)
   g_assert_nonnull (strstr (error->message, "read-only"));
   g_free (tftsr_test_query (store, "PRAGMA query_only = OFF"));
   g_assert_cmpuint (count (store, "SELECT count(*) FROM issues"), ==, 1);
-  g_assert_cmpuint (count (store, "SELECT count(*) FROM issues_fts WHERE issues_fts MATCH 'appear'"),
-                    ==, 0);
+  g_assert_cmpuint (
+      count (store, "SELECT count(*) FROM issues_fts WHERE issues_fts MATCH 'appear'"), ==, 0);
 }
 
 static void
@@ -339,8 +341,9 @@ test_trash_expiry_on_open (void)
   g_assert_true (tftsr_store_delete_issue (store, tftsr_issue_get_id (old), &error));
   g_assert_true (tftsr_store_delete_issue (store, tftsr_issue_get_id (recent), &error));
   g_assert_no_error (error);
-  sql = g_strdup_printf ("UPDATE issues SET deleted_at = '2020-01-01T00:00:00.000Z' WHERE id = %"
-                         G_GINT64_FORMAT, tftsr_issue_get_id (old));
+  sql = g_strdup_printf (
+      "UPDATE issues SET deleted_at = '2020-01-01T00:00:00.000Z' WHERE id = %" G_GINT64_FORMAT,
+      tftsr_issue_get_id (old));
   g_free (tftsr_test_query (store, sql));
   g_clear_object (&store);
 

@@ -11,19 +11,21 @@ G_BEGIN_DECLS
 #define TFTSR_AUDIT_ERROR (tftsr_audit_error_quark ())
 GQuark tftsr_audit_error_quark (void);
 
-typedef enum {
+typedef enum
+{
   TFTSR_AUDIT_ERROR_TAMPERED, /* an entry was edited, removed or reordered */
   TFTSR_AUDIT_ERROR_FAILED,
 } TftsrAuditError;
 
 /* One verified entry, as listed by tftsr_audit_list(). */
-typedef struct {
+typedef struct
+{
   gint64 id;
   char *created_at;
-  char *action;  /* "issue.create", "egress.send"… */
-  char *target;  /* what it concerns: "issue:12", a URL… */
-  char *detail;  /* JSON object */
-  char *hash;    /* hex SHA-256 of this entry chained to the previous one */
+  char *action; /* "issue.create", "egress.send"… */
+  char *target; /* what it concerns: "issue:12", a URL… */
+  char *detail; /* JSON object */
+  char *hash;   /* hex SHA-256 of this entry chained to the previous one */
 } TftsrAuditEntry;
 
 void tftsr_audit_entry_free (TftsrAuditEntry *entry);

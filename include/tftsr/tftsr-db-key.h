@@ -11,14 +11,16 @@ G_BEGIN_DECLS
 #define TFTSR_VAULT_ERROR (tftsr_vault_error_quark ())
 GQuark tftsr_vault_error_quark (void);
 
-typedef enum {
-  TFTSR_VAULT_ERROR_NO_KEY,       /* a database exists but no key for it was found */
-  TFTSR_VAULT_ERROR_KEY_FILE,     /* the key file is unreadable, malformed or too open */
-  TFTSR_VAULT_ERROR_KEYRING,      /* the Secret Service refused to store or return the key */
+typedef enum
+{
+  TFTSR_VAULT_ERROR_NO_KEY,   /* a database exists but no key for it was found */
+  TFTSR_VAULT_ERROR_KEY_FILE, /* the key file is unreadable, malformed or too open */
+  TFTSR_VAULT_ERROR_KEYRING,  /* the Secret Service refused to store or return the key */
   TFTSR_VAULT_ERROR_FAILED,
 } TftsrVaultError;
 
-typedef enum {
+typedef enum
+{
   TFTSR_DB_KEY_SOURCE_ENVIRONMENT, /* TFTSR_DB_KEY */
   TFTSR_DB_KEY_SOURCE_KEYRING,     /* the Secret Service */
   TFTSR_DB_KEY_SOURCE_FILE,        /* the 0600 fallback file: the app shows a warning */

@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
+typedef enum
+{
   TFTSR_SEVERITY_CRITICAL, /* P1 */
   TFTSR_SEVERITY_HIGH,     /* P2 */
   TFTSR_SEVERITY_MEDIUM,   /* P3 */
@@ -16,7 +17,8 @@ typedef enum {
 } TftsrSeverity;
 #define TFTSR_N_SEVERITIES 4
 
-typedef enum {
+typedef enum
+{
   TFTSR_STATUS_OPEN,
   TFTSR_STATUS_INVESTIGATING,
   TFTSR_STATUS_RESOLVED,
@@ -24,7 +26,8 @@ typedef enum {
 } TftsrStatus;
 #define TFTSR_N_STATUSES 4
 
-typedef enum {
+typedef enum
+{
   TFTSR_CATEGORY_GENERAL,
   TFTSR_CATEGORY_LINUX,
   TFTSR_CATEGORY_WINDOWS,
@@ -74,7 +77,8 @@ GStrv tftsr_tags_normalize (const char *const *tags);
 GStrv tftsr_tags_parse (const char *comma_separated);
 
 /* A highlighted range inside a search snippet, in bytes. */
-typedef struct {
+typedef struct
+{
   guint start;
   guint end;
 } TftsrRange;

@@ -15,12 +15,13 @@ G_BEGIN_DECLS
 #define TFTSR_STORE_ERROR (tftsr_store_error_quark ())
 GQuark tftsr_store_error_quark (void);
 
-typedef enum {
+typedef enum
+{
   TFTSR_STORE_ERROR_WRONG_KEY,     /* the key does not open this file (or it is no database) */
   TFTSR_STORE_ERROR_NOT_ENCRYPTED, /* a plain SQLite file, or SQLCipher is not linked */
   TFTSR_STORE_ERROR_TOO_NEW,       /* written by a newer tftsr */
   TFTSR_STORE_ERROR_NOT_FOUND,
-  TFTSR_STORE_ERROR_INVALID,       /* a value the schema does not accept */
+  TFTSR_STORE_ERROR_INVALID, /* a value the schema does not accept */
   TFTSR_STORE_ERROR_READ_ONLY,
   TFTSR_STORE_ERROR_FULL,
   TFTSR_STORE_ERROR_BUSY,
@@ -28,10 +29,11 @@ typedef enum {
   TFTSR_STORE_ERROR_FAILED,
 } TftsrStoreError;
 
-typedef enum {
-  TFTSR_ISSUE_SORT_UPDATED,   /* most recently updated first */
-  TFTSR_ISSUE_SORT_CREATED,   /* newest first */
-  TFTSR_ISSUE_SORT_SEVERITY,  /* P1 first, then most recently updated */
+typedef enum
+{
+  TFTSR_ISSUE_SORT_UPDATED,  /* most recently updated first */
+  TFTSR_ISSUE_SORT_CREATED,  /* newest first */
+  TFTSR_ISSUE_SORT_SEVERITY, /* P1 first, then most recently updated */
   TFTSR_ISSUE_SORT_TITLE,
   TFTSR_ISSUE_SORT_RELEVANCE, /* bm25 over the newest TFTSR_SEARCH_WINDOW matches;
                                * without a text query, the same as UPDATED */
@@ -50,7 +52,8 @@ gboolean tftsr_issue_sort_from_string (const char *name, TftsrIssueSort *out);
  * 0 meaning "any". @text is a search in the user's syntax: words match as prefixes,
  * "quoted phrases" match exactly, -word excludes, OR between words; anything else is
  * searched as text and never raises a syntax error. */
-typedef struct {
+typedef struct
+{
   guint status_mask;
   guint severity_mask;
   gint category; /* a TftsrCategory, or -1 for any */
@@ -59,7 +62,7 @@ typedef struct {
   TftsrIssueSort sort;
   gboolean deleted; /* list the trash instead of live incidents */
   guint offset;
-  guint limit;      /* 0 means TFTSR_ISSUE_QUERY_DEFAULT_LIMIT */
+  guint limit; /* 0 means TFTSR_ISSUE_QUERY_DEFAULT_LIMIT */
 } TftsrIssueQuery;
 
 #define TFTSR_ISSUE_QUERY_DEFAULT_LIMIT 50
@@ -118,17 +121,15 @@ GPtrArray *tftsr_store_list_issues (TftsrStore *self, const TftsrIssueQuery *que
 GPtrArray *tftsr_store_list_timeline (TftsrStore *self, gint64 issue_id, GError **error);
 
 /* Asynchronous versions for the UI thread; each runs the call above in a worker. */
-void tftsr_store_create_issue_async (TftsrStore *self, TftsrIssue *draft,
-                                     GCancellable *cancellable, GAsyncReadyCallback callback,
-                                     gpointer user_data);
+void tftsr_store_create_issue_async (TftsrStore *self, TftsrIssue *draft, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
 TftsrIssue *tftsr_store_create_issue_finish (TftsrStore *self, GAsyncResult *result,
                                              GError **error);
 void tftsr_store_get_issue_async (TftsrStore *self, gint64 id, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data);
 TftsrIssue *tftsr_store_get_issue_finish (TftsrStore *self, GAsyncResult *result, GError **error);
-void tftsr_store_update_issue_async (TftsrStore *self, TftsrIssue *issue,
-                                     GCancellable *cancellable, GAsyncReadyCallback callback,
-                                     gpointer user_data);
+void tftsr_store_update_issue_async (TftsrStore *self, TftsrIssue *issue, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
 TftsrIssue *tftsr_store_update_issue_finish (TftsrStore *self, GAsyncResult *result,
                                              GError **error);
 void tftsr_store_delete_issue_async (TftsrStore *self, gint64 id, GCancellable *cancellable,
@@ -141,11 +142,10 @@ void tftsr_store_list_issues_async (TftsrStore *self, const TftsrIssueQuery *que
                                     GCancellable *cancellable, GAsyncReadyCallback callback,
                                     gpointer user_data);
 GPtrArray *tftsr_store_list_issues_finish (TftsrStore *self, GAsyncResult *result,
-                                          gboolean *has_more, GError **error);
-void tftsr_store_list_timeline_async (TftsrStore *self, gint64 issue_id,
-                                      GCancellable *cancellable, GAsyncReadyCallback callback,
-                                      gpointer user_data);
+                                           gboolean *has_more, GError **error);
+void tftsr_store_list_timeline_async (TftsrStore *self, gint64 issue_id, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *tftsr_store_list_timeline_finish (TftsrStore *self, GAsyncResult *result,
-                                            GError **error);
+                                             GError **error);
 
 G_END_DECLS

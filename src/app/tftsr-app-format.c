@@ -48,7 +48,7 @@ tftsr_format_time (const char *iso8601)
   if (when == NULL)
     return g_strdup ("—");
   /* Translators: a date and time, see g_date_time_format() */
-  return g_date_time_format (when, _("%-d %b %Y, %H:%M"));
+  return g_date_time_format (when, _ ("%-d %b %Y, %H:%M"));
 }
 
 char *
@@ -63,23 +63,22 @@ tftsr_format_relative_time (const char *iso8601)
     return g_strdup ("—");
   ago = g_date_time_difference (now, when);
   if (ago < G_TIME_SPAN_MINUTE)
-    return g_strdup (_("Just now"));
+    return g_strdup (_ ("Just now"));
   if (ago < G_TIME_SPAN_HOUR)
     {
-      int minutes = (int) (ago / G_TIME_SPAN_MINUTE);
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
-                                           minutes),
-                              minutes);
+      int minutes = (int)(ago / G_TIME_SPAN_MINUTE);
+      return g_strdup_printf (
+          g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago", minutes), minutes);
     }
   today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
                                  g_date_time_get_day_of_month (now), 0, 0, 0);
   if (g_date_time_compare (when, today) >= 0)
     return g_date_time_format (when, "%H:%M");
   if (g_date_time_difference (today, when) < G_TIME_SPAN_DAY)
-    return g_date_time_format (when, _("Yesterday %H:%M"));
+    return g_date_time_format (when, _ ("Yesterday %H:%M"));
   if (g_date_time_get_year (when) == g_date_time_get_year (now))
-    return g_date_time_format (when, _("%-d %b"));
-  return g_date_time_format (when, _("%-d %b %Y"));
+    return g_date_time_format (when, _ ("%-d %b"));
+  return g_date_time_format (when, _ ("%-d %b %Y"));
 }
 
 char *
@@ -92,6 +91,6 @@ const char *
 tftsr_severity_css_class (TftsrSeverity severity)
 {
   static const char *const classes[] = { "p1", "p2", "p3", "p4" };
-  g_return_val_if_fail ((guint) severity < G_N_ELEMENTS (classes), "p3");
+  g_return_val_if_fail ((guint)severity < G_N_ELEMENTS (classes), "p3");
   return classes[severity];
 }

@@ -56,17 +56,16 @@ static void
 about_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
-  const char *developers[] = { _("The tftsr developers"), NULL };
+  const char *developers[] = { _ ("The tftsr developers"), NULL };
   GtkWidget *about = adw_about_window_new ();
 
-  g_object_set (about, "transient-for", gtk_application_get_active_window (app),
-                "application-name", "tftsr", "application-icon", TFTSR_APP_ID, "version",
-                TFTSR_VERSION, "developer-name", _("The tftsr developers"), "developers",
-                developers, "comments",
-                _("Troubleshooting and root-cause analysis for incidents, with your data kept "
-                  "encrypted on this machine."),
-                "license-type", GTK_LICENSE_GPL_3_0, "translator-credits",
-                _("translator-credits"), NULL);
+  g_object_set (about, "transient-for", gtk_application_get_active_window (app), "application-name",
+                "tftsr", "application-icon", TFTSR_APP_ID, "version", TFTSR_VERSION,
+                "developer-name", _ ("The tftsr developers"), "developers", developers, "comments",
+                _ ("Troubleshooting and root-cause analysis for incidents, with your data kept "
+                   "encrypted on this machine."),
+                "license-type", GTK_LICENSE_GPL_3_0, "translator-credits", _ ("translator-credits"),
+                NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -106,9 +105,9 @@ tftsr_application_startup (GApplication *app)
   apply_style (self);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
-                                         (const char *[]) { "<Control>q", NULL });
+                                         (const char *[]){ "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close",
-                                         (const char *[]) { "<Control>w", NULL });
+                                         (const char *[]){ "<Control>w", NULL });
 }
 
 static void

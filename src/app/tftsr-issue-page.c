@@ -40,13 +40,15 @@ struct _TftsrIssuePage
 
 G_DEFINE_FINAL_TYPE (TftsrIssuePage, tftsr_issue_page, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   ISSUE_CHANGED,
   FAILED,
   N_SIGNALS
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_ISSUE,
   PROP_SAVING,
@@ -91,11 +93,11 @@ show_dates (TftsrIssuePage *self)
   if (tftsr_issue_get_resolved_at (self->issue) != NULL)
     {
       g_autofree char *resolved = tftsr_format_time (tftsr_issue_get_resolved_at (self->issue));
-      text = g_strdup_printf (_("#%" G_GINT64_FORMAT " · Created %s · Updated %s · Resolved %s"),
+      text = g_strdup_printf (_ ("#%" G_GINT64_FORMAT " · Created %s · Updated %s · Resolved %s"),
                               tftsr_issue_get_id (self->issue), created, updated, resolved);
     }
   else
-    text = g_strdup_printf (_("#%" G_GINT64_FORMAT " · Created %s · Updated %s"),
+    text = g_strdup_printf (_ ("#%" G_GINT64_FORMAT " · Created %s · Updated %s"),
                             tftsr_issue_get_id (self->issue), created, updated);
   gtk_label_set_label (self->dates_label, text);
 }
@@ -103,7 +105,7 @@ show_dates (TftsrIssuePage *self)
 static void
 fill_widgets (TftsrIssuePage *self)
 {
-  g_autofree char *tags = g_strjoinv (", ", (char **) tftsr_issue_get_tags (self->issue));
+  g_autofree char *tags = g_strjoinv (", ", (char **)tftsr_issue_get_tags (self->issue));
   g_autofree char *description = tftsr_display_text (tftsr_issue_get_description (self->issue));
 
   self->filling = TRUE;
@@ -272,8 +274,8 @@ on_description_changed (TftsrIssuePage *self)
   if (self->filling || self->issue == NULL)
     return;
   g_clear_handle_id (&self->description_timeout, g_source_remove);
-  self->description_timeout = g_timeout_add (DESCRIPTION_SAVE_DELAY_MS, description_timeout_cb,
-                                             self);
+  self->description_timeout =
+      g_timeout_add (DESCRIPTION_SAVE_DELAY_MS, description_timeout_cb, self);
 }
 
 static void
@@ -284,9 +286,8 @@ on_title_applied (TftsrIssuePage *self)
 
   if (*trimmed == '\0')
     {
-      g_autoptr (GError) error = g_error_new_literal (TFTSR_STORE_ERROR,
-                                                      TFTSR_STORE_ERROR_INVALID,
-                                                      _("An incident needs a title"));
+      g_autoptr (GError) error = g_error_new_literal (TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID,
+                                                      _ ("An incident needs a title"));
       set_entry_text (self->title_row, tftsr_issue_get_title (self->issue));
       fail (self, error);
       return;
@@ -308,7 +309,7 @@ on_tags_applied (TftsrIssuePage *self)
   g_auto (GStrv) tags = tftsr_tags_parse (gtk_editable_get_text (GTK_EDITABLE (self->tags_row)));
   g_autofree char *shown = g_strjoinv (", ", tags);
 
-  tftsr_issue_set_tags (self->issue, (const char *const *) tags);
+  tftsr_issue_set_tags (self->issue, (const char *const *)tags);
   self->filling = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->tags_row), shown);
   self->filling = FALSE;
@@ -437,16 +438,20 @@ tftsr_issue_page_finalize (GObject *object)
 }
 
 static void
-tftsr_issue_page_get_property (GObject *object, guint prop_id, GValue *value,
-                               GParamSpec *pspec)
+tftsr_issue_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   TftsrIssuePage *self = TFTSR_ISSUE_PAGE (object);
 
   switch (prop_id)
     {
-    case PROP_ISSUE: g_value_set_object (value, self->issue); break;
-    case PROP_SAVING: g_value_set_boolean (value, self->saving); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_ISSUE:
+      g_value_set_object (value, self->issue);
+      break;
+    case PROP_SAVING:
+      g_value_set_boolean (value, self->saving);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -464,13 +469,13 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   properties[PROP_ISSUE] = g_param_spec_object ("issue", NULL, NULL, TFTSR_TYPE_ISSUE,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /* TRUE while edits are being written. */
-  properties[PROP_SAVING] = g_param_spec_boolean ("saving", NULL, NULL, FALSE,
-                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SAVING] =
+      g_param_spec_boolean ("saving", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[ISSUE_CHANGED] = g_signal_new ("issue-changed", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                         TFTSR_TYPE_ISSUE);
+  signals[ISSUE_CHANGED] =
+      g_signal_new ("issue-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, TFTSR_TYPE_ISSUE);
   signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 
@@ -502,8 +507,8 @@ tftsr_issue_page_init (TftsrIssuePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->pending = g_queue_new ();
   self->timeline = g_list_store_new (TFTSR_TYPE_TIMELINE_EVENT);
-  gtk_list_box_bind_model (self->timeline_list, G_LIST_MODEL (self->timeline),
-                           create_timeline_row, NULL, NULL);
+  gtk_list_box_bind_model (self->timeline_list, G_LIST_MODEL (self->timeline), create_timeline_row,
+                           NULL, NULL);
 
   self->filling = TRUE;
   adw_combo_row_set_model (self->severity_row, severities);

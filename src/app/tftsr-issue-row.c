@@ -24,7 +24,8 @@ struct _TftsrIssueRow
 
 G_DEFINE_FINAL_TYPE (TftsrIssueRow, tftsr_issue_row, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ISSUE,
   N_PROPS
@@ -55,14 +56,13 @@ update (TftsrIssueRow *self)
   gtk_label_set_label (self->severity_label, badge);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->severity_label),
                                tftsr_severity_get_label (severity));
-  gtk_widget_set_css_classes (GTK_WIDGET (self->severity_label),
-                              (const char *[]) { "severity", tftsr_severity_css_class (severity),
-                                                 NULL });
+  gtk_widget_set_css_classes (
+      GTK_WIDGET (self->severity_label),
+      (const char *[]){ "severity", tftsr_severity_css_class (severity), NULL });
   set_label (self->title_label, tftsr_issue_get_title (issue));
   updated = tftsr_format_relative_time (tftsr_issue_get_updated_at (issue));
   gtk_label_set_label (self->updated_label, updated);
-  gtk_label_set_label (self->status_label,
-                       tftsr_status_get_label (tftsr_issue_get_status (issue)));
+  gtk_label_set_label (self->status_label, tftsr_status_get_label (tftsr_issue_get_status (issue)));
   gtk_label_set_label (self->category_label,
                        tftsr_category_get_label (tftsr_issue_get_category (issue)));
   snippet = tftsr_issue_dup_snippet_markup (issue);
@@ -90,8 +90,11 @@ tftsr_issue_row_get_property (GObject *object, guint prop_id, GValue *value, GPa
 
   switch (prop_id)
     {
-    case PROP_ISSUE: g_value_set_object (value, self->issue); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_ISSUE:
+      g_value_set_object (value, self->issue);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -103,8 +106,11 @@ tftsr_issue_row_set_property (GObject *object, guint prop_id, const GValue *valu
 
   switch (prop_id)
     {
-    case PROP_ISSUE: tftsr_issue_row_set_issue (self, g_value_get_object (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_ISSUE:
+      tftsr_issue_row_set_issue (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -119,8 +125,8 @@ tftsr_issue_row_class_init (TftsrIssueRowClass *klass)
   object_class->set_property = tftsr_issue_row_set_property;
 
   properties[PROP_ISSUE] =
-    g_param_spec_object ("issue", NULL, NULL, TFTSR_TYPE_ISSUE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_object ("issue", NULL, NULL, TFTSR_TYPE_ISSUE,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -139,8 +145,8 @@ static void
 tftsr_issue_row_init (TftsrIssueRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
+  gtk_orientable_set_orientation (
+      GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
 }
 
 GtkWidget *
@@ -168,8 +174,8 @@ tftsr_issue_row_set_issue (TftsrIssueRow *self, TftsrIssue *issue)
     g_clear_signal_handler (&self->notify_id, self->issue);
   g_set_object (&self->issue, issue);
   if (issue != NULL)
-    self->notify_id = g_signal_connect_object (issue, "notify", G_CALLBACK (update), self,
-                                               G_CONNECT_SWAPPED);
+    self->notify_id =
+        g_signal_connect_object (issue, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ISSUE]);
 }

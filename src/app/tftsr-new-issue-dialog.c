@@ -24,7 +24,8 @@ struct _TftsrNewIssueDialog
 
 G_DEFINE_FINAL_TYPE (TftsrNewIssueDialog, tftsr_new_issue_dialog, ADW_TYPE_WINDOW)
 
-enum {
+enum
+{
   CREATED,
   N_SIGNALS
 };
@@ -116,11 +117,11 @@ tftsr_new_issue_dialog_class_init (TftsrNewIssueDialogClass *klass)
 
   object_class->dispose = tftsr_new_issue_dialog_dispose;
 
-  signals[CREATED] = g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                   NULL, NULL, NULL, G_TYPE_NONE, 1, TFTSR_TYPE_ISSUE);
+  signals[CREATED] = g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 1, TFTSR_TYPE_ISSUE);
 
-  gtk_widget_class_set_template_from_resource (widget_class, TFTSR_RESOURCE_PATH
-                                               "/ui/tftsr-new-issue-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               TFTSR_RESOURCE_PATH "/ui/tftsr-new-issue-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, TftsrNewIssueDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TftsrNewIssueDialog, title_row);
   gtk_widget_class_bind_template_child (widget_class, TftsrNewIssueDialog, severity_row);

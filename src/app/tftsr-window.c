@@ -44,7 +44,12 @@ struct _TftsrWindow
 G_DEFINE_FINAL_TYPE (TftsrWindow, tftsr_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* Positions of the status filter; the rest are the statuses in enum order. */
-enum { STATUS_FILTER_ALL, STATUS_FILTER_ACTIVE, STATUS_FILTER_FIRST };
+enum
+{
+  STATUS_FILTER_ALL,
+  STATUS_FILTER_ACTIVE,
+  STATUS_FILTER_FIRST
+};
 
 static void
 toast (TftsrWindow *self, const char *message)
@@ -125,8 +130,8 @@ apply_query (TftsrWindow *self)
   tftsr_issue_sort_from_string (sort, &order);
   /* A search is ranked by relevance unless the user picked another order. */
   query->sort = (*query->text != '\0' && order == TFTSR_ISSUE_SORT_UPDATED)
-                  ? TFTSR_ISSUE_SORT_RELEVANCE
-                  : order;
+                    ? TFTSR_ISSUE_SORT_RELEVANCE
+                    : order;
   tftsr_issue_list_set_query (self->issues, query);
 }
 
@@ -154,7 +159,8 @@ static void
 on_page_issue_changed (TftsrWindow *self)
 {
   TftsrIssue *shown = tftsr_issue_page_get_issue (self->issue_page);
-  g_autofree char *display = tftsr_display_text (shown != NULL ? tftsr_issue_get_title (shown) : "");
+  g_autofree char *display =
+      tftsr_display_text (shown != NULL ? tftsr_issue_get_title (shown) : "");
 
   adw_window_title_set_title (self->content_title, display);
 }
@@ -241,9 +247,9 @@ show_key_banner (TftsrWindow *self)
 
   if (file == NULL)
     return;
-  text = g_strdup_printf (_("No keyring could keep the database key, so it is in %s, "
-                            "readable only by you. Anyone who can sign in as you can read "
-                            "your incidents."),
+  text = g_strdup_printf (_ ("No keyring could keep the database key, so it is in %s, "
+                             "readable only by you. Anyone who can sign in as you can read "
+                             "your incidents."),
                           file);
   gtk_label_set_label (self->key_banner_label, text);
   gtk_revealer_set_reveal_child (self->key_banner, TRUE);
@@ -294,9 +300,9 @@ store_opened (GObject *source, GAsyncResult *result, gpointer user_data)
       adw_status_page_set_description (self->error_page, error->message);
       adw_status_page_set_icon_name (self->error_page,
                                      error->domain == TFTSR_STORE_ERROR &&
-                                         error->code == TFTSR_STORE_ERROR_TOO_NEW
-                                       ? "software-update-available-symbolic"
-                                       : "dialog-password-symbolic");
+                                             error->code == TFTSR_STORE_ERROR_TOO_NEW
+                                         ? "software-update-available-symbolic"
+                                         : "dialog-password-symbolic");
       gtk_stack_set_visible_child_name (self->main_stack, "error");
       return;
     }
@@ -341,7 +347,8 @@ new_incident_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 /* What a delete or an undo needs to finish in the main thread. */
-typedef struct {
+typedef struct
+{
   TftsrWindow *self;
   gint64 id;
   char *title;
@@ -409,9 +416,9 @@ deleted (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   tftsr_issue_list_remove (self->issues, data->id);
-  message = g_strdup_printf (_("“%s” moved to the trash"), data->title);
+  message = g_strdup_printf (_ ("“%s” moved to the trash"), data->title);
   undo = adw_toast_new (message);
-  adw_toast_set_button_label (undo, _("_Undo"));
+  adw_toast_set_button_label (undo, _ ("_Undo"));
   adw_toast_set_action_name (undo, "win.undo-delete");
   adw_toast_set_action_target_value (undo, g_variant_new_int64 (data->id));
   adw_toast_overlay_add_toast (self->toast_overlay, undo);
@@ -549,8 +556,8 @@ static GListModel *
 status_filter_model (void)
 {
   g_autoptr (GListModel) statuses = tftsr_enum_label_model (TFTSR_TYPE_STATUS);
-  GtkStringList *list = gtk_string_list_new ((const char *[]) { _("All Statuses"), _("Active"),
-                                                                NULL });
+  GtkStringList *list =
+      gtk_string_list_new ((const char *[]){ _ ("All Statuses"), _ ("Active"), NULL });
 
   for (guint i = 0; i < g_list_model_get_n_items (statuses); i++)
     gtk_string_list_append (list, gtk_string_list_get_string (GTK_STRING_LIST (statuses), i));
@@ -561,7 +568,7 @@ static GListModel *
 severity_filter_model (void)
 {
   g_autoptr (GListModel) severities = tftsr_enum_label_model (TFTSR_TYPE_SEVERITY);
-  GtkStringList *list = gtk_string_list_new ((const char *[]) { _("All Severities"), NULL });
+  GtkStringList *list = gtk_string_list_new ((const char *[]){ _ ("All Severities"), NULL });
 
   for (guint i = 0; i < g_list_model_get_n_items (severities); i++)
     gtk_string_list_append (list, gtk_string_list_get_string (GTK_STRING_LIST (severities), i));

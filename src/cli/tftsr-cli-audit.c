@@ -12,7 +12,7 @@ audit_verify (TftsrCli *cli, int argc, char **argv)
 {
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the result as JSON"), NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GError) error = NULL;
@@ -21,8 +21,8 @@ audit_verify (TftsrCli *cli, int argc, char **argv)
   gboolean ok;
 
   if (!tftsr_cli_parse ("audit verify", "",
-                        _("Checks the audit log's hash chain; exits with 1 if any entry was "
-                          "edited, removed or reordered."),
+                        _ ("Checks the audit log's hash chain; exits with 1 if any entry was "
+                           "edited, removed or reordered."),
                         entries, FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)
@@ -32,7 +32,7 @@ audit_verify (TftsrCli *cli, int argc, char **argv)
     {
       json_object *obj = json_object_new_object ();
       json_object_object_add (obj, "ok", json_object_new_boolean (ok));
-      json_object_object_add (obj, "entries", json_object_new_int64 ((gint64) n));
+      json_object_object_add (obj, "entries", json_object_new_int64 ((gint64)n));
       if (!ok)
         {
           json_object_object_add (obj, "first_bad_entry",
@@ -47,7 +47,8 @@ audit_verify (TftsrCli *cli, int argc, char **argv)
   if (!ok)
     return tftsr_cli_fail (error);
   if (!json)
-    printf (g_dngettext (GETTEXT_PACKAGE, "The audit log is intact (%" G_GUINT64_FORMAT " entry).\n",
+    printf (g_dngettext (GETTEXT_PACKAGE,
+                         "The audit log is intact (%" G_GUINT64_FORMAT " entry).\n",
                          "The audit log is intact (%" G_GUINT64_FORMAT " entries).\n", n),
             n);
   return TFTSR_CLI_OK;
@@ -59,22 +60,23 @@ audit_list (TftsrCli *cli, int argc, char **argv)
   gboolean json = FALSE;
   int limit = 50;
   GOptionEntry entries[] = {
-    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("The newest N entries (0: all; default 50)"), "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_ ("The newest N entries (0: all; default 50)"),
+      "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GPtrArray) entries_list = NULL;
   g_autoptr (GError) error = NULL;
   json_object *array;
 
-  if (!tftsr_cli_parse ("audit list", "", _("Lists the newest audit log entries."), entries, FALSE, &argc,
-                        &argv))
+  if (!tftsr_cli_parse ("audit list", "", _ ("Lists the newest audit log entries."), entries, FALSE,
+                        &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (limit < 0)
-    return tftsr_cli_usage_error (_("--limit must not be negative"));
+    return tftsr_cli_usage_error (_ ("--limit must not be negative"));
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
-  if ((entries_list = tftsr_audit_list (cli->store, (guint) limit, &error)) == NULL)
+  if ((entries_list = tftsr_audit_list (cli->store, (guint)limit, &error)) == NULL)
     return tftsr_cli_fail (error);
 
   array = json_object_new_array ();
@@ -109,8 +111,8 @@ tftsr_cli_audit (TftsrCli *cli, int argc, char **argv)
     return audit_list (cli, argc - 1, argv + 1);
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
-      puts (_("Usage: tftsr-cli audit verify|list [--json]"));
+      puts (_ ("Usage: tftsr-cli audit verify|list [--json]"));
       return TFTSR_CLI_OK;
     }
-  return tftsr_cli_usage_error (_("usage: tftsr-cli audit verify|list [--json]"));
+  return tftsr_cli_usage_error (_ ("usage: tftsr-cli audit verify|list [--json]"));
 }

@@ -9,7 +9,8 @@
 #include "tftsr-cli.h"
 
 /* Options shared by the verbs; each verb offers the subset it understands. */
-typedef struct {
+typedef struct
+{
   char *title;
   char *description;
   char *description_file;
@@ -43,11 +44,22 @@ issue_options_clear (IssueOptions *o)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IssueOptions, issue_options_clear)
 
-#define OPT_STRING(name, field, help, arg)                                                    \
-  { name, 0, 0, G_OPTION_ARG_FILENAME, &o->field, help, arg }
-#define OPT_FLAG(name, field, help) { name, 0, 0, G_OPTION_ARG_NONE, &o->field, help, NULL }
-#define OPT_INT(name, field, help) { name, 0, 0, G_OPTION_ARG_INT, &o->field, help, "N" }
-#define OPT_END { NULL, 0, 0, 0, NULL, NULL, NULL }
+#define OPT_STRING(name, field, help, arg)                                                         \
+  {                                                                                                \
+    name, 0, 0, G_OPTION_ARG_FILENAME, &o->field, help, arg                                        \
+  }
+#define OPT_FLAG(name, field, help)                                                                \
+  {                                                                                                \
+    name, 0, 0, G_OPTION_ARG_NONE, &o->field, help, NULL                                           \
+  }
+#define OPT_INT(name, field, help)                                                                 \
+  {                                                                                                \
+    name, 0, 0, G_OPTION_ARG_INT, &o->field, help, "N"                                             \
+  }
+#define OPT_END                                                                                    \
+  {                                                                                                \
+    NULL, 0, 0, 0, NULL, NULL, NULL                                                                \
+  }
 
 /* Parses one value of an enum by its machine name; on failure reports the allowed values. */
 static gboolean
@@ -65,7 +77,7 @@ parse_enum (GType type, const char *what, const char *text, gint *out)
     }
   for (guint i = 0; i < klass->n_values; i++)
     g_string_append_printf (allowed, "%s%s", i > 0 ? ", " : "", klass->values[i].value_nick);
-  tftsr_cli_usage_error (_("unknown %s “%s”; allowed: %s"), what, text, allowed->str);
+  tftsr_cli_usage_error (_ ("unknown %s “%s”; allowed: %s"), what, text, allowed->str);
   return FALSE;
 }
 
@@ -94,7 +106,7 @@ apply_fields (const IssueOptions *o, TftsrIssue *issue)
 
   if (o->description != NULL && o->description_file != NULL)
     {
-      tftsr_cli_usage_error (_("give either --description or --description-file, not both"));
+      tftsr_cli_usage_error (_ ("give either --description or --description-file, not both"));
       return FALSE;
     }
   if (o->title != NULL)
@@ -103,19 +115,19 @@ apply_fields (const IssueOptions *o, TftsrIssue *issue)
     tftsr_issue_set_description (issue, o->description);
   if (o->severity != NULL)
     {
-      if (!parse_enum (TFTSR_TYPE_SEVERITY, _("severity"), o->severity, &v))
+      if (!parse_enum (TFTSR_TYPE_SEVERITY, _ ("severity"), o->severity, &v))
         return FALSE;
       tftsr_issue_set_severity (issue, v);
     }
   if (o->status != NULL)
     {
-      if (!parse_enum (TFTSR_TYPE_STATUS, _("status"), o->status, &v))
+      if (!parse_enum (TFTSR_TYPE_STATUS, _ ("status"), o->status, &v))
         return FALSE;
       tftsr_issue_set_status (issue, v);
     }
   if (o->category != NULL)
     {
-      if (!parse_enum (TFTSR_TYPE_CATEGORY, _("category"), o->category, &v))
+      if (!parse_enum (TFTSR_TYPE_CATEGORY, _ ("category"), o->category, &v))
         return FALSE;
       tftsr_issue_set_category (issue, v);
     }
@@ -124,7 +136,7 @@ apply_fields (const IssueOptions *o, TftsrIssue *issue)
   if (o->tags != NULL)
     {
       g_auto (GStrv) tags = tftsr_tags_parse (o->tags);
-      tftsr_issue_set_tags (issue, (const char *const *) tags);
+      tftsr_issue_set_tags (issue, (const char *const *)tags);
     }
   return TRUE;
 }
@@ -180,11 +192,11 @@ print_issue_rows (GPtrArray *issues)
 {
   if (issues->len == 0)
     {
-      puts (_("No incidents."));
+      puts (_ ("No incidents."));
       return;
     }
-  printf ("%6s  %-4s  %-13s  %-14s  %-16s  %s\n", _("ID"), _("SEV"), _("STATUS"), _("CATEGORY"),
-          _("UPDATED"), _("TITLE"));
+  printf ("%6s  %-4s  %-13s  %-14s  %-16s  %s\n", _ ("ID"), _ ("SEV"), _ ("STATUS"), _ ("CATEGORY"),
+          _ ("UPDATED"), _ ("TITLE"));
   for (guint i = 0; i < issues->len; i++)
     {
       TftsrIssue *issue = g_ptr_array_index (issues, i);
@@ -244,16 +256,16 @@ print_issue (TftsrIssue *issue, GPtrArray *timeline, gboolean json)
   printf ("#%" G_GINT64_FORMAT "  ", tftsr_issue_get_id (issue));
   tftsr_cli_print_text (tftsr_issue_get_title (issue));
   printf ("\n\n");
-  tags = g_strjoinv (", ", (char **) tftsr_issue_get_tags (issue));
-  print_field (_("Severity:"), tftsr_severity_get_label (tftsr_issue_get_severity (issue)));
-  print_field (_("Status:"), tftsr_status_get_label (tftsr_issue_get_status (issue)));
-  print_field (_("Category:"), tftsr_category_get_label (tftsr_issue_get_category (issue)));
-  print_field (_("Tags:"), tags);
-  print_field (_("Owner:"), tftsr_issue_get_owner (issue));
-  print_field (_("Source:"), tftsr_issue_get_source (issue));
-  print_field (_("Created:"), tftsr_issue_get_created_at (issue));
-  print_field (_("Updated:"), tftsr_issue_get_updated_at (issue));
-  print_field (_("Resolved:"), tftsr_issue_get_resolved_at (issue));
+  tags = g_strjoinv (", ", (char **)tftsr_issue_get_tags (issue));
+  print_field (_ ("Severity:"), tftsr_severity_get_label (tftsr_issue_get_severity (issue)));
+  print_field (_ ("Status:"), tftsr_status_get_label (tftsr_issue_get_status (issue)));
+  print_field (_ ("Category:"), tftsr_category_get_label (tftsr_issue_get_category (issue)));
+  print_field (_ ("Tags:"), tags);
+  print_field (_ ("Owner:"), tftsr_issue_get_owner (issue));
+  print_field (_ ("Source:"), tftsr_issue_get_source (issue));
+  print_field (_ ("Created:"), tftsr_issue_get_created_at (issue));
+  print_field (_ ("Updated:"), tftsr_issue_get_updated_at (issue));
+  print_field (_ ("Resolved:"), tftsr_issue_get_resolved_at (issue));
   if (*tftsr_issue_get_description (issue) != '\0')
     {
       putchar ('\n');
@@ -262,7 +274,7 @@ print_issue (TftsrIssue *issue, GPtrArray *timeline, gboolean json)
     }
   if (timeline != NULL && timeline->len > 0)
     {
-      printf ("\n%s\n", _("Timeline"));
+      printf ("\n%s\n", _ ("Timeline"));
       for (guint i = 0; i < timeline->len; i++)
         {
           TftsrTimelineEvent *event = g_ptr_array_index (timeline, i);
@@ -279,28 +291,29 @@ issue_create (TftsrCli *cli, int argc, char **argv)
   g_auto (IssueOptions) opts = { 0 };
   IssueOptions *o = &opts;
   GOptionEntry entries[] = {
-    OPT_STRING ("title", title, N_("Title (required)"), "T"),
-    OPT_STRING ("severity", severity, N_("critical, high, medium (default) or low"), "S"),
-    OPT_STRING ("status", status, N_("open (default), investigating, resolved or closed"), "S"),
-    OPT_STRING ("category", category, N_("One of the 17 domains (default general)"), "C"),
-    OPT_STRING ("description", description, N_("Description text"), "D"),
-    OPT_STRING ("description-file", description_file, N_("Read the description from a file or - for standard input"), "FILE"),
-    OPT_STRING ("owner", owner, N_("Who owns the incident"), "NAME"),
-    OPT_STRING ("tags", tags, N_("Comma-separated tags"), "T1,T2"),
-    OPT_FLAG ("json", json, N_("Print the created incident as JSON")),
+    OPT_STRING ("title", title, N_ ("Title (required)"), "T"),
+    OPT_STRING ("severity", severity, N_ ("critical, high, medium (default) or low"), "S"),
+    OPT_STRING ("status", status, N_ ("open (default), investigating, resolved or closed"), "S"),
+    OPT_STRING ("category", category, N_ ("One of the 17 domains (default general)"), "C"),
+    OPT_STRING ("description", description, N_ ("Description text"), "D"),
+    OPT_STRING ("description-file", description_file,
+                N_ ("Read the description from a file or - for standard input"), "FILE"),
+    OPT_STRING ("owner", owner, N_ ("Who owns the incident"), "NAME"),
+    OPT_STRING ("tags", tags, N_ ("Comma-separated tags"), "T1,T2"),
+    OPT_FLAG ("json", json, N_ ("Print the created incident as JSON")),
     OPT_END,
   };
   g_autoptr (TftsrIssue) draft = tftsr_issue_new ("");
   g_autoptr (TftsrIssue) issue = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!tftsr_cli_parse ("issue create", "", _("Creates an incident and prints its id."), entries,
+  if (!tftsr_cli_parse ("issue create", "", _ ("Creates an incident and prints its id."), entries,
                         FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (argc > 1)
-    return tftsr_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
+    return tftsr_cli_usage_error (_ ("unexpected argument “%s”"), argv[1]);
   if (o->title == NULL)
-    return tftsr_cli_usage_error (_("--title is required"));
+    return tftsr_cli_usage_error (_ ("--title is required"));
   tftsr_issue_set_source (draft, "cli");
   if (!apply_fields (o, draft))
     return TFTSR_CLI_USAGE;
@@ -320,33 +333,33 @@ build_query (const IssueOptions *o, TftsrIssueQuery *query)
 {
   gint category;
 
-  if (o->status != NULL && !parse_mask (TFTSR_TYPE_STATUS, _("status"), o->status,
-                                        &query->status_mask))
+  if (o->status != NULL &&
+      !parse_mask (TFTSR_TYPE_STATUS, _ ("status"), o->status, &query->status_mask))
     return FALSE;
-  if (o->severity != NULL && !parse_mask (TFTSR_TYPE_SEVERITY, _("severity"), o->severity,
-                                          &query->severity_mask))
+  if (o->severity != NULL &&
+      !parse_mask (TFTSR_TYPE_SEVERITY, _ ("severity"), o->severity, &query->severity_mask))
     return FALSE;
   if (o->category != NULL)
     {
-      if (!parse_enum (TFTSR_TYPE_CATEGORY, _("category"), o->category, &category))
+      if (!parse_enum (TFTSR_TYPE_CATEGORY, _ ("category"), o->category, &category))
         return FALSE;
       query->category = category;
     }
   if (o->sort != NULL)
     {
       gint sort;
-      if (!parse_enum (TFTSR_TYPE_ISSUE_SORT, _("sort order"), o->sort, &sort))
+      if (!parse_enum (TFTSR_TYPE_ISSUE_SORT, _ ("sort order"), o->sort, &sort))
         return FALSE;
       query->sort = sort;
     }
   if (o->limit < 0 || o->offset < 0)
     {
-      tftsr_cli_usage_error (_("--limit and --offset must not be negative"));
+      tftsr_cli_usage_error (_ ("--limit and --offset must not be negative"));
       return FALSE;
     }
   query->tag = g_strdup (o->tag);
-  query->limit = (guint) o->limit;
-  query->offset = (guint) o->offset;
+  query->limit = (guint)o->limit;
+  query->offset = (guint)o->offset;
   query->deleted = o->trash;
   return TRUE;
 }
@@ -364,15 +377,15 @@ run_query (TftsrCli *cli, const TftsrIssueQuery *query, gboolean json)
   return print_issues (issues, json);
 }
 
-#define FILTER_ENTRIES                                                                        \
-  OPT_STRING ("status", status, N_("Only these statuses (comma-separated)"), "S1,S2"),         \
-    OPT_STRING ("severity", severity, N_("Only these severities (comma-separated)"), "S1,S2"), \
-    OPT_STRING ("category", category, N_("Only this category"), "C"),                          \
-    OPT_STRING ("tag", tag, N_("Only incidents with this tag"), "TAG"),                        \
-    OPT_INT ("limit", limit, N_("At most N incidents (default 50)")),                          \
-    OPT_INT ("offset", offset, N_("Skip the first N incidents")),                              \
-    OPT_FLAG ("trash", trash, N_("List incidents in the trash instead")),                      \
-    OPT_FLAG ("json", json, N_("Print JSON"))
+#define FILTER_ENTRIES                                                                             \
+  OPT_STRING ("status", status, N_ ("Only these statuses (comma-separated)"), "S1,S2"),            \
+      OPT_STRING ("severity", severity, N_ ("Only these severities (comma-separated)"), "S1,S2"),  \
+      OPT_STRING ("category", category, N_ ("Only this category"), "C"),                           \
+      OPT_STRING ("tag", tag, N_ ("Only incidents with this tag"), "TAG"),                         \
+      OPT_INT ("limit", limit, N_ ("At most N incidents (default 50)")),                           \
+      OPT_INT ("offset", offset, N_ ("Skip the first N incidents")),                               \
+      OPT_FLAG ("trash", trash, N_ ("List incidents in the trash instead")),                       \
+      OPT_FLAG ("json", json, N_ ("Print JSON"))
 
 static int
 issue_list (TftsrCli *cli, int argc, char **argv)
@@ -381,16 +394,16 @@ issue_list (TftsrCli *cli, int argc, char **argv)
   IssueOptions *o = &opts;
   GOptionEntry entries[] = {
     FILTER_ENTRIES,
-    OPT_STRING ("sort", sort, N_("updated (default), created, severity or title"), "ORDER"),
+    OPT_STRING ("sort", sort, N_ ("updated (default), created, severity or title"), "ORDER"),
     OPT_END,
   };
   g_autoptr (TftsrIssueQuery) query = tftsr_issue_query_new ();
 
-  if (!tftsr_cli_parse ("issue list", "", _("Lists incidents, most recently updated first."),
+  if (!tftsr_cli_parse ("issue list", "", _ ("Lists incidents, most recently updated first."),
                         entries, FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (argc > 1)
-    return tftsr_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
+    return tftsr_cli_usage_error (_ ("unexpected argument “%s”"), argv[1]);
   if (!build_query (o, query))
     return TFTSR_CLI_USAGE;
   return run_query (cli, query, o->json);
@@ -403,19 +416,19 @@ issue_search (TftsrCli *cli, int argc, char **argv)
   IssueOptions *o = &opts;
   GOptionEntry entries[] = {
     FILTER_ENTRIES,
-    OPT_STRING ("sort", sort, N_("relevance (default), updated, created, severity or title"),
+    OPT_STRING ("sort", sort, N_ ("relevance (default), updated, created, severity or title"),
                 "ORDER"),
     OPT_END,
   };
   g_autoptr (TftsrIssueQuery) query = tftsr_issue_query_new ();
 
   if (!tftsr_cli_parse ("issue search", "QUERY…",
-                        _("Searches titles, descriptions and tags. Words match as prefixes, "
-                          "\"quoted phrases\" exactly, -word excludes, OR gives alternatives."),
+                        _ ("Searches titles, descriptions and tags. Words match as prefixes, "
+                           "\"quoted phrases\" exactly, -word excludes, OR gives alternatives."),
                         entries, TRUE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (argc < 2)
-    return tftsr_cli_usage_error (_("issue search needs a query"));
+    return tftsr_cli_usage_error (_ ("issue search needs a query"));
   query->sort = TFTSR_ISSUE_SORT_RELEVANCE;
   if (!build_query (o, query))
     return TFTSR_CLI_USAGE;
@@ -429,8 +442,8 @@ single_id (int argc, char **argv, gint64 *id)
 {
   if (argc != 2)
     {
-      tftsr_cli_usage_error (argc < 2 ? _("an incident id is required")
-                                      : _("give exactly one incident id"));
+      tftsr_cli_usage_error (argc < 2 ? _ ("an incident id is required")
+                                      : _ ("give exactly one incident id"));
       return FALSE;
     }
   return tftsr_cli_parse_id (argv[1], id);
@@ -441,13 +454,13 @@ issue_show (TftsrCli *cli, int argc, char **argv)
 {
   g_auto (IssueOptions) opts = { 0 };
   IssueOptions *o = &opts;
-  GOptionEntry entries[] = { OPT_FLAG ("json", json, N_("Print JSON")), OPT_END };
+  GOptionEntry entries[] = { OPT_FLAG ("json", json, N_ ("Print JSON")), OPT_END };
   g_autoptr (TftsrIssue) issue = NULL;
   g_autoptr (GPtrArray) timeline = NULL;
   g_autoptr (GError) error = NULL;
   gint64 id;
 
-  if (!tftsr_cli_parse ("issue show", "ID", _("Shows an incident and its timeline."), entries,
+  if (!tftsr_cli_parse ("issue show", "ID", _ ("Shows an incident and its timeline."), entries,
                         FALSE, &argc, &argv) ||
       !single_id (argc, argv, &id))
     return TFTSR_CLI_USAGE;
@@ -465,15 +478,16 @@ issue_update (TftsrCli *cli, int argc, char **argv)
   g_auto (IssueOptions) opts = { 0 };
   IssueOptions *o = &opts;
   GOptionEntry entries[] = {
-    OPT_STRING ("title", title, N_("New title"), "T"),
-    OPT_STRING ("severity", severity, N_("critical, high, medium or low"), "S"),
-    OPT_STRING ("status", status, N_("open, investigating, resolved or closed"), "S"),
-    OPT_STRING ("category", category, N_("One of the 17 domains"), "C"),
-    OPT_STRING ("description", description, N_("New description"), "D"),
-    OPT_STRING ("description-file", description_file, N_("Read the description from a file or - for standard input"), "FILE"),
-    OPT_STRING ("owner", owner, N_("New owner"), "NAME"),
-    OPT_STRING ("tags", tags, N_("Replace the tags (comma-separated)"), "T1,T2"),
-    OPT_FLAG ("json", json, N_("Print the updated incident as JSON")),
+    OPT_STRING ("title", title, N_ ("New title"), "T"),
+    OPT_STRING ("severity", severity, N_ ("critical, high, medium or low"), "S"),
+    OPT_STRING ("status", status, N_ ("open, investigating, resolved or closed"), "S"),
+    OPT_STRING ("category", category, N_ ("One of the 17 domains"), "C"),
+    OPT_STRING ("description", description, N_ ("New description"), "D"),
+    OPT_STRING ("description-file", description_file,
+                N_ ("Read the description from a file or - for standard input"), "FILE"),
+    OPT_STRING ("owner", owner, N_ ("New owner"), "NAME"),
+    OPT_STRING ("tags", tags, N_ ("Replace the tags (comma-separated)"), "T1,T2"),
+    OPT_FLAG ("json", json, N_ ("Print the updated incident as JSON")),
     OPT_END,
   };
   g_autoptr (TftsrIssue) issue = NULL;
@@ -482,8 +496,8 @@ issue_update (TftsrCli *cli, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   gint64 id;
 
-  if (!tftsr_cli_parse ("issue update", "ID", _("Changes the fields given."), entries, FALSE, &argc,
-                        &argv) ||
+  if (!tftsr_cli_parse ("issue update", "ID", _ ("Changes the fields given."), entries, FALSE,
+                        &argc, &argv) ||
       !single_id (argc, argv, &id))
     return TFTSR_CLI_USAGE;
   /* Validate every value before touching the database. */
@@ -508,14 +522,15 @@ issue_delete (TftsrCli *cli, int argc, char **argv)
   g_auto (IssueOptions) opts = { 0 };
   IssueOptions *o = &opts;
   GOptionEntry entries[] = {
-    OPT_FLAG ("purge", purge, N_("Erase it now, with its timeline, instead of moving it to the trash")),
+    OPT_FLAG ("purge", purge,
+              N_ ("Erase it now, with its timeline, instead of moving it to the trash")),
     OPT_END,
   };
   g_autoptr (GError) error = NULL;
   gint64 id;
 
   if (!tftsr_cli_parse ("issue delete", "ID",
-                        _("Moves an incident to the trash; the trash is emptied after 30 days."),
+                        _ ("Moves an incident to the trash; the trash is emptied after 30 days."),
                         entries, FALSE, &argc, &argv) ||
       !single_id (argc, argv, &id))
     return TFTSR_CLI_USAGE;
@@ -537,7 +552,7 @@ issue_restore (TftsrCli *cli, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   gint64 id;
 
-  if (!tftsr_cli_parse ("issue restore", "ID", _("Brings an incident back from the trash."),
+  if (!tftsr_cli_parse ("issue restore", "ID", _ ("Brings an incident back from the trash."),
                         entries, FALSE, &argc, &argv) ||
       !single_id (argc, argv, &id))
     return TFTSR_CLI_USAGE;
@@ -548,12 +563,13 @@ issue_restore (TftsrCli *cli, int argc, char **argv)
   return TFTSR_CLI_OK;
 }
 
-static const struct {
+static const struct
+{
   const char *verb;
   TftsrCliCommand run;
 } verbs[] = {
-  { "create", issue_create }, { "list", issue_list },     { "show", issue_show },
-  { "search", issue_search }, { "update", issue_update }, { "delete", issue_delete },
+  { "create", issue_create },   { "list", issue_list },     { "show", issue_show },
+  { "search", issue_search },   { "update", issue_update }, { "delete", issue_delete },
   { "restore", issue_restore },
 };
 
@@ -563,12 +579,13 @@ tftsr_cli_issue (TftsrCli *cli, int argc, char **argv)
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
       FILE *out = argc < 2 ? stderr : stdout;
-      fprintf (out, "%s\n", _("Usage: tftsr-cli issue create|list|show|search|update|delete|"
-                              "restore [arguments]  (add --help after a verb for its options)"));
+      fprintf (out, "%s\n",
+               _ ("Usage: tftsr-cli issue create|list|show|search|update|delete|"
+                  "restore [arguments]  (add --help after a verb for its options)"));
       return argc < 2 ? TFTSR_CLI_USAGE : TFTSR_CLI_OK;
     }
   for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
-  return tftsr_cli_usage_error (_("unknown verb “issue %s”"), argv[1]);
+  return tftsr_cli_usage_error (_ ("unknown verb “issue %s”"), argv[1]);
 }

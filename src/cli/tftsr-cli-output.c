@@ -44,7 +44,7 @@ tftsr_cli_usage_error (const char *format, ...)
 int
 tftsr_cli_fail (const GError *error)
 {
-  fprintf (stderr, "tftsr-cli: %s\n", error != NULL ? error->message : _("failed"));
+  fprintf (stderr, "tftsr-cli: %s\n", error != NULL ? error->message : _ ("failed"));
   return TFTSR_CLI_FAILED;
 }
 
@@ -55,11 +55,11 @@ tftsr_cli_parse_id (const char *text, gint64 *id)
 
   if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
     {
-      tftsr_cli_usage_error (_("“%s” is not an incident id (a positive number)"),
+      tftsr_cli_usage_error (_ ("“%s” is not an incident id (a positive number)"),
                              text != NULL ? text : "");
       return FALSE;
     }
-  *id = (gint64) value;
+  *id = (gint64)value;
   return TRUE;
 }
 
@@ -76,11 +76,11 @@ tftsr_cli_read_text (const char *path, GError **error)
 
   text = g_string_new (NULL);
   while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
-    g_string_append_len (text, buf, (gssize) n);
+    g_string_append_len (text, buf, (gssize)n);
   if (ferror (stdin))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("Could not read standard input"));
+                           _ ("Could not read standard input"));
       return NULL;
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -100,7 +100,7 @@ tftsr_cli_print_text (const char *text)
     }
   for (const char *p = text; *p != '\0'; p++)
     {
-      guchar c = (guchar) *p;
+      guchar c = (guchar)*p;
       if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
         fputs ("\xef\xbf\xbd", stdout);
       else
@@ -111,8 +111,8 @@ tftsr_cli_print_text (const char *text)
 void
 tftsr_cli_print_json (json_object *json)
 {
-  puts (json_object_to_json_string_ext (json, JSON_C_TO_STRING_SPACED |
-                                                JSON_C_TO_STRING_NOSLASHESCAPE));
+  puts (json_object_to_json_string_ext (json,
+                                        JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 /* JSON must be valid UTF-8: invalid bytes become U+FFFD. */
@@ -163,12 +163,15 @@ tftsr_cli_issue_to_json (TftsrIssue *issue, gboolean with_description)
   if (with_description)
     json_object_object_add (obj, "description",
                             tftsr_cli_json_string (tftsr_issue_get_description (issue)));
-  json_object_object_add (obj, "severity", json_object_new_string (tftsr_severity_to_string (
-                                             tftsr_issue_get_severity (issue))));
-  json_object_object_add (obj, "status", json_object_new_string (tftsr_status_to_string (
-                                           tftsr_issue_get_status (issue))));
-  json_object_object_add (obj, "category", json_object_new_string (tftsr_category_to_string (
-                                             tftsr_issue_get_category (issue))));
+  json_object_object_add (
+      obj, "severity",
+      json_object_new_string (tftsr_severity_to_string (tftsr_issue_get_severity (issue))));
+  json_object_object_add (
+      obj, "status",
+      json_object_new_string (tftsr_status_to_string (tftsr_issue_get_status (issue))));
+  json_object_object_add (
+      obj, "category",
+      json_object_new_string (tftsr_category_to_string (tftsr_issue_get_category (issue))));
   json_object_object_add (obj, "tags", tags);
   json_object_object_add (obj, "owner", tftsr_cli_json_string (tftsr_issue_get_owner (issue)));
   json_object_object_add (obj, "source", tftsr_cli_json_string (tftsr_issue_get_source (issue)));
@@ -191,8 +194,9 @@ tftsr_cli_timeline_to_json (GPtrArray *events)
       json_object *obj = json_object_new_object ();
       g_autofree char *text = tftsr_timeline_event_describe (event);
 
-      json_object_object_add (obj, "kind", json_object_new_string (tftsr_timeline_kind_to_string (
-                                             tftsr_timeline_event_get_kind (event))));
+      json_object_object_add (obj, "kind",
+                              json_object_new_string (tftsr_timeline_kind_to_string (
+                                  tftsr_timeline_event_get_kind (event))));
       json_object_object_add (obj, "old_value",
                               json_nullable (tftsr_timeline_event_get_old_value (event)));
       json_object_object_add (obj, "new_value",

@@ -8,23 +8,26 @@
 
 #include "tftsr-cli.h"
 
-static const struct {
+static const struct
+{
   const char *noun;
   TftsrCliCommand run;
   const char *summary;
 } nouns[] = {
-  { "issue", tftsr_cli_issue, N_("create, list, show, search, update, delete and restore incidents") },
-  { "audit", tftsr_cli_audit, N_("verify and list the audit log") },
+  { "issue", tftsr_cli_issue,
+    N_ ("create, list, show, search, update, delete and restore incidents") },
+  { "audit", tftsr_cli_audit, N_ ("verify and list the audit log") },
 };
 
 static void
 print_help (FILE *out)
 {
-  fprintf (out, "%s\n\n", _("Usage: tftsr-cli [--db PATH] <noun> <verb> [arguments]"));
+  fprintf (out, "%s\n\n", _ ("Usage: tftsr-cli [--db PATH] <noun> <verb> [arguments]"));
   for (guint i = 0; i < G_N_ELEMENTS (nouns); i++)
-    fprintf (out, "  %-8s %s\n", nouns[i].noun, _(nouns[i].summary));
-  fprintf (out, "\n%s\n", _("Run “tftsr-cli <noun> --help” for the verbs of a noun. "
-                           "Exit status: 0 success, 1 failure, 2 usage error."));
+    fprintf (out, "  %-8s %s\n", nouns[i].noun, _ (nouns[i].summary));
+  fprintf (out, "\n%s\n",
+           _ ("Run “tftsr-cli <noun> --help” for the verbs of a noun. "
+              "Exit status: 0 success, 1 failure, 2 usage error."));
 }
 
 TftsrStore *
@@ -75,7 +78,7 @@ main (int argc, char **argv)
       else if (g_str_has_prefix (argv[i], "--db="))
         cli.db_path = g_strdup (argv[i] + 5);
       else
-        return tftsr_cli_usage_error (_("unknown option “%s”"), argv[i]);
+        return tftsr_cli_usage_error (_ ("unknown option “%s”"), argv[i]);
     }
   if (i >= argc)
     {
@@ -88,7 +91,7 @@ main (int argc, char **argv)
     if (g_str_equal (argv[i], nouns[n].noun))
       status = nouns[n].run (&cli, argc - i, argv + i);
   if (status < 0)
-    status = tftsr_cli_usage_error (_("unknown command “%s”; run tftsr-cli --help"), argv[i]);
+    status = tftsr_cli_usage_error (_ ("unknown command “%s”; run tftsr-cli --help"), argv[i]);
 
   g_clear_object (&cli.store);
   g_free (cli.db_path);

@@ -12,9 +12,10 @@
 #define TFTSR_CLI_FAILED 1
 #define TFTSR_CLI_USAGE 2
 
-typedef struct {
-  char *db_path;      /* --db, else the default */
-  TftsrStore *store;  /* opened on first use */
+typedef struct
+{
+  char *db_path;     /* --db, else the default */
+  TftsrStore *store; /* opened on first use */
 } TftsrCli;
 
 typedef int (*TftsrCliCommand) (TftsrCli *cli, int argc, char **argv);

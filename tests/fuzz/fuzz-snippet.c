@@ -27,7 +27,7 @@ check_markup (const char *markup)
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
-  g_autofree char *marked = g_strndup ((const char *) data, size);
+  g_autofree char *marked = g_strndup ((const char *)data, size);
   g_autoptr (TftsrIssue) issue = tftsr_issue_new_stored (1);
   g_autofree char *markup = NULL;
   const TftsrRange *ranges;
@@ -39,8 +39,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   ranges = tftsr_issue_get_snippet_highlights (issue, &n);
   for (guint i = 0; i < n; i++)
     {
-      if (ranges[i].start < previous_end || ranges[i].end <= ranges[i].start ||
-          ranges[i].end > len)
+      if (ranges[i].start < previous_end || ranges[i].end <= ranges[i].start || ranges[i].end > len)
         abort ();
       previous_end = ranges[i].end;
     }

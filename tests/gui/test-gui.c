@@ -21,14 +21,14 @@ typedef gboolean (*Condition) (void);
 static gboolean
 timed_out (gpointer message)
 {
-  g_error ("timed out waiting for %s", (const char *) message);
+  g_error ("timed out waiting for %s", (const char *)message);
   return G_SOURCE_REMOVE;
 }
 
 static void
 wait_until (Condition condition, const char *what)
 {
-  guint timeout = g_timeout_add_seconds (20, timed_out, (gpointer) what);
+  guint timeout = g_timeout_add_seconds (20, timed_out, (gpointer)what);
 
   while (!condition ())
     g_main_context_iteration (NULL, TRUE);
@@ -38,7 +38,7 @@ wait_until (Condition condition, const char *what)
 static gboolean
 frame_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer frames)
 {
-  (*(guint *) frames)++;
+  (*(guint *)frames)++;
   return G_SOURCE_CONTINUE;
 }
 
@@ -136,8 +136,8 @@ visible_page (const char *stack_id)
 static GListModel *
 list_model (void)
 {
-  return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (need (window, GTK_TYPE_LIST_VIEW,
-                                                                       "list_view"))));
+  return G_LIST_MODEL (
+      gtk_list_view_get_model (GTK_LIST_VIEW (need (window, GTK_TYPE_LIST_VIEW, "list_view"))));
 }
 
 static TftsrStore *
@@ -210,8 +210,8 @@ status_change_recorded (void)
 {
   g_autoptr (GPtrArray) events = NULL;
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (list_model ());
-  g_autoptr (TftsrIssue) issue = g_list_model_get_item (
-    list_model (), gtk_single_selection_get_selected (selection));
+  g_autoptr (TftsrIssue) issue =
+      g_list_model_get_item (list_model (), gtk_single_selection_get_selected (selection));
 
   events = tftsr_store_list_timeline (store (), tftsr_issue_get_id (issue), NULL);
   return events != NULL && events->len == 2 &&
@@ -268,9 +268,9 @@ test_create_incident (void)
   /* The list really shows it: a row widget is bound to the incident. */
   row = need (need (window, GTK_TYPE_LIST_VIEW, "list_view"), TFTSR_TYPE_ISSUE_ROW, NULL);
   g_assert_true (tftsr_issue_row_get_issue (TFTSR_ISSUE_ROW (row)) == item);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (need (window, ADW_TYPE_ENTRY_ROW,
-                                                              "title_row"))),
-                   ==, "Checkout API returns 502 for EU customers");
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (need (window, ADW_TYPE_ENTRY_ROW, "title_row"))), ==,
+      "Checkout API returns 502 for EU customers");
   screenshot (window, "03-incident");
 }
 
@@ -341,12 +341,12 @@ test_delete_and_undo (void)
   wait_until (page_loaded, "the incident page");
   {
     g_autoptr (TftsrIssue) item = g_list_model_get_item (
-      list_model (), gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (list_model ())));
+        list_model (), gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (list_model ())));
     id = tftsr_issue_get_id (item);
   }
   /* An edit still waiting for its autosave pause is written before the delete. */
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
-                              need (window, GTK_TYPE_TEXT_VIEW, "description_view"))),
+                                need (window, GTK_TYPE_TEXT_VIEW, "description_view"))),
                             "Edited just before deleting", -1);
   g_assert_true (gtk_widget_activate_action (window, "win.delete-incident", NULL));
   wait_until (one_item, "the incident to leave the list");
@@ -363,8 +363,8 @@ test_delete_and_undo (void)
   g_assert_no_error (error);
   g_assert_cmpint (tftsr_issue_get_status (stored), ==, TFTSR_STATUS_INVESTIGATING);
   g_assert_cmpstr (tftsr_issue_get_description (stored), ==, "Edited just before deleting");
-  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (need (window, ADW_TYPE_WINDOW_TITLE,
-                                                                          "content_title"))),
+  g_assert_cmpstr (adw_window_title_get_title (
+                       ADW_WINDOW_TITLE (need (window, ADW_TYPE_WINDOW_TITLE, "content_title"))),
                    ==, tftsr_issue_get_title (stored));
 }
 
@@ -420,7 +420,7 @@ test_wrong_key_page (void)
 
   /* Close the working window and wait until its store has let go of the file. */
   closing_store = store ();
-  g_object_add_weak_pointer (G_OBJECT (closing_store), (gpointer *) &closing_store);
+  g_object_add_weak_pointer (G_OBJECT (closing_store), (gpointer *)&closing_store);
   gtk_window_destroy (GTK_WINDOW (window));
   wait_until (store_closed, "the store to close");
   before = tftsr_test_read_file (g_getenv ("TFTSR_DB"));

@@ -16,7 +16,7 @@
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 #define HEAD_KEY "audit.head"
 
-G_DEFINE_QUARK (tftsr-audit-error-quark, tftsr_audit_error)
+G_DEFINE_QUARK (tftsr - audit - error - quark, tftsr_audit_error)
 
 void
 tftsr_audit_entry_free (TftsrAuditEntry *entry)
@@ -36,8 +36,8 @@ hash_field (GChecksum *sum, const char *field)
 {
   g_autofree char *prefix = g_strdup_printf ("%zu:", strlen (field));
 
-  g_checksum_update (sum, (const guchar *) prefix, -1);
-  g_checksum_update (sum, (const guchar *) field, strlen (field));
+  g_checksum_update (sum, (const guchar *)prefix, -1);
+  g_checksum_update (sum, (const guchar *)field, strlen (field));
 }
 
 static char *
@@ -74,7 +74,7 @@ read_tail (sqlite3 *db, gint64 *id, char **hash, GError **error)
       return TRUE;
     }
   if (rc != SQLITE_DONE)
-    return tftsr_db_set_error (error, db, rc, _("Could not read the audit log"));
+    return tftsr_db_set_error (error, db, rc, _ ("Could not read the audit log"));
   *id = 0;
   *hash = g_strdup (GENESIS_HASH);
   return TRUE;
@@ -96,7 +96,7 @@ write_head (sqlite3 *db, gint64 id, const char *hash, GError **error)
     return FALSE;
   tftsr_db_bind_text (stmt, 1, HEAD_KEY);
   tftsr_db_bind_text (stmt, 2, value);
-  return tftsr_db_step_done (stmt, _("Could not write the audit log"), error);
+  return tftsr_db_step_done (stmt, _ ("Could not write the audit log"), error);
 }
 
 gboolean
@@ -134,13 +134,13 @@ tftsr_audit_append_in_transaction (sqlite3 *db, const char *action, const char *
   tftsr_db_bind_text (stmt, 5, detail);
   tftsr_db_bind_text (stmt, 6, prev_hash);
   tftsr_db_bind_text (stmt, 7, hash);
-  return tftsr_db_step_done (stmt, _("Could not write the audit log"), error) &&
+  return tftsr_db_step_done (stmt, _ ("Could not write the audit log"), error) &&
          write_head (db, id, hash, error);
 }
 
 gboolean
-tftsr_audit_append (TftsrStore *store, const char *action, const char *target,
-                    const char *detail, GError **error)
+tftsr_audit_append (TftsrStore *store, const char *action, const char *target, const char *detail,
+                    GError **error)
 {
   g_autoptr (TftsrConn) conn = NULL;
 
@@ -165,11 +165,10 @@ tampered (GError **error, gint64 *first_bad_id, gint64 id, const char *what)
     *first_bad_id = id;
   if (id > 0)
     g_set_error (error, TFTSR_AUDIT_ERROR, TFTSR_AUDIT_ERROR_TAMPERED,
-                 _("The audit log was tampered with at entry %" G_GINT64_FORMAT ": %s"), id,
-                 what);
+                 _ ("The audit log was tampered with at entry %" G_GINT64_FORMAT ": %s"), id, what);
   else
     g_set_error (error, TFTSR_AUDIT_ERROR, TFTSR_AUDIT_ERROR_TAMPERED,
-                 _("The audit log was tampered with: %s"), what);
+                 _ ("The audit log was tampered with: %s"), what);
   return FALSE;
 }
 
@@ -215,29 +214,28 @@ tftsr_audit_verify (TftsrStore *store, guint64 *n_entries, gint64 *first_bad_id,
 
       if (id != expected_id)
         return tampered (error, first_bad_id, id,
-                         _("the entry before it is missing or the entries were reordered"));
+                         _ ("the entry before it is missing or the entries were reordered"));
       if (g_strcmp0 (tftsr_db_text (stmt, 5), expected_prev) != 0)
-        return tampered (error, first_bad_id, id,
-                         _("it does not follow the entry before it"));
+        return tampered (error, first_bad_id, id, _ ("it does not follow the entry before it"));
       hash = entry_hash (expected_prev, id, tftsr_db_text (stmt, 1), tftsr_db_text (stmt, 2),
                          tftsr_db_text (stmt, 3), tftsr_db_text (stmt, 4));
       if (g_strcmp0 (hash, tftsr_db_text (stmt, 6)) != 0)
-        return tampered (error, first_bad_id, id, _("its content was changed"));
+        return tampered (error, first_bad_id, id, _ ("its content was changed"));
       g_free (expected_prev);
       expected_prev = g_steal_pointer (&hash);
       expected_id++;
       count++;
     }
   if (rc != SQLITE_DONE)
-    return tftsr_db_set_error (error, conn->db, rc, _("Could not read the audit log"));
+    return tftsr_db_set_error (error, conn->db, rc, _ ("Could not read the audit log"));
 
   /* Opening a store always records its schema migrations, so an empty log was emptied. */
   if (count == 0)
-    return tampered (error, first_bad_id, 0, _("all its entries were removed"));
+    return tampered (error, first_bad_id, 0, _ ("all its entries were removed"));
   head = read_head (conn->db);
   tail = g_strdup_printf ("%" G_GINT64_FORMAT " %s", expected_id - 1, expected_prev);
   if (g_strcmp0 (head, tail) != 0)
-    return tampered (error, first_bad_id, 0, _("its newest entries were removed"));
+    return tampered (error, first_bad_id, 0, _ ("its newest entries were removed"));
   if (n_entries != NULL)
     *n_entries = count;
   return TRUE;
@@ -248,8 +246,8 @@ tftsr_audit_list (TftsrStore *store, guint limit, GError **error)
 {
   g_autoptr (TftsrConn) conn = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) tftsr_audit_entry_free);
+  g_autoptr (GPtrArray) entries =
+      g_ptr_array_new_with_free_func ((GDestroyNotify)tftsr_audit_entry_free);
   int rc;
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
@@ -260,7 +258,7 @@ tftsr_audit_list (TftsrStore *store, guint limit, GError **error)
                                 " hash FROM audit_log ORDER BY id DESC LIMIT ?1) ORDER BY id",
                                 error)) == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64) limit : -1);
+  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64)limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       TftsrAuditEntry *entry = g_new0 (TftsrAuditEntry, 1);
@@ -275,7 +273,7 @@ tftsr_audit_list (TftsrStore *store, guint limit, GError **error)
     }
   if (rc != SQLITE_DONE)
     {
-      tftsr_db_set_error (error, conn->db, rc, _("Could not read the audit log"));
+      tftsr_db_set_error (error, conn->db, rc, _ ("Could not read the audit log"));
       return NULL;
     }
   return g_steal_pointer (&entries);

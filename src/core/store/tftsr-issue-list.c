@@ -22,7 +22,8 @@ static void list_model_iface_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (TftsrIssueList, tftsr_issue_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-enum {
+enum
+{
   PROP_0,
   PROP_STORE,
   PROP_LOADING,
@@ -31,7 +32,8 @@ enum {
   N_PROPS
 };
 
-enum {
+enum
+{
   LOAD_FAILED,
   N_SIGNALS
 };
@@ -92,18 +94,26 @@ tftsr_issue_list_finalize (GObject *object)
 }
 
 static void
-tftsr_issue_list_get_property (GObject *object, guint prop_id, GValue *value,
-                               GParamSpec *pspec)
+tftsr_issue_list_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   TftsrIssueList *self = TFTSR_ISSUE_LIST (object);
 
   switch (prop_id)
     {
-    case PROP_STORE: g_value_set_object (value, self->store); break;
-    case PROP_LOADING: g_value_set_boolean (value, tftsr_issue_list_get_loading (self)); break;
-    case PROP_HAS_MORE: g_value_set_boolean (value, self->has_more); break;
-    case PROP_N_ITEMS: g_value_set_uint (value, self->items->len); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, tftsr_issue_list_get_loading (self));
+      break;
+    case PROP_HAS_MORE:
+      g_value_set_boolean (value, self->has_more);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->items->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -115,8 +125,11 @@ tftsr_issue_list_set_property (GObject *object, guint prop_id, const GValue *val
 
   switch (prop_id)
     {
-    case PROP_STORE: self->store = g_value_dup_object (value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -131,8 +144,8 @@ tftsr_issue_list_class_init (TftsrIssueListClass *klass)
   object_class->set_property = tftsr_issue_list_set_property;
 
   properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, TFTSR_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_object ("store", NULL, NULL, TFTSR_TYPE_STORE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_HAS_MORE] = g_param_spec_boolean ("has-more", NULL, NULL, FALSE,
@@ -142,9 +155,8 @@ tftsr_issue_list_class_init (TftsrIssueListClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Emitted when a page could not be loaded; the model keeps what it had. */
-  signals[LOAD_FAILED] = g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass),
-                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                       G_TYPE_ERROR);
+  signals[LOAD_FAILED] = g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -205,7 +217,8 @@ splice_page (TftsrIssueList *self, guint offset, GPtrArray *page)
     }
 }
 
-typedef struct {
+typedef struct
+{
   TftsrIssueList *self;
   guint offset;
 } LoadData;

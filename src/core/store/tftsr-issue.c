@@ -16,7 +16,10 @@ static const GEnumValue severity_values[] = {
   { 0, NULL, NULL },
 };
 static const char *const severity_labels[] = {
-  N_("P1 · Critical"), N_("P2 · High"), N_("P3 · Medium"), N_("P4 · Low"),
+  N_ ("P1 · Critical"),
+  N_ ("P2 · High"),
+  N_ ("P3 · Medium"),
+  N_ ("P4 · Low"),
 };
 
 static const GEnumValue status_values[] = {
@@ -27,7 +30,10 @@ static const GEnumValue status_values[] = {
   { 0, NULL, NULL },
 };
 static const char *const status_labels[] = {
-  N_("Open"), N_("Investigating"), N_("Resolved"), N_("Closed"),
+  N_ ("Open"),
+  N_ ("Investigating"),
+  N_ ("Resolved"),
+  N_ ("Closed"),
 };
 
 static const GEnumValue category_values[] = {
@@ -51,11 +57,12 @@ static const GEnumValue category_values[] = {
   { 0, NULL, NULL },
 };
 static const char *const category_labels[] = {
-  N_("General"),       N_("Linux"),        N_("Windows"),           N_("Network"),
-  N_("Kubernetes"),    N_("Databases"),    N_("Virtualization"),    N_("Hardware"),
-  N_("Observability"), N_("Telephony"),    N_("Security"),          N_("Public Safety"),
-  N_("Application"),   N_("Automation"),   N_("HPE Infrastructure"), N_("Dell Hardware"),
-  N_("Identity"),
+  N_ ("General"),        N_ ("Linux"),      N_ ("Windows"),
+  N_ ("Network"),        N_ ("Kubernetes"), N_ ("Databases"),
+  N_ ("Virtualization"), N_ ("Hardware"),   N_ ("Observability"),
+  N_ ("Telephony"),      N_ ("Security"),   N_ ("Public Safety"),
+  N_ ("Application"),    N_ ("Automation"), N_ ("HPE Infrastructure"),
+  N_ ("Dell Hardware"),  N_ ("Identity"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (severity_labels) == TFTSR_N_SEVERITIES);
@@ -66,34 +73,34 @@ G_STATIC_ASSERT (G_N_ELEMENTS (status_values) == TFTSR_N_STATUSES + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (category_values) == TFTSR_N_CATEGORIES + 1);
 
 /* One set of accessors per vocabulary; the tables above are the single source. */
-#define DEFINE_VOCAB(TypeName, prefix, values, labels, n)                                  \
-  GType prefix##_get_type (void)                                                           \
-  {                                                                                        \
-    static gsize type_once;                                                                \
-    return tftsr_vocab_register (&type_once, #TypeName, values);                           \
-  }                                                                                        \
-  const char *prefix##_to_string (TypeName v)                                              \
-  {                                                                                        \
-    g_return_val_if_fail ((guint) v < n, NULL);                                            \
-    return tftsr_vocab_name (values, v);                                                   \
-  }                                                                                        \
-  gboolean prefix##_from_string (const char *name, TypeName *out)                          \
-  {                                                                                        \
-    gint v;                                                                                \
-    if (!tftsr_vocab_lookup (values, name, &v))                                            \
-      return FALSE;                                                                        \
-    if (out != NULL)                                                                       \
-      *out = (TypeName) v;                                                                 \
-    return TRUE;                                                                           \
-  }                                                                                        \
-  const char *prefix##_get_label (TypeName v)                                              \
-  {                                                                                        \
-    g_return_val_if_fail ((guint) v < n, NULL);                                            \
-    return _ (labels[v]);                                                                  \
-  }                                                                                        \
-  char *prefix##_list_names (void)                                                         \
-  {                                                                                        \
-    return tftsr_vocab_list (values);                                                      \
+#define DEFINE_VOCAB(TypeName, prefix, values, labels, n)                                          \
+  GType prefix##_get_type (void)                                                                   \
+  {                                                                                                \
+    static gsize type_once;                                                                        \
+    return tftsr_vocab_register (&type_once, #TypeName, values);                                   \
+  }                                                                                                \
+  const char *prefix##_to_string (TypeName v)                                                      \
+  {                                                                                                \
+    g_return_val_if_fail ((guint)v < n, NULL);                                                     \
+    return tftsr_vocab_name (values, v);                                                           \
+  }                                                                                                \
+  gboolean prefix##_from_string (const char *name, TypeName *out)                                  \
+  {                                                                                                \
+    gint v;                                                                                        \
+    if (!tftsr_vocab_lookup (values, name, &v))                                                    \
+      return FALSE;                                                                                \
+    if (out != NULL)                                                                               \
+      *out = (TypeName)v;                                                                          \
+    return TRUE;                                                                                   \
+  }                                                                                                \
+  const char *prefix##_get_label (TypeName v)                                                      \
+  {                                                                                                \
+    g_return_val_if_fail ((guint)v < n, NULL);                                                     \
+    return _ (labels[v]);                                                                          \
+  }                                                                                                \
+  char *prefix##_list_names (void)                                                                 \
+  {                                                                                                \
+    return tftsr_vocab_list (values);                                                              \
   }
 
 DEFINE_VOCAB (TftsrSeverity, tftsr_severity, severity_values, severity_labels, TFTSR_N_SEVERITIES)
@@ -103,7 +110,7 @@ DEFINE_VOCAB (TftsrCategory, tftsr_category, category_values, category_labels, T
 static gint
 compare_strings (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+  return g_strcmp0 (*(const char *const *)a, *(const char *const *)b);
 }
 
 GStrv
@@ -130,7 +137,7 @@ tftsr_tags_normalize (const char *const *tags)
     }
   g_ptr_array_sort (out, compare_strings);
   g_ptr_array_add (out, NULL);
-  return (GStrv) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+  return (GStrv)g_ptr_array_free (g_steal_pointer (&out), FALSE);
 }
 
 GStrv
@@ -162,7 +169,8 @@ struct _TftsrIssue
 
 G_DEFINE_FINAL_TYPE (TftsrIssue, tftsr_issue, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ID,
   PROP_TITLE,
@@ -207,41 +215,86 @@ tftsr_issue_get_property (GObject *object, guint prop_id, GValue *value, GParamS
 
   switch (prop_id)
     {
-    case PROP_ID: g_value_set_int64 (value, self->id); break;
-    case PROP_TITLE: g_value_set_string (value, self->title); break;
-    case PROP_DESCRIPTION: g_value_set_string (value, self->description); break;
-    case PROP_SEVERITY: g_value_set_enum (value, self->severity); break;
-    case PROP_STATUS: g_value_set_enum (value, self->status); break;
-    case PROP_CATEGORY: g_value_set_enum (value, self->category); break;
-    case PROP_OWNER: g_value_set_string (value, self->owner); break;
-    case PROP_SOURCE: g_value_set_string (value, self->source); break;
-    case PROP_TAGS: g_value_set_boxed (value, self->tags); break;
-    case PROP_CREATED_AT: g_value_set_string (value, self->created_at); break;
-    case PROP_UPDATED_AT: g_value_set_string (value, self->updated_at); break;
-    case PROP_RESOLVED_AT: g_value_set_string (value, self->resolved_at); break;
-    case PROP_SNIPPET: g_value_set_string (value, self->snippet); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_ID:
+      g_value_set_int64 (value, self->id);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_DESCRIPTION:
+      g_value_set_string (value, self->description);
+      break;
+    case PROP_SEVERITY:
+      g_value_set_enum (value, self->severity);
+      break;
+    case PROP_STATUS:
+      g_value_set_enum (value, self->status);
+      break;
+    case PROP_CATEGORY:
+      g_value_set_enum (value, self->category);
+      break;
+    case PROP_OWNER:
+      g_value_set_string (value, self->owner);
+      break;
+    case PROP_SOURCE:
+      g_value_set_string (value, self->source);
+      break;
+    case PROP_TAGS:
+      g_value_set_boxed (value, self->tags);
+      break;
+    case PROP_CREATED_AT:
+      g_value_set_string (value, self->created_at);
+      break;
+    case PROP_UPDATED_AT:
+      g_value_set_string (value, self->updated_at);
+      break;
+    case PROP_RESOLVED_AT:
+      g_value_set_string (value, self->resolved_at);
+      break;
+    case PROP_SNIPPET:
+      g_value_set_string (value, self->snippet);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-tftsr_issue_set_property (GObject *object, guint prop_id, const GValue *value,
-                          GParamSpec *pspec)
+tftsr_issue_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   TftsrIssue *self = TFTSR_ISSUE (object);
 
   switch (prop_id)
     {
-    case PROP_ID: self->id = g_value_get_int64 (value); break;
-    case PROP_TITLE: tftsr_issue_set_title (self, g_value_get_string (value)); break;
-    case PROP_DESCRIPTION: tftsr_issue_set_description (self, g_value_get_string (value)); break;
-    case PROP_SEVERITY: tftsr_issue_set_severity (self, g_value_get_enum (value)); break;
-    case PROP_STATUS: tftsr_issue_set_status (self, g_value_get_enum (value)); break;
-    case PROP_CATEGORY: tftsr_issue_set_category (self, g_value_get_enum (value)); break;
-    case PROP_OWNER: tftsr_issue_set_owner (self, g_value_get_string (value)); break;
-    case PROP_SOURCE: tftsr_issue_set_source (self, g_value_get_string (value)); break;
-    case PROP_TAGS: tftsr_issue_set_tags (self, g_value_get_boxed (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_ID:
+      self->id = g_value_get_int64 (value);
+      break;
+    case PROP_TITLE:
+      tftsr_issue_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_DESCRIPTION:
+      tftsr_issue_set_description (self, g_value_get_string (value));
+      break;
+    case PROP_SEVERITY:
+      tftsr_issue_set_severity (self, g_value_get_enum (value));
+      break;
+    case PROP_STATUS:
+      tftsr_issue_set_status (self, g_value_get_enum (value));
+      break;
+    case PROP_CATEGORY:
+      tftsr_issue_set_category (self, g_value_get_enum (value));
+      break;
+    case PROP_OWNER:
+      tftsr_issue_set_owner (self, g_value_get_string (value));
+      break;
+    case PROP_SOURCE:
+      tftsr_issue_set_source (self, g_value_get_string (value));
+      break;
+    case PROP_TAGS:
+      tftsr_issue_set_tags (self, g_value_get_boxed (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -256,17 +309,17 @@ tftsr_issue_class_init (TftsrIssueClass *klass)
   object_class->get_property = tftsr_issue_get_property;
   object_class->set_property = tftsr_issue_set_property;
 
-  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0,
-                                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                              G_PARAM_STATIC_STRINGS);
+  properties[PROP_ID] =
+      g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, "", rw);
   properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, "", rw);
-  properties[PROP_SEVERITY] = g_param_spec_enum ("severity", NULL, NULL, TFTSR_TYPE_SEVERITY,
-                                                 TFTSR_SEVERITY_MEDIUM, rw);
-  properties[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, TFTSR_TYPE_STATUS,
-                                               TFTSR_STATUS_OPEN, rw);
-  properties[PROP_CATEGORY] = g_param_spec_enum ("category", NULL, NULL, TFTSR_TYPE_CATEGORY,
-                                                 TFTSR_CATEGORY_GENERAL, rw);
+  properties[PROP_SEVERITY] =
+      g_param_spec_enum ("severity", NULL, NULL, TFTSR_TYPE_SEVERITY, TFTSR_SEVERITY_MEDIUM, rw);
+  properties[PROP_STATUS] =
+      g_param_spec_enum ("status", NULL, NULL, TFTSR_TYPE_STATUS, TFTSR_STATUS_OPEN, rw);
+  properties[PROP_CATEGORY] =
+      g_param_spec_enum ("category", NULL, NULL, TFTSR_TYPE_CATEGORY, TFTSR_CATEGORY_GENERAL, rw);
   properties[PROP_OWNER] = g_param_spec_string ("owner", NULL, NULL, "", rw);
   properties[PROP_SOURCE] = g_param_spec_string ("source", NULL, NULL, "manual", rw);
   properties[PROP_TAGS] = g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV, rw);
@@ -395,8 +448,8 @@ void
 tftsr_issue_set_severity (TftsrIssue *self, TftsrSeverity severity)
 {
   g_return_if_fail (TFTSR_IS_ISSUE (self));
-  g_return_if_fail ((guint) severity < TFTSR_N_SEVERITIES);
-  set_enum (self, (guint *) &self->severity, severity, PROP_SEVERITY);
+  g_return_if_fail ((guint)severity < TFTSR_N_SEVERITIES);
+  set_enum (self, (guint *)&self->severity, severity, PROP_SEVERITY);
 }
 
 TftsrStatus
@@ -410,8 +463,8 @@ void
 tftsr_issue_set_status (TftsrIssue *self, TftsrStatus status)
 {
   g_return_if_fail (TFTSR_IS_ISSUE (self));
-  g_return_if_fail ((guint) status < TFTSR_N_STATUSES);
-  set_enum (self, (guint *) &self->status, status, PROP_STATUS);
+  g_return_if_fail ((guint)status < TFTSR_N_STATUSES);
+  set_enum (self, (guint *)&self->status, status, PROP_STATUS);
 }
 
 TftsrCategory
@@ -425,8 +478,8 @@ void
 tftsr_issue_set_category (TftsrIssue *self, TftsrCategory category)
 {
   g_return_if_fail (TFTSR_IS_ISSUE (self));
-  g_return_if_fail ((guint) category < TFTSR_N_CATEGORIES);
-  set_enum (self, (guint *) &self->category, category, PROP_CATEGORY);
+  g_return_if_fail ((guint)category < TFTSR_N_CATEGORIES);
+  set_enum (self, (guint *)&self->category, category, PROP_CATEGORY);
 }
 
 const char *
@@ -461,7 +514,7 @@ const char *const *
 tftsr_issue_get_tags (TftsrIssue *self)
 {
   g_return_val_if_fail (TFTSR_IS_ISSUE (self), NULL);
-  return (const char *const *) self->tags;
+  return (const char *const *)self->tags;
 }
 
 void
@@ -472,7 +525,7 @@ tftsr_issue_set_tags (TftsrIssue *self, const char *const *tags)
   g_return_if_fail (TFTSR_IS_ISSUE (self));
 
   normalized = tftsr_tags_normalize (tags);
-  if (g_strv_equal ((const char *const *) normalized, (const char *const *) self->tags))
+  if (g_strv_equal ((const char *const *)normalized, (const char *const *)self->tags))
     return;
   g_strfreev (self->tags);
   self->tags = g_steal_pointer (&normalized);
@@ -524,7 +577,7 @@ tftsr_issue_get_snippet_highlights (TftsrIssue *self, guint *n_ranges)
   g_return_val_if_fail (n_ranges != NULL, NULL);
 
   *n_ranges = self->highlights != NULL ? self->highlights->len : 0;
-  return self->highlights != NULL ? (const TftsrRange *) self->highlights->data : NULL;
+  return self->highlights != NULL ? (const TftsrRange *)self->highlights->data : NULL;
 }
 
 /* @marked holds the matched terms between STX and ETX, as produced by the store's
@@ -603,7 +656,7 @@ tftsr_issue_sync_summary (TftsrIssue *self, TftsrIssue *from)
   tftsr_issue_set_status (self, from->status);
   tftsr_issue_set_category (self, from->category);
   tftsr_issue_set_owner (self, from->owner);
-  tftsr_issue_set_tags (self, (const char *const *) from->tags);
+  tftsr_issue_set_tags (self, (const char *const *)from->tags);
   tftsr_issue_set_timestamps (self, from->created_at, from->updated_at, from->resolved_at);
   g_object_thaw_notify (G_OBJECT (self));
 }

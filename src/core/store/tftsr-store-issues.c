@@ -39,7 +39,7 @@ tftsr_issue_sort_from_string (const char *name, TftsrIssueSort *out)
   if (!tftsr_vocab_lookup (sort_values, name, &v))
     return FALSE;
   if (out != NULL)
-    *out = (TftsrIssueSort) v;
+    *out = (TftsrIssueSort)v;
   return TRUE;
 }
 
@@ -77,12 +77,25 @@ tftsr_issue_query_free (TftsrIssueQuery *query)
 
 /* The columns every issue query selects, in this order; queries that need more add
  * them from COL_EXTRA on. */
-#define SUMMARY_COLUMNS                                                                     \
-  "i.id, i.title, i.severity, i.status, i.category, i.owner, i.source, i.created_at, "     \
-  "i.updated_at, i.resolved_at, "                                                          \
+#define SUMMARY_COLUMNS                                                                            \
+  "i.id, i.title, i.severity, i.status, i.category, i.owner, i.source, i.created_at, "             \
+  "i.updated_at, i.resolved_at, "                                                                  \
   "(SELECT group_concat(t.tag, char(31)) FROM issue_tags t WHERE t.issue_id = i.id)"
-enum { COL_ID, COL_TITLE, COL_SEVERITY, COL_STATUS, COL_CATEGORY, COL_OWNER, COL_SOURCE,
-       COL_CREATED, COL_UPDATED, COL_RESOLVED, COL_TAGS, COL_EXTRA };
+enum
+{
+  COL_ID,
+  COL_TITLE,
+  COL_SEVERITY,
+  COL_STATUS,
+  COL_CATEGORY,
+  COL_OWNER,
+  COL_SOURCE,
+  COL_CREATED,
+  COL_UPDATED,
+  COL_RESOLVED,
+  COL_TAGS,
+  COL_EXTRA
+};
 
 static TftsrIssue *
 issue_from_row (sqlite3_stmt *stmt)
@@ -105,10 +118,10 @@ issue_from_row (sqlite3_stmt *stmt)
   tftsr_issue_set_category (issue, category);
   tftsr_issue_set_owner (issue, tftsr_db_text (stmt, COL_OWNER));
   tftsr_issue_set_source (issue, tftsr_db_text (stmt, COL_SOURCE));
-  tftsr_issue_set_tags (issue, (const char *const *) tags);
+  tftsr_issue_set_tags (issue, (const char *const *)tags);
   tftsr_issue_set_timestamps (issue, tftsr_db_text (stmt, COL_CREATED),
                               tftsr_db_text (stmt, COL_UPDATED),
-                              (const char *) sqlite3_column_text (stmt, COL_RESOLVED));
+                              (const char *)sqlite3_column_text (stmt, COL_RESOLVED));
   g_object_thaw_notify (G_OBJECT (issue));
   return issue;
 }
@@ -130,13 +143,14 @@ load_issue (sqlite3 *db, gint64 id, gboolean include_deleted, GError **error)
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      tftsr_db_set_error (error, db, rc, _("Could not read the incident"));
+      tftsr_db_set_error (error, db, rc, _ ("Could not read the incident"));
       return NULL;
     }
-  if (rc == SQLITE_DONE || (!include_deleted && sqlite3_column_type (stmt, COL_EXTRA + 1) != SQLITE_NULL))
+  if (rc == SQLITE_DONE ||
+      (!include_deleted && sqlite3_column_type (stmt, COL_EXTRA + 1) != SQLITE_NULL))
     {
       g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_FOUND,
-                   _("There is no incident %" G_GINT64_FORMAT), id);
+                   _ ("There is no incident %" G_GINT64_FORMAT), id);
       return NULL;
     }
   issue = issue_from_row (stmt);
@@ -154,7 +168,7 @@ validate_issue (TftsrIssue *issue, GError **error)
   if (*title == '\0')
     {
       g_set_error_literal (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID,
-                           _("An incident needs a title"));
+                           _ ("An incident needs a title"));
       return FALSE;
     }
   return TRUE;
@@ -167,7 +181,7 @@ write_tags (sqlite3 *db, gint64 id, const char *const *tags, GError **error)
   g_autoptr (sqlite3_stmt) clear = NULL;
   g_autoptr (sqlite3_stmt) insert = NULL;
   g_autoptr (sqlite3_stmt) text = NULL;
-  g_autofree char *joined = g_strjoinv (" ", (char **) tags);
+  g_autofree char *joined = g_strjoinv (" ", (char **)tags);
 
   clear = tftsr_db_prepare (db, "DELETE FROM issue_tags WHERE issue_id = ?1", error);
   insert = clear != NULL ? tftsr_db_prepare (db,
@@ -178,14 +192,14 @@ write_tags (sqlite3 *db, gint64 id, const char *const *tags, GError **error)
   if (insert == NULL)
     return FALSE;
   sqlite3_bind_int64 (clear, 1, id);
-  if (!tftsr_db_step_done (clear, _("Could not save the tags"), error))
+  if (!tftsr_db_step_done (clear, _ ("Could not save the tags"), error))
     return FALSE;
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     {
       sqlite3_reset (insert);
       sqlite3_bind_int64 (insert, 1, id);
       tftsr_db_bind_text (insert, 2, tags[i]);
-      if (!tftsr_db_step_done (insert, _("Could not save the tags"), error))
+      if (!tftsr_db_step_done (insert, _ ("Could not save the tags"), error))
         return FALSE;
     }
   if ((text = tftsr_db_prepare (db, "UPDATE issues SET tags_text = ?2 WHERE id = ?1", error)) ==
@@ -193,7 +207,7 @@ write_tags (sqlite3 *db, gint64 id, const char *const *tags, GError **error)
     return FALSE;
   sqlite3_bind_int64 (text, 1, id);
   tftsr_db_bind_text (text, 2, joined);
-  return tftsr_db_step_done (text, _("Could not save the tags"), error);
+  return tftsr_db_step_done (text, _ ("Could not save the tags"), error);
 }
 
 static gboolean
@@ -225,7 +239,7 @@ insert_issue (sqlite3 *db, TftsrIssue *draft, GError **error)
   tftsr_db_bind_text (stmt, 6, tftsr_issue_get_owner (draft));
   tftsr_db_bind_text (stmt, 7, tftsr_issue_get_source (draft));
   sqlite3_bind_int (stmt, 8, status == TFTSR_STATUS_RESOLVED || status == TFTSR_STATUS_CLOSED);
-  if (!tftsr_db_step_done (stmt, _("Could not save the incident"), error))
+  if (!tftsr_db_step_done (stmt, _ ("Could not save the incident"), error))
     return 0;
   return sqlite3_last_insert_rowid (db);
 }
@@ -325,7 +339,7 @@ write_issue (sqlite3 *db, TftsrIssue *issue, GError **error)
   tftsr_db_bind_text (stmt, 6, tftsr_category_to_string (tftsr_issue_get_category (issue)));
   tftsr_db_bind_text (stmt, 7, tftsr_issue_get_owner (issue));
   sqlite3_bind_int (stmt, 8, status == TFTSR_STATUS_RESOLVED || status == TFTSR_STATUS_CLOSED);
-  return tftsr_db_step_done (stmt, _("Could not save the incident"), error);
+  return tftsr_db_step_done (stmt, _ ("Could not save the incident"), error);
 }
 
 TftsrIssue *
@@ -375,16 +389,16 @@ change_trash_state (TftsrStore *self, gint64 id, const char *sql, TftsrTimelineK
   if ((stmt = tftsr_db_prepare (conn->db, sql, error)) == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!tftsr_db_step_done (stmt, _("Could not change the incident"), error))
+  if (!tftsr_db_step_done (stmt, _ ("Could not change the incident"), error))
     goto fail;
   if (sqlite3_changes (conn->db) == 0)
     {
       if (kind == TFTSR_TIMELINE_RESTORED)
         g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_FOUND,
-                     _("There is no incident %" G_GINT64_FORMAT " in the trash"), id);
+                     _ ("There is no incident %" G_GINT64_FORMAT " in the trash"), id);
       else
         g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_FOUND,
-                     _("There is no incident %" G_GINT64_FORMAT), id);
+                     _ ("There is no incident %" G_GINT64_FORMAT), id);
       goto fail;
     }
   if ((kind != TFTSR_TIMELINE_NOTE &&
@@ -456,15 +470,14 @@ tftsr_store_purge_trash (TftsrStore *self, const char *before, GError **error)
   for (guint i = 0; i < ids->len; i++)
     if (!tftsr_store_purge_issue (self, g_array_index (ids, gint64, i), error))
       return -1;
-  return (gint) ids->len;
+  return (gint)ids->len;
 }
 
 /* --- listing and searching -------------------------------------------------------------- */
 
 /* " AND column IN (?n, …)" with the machine names of the enum values set in @mask. */
 static void
-append_mask_filter (GString *sql, GPtrArray *binds, const char *column, guint mask,
-                    GType enum_type)
+append_mask_filter (GString *sql, GPtrArray *binds, const char *column, guint mask, GType enum_type)
 {
   g_autoptr (GEnumClass) klass = g_type_class_ref (enum_type);
   gboolean first = TRUE;
@@ -488,12 +501,16 @@ order_by (TftsrIssueSort sort)
 {
   switch (sort)
     {
-    case TFTSR_ISSUE_SORT_CREATED: return "i.created_at DESC, i.id DESC";
-    case TFTSR_ISSUE_SORT_SEVERITY: return "i.severity_rank, i.updated_at DESC, i.id DESC";
-    case TFTSR_ISSUE_SORT_TITLE: return "i.title COLLATE NOCASE, i.id";
+    case TFTSR_ISSUE_SORT_CREATED:
+      return "i.created_at DESC, i.id DESC";
+    case TFTSR_ISSUE_SORT_SEVERITY:
+      return "i.severity_rank, i.updated_at DESC, i.id DESC";
+    case TFTSR_ISSUE_SORT_TITLE:
+      return "i.title COLLATE NOCASE, i.id";
     case TFTSR_ISSUE_SORT_RELEVANCE:
     case TFTSR_ISSUE_SORT_UPDATED:
-    default: return "i.updated_at DESC, i.id DESC";
+    default:
+      return "i.updated_at DESC, i.id DESC";
     }
 }
 
@@ -501,8 +518,8 @@ order_by (TftsrIssueSort sort)
 static void
 append_filters (GString *sql, const TftsrIssueQuery *query, GPtrArray *binds)
 {
-  g_string_append (sql, query->deleted ? " AND i.deleted_at IS NOT NULL"
-                                       : " AND i.deleted_at IS NULL");
+  g_string_append (sql,
+                   query->deleted ? " AND i.deleted_at IS NOT NULL" : " AND i.deleted_at IS NULL");
   append_mask_filter (sql, binds, "i.status", query->status_mask, TFTSR_TYPE_STATUS);
   append_mask_filter (sql, binds, "i.severity", query->severity_mask, TFTSR_TYPE_SEVERITY);
   if (query->category >= 0 && query->category < TFTSR_N_CATEGORIES)
@@ -583,10 +600,11 @@ add_snippets (sqlite3 *db, const char *match, GPtrArray *issues, GError **error)
       g_hash_table_insert (by_id, id, issue);
       g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "", *id);
     }
-  sql = g_strdup_printf ("SELECT rowid, snippet(issues_fts, -1, char(2), char(3), '…', 16) "
-                         "FROM issues_fts WHERE issues_fts MATCH ?1 AND rowid BETWEEN %"
-                         G_GINT64_FORMAT " AND %" G_GINT64_FORMAT " AND +rowid IN (%s)",
-                         lowest, highest, ids->str);
+  sql = g_strdup_printf (
+      "SELECT rowid, snippet(issues_fts, -1, char(2), char(3), '…', 16) "
+      "FROM issues_fts WHERE issues_fts MATCH ?1 AND rowid BETWEEN %" G_GINT64_FORMAT
+      " AND %" G_GINT64_FORMAT " AND +rowid IN (%s)",
+      lowest, highest, ids->str);
   if ((stmt = tftsr_db_prepare (db, sql, error)) == NULL)
     return FALSE;
   tftsr_db_bind_text (stmt, 1, match);
@@ -598,7 +616,7 @@ add_snippets (sqlite3 *db, const char *match, GPtrArray *issues, GError **error)
         tftsr_issue_set_marked_snippet (issue, tftsr_db_text (stmt, 1));
     }
   if (rc != SQLITE_DONE)
-    return tftsr_db_set_error (error, db, rc, _("Could not search incidents"));
+    return tftsr_db_set_error (error, db, rc, _ ("Could not search incidents"));
   return TRUE;
 }
 
@@ -637,7 +655,7 @@ tftsr_store_list_issues (TftsrStore *self, const TftsrIssueQuery *query, gboolea
   for (guint i = 0; i < binds->len; i++)
     tftsr_db_bind_text (stmt, i + 1, g_ptr_array_index (binds, i));
   /* One row more than asked tells whether another page follows. */
-  sqlite3_bind_int64 (stmt, binds->len + 1, (gint64) limit + 1);
+  sqlite3_bind_int64 (stmt, binds->len + 1, (gint64)limit + 1);
   sqlite3_bind_int64 (stmt, binds->len + 2, query->offset);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -655,7 +673,7 @@ tftsr_store_list_issues (TftsrStore *self, const TftsrIssueQuery *query, gboolea
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      tftsr_db_set_error (error, conn->db, rc, _("Could not list incidents"));
+      tftsr_db_set_error (error, conn->db, rc, _ ("Could not list incidents"));
       return NULL;
     }
   if (match != NULL && issues->len > 0 && !add_snippets (conn->db, match, issues, error))

@@ -10,7 +10,8 @@
 
 #define MIGRATIONS_PATH TFTSR_RESOURCE_PATH "/migrations/"
 
-typedef struct {
+typedef struct
+{
   guint version;
   char *name;
 } Migration;
@@ -32,11 +33,11 @@ compare_migrations (gconstpointer a, gconstpointer b)
 static GArray *
 list_migrations (void)
 {
-  g_auto (GStrv) names = g_resource_enumerate_children (tftsr_core_get_resource (),
-                                                        MIGRATIONS_PATH, 0, NULL);
+  g_auto (GStrv) names =
+      g_resource_enumerate_children (tftsr_core_get_resource (), MIGRATIONS_PATH, 0, NULL);
   GArray *out = g_array_new (FALSE, FALSE, sizeof (Migration));
 
-  g_array_set_clear_func (out, (GDestroyNotify) migration_clear);
+  g_array_set_clear_func (out, (GDestroyNotify)migration_clear);
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
       char *end = NULL;
@@ -45,7 +46,7 @@ list_migrations (void)
 
       if (version == 0 || end == names[i] || *end != '-' || !g_str_has_suffix (names[i], ".sql"))
         continue;
-      m.version = (guint) version;
+      m.version = (guint)version;
       m.name = g_strdup (names[i]);
       g_array_append_val (out, m);
     }
@@ -70,7 +71,7 @@ applied_version (sqlite3 *db, GError **error)
     return -1;
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      tftsr_db_set_error (error, db, SQLITE_OK, _("Could not read the schema version"));
+      tftsr_db_set_error (error, db, SQLITE_OK, _ ("Could not read the schema version"));
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -81,9 +82,9 @@ has_migrations_table (sqlite3 *db)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
-  if (sqlite3_prepare_v2 (db,
-                          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (
+          db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'", -1,
+          &stmt, NULL) != SQLITE_OK)
     return FALSE;
   return sqlite3_step (stmt) == SQLITE_ROW;
 }
@@ -102,7 +103,7 @@ record_migration (sqlite3 *db, const Migration *m, GError **error)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, m->version);
   tftsr_db_bind_text (stmt, 2, m->name);
-  if (!tftsr_db_step_done (stmt, _("Could not record the schema version"), error))
+  if (!tftsr_db_step_done (stmt, _ ("Could not record the schema version"), error))
     return FALSE;
   detail = g_strdup_printf ("{\"version\":%u}", m->version);
   return tftsr_audit_append_in_transaction (db, "schema.migrate", m->name, detail, error);
@@ -128,7 +129,7 @@ apply_migration (sqlite3 *db, const Migration *m, GError **error)
   if (current >= m->version)
     return tftsr_db_commit (db, error);
 
-  context = g_strdup_printf (_("Could not update the database schema (%s)"), m->name);
+  context = g_strdup_printf (_ ("Could not update the database schema (%s)"), m->name);
   if (!tftsr_db_exec (db, g_bytes_get_data (sql, NULL), context, error) ||
       !record_migration (db, m, error))
     goto fail;
@@ -150,20 +151,20 @@ tftsr_store_migrate (sqlite3 *db, guint *version, GError **error)
     return FALSE;
   if (current > latest)
     {
-      g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_TOO_NEW,
-                   _("This database was written by a newer version of tftsr (schema %" G_GINT64_FORMAT
-                     "; this version knows up to %u). Update tftsr to open it; the file was "
-                     "left unchanged."),
-                   current, latest);
+      g_set_error (
+          error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_TOO_NEW,
+          _ ("This database was written by a newer version of tftsr (schema %" G_GINT64_FORMAT
+             "; this version knows up to %u). Update tftsr to open it; the file was "
+             "left unchanged."),
+          current, latest);
       return FALSE;
     }
-  if (current < latest &&
-      !tftsr_db_exec (db,
-                      "CREATE TABLE IF NOT EXISTS _migrations ("
-                      " version INTEGER PRIMARY KEY,"
-                      " name TEXT NOT NULL,"
-                      " applied_at TEXT NOT NULL)",
-                      _("Could not prepare the database schema"), error))
+  if (current < latest && !tftsr_db_exec (db,
+                                          "CREATE TABLE IF NOT EXISTS _migrations ("
+                                          " version INTEGER PRIMARY KEY,"
+                                          " name TEXT NOT NULL,"
+                                          " applied_at TEXT NOT NULL)",
+                                          _ ("Could not prepare the database schema"), error))
     return FALSE;
 
   for (guint i = 0; i < all->len; i++)

@@ -12,7 +12,8 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 /* A connection borrowed from the store's pool: one thread uses it at a time. */
-typedef struct {
+typedef struct
+{
   TftsrStore *store;
   sqlite3 *db;
 } TftsrConn;
@@ -48,8 +49,8 @@ gboolean tftsr_store_migrate (sqlite3 *db, guint *version, GError **error);
 
 /* Timeline rows written inside a caller's transaction (tftsr-store-timeline.c). */
 gboolean tftsr_store_add_timeline (sqlite3 *db, gint64 issue_id, TftsrTimelineKind kind,
-                                   const char *old_value, const char *new_value,
-                                   const char *note, GError **error);
+                                   const char *old_value, const char *new_value, const char *note,
+                                   GError **error);
 
 /* Audit entries written inside a caller's transaction (audit/tftsr-audit.c). */
 gboolean tftsr_audit_append_in_transaction (sqlite3 *db, const char *action, const char *target,

@@ -24,7 +24,7 @@ tftsr_store_add_timeline (sqlite3 *db, gint64 issue_id, TftsrTimelineKind kind,
   tftsr_db_bind_text (stmt, 3, old_value);
   tftsr_db_bind_text (stmt, 4, new_value);
   tftsr_db_bind_text (stmt, 5, note);
-  return tftsr_db_step_done (stmt, _("Could not record the timeline event"), error);
+  return tftsr_db_step_done (stmt, _ ("Could not record the timeline event"), error);
 }
 
 GPtrArray *
@@ -54,14 +54,14 @@ tftsr_store_list_timeline (TftsrStore *self, gint64 issue_id, GError **error)
       tftsr_timeline_kind_from_string (tftsr_db_text (stmt, 1), &kind);
       g_ptr_array_add (events,
                        tftsr_timeline_event_new (sqlite3_column_int64 (stmt, 0), issue_id, kind,
-                                                 (const char *) sqlite3_column_text (stmt, 2),
-                                                 (const char *) sqlite3_column_text (stmt, 3),
-                                                 (const char *) sqlite3_column_text (stmt, 4),
+                                                 (const char *)sqlite3_column_text (stmt, 2),
+                                                 (const char *)sqlite3_column_text (stmt, 3),
+                                                 (const char *)sqlite3_column_text (stmt, 4),
                                                  tftsr_db_text (stmt, 5)));
     }
   if (rc != SQLITE_DONE)
     {
-      tftsr_db_set_error (error, conn->db, rc, _("Could not read the timeline"));
+      tftsr_db_set_error (error, conn->db, rc, _ ("Could not read the timeline"));
       return NULL;
     }
   return g_steal_pointer (&events);

@@ -27,9 +27,10 @@ struct _TftsrStore
 };
 
 G_DEFINE_FINAL_TYPE (TftsrStore, tftsr_store, G_TYPE_OBJECT)
-G_DEFINE_QUARK (tftsr-store-error-quark, tftsr_store_error)
+G_DEFINE_QUARK (tftsr - store - error - quark, tftsr_store_error)
 
-enum {
+enum
+{
   PROP_0,
   PROP_PATH,
   PROP_KEY_SOURCE,
@@ -59,9 +60,14 @@ tftsr_store_get_property (GObject *object, guint prop_id, GValue *value, GParamS
 
   switch (prop_id)
     {
-    case PROP_PATH: g_value_set_string (value, self->path); break;
-    case PROP_KEY_SOURCE: g_value_set_int (value, tftsr_store_get_key_source (self)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_KEY_SOURCE:
+      g_value_set_int (value, tftsr_store_get_key_source (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -74,7 +80,7 @@ tftsr_store_class_init (TftsrStoreClass *klass)
   object_class->get_property = tftsr_store_get_property;
 
   properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+      g_param_spec_string ("path", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_KEY_SOURCE] = g_param_spec_int ("key-source", NULL, NULL, 0, G_MAXINT, 0,
                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -120,25 +126,25 @@ tftsr_db_set_error (GError **error, sqlite3 *db, int rc, const char *context)
     {
     case SQLITE_NOTADB:
       domain_code = TFTSR_STORE_ERROR_WRONG_KEY;
-      reason = _("the database key is wrong, or the file is not a tftsr database");
+      reason = _ ("the database key is wrong, or the file is not a tftsr database");
       break;
     case SQLITE_READONLY:
     case SQLITE_PERM:
       domain_code = TFTSR_STORE_ERROR_READ_ONLY;
-      reason = _("the database is read-only, so nothing was changed");
+      reason = _ ("the database is read-only, so nothing was changed");
       break;
     case SQLITE_FULL:
       domain_code = TFTSR_STORE_ERROR_FULL;
-      reason = _("the disk is full, so nothing was changed");
+      reason = _ ("the disk is full, so nothing was changed");
       break;
     case SQLITE_CORRUPT:
       domain_code = TFTSR_STORE_ERROR_CORRUPT;
-      reason = _("the database file is damaged");
+      reason = _ ("the database file is damaged");
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       domain_code = TFTSR_STORE_ERROR_BUSY;
-      reason = _("another program is holding the database; try again in a moment");
+      reason = _ ("another program is holding the database; try again in a moment");
       break;
     case SQLITE_CONSTRAINT:
     case SQLITE_MISMATCH:
@@ -173,7 +179,7 @@ tftsr_db_prepare (sqlite3 *db, const char *sql, GError **error)
 
   if (rc != SQLITE_OK)
     {
-      tftsr_db_set_error (error, db, rc, _("Could not read the database"));
+      tftsr_db_set_error (error, db, rc, _ ("Could not read the database"));
       return NULL;
     }
   return stmt;
@@ -195,7 +201,7 @@ const char *
 tftsr_db_text (sqlite3_stmt *stmt, int column)
 {
   const unsigned char *text = sqlite3_column_text (stmt, column);
-  return text != NULL ? (const char *) text : "";
+  return text != NULL ? (const char *)text : "";
 }
 
 void
@@ -210,13 +216,13 @@ tftsr_db_bind_text (sqlite3_stmt *stmt, int index, const char *text)
 gboolean
 tftsr_db_begin (sqlite3 *db, GError **error)
 {
-  return tftsr_db_exec (db, "BEGIN IMMEDIATE", _("Could not start a change"), error);
+  return tftsr_db_exec (db, "BEGIN IMMEDIATE", _ ("Could not start a change"), error);
 }
 
 gboolean
 tftsr_db_commit (sqlite3 *db, GError **error)
 {
-  if (tftsr_db_exec (db, "COMMIT", _("Could not save the change"), error))
+  if (tftsr_db_exec (db, "COMMIT", _ ("Could not save the change"), error))
     return TRUE;
   tftsr_db_rollback (db);
   return FALSE;
@@ -270,38 +276,38 @@ key_connection (sqlite3 *db, const char *path, const TftsrDbKey *key, GError **e
   if (!query_has_row (db, "PRAGMA cipher_version"))
     {
       g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_ENCRYPTED,
-                   _("This build of tftsr is linked against plain SQLite instead of SQLCipher; "
-                     "it refuses to store incidents unencrypted"));
+                   _ ("This build of tftsr is linked against plain SQLite instead of SQLCipher; "
+                      "it refuses to store incidents unencrypted"));
       return FALSE;
     }
-  rc = sqlite3_key (db, secret, (int) strlen (secret));
+  rc = sqlite3_key (db, secret, (int)strlen (secret));
   if (rc != SQLITE_OK)
-    return tftsr_db_set_error (error, db, rc, _("Could not apply the database key"));
+    return tftsr_db_set_error (error, db, rc, _ ("Could not apply the database key"));
   if (!tftsr_db_exec (db,
                       "PRAGMA cipher_page_size = 4096;"
                       "PRAGMA kdf_iter = 256000;"
                       "PRAGMA cipher_hmac_algorithm = HMAC_SHA512;"
                       "PRAGMA cipher_kdf_algorithm = PBKDF2_HMAC_SHA512;",
-                      _("Could not configure encryption"), error))
+                      _ ("Could not configure encryption"), error))
     return FALSE;
 
   rc = sqlite3_exec (db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
   if ((rc & 0xff) == SQLITE_NOTADB && file_is_plain_sqlite (path))
     {
       g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_ENCRYPTED,
-                   _("“%s” is an unencrypted SQLite database, not a tftsr database"), path);
+                   _ ("“%s” is an unencrypted SQLite database, not a tftsr database"), path);
       return FALSE;
     }
   if ((rc & 0xff) == SQLITE_NOTADB)
     {
       g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_WRONG_KEY,
-                   _("The database key is wrong for “%s”, or the file is not a tftsr "
-                     "database. The file was left unchanged."),
+                   _ ("The database key is wrong for “%s”, or the file is not a tftsr "
+                      "database. The file was left unchanged."),
                    path);
       return FALSE;
     }
   if (rc != SQLITE_OK)
-    return tftsr_db_set_error (error, db, rc, _("Could not open the database"));
+    return tftsr_db_set_error (error, db, rc, _ ("Could not open the database"));
   return TRUE;
 }
 
@@ -316,7 +322,7 @@ open_connection (const char *path, const TftsrDbKey *key, gboolean read_only, GE
   if (rc != SQLITE_OK)
     {
       g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_FAILED,
-                   _("Could not open the database “%s”: %s"), path,
+                   _ ("Could not open the database “%s”: %s"), path,
                    db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
       sqlite3_close_v2 (db);
       return NULL;
@@ -335,11 +341,11 @@ open_connection (const char *path, const TftsrDbKey *key, gboolean read_only, GE
                       "PRAGMA busy_timeout = 5000;"
                       "PRAGMA secure_delete = ON;"
                       "PRAGMA cache_size = -32768;",
-                      _("Could not configure the database"), error) ||
+                      _ ("Could not configure the database"), error) ||
       (!read_only && !tftsr_db_exec (db,
                                      "PRAGMA journal_mode = WAL;"
                                      "PRAGMA synchronous = NORMAL;",
-                                     _("Could not configure the database"), error)))
+                                     _ ("Could not configure the database"), error)))
     {
       sqlite3_close_v2 (db);
       return NULL;
@@ -356,7 +362,7 @@ ensure_parent_dir (const char *path, GError **error)
     {
       int saved = errno;
       g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_FAILED,
-                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
+                   _ ("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -440,14 +446,13 @@ open_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
 }
 
 void
-tftsr_store_open_async (const char *path, GCancellable *cancellable,
-                        GAsyncReadyCallback callback, gpointer user_data)
+tftsr_store_open_async (const char *path, GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, tftsr_store_open_async);
-  g_task_set_task_data (task, path != NULL ? g_strdup (path) : tftsr_store_default_path (),
-                        g_free);
+  g_task_set_task_data (task, path != NULL ? g_strdup (path) : tftsr_store_default_path (), g_free);
   g_task_run_in_thread (task, open_in_thread);
 }
 
@@ -533,7 +538,8 @@ tftsr_conn_release (TftsrConn *conn)
 
 /* --- running calls in a worker -------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   TftsrStoreFunc func;
   gpointer data;
   GDestroyNotify data_free;
@@ -567,8 +573,7 @@ run_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 void
 tftsr_store_run_async (TftsrStore *self, gpointer source_tag, TftsrStoreFunc func, gpointer data,
                        GDestroyNotify data_free, GDestroyNotify result_free,
-                       GCancellable *cancellable, GAsyncReadyCallback callback,
-                       gpointer user_data)
+                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   StoreCall *call = g_new0 (StoreCall, 1);
@@ -578,6 +583,6 @@ tftsr_store_run_async (TftsrStore *self, gpointer source_tag, TftsrStoreFunc fun
   call->data_free = data_free;
   call->result_free = result_free;
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, call, (GDestroyNotify) store_call_free);
+  g_task_set_task_data (task, call, (GDestroyNotify)store_call_free);
   g_task_run_in_thread (task, run_in_thread);
 }

@@ -40,7 +40,7 @@ tftsr_timeline_kind_from_string (const char *name, TftsrTimelineKind *out)
   if (!tftsr_vocab_lookup (kind_values, name, &v))
     return FALSE;
   if (out != NULL)
-    *out = (TftsrTimelineKind) v;
+    *out = (TftsrTimelineKind)v;
   return TRUE;
 }
 
@@ -59,7 +59,8 @@ struct _TftsrTimelineEvent
 
 G_DEFINE_FINAL_TYPE (TftsrTimelineEvent, tftsr_timeline_event, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ID,
   PROP_KIND,
@@ -83,18 +84,26 @@ tftsr_timeline_event_finalize (GObject *object)
 }
 
 static void
-tftsr_timeline_event_get_property (GObject *object, guint prop_id, GValue *value,
-                                   GParamSpec *pspec)
+tftsr_timeline_event_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   TftsrTimelineEvent *self = TFTSR_TIMELINE_EVENT (object);
 
   switch (prop_id)
     {
-    case PROP_ID: g_value_set_int64 (value, self->id); break;
-    case PROP_KIND: g_value_set_enum (value, self->kind); break;
-    case PROP_CREATED_AT: g_value_set_string (value, self->created_at); break;
-    case PROP_DESCRIPTION: g_value_take_string (value, tftsr_timeline_event_describe (self)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_ID:
+      g_value_set_int64 (value, self->id);
+      break;
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+    case PROP_CREATED_AT:
+      g_value_set_string (value, self->created_at);
+      break;
+    case PROP_DESCRIPTION:
+      g_value_take_string (value, tftsr_timeline_event_describe (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -108,8 +117,8 @@ tftsr_timeline_event_class_init (TftsrTimelineEventClass *klass)
   object_class->get_property = tftsr_timeline_event_get_property;
 
   properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, ro);
-  properties[PROP_KIND] = g_param_spec_enum ("kind", NULL, NULL, TFTSR_TYPE_TIMELINE_KIND,
-                                             TFTSR_TIMELINE_NOTE, ro);
+  properties[PROP_KIND] =
+      g_param_spec_enum ("kind", NULL, NULL, TFTSR_TYPE_TIMELINE_KIND, TFTSR_TIMELINE_NOTE, ro);
   properties[PROP_CREATED_AT] = g_param_spec_string ("created-at", NULL, NULL, NULL, ro);
   properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -121,9 +130,8 @@ tftsr_timeline_event_init (TftsrTimelineEvent *self)
 }
 
 TftsrTimelineEvent *
-tftsr_timeline_event_new (gint64 id, gint64 issue_id, TftsrTimelineKind kind,
-                          const char *old_value, const char *new_value, const char *note,
-                          const char *created_at)
+tftsr_timeline_event_new (gint64 id, gint64 issue_id, TftsrTimelineKind kind, const char *old_value,
+                          const char *new_value, const char *note, const char *created_at)
 {
   TftsrTimelineEvent *self = g_object_new (TFTSR_TYPE_TIMELINE_EVENT, NULL);
 
@@ -216,21 +224,21 @@ tftsr_timeline_event_describe (TftsrTimelineEvent *self)
   switch (self->kind)
     {
     case TFTSR_TIMELINE_CREATED:
-      return g_strdup (_("Incident created"));
+      return g_strdup (_ ("Incident created"));
     case TFTSR_TIMELINE_STATUS_CHANGED:
       /* Translators: status names, e.g. "Status changed from Open to Investigating" */
-      return g_strdup_printf (_("Status changed from %s to %s"), status_label (self->old_value),
+      return g_strdup_printf (_ ("Status changed from %s to %s"), status_label (self->old_value),
                               status_label (self->new_value));
     case TFTSR_TIMELINE_SEVERITY_CHANGED:
-      return g_strdup_printf (_("Severity changed from %s to %s"),
+      return g_strdup_printf (_ ("Severity changed from %s to %s"),
                               severity_label (self->old_value), severity_label (self->new_value));
     case TFTSR_TIMELINE_CATEGORY_CHANGED:
-      return g_strdup_printf (_("Category changed from %s to %s"),
+      return g_strdup_printf (_ ("Category changed from %s to %s"),
                               category_label (self->old_value), category_label (self->new_value));
     case TFTSR_TIMELINE_DELETED:
-      return g_strdup (_("Moved to the trash"));
+      return g_strdup (_ ("Moved to the trash"));
     case TFTSR_TIMELINE_RESTORED:
-      return g_strdup (_("Restored from the trash"));
+      return g_strdup (_ ("Restored from the trash"));
     case TFTSR_TIMELINE_NOTE:
     default:
       return g_strdup (self->note != NULL ? self->note : "");

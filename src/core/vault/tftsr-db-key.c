@@ -18,7 +18,7 @@
 #define RAW_KEY_CHARS (3 + 2 * RAW_KEY_BYTES) /* x'<64 hex>' */
 #define KEY_FILE_MAX 4096
 
-G_DEFINE_QUARK (tftsr-vault-error-quark, tftsr_vault_error)
+G_DEFINE_QUARK (tftsr - vault - error - quark, tftsr_vault_error)
 
 struct _TftsrDbKey
 {
@@ -34,8 +34,8 @@ db_key_schema (void)
     TFTSR_APP_ID ".DatabaseKey",
     SECRET_SCHEMA_NONE,
     {
-      { "purpose", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
+        { "purpose", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { NULL, 0 },
     },
   };
   return &schema;
@@ -147,10 +147,10 @@ generate_raw_key (GError **error)
           int saved = errno;
           g_free (key);
           g_set_error (error, TFTSR_VAULT_ERROR, TFTSR_VAULT_ERROR_FAILED,
-                       _("Could not generate a database key: %s"), g_strerror (saved));
+                       _ ("Could not generate a database key: %s"), g_strerror (saved));
           return NULL;
         }
-      got += (gsize) n;
+      got += (gsize)n;
     }
   key[0] = 'x';
   key[1] = '\'';
@@ -187,15 +187,15 @@ read_key_file (const char *path, GError **error)
     {
       int saved = errno;
       g_set_error (error, TFTSR_VAULT_ERROR, TFTSR_VAULT_ERROR_KEY_FILE,
-                   _("Could not read the key file “%s”: %s"), path, g_strerror (saved));
+                   _ ("Could not read the key file “%s”: %s"), path, g_strerror (saved));
       return NULL;
     }
   if (fstat (fd, &st) != 0 || st.st_uid != geteuid () || (st.st_mode & 077) != 0)
     {
       close (fd);
       g_set_error (error, TFTSR_VAULT_ERROR, TFTSR_VAULT_ERROR_KEY_FILE,
-                   _("The key file “%s” must belong to you and be readable by you alone "
-                     "(chmod 600)"),
+                   _ ("The key file “%s” must belong to you and be readable by you alone "
+                      "(chmod 600)"),
                    path);
       return NULL;
     }
@@ -207,7 +207,7 @@ read_key_file (const char *path, GError **error)
     {
       explicit_bzero (buf, sizeof buf);
       g_set_error (error, TFTSR_VAULT_ERROR, TFTSR_VAULT_ERROR_KEY_FILE,
-                   _("The key file “%s” does not hold a tftsr database key"), path);
+                   _ ("The key file “%s” does not hold a tftsr database key"), path);
       return NULL;
     }
   return key_take (g_strdup (buf), TFTSR_DB_KEY_SOURCE_FILE, path);
@@ -229,7 +229,7 @@ write_key_file (const char *path, const char *secret, GError **error)
     saved = errno;
   else
     {
-      if (write (fd, line, len) != (ssize_t) len || fsync (fd) != 0)
+      if (write (fd, line, len) != (ssize_t)len || fsync (fd) != 0)
         saved = errno != 0 ? errno : EIO;
       close (fd);
       if (saved != 0)
@@ -239,7 +239,7 @@ write_key_file (const char *path, const char *secret, GError **error)
   if (saved != 0)
     {
       g_set_error (error, TFTSR_VAULT_ERROR, TFTSR_VAULT_ERROR_KEY_FILE,
-                   _("Could not write the key file “%s”: %s"), path, g_strerror (saved));
+                   _ ("Could not write the key file “%s”: %s"), path, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -266,7 +266,7 @@ static gboolean
 keyring_store (const char *secret, GCancellable *cancellable, GError **error)
 {
   return secret_password_store_sync (db_key_schema (), SECRET_COLLECTION_DEFAULT,
-                                     _("tftsr database key"), secret, cancellable, error,
+                                     _ ("tftsr database key"), secret, cancellable, error,
                                      "purpose", "database-key", NULL);
 }
 
@@ -274,9 +274,9 @@ static void
 no_key_error (GError **error)
 {
   g_set_error (error, TFTSR_VAULT_ERROR, TFTSR_VAULT_ERROR_NO_KEY,
-               _("The database exists but its key was found neither in TFTSR_DB_KEY, nor in "
-                 "the keyring, nor in the key file. Set TFTSR_DB_KEY to the key it was "
-                 "created with."));
+               _ ("The database exists but its key was found neither in TFTSR_DB_KEY, nor in "
+                  "the keyring, nor in the key file. Set TFTSR_DB_KEY to the key it was "
+                  "created with."));
 }
 
 TftsrDbKey *
