@@ -285,24 +285,25 @@ print_issue (TftsrIssue *issue, GPtrArray *timeline, gboolean json)
   return TFTSR_CLI_OK;
 }
 
+/* The fields create and update set; a new incident defaults to medium, open, general. */
+#define FIELD_ENTRIES                                                                              \
+  OPT_STRING ("title", title, N_ ("Title (required for a new incident)"), "T"),                    \
+      OPT_STRING ("severity", severity, N_ ("critical, high, medium or low"), "S"),                \
+      OPT_STRING ("status", status, N_ ("open, investigating, resolved or closed"), "S"),          \
+      OPT_STRING ("category", category, N_ ("One of the 17 domains, or general"), "C"),            \
+      OPT_STRING ("description", description, N_ ("Description text"), "D"),                       \
+      OPT_STRING ("description-file", description_file,                                            \
+                  N_ ("Read the description from a file or - for standard input"), "FILE"),        \
+      OPT_STRING ("owner", owner, N_ ("Who owns the incident"), "NAME"),                           \
+      OPT_STRING ("tags", tags, N_ ("Comma-separated tags (replacing any)"), "T1,T2"),             \
+      OPT_FLAG ("json", json, N_ ("Print the incident as JSON"))
+
 static int
 issue_create (TftsrCli *cli, int argc, char **argv)
 {
   g_auto (IssueOptions) opts = { 0 };
   IssueOptions *o = &opts;
-  GOptionEntry entries[] = {
-    OPT_STRING ("title", title, N_ ("Title (required)"), "T"),
-    OPT_STRING ("severity", severity, N_ ("critical, high, medium (default) or low"), "S"),
-    OPT_STRING ("status", status, N_ ("open (default), investigating, resolved or closed"), "S"),
-    OPT_STRING ("category", category, N_ ("One of the 17 domains (default general)"), "C"),
-    OPT_STRING ("description", description, N_ ("Description text"), "D"),
-    OPT_STRING ("description-file", description_file,
-                N_ ("Read the description from a file or - for standard input"), "FILE"),
-    OPT_STRING ("owner", owner, N_ ("Who owns the incident"), "NAME"),
-    OPT_STRING ("tags", tags, N_ ("Comma-separated tags"), "T1,T2"),
-    OPT_FLAG ("json", json, N_ ("Print the created incident as JSON")),
-    OPT_END,
-  };
+  GOptionEntry entries[] = { FIELD_ENTRIES, OPT_END };
   g_autoptr (TftsrIssue) draft = tftsr_issue_new ("");
   g_autoptr (TftsrIssue) issue = NULL;
   g_autoptr (GError) error = NULL;
@@ -477,19 +478,7 @@ issue_update (TftsrCli *cli, int argc, char **argv)
 {
   g_auto (IssueOptions) opts = { 0 };
   IssueOptions *o = &opts;
-  GOptionEntry entries[] = {
-    OPT_STRING ("title", title, N_ ("New title"), "T"),
-    OPT_STRING ("severity", severity, N_ ("critical, high, medium or low"), "S"),
-    OPT_STRING ("status", status, N_ ("open, investigating, resolved or closed"), "S"),
-    OPT_STRING ("category", category, N_ ("One of the 17 domains"), "C"),
-    OPT_STRING ("description", description, N_ ("New description"), "D"),
-    OPT_STRING ("description-file", description_file,
-                N_ ("Read the description from a file or - for standard input"), "FILE"),
-    OPT_STRING ("owner", owner, N_ ("New owner"), "NAME"),
-    OPT_STRING ("tags", tags, N_ ("Replace the tags (comma-separated)"), "T1,T2"),
-    OPT_FLAG ("json", json, N_ ("Print the updated incident as JSON")),
-    OPT_END,
-  };
+  GOptionEntry entries[] = { FIELD_ENTRIES, OPT_END };
   g_autoptr (TftsrIssue) issue = NULL;
   g_autoptr (TftsrIssue) updated = NULL;
   g_autoptr (TftsrIssue) scratch = tftsr_issue_new ("");

@@ -217,28 +217,37 @@ audit_issue (sqlite3 *db, const char *action, gint64 id, GError **error)
   return tftsr_audit_append_in_transaction (db, action, target, NULL, error);
 }
 
+/* Binds the editable fields as ?2…?8, the numbering shared by INSERT and UPDATE:
+ * title, description, severity, status, category, owner, and whether it is resolved. */
+static void
+bind_fields (sqlite3_stmt *stmt, TftsrIssue *issue)
+{
+  TftsrStatus status = tftsr_issue_get_status (issue);
+
+  tftsr_db_bind_text (stmt, 2, tftsr_issue_get_title (issue));
+  tftsr_db_bind_text (stmt, 3, tftsr_issue_get_description (issue));
+  tftsr_db_bind_text (stmt, 4, tftsr_severity_to_string (tftsr_issue_get_severity (issue)));
+  tftsr_db_bind_text (stmt, 5, tftsr_status_to_string (status));
+  tftsr_db_bind_text (stmt, 6, tftsr_category_to_string (tftsr_issue_get_category (issue)));
+  tftsr_db_bind_text (stmt, 7, tftsr_issue_get_owner (issue));
+  sqlite3_bind_int (stmt, 8, status == TFTSR_STATUS_RESOLVED || status == TFTSR_STATUS_CLOSED);
+}
+
 static gint64
 insert_issue (sqlite3 *db, TftsrIssue *draft, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  TftsrStatus status = tftsr_issue_get_status (draft);
 
   stmt = tftsr_db_prepare (db,
                            "INSERT INTO issues (title, description, severity, status, category, "
-                           " owner, source, resolved_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                           " CASE WHEN ?8 THEN " TFTSR_SQL_NOW " END)",
+                           " owner, resolved_at, source) "
+                           "VALUES (?2, ?3, ?4, ?5, ?6, ?7, "
+                           " CASE WHEN ?8 THEN " TFTSR_SQL_NOW " END, ?9)",
                            error);
   if (stmt == NULL)
     return 0;
-  tftsr_db_bind_text (stmt, 1, tftsr_issue_get_title (draft));
-  tftsr_db_bind_text (stmt, 2, tftsr_issue_get_description (draft));
-  tftsr_db_bind_text (stmt, 3, tftsr_severity_to_string (tftsr_issue_get_severity (draft)));
-  tftsr_db_bind_text (stmt, 4, tftsr_status_to_string (status));
-  tftsr_db_bind_text (stmt, 5, tftsr_category_to_string (tftsr_issue_get_category (draft)));
-  tftsr_db_bind_text (stmt, 6, tftsr_issue_get_owner (draft));
-  tftsr_db_bind_text (stmt, 7, tftsr_issue_get_source (draft));
-  sqlite3_bind_int (stmt, 8, status == TFTSR_STATUS_RESOLVED || status == TFTSR_STATUS_CLOSED);
+  bind_fields (stmt, draft);
+  tftsr_db_bind_text (stmt, 9, tftsr_issue_get_source (draft));
   if (!tftsr_db_step_done (stmt, _ ("Could not save the incident"), error))
     return 0;
   return sqlite3_last_insert_rowid (db);
@@ -317,7 +326,6 @@ static gboolean
 write_issue (sqlite3 *db, TftsrIssue *issue, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  TftsrStatus status = tftsr_issue_get_status (issue);
 
   /* resolved_at is set when an incident first becomes resolved or closed, and cleared
    * when it is reopened. */
@@ -332,13 +340,7 @@ write_issue (sqlite3 *db, TftsrIssue *issue, GError **error)
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, tftsr_issue_get_id (issue));
-  tftsr_db_bind_text (stmt, 2, tftsr_issue_get_title (issue));
-  tftsr_db_bind_text (stmt, 3, tftsr_issue_get_description (issue));
-  tftsr_db_bind_text (stmt, 4, tftsr_severity_to_string (tftsr_issue_get_severity (issue)));
-  tftsr_db_bind_text (stmt, 5, tftsr_status_to_string (status));
-  tftsr_db_bind_text (stmt, 6, tftsr_category_to_string (tftsr_issue_get_category (issue)));
-  tftsr_db_bind_text (stmt, 7, tftsr_issue_get_owner (issue));
-  sqlite3_bind_int (stmt, 8, status == TFTSR_STATUS_RESOLVED || status == TFTSR_STATUS_CLOSED);
+  bind_fields (stmt, issue);
   return tftsr_db_step_done (stmt, _ ("Could not save the incident"), error);
 }
 
