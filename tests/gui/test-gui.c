@@ -193,6 +193,19 @@ search_hit_shown (void)
 }
 
 static gboolean
+p1_first (void)
+{
+  g_autoptr (TftsrIssue) first = NULL;
+
+  if (!list_has_expected () ||
+      tftsr_issue_list_get_loading (
+          TFTSR_ISSUE_LIST (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (list_model ())))))
+    return FALSE;
+  first = g_list_model_get_item (list_model (), 0);
+  return tftsr_issue_get_severity (first) == TFTSR_SEVERITY_CRITICAL;
+}
+
+static gboolean
 dialog_gone (void)
 {
   return find_toplevel (TFTSR_TYPE_NEW_ISSUE_DIALOG) == NULL;
@@ -296,6 +309,11 @@ test_search (void)
   gtk_editable_set_text (search, "");
   expected_items = 2;
   wait_until (list_has_expected, "both incidents");
+
+  /* The main menu's sort order: P1 before the newer P3. */
+  g_assert_true (gtk_widget_activate_action (window, "list.sort", "s", "severity"));
+  wait_until (p1_first, "the list sorted by severity");
+  g_assert_true (gtk_widget_activate_action (window, "list.sort", "s", "updated"));
 }
 
 static void
