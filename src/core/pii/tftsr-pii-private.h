@@ -22,8 +22,14 @@ typedef enum
   PRIORITY_BLOCK = 95,     /* PEM private keys, JWTs */
 } TftsrPiiPriority;
 
-/* The longest span a scan must see whole (a PEM block); streams keep this much. */
-#define TFTSR_PII_MAX_SPAN (16 * 1024)
+/* The longest span a scan must see whole (a PEM block, its pattern caps the body at
+ * 16,000 bytes); streams keep this much look-ahead. */
+#define TFTSR_PII_MAX_SPAN (20 * 1024)
+
+/* A stream with its own batch and look-ahead sizes: tests and fuzzing cut small inputs
+ * many times. Spans longer than @lookahead may be missed. */
+TftsrPiiStream *tftsr_pii_stream_new_full (TftsrPiiScanner *scanner, gsize batch, gsize lookahead,
+                                           TftsrPiiSpanFunc func, gpointer user_data);
 
 typedef struct
 {

@@ -718,7 +718,7 @@ tftsr_pii_scanner_scan (TftsrPiiScanner *self, const guint8 *data, gsize length)
 
 /* --- streams ---------------------------------------------------------------------------- */
 
-/* A stream scans once this much is buffered, keeps TFTSR_PII_MAX_SPAN of look-ahead for
+/* A stream scans once a batch is buffered, keeps a look-ahead (TFTSR_PII_MAX_SPAN) for
  * spans that cross the cut, and CONTEXT bytes behind it for the rules that look back. */
 #define STREAM_BATCH (1024 * 1024)
 #define CONTEXT 64
@@ -728,6 +728,8 @@ struct _TftsrPiiStream
   TftsrPiiScanner *scanner;
   TftsrPiiSpanFunc func;
   gpointer user_data;
+  gsize batch;
+  gsize lookahead;
   GByteArray *buf;
   guint64 base;    /* stream offset of buf->data[0] */
   guint64 from;    /* spans must start here or later… */
@@ -735,25 +737,35 @@ struct _TftsrPiiStream
 };
 
 TftsrPiiStream *
-tftsr_pii_stream_new (TftsrPiiScanner *scanner, TftsrPiiSpanFunc func, gpointer user_data)
+tftsr_pii_stream_new_full (TftsrPiiScanner *scanner, gsize batch, gsize lookahead,
+                           TftsrPiiSpanFunc func, gpointer user_data)
 {
   TftsrPiiStream *stream;
 
   g_return_val_if_fail (TFTSR_IS_PII_SCANNER (scanner), NULL);
   g_return_val_if_fail (func != NULL, NULL);
+  g_return_val_if_fail (batch > 0 && lookahead > 0, NULL);
 
   stream = g_new0 (TftsrPiiStream, 1);
   stream->scanner = g_object_ref (scanner);
   stream->func = func;
   stream->user_data = user_data;
-  stream->buf = g_byte_array_sized_new (STREAM_BATCH + TFTSR_PII_MAX_SPAN);
+  stream->batch = batch;
+  stream->lookahead = lookahead;
+  stream->buf = g_byte_array_sized_new (batch + lookahead);
   return stream;
+}
+
+TftsrPiiStream *
+tftsr_pii_stream_new (TftsrPiiScanner *scanner, TftsrPiiSpanFunc func, gpointer user_data)
+{
+  return tftsr_pii_stream_new_full (scanner, STREAM_BATCH, TFTSR_PII_MAX_SPAN, func, user_data);
 }
 
 static void
 process (TftsrPiiStream *stream, gboolean final)
 {
-  gsize limit = final ? stream->buf->len : stream->buf->len - TFTSR_PII_MAX_SPAN;
+  gsize limit = final ? stream->buf->len : stream->buf->len - stream->lookahead;
   guint64 floor = MAX (stream->from, stream->covered);
   gsize from = floor > stream->base ? (gsize)(floor - stream->base) : 0;
   g_autoptr (GArray) found =
@@ -786,13 +798,13 @@ tftsr_pii_stream_feed (TftsrPiiStream *stream, const guint8 *data, gsize length)
 
   while (length > 0)
     {
-      gsize room = STREAM_BATCH + TFTSR_PII_MAX_SPAN - stream->buf->len;
+      gsize room = stream->batch + stream->lookahead - stream->buf->len;
       gsize take = MIN (room, length);
 
       g_byte_array_append (stream->buf, data, take);
       data += take;
       length -= take;
-      if (stream->buf->len == STREAM_BATCH + TFTSR_PII_MAX_SPAN)
+      if (stream->buf->len == stream->batch + stream->lookahead)
         process (stream, FALSE);
     }
 }
