@@ -63,8 +63,10 @@ run_with_input (GBytes *input, const char *first, ...)
   g_subprocess_communicate (proc, input, NULL, &out, &err, &error);
   g_assert_no_error (error);
   r->status = g_subprocess_get_exit_status (proc);
-  r->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  r->out = g_strndup (g_bytes_get_size (out) > 0 ? g_bytes_get_data (out, NULL) : "",
+                      g_bytes_get_size (out));
+  r->err = g_strndup (g_bytes_get_size (err) > 0 ? g_bytes_get_data (err, NULL) : "",
+                      g_bytes_get_size (err));
   return r;
 }
 
@@ -350,6 +352,65 @@ test_audit_verify (void)
   json_object_put (json);
 }
 
+/* The JSON Lines contract of pii scan: byte offsets into the input, sorted, non-overlapping,
+ * the value being exactly those bytes. */
+static void
+test_pii_scan (void)
+{
+  static const char input[] = "héllo bob@mail.internal\0 from 10.250.19.102 pw password=hunter22\n"
+                              "card 4111 1111 1111 1111 \xff\xfe junk\n";
+  g_autoptr (GBytes) bytes = g_bytes_new (input, sizeof input - 1);
+  g_autoptr (CliResult) r = (fresh_db (), run_with_input (bytes, "pii", "scan", "--json", NULL));
+  g_auto (GStrv) lines = NULL;
+  guint64 previous_end = 0;
+  const char *types[] = { "EMAIL", "IPV4", "PASSWORD", "CREDIT_CARD" };
+
+  g_assert_cmpint (r->status, ==, 0);
+  /* Scanning needs no database. */
+  g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+  lines = g_strsplit (g_strchomp (r->out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (types));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      json_object *json = parse_json (lines[i]);
+      guint64 start = json_object_get_int64 (json_object_object_get (json, "start"));
+      guint64 end = json_object_get_int64 (json_object_object_get (json, "end"));
+      const char *value = json_str (json, "value");
+
+      g_assert_cmpstr (json_str (json, "type"), ==, types[i]);
+      g_assert_cmpuint (start, >=, previous_end);
+      g_assert_cmpuint (end, <=, sizeof input - 1);
+      g_assert_cmpmem (input + start, end - start, value, strlen (value));
+      previous_end = end;
+      json_object_put (json);
+    }
+}
+
+static void
+test_pii_bad_input (void)
+{
+  g_autofree char *empty = g_build_filename (tftsr_test_dir (), "empty.log", NULL);
+  g_autoptr (CliResult) missing = NULL;
+  g_autoptr (CliResult) nothing = NULL;
+  g_autoptr (CliResult) types = NULL;
+  g_autoptr (CliResult) patterns = NULL;
+  g_auto (GStrv) pattern_lines = NULL;
+
+  fresh_db ();
+  missing = run ("pii", "scan", "/nonexistent/app.log");
+  g_assert_cmpint (missing->status, ==, 1);
+  g_assert_nonnull (strstr (missing->err, "Could not read"));
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  nothing = run ("pii", "scan", "--json", empty);
+  g_assert_cmpint (nothing->status, ==, 0);
+  g_assert_cmpstr (nothing->out, ==, "");
+  types = run ("pii", "types");
+  g_assert_nonnull (strstr (types->out, "PRIVATE_KEY"));
+  patterns = run ("pii", "patterns");
+  pattern_lines = g_strsplit (g_strchomp (patterns->out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (pattern_lines), ==, TFTSR_PII_N_TYPES);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -364,5 +425,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/description-from-stdin", test_description_from_stdin);
   g_test_add_func ("/cli/delete-restore-purge", test_delete_restore_purge);
   g_test_add_func ("/cli/audit-verify", test_audit_verify);
+  g_test_add_func ("/cli/pii-scan", test_pii_scan);
+  g_test_add_func ("/cli/pii-bad-input", test_pii_bad_input);
   return g_test_run ();
 }
