@@ -1,14 +1,17 @@
 #!/bin/sh
-# Builds an optimised tftsr and runs the benchmarks with their peers (plain SQLite,
-# ripgrep) in the same run. The app start-up is timed on a private Xvfb display.
+# Builds an optimised tftsr and runs the benchmarks with their peers in the same run:
+# the store (plain SQLite, ripgrep; the app start-up on a private Xvfb display) and the
+# PII scanner (ripgrep, pcre2grep). Arguments go to bench-store.
 #   bench/run-benchmarks.sh [--count N] [--rounds N]
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build build-bench --target bench-store tftsr tftsr-schemas
+cmake --build build-bench --target bench-store bench-pii tftsr tftsr-cli tftsr-schemas
 loghub=../shared/data/loghub
 [ -d "$loghub" ] || loghub=""
 export GSETTINGS_SCHEMA_DIR="$PWD/build-bench/data"
+./build-bench/bench/bench-pii --cli ./build-bench/src/cli/tftsr-cli ${loghub:+--loghub "$loghub"}
+echo
 exec dbus-run-session -- xvfb-run --auto-servernum --server-args="-screen 0 1280x800x24" \
   ./build-bench/bench/bench-store --app ./build-bench/src/app/tftsr ${loghub:+--loghub "$loghub"} "$@"

@@ -88,7 +88,7 @@ static const TftsrPiiTypeInfo types[TFTSR_PII_N_TYPES] = {
                                  N_ ("AWS secret access keys given as aws_secret_access_key "
                                      "and similar"),
                                  "(?i:aws[_-]?secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key|"
-                                 "secret[_-]?access[_-]?key)" KV_SEP "([A-Za-z0-9/+]{40})\\b",
+                                 "secret[_-]?access[_-]?key)" KV_SEP "([A-Za-z0-9/+]{40})",
                                  PRIORITY_TOKEN },
   [TFTSR_PII_GITHUB_TOKEN] = { "GITHUB_TOKEN",
                                N_ ("GitHub tokens (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_)"),

@@ -312,6 +312,9 @@ accept (const Scan *s, TftsrPiiType type, gsize start, gsize end)
       return tftsr_pii_jwt_valid (v, n);
     case TFTSR_PII_GOOGLE_API_KEY:
       return !IS (next, ALNUM) && next != '_' && next != '-';
+    case TFTSR_PII_AWS_SECRET_KEY:
+      /* Exactly 40 characters: a trailing '/' or '+' defeats \b. */
+      return !IS (next, ALNUM) && next != '/' && next != '+';
     default:
       return TRUE;
     }
