@@ -8,6 +8,7 @@
 #include "tftsr-db-key.h"
 #include "tftsr-issue.h"
 #include "tftsr-issue-list.h"
+#include "tftsr-log.h"
 #include "tftsr-pii.h"
 #include "tftsr-store.h"
 #include "tftsr-timeline-event.h"

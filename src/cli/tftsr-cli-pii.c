@@ -17,12 +17,12 @@
 static void
 write_json_string (FILE *out, const guint8 *s, gsize len)
 {
-  g_autofree char *valid = g_utf8_make_valid ((const char *) s, len);
+  g_autofree char *valid = g_utf8_make_valid ((const char *)s, len);
 
   fputc ('"', out);
   for (const char *p = valid; *p != '\0'; p++)
     {
-      guchar c = (guchar) *p;
+      guchar c = (guchar)*p;
       if (c == '"' || c == '\\')
         fprintf (out, "\\%c", c);
       else if (c == '\n')
@@ -39,7 +39,8 @@ write_json_string (FILE *out, const guint8 *s, gsize len)
   fputc ('"', out);
 }
 
-typedef struct {
+typedef struct
+{
   TftsrPiiScanner *scanner;
   gboolean json;
   guint64 count;
@@ -60,7 +61,7 @@ print_span (const TftsrPiiSpan *span, const guint8 *value, gpointer user_data)
         {
           const char *name = tftsr_pii_scanner_get_pattern_name (out->scanner, span->custom);
           fputs (",\"pattern\":", stdout);
-          write_json_string (stdout, (const guint8 *) name, strlen (name));
+          write_json_string (stdout, (const guint8 *)name, strlen (name));
         }
       fputs (",\"value\":", stdout);
       write_json_string (stdout, value, len);
@@ -68,7 +69,7 @@ print_span (const TftsrPiiSpan *span, const guint8 *value, gpointer user_data)
     }
   else
     {
-      g_autofree char *text = g_strndup ((const char *) value, len);
+      g_autofree char *text = g_strndup ((const char *)value, len);
       printf ("%10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT "  %-16s  ", span->start, span->end,
               tftsr_pii_type_to_string (span->type));
       tftsr_cli_print_text (text);
@@ -114,7 +115,7 @@ stream_input (int fd, const char *name, TftsrPiiStream *stream, GError **error)
         }
       if (n == 0)
         return TRUE;
-      tftsr_pii_stream_feed (stream, block, (gsize) n);
+      tftsr_pii_stream_feed (stream, block, (gsize)n);
     }
 }
 
@@ -135,8 +136,8 @@ pii_scan (TftsrCli *cli, int argc, char **argv)
   int fd;
 
   if (!tftsr_cli_parse ("pii scan", "[FILE|-]",
-                        _ ("Finds personal data and secrets in a file or standard input."),
-                        entries, FALSE, &argc, &argv))
+                        _ ("Finds personal data and secrets in a file or standard input."), entries,
+                        FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (argc > 2)
     return tftsr_cli_usage_error (_ ("give at most one file"));
@@ -173,8 +174,8 @@ pii_types (TftsrCli *cli, int argc, char **argv)
   };
   json_object *array;
 
-  if (!tftsr_cli_parse ("pii types", "", _ ("Lists what the scanner finds."), entries, FALSE,
-                        &argc, &argv))
+  if (!tftsr_cli_parse ("pii types", "", _ ("Lists what the scanner finds."), entries, FALSE, &argc,
+                        &argv))
     return TFTSR_CLI_USAGE;
   array = json_object_new_array ();
   for (guint i = 0; i < TFTSR_PII_N_TYPES; i++)
@@ -211,7 +212,8 @@ pii_patterns (TftsrCli *cli, int argc, char **argv)
 int
 tftsr_cli_pii (TftsrCli *cli, int argc, char **argv)
 {
-  static const struct {
+  static const struct
+  {
     const char *verb;
     TftsrCliCommand run;
   } verbs[] = {

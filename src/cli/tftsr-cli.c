@@ -17,6 +17,7 @@ static const struct
   { "issue", tftsr_cli_issue,
     N_ ("create, list, show, search, update, delete and restore incidents") },
   { "audit", tftsr_cli_audit, N_ ("verify and list the audit log") },
+  { "log", tftsr_cli_log, N_ ("add logs to incidents, print them plain or redacted") },
   { "pii", tftsr_cli_pii, N_ ("find personal data and secrets; list the catalogue") },
 };
 

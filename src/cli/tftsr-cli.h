@@ -50,3 +50,4 @@ json_object *tftsr_cli_timeline_to_json (GPtrArray *events);
 int tftsr_cli_issue (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_audit (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_pii (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_log (TftsrCli *cli, int argc, char **argv);

@@ -395,6 +395,16 @@ purge_expired_trash (TftsrStore *self)
     g_debug ("Could not empty the trash: %s", error->message);
 }
 
+/* Logs whose ingest died with its process (no progress for ten minutes). */
+static void
+sweep_abandoned_logs (sqlite3 *db)
+{
+  sqlite3_exec (db,
+                "DELETE FROM log_files WHERE state = 'ingesting' AND touched_at < "
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-10 minutes')",
+                NULL, NULL, NULL);
+}
+
 TftsrStore *
 tftsr_store_open (const char *path, const TftsrDbKey *key, GError **error)
 {
@@ -423,6 +433,8 @@ tftsr_store_open (const char *path, const TftsrDbKey *key, GError **error)
         remove_new_database (path);
       return NULL;
     }
+  if (!self->read_only)
+    sweep_abandoned_logs (db);
   g_ptr_array_add (self->idle, db);
   if (!self->read_only)
     purge_expired_trash (self);

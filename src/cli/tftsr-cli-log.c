@@ -1,0 +1,203 @@
+/* tftsr-cli-log.c: tftsr-cli log add|cat|list|delete
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "tftsr-cli.h"
+
+static json_object *
+log_to_json (TftsrLogFile *log)
+{
+  json_object *obj = json_object_new_object ();
+
+  json_object_object_add (obj, "id", json_object_new_int64 (tftsr_log_file_get_id (log)));
+  json_object_object_add (obj, "issue_id",
+                          json_object_new_int64 (tftsr_log_file_get_issue_id (log)));
+  json_object_object_add (obj, "name", tftsr_cli_json_string (tftsr_log_file_get_name (log)));
+  json_object_object_add (obj, "compression",
+                          json_object_new_string (tftsr_log_file_get_compression (log)));
+  json_object_object_add (obj, "original_size",
+                          json_object_new_int64 ((gint64)tftsr_log_file_get_original_size (log)));
+  json_object_object_add (obj, "sha256", json_object_new_string (tftsr_log_file_get_sha256 (log)));
+  json_object_object_add (obj, "size",
+                          json_object_new_int64 ((gint64)tftsr_log_file_get_size (log)));
+  json_object_object_add (obj, "lines",
+                          json_object_new_int64 ((gint64)tftsr_log_file_get_line_count (log)));
+  json_object_object_add (obj, "binary", json_object_new_boolean (tftsr_log_file_get_binary (log)));
+  json_object_object_add (obj, "detections",
+                          json_object_new_int64 (tftsr_log_file_get_pii_count (log)));
+  json_object_object_add (obj, "created_at",
+                          json_object_new_string (tftsr_log_file_get_created_at (log)));
+  return obj;
+}
+
+static int
+log_add (TftsrCli *cli, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the stored log as JSON"), NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (TftsrPiiScanner) scanner = NULL;
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 issue_id;
+
+  if (!tftsr_cli_parse ("log add", "ISSUE_ID FILE|-",
+                        _ ("Stores a log (plain or .gz) with an incident and scans it for "
+                           "personal data; prints the log's id."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 3)
+    return tftsr_cli_usage_error (_ ("log add needs an incident id and a file (or - for "
+                                     "standard input)"));
+  if (!tftsr_cli_parse_id (argv[1], &issue_id))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+
+  scanner = tftsr_pii_scanner_new ();
+  if (g_str_equal (argv[2], "-"))
+    {
+      g_autoptr (GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      log = tftsr_store_add_log (cli->store, issue_id, in, "stdin", 0, scanner, NULL, NULL, NULL,
+                                 &error);
+    }
+  else
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (argv[2]);
+      log =
+          tftsr_store_add_log_file (cli->store, issue_id, file, scanner, NULL, NULL, NULL, &error);
+    }
+  if (log == NULL)
+    return tftsr_cli_fail (error);
+  if (json)
+    {
+      json_object *obj = log_to_json (log);
+      tftsr_cli_print_json (obj);
+      json_object_put (obj);
+    }
+  else
+    printf ("%" G_GINT64_FORMAT "\n", tftsr_log_file_get_id (log));
+  return TFTSR_CLI_OK;
+}
+
+static int
+log_cat (TftsrCli *cli, int argc, char **argv)
+{
+  gboolean redacted = FALSE;
+  GOptionEntry entries[] = {
+    { "redacted", 0, 0, G_OPTION_ARG_NONE, &redacted,
+      N_ ("Replace detected values by their pseudonyms (<EMAIL_1>)"), NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  g_autoptr (GError) error = NULL;
+  gint64 log_id;
+
+  if (!tftsr_cli_parse ("log cat", "LOG_ID", _ ("Writes a stored log to standard output."), entries,
+                        FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 2)
+    return tftsr_cli_usage_error (_ ("log cat needs a log id"));
+  if (!tftsr_cli_parse_id (argv[1], &log_id))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if (!tftsr_store_write_log (cli->store, log_id, redacted, out, NULL, &error))
+    return tftsr_cli_fail (error);
+  return TFTSR_CLI_OK;
+}
+
+static int
+log_list (TftsrCli *cli, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (GPtrArray) logs = NULL;
+  g_autoptr (GError) error = NULL;
+  json_object *array;
+  gint64 issue_id;
+
+  if (!tftsr_cli_parse ("log list", "ISSUE_ID", _ ("Lists an incident's logs."), entries, FALSE,
+                        &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 2)
+    return tftsr_cli_usage_error (_ ("log list needs an incident id"));
+  if (!tftsr_cli_parse_id (argv[1], &issue_id))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if ((logs = tftsr_store_list_logs (cli->store, issue_id, &error)) == NULL)
+    return tftsr_cli_fail (error);
+  array = json_object_new_array ();
+  for (guint i = 0; i < logs->len; i++)
+    {
+      TftsrLogFile *log = g_ptr_array_index (logs, i);
+      if (!json)
+        {
+          printf ("%6" G_GINT64_FORMAT "  %12" G_GUINT64_FORMAT " B  %8" G_GUINT64_FORMAT
+                  " lines  %6u detections  %.12s  ",
+                  tftsr_log_file_get_id (log), tftsr_log_file_get_size (log),
+                  tftsr_log_file_get_line_count (log), tftsr_log_file_get_pii_count (log),
+                  tftsr_log_file_get_sha256 (log));
+          tftsr_cli_print_text (tftsr_log_file_get_name (log));
+          putchar ('\n');
+        }
+      json_object_array_add (array, log_to_json (log));
+    }
+  if (json)
+    tftsr_cli_print_json (array);
+  json_object_put (array);
+  return TFTSR_CLI_OK;
+}
+
+static int
+log_delete (TftsrCli *cli, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+  g_autoptr (GError) error = NULL;
+  gint64 log_id;
+
+  if (!tftsr_cli_parse ("log delete", "LOG_ID", _ ("Erases a stored log."), entries, FALSE, &argc,
+                        &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 2)
+    return tftsr_cli_usage_error (_ ("log delete needs a log id"));
+  if (!tftsr_cli_parse_id (argv[1], &log_id))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if (!tftsr_store_delete_log (cli->store, log_id, &error))
+    return tftsr_cli_fail (error);
+  return TFTSR_CLI_OK;
+}
+
+int
+tftsr_cli_log (TftsrCli *cli, int argc, char **argv)
+{
+  static const struct
+  {
+    const char *verb;
+    TftsrCliCommand run;
+  } verbs[] = {
+    { "add", log_add },
+    { "cat", log_cat },
+    { "list", log_list },
+    { "delete", log_delete },
+  };
+
+  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
+    if (g_str_equal (argv[1], verbs[i].verb))
+      return verbs[i].run (cli, argc - 1, argv + 1);
+  return tftsr_cli_usage_error (_ ("usage: tftsr-cli log add|cat|list|delete [arguments]"));
+}

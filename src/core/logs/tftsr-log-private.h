@@ -1,0 +1,18 @@
+/* tftsr-log-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tftsr-log.h"
+#include "tftsr-store-private.h"
+
+/* Text per chunk before it is cut (after the last newline, if there is one). */
+#define TFTSR_LOG_CHUNK_SIZE (1024 * 1024)
+
+/* The SELECT list tftsr_log_file_new_from_row() reads, over log_files "l". */
+#define TFTSR_LOG_COLUMNS                                                                          \
+  "l.id, l.issue_id, l.name, l.compression, l.original_size, l.sha256, l.size, l.line_count, "     \
+  "l.binary, l.created_at, l.pii_count"
+
+TftsrLogFile *tftsr_log_file_new_from_row (sqlite3_stmt *stmt);

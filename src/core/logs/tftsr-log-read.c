@@ -1,0 +1,140 @@
+/* tftsr-log-read.c: a stored log's text, chunk by chunk, plain or redacted
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n-lib.h>
+#include <zlib.h>
+
+#include "tftsr-log-private.h"
+
+typedef gboolean (*ChunkFunc) (const guint8 *text, gsize len, guint64 offset, gpointer user_data,
+                               GError **error);
+
+/* Calls @func with every chunk's text in order; one chunk in memory at a time. */
+static gboolean
+each_chunk (sqlite3 *db, gint64 log_id, ChunkFunc func, gpointer user_data,
+            GCancellable *cancellable, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = tftsr_db_prepare (db,
+                           "SELECT offset, length, data FROM log_chunks WHERE log_id = ?1 "
+                           "ORDER BY seq",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, log_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      uLongf len = (uLongf)sqlite3_column_int64 (stmt, 1);
+      g_autofree guint8 *text = g_malloc (MAX (len, 1));
+
+      if (uncompress (text, &len, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2)) !=
+          Z_OK)
+        {
+          g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_CORRUPT,
+                       _ ("Part of log %" G_GINT64_FORMAT " is damaged"), log_id);
+          return FALSE;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !func (text, len, sqlite3_column_int64 (stmt, 0), user_data, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return tftsr_db_set_error (error, db, rc, _ ("Could not read the log"));
+  return TRUE;
+}
+
+static gboolean
+write_plain (const guint8 *text, gsize len, guint64 offset, gpointer output, GError **error)
+{
+  return g_output_stream_write_all (output, text, len, NULL, NULL, error);
+}
+
+typedef struct
+{
+  GOutputStream *output;
+  sqlite3_stmt *spans; /* the log's spans by start, with token and release state */
+  gboolean have_span;
+  guint64 skip_until; /* end of the span being replaced */
+} Redaction;
+
+static void
+next_span (Redaction *r)
+{
+  r->have_span = sqlite3_step (r->spans) == SQLITE_ROW;
+}
+
+static gboolean
+write_redacted (const guint8 *text, gsize len, guint64 offset, gpointer user_data, GError **error)
+{
+  Redaction *r = user_data;
+  guint64 p = offset, end = offset + len;
+
+  while (p < end)
+    {
+      guint64 stop = end;
+
+      if (r->skip_until > p)
+        {
+          p = MIN (r->skip_until, end);
+          continue;
+        }
+      if (r->have_span && (guint64)sqlite3_column_int64 (r->spans, 0) <= p)
+        {
+          if (!sqlite3_column_int (r->spans, 4))
+            {
+              g_autofree char *token =
+                  g_strdup_printf ("<%s_%" G_GINT64_FORMAT ">", sqlite3_column_text (r->spans, 2),
+                                   (gint64)sqlite3_column_int64 (r->spans, 3));
+              if (!g_output_stream_write_all (r->output, token, strlen (token), NULL, NULL, error))
+                return FALSE;
+              r->skip_until = sqlite3_column_int64 (r->spans, 1);
+            }
+          next_span (r);
+          continue;
+        }
+      if (r->have_span)
+        stop = MIN (stop, (guint64)sqlite3_column_int64 (r->spans, 0));
+      if (!g_output_stream_write_all (r->output, text + (p - offset), stop - p, NULL, NULL, error))
+        return FALSE;
+      p = stop;
+    }
+  return TRUE;
+}
+
+gboolean
+tftsr_store_write_log (TftsrStore *store, gint64 log_id, gboolean redacted, GOutputStream *output,
+                       GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TftsrConn) conn = NULL;
+  g_autoptr (sqlite3_stmt) spans = NULL;
+  g_autoptr (TftsrLogFile) log = NULL;
+  Redaction r = { output, NULL, FALSE, 0 };
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
+
+  /* Only finished logs can be read. */
+  if ((log = tftsr_store_get_log (store, log_id, error)) == NULL ||
+      (conn = tftsr_conn_acquire (store, error)) == NULL)
+    return FALSE;
+  if (!redacted)
+    return each_chunk (conn->db, log_id, write_plain, output, cancellable, error);
+
+  spans = tftsr_db_prepare (conn->db,
+                            "SELECT s.start, s.\"end\", v.type, v.token_index, "
+                            " v.released OR coalesce(d.released, 0) "
+                            "FROM pii_spans s JOIN pii_values v ON v.id = s.value_id "
+                            "LEFT JOIN pii_type_decisions d "
+                            " ON d.issue_id = v.issue_id AND d.type = v.type "
+                            "WHERE s.log_id = ?1 ORDER BY s.start",
+                            error);
+  if (spans == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (spans, 1, log_id);
+  r.spans = spans;
+  next_span (&r);
+  return each_chunk (conn->db, log_id, write_redacted, &r, cancellable, error);
+}

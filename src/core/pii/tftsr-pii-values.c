@@ -1,0 +1,177 @@
+/* tftsr-pii-values.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "tftsr-pii-values.h"
+
+/* Entries kept in memory; beyond that the cache starts over (the database answers). */
+#define CACHE_MAX 65536
+
+struct _TftsrPiiValues
+{
+  sqlite3 *db;
+  gint64 issue_id;
+  GHashTable *cache;      /* GBytes (type NUL value) -> gint64 id */
+  GHashTable *next_index; /* type name -> next token number */
+  GArray *created;        /* gint64 ids inserted by this object */
+  sqlite3_stmt *find;
+  sqlite3_stmt *insert;
+};
+
+void
+tftsr_pii_values_free (TftsrPiiValues *values)
+{
+  if (values == NULL)
+    return;
+  g_hash_table_unref (values->cache);
+  g_hash_table_unref (values->next_index);
+  g_array_unref (values->created);
+  sqlite3_finalize (values->find);
+  sqlite3_finalize (values->insert);
+  g_free (values);
+}
+
+TftsrPiiValues *
+tftsr_pii_values_new (sqlite3 *db, gint64 issue_id, GError **error)
+{
+  g_autoptr (TftsrPiiValues) values = g_new0 (TftsrPiiValues, 1);
+  g_autoptr (sqlite3_stmt) max = NULL;
+
+  values->db = db;
+  values->issue_id = issue_id;
+  values->cache =
+      g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
+  values->next_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  values->created = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if ((values->find = tftsr_db_prepare (db,
+                                        "SELECT id FROM pii_values "
+                                        "WHERE issue_id = ?1 AND type = ?2 AND value = ?3",
+                                        error)) == NULL ||
+      (values->insert = tftsr_db_prepare (db,
+                                          "INSERT INTO pii_values (issue_id, type, value, "
+                                          " token_index) VALUES (?1, ?2, ?3, ?4)",
+                                          error)) == NULL ||
+      (max = tftsr_db_prepare (db,
+                               "SELECT type, max(token_index) FROM pii_values "
+                               "WHERE issue_id = ?1 GROUP BY type",
+                               error)) == NULL)
+    return NULL;
+  sqlite3_bind_int64 (max, 1, issue_id);
+  while (sqlite3_step (max) == SQLITE_ROW)
+    {
+      gint64 *next = g_new (gint64, 1);
+      *next = sqlite3_column_int64 (max, 1) + 1;
+      g_hash_table_insert (values->next_index, g_strdup (tftsr_db_text (max, 0)), next);
+    }
+  return g_steal_pointer (&values);
+}
+
+static GBytes *
+cache_key (const char *type_name, const guint8 *value, gsize len)
+{
+  gsize type_len = strlen (type_name) + 1;
+  guint8 *key = g_malloc (type_len + len);
+
+  memcpy (key, type_name, type_len);
+  memcpy (key + type_len, value, len);
+  return g_bytes_new_take (key, type_len + len);
+}
+
+static gint64
+find (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize len, GError **error)
+{
+  int rc;
+
+  sqlite3_reset (values->find);
+  sqlite3_bind_int64 (values->find, 1, values->issue_id);
+  sqlite3_bind_text (values->find, 2, type_name, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (values->find, 3, value, (int)len, SQLITE_STATIC);
+  rc = sqlite3_step (values->find);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (values->find, 0);
+  if (rc != SQLITE_DONE)
+    tftsr_db_set_error (error, values->db, rc, _ ("Could not look up a detected value"));
+  return 0;
+}
+
+static gint64
+insert (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize len,
+        GError **error)
+{
+  gint64 *next = g_hash_table_lookup (values->next_index, type_name);
+  gint64 id;
+
+  if (next == NULL)
+    {
+      next = g_new (gint64, 1);
+      *next = 1;
+      g_hash_table_insert (values->next_index, g_strdup (type_name), next);
+    }
+  sqlite3_reset (values->insert);
+  sqlite3_bind_int64 (values->insert, 1, values->issue_id);
+  sqlite3_bind_text (values->insert, 2, type_name, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (values->insert, 3, value, (int)len, SQLITE_STATIC);
+  sqlite3_bind_int64 (values->insert, 4, *next);
+  if (!tftsr_db_step_done (values->insert, _ ("Could not store a detected value"), error))
+    return 0;
+  (*next)++;
+  id = sqlite3_last_insert_rowid (values->db);
+  g_array_append_val (values->created, id);
+  return id;
+}
+
+gint64
+tftsr_pii_values_intern (TftsrPiiValues *values, const char *type_name, const guint8 *value,
+                         gsize len, GError **error)
+{
+  g_autoptr (GBytes) key = cache_key (type_name, value, len);
+  gint64 *cached = g_hash_table_lookup (values->cache, key);
+  gint64 id;
+
+  if (cached != NULL)
+    return *cached;
+  id = find (values, type_name, value, len, error);
+  if (id == 0 && (error == NULL || *error == NULL))
+    id = insert (values, type_name, value, len, error);
+  if (id == 0)
+    return 0;
+  if (g_hash_table_size (values->cache) >= CACHE_MAX)
+    g_hash_table_remove_all (values->cache);
+  g_hash_table_insert (values->cache, g_steal_pointer (&key), g_memdup2 (&id, sizeof id));
+  return id;
+}
+
+void
+tftsr_pii_values_forget_new (TftsrPiiValues *values)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  if (values->created->len == 0 ||
+      sqlite3_prepare_v2 (values->db,
+                          "DELETE FROM pii_values WHERE id = ?1 AND NOT EXISTS "
+                          "(SELECT 1 FROM pii_spans WHERE value_id = ?1)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  for (guint i = 0; i < values->created->len; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, g_array_index (values->created, gint64, i));
+      sqlite3_step (stmt);
+    }
+}
+
+char *
+tftsr_pii_type_name_for_span (TftsrPiiScanner *scanner, const TftsrPiiSpan *span)
+{
+  GString *name;
+
+  if (span->type != TFTSR_PII_CUSTOM)
+    return g_strdup (tftsr_pii_type_to_string (span->type));
+  name = g_string_new ("CUSTOM_");
+  for (const char *p = tftsr_pii_scanner_get_pattern_name (scanner, span->custom); *p; p++)
+    g_string_append_c (name, g_ascii_isalnum (*p) ? g_ascii_toupper (*p) : '_');
+  return g_string_free (name, FALSE);
+}
