@@ -24,7 +24,8 @@ static int target_mb = 100;
 static char *cli_path;
 static char *loghub_dir;
 
-typedef struct {
+typedef struct
+{
   guint64 start;
   guint64 end;
   TftsrPiiType type; /* TFTSR_PII_N_TYPES for a decoy */
@@ -129,13 +130,15 @@ plant (GString *out, GArray *planted, int type)
       before = " mail to ";
       break;
     case TFTSR_PII_IPV4:
-      g_string_printf (v, "%d.%d.%d.%d", g_rand_int_range (rng, 11, 126), g_rand_int_range (rng, 0, 256),
-                       g_rand_int_range (rng, 0, 256), g_rand_int_range (rng, 1, 255));
+      g_string_printf (v, "%d.%d.%d.%d", g_rand_int_range (rng, 11, 126),
+                       g_rand_int_range (rng, 0, 256), g_rand_int_range (rng, 0, 256),
+                       g_rand_int_range (rng, 1, 255));
       before = " client ";
       break;
     case TFTSR_PII_IPV6:
-      g_string_printf (v, "2a0%d:%x:%x::%x", g_rand_int_range (rng, 1, 9), g_rand_int_range (rng, 1, 65535),
-                       g_rand_int_range (rng, 1, 65535), g_rand_int_range (rng, 1, 65535));
+      g_string_printf (v, "2a0%d:%x:%x::%x", g_rand_int_range (rng, 1, 9),
+                       g_rand_int_range (rng, 1, 65535), g_rand_int_range (rng, 1, 65535),
+                       g_rand_int_range (rng, 1, 65535));
       before = " peer ";
       break;
     case TFTSR_PII_MAC:
@@ -144,8 +147,8 @@ plant (GString *out, GArray *planted, int type)
       before = " hwaddr ";
       break;
     case TFTSR_PII_PHONE:
-      g_string_printf (v, "+1 %d-%d-%04d", g_rand_int_range (rng, 201, 999), g_rand_int_range (rng, 201, 999),
-                       g_rand_int_range (rng, 0, 10000));
+      g_string_printf (v, "+1 %d-%d-%04d", g_rand_int_range (rng, 201, 999),
+                       g_rand_int_range (rng, 201, 999), g_rand_int_range (rng, 0, 10000));
       before = " callback ";
       break;
     case TFTSR_PII_CREDIT_CARD:
@@ -153,8 +156,8 @@ plant (GString *out, GArray *planted, int type)
       before = " card ";
       break;
     case TFTSR_PII_SSN:
-      g_string_printf (v, "%03d-%02d-%04d", g_rand_int_range (rng, 1, 666), g_rand_int_range (rng, 1, 100),
-                       g_rand_int_range (rng, 1, 10000));
+      g_string_printf (v, "%03d-%02d-%04d", g_rand_int_range (rng, 1, 666),
+                       g_rand_int_range (rng, 1, 100), g_rand_int_range (rng, 1, 10000));
       before = " ssn ";
       break;
     case TFTSR_PII_IBAN:
@@ -182,7 +185,8 @@ plant (GString *out, GArray *planted, int type)
       break;
     case TFTSR_PII_BASIC_AUTH:
       {
-        g_autofree char *cred = g_strdup_printf ("user%u:pw%u", g_rand_int (rng) % 999, g_rand_int (rng));
+        g_autofree char *cred =
+            g_strdup_printf ("user%u:pw%u", g_rand_int (rng) % 999, g_rand_int (rng));
         g_autofree char *b = g_base64_encode ((const guint8 *) cred, strlen (cred));
         g_string_assign (v, b);
         before = " Authorization: Basic ";
@@ -248,20 +252,29 @@ plant (GString *out, GArray *planted, int type)
     default: /* decoys */
       switch (g_rand_int_range (rng, 0, 5))
         {
-        case 0: append_card (v, FALSE); before = " card "; break;
-        case 1: append_iban (v, FALSE); before = " iban "; break;
+        case 0:
+          append_card (v, FALSE);
+          before = " card ";
+          break;
+        case 1:
+          append_iban (v, FALSE);
+          before = " iban ";
+          break;
         case 2:
           g_string_printf (v, "%s-%02d-%04d",
-                           (const char *[]) { "000", "666", "912" }[g_rand_int_range (rng, 0, 3)],
+                           (const char *[]){ "000", "666", "912" }[g_rand_int_range (rng, 0, 3)],
                            g_rand_int_range (rng, 1, 100), g_rand_int_range (rng, 1, 10000));
           before = " ssn ";
           break;
         case 3:
-          g_string_printf (v, "10.%d.%d.%d", g_rand_int_range (rng, 256, 999), g_rand_int_range (rng, 0, 256),
-                           g_rand_int_range (rng, 0, 256));
+          g_string_printf (v, "10.%d.%d.%d", g_rand_int_range (rng, 256, 999),
+                           g_rand_int_range (rng, 0, 256), g_rand_int_range (rng, 0, 256));
           before = " addr ";
           break;
-        default: g_string_assign (v, "AKIAIOSFODNN7EXAMPLE"); before = " example key "; break;
+        default:
+          g_string_assign (v, "AKIAIOSFODNN7EXAMPLE");
+          before = " example key ";
+          break;
         }
       break;
     }
@@ -328,7 +341,8 @@ build_log (const char *path)
   return planted;
 }
 
-typedef struct {
+typedef struct
+{
   double seconds;
   long max_rss_kb;
   int status;
@@ -386,7 +400,8 @@ score (const char *jsonl, GArray *planted)
       guint64 end = json_object_get_int64 (json_object_object_get (span, "end"));
       TftsrPiiType type = TFTSR_PII_N_TYPES;
 
-      tftsr_pii_type_from_string (json_object_get_string (json_object_object_get (span, "type")), &type);
+      tftsr_pii_type_from_string (json_object_get_string (json_object_object_get (span, "type")),
+                                  &type);
       json_object_put (span);
       reported++;
       while (k < planted->len && g_array_index (planted, Planted, k).end <= start)
@@ -435,7 +450,8 @@ main (int argc, char **argv)
   g_autofree char *patterns = g_build_filename (dir, "patterns.txt", NULL);
   g_autofree char *jsonl = g_build_filename (dir, "scan.jsonl", NULL);
   g_autoptr (GArray) planted = NULL;
-  struct {
+  struct
+  {
     const char *name;
     char *command;
     Run run;
@@ -457,7 +473,8 @@ main (int argc, char **argv)
     if (r.status != 0)
       g_error ("tftsr-cli pii patterns failed");
   }
-  g_print ("PII scan benchmark: %d MiB log, %u planted values and decoys\n\n", target_mb, planted->len);
+  g_print ("PII scan benchmark: %d MiB log, %u planted values and decoys\n\n", target_mb,
+           planted->len);
 
   tools[0].name = "tftsr-cli pii scan --json";
   tools[0].command = g_strdup_printf ("'%s' pii scan --json '%s'", cli_path, log);
@@ -473,7 +490,8 @@ main (int argc, char **argv)
                tools[i].run.status == 0 || tools[i].run.status == 1 ? "" : "  (failed)");
     }
   g_print ("  throughput ratio tftsr/ripgrep %.2f, tftsr/pcre2grep %.2f\n",
-           tools[1].run.seconds / tools[0].run.seconds, tools[2].run.seconds / tools[0].run.seconds);
+           tools[1].run.seconds / tools[0].run.seconds,
+           tools[2].run.seconds / tools[0].run.seconds);
 
   score (jsonl, planted);
 

@@ -86,7 +86,7 @@ load_lines (void)
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *)a, y = *(const double *)b;
+  double x = *(const double *) a, y = *(const double *) b;
   return (x > y) - (x < y);
 }
 
@@ -94,7 +94,7 @@ static double
 percentile (GArray *ms, double p)
 {
   g_array_sort (ms, compare_doubles);
-  return g_array_index (ms, double, (guint)((ms->len - 1) * p));
+  return g_array_index (ms, double, (guint) ((ms->len - 1) * p));
 }
 
 static double
@@ -116,7 +116,7 @@ make_incident (GRand *rand, GPtrArray *lines, int i, char **title, char **descri
   *title = g_strdup_printf ("%s %.60s (#%d)", prefixes[i % G_N_ELEMENTS (prefixes)], line, i);
   for (int k = 0; k < n; k++)
     g_string_append_printf (
-        text, "%s\n", (char *)g_ptr_array_index (lines, g_rand_int_range (rand, 0, lines->len)));
+        text, "%s\n", (char *) g_ptr_array_index (lines, g_rand_int_range (rand, 0, lines->len)));
   *description = g_string_free (text, FALSE);
 }
 

@@ -70,8 +70,9 @@ test_intact (void)
   entries = tftsr_audit_list (store, 2, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 2);
-  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[1])->target, ==, "https://example.invalid/4");
-  g_assert_cmpuint (strlen (((TftsrAuditEntry *)entries->pdata[1])->hash), ==, 64);
+  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[1])->target, ==,
+                   "https://example.invalid/4");
+  g_assert_cmpuint (strlen (((TftsrAuditEntry *) entries->pdata[1])->hash), ==, 64);
 }
 
 static void
@@ -180,10 +181,10 @@ test_store_operations_are_audited (void)
   g_assert_true (tftsr_store_purge_issue (store, tftsr_issue_get_id (issue), &error));
   g_assert_no_error (error);
   entries = tftsr_audit_list (store, 3, &error);
-  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[0])->action, ==, "issue.create");
-  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[1])->action, ==, "issue.delete");
-  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[2])->action, ==, "issue.purge");
-  g_assert_cmpstr (((TftsrAuditEntry *)entries->pdata[2])->target, ==, target);
+  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[0])->action, ==, "issue.create");
+  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[1])->action, ==, "issue.delete");
+  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[2])->action, ==, "issue.purge");
+  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[2])->target, ==, target);
   g_assert_true (tftsr_audit_verify (store, NULL, NULL, &error));
 }
 

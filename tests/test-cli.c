@@ -46,19 +46,19 @@ run_with_input (GBytes *input, const char *first, ...)
   /* TFTSR_CLI_WRAPPER (e.g. valgrind and its options) runs the CLI inside a checker. */
   for (guint i = 0; wrapper != NULL && wrapper[i] != NULL; i++)
     g_ptr_array_add (argv, wrapper[i]);
-  g_ptr_array_add (argv, (char *)g_getenv ("TFTSR_CLI"));
+  g_ptr_array_add (argv, (char *) g_getenv ("TFTSR_CLI"));
   g_ptr_array_add (argv, "--db");
   g_ptr_array_add (argv, db_path);
   va_start (args, first);
   for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *)a);
+    g_ptr_array_add (argv, (char *) a);
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
   launcher =
       g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                  G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate (proc, input, NULL, &out, &err, &error);
   g_assert_no_error (error);

@@ -72,7 +72,7 @@ test_crud_round_trip (void)
   g_assert_cmpstr (tftsr_issue_get_owner (loaded), ==, "alice");
   g_assert_cmpstr (tftsr_issue_get_source (loaded), ==, "test");
   stored_tags = tftsr_issue_get_tags (loaded);
-  g_assert_cmpuint (g_strv_length ((char **)stored_tags), ==, 4);
+  g_assert_cmpuint (g_strv_length ((char **) stored_tags), ==, 4);
   g_assert_cmpstr (stored_tags[0], ==, "checkout");
   g_assert_cmpstr (stored_tags[1], ==, "eu");
   g_assert_cmpstr (stored_tags[2], ==, "payments");
@@ -199,7 +199,7 @@ test_hostile_content (void)
 
   /* NUL-free binary junk, not valid UTF-8. */
   for (guint i = 0; i < 4096; i++)
-    junk[i] = (char)g_rand_int_range (rand, 1, 256);
+    junk[i] = (char) g_rand_int_range (rand, 1, 256);
   junk[4096] = '\0';
   {
     g_autofree char *title = g_strconcat ("junkmarker ", junk, NULL);
@@ -241,7 +241,7 @@ create_full (const char *title, TftsrSeverity severity, TftsrStatus status, Tfts
   tftsr_issue_set_severity (draft, severity);
   tftsr_issue_set_status (draft, status);
   tftsr_issue_set_category (draft, category);
-  tftsr_issue_set_tags (draft, (const char *const *)tag_list);
+  tftsr_issue_set_tags (draft, (const char *const *) tag_list);
   issue = tftsr_store_create_issue (store, draft, &error);
   g_assert_no_error (error);
   return issue;
@@ -541,13 +541,13 @@ test_trash (void)
 static void
 async_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **)user_data = g_object_ref (result);
+  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static gboolean
 has_result (gpointer result)
 {
-  return *(GAsyncResult **)result != NULL;
+  return *(GAsyncResult **) result != NULL;
 }
 
 static void

@@ -44,20 +44,20 @@ test_line_stream_read (GInputStream *stream, void *buffer, gsize count, GCancell
             g_string_printf (
                 self->pending,
                 "2026-11-22 02:%02u:%02u INFO conn from 10.%u.%u.%u user%u@mail.internal\n",
-                (guint)(self->line / 60 % 60), (guint)(self->line % 60), (guint)(self->line % 250),
-                (guint)(self->line / 250 % 250), (guint)(self->line % 7 + 1),
-                (guint)(self->line % 5000));
+                (guint) (self->line / 60 % 60), (guint) (self->line % 60),
+                (guint) (self->line % 250), (guint) (self->line / 250 % 250),
+                (guint) (self->line % 7 + 1), (guint) (self->line % 5000));
           else
             g_string_printf (
                 self->pending,
                 "2026-11-22 02:%02u:%02u INFO worker-%u processed batch %" G_GUINT64_FORMAT
                 " in %u ms\n",
-                (guint)(self->line / 60 % 60), (guint)(self->line % 60), (guint)(self->line % 16),
-                self->line, (guint)(self->line % 900));
+                (guint) (self->line / 60 % 60), (guint) (self->line % 60),
+                (guint) (self->line % 16), self->line, (guint) (self->line % 900));
           self->line++;
         }
       take = MIN (MIN (count - n, self->pending->len), self->limit - self->served);
-      memcpy ((guint8 *)buffer + n, self->pending->str, take);
+      memcpy ((guint8 *) buffer + n, self->pending->str, take);
       g_string_erase (self->pending, 0, take);
       n += take;
       self->served += take;

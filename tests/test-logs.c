@@ -41,7 +41,7 @@ static guint
 count (const char *sql)
 {
   g_autofree char *text = tftsr_test_query (store, sql);
-  return (guint)g_ascii_strtoull (text != NULL ? text : "0", NULL, 10);
+  return (guint) g_ascii_strtoull (text != NULL ? text : "0", NULL, 10);
 }
 
 static GBytes *
@@ -52,7 +52,7 @@ gzip (const void *data, gsize len)
   guint8 *out = g_malloc (cap);
 
   g_assert_cmpint (deflateInit2 (&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), ==, Z_OK);
-  z.next_in = (Bytef *)data;
+  z.next_in = (Bytef *) data;
   z.avail_in = len;
   z.next_out = out;
   z.avail_out = cap;

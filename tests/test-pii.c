@@ -18,7 +18,7 @@ typedef struct
 static GArray *
 scan (const char *text)
 {
-  return tftsr_pii_scanner_scan (scanner, (const guint8 *)text, strlen (text));
+  return tftsr_pii_scanner_scan (scanner, (const guint8 *) text, strlen (text));
 }
 
 static char *
@@ -30,7 +30,7 @@ describe (const char *text, GArray *spans)
     {
       const TftsrPiiSpan *s = &g_array_index (spans, TftsrPiiSpan, i);
       g_string_append_printf (out, "%s[%.*s] ", tftsr_pii_type_to_string (s->type),
-                              (int)(s->end - s->start), text + s->start);
+                              (int) (s->end - s->start), text + s->start);
     }
   return g_string_free (out, FALSE);
 }
@@ -312,14 +312,14 @@ test_overlaps (void)
 static void
 test_validators (void)
 {
-  g_assert_true (tftsr_pii_luhn_valid ((const guint8 *)"79927398713", 11));
-  g_assert_false (tftsr_pii_luhn_valid ((const guint8 *)"79927398710", 11));
-  g_assert_true (tftsr_pii_iban_valid ((const guint8 *)"FR1420041010050500013M02606", 27));
-  g_assert_true (tftsr_pii_ipv6_parse ((const guint8 *)"::1", 3, NULL));
-  g_assert_false (tftsr_pii_ipv6_parse ((const guint8 *)"1:2:3", 5, NULL));
-  g_assert_false (tftsr_pii_ipv4_parse ((const guint8 *)"1.2.3", 5, NULL));
-  g_assert_true (tftsr_pii_basic_auth_valid ((const guint8 *)"dTpw", 4));
-  g_assert_false (tftsr_pii_basic_auth_valid ((const guint8 *)"aGVsbG8=", 8)); /* "hello" */
+  g_assert_true (tftsr_pii_luhn_valid ((const guint8 *) "79927398713", 11));
+  g_assert_false (tftsr_pii_luhn_valid ((const guint8 *) "79927398710", 11));
+  g_assert_true (tftsr_pii_iban_valid ((const guint8 *) "FR1420041010050500013M02606", 27));
+  g_assert_true (tftsr_pii_ipv6_parse ((const guint8 *) "::1", 3, NULL));
+  g_assert_false (tftsr_pii_ipv6_parse ((const guint8 *) "1:2:3", 5, NULL));
+  g_assert_false (tftsr_pii_ipv4_parse ((const guint8 *) "1.2.3", 5, NULL));
+  g_assert_true (tftsr_pii_basic_auth_valid ((const guint8 *) "dTpw", 4));
+  g_assert_false (tftsr_pii_basic_auth_valid ((const guint8 *) "aGVsbG8=", 8)); /* "hello" */
 }
 
 static void
@@ -337,7 +337,7 @@ test_allow_list_and_enabling (void)
   g_assert_no_error (error);
   tftsr_pii_scanner_set_enabled (custom, TFTSR_PII_EMAIL, FALSE);
   g_assert_false (tftsr_pii_scanner_get_enabled (custom, TFTSR_PII_EMAIL));
-  spans = tftsr_pii_scanner_scan (custom, (const guint8 *)text, strlen (text));
+  spans = tftsr_pii_scanner_scan (custom, (const guint8 *) text, strlen (text));
   found = describe (text, spans);
   g_assert_cmpstr (found, ==, "IPV4[11.1.2.3] ");
 
@@ -356,7 +356,7 @@ test_user_patterns (void)
   g_assert_true (tftsr_pii_scanner_add_pattern (custom, "customer", "CUST-[0-9]{5}", &error));
   g_assert_true (tftsr_pii_scanner_add_pattern (custom, "employee", "employee (E[0-9]+)", &error));
   g_assert_no_error (error);
-  spans = tftsr_pii_scanner_scan (custom, (const guint8 *)text, strlen (text));
+  spans = tftsr_pii_scanner_scan (custom, (const guint8 *) text, strlen (text));
   g_assert_cmpuint (spans->len, ==, 2);
   g_assert_cmpint (g_array_index (spans, TftsrPiiSpan, 0).type, ==, TFTSR_PII_CUSTOM);
   g_assert_cmpstr (
@@ -380,7 +380,7 @@ collect (const TftsrPiiSpan *span, const guint8 *value, gpointer user_data)
   Collected *c = user_data;
 
   g_array_append_val (c->spans, *span);
-  g_string_append_len (c->values, (const char *)value, span->end - span->start);
+  g_string_append_len (c->values, (const char *) value, span->end - span->start);
   g_string_append_c (c->values, '|');
 }
 
@@ -402,7 +402,7 @@ test_stream_boundaries (void)
   /* About 3 MB so that streams cut inside spans many times. */
   while (input->len < 3 * 1024 * 1024)
     g_string_append (input, samples[g_rand_int_range (rand, 0, G_N_ELEMENTS (samples))]);
-  whole = tftsr_pii_scanner_scan (scanner, (const guint8 *)input->str, input->len);
+  whole = tftsr_pii_scanner_scan (scanner, (const guint8 *) input->str, input->len);
   g_assert_cmpuint (whole->len, >, 10000);
 
   for (guint round = 0; round < 4; round++)
@@ -415,11 +415,11 @@ test_stream_boundaries (void)
         {
           gsize piece = round == 0   ? 1
                         : round == 1 ? 4093
-                                     : (gsize)g_rand_int_range (rand, 1, 300000);
+                                     : (gsize) g_rand_int_range (rand, 1, 300000);
           piece = MIN (piece, input->len - pos);
           if (round == 0 && pos > 200000)
             piece = input->len - pos; /* byte by byte for the first 200 kB only */
-          tftsr_pii_stream_feed (stream, (const guint8 *)input->str + pos, piece);
+          tftsr_pii_stream_feed (stream, (const guint8 *) input->str + pos, piece);
           pos += piece;
         }
       tftsr_pii_stream_finish (stream);
@@ -447,7 +447,7 @@ test_binary_input (void)
   g_autoptr (GArray) spans = NULL;
 
   for (gsize i = 0; i < (1 << 20); i++)
-    junk[i] = (guint8)g_rand_int_range (rand, 0, 256);
+    junk[i] = (guint8) g_rand_int_range (rand, 0, 256);
   memcpy (junk + 1000, " alice@mail.internal ", 21);
   spans = tftsr_pii_scanner_scan (scanner, junk, 1 << 20);
   g_assert_cmpuint (spans->len, >=, 1);

@@ -17,7 +17,7 @@ static guint
 count (TftsrStore *store, const char *sql)
 {
   g_autofree char *text = tftsr_test_query (store, sql);
-  return (guint)g_ascii_strtoull (text != NULL ? text : "0", NULL, 10);
+  return (guint) g_ascii_strtoull (text != NULL ? text : "0", NULL, 10);
 }
 
 static void
@@ -94,7 +94,8 @@ test_foreign_keys_every_connection (void)
 {
   g_autoptr (TftsrStore) store = tftsr_test_new_store ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify)tftsr_conn_release);
+  g_autoptr (GPtrArray) conns =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_conn_release);
 
   for (guint i = 0; i < 3; i++)
     {
@@ -108,7 +109,7 @@ test_foreign_keys_every_connection (void)
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
       g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
     }
-  g_assert_true (((TftsrConn *)conns->pdata[0])->db != ((TftsrConn *)conns->pdata[1])->db);
+  g_assert_true (((TftsrConn *) conns->pdata[0])->db != ((TftsrConn *) conns->pdata[1])->db);
 }
 
 static void

@@ -106,7 +106,7 @@ tftsr_test_query (TftsrStore *store, const char *sql)
     g_error ("%s: %s", sql, sqlite3_errmsg (conn->db));
   if (rc == SQLITE_DONE || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
     return NULL;
-  return g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
 static gboolean

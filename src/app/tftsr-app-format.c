@@ -66,7 +66,7 @@ tftsr_format_relative_time (const char *iso8601)
     return g_strdup (_ ("Just now"));
   if (ago < G_TIME_SPAN_HOUR)
     {
-      int minutes = (int)(ago / G_TIME_SPAN_MINUTE);
+      int minutes = (int) (ago / G_TIME_SPAN_MINUTE);
       return g_strdup_printf (
           g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago", minutes), minutes);
     }
@@ -91,6 +91,6 @@ const char *
 tftsr_severity_css_class (TftsrSeverity severity)
 {
   static const char *const classes[] = { "p1", "p2", "p3", "p4" };
-  g_return_val_if_fail ((guint)severity < G_N_ELEMENTS (classes), "p3");
+  g_return_val_if_fail ((guint) severity < G_N_ELEMENTS (classes), "p3");
   return classes[severity];
 }

@@ -105,7 +105,7 @@ show_dates (TftsrIssuePage *self)
 static void
 fill_widgets (TftsrIssuePage *self)
 {
-  g_autofree char *tags = g_strjoinv (", ", (char **)tftsr_issue_get_tags (self->issue));
+  g_autofree char *tags = g_strjoinv (", ", (char **) tftsr_issue_get_tags (self->issue));
   g_autofree char *description = tftsr_display_text (tftsr_issue_get_description (self->issue));
 
   self->filling = TRUE;
@@ -309,7 +309,7 @@ on_tags_applied (TftsrIssuePage *self)
   g_auto (GStrv) tags = tftsr_tags_parse (gtk_editable_get_text (GTK_EDITABLE (self->tags_row)));
   g_autofree char *shown = g_strjoinv (", ", tags);
 
-  tftsr_issue_set_tags (self->issue, (const char *const *)tags);
+  tftsr_issue_set_tags (self->issue, (const char *const *) tags);
   self->filling = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->tags_row), shown);
   self->filling = FALSE;

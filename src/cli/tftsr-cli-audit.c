@@ -32,7 +32,7 @@ audit_verify (TftsrCli *cli, int argc, char **argv)
     {
       json_object *obj = json_object_new_object ();
       json_object_object_add (obj, "ok", json_object_new_boolean (ok));
-      json_object_object_add (obj, "entries", json_object_new_int64 ((gint64)n));
+      json_object_object_add (obj, "entries", json_object_new_int64 ((gint64) n));
       if (!ok)
         {
           json_object_object_add (obj, "first_bad_entry",
@@ -76,7 +76,7 @@ audit_list (TftsrCli *cli, int argc, char **argv)
     return tftsr_cli_usage_error (_ ("--limit must not be negative"));
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
-  if ((entries_list = tftsr_audit_list (cli->store, (guint)limit, &error)) == NULL)
+  if ((entries_list = tftsr_audit_list (cli->store, (guint) limit, &error)) == NULL)
     return tftsr_cli_fail (error);
 
   array = json_object_new_array ();

@@ -136,7 +136,7 @@ apply_fields (const IssueOptions *o, TftsrIssue *issue)
   if (o->tags != NULL)
     {
       g_auto (GStrv) tags = tftsr_tags_parse (o->tags);
-      tftsr_issue_set_tags (issue, (const char *const *)tags);
+      tftsr_issue_set_tags (issue, (const char *const *) tags);
     }
   return TRUE;
 }
@@ -256,7 +256,7 @@ print_issue (TftsrIssue *issue, GPtrArray *timeline, gboolean json)
   printf ("#%" G_GINT64_FORMAT "  ", tftsr_issue_get_id (issue));
   tftsr_cli_print_text (tftsr_issue_get_title (issue));
   printf ("\n\n");
-  tags = g_strjoinv (", ", (char **)tftsr_issue_get_tags (issue));
+  tags = g_strjoinv (", ", (char **) tftsr_issue_get_tags (issue));
   print_field (_ ("Severity:"), tftsr_severity_get_label (tftsr_issue_get_severity (issue)));
   print_field (_ ("Status:"), tftsr_status_get_label (tftsr_issue_get_status (issue)));
   print_field (_ ("Category:"), tftsr_category_get_label (tftsr_issue_get_category (issue)));
@@ -359,8 +359,8 @@ build_query (const IssueOptions *o, TftsrIssueQuery *query)
       return FALSE;
     }
   query->tag = g_strdup (o->tag);
-  query->limit = (guint)o->limit;
-  query->offset = (guint)o->offset;
+  query->limit = (guint) o->limit;
+  query->offset = (guint) o->offset;
   query->deleted = o->trash;
   return TRUE;
 }

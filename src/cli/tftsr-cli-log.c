@@ -22,12 +22,12 @@ log_to_json (TftsrLogFile *log)
   json_object_object_add (obj, "compression",
                           json_object_new_string (tftsr_log_file_get_compression (log)));
   json_object_object_add (obj, "original_size",
-                          json_object_new_int64 ((gint64)tftsr_log_file_get_original_size (log)));
+                          json_object_new_int64 ((gint64) tftsr_log_file_get_original_size (log)));
   json_object_object_add (obj, "sha256", json_object_new_string (tftsr_log_file_get_sha256 (log)));
   json_object_object_add (obj, "size",
-                          json_object_new_int64 ((gint64)tftsr_log_file_get_size (log)));
+                          json_object_new_int64 ((gint64) tftsr_log_file_get_size (log)));
   json_object_object_add (obj, "lines",
-                          json_object_new_int64 ((gint64)tftsr_log_file_get_line_count (log)));
+                          json_object_new_int64 ((gint64) tftsr_log_file_get_line_count (log)));
   json_object_object_add (obj, "binary", json_object_new_boolean (tftsr_log_file_get_binary (log)));
   json_object_object_add (obj, "detections",
                           json_object_new_int64 (tftsr_log_file_get_pii_count (log)));

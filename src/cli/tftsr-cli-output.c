@@ -59,7 +59,7 @@ tftsr_cli_parse_id (const char *text, gint64 *id)
                              text != NULL ? text : "");
       return FALSE;
     }
-  *id = (gint64)value;
+  *id = (gint64) value;
   return TRUE;
 }
 
@@ -76,7 +76,7 @@ tftsr_cli_read_text (const char *path, GError **error)
 
   text = g_string_new (NULL);
   while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
-    g_string_append_len (text, buf, (gssize)n);
+    g_string_append_len (text, buf, (gssize) n);
   if (ferror (stdin))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -100,7 +100,7 @@ tftsr_cli_print_text (const char *text)
     }
   for (const char *p = text; *p != '\0'; p++)
     {
-      guchar c = (guchar)*p;
+      guchar c = (guchar) *p;
       if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
         fputs ("\xef\xbf\xbd", stdout);
       else

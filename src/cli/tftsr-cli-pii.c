@@ -17,12 +17,12 @@
 static void
 write_json_string (FILE *out, const guint8 *s, gsize len)
 {
-  g_autofree char *valid = g_utf8_make_valid ((const char *)s, len);
+  g_autofree char *valid = g_utf8_make_valid ((const char *) s, len);
 
   fputc ('"', out);
   for (const char *p = valid; *p != '\0'; p++)
     {
-      guchar c = (guchar)*p;
+      guchar c = (guchar) *p;
       if (c == '"' || c == '\\')
         fprintf (out, "\\%c", c);
       else if (c == '\n')
@@ -61,7 +61,7 @@ print_span (const TftsrPiiSpan *span, const guint8 *value, gpointer user_data)
         {
           const char *name = tftsr_pii_scanner_get_pattern_name (out->scanner, span->custom);
           fputs (",\"pattern\":", stdout);
-          write_json_string (stdout, (const guint8 *)name, strlen (name));
+          write_json_string (stdout, (const guint8 *) name, strlen (name));
         }
       fputs (",\"value\":", stdout);
       write_json_string (stdout, value, len);
@@ -69,7 +69,7 @@ print_span (const TftsrPiiSpan *span, const guint8 *value, gpointer user_data)
     }
   else
     {
-      g_autofree char *text = g_strndup ((const char *)value, len);
+      g_autofree char *text = g_strndup ((const char *) value, len);
       printf ("%10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT "  %-16s  ", span->start, span->end,
               tftsr_pii_type_to_string (span->type));
       tftsr_cli_print_text (text);
@@ -115,7 +115,7 @@ stream_input (int fd, const char *name, TftsrPiiStream *stream, GError **error)
         }
       if (n == 0)
         return TRUE;
-      tftsr_pii_stream_feed (stream, block, (gsize)n);
+      tftsr_pii_stream_feed (stream, block, (gsize) n);
     }
 }
 

@@ -33,7 +33,7 @@ match_statement (void)
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
-  g_autofree char *text = g_strndup ((const char *)data, size);
+  g_autofree char *text = g_strndup ((const char *) data, size);
   g_autofree char *expression = tftsr_fts_query_build (text);
   sqlite3_stmt *stmt = match_statement ();
   int rc;

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 static void
 collect (const TftsrPiiSpan *span, const guint8 *value, gpointer user_data)
 {
-  g_array_append_val ((GArray *)user_data, *span);
+  g_array_append_val ((GArray *) user_data, *span);
 }
 
 int

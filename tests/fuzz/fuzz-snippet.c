@@ -27,7 +27,7 @@ check_markup (const char *markup)
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
-  g_autofree char *marked = g_strndup ((const char *)data, size);
+  g_autofree char *marked = g_strndup ((const char *) data, size);
   g_autoptr (TftsrIssue) issue = tftsr_issue_new_stored (1);
   g_autofree char *markup = NULL;
   const TftsrRange *ranges;

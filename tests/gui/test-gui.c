@@ -21,14 +21,14 @@ typedef gboolean (*Condition) (void);
 static gboolean
 timed_out (gpointer message)
 {
-  g_error ("timed out waiting for %s", (const char *)message);
+  g_error ("timed out waiting for %s", (const char *) message);
   return G_SOURCE_REMOVE;
 }
 
 static void
 wait_until (Condition condition, const char *what)
 {
-  guint timeout = g_timeout_add_seconds (20, timed_out, (gpointer)what);
+  guint timeout = g_timeout_add_seconds (20, timed_out, (gpointer) what);
 
   while (!condition ())
     g_main_context_iteration (NULL, TRUE);
@@ -38,7 +38,7 @@ wait_until (Condition condition, const char *what)
 static gboolean
 frame_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer frames)
 {
-  (*(guint *)frames)++;
+  (*(guint *) frames)++;
   return G_SOURCE_CONTINUE;
 }
 
@@ -438,7 +438,7 @@ test_wrong_key_page (void)
 
   /* Close the working window and wait until its store has let go of the file. */
   closing_store = store ();
-  g_object_add_weak_pointer (G_OBJECT (closing_store), (gpointer *)&closing_store);
+  g_object_add_weak_pointer (G_OBJECT (closing_store), (gpointer *) &closing_store);
   gtk_window_destroy (GTK_WINDOW (window));
   wait_until (store_closed, "the store to close");
   before = tftsr_test_read_file (g_getenv ("TFTSR_DB"));

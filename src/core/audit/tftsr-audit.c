@@ -36,8 +36,8 @@ hash_field (GChecksum *sum, const char *field)
 {
   g_autofree char *prefix = g_strdup_printf ("%zu:", strlen (field));
 
-  g_checksum_update (sum, (const guchar *)prefix, -1);
-  g_checksum_update (sum, (const guchar *)field, strlen (field));
+  g_checksum_update (sum, (const guchar *) prefix, -1);
+  g_checksum_update (sum, (const guchar *) field, strlen (field));
 }
 
 static char *
@@ -247,7 +247,7 @@ tftsr_audit_list (TftsrStore *store, guint limit, GError **error)
   g_autoptr (TftsrConn) conn = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GPtrArray) entries =
-      g_ptr_array_new_with_free_func ((GDestroyNotify)tftsr_audit_entry_free);
+      g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_audit_entry_free);
   int rc;
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
@@ -258,7 +258,7 @@ tftsr_audit_list (TftsrStore *store, guint limit, GError **error)
                                 " hash FROM audit_log ORDER BY id DESC LIMIT ?1) ORDER BY id",
                                 error)) == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64)limit : -1);
+  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64) limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       TftsrAuditEntry *entry = g_new0 (TftsrAuditEntry, 1);

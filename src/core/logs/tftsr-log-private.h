@@ -16,3 +16,5 @@
   "l.binary, l.created_at, l.pii_count"
 
 TftsrLogFile *tftsr_log_file_new_from_row (sqlite3_stmt *stmt);
+/* A finished log by id, or TFTSR_LOG_ERROR_NOT_FOUND. */
+TftsrLogFile *tftsr_log_load (sqlite3 *db, gint64 log_id, GError **error);

@@ -7,6 +7,87 @@
 
 #include "tftsr-log-private.h"
 
+TftsrLogFile *
+tftsr_log_load (sqlite3 *db, gint64 log_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = tftsr_db_prepare (db,
+                           "SELECT " TFTSR_LOG_COLUMNS " FROM log_files l "
+                           "WHERE l.id = ?1 AND l.state = 'ready'",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, log_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_NOT_FOUND,
+                   _ ("There is no log %" G_GINT64_FORMAT), log_id);
+      return NULL;
+    }
+  return tftsr_log_file_new_from_row (stmt);
+}
+
+TftsrLogFile *
+tftsr_store_get_log (TftsrStore *store, gint64 log_id, GError **error)
+{
+  g_autoptr (TftsrConn) conn = NULL;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  if ((conn = tftsr_conn_acquire (store, error)) == NULL)
+    return NULL;
+  return tftsr_log_load (conn->db, log_id, error);
+}
+
+GPtrArray *
+tftsr_store_list_logs (TftsrStore *store, gint64 issue_id, GError **error)
+{
+  g_autoptr (TftsrConn) conn = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GPtrArray) logs = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
+      (stmt = tftsr_db_prepare (conn->db,
+                                "SELECT " TFTSR_LOG_COLUMNS " FROM log_files l "
+                                "WHERE l.issue_id = ?1 AND l.state = 'ready' "
+                                "ORDER BY l.created_at, l.id",
+                                error)) == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, issue_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (logs, tftsr_log_file_new_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      tftsr_db_set_error (error, conn->db, rc, _ ("Could not list the logs"));
+      return NULL;
+    }
+  return g_steal_pointer (&logs);
+}
+
+gboolean
+tftsr_store_delete_log (TftsrStore *store, gint64 log_id, GError **error)
+{
+  g_autoptr (TftsrConn) conn = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), FALSE);
+  if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
+      (stmt = tftsr_db_prepare (conn->db, "DELETE FROM log_files WHERE id = ?1", error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, log_id);
+  if (!tftsr_db_step_done (stmt, _ ("Could not delete the log"), error))
+    return FALSE;
+  if (sqlite3_changes (conn->db) == 0)
+    {
+      g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_NOT_FOUND,
+                   _ ("There is no log %" G_GINT64_FORMAT), log_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 typedef gboolean (*ChunkFunc) (const guint8 *text, gsize len, guint64 offset, gpointer user_data,
                                GError **error);
 
@@ -27,7 +108,7 @@ each_chunk (sqlite3 *db, gint64 log_id, ChunkFunc func, gpointer user_data,
   sqlite3_bind_int64 (stmt, 1, log_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      uLongf len = (uLongf)sqlite3_column_int64 (stmt, 1);
+      uLongf len = (uLongf) sqlite3_column_int64 (stmt, 1);
       g_autofree guint8 *text = g_malloc (MAX (len, 1));
 
       if (uncompress (text, &len, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2)) !=
@@ -81,13 +162,13 @@ write_redacted (const guint8 *text, gsize len, guint64 offset, gpointer user_dat
           p = MIN (r->skip_until, end);
           continue;
         }
-      if (r->have_span && (guint64)sqlite3_column_int64 (r->spans, 0) <= p)
+      if (r->have_span && (guint64) sqlite3_column_int64 (r->spans, 0) <= p)
         {
           if (!sqlite3_column_int (r->spans, 4))
             {
               g_autofree char *token =
                   g_strdup_printf ("<%s_%" G_GINT64_FORMAT ">", sqlite3_column_text (r->spans, 2),
-                                   (gint64)sqlite3_column_int64 (r->spans, 3));
+                                   (gint64) sqlite3_column_int64 (r->spans, 3));
               if (!g_output_stream_write_all (r->output, token, strlen (token), NULL, NULL, error))
                 return FALSE;
               r->skip_until = sqlite3_column_int64 (r->spans, 1);
@@ -96,7 +177,7 @@ write_redacted (const guint8 *text, gsize len, guint64 offset, gpointer user_dat
           continue;
         }
       if (r->have_span)
-        stop = MIN (stop, (guint64)sqlite3_column_int64 (r->spans, 0));
+        stop = MIN (stop, (guint64) sqlite3_column_int64 (r->spans, 0));
       if (!g_output_stream_write_all (r->output, text + (p - offset), stop - p, NULL, NULL, error))
         return FALSE;
       p = stop;

@@ -81,18 +81,18 @@ parse_range (const char *entry, Range *range)
   memset (range, 0, sizeof *range);
   if (!g_ascii_string_to_unsigned (slash + 1, 10, 0, 128, &prefix, NULL))
     return FALSE;
-  if (tftsr_pii_ipv4_parse ((const guint8 *)address, strlen (address), &v4))
+  if (tftsr_pii_ipv4_parse ((const guint8 *) address, strlen (address), &v4))
     {
       if (prefix > 32)
         return FALSE;
       v4 = GUINT32_TO_BE (v4);
       memcpy (range->address, &v4, 4);
     }
-  else if (tftsr_pii_ipv6_parse ((const guint8 *)address, strlen (address), range->address))
+  else if (tftsr_pii_ipv6_parse ((const guint8 *) address, strlen (address), range->address))
     range->v6 = TRUE;
   else
     return FALSE;
-  range->prefix = (guint)prefix;
+  range->prefix = (guint) prefix;
   return TRUE;
 }
 
@@ -143,7 +143,7 @@ address_allowed (const TftsrPiiAllowList *list, const guint8 *address, gboolean 
 static gboolean
 domain_allowed (const TftsrPiiAllowList *list, const guint8 *domain, gsize len)
 {
-  g_autofree char *lower = g_ascii_strdown ((const char *)domain, len);
+  g_autofree char *lower = g_ascii_strdown ((const char *) domain, len);
 
   for (guint i = 0; i < list->suffixes->len; i++)
     {
@@ -158,7 +158,7 @@ gboolean
 tftsr_pii_allow_list_contains (const TftsrPiiAllowList *list, TftsrPiiType type,
                                const guint8 *value, gsize len)
 {
-  g_autofree char *text = g_strndup ((const char *)value, len);
+  g_autofree char *text = g_strndup ((const char *) value, len);
   guint8 address[16] = { 0 };
   guint32 v4;
 

@@ -111,7 +111,7 @@ G_DEFINE_QUARK (tftsr - pii - error - quark, tftsr_pii_error)
 const TftsrPiiTypeInfo *
 tftsr_pii_type_info (TftsrPiiType type)
 {
-  g_return_val_if_fail ((guint)type < TFTSR_PII_N_TYPES, NULL);
+  g_return_val_if_fail ((guint) type < TFTSR_PII_N_TYPES, NULL);
   return &types[type];
 }
 
@@ -120,7 +120,7 @@ tftsr_pii_type_to_string (TftsrPiiType type)
 {
   if (type == TFTSR_PII_CUSTOM)
     return "CUSTOM";
-  g_return_val_if_fail ((guint)type < TFTSR_PII_N_TYPES, NULL);
+  g_return_val_if_fail ((guint) type < TFTSR_PII_N_TYPES, NULL);
   return types[type].name;
 }
 
@@ -131,7 +131,7 @@ tftsr_pii_type_from_string (const char *name, TftsrPiiType *out)
     if (g_ascii_strcasecmp (types[i].name, name) == 0)
       {
         if (out != NULL)
-          *out = (TftsrPiiType)i;
+          *out = (TftsrPiiType) i;
         return TRUE;
       }
   return FALSE;
@@ -142,14 +142,14 @@ tftsr_pii_type_get_description (TftsrPiiType type)
 {
   if (type == TFTSR_PII_CUSTOM)
     return _ ("Matches of a pattern you added");
-  g_return_val_if_fail ((guint)type < TFTSR_PII_N_TYPES, NULL);
+  g_return_val_if_fail ((guint) type < TFTSR_PII_N_TYPES, NULL);
   return _ (types[type].description);
 }
 
 const char *
 tftsr_pii_type_get_pattern (TftsrPiiType type)
 {
-  g_return_val_if_fail ((guint)type < TFTSR_PII_N_TYPES, NULL);
+  g_return_val_if_fail ((guint) type < TFTSR_PII_N_TYPES, NULL);
   return types[type].pattern;
 }
 
@@ -164,11 +164,11 @@ compile_all (gpointer unused)
       PCRE2_SIZE offset = 0;
 
       /* Bytes, not UTF-8: logs hold invalid sequences, and every pattern is ASCII. */
-      codes[i] = pcre2_compile ((PCRE2_SPTR)types[i].pattern, PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED,
-                                &error, &offset, NULL);
+      codes[i] = pcre2_compile ((PCRE2_SPTR) types[i].pattern, PCRE2_ZERO_TERMINATED,
+                                PCRE2_ANCHORED, &error, &offset, NULL);
       if (codes[i] == NULL)
         g_error ("PII pattern %s does not compile (error %d at %zu)", types[i].name, error,
-                 (gsize)offset);
+                 (gsize) offset);
       /* Without JIT (an unusual build) pcre2_match interprets; the result is the same. */
       pcre2_jit_compile (codes[i], PCRE2_JIT_COMPLETE);
     }
@@ -181,6 +181,6 @@ tftsr_pii_type_code (TftsrPiiType type)
   static GOnce once = G_ONCE_INIT;
   pcre2_code **codes = g_once (&once, compile_all, NULL);
 
-  g_return_val_if_fail ((guint)type < TFTSR_PII_N_TYPES, NULL);
+  g_return_val_if_fail ((guint) type < TFTSR_PII_N_TYPES, NULL);
   return codes[type];
 }

@@ -60,7 +60,7 @@ tftsr_pii_scanner_init (TftsrPiiScanner *self)
 {
   self->enabled = (1u << TFTSR_PII_N_TYPES) - 1;
   self->allow = tftsr_pii_allow_list_new ();
-  self->custom = g_ptr_array_new_with_free_func ((GDestroyNotify)custom_pattern_free);
+  self->custom = g_ptr_array_new_with_free_func ((GDestroyNotify) custom_pattern_free);
 }
 
 TftsrPiiScanner *
@@ -75,7 +75,7 @@ void
 tftsr_pii_scanner_set_enabled (TftsrPiiScanner *self, TftsrPiiType type, gboolean enabled)
 {
   g_return_if_fail (TFTSR_IS_PII_SCANNER (self));
-  g_return_if_fail ((guint)type < TFTSR_PII_N_TYPES);
+  g_return_if_fail ((guint) type < TFTSR_PII_N_TYPES);
 
   if (enabled)
     self->enabled |= 1u << type;
@@ -87,7 +87,7 @@ gboolean
 tftsr_pii_scanner_get_enabled (TftsrPiiScanner *self, TftsrPiiType type)
 {
   g_return_val_if_fail (TFTSR_IS_PII_SCANNER (self), FALSE);
-  g_return_val_if_fail ((guint)type < TFTSR_PII_N_TYPES, FALSE);
+  g_return_val_if_fail ((guint) type < TFTSR_PII_N_TYPES, FALSE);
   return (self->enabled & (1u << type)) != 0;
 }
 
@@ -118,14 +118,14 @@ tftsr_pii_scanner_add_pattern (TftsrPiiScanner *self, const char *name, const ch
   g_return_val_if_fail (TFTSR_IS_PII_SCANNER (self), FALSE);
   g_return_val_if_fail (name != NULL && regex != NULL, FALSE);
 
-  compiled = pcre2_compile ((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED, 0, &code, &offset, NULL);
+  compiled = pcre2_compile ((PCRE2_SPTR) regex, PCRE2_ZERO_TERMINATED, 0, &code, &offset, NULL);
   if (compiled == NULL)
     {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message (code, message, sizeof message);
       g_set_error (error, TFTSR_PII_ERROR, TFTSR_PII_ERROR_BAD_PATTERN,
                    "The pattern “%s” is not a valid regular expression: %s (at character %zu)",
-                   name, (const char *)message, (gsize)offset);
+                   name, (const char *) message, (gsize) offset);
       return FALSE;
     }
   pcre2_jit_compile (compiled, PCRE2_JIT_COMPLETE);
@@ -141,7 +141,7 @@ tftsr_pii_scanner_get_pattern_name (TftsrPiiScanner *self, guint index)
 {
   g_return_val_if_fail (TFTSR_IS_PII_SCANNER (self), NULL);
   g_return_val_if_fail (index < self->custom->len, NULL);
-  return ((CustomPattern *)g_ptr_array_index (self->custom, index))->name;
+  return ((CustomPattern *) g_ptr_array_index (self->custom, index))->name;
 }
 
 /* --- one buffer ----------------------------------------------------------------------- */
@@ -202,7 +202,7 @@ init_classes (void)
     }
 }
 
-#define IS(c, k) ((classes[(guint8)(c)] & (k)) != 0)
+#define IS(c, k) ((classes[(guint8) (c)] & (k)) != 0)
 #define ALNUM (C_DIGIT | C_UPPER | C_LOWER)
 
 static guint8
@@ -226,7 +226,7 @@ has_prefix (const Scan *s, gsize i, const char *prefix, gsize n)
 static gboolean
 has_prefix_nocase (const Scan *s, gsize i, const char *prefix, gsize n)
 {
-  return i + n <= s->len && g_ascii_strncasecmp ((const char *)s->buf + i, prefix, n) == 0;
+  return i + n <= s->len && g_ascii_strncasecmp ((const char *) s->buf + i, prefix, n) == 0;
 }
 
 static void
@@ -274,7 +274,7 @@ accept (const Scan *s, TftsrPiiType type, gsize start, gsize end)
             return FALSE;
       /* The all-zero and broadcast addresses identify nobody. */
       return !(memcmp (v, "00:00:00:00:00:00", n) == 0 ||
-               g_ascii_strncasecmp ((const char *)v, "ff:ff:ff:ff:ff:ff", n) == 0);
+               g_ascii_strncasecmp ((const char *) v, "ff:ff:ff:ff:ff:ff", n) == 0);
     case TFTSR_PII_PHONE:
       if (IS (prev, ALNUM) || prev == '+' || prev == '.' || prev == '-' || IS (next, C_DIGIT))
         return FALSE;
@@ -770,7 +770,7 @@ process (TftsrPiiStream *stream, gboolean final)
 {
   gsize limit = final ? stream->buf->len : stream->buf->len - stream->lookahead;
   guint64 floor = MAX (stream->from, stream->covered);
-  gsize from = floor > stream->base ? (gsize)(floor - stream->base) : 0;
+  gsize from = floor > stream->base ? (gsize) (floor - stream->base) : 0;
   g_autoptr (GArray) found =
       scan_buffer (stream->scanner, stream->buf->data, stream->buf->len, from);
   gsize keep;

@@ -165,7 +165,7 @@ tftsr_pii_iban_valid (const guint8 *s, gsize len)
       {
         if (n == sizeof compact)
           return FALSE;
-        compact[n++] = (char)s[i];
+        compact[n++] = (char) s[i];
       }
   if (n < 15 || iban_length (compact[0], compact[1]) != n)
     return FALSE;
@@ -175,9 +175,9 @@ tftsr_pii_iban_valid (const guint8 *s, gsize len)
     {
       char c = compact[(k + 4) % n];
       if (c >= '0' && c <= '9')
-        remainder = (remainder * 10 + (guint)(c - '0')) % 97;
+        remainder = (remainder * 10 + (guint) (c - '0')) % 97;
       else if (c >= 'A' && c <= 'Z')
-        remainder = (remainder * 100 + (guint)(c - 'A' + 10)) % 97;
+        remainder = (remainder * 100 + (guint) (c - 'A' + 10)) % 97;
       else
         return FALSE;
     }
@@ -268,7 +268,7 @@ decode_base64 (const guint8 *s, gsize len, gsize *out_len)
 
   for (gsize i = 0; i < len; i++)
     {
-      char c = (char)s[i];
+      char c = (char) s[i];
       if (c == '-')
         c = '+';
       else if (c == '_')
@@ -298,8 +298,8 @@ tftsr_pii_jwt_valid (const guint8 *s, gsize len)
     return FALSE;
   if (header[0] != '{' || header[n - 1] != '}')
     return FALSE;
-  return g_strstr_len ((const char *)header, n, "\"alg\"") != NULL ||
-         g_strstr_len ((const char *)header, n, "\"typ\"") != NULL;
+  return g_strstr_len ((const char *) header, n, "\"alg\"") != NULL ||
+         g_strstr_len ((const char *) header, n, "\"typ\"") != NULL;
 }
 
 gboolean
@@ -339,7 +339,7 @@ static gboolean
 in_list (const char *const *list, const guint8 *s, gsize len)
 {
   for (guint i = 0; list[i] != NULL; i++)
-    if (strlen (list[i]) == len && g_ascii_strncasecmp (list[i], (const char *)s, len) == 0)
+    if (strlen (list[i]) == len && g_ascii_strncasecmp (list[i], (const char *) s, len) == 0)
       return TRUE;
   return FALSE;
 }

@@ -43,7 +43,7 @@ tftsr_pii_values_new (sqlite3 *db, gint64 issue_id, GError **error)
   values->db = db;
   values->issue_id = issue_id;
   values->cache =
-      g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
+      g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, g_free);
   values->next_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   values->created = g_array_new (FALSE, FALSE, sizeof (gint64));
   if ((values->find = tftsr_db_prepare (db,
@@ -88,7 +88,7 @@ find (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize 
   sqlite3_reset (values->find);
   sqlite3_bind_int64 (values->find, 1, values->issue_id);
   sqlite3_bind_text (values->find, 2, type_name, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (values->find, 3, value, (int)len, SQLITE_STATIC);
+  sqlite3_bind_blob (values->find, 3, value, (int) len, SQLITE_STATIC);
   rc = sqlite3_step (values->find);
   if (rc == SQLITE_ROW)
     return sqlite3_column_int64 (values->find, 0);
@@ -113,7 +113,7 @@ insert (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsiz
   sqlite3_reset (values->insert);
   sqlite3_bind_int64 (values->insert, 1, values->issue_id);
   sqlite3_bind_text (values->insert, 2, type_name, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (values->insert, 3, value, (int)len, SQLITE_STATIC);
+  sqlite3_bind_blob (values->insert, 3, value, (int) len, SQLITE_STATIC);
   sqlite3_bind_int64 (values->insert, 4, *next);
   if (!tftsr_db_step_done (values->insert, _ ("Could not store a detected value"), error))
     return 0;

@@ -73,7 +73,7 @@ split_terms (const char *text)
   GArray *terms = g_array_new (FALSE, TRUE, sizeof (Term));
   const char *p = skip_space (text);
 
-  g_array_set_clear_func (terms, (GDestroyNotify)term_clear);
+  g_array_set_clear_func (terms, (GDestroyNotify) term_clear);
   while (*p != '\0' && terms->len < TFTSR_FTS_MAX_TERMS)
     {
       Term term = { TERM_WORD, FALSE, NULL };

@@ -81,7 +81,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (category_values) == TFTSR_N_CATEGORIES + 1);
   }                                                                                                \
   const char *prefix##_to_string (TypeName v)                                                      \
   {                                                                                                \
-    g_return_val_if_fail ((guint)v < n, NULL);                                                     \
+    g_return_val_if_fail ((guint) v < n, NULL);                                                    \
     return tftsr_vocab_name (values, v);                                                           \
   }                                                                                                \
   gboolean prefix##_from_string (const char *name, TypeName *out)                                  \
@@ -90,12 +90,12 @@ G_STATIC_ASSERT (G_N_ELEMENTS (category_values) == TFTSR_N_CATEGORIES + 1);
     if (!tftsr_vocab_lookup (values, name, &v))                                                    \
       return FALSE;                                                                                \
     if (out != NULL)                                                                               \
-      *out = (TypeName)v;                                                                          \
+      *out = (TypeName) v;                                                                         \
     return TRUE;                                                                                   \
   }                                                                                                \
   const char *prefix##_get_label (TypeName v)                                                      \
   {                                                                                                \
-    g_return_val_if_fail ((guint)v < n, NULL);                                                     \
+    g_return_val_if_fail ((guint) v < n, NULL);                                                    \
     return _ (labels[v]);                                                                          \
   }                                                                                                \
   char *prefix##_list_names (void)                                                                 \
@@ -110,7 +110,7 @@ DEFINE_VOCAB (TftsrCategory, tftsr_category, category_values, category_labels, T
 static gint
 compare_strings (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (*(const char *const *)a, *(const char *const *)b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 GStrv
@@ -137,7 +137,7 @@ tftsr_tags_normalize (const char *const *tags)
     }
   g_ptr_array_sort (out, compare_strings);
   g_ptr_array_add (out, NULL);
-  return (GStrv)g_ptr_array_free (g_steal_pointer (&out), FALSE);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&out), FALSE);
 }
 
 GStrv
@@ -448,8 +448,8 @@ void
 tftsr_issue_set_severity (TftsrIssue *self, TftsrSeverity severity)
 {
   g_return_if_fail (TFTSR_IS_ISSUE (self));
-  g_return_if_fail ((guint)severity < TFTSR_N_SEVERITIES);
-  set_enum (self, (guint *)&self->severity, severity, PROP_SEVERITY);
+  g_return_if_fail ((guint) severity < TFTSR_N_SEVERITIES);
+  set_enum (self, (guint *) &self->severity, severity, PROP_SEVERITY);
 }
 
 TftsrStatus
@@ -463,8 +463,8 @@ void
 tftsr_issue_set_status (TftsrIssue *self, TftsrStatus status)
 {
   g_return_if_fail (TFTSR_IS_ISSUE (self));
-  g_return_if_fail ((guint)status < TFTSR_N_STATUSES);
-  set_enum (self, (guint *)&self->status, status, PROP_STATUS);
+  g_return_if_fail ((guint) status < TFTSR_N_STATUSES);
+  set_enum (self, (guint *) &self->status, status, PROP_STATUS);
 }
 
 TftsrCategory
@@ -478,8 +478,8 @@ void
 tftsr_issue_set_category (TftsrIssue *self, TftsrCategory category)
 {
   g_return_if_fail (TFTSR_IS_ISSUE (self));
-  g_return_if_fail ((guint)category < TFTSR_N_CATEGORIES);
-  set_enum (self, (guint *)&self->category, category, PROP_CATEGORY);
+  g_return_if_fail ((guint) category < TFTSR_N_CATEGORIES);
+  set_enum (self, (guint *) &self->category, category, PROP_CATEGORY);
 }
 
 const char *
@@ -514,7 +514,7 @@ const char *const *
 tftsr_issue_get_tags (TftsrIssue *self)
 {
   g_return_val_if_fail (TFTSR_IS_ISSUE (self), NULL);
-  return (const char *const *)self->tags;
+  return (const char *const *) self->tags;
 }
 
 void
@@ -525,7 +525,7 @@ tftsr_issue_set_tags (TftsrIssue *self, const char *const *tags)
   g_return_if_fail (TFTSR_IS_ISSUE (self));
 
   normalized = tftsr_tags_normalize (tags);
-  if (g_strv_equal ((const char *const *)normalized, (const char *const *)self->tags))
+  if (g_strv_equal ((const char *const *) normalized, (const char *const *) self->tags))
     return;
   g_strfreev (self->tags);
   self->tags = g_steal_pointer (&normalized);
@@ -577,7 +577,7 @@ tftsr_issue_get_snippet_highlights (TftsrIssue *self, guint *n_ranges)
   g_return_val_if_fail (n_ranges != NULL, NULL);
 
   *n_ranges = self->highlights != NULL ? self->highlights->len : 0;
-  return self->highlights != NULL ? (const TftsrRange *)self->highlights->data : NULL;
+  return self->highlights != NULL ? (const TftsrRange *) self->highlights->data : NULL;
 }
 
 /* @marked holds the matched terms between STX and ETX, as produced by the store's
@@ -656,7 +656,7 @@ tftsr_issue_sync_summary (TftsrIssue *self, TftsrIssue *from)
   tftsr_issue_set_status (self, from->status);
   tftsr_issue_set_category (self, from->category);
   tftsr_issue_set_owner (self, from->owner);
-  tftsr_issue_set_tags (self, (const char *const *)from->tags);
+  tftsr_issue_set_tags (self, (const char *const *) from->tags);
   tftsr_issue_set_timestamps (self, from->created_at, from->updated_at, from->resolved_at);
   g_object_thaw_notify (G_OBJECT (self));
 }

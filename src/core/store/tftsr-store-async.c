@@ -48,7 +48,7 @@ tftsr_store_create_issue_finish (TftsrStore *self, GAsyncResult *result, GError 
 static gpointer
 get_call (TftsrStore *self, gpointer id, GError **error)
 {
-  return tftsr_store_get_issue (self, *(gint64 *)id, error);
+  return tftsr_store_get_issue (self, *(gint64 *) id, error);
 }
 
 void
@@ -92,13 +92,13 @@ tftsr_store_update_issue_finish (TftsrStore *self, GAsyncResult *result, GError 
 static gpointer
 delete_call (TftsrStore *self, gpointer id, GError **error)
 {
-  return tftsr_store_delete_issue (self, *(gint64 *)id, error) ? DONE : NULL;
+  return tftsr_store_delete_issue (self, *(gint64 *) id, error) ? DONE : NULL;
 }
 
 static gpointer
 restore_call (TftsrStore *self, gpointer id, GError **error)
 {
-  return tftsr_store_restore_issue (self, *(gint64 *)id, error) ? DONE : NULL;
+  return tftsr_store_restore_issue (self, *(gint64 *) id, error) ? DONE : NULL;
 }
 
 /* Delete and restore share one finish function and so one source tag. */
@@ -158,8 +158,8 @@ tftsr_store_list_issues_async (TftsrStore *self, const TftsrIssueQuery *query,
   g_return_if_fail (TFTSR_IS_STORE (self));
   g_return_if_fail (query != NULL);
   tftsr_store_run_async (self, tftsr_store_list_issues_async, list_call,
-                         tftsr_issue_query_copy (query), (GDestroyNotify)tftsr_issue_query_free,
-                         (GDestroyNotify)list_result_free, cancellable, callback, user_data);
+                         tftsr_issue_query_copy (query), (GDestroyNotify) tftsr_issue_query_free,
+                         (GDestroyNotify) list_result_free, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -181,7 +181,7 @@ tftsr_store_list_issues_finish (TftsrStore *self, GAsyncResult *result, gboolean
 static gpointer
 timeline_call (TftsrStore *self, gpointer id, GError **error)
 {
-  return tftsr_store_list_timeline (self, *(gint64 *)id, error);
+  return tftsr_store_list_timeline (self, *(gint64 *) id, error);
 }
 
 void
@@ -190,7 +190,7 @@ tftsr_store_list_timeline_async (TftsrStore *self, gint64 issue_id, GCancellable
 {
   g_return_if_fail (TFTSR_IS_STORE (self));
   tftsr_store_run_async (self, tftsr_store_list_timeline_async, timeline_call, id_new (issue_id),
-                         g_free, (GDestroyNotify)g_ptr_array_unref, cancellable, callback,
+                         g_free, (GDestroyNotify) g_ptr_array_unref, cancellable, callback,
                          user_data);
 }
 

@@ -39,7 +39,7 @@ tftsr_issue_sort_from_string (const char *name, TftsrIssueSort *out)
   if (!tftsr_vocab_lookup (sort_values, name, &v))
     return FALSE;
   if (out != NULL)
-    *out = (TftsrIssueSort)v;
+    *out = (TftsrIssueSort) v;
   return TRUE;
 }
 
@@ -118,10 +118,10 @@ issue_from_row (sqlite3_stmt *stmt)
   tftsr_issue_set_category (issue, category);
   tftsr_issue_set_owner (issue, tftsr_db_text (stmt, COL_OWNER));
   tftsr_issue_set_source (issue, tftsr_db_text (stmt, COL_SOURCE));
-  tftsr_issue_set_tags (issue, (const char *const *)tags);
+  tftsr_issue_set_tags (issue, (const char *const *) tags);
   tftsr_issue_set_timestamps (issue, tftsr_db_text (stmt, COL_CREATED),
                               tftsr_db_text (stmt, COL_UPDATED),
-                              (const char *)sqlite3_column_text (stmt, COL_RESOLVED));
+                              (const char *) sqlite3_column_text (stmt, COL_RESOLVED));
   g_object_thaw_notify (G_OBJECT (issue));
   return issue;
 }
@@ -181,7 +181,7 @@ write_tags (sqlite3 *db, gint64 id, const char *const *tags, GError **error)
   g_autoptr (sqlite3_stmt) clear = NULL;
   g_autoptr (sqlite3_stmt) insert = NULL;
   g_autoptr (sqlite3_stmt) text = NULL;
-  g_autofree char *joined = g_strjoinv (" ", (char **)tags);
+  g_autofree char *joined = g_strjoinv (" ", (char **) tags);
 
   clear = tftsr_db_prepare (db, "DELETE FROM issue_tags WHERE issue_id = ?1", error);
   insert = clear != NULL ? tftsr_db_prepare (db,
@@ -472,7 +472,7 @@ tftsr_store_purge_trash (TftsrStore *self, const char *before, GError **error)
   for (guint i = 0; i < ids->len; i++)
     if (!tftsr_store_purge_issue (self, g_array_index (ids, gint64, i), error))
       return -1;
-  return (gint)ids->len;
+  return (gint) ids->len;
 }
 
 /* --- listing and searching -------------------------------------------------------------- */
@@ -657,7 +657,7 @@ tftsr_store_list_issues (TftsrStore *self, const TftsrIssueQuery *query, gboolea
   for (guint i = 0; i < binds->len; i++)
     tftsr_db_bind_text (stmt, i + 1, g_ptr_array_index (binds, i));
   /* One row more than asked tells whether another page follows. */
-  sqlite3_bind_int64 (stmt, binds->len + 1, (gint64)limit + 1);
+  sqlite3_bind_int64 (stmt, binds->len + 1, (gint64) limit + 1);
   sqlite3_bind_int64 (stmt, binds->len + 2, query->offset);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -37,7 +37,7 @@ list_migrations (void)
       g_resource_enumerate_children (tftsr_core_get_resource (), MIGRATIONS_PATH, 0, NULL);
   GArray *out = g_array_new (FALSE, FALSE, sizeof (Migration));
 
-  g_array_set_clear_func (out, (GDestroyNotify)migration_clear);
+  g_array_set_clear_func (out, (GDestroyNotify) migration_clear);
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
       char *end = NULL;
@@ -46,7 +46,7 @@ list_migrations (void)
 
       if (version == 0 || end == names[i] || *end != '-' || !g_str_has_suffix (names[i], ".sql"))
         continue;
-      m.version = (guint)version;
+      m.version = (guint) version;
       m.name = g_strdup (names[i]);
       g_array_append_val (out, m);
     }

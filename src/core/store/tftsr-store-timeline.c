@@ -54,9 +54,9 @@ tftsr_store_list_timeline (TftsrStore *self, gint64 issue_id, GError **error)
       tftsr_timeline_kind_from_string (tftsr_db_text (stmt, 1), &kind);
       g_ptr_array_add (events,
                        tftsr_timeline_event_new (sqlite3_column_int64 (stmt, 0), issue_id, kind,
-                                                 (const char *)sqlite3_column_text (stmt, 2),
-                                                 (const char *)sqlite3_column_text (stmt, 3),
-                                                 (const char *)sqlite3_column_text (stmt, 4),
+                                                 (const char *) sqlite3_column_text (stmt, 2),
+                                                 (const char *) sqlite3_column_text (stmt, 3),
+                                                 (const char *) sqlite3_column_text (stmt, 4),
                                                  tftsr_db_text (stmt, 5)));
     }
   if (rc != SQLITE_DONE)

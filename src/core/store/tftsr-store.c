@@ -201,7 +201,7 @@ const char *
 tftsr_db_text (sqlite3_stmt *stmt, int column)
 {
   const unsigned char *text = sqlite3_column_text (stmt, column);
-  return text != NULL ? (const char *)text : "";
+  return text != NULL ? (const char *) text : "";
 }
 
 void
@@ -280,7 +280,7 @@ key_connection (sqlite3 *db, const char *path, const TftsrDbKey *key, GError **e
                       "it refuses to store incidents unencrypted"));
       return FALSE;
     }
-  rc = sqlite3_key (db, secret, (int)strlen (secret));
+  rc = sqlite3_key (db, secret, (int) strlen (secret));
   if (rc != SQLITE_OK)
     return tftsr_db_set_error (error, db, rc, _ ("Could not apply the database key"));
   if (!tftsr_db_exec (db,
@@ -595,6 +595,6 @@ tftsr_store_run_async (TftsrStore *self, gpointer source_tag, TftsrStoreFunc fun
   call->data_free = data_free;
   call->result_free = result_free;
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, call, (GDestroyNotify)store_call_free);
+  g_task_set_task_data (task, call, (GDestroyNotify) store_call_free);
   g_task_run_in_thread (task, run_in_thread);
 }

@@ -41,7 +41,7 @@ tftsr_timeline_kind_from_string (const char *name, TftsrTimelineKind *out)
   if (!tftsr_vocab_lookup (kind_values, name, &v))
     return FALSE;
   if (out != NULL)
-    *out = (TftsrTimelineKind)v;
+    *out = (TftsrTimelineKind) v;
   return TRUE;
 }
 

@@ -19,7 +19,7 @@ const char *
 tftsr_vocab_name (const GEnumValue *values, guint value)
 {
   for (guint i = 0; values[i].value_nick != NULL; i++)
-    if ((guint)values[i].value == value)
+    if ((guint) values[i].value == value)
       return values[i].value_nick;
   g_return_val_if_reached (NULL);
 }

@@ -150,7 +150,7 @@ generate_raw_key (GError **error)
                        _ ("Could not generate a database key: %s"), g_strerror (saved));
           return NULL;
         }
-      got += (gsize)n;
+      got += (gsize) n;
     }
   key[0] = 'x';
   key[1] = '\'';
@@ -229,7 +229,7 @@ write_key_file (const char *path, const char *secret, GError **error)
     saved = errno;
   else
     {
-      if (write (fd, line, len) != (ssize_t)len || fsync (fd) != 0)
+      if (write (fd, line, len) != (ssize_t) len || fsync (fd) != 0)
         saved = errno != 0 ? errno : EIO;
       close (fd);
       if (saved != 0)
