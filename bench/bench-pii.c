@@ -7,6 +7,8 @@
  *   - tftsr-cli pii scan --json FILE           (throughput, peak RSS, recall, decoys hit)
  *   - rg -o -b -f <(tftsr-cli pii patterns)    (same regexes, offsets)
  *   - pcre2grep --file-offsets -f …            (same regexes)
+ * and the ingest of the same log (tftsr-cli log add: hash, chunk, compress, scan, encrypt,
+ * store) against gzip -6 of it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -494,6 +496,30 @@ main (int argc, char **argv)
            tools[2].run.seconds / tools[0].run.seconds);
 
   score (jsonl, planted);
+
+  {
+    g_autofree char *db = g_build_filename (dir, "ingest.db", NULL);
+    g_autofree char *setup = g_strdup_printf ("TFTSR_DB='%s' '%s' issue create --title bench", db,
+                                              cli_path);
+    g_autofree char *ingest = g_strdup_printf ("TFTSR_DB='%s' '%s' log add 1 '%s'", db, cli_path,
+                                               log);
+    g_autofree char *gzip = g_strdup_printf ("gzip -6 -c '%s'", log);
+    Run tftsr_run, gzip_run;
+
+    g_setenv ("TFTSR_DB_KEY", "x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'",
+              TRUE);
+    if (run_measured (setup, "/dev/null").status != 0)
+      g_error ("could not create an incident for the ingest");
+    tftsr_run = run_measured (ingest, "/dev/null");
+    gzip_run = run_measured (gzip, "/dev/null");
+    g_print ("\ningest of the same log\n");
+    g_print ("  %-30s %7.2f s  %7.1f MiB/s  peak RSS %6.1f MiB%s\n", "tftsr-cli log add",
+             tftsr_run.seconds, mb / tftsr_run.seconds, tftsr_run.max_rss_kb / 1024.0,
+             tftsr_run.status == 0 ? "" : "  (failed)");
+    g_print ("  %-30s %7.2f s  %7.1f MiB/s  peak RSS %6.1f MiB\n", "gzip -6", gzip_run.seconds,
+             mb / gzip_run.seconds, gzip_run.max_rss_kb / 1024.0);
+    g_print ("  time ratio tftsr/gzip %.2f (goal <= 1.0)\n", tftsr_run.seconds / gzip_run.seconds);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
     g_free (tools[i].command);
