@@ -6,9 +6,11 @@
 
 #include "tftsr-audit.h"
 #include "tftsr-db-key.h"
+#include "tftsr-egress.h"
 #include "tftsr-issue.h"
 #include "tftsr-issue-list.h"
 #include "tftsr-log.h"
 #include "tftsr-pii.h"
+#include "tftsr-pii-review.h"
 #include "tftsr-store.h"
 #include "tftsr-timeline-event.h"

@@ -1,4 +1,4 @@
-/* tftsr-cli-log.c: tftsr-cli log add|cat|list|delete
+/* tftsr-cli-log.c: tftsr-cli log add|cat|export|list|delete
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -116,6 +116,56 @@ log_cat (TftsrCli *cli, int argc, char **argv)
 }
 
 static int
+log_export (TftsrCli *cli, int argc, char **argv)
+{
+  char *output_path = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path,
+      N_ ("Write to OUT instead of "
+          "standard output"),
+      "OUT" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autofree char *out_path = NULL;
+  g_autofree char *destination = NULL;
+  g_autoptr (GOutputStream) output = NULL;
+  g_autoptr (TftsrEgressReceipt) receipt = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 log_id;
+
+  if (!tftsr_cli_parse ("log export", "LOG_ID",
+                        _ ("Writes a log redacted as reviewed (values not released become "
+                           "pseudonyms) and records the export in the audit log."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  out_path = output_path;
+  if (argc != 2)
+    return tftsr_cli_usage_error (_ ("log export needs a log id"));
+  if (!tftsr_cli_parse_id (argv[1], &log_id))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if (out_path == NULL || g_str_equal (out_path, "-"))
+    {
+      destination = g_strdup ("stdout");
+      output = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+    }
+  else
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (out_path);
+      destination = g_file_get_uri (file);
+      output =
+          G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error));
+      if (output == NULL)
+        return tftsr_cli_fail (error);
+    }
+  receipt = tftsr_egress_export_log (cli->store, log_id, output, destination, NULL, &error);
+  if (receipt == NULL || !g_output_stream_close (output, NULL, &error))
+    return tftsr_cli_fail (error);
+  return TFTSR_CLI_OK;
+}
+
+static int
 log_list (TftsrCli *cli, int argc, char **argv)
 {
   gboolean json = FALSE;
@@ -190,14 +240,12 @@ tftsr_cli_log (TftsrCli *cli, int argc, char **argv)
     const char *verb;
     TftsrCliCommand run;
   } verbs[] = {
-    { "add", log_add },
-    { "cat", log_cat },
-    { "list", log_list },
-    { "delete", log_delete },
+    { "add", log_add },   { "cat", log_cat },       { "export", log_export },
+    { "list", log_list }, { "delete", log_delete },
   };
 
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
-  return tftsr_cli_usage_error (_ ("usage: tftsr-cli log add|cat|list|delete [arguments]"));
+  return tftsr_cli_usage_error (_ ("usage: tftsr-cli log add|cat|export|list|delete [arguments]"));
 }

@@ -1,9 +1,11 @@
-/* tftsr-cli-pii.c: tftsr-cli pii scan|types|patterns
+/* tftsr-cli-pii.c: tftsr-cli pii scan|redact|types|patterns
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -164,6 +166,72 @@ pii_scan (TftsrCli *cli, int argc, char **argv)
   return TFTSR_CLI_OK;
 }
 
+/* Where redacted output goes: a file (its URI is the audit destination) or stdout. */
+static GOutputStream *
+open_output (const char *path, char **destination, GError **error)
+{
+  g_autoptr (GFile) file = NULL;
+
+  if (path == NULL || g_str_equal (path, "-"))
+    {
+      *destination = g_strdup ("stdout");
+      return g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+    }
+  file = g_file_new_for_commandline_arg (path);
+  *destination = g_file_get_uri (file);
+  return G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error));
+}
+
+static int
+pii_redact (TftsrCli *cli, int argc, char **argv)
+{
+  char *output_path = NULL;
+  gint64 issue_id = 0;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path,
+      N_ ("Write to OUT instead of "
+          "standard output"),
+      "OUT" },
+    { "issue", 0, 0, G_OPTION_ARG_INT64, &issue_id,
+      N_ ("Use the pseudonyms of incident ID (new values join its list)"), "ID" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autofree char *out_path = NULL;
+  g_autofree char *destination = NULL;
+  g_autoptr (TftsrPiiScanner) scanner = NULL;
+  g_autoptr (GInputStream) input = NULL;
+  g_autoptr (GOutputStream) output = NULL;
+  g_autoptr (TftsrEgressReceipt) receipt = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *path;
+  int fd;
+
+  if (!tftsr_cli_parse ("pii redact", "[FILE|-]",
+                        _ ("Writes the input with every detection replaced by a pseudonym "
+                           "(<EMAIL_1>) and records the export in the audit log."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  out_path = output_path;
+  if (argc > 2)
+    return tftsr_cli_usage_error (_ ("give at most one file"));
+  if (issue_id < 0)
+    return tftsr_cli_usage_error (_ ("--issue takes a positive incident id"));
+  path = argc == 2 ? argv[1] : "-";
+  if ((fd = open_input (path, &error)) < 0)
+    return tftsr_cli_fail (error);
+  input = g_unix_input_stream_new (fd, fd != STDIN_FILENO);
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if ((output = open_output (out_path, &destination, &error)) == NULL)
+    return tftsr_cli_fail (error);
+  scanner = tftsr_pii_scanner_new ();
+  receipt = tftsr_egress_redact_stream (cli->store, issue_id, scanner, input, output, destination,
+                                        NULL, &error);
+  if (receipt == NULL || !g_output_stream_close (output, NULL, &error))
+    return tftsr_cli_fail (error);
+  return TFTSR_CLI_OK;
+}
+
 static int
 pii_types (TftsrCli *cli, int argc, char **argv)
 {
@@ -218,6 +286,7 @@ tftsr_cli_pii (TftsrCli *cli, int argc, char **argv)
     TftsrCliCommand run;
   } verbs[] = {
     { "scan", pii_scan },
+    { "redact", pii_redact },
     { "types", pii_types },
     { "patterns", pii_patterns },
   };
@@ -225,5 +294,5 @@ tftsr_cli_pii (TftsrCli *cli, int argc, char **argv)
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
-  return tftsr_cli_usage_error (_ ("usage: tftsr-cli pii scan|types|patterns [arguments]"));
+  return tftsr_cli_usage_error (_ ("usage: tftsr-cli pii scan|redact|types|patterns [arguments]"));
 }

@@ -16,5 +16,8 @@
   "l.binary, l.created_at, l.pii_count"
 
 TftsrLogFile *tftsr_log_file_new_from_row (sqlite3_stmt *stmt);
+/* Bytes [@offset, @offset + @len) of a log's text, from the chunks that hold them. */
+GBytes *tftsr_log_read_range (sqlite3 *db, gint64 log_id, guint64 offset, gsize len,
+                              GError **error);
 /* A finished log by id, or TFTSR_LOG_ERROR_NOT_FOUND. */
 TftsrLogFile *tftsr_log_load (sqlite3 *db, gint64 log_id, GError **error);

@@ -88,6 +88,24 @@ tftsr_store_delete_log (TftsrStore *store, gint64 log_id, GError **error)
   return TRUE;
 }
 
+/* The text of the chunk in the current row of @stmt (columns: length at 1, data at 2). */
+static guint8 *
+chunk_text (sqlite3_stmt *stmt, gint64 log_id, uLongf *len, GError **error)
+{
+  guint8 *text;
+
+  *len = (uLongf) sqlite3_column_int64 (stmt, 1);
+  text = g_malloc (MAX (*len, 1));
+  if (uncompress (text, len, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2)) != Z_OK)
+    {
+      g_free (text);
+      g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_CORRUPT,
+                   _ ("Part of log %" G_GINT64_FORMAT " is damaged"), log_id);
+      return NULL;
+    }
+  return text;
+}
+
 typedef gboolean (*ChunkFunc) (const guint8 *text, gsize len, guint64 offset, gpointer user_data,
                                GError **error);
 
@@ -108,16 +126,11 @@ each_chunk (sqlite3 *db, gint64 log_id, ChunkFunc func, gpointer user_data,
   sqlite3_bind_int64 (stmt, 1, log_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      uLongf len = (uLongf) sqlite3_column_int64 (stmt, 1);
-      g_autofree guint8 *text = g_malloc (MAX (len, 1));
+      uLongf len;
+      g_autofree guint8 *text = chunk_text (stmt, log_id, &len, error);
 
-      if (uncompress (text, &len, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2)) !=
-          Z_OK)
-        {
-          g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_CORRUPT,
-                       _ ("Part of log %" G_GINT64_FORMAT " is damaged"), log_id);
-          return FALSE;
-        }
+      if (text == NULL)
+        return FALSE;
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
           !func (text, len, sqlite3_column_int64 (stmt, 0), user_data, error))
         return FALSE;
@@ -125,6 +138,42 @@ each_chunk (sqlite3 *db, gint64 log_id, ChunkFunc func, gpointer user_data,
   if (rc != SQLITE_DONE)
     return tftsr_db_set_error (error, db, rc, _ ("Could not read the log"));
   return TRUE;
+}
+
+GBytes *
+tftsr_log_read_range (sqlite3 *db, gint64 log_id, guint64 offset, gsize len, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GByteArray) out = g_byte_array_sized_new (len);
+  guint64 end = offset + len;
+  int rc;
+
+  stmt = tftsr_db_prepare (db,
+                           "SELECT offset, length, data FROM log_chunks WHERE log_id = ?1 "
+                           "AND offset < ?3 AND offset + length > ?2 ORDER BY seq",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, log_id);
+  sqlite3_bind_int64 (stmt, 2, offset);
+  sqlite3_bind_int64 (stmt, 3, end);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint64 chunk_offset = sqlite3_column_int64 (stmt, 0);
+      uLongf chunk_len;
+      g_autofree guint8 *text = chunk_text (stmt, log_id, &chunk_len, error);
+      guint64 from = MAX (offset, chunk_offset), to = MIN (end, chunk_offset + chunk_len);
+
+      if (text == NULL)
+        return NULL;
+      g_byte_array_append (out, text + (from - chunk_offset), to - from);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      tftsr_db_set_error (error, db, rc, _ ("Could not read the log"));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
 static gboolean

@@ -90,7 +90,8 @@ write_spans (TftsrLogWriter *w, GArray *spans, GError **error)
       const TftsrPendingSpan *span = &g_array_index (spans, TftsrPendingSpan, i);
       gsize len = 0;
       const guint8 *value = g_bytes_get_data (span->value, &len);
-      gint64 value_id = tftsr_pii_values_intern (w->values, span->type_name, value, len, error);
+      gint64 value_id =
+          tftsr_pii_values_intern (w->values, span->type_name, value, len, NULL, error);
 
       if (value_id == 0)
         return FALSE;

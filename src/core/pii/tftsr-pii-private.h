@@ -30,6 +30,8 @@ typedef enum
  * many times. Spans longer than @lookahead may be missed. */
 TftsrPiiStream *tftsr_pii_stream_new_full (TftsrPiiScanner *scanner, gsize batch, gsize lookahead,
                                            TftsrPiiSpanFunc func, gpointer user_data);
+/* Stream offset before which no span will be reported any more. */
+guint64 tftsr_pii_stream_get_horizon (TftsrPiiStream *stream);
 
 typedef struct
 {

@@ -812,6 +812,13 @@ tftsr_pii_stream_feed (TftsrPiiStream *stream, const guint8 *data, gsize length)
     }
 }
 
+guint64
+tftsr_pii_stream_get_horizon (TftsrPiiStream *stream)
+{
+  g_return_val_if_fail (stream != NULL, 0);
+  return MAX (stream->from, stream->covered);
+}
+
 void
 tftsr_pii_stream_free (TftsrPiiStream *stream)
 {

@@ -10,11 +10,17 @@
 /* Entries kept in memory; beyond that the cache starts over (the database answers). */
 #define CACHE_MAX 65536
 
+typedef struct
+{
+  gint64 id;
+  gint64 token_index;
+} Known;
+
 struct _TftsrPiiValues
 {
   sqlite3 *db;
   gint64 issue_id;
-  GHashTable *cache;      /* GBytes (type NUL value) -> gint64 id */
+  GHashTable *cache;      /* GBytes (type NUL value) -> Known */
   GHashTable *next_index; /* type name -> next token number */
   GArray *created;        /* gint64 ids inserted by this object */
   sqlite3_stmt *find;
@@ -47,7 +53,7 @@ tftsr_pii_values_new (sqlite3 *db, gint64 issue_id, GError **error)
   values->next_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   values->created = g_array_new (FALSE, FALSE, sizeof (gint64));
   if ((values->find = tftsr_db_prepare (db,
-                                        "SELECT id FROM pii_values "
+                                        "SELECT id, token_index FROM pii_values "
                                         "WHERE issue_id = ?1 AND type = ?2 AND value = ?3",
                                         error)) == NULL ||
       (values->insert = tftsr_db_prepare (db,
@@ -81,7 +87,8 @@ cache_key (const char *type_name, const guint8 *value, gsize len)
 }
 
 static gint64
-find (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize len, GError **error)
+find (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize len,
+      gint64 *token_index, GError **error)
 {
   int rc;
 
@@ -91,7 +98,10 @@ find (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize 
   sqlite3_bind_blob (values->find, 3, value, (int) len, SQLITE_STATIC);
   rc = sqlite3_step (values->find);
   if (rc == SQLITE_ROW)
-    return sqlite3_column_int64 (values->find, 0);
+    {
+      *token_index = sqlite3_column_int64 (values->find, 1);
+      return sqlite3_column_int64 (values->find, 0);
+    }
   if (rc != SQLITE_DONE)
     tftsr_db_set_error (error, values->db, rc, _ ("Could not look up a detected value"));
   return 0;
@@ -99,7 +109,7 @@ find (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize 
 
 static gint64
 insert (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize len,
-        GError **error)
+        gint64 *token_index, GError **error)
 {
   gint64 *next = g_hash_table_lookup (values->next_index, type_name);
   gint64 id;
@@ -117,7 +127,7 @@ insert (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsiz
   sqlite3_bind_int64 (values->insert, 4, *next);
   if (!tftsr_db_step_done (values->insert, _ ("Could not store a detected value"), error))
     return 0;
-  (*next)++;
+  *token_index = (*next)++;
   id = sqlite3_last_insert_rowid (values->db);
   g_array_append_val (values->created, id);
   return id;
@@ -125,23 +135,27 @@ insert (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsiz
 
 gint64
 tftsr_pii_values_intern (TftsrPiiValues *values, const char *type_name, const guint8 *value,
-                         gsize len, GError **error)
+                         gsize len, gint64 *token_index, GError **error)
 {
   g_autoptr (GBytes) key = cache_key (type_name, value, len);
-  gint64 *cached = g_hash_table_lookup (values->cache, key);
-  gint64 id;
+  Known *known = g_hash_table_lookup (values->cache, key);
+  Known found = { 0, 0 };
 
-  if (cached != NULL)
-    return *cached;
-  id = find (values, type_name, value, len, error);
-  if (id == 0 && (error == NULL || *error == NULL))
-    id = insert (values, type_name, value, len, error);
-  if (id == 0)
-    return 0;
-  if (g_hash_table_size (values->cache) >= CACHE_MAX)
-    g_hash_table_remove_all (values->cache);
-  g_hash_table_insert (values->cache, g_steal_pointer (&key), g_memdup2 (&id, sizeof id));
-  return id;
+  if (known == NULL)
+    {
+      found.id = find (values, type_name, value, len, &found.token_index, error);
+      if (found.id == 0 && (error == NULL || *error == NULL))
+        found.id = insert (values, type_name, value, len, &found.token_index, error);
+      if (found.id == 0)
+        return 0;
+      if (g_hash_table_size (values->cache) >= CACHE_MAX)
+        g_hash_table_remove_all (values->cache);
+      known = g_memdup2 (&found, sizeof found);
+      g_hash_table_insert (values->cache, g_steal_pointer (&key), known);
+    }
+  if (token_index != NULL)
+    *token_index = known->token_index;
+  return known->id;
 }
 
 void

@@ -16,9 +16,9 @@ void tftsr_pii_values_free (TftsrPiiValues *values);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrPiiValues, tftsr_pii_values_free)
 
 /* The id of (type, value) in pii_values, inserted with the type's next token number if
- * new. @type_name is the stored type: a catalogue name or "CUSTOM_<NAME>". */
+ * new; @token_index (optional) receives the number. @type_name is the stored type: a catalogue name or "CUSTOM_<NAME>". */
 gint64 tftsr_pii_values_intern (TftsrPiiValues *values, const char *type_name, const guint8 *value,
-                                gsize len, GError **error);
+                                gsize len, gint64 *token_index, GError **error);
 /* Removes the values this object inserted that nothing refers to (after a failed
  * ingest). */
 void tftsr_pii_values_forget_new (TftsrPiiValues *values);

@@ -1,0 +1,40 @@
+/* tftsr-egress.h: the one door out. Everything that leaves the machine is redacted
+ * here, and each departure is written to the audit log with the SHA-256 of the exact
+ * bytes that left and where they went.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tftsr-pii.h"
+#include "tftsr-store.h"
+
+G_BEGIN_DECLS
+
+/* What one departure carried: for the audit entry and for the person who sent it. */
+typedef struct _TftsrEgressReceipt TftsrEgressReceipt;
+
+const char *tftsr_egress_receipt_get_sha256 (const TftsrEgressReceipt *receipt);
+guint64 tftsr_egress_receipt_get_bytes (const TftsrEgressReceipt *receipt);
+/* Replacements made, by type name ("EMAIL" → 3). */
+GHashTable *tftsr_egress_receipt_get_counts (const TftsrEgressReceipt *receipt);
+void tftsr_egress_receipt_free (TftsrEgressReceipt *receipt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrEgressReceipt, tftsr_egress_receipt_free)
+
+/* Writes log @log_id redacted (every value not released in review becomes its pseudonym)
+ * to @output, and records the departure to @destination ("file:///…", "stdout", a URL). */
+TftsrEgressReceipt *tftsr_egress_export_log (TftsrStore *store, gint64 log_id,
+                                             GOutputStream *output, const char *destination,
+                                             GCancellable *cancellable, GError **error);
+
+/* Scans @input as it streams and writes it to @output with every detection replaced by a
+ * pseudonym. With @issue_id > 0 the pseudonyms are the incident's (new values join its
+ * list); with 0 they are numbered for this text alone. Records the departure. */
+TftsrEgressReceipt *tftsr_egress_redact_stream (TftsrStore *store, gint64 issue_id,
+                                                TftsrPiiScanner *scanner, GInputStream *input,
+                                                GOutputStream *output, const char *destination,
+                                                GCancellable *cancellable, GError **error);
+
+G_END_DECLS

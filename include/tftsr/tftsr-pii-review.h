@@ -1,0 +1,45 @@
+/* tftsr-pii-review.h: what was found in an incident's logs, and the engineer's decisions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "tftsr-store.h"
+
+G_BEGIN_DECLS
+
+/* One distinct value found in an incident, with its pseudonym and where it occurs. */
+typedef struct
+{
+  gint64 id;
+  char *type; /* "EMAIL", "CUSTOM_EMPLOYEE" */
+  GBytes *value;
+  gint64 token_index;
+  guint occurrences;
+  gboolean released;      /* this value was released as a false positive */
+  gboolean type_released; /* its whole type was released */
+} TftsrPiiValue;
+
+void tftsr_pii_value_free (TftsrPiiValue *value);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrPiiValue, tftsr_pii_value_free)
+/* "<EMAIL_2>" */
+char *tftsr_pii_value_dup_token (const TftsrPiiValue *value);
+/* Whether the value is shown as is when the incident's content leaves. */
+gboolean tftsr_pii_value_is_released (const TftsrPiiValue *value);
+
+/* The values of @issue_id by type, then by first pseudonym number. */
+GPtrArray *tftsr_store_list_pii_values (TftsrStore *store, gint64 issue_id, GError **error);
+/* Releases (or redacts again) one value, everywhere in the incident. */
+gboolean tftsr_store_set_pii_value_released (TftsrStore *store, gint64 value_id, gboolean released,
+                                             GError **error);
+/* Releases (or redacts again) every value of @type in @issue_id. */
+gboolean tftsr_store_set_pii_type_released (TftsrStore *store, gint64 issue_id, const char *type,
+                                            gboolean released, GError **error);
+/* Marks bytes [@start, @end) of a log as @type (something the engine missed); spans the
+ * scanner found there give way. */
+gboolean tftsr_store_add_pii_span (TftsrStore *store, gint64 log_id, guint64 start, guint64 end,
+                                   const char *type, GError **error);
+
+G_END_DECLS
