@@ -233,6 +233,125 @@ pii_redact (TftsrCli *cli, int argc, char **argv)
 }
 
 static int
+pii_values (TftsrCli *cli, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (GPtrArray) values = NULL;
+  g_autoptr (GError) error = NULL;
+  json_object *array;
+  gint64 issue_id;
+
+  if (!tftsr_cli_parse ("pii values", "ISSUE_ID",
+                        _ ("Lists the distinct values found in an incident's logs, with their "
+                           "pseudonyms, occurrences and review decisions."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 2 || !tftsr_cli_parse_id (argv[1], &issue_id))
+    return argc != 2 ? tftsr_cli_usage_error (_ ("pii values needs an incident id"))
+                     : TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if ((values = tftsr_store_list_pii_values (cli->store, issue_id, &error)) == NULL)
+    return tftsr_cli_fail (error);
+  array = json_object_new_array ();
+  for (guint i = 0; i < values->len; i++)
+    {
+      TftsrPiiValue *v = g_ptr_array_index (values, i);
+      g_autofree char *token = tftsr_pii_value_dup_token (v);
+      gsize len = 0;
+      const guint8 *bytes = g_bytes_get_data (v->value, &len);
+      g_autofree char *text = g_strndup ((const char *) bytes, len);
+      json_object *obj = json_object_new_object ();
+
+      if (!json)
+        {
+          printf ("%6" G_GINT64_FORMAT "  %-22s %6u×  %-9s  ", v->id, token, v->occurrences,
+                  tftsr_pii_value_is_released (v) ? _ ("released") : _ ("redacted"));
+          tftsr_cli_print_text (text);
+          putchar ('\n');
+        }
+      json_object_object_add (obj, "id", json_object_new_int64 (v->id));
+      json_object_object_add (obj, "type", json_object_new_string (v->type));
+      json_object_object_add (obj, "token", json_object_new_string (token));
+      json_object_object_add (obj, "value", tftsr_cli_json_string (text));
+      json_object_object_add (obj, "occurrences", json_object_new_int64 (v->occurrences));
+      json_object_object_add (obj, "released",
+                              json_object_new_boolean (tftsr_pii_value_is_released (v)));
+      json_object_array_add (array, obj);
+    }
+  if (json)
+    tftsr_cli_print_json (array);
+  json_object_put (array);
+  return TFTSR_CLI_OK;
+}
+
+static int
+pii_release (TftsrCli *cli, int argc, char **argv)
+{
+  gboolean undo = FALSE;
+  char *type = NULL;
+  GOptionEntry entries[] = {
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type,
+      N_ ("Release every value of TYPE in incident ID instead of one value"), "TYPE" },
+    { "undo", 0, 0, G_OPTION_ARG_NONE, &undo, N_ ("Redact again"), NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autofree char *type_name = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+  gboolean ok;
+
+  if (!tftsr_cli_parse ("pii release", "VALUE_ID | --type TYPE ISSUE_ID",
+                        _ ("Marks a detected value (or a whole type) as a false positive, to be "
+                           "shown as is when the incident's content leaves."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  type_name = type;
+  if (argc != 2)
+    return tftsr_cli_usage_error (_ ("pii release needs a value id, or --type TYPE and an "
+                                     "incident id"));
+  if (!tftsr_cli_parse_id (argv[1], &id))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  ok = type_name != NULL
+           ? tftsr_store_set_pii_type_released (cli->store, id, type_name, !undo, &error)
+           : tftsr_store_set_pii_value_released (cli->store, id, !undo, &error);
+  return ok ? TFTSR_CLI_OK : tftsr_cli_fail (error);
+}
+
+static int
+pii_mark (TftsrCli *cli, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+  g_autoptr (GError) error = NULL;
+  guint64 start, end;
+  gint64 log_id;
+
+  if (!tftsr_cli_parse ("pii mark", "LOG_ID START END TYPE",
+                        _ ("Marks bytes START to END of a log as TYPE: something the scanner "
+                           "missed."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 5)
+    return tftsr_cli_usage_error (_ ("pii mark needs a log id, a start and end offset and a type"));
+  if (!tftsr_cli_parse_id (argv[1], &log_id))
+    return TFTSR_CLI_USAGE;
+  if (!g_ascii_string_to_unsigned (argv[2], 10, 0, G_MAXUINT64, &start, NULL) ||
+      !g_ascii_string_to_unsigned (argv[3], 10, 0, G_MAXUINT64, &end, NULL))
+    return tftsr_cli_usage_error (_ ("START and END are byte offsets"));
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if (!tftsr_store_add_pii_span (cli->store, log_id, start, end, argv[4], &error))
+    return tftsr_cli_fail (error);
+  return TFTSR_CLI_OK;
+}
+
+static int
 pii_types (TftsrCli *cli, int argc, char **argv)
 {
   gboolean json = FALSE;
@@ -285,14 +404,14 @@ tftsr_cli_pii (TftsrCli *cli, int argc, char **argv)
     const char *verb;
     TftsrCliCommand run;
   } verbs[] = {
-    { "scan", pii_scan },
-    { "redact", pii_redact },
-    { "types", pii_types },
+    { "scan", pii_scan },         { "redact", pii_redact }, { "values", pii_values },
+    { "release", pii_release },   { "mark", pii_mark },     { "types", pii_types },
     { "patterns", pii_patterns },
   };
 
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
-  return tftsr_cli_usage_error (_ ("usage: tftsr-cli pii scan|redact|types|patterns [arguments]"));
+  return tftsr_cli_usage_error (
+      _ ("usage: tftsr-cli pii scan|redact|values|release|mark|types|patterns [arguments]"));
 }

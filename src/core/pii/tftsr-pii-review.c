@@ -149,7 +149,6 @@ tftsr_store_add_pii_span (TftsrStore *store, gint64 log_id, guint64 start, guint
   g_autoptr (sqlite3_stmt) recount = NULL;
   g_autofree char *target = NULL;
   gint64 value_id;
-  gsize len;
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), FALSE);
   g_return_val_if_fail (type != NULL, FALSE);
@@ -169,8 +168,8 @@ tftsr_store_add_pii_span (TftsrStore *store, gint64 log_id, guint64 start, guint
   target = g_strdup_printf ("log:%" G_GINT64_FORMAT, log_id);
   if ((values = tftsr_pii_values_new (conn->db, tftsr_log_file_get_issue_id (log), error)) ==
           NULL ||
-      (value_id = tftsr_pii_values_intern (values, type, g_bytes_get_data (bytes, &len), len, NULL,
-                                           error)) == 0 ||
+      (value_id = tftsr_pii_values_intern (values, type, g_bytes_get_data (bytes, NULL),
+                                           g_bytes_get_size (bytes), NULL, error)) == 0 ||
       (clear = tftsr_db_prepare (conn->db,
                                  "DELETE FROM pii_spans WHERE log_id = ?1 AND start < ?3 "
                                  "AND \"end\" > ?2",

@@ -1,0 +1,238 @@
+/* test-egress.c: review decisions and the one door out: what leaves is redacted as
+ * decided, and every departure is in the audit log with the hash of the exact bytes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <json.h>
+
+#include "tftsr-test-util.h"
+
+static TftsrStore *store;
+static TftsrPiiScanner *scanner;
+
+static gint64
+new_issue (void)
+{
+  g_autoptr (TftsrIssue) issue = tftsr_test_create (store, "Egress", NULL);
+  return tftsr_issue_get_id (issue);
+}
+
+static TftsrLogFile *
+add_log (gint64 issue, const char *text)
+{
+  g_autoptr (GInputStream) in =
+      g_memory_input_stream_new_from_data (g_strdup (text), strlen (text), g_free);
+  g_autoptr (GError) error = NULL;
+  TftsrLogFile *log =
+      tftsr_store_add_log (store, issue, in, "app.log", 0, scanner, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return log;
+}
+
+/* Exports a log and returns what left, checking the receipt against it. */
+static char *export(gint64 log_id, const char *destination)
+{
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrEgressReceipt) receipt =
+      tftsr_egress_export_log (store, log_id, out, destination, NULL, &error);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *sha = NULL;
+
+  g_assert_no_error (error);
+  g_output_stream_close (out, NULL, NULL);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_assert_cmpstr (tftsr_egress_receipt_get_sha256 (receipt), ==, sha);
+  g_assert_cmpuint (tftsr_egress_receipt_get_bytes (receipt), ==, g_bytes_get_size (bytes));
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static json_object *
+last_audit (const char *action)
+{
+  g_autoptr (GPtrArray) entries = tftsr_audit_list (store, 1, NULL);
+  TftsrAuditEntry *entry = entries->pdata[0];
+
+  g_assert_cmpstr (entry->action, ==, action);
+  return json_tokener_parse (entry->detail);
+}
+
+static void
+test_export_redacted_and_audited (void)
+{
+  gint64 issue = new_issue ();
+  g_autoptr (TftsrLogFile) log = add_log (issue, "login bob@mail.internal from 10.9.8.7\n"
+                                                 "again bob@mail.internal password=hunter22\n");
+  g_autofree char *out = export(tftsr_log_file_get_id (log), "file:///tmp/out.log");
+  json_object *detail = last_audit ("egress.send");
+  json_object *replaced = json_object_object_get (detail, "replaced");
+  g_autoptr (GPtrArray) entries = tftsr_audit_list (store, 1, NULL);
+
+  g_assert_cmpstr (out, ==,
+                   "login <EMAIL_1> from <IPV4_1>\nagain <EMAIL_1> password=<PASSWORD_1>\n");
+  g_assert_cmpstr (((TftsrAuditEntry *) entries->pdata[0])->target, ==, "file:///tmp/out.log");
+  g_assert_cmpint (json_object_get_int (json_object_object_get (replaced, "EMAIL")), ==, 2);
+  g_assert_cmpint (json_object_get_int (json_object_object_get (replaced, "IPV4")), ==, 1);
+  g_assert_cmpint (json_object_get_int64 (json_object_object_get (detail, "log")), ==,
+                   tftsr_log_file_get_id (log));
+  json_object_put (detail);
+}
+
+static TftsrPiiValue *
+find_value (GPtrArray *values, const char *text)
+{
+  for (guint i = 0; i < values->len; i++)
+    {
+      TftsrPiiValue *v = values->pdata[i];
+      if (g_bytes_get_size (v->value) == strlen (text) &&
+          memcmp (g_bytes_get_data (v->value, NULL), text, strlen (text)) == 0)
+        return v;
+    }
+  g_error ("no value %s", text);
+}
+
+/* Decisions hold for every log of the incident, later ones included. */
+static void
+test_review_decisions (void)
+{
+  gint64 issue = new_issue ();
+  g_autoptr (TftsrLogFile) first = add_log (issue, "host db01.prod.corp user ops@mail.internal\n");
+  g_autoptr (GPtrArray) values = tftsr_store_list_pii_values (store, issue, NULL);
+  TftsrPiiValue *host = find_value (values, "db01.prod.corp");
+  g_autoptr (TftsrLogFile) second = NULL;
+  g_autofree char *out1 = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *out3 = NULL;
+  g_autofree char *token = tftsr_pii_value_dup_token (host);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpuint (values->len, ==, 2);
+  g_assert_cmpstr (token, ==, "<HOSTNAME_1>");
+  g_assert_cmpuint (host->occurrences, ==, 1);
+  g_assert_true (tftsr_store_set_pii_value_released (store, host->id, TRUE, &error));
+  g_assert_no_error (error);
+  out1 = export(tftsr_log_file_get_id (first), "stdout");
+  g_assert_cmpstr (out1, ==, "host db01.prod.corp user <EMAIL_1>\n");
+
+  /* A later log with the same host: still released. */
+  second = add_log (issue, "again db01.prod.corp and ops@mail.internal\n");
+  out2 = export(tftsr_log_file_get_id (second), "stdout");
+  g_assert_cmpstr (out2, ==, "again db01.prod.corp and <EMAIL_1>\n");
+
+  /* A whole type, then undone. */
+  g_assert_true (tftsr_store_set_pii_type_released (store, issue, "EMAIL", TRUE, &error));
+  g_assert_true (tftsr_store_set_pii_value_released (store, host->id, FALSE, &error));
+  out3 = export(tftsr_log_file_get_id (second), "stdout");
+  g_assert_cmpstr (out3, ==, "again <HOSTNAME_1> and ops@mail.internal\n");
+  g_assert_no_error (error);
+
+  g_assert_false (tftsr_store_set_pii_value_released (store, 999999, TRUE, &error));
+  g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_FOUND);
+}
+
+/* Marking what the scanner missed replaces the overlapping detections. */
+static void
+test_mark_missed_span (void)
+{
+  gint64 issue = new_issue ();
+  const char *text = "ticket for customer Jane Roe at 10.4.4.4\n";
+  g_autoptr (TftsrLogFile) log = add_log (issue, text);
+  gint64 log_id = tftsr_log_file_get_id (log);
+  guint64 name = strstr (text, "Jane") - text;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogFile) reloaded = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_true (tftsr_store_add_pii_span (store, log_id, name, name + 8, "PERSON", &error));
+  g_assert_no_error (error);
+  out = export(log_id, "stdout");
+  g_assert_cmpstr (out, ==, "ticket for customer <PERSON_1> at <IPV4_1>\n");
+  reloaded = tftsr_store_get_log (store, log_id, &error);
+  g_assert_cmpuint (tftsr_log_file_get_pii_count (reloaded), ==, 2);
+  g_clear_pointer (&out, g_free);
+
+  /* Over the address: the scanner's span gives way. */
+  g_assert_true (
+      tftsr_store_add_pii_span (store, log_id, name + 12, strlen (text) - 1, "PLACE", &error));
+  out = export(log_id, "stdout");
+  g_assert_cmpstr (out, ==, "ticket for customer <PERSON_1> at <PLACE_1>\n");
+
+  g_assert_false (tftsr_store_add_pii_span (store, log_id, 5, 500, "PLACE", &error));
+  g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID);
+}
+
+static char *
+redact (gint64 issue, const char *text, gsize len)
+{
+  g_autoptr (GInputStream) in = g_memory_input_stream_new_from_data (text, len, NULL);
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrEgressReceipt) receipt =
+      tftsr_egress_redact_stream (store, issue, scanner, in, out, "stdout", NULL, &error);
+  g_autoptr (GBytes) bytes = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (receipt);
+  g_output_stream_close (out, NULL, NULL);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+test_redact_stream (void)
+{
+  gint64 issue = new_issue ();
+  const char *text = "a@mail.internal b@mail.internal a@mail.internal 10.1.1.1\n";
+  g_autofree char *alone = redact (0, text, strlen (text));
+  g_autoptr (TftsrLogFile) log = add_log (issue, "first c@mail.internal\n");
+  g_autofree char *with_issue = redact (issue, text, strlen (text));
+
+  g_assert_cmpstr (alone, ==, "<EMAIL_1> <EMAIL_2> <EMAIL_1> <IPV4_1>\n");
+  /* The incident already had c@ as <EMAIL_1>: new values continue its numbering. */
+  g_assert_cmpstr (with_issue, ==, "<EMAIL_2> <EMAIL_3> <EMAIL_2> <IPV4_1>\n");
+}
+
+/* Large input streams through: the output matches a redaction computed from a whole scan,
+ * and no planted value survives. */
+static void
+test_redact_stream_large (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autofree char *out = NULL;
+  guint n = 0;
+
+  while (text->len < 3 * 1024 * 1024)
+    {
+      g_string_append_printf (text, "line %u ok canary%u@mail.internal end\n", n, n % 1000);
+      n++;
+    }
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (expected, "line %u ok <EMAIL_%u> end\n", i, i % 1000 + 1);
+  out = redact (0, text->str, text->len);
+  g_assert_null (strstr (out, "canary"));
+  g_assert_cmpuint (strlen (out), ==, expected->len);
+  g_assert_true (g_str_equal (out, expected->str));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  tftsr_test_init (&argc, &argv);
+  store = tftsr_test_new_store ();
+  scanner = tftsr_pii_scanner_new ();
+  g_test_add_func ("/egress/export-redacted-and-audited", test_export_redacted_and_audited);
+  g_test_add_func ("/egress/review-decisions", test_review_decisions);
+  g_test_add_func ("/egress/mark-missed-span", test_mark_missed_span);
+  g_test_add_func ("/egress/redact-stream", test_redact_stream);
+  g_test_add_func ("/egress/redact-stream-large", test_redact_stream_large);
+  status = g_test_run ();
+  g_assert_true (tftsr_audit_verify (store, NULL, NULL, NULL));
+  g_clear_object (&scanner);
+  g_clear_object (&store);
+  return status;
+}
