@@ -130,7 +130,12 @@ test_one_gib (void)
   g_assert_no_error (error);
   g_test_message ("wrote it redacted in %.1f s, peak RSS %ld MiB",
                   (g_get_monotonic_time () - start) / 1e6, peak_rss_mib ());
+#ifdef __SANITIZE_ADDRESS__
+  /* AddressSanitizer's quarantine and shadow memory make RSS meaningless here. */
+  g_test_message ("peak RSS not checked under AddressSanitizer");
+#else
   g_assert_cmpint (peak_rss_mib (), <, 100);
+#endif
 }
 
 int
