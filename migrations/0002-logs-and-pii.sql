@@ -29,6 +29,7 @@ CREATE TABLE log_chunks (
   length     INTEGER NOT NULL,  -- uncompressed
   first_line INTEGER NOT NULL,  -- 0-based number of the line the chunk starts in
   newlines   INTEGER NOT NULL,
+  rows       INTEGER NOT NULL,  -- lines shown: newlines, plus one for a trailing partial line
   data       BLOB NOT NULL,
   PRIMARY KEY (log_id, seq)
 ) WITHOUT ROWID;

@@ -361,6 +361,102 @@ test_timeline_and_audit (void)
   clear_logs ();
 }
 
+static gpointer
+await_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static void
+got_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+line_loaded (gpointer line)
+{
+  return tftsr_log_line_get_text (line) != NULL;
+}
+
+static TftsrLogLine *
+line_at (TftsrLogLines *lines, guint position)
+{
+  TftsrLogLine *line = g_list_model_get_item (G_LIST_MODEL (lines), position);
+  tftsr_test_iterate_until (line_loaded, line);
+  return line;
+}
+
+static gint64
+find (TftsrLogLines *lines, const char *needle, guint from, gboolean backwards)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 row;
+
+  tftsr_log_lines_find_async (lines, needle, from, backwards, NULL, got_result, &result);
+  row = tftsr_log_lines_find_finish (lines, await_result (&result), &error);
+  g_assert_no_error (error);
+  return row;
+}
+
+/* The line model: lazily loaded lines across chunks, detections, redaction, finding. */
+static void
+test_line_model (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TftsrLogLines) lines = NULL;
+  g_autoptr (TftsrLogLine) first = NULL, middle = NULL, last = NULL, redacted = NULL;
+  const TftsrLogLineSpan *spans;
+  guint n_spans = 0, n = 60000;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "line %05u %s\n", i,
+                            i == 40000 ? "mail ops@mail.internal NEEDLE here" : "nothing to see");
+  log = add_bytes (new_issue (), "lines.log", text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (
+      count ("SELECT count(*) FROM log_chunks WHERE log_id = (SELECT max(id) FROM log_files)"), >,
+      1);
+
+  tftsr_log_lines_new_async (store, tftsr_log_file_get_id (log), NULL, got_result, &result);
+  lines = tftsr_log_lines_new_finish (await_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lines)), ==, n);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (lines), n));
+
+  first = line_at (lines, 0);
+  g_assert_cmpstr (tftsr_log_line_get_text (first), ==, "line 00000 nothing to see");
+  g_assert_cmpuint (tftsr_log_line_get_number (first), ==, 1);
+  middle = line_at (lines, 40000);
+  g_assert_cmpstr (tftsr_log_line_get_text (middle), ==,
+                   "line 40000 mail ops@mail.internal NEEDLE here");
+  spans = tftsr_log_line_get_spans (middle, &n_spans);
+  g_assert_cmpuint (n_spans, ==, 1);
+  g_assert_cmpstr (spans[0].type, ==, "EMAIL");
+  g_assert_cmpmem (tftsr_log_line_get_text (middle) + spans[0].start, spans[0].end - spans[0].start,
+                   "ops@mail.internal", 17);
+  last = line_at (lines, n - 1);
+  g_assert_cmpstr (tftsr_log_line_get_text (last), ==, "line 59999 nothing to see");
+
+  tftsr_log_lines_set_redacted (lines, TRUE);
+  redacted = line_at (lines, 40000);
+  g_assert_cmpstr (tftsr_log_line_get_text (redacted), ==, "line 40000 mail <EMAIL_1> NEEDLE here");
+
+  g_assert_cmpint (find (lines, "needle", 0, FALSE), ==, 40000);
+  g_assert_cmpint (find (lines, "needle", 40000, FALSE), ==, 40000); /* wraps to itself */
+  g_assert_cmpint (find (lines, "needle", 59000, TRUE), ==, 40000);
+  g_assert_cmpint (find (lines, "needle", 100, TRUE), ==, 40000); /* wraps backwards */
+  g_assert_cmpint (find (lines, "line 00007", 3, FALSE), ==, 7);
+  g_assert_cmpint (find (lines, "absent", 3, FALSE), ==, -1);
+  clear_logs ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -380,6 +476,7 @@ main (int argc, char **argv)
   g_test_add_func ("/logs/redaction-across-chunks", test_redaction_across_chunks);
   g_test_add_func ("/logs/abandoned-ingest-swept", test_abandoned_ingest_swept);
   g_test_add_func ("/logs/timeline-and-audit", test_timeline_and_audit);
+  g_test_add_func ("/logs/line-model", test_line_model);
   status = g_test_run ();
   g_clear_object (&scanner);
   g_clear_object (&store);

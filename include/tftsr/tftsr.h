@@ -10,6 +10,7 @@
 #include "tftsr-issue.h"
 #include "tftsr-issue-list.h"
 #include "tftsr-log.h"
+#include "tftsr-log-lines.h"
 #include "tftsr-pii.h"
 #include "tftsr-pii-review.h"
 #include "tftsr-store.h"

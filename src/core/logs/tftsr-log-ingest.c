@@ -115,6 +115,7 @@ flush_chunk (Ingest *in, gsize len, GError **error)
     chunk->newlines++;
   if (memchr (text, '\0', len) != NULL || !g_utf8_validate_len ((const char *) text, len, NULL))
     in->binary = TRUE;
+  chunk->rows = chunk->newlines + (len > 0 && text[len - 1] != '\n');
   chunk->text = g_bytes_new (text, len);
   in->newlines += chunk->newlines;
   g_byte_array_remove_range (in->pending, 0, len);

@@ -130,7 +130,7 @@ write_chunk (TftsrLogWriter *w, const TftsrLogChunk *chunk, GError **error)
     }
   stmt = tftsr_db_prepare (w->db,
                            "INSERT INTO log_chunks (log_id, seq, offset, length, first_line, "
-                           " newlines, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           " newlines, data, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                            error);
   if (stmt == NULL)
     return FALSE;
@@ -141,6 +141,7 @@ write_chunk (TftsrLogWriter *w, const TftsrLogChunk *chunk, GError **error)
   sqlite3_bind_int64 (stmt, 5, chunk->first_line);
   sqlite3_bind_int (stmt, 6, (int) chunk->newlines);
   sqlite3_bind_blob (stmt, 7, packed, (int) packed_len, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 8, (int) chunk->rows);
   if (!tftsr_db_step_done (stmt, _ ("Could not store the log"), error))
     return FALSE;
   w->seq++;

@@ -27,6 +27,7 @@ typedef struct
   guint64 length;
   guint64 first_line;
   guint newlines;
+  guint rows;
 } TftsrLogChunk;
 
 /* What the log turned out to be, written with its 'ready' state. */
