@@ -62,13 +62,18 @@ TftsrLogFile *tftsr_store_add_log_file (TftsrStore *store, gint64 issue_id, GFil
                                         TftsrPiiScanner *scanner, TftsrProgressFunc progress,
                                         gpointer progress_data, GCancellable *cancellable,
                                         GError **error);
-/* In a worker; @progress is called on the caller's main context (at most ~10 times/s). */
+/* In a worker; @progress is called on the caller's main context (at most ~10 times/s).
+ * Both finish with tftsr_store_add_log_finish(). */
 void tftsr_store_add_log_file_async (TftsrStore *store, gint64 issue_id, GFile *file,
                                      TftsrPiiScanner *scanner, TftsrProgressFunc progress,
                                      gpointer progress_data, GCancellable *cancellable,
                                      GAsyncReadyCallback callback, gpointer user_data);
-TftsrLogFile *tftsr_store_add_log_file_finish (TftsrStore *store, GAsyncResult *result,
-                                               GError **error);
+void tftsr_store_add_log_async (TftsrStore *store, gint64 issue_id, GInputStream *input,
+                                const char *name, TftsrPiiScanner *scanner,
+                                TftsrProgressFunc progress, gpointer progress_data,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+TftsrLogFile *tftsr_store_add_log_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 
 TftsrLogFile *tftsr_store_get_log (TftsrStore *store, gint64 log_id, GError **error);
 GPtrArray *tftsr_store_list_logs (TftsrStore *store, gint64 issue_id, GError **error);

@@ -335,7 +335,9 @@ tftsr_store_add_log_file (TftsrStore *store, gint64 issue_id, GFile *file, Tftsr
 typedef struct
 {
   gint64 issue_id;
-  GFile *file;
+  GFile *file;         /* or: */
+  GInputStream *input; /* with its name */
+  char *name;
   TftsrPiiScanner *scanner;
   TftsrProgressFunc progress;
   gpointer progress_data;
@@ -354,7 +356,9 @@ typedef struct
 static void
 add_log_data_free (AddLogData *data)
 {
-  g_object_unref (data->file);
+  g_clear_object (&data->file);
+  g_clear_object (&data->input);
+  g_free (data->name);
   g_object_unref (data->scanner);
   g_main_context_unref (data->context);
   g_free (data);
@@ -388,15 +392,37 @@ static void
 add_log_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   AddLogData *data = task_data;
+  TftsrProgressFunc progress = data->progress != NULL ? relay_progress : NULL;
   GError *error = NULL;
-  TftsrLogFile *log = tftsr_store_add_log_file (
-      TFTSR_STORE (source), data->issue_id, data->file, data->scanner,
-      data->progress != NULL ? relay_progress : NULL, data, cancellable, &error);
+  TftsrLogFile *log;
+
+  if (data->file != NULL)
+    log = tftsr_store_add_log_file (TFTSR_STORE (source), data->issue_id, data->file, data->scanner,
+                                    progress, data, cancellable, &error);
+  else
+    log = tftsr_store_add_log (TFTSR_STORE (source), data->issue_id, data->input, data->name, 0,
+                               data->scanner, progress, data, cancellable, &error);
 
   if (log == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, log, g_object_unref);
+}
+
+static void
+run_add_log (TftsrStore *store, AddLogData *data, TftsrPiiScanner *scanner,
+             TftsrProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  data->scanner = g_object_ref (scanner);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->context = g_main_context_ref_thread_default ();
+  g_task_set_source_tag (task, tftsr_store_add_log_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) add_log_data_free);
+  g_task_run_in_thread (task, add_log_in_thread);
 }
 
 void
@@ -405,7 +431,6 @@ tftsr_store_add_log_file_async (TftsrStore *store, gint64 issue_id, GFile *file,
                                 gpointer progress_data, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
   AddLogData *data;
 
   g_return_if_fail (TFTSR_IS_STORE (store));
@@ -415,18 +440,31 @@ tftsr_store_add_log_file_async (TftsrStore *store, gint64 issue_id, GFile *file,
   data = g_new0 (AddLogData, 1);
   data->issue_id = issue_id;
   data->file = g_object_ref (file);
-  data->scanner = g_object_ref (scanner);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->context = g_main_context_ref_thread_default ();
-  task = g_task_new (store, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tftsr_store_add_log_file_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) add_log_data_free);
-  g_task_run_in_thread (task, add_log_in_thread);
+  run_add_log (store, data, scanner, progress, progress_data, cancellable, callback, user_data);
+}
+
+void
+tftsr_store_add_log_async (TftsrStore *store, gint64 issue_id, GInputStream *input,
+                           const char *name, TftsrPiiScanner *scanner, TftsrProgressFunc progress,
+                           gpointer progress_data, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  AddLogData *data;
+
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  g_return_if_fail (G_IS_INPUT_STREAM (input));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (TFTSR_IS_PII_SCANNER (scanner));
+
+  data = g_new0 (AddLogData, 1);
+  data->issue_id = issue_id;
+  data->input = g_object_ref (input);
+  data->name = g_strdup (name);
+  run_add_log (store, data, scanner, progress, progress_data, cancellable, callback, user_data);
 }
 
 TftsrLogFile *
-tftsr_store_add_log_file_finish (TftsrStore *store, GAsyncResult *result, GError **error)
+tftsr_store_add_log_finish (TftsrStore *store, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, store), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
