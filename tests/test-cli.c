@@ -411,6 +411,50 @@ test_pii_bad_input (void)
   g_assert_cmpuint (g_strv_length (pattern_lines), ==, TFTSR_PII_N_TYPES);
 }
 
+/* pii config changes what scan, patterns and log add find, for every later run. */
+static void
+test_pii_config (void)
+{
+  static const char text[] = "ring 555-123-4567 at 10.9.8.7, badge EMP-123456\n";
+  g_autoptr (GBytes) input = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr (CliResult) config = NULL;
+  g_autoptr (CliResult) scan = NULL;
+  g_autoptr (CliResult) patterns = NULL;
+  g_autoptr (CliResult) bad = NULL;
+  g_autoptr (CliResult) unknown = NULL;
+  json_object *json;
+
+  fresh_db ();
+  config = run ("pii", "config", "--disable", "PHONE", "--allow", "10.0.0.0/8", "--add-pattern",
+                "badge=EMP-\\d{6}", "--json");
+  g_assert_cmpint (config->status, ==, 0);
+  json = parse_json (config->out);
+  g_assert_cmpstr (json_object_get_string (
+                       json_object_array_get_idx (json_object_object_get (json, "disabled"), 0)),
+                   ==, "PHONE");
+  json_object_put (json);
+
+  scan = run_with_input (input, "pii", "scan", "--json", NULL);
+  g_assert_cmpint (scan->status, ==, 0);
+  g_assert_cmpstr (scan->out, ==,
+                   "{\"start\":37,\"end\":47,\"type\":\"CUSTOM\",\"pattern\":\"badge\","
+                   "\"value\":\"EMP-123456\"}\n");
+  patterns = run ("pii", "patterns");
+  g_assert_nonnull (strstr (patterns->out, "EMP-\\d{6}\n"));
+  g_assert_null (strstr (patterns->out, tftsr_pii_type_get_pattern (TFTSR_PII_PHONE)));
+
+  /* A broken pattern or an unknown type changes nothing. */
+  bad = run ("pii", "config", "--add-pattern", "broken=(x");
+  g_assert_cmpint (bad->status, ==, 1);
+  g_assert_nonnull (strstr (bad->err, "broken"));
+  unknown = run ("pii", "config", "--disable", "NOT_A_TYPE");
+  g_assert_cmpint (unknown->status, ==, 2);
+  g_clear_pointer (&config, cli_result_free);
+  config = run ("pii", "config", "--json");
+  g_assert_null (strstr (config->out, "broken"));
+  g_assert_nonnull (strstr (config->out, "badge"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -427,5 +471,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/audit-verify", test_audit_verify);
   g_test_add_func ("/cli/pii-scan", test_pii_scan);
   g_test_add_func ("/cli/pii-bad-input", test_pii_bad_input);
+  g_test_add_func ("/cli/pii-config", test_pii_config);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "tftsr-log-lines.h"
 #include "tftsr-pii.h"
 #include "tftsr-pii-review.h"
+#include "tftsr-pii-settings.h"
 #include "tftsr-settings.h"
 #include "tftsr-store.h"
 #include "tftsr-timeline-event.h"

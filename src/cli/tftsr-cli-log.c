@@ -59,10 +59,8 @@ log_add (TftsrCli *cli, int argc, char **argv)
                                      "standard input)"));
   if (!tftsr_cli_parse_id (argv[1], &issue_id))
     return TFTSR_CLI_USAGE;
-  if (tftsr_cli_store (cli) == NULL)
+  if ((scanner = tftsr_cli_scanner (cli)) == NULL)
     return TFTSR_CLI_FAILED;
-
-  scanner = tftsr_pii_scanner_new ();
   if (g_str_equal (argv[2], "-"))
     {
       g_autoptr (GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);

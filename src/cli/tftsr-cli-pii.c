@@ -1,4 +1,4 @@
-/* tftsr-cli-pii.c: tftsr-cli pii scan|redact|types|patterns
+/* tftsr-cli-pii.c: tftsr-cli pii scan|redact|values|release|mark|types|patterns|config
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -144,10 +144,10 @@ pii_scan (TftsrCli *cli, int argc, char **argv)
   if (argc > 2)
     return tftsr_cli_usage_error (_ ("give at most one file"));
   path = argc == 2 ? argv[1] : "-";
+  if ((scanner = tftsr_cli_scanner (cli)) == NULL)
+    return TFTSR_CLI_FAILED;
   if ((fd = open_input (path, &error)) < 0)
     return tftsr_cli_fail (error);
-
-  scanner = tftsr_pii_scanner_new ();
   out.scanner = scanner;
   out.json = json;
   stream = tftsr_pii_stream_new (scanner, print_span, &out);
@@ -220,11 +220,10 @@ pii_redact (TftsrCli *cli, int argc, char **argv)
   if ((fd = open_input (path, &error)) < 0)
     return tftsr_cli_fail (error);
   input = g_unix_input_stream_new (fd, fd != STDIN_FILENO);
-  if (tftsr_cli_store (cli) == NULL)
+  if ((scanner = tftsr_cli_scanner (cli)) == NULL)
     return TFTSR_CLI_FAILED;
   if ((output = open_output (out_path, &destination, &error)) == NULL)
     return tftsr_cli_fail (error);
-  scanner = tftsr_pii_scanner_new ();
   receipt = tftsr_egress_redact_stream (cli->store, issue_id, scanner, input, output, destination,
                                         NULL, &error);
   if (receipt == NULL || !g_output_stream_close (output, NULL, &error))
@@ -386,13 +385,187 @@ static int
 pii_patterns (TftsrCli *cli, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+  g_autoptr (TftsrPiiSettings) settings = NULL;
 
   if (!tftsr_cli_parse ("pii patterns", "",
-                        _ ("Prints the catalogue's regular expressions, one per line."), entries,
-                        FALSE, &argc, &argv))
+                        _ ("Prints the regular expressions of the enabled types and of the "
+                           "user's patterns, one per line."),
+                        entries, FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
+  if ((settings = tftsr_cli_pii_settings (cli)) == NULL)
+    return TFTSR_CLI_FAILED;
   for (guint i = 0; i < TFTSR_PII_N_TYPES; i++)
-    puts (tftsr_pii_type_get_pattern (i));
+    if (tftsr_pii_settings_get_enabled (settings, i))
+      puts (tftsr_pii_type_get_pattern (i));
+  for (guint i = 0; i < tftsr_pii_settings_get_n_patterns (settings); i++)
+    puts (tftsr_pii_settings_get_pattern_regex (settings, i));
+  return TFTSR_CLI_OK;
+}
+
+/* Applies --enable/--disable TYPE…; FALSE (after reporting) on an unknown type. */
+static gboolean
+set_types_enabled (TftsrPiiSettings *settings, char **names, gboolean enabled)
+{
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      TftsrPiiType type;
+      if (!tftsr_pii_type_from_string (names[i], &type) || type == TFTSR_PII_CUSTOM)
+        {
+          tftsr_cli_usage_error (_ ("unknown type “%s”; see tftsr-cli pii types"), names[i]);
+          return FALSE;
+        }
+      tftsr_pii_settings_set_enabled (settings, type, enabled);
+    }
+  return TRUE;
+}
+
+/* The allow-list with @add appended and @remove taken out. */
+static void
+edit_allow_list (TftsrPiiSettings *settings, char **add, char **remove)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  const char *const *current = tftsr_pii_settings_get_allow_list (settings);
+  g_auto (GStrv) list = NULL;
+
+  for (guint i = 0; current[i] != NULL; i++)
+    if (remove == NULL || !g_strv_contains ((const char *const *) remove, current[i]))
+      g_strv_builder_add (builder, current[i]);
+  if (add != NULL)
+    g_strv_builder_addv (builder, (const char **) add);
+  list = g_strv_builder_end (builder);
+  tftsr_pii_settings_set_allow_list (settings, (const char *const *) list);
+}
+
+static gboolean
+add_patterns (TftsrPiiSettings *settings, char **specs)
+{
+  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (specs[i], "=", 2);
+      if (parts[0] == NULL || parts[1] == NULL || *parts[0] == '\0' || *parts[1] == '\0')
+        {
+          tftsr_cli_usage_error (_ ("--add-pattern takes NAME=REGEX"));
+          return FALSE;
+        }
+      tftsr_pii_settings_set_pattern (settings, parts[0], parts[1]);
+    }
+  return TRUE;
+}
+
+static json_object *
+settings_to_json (const TftsrPiiSettings *settings)
+{
+  json_object *obj = json_object_new_object ();
+  json_object *disabled = json_object_new_array ();
+  json_object *allow = json_object_new_array ();
+  json_object *patterns = json_object_new_array ();
+  const char *const *entries = tftsr_pii_settings_get_allow_list (settings);
+
+  for (guint i = 0; i < TFTSR_PII_N_TYPES; i++)
+    if (!tftsr_pii_settings_get_enabled (settings, i))
+      json_object_array_add (disabled, json_object_new_string (tftsr_pii_type_to_string (i)));
+  for (guint i = 0; entries[i] != NULL; i++)
+    json_object_array_add (allow, tftsr_cli_json_string (entries[i]));
+  for (guint i = 0; i < tftsr_pii_settings_get_n_patterns (settings); i++)
+    {
+      json_object *pattern = json_object_new_object ();
+      json_object_object_add (pattern, "name",
+                              tftsr_cli_json_string (tftsr_pii_settings_get_pattern_name (settings, i)));
+      json_object_object_add (pattern, "regex",
+                              tftsr_cli_json_string (tftsr_pii_settings_get_pattern_regex (settings, i)));
+      json_object_array_add (patterns, pattern);
+    }
+  json_object_object_add (obj, "disabled", disabled);
+  json_object_object_add (obj, "allow", allow);
+  json_object_object_add (obj, "patterns", patterns);
+  return obj;
+}
+
+static void
+print_settings (const TftsrPiiSettings *settings)
+{
+  const char *const *entries = tftsr_pii_settings_get_allow_list (settings);
+
+  guint disabled = 0;
+
+  printf ("%s", _ ("Disabled types:"));
+  for (guint i = 0; i < TFTSR_PII_N_TYPES; i++)
+    if (!tftsr_pii_settings_get_enabled (settings, i) && ++disabled)
+      printf (" %s", tftsr_pii_type_to_string (i));
+  if (disabled == 0)
+    printf (" %s", _ ("none"));
+  printf ("\n%s\n", _ ("Allowed (never reported):"));
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      printf ("  ");
+      tftsr_cli_print_text (entries[i]);
+      printf ("\n");
+    }
+  printf ("%s\n", _ ("Own patterns:"));
+  for (guint i = 0; i < tftsr_pii_settings_get_n_patterns (settings); i++)
+    {
+      printf ("  ");
+      tftsr_cli_print_text (tftsr_pii_settings_get_pattern_name (settings, i));
+      printf (" = ");
+      tftsr_cli_print_text (tftsr_pii_settings_get_pattern_regex (settings, i));
+      printf ("\n");
+    }
+}
+
+static int
+pii_config (TftsrCli *cli, int argc, char **argv)
+{
+  g_auto (GStrv) enable = NULL, disable = NULL, allow = NULL, disallow = NULL;
+  g_auto (GStrv) add_pattern = NULL, remove_pattern = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "enable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &enable, N_ ("Detect TYPE again"), "TYPE" },
+    { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &disable, N_ ("Stop detecting TYPE"), "TYPE" },
+    { "allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow,
+      N_ ("Never report VALUE (an exact value, a CIDR range or a .domain suffix)"), "VALUE" },
+    { "disallow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &disallow,
+      N_ ("Take VALUE off the allow-list"), "VALUE" },
+    { "add-pattern", 0, 0, G_OPTION_ARG_STRING_ARRAY, &add_pattern,
+      N_ ("Also find REGEX (PCRE2), reported as CUSTOM_NAME"), "NAME=REGEX" },
+    { "remove-pattern", 0, 0, G_OPTION_ARG_STRING_ARRAY, &remove_pattern,
+      N_ ("Remove the pattern NAME"), "NAME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (TftsrPiiSettings) settings = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean changed;
+
+  if (!tftsr_cli_parse ("pii config", "",
+                        _ ("Shows or changes what the engine detects, for the app and the CLI."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 1)
+    return tftsr_cli_usage_error (_ ("pii config takes options only"));
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if ((settings = tftsr_store_load_pii_settings (cli->store, &error)) == NULL)
+    return tftsr_cli_fail (error);
+
+  changed = enable || disable || allow || disallow || add_pattern || remove_pattern;
+  if (!set_types_enabled (settings, enable, TRUE) || !set_types_enabled (settings, disable, FALSE) ||
+      !add_patterns (settings, add_pattern))
+    return TFTSR_CLI_USAGE;
+  edit_allow_list (settings, allow, disallow);
+  for (guint i = 0; remove_pattern != NULL && remove_pattern[i] != NULL; i++)
+    if (!tftsr_pii_settings_remove_pattern (settings, remove_pattern[i]))
+      return tftsr_cli_usage_error (_ ("there is no pattern “%s”"), remove_pattern[i]);
+  if (changed && !tftsr_store_save_pii_settings (cli->store, settings, &error))
+    return tftsr_cli_fail (error);
+
+  if (json)
+    {
+      json_object *obj = settings_to_json (settings);
+      tftsr_cli_print_json (obj);
+      json_object_put (obj);
+    }
+  else
+    print_settings (settings);
   return TFTSR_CLI_OK;
 }
 
@@ -406,12 +579,12 @@ tftsr_cli_pii (TftsrCli *cli, int argc, char **argv)
   } verbs[] = {
     { "scan", pii_scan },         { "redact", pii_redact }, { "values", pii_values },
     { "release", pii_release },   { "mark", pii_mark },     { "types", pii_types },
-    { "patterns", pii_patterns },
+    { "patterns", pii_patterns }, { "config", pii_config },
   };
 
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
   return tftsr_cli_usage_error (
-      _ ("usage: tftsr-cli pii scan|redact|values|release|mark|types|patterns [arguments]"));
+      _ ("usage: tftsr-cli pii scan|redact|values|release|mark|types|patterns|config [arguments]"));
 }

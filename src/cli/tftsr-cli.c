@@ -50,6 +50,38 @@ tftsr_cli_store (TftsrCli *cli)
   return cli->store;
 }
 
+TftsrPiiSettings *
+tftsr_cli_pii_settings (TftsrCli *cli)
+{
+  g_autoptr (GError) error = NULL;
+  TftsrPiiSettings *settings;
+
+  if (cli->db_path == NULL)
+    cli->db_path = tftsr_store_default_path ();
+  /* Without a database there are no settings: scanning alone creates none. */
+  if (cli->store == NULL && !g_file_test (cli->db_path, G_FILE_TEST_EXISTS))
+    return tftsr_pii_settings_new ();
+  if (tftsr_cli_store (cli) == NULL)
+    return NULL;
+  if ((settings = tftsr_store_load_pii_settings (cli->store, &error)) == NULL)
+    tftsr_cli_fail (error);
+  return settings;
+}
+
+TftsrPiiScanner *
+tftsr_cli_scanner (TftsrCli *cli)
+{
+  g_autoptr (TftsrPiiSettings) settings = tftsr_cli_pii_settings (cli);
+  g_autoptr (GError) error = NULL;
+  TftsrPiiScanner *scanner;
+
+  if (settings == NULL)
+    return NULL;
+  if ((scanner = tftsr_pii_settings_build_scanner (settings, &error)) == NULL)
+    tftsr_cli_fail (error);
+  return scanner;
+}
+
 int
 main (int argc, char **argv)
 {

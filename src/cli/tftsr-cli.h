@@ -23,6 +23,11 @@ typedef int (*TftsrCliCommand) (TftsrCli *cli, int argc, char **argv);
 /* Opens the store (resolving the key) on first use; prints the reason and returns NULL
  * when it cannot be opened. */
 TftsrStore *tftsr_cli_store (TftsrCli *cli);
+/* The detection settings as stored, the defaults when there is no database yet (so that
+ * scanning alone creates none); NULL after printing why. */
+TftsrPiiSettings *tftsr_cli_pii_settings (TftsrCli *cli);
+/* The detection engine those settings configure. */
+TftsrPiiScanner *tftsr_cli_scanner (TftsrCli *cli);
 
 /* Parses @entries out of @argv (GOption syntax) for "tftsr-cli @command"; positional
  * arguments stay in @argv, and so do unknown options when @keep_unknown is set (search

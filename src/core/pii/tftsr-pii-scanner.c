@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define _GNU_SOURCE /* memmem */
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tftsr-pii-private.h"
@@ -124,7 +125,7 @@ tftsr_pii_scanner_add_pattern (TftsrPiiScanner *self, const char *name, const ch
       PCRE2_UCHAR message[256];
       pcre2_get_error_message (code, message, sizeof message);
       g_set_error (error, TFTSR_PII_ERROR, TFTSR_PII_ERROR_BAD_PATTERN,
-                   "The pattern “%s” is not a valid regular expression: %s (at character %zu)",
+                   _ ("The pattern “%s” is not a valid regular expression: %s (at character %zu)"),
                    name, (const char *) message, (gsize) offset);
       return FALSE;
     }
