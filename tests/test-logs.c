@@ -457,6 +457,50 @@ test_line_model (void)
   clear_logs ();
 }
 
+/* A selection in the viewer maps to log bytes only where the display is those bytes; a
+ * span marked there shows after a reload. */
+static void
+test_line_model_marking (void)
+{
+  static const char text[] = "first line\nbadge 4471 and \xff byte\nticket RQ-88121 open\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogFile) log = add_bytes (new_issue (), "mark.log", text, sizeof text - 1, &error);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TftsrLogLines) lines = NULL;
+  g_autoptr (TftsrLogLine) binary = NULL, ticket = NULL, marked = NULL, redacted = NULL;
+  const TftsrLogLineSpan *spans;
+  guint64 start = 0, end = 0;
+  guint n_spans = 0;
+
+  g_assert_no_error (error);
+  tftsr_log_lines_new_async (store, tftsr_log_file_get_id (log), NULL, got_result, &result);
+  lines = tftsr_log_lines_new_finish (await_result (&result), &error);
+  g_assert_no_error (error);
+
+  binary = line_at (lines, 1);
+  g_assert_false (tftsr_log_line_get_log_range (binary, 0, 5, &start, &end));
+  ticket = line_at (lines, 2);
+  g_assert_false (tftsr_log_line_get_log_range (ticket, 7, 100, &start, &end));
+  g_assert_false (tftsr_log_line_get_log_range (ticket, 7, 7, &start, &end));
+  g_assert_true (tftsr_log_line_get_log_range (ticket, 7, 15, &start, &end));
+  g_assert_cmpmem (text + start, end - start, "RQ-88121", 8);
+
+  g_assert_true (tftsr_store_add_pii_span (store, tftsr_log_file_get_id (log), start, end,
+                                           "CUSTOM_TICKET", &error));
+  g_assert_no_error (error);
+  tftsr_log_lines_reload (lines);
+  marked = line_at (lines, 2);
+  spans = tftsr_log_line_get_spans (marked, &n_spans);
+  g_assert_cmpuint (n_spans, ==, 1);
+  g_assert_cmpstr (spans[0].type, ==, "CUSTOM_TICKET");
+
+  tftsr_log_lines_set_redacted (lines, TRUE);
+  redacted = line_at (lines, 2);
+  g_assert_cmpstr (tftsr_log_line_get_text (redacted), ==, "ticket <CUSTOM_TICKET_1> open");
+  g_assert_false (tftsr_log_line_get_log_range (redacted, 0, 6, &start, &end));
+  clear_logs ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -477,6 +521,7 @@ main (int argc, char **argv)
   g_test_add_func ("/logs/abandoned-ingest-swept", test_abandoned_ingest_swept);
   g_test_add_func ("/logs/timeline-and-audit", test_timeline_and_audit);
   g_test_add_func ("/logs/line-model", test_line_model);
+  g_test_add_func ("/logs/line-model-marking", test_line_model_marking);
   status = g_test_run ();
   g_clear_object (&scanner);
   g_clear_object (&store);

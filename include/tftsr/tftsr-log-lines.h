@@ -27,6 +27,11 @@ guint tftsr_log_line_get_number (TftsrLogLine *self);
  * redacted view detections read as their pseudonyms. */
 const char *tftsr_log_line_get_text (TftsrLogLine *self);
 const TftsrLogLineSpan *tftsr_log_line_get_spans (TftsrLogLine *self, guint *n_spans);
+/* Maps bytes [@start, @end) of the displayed text to byte offsets in the log, for marking
+ * a selection. Only possible where the display is the log's bytes unchanged: in the
+ * original view, on a line without bytes shown as replacement characters. */
+gboolean tftsr_log_line_get_log_range (TftsrLogLine *self, guint start, guint end,
+                                       guint64 *log_start, guint64 *log_end);
 
 #define TFTSR_TYPE_LOG_LINES (tftsr_log_lines_get_type ())
 G_DECLARE_FINAL_TYPE (TftsrLogLines, tftsr_log_lines, TFTSR, LOG_LINES, GObject)
@@ -41,6 +46,9 @@ TftsrLogLines *tftsr_log_lines_new_finish (GAsyncResult *result, GError **error)
 gboolean tftsr_log_lines_get_redacted (TftsrLogLines *self);
 /* Shows detections as pseudonyms (as they would leave) or as they are. */
 void tftsr_log_lines_set_redacted (TftsrLogLines *self, gboolean redacted);
+/* Reads detections and decisions again (after review changed them); every line is
+ * handed out anew. */
+void tftsr_log_lines_reload (TftsrLogLines *self);
 
 /* Finds @needle (ASCII case-insensitive) from line index @from on (not including it), or
  * before it with @backwards, wrapping around. Finishes with the 0-based index, or -1. */

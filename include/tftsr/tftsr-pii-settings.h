@@ -45,4 +45,19 @@ gboolean tftsr_store_save_pii_settings (TftsrStore *store, const TftsrPiiSetting
 /* The scanner the stored settings describe: what ingest and redaction use. */
 TftsrPiiScanner *tftsr_store_load_pii_scanner (TftsrStore *store, GError **error);
 
+/* The same in a worker, for the UI thread. */
+void tftsr_store_load_pii_settings_async (TftsrStore *store, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+TftsrPiiSettings *tftsr_store_load_pii_settings_finish (TftsrStore *store, GAsyncResult *result,
+                                                        GError **error);
+void tftsr_store_save_pii_settings_async (TftsrStore *store, const TftsrPiiSettings *settings,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data);
+gboolean tftsr_store_save_pii_settings_finish (TftsrStore *store, GAsyncResult *result,
+                                               GError **error);
+void tftsr_store_load_pii_scanner_async (TftsrStore *store, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+TftsrPiiScanner *tftsr_store_load_pii_scanner_finish (TftsrStore *store, GAsyncResult *result,
+                                                      GError **error);
+
 G_END_DECLS

@@ -21,7 +21,9 @@ struct _TftsrLogLine
   GObject parent_instance;
   guint number;
   char *text;
-  GArray *spans; /* TftsrLogLineSpan */
+  GArray *spans;  /* TftsrLogLineSpan */
+  guint64 offset; /* of the line's first byte in the log */
+  gboolean exact; /* the text is the log's bytes unchanged */
 };
 
 G_DEFINE_FINAL_TYPE (TftsrLogLine, tftsr_log_line, G_TYPE_OBJECT)
@@ -97,6 +99,18 @@ tftsr_log_line_get_spans (TftsrLogLine *self, guint *n_spans)
   return self->spans != NULL ? (const TftsrLogLineSpan *) self->spans->data : NULL;
 }
 
+gboolean
+tftsr_log_line_get_log_range (TftsrLogLine *self, guint start, guint end, guint64 *log_start,
+                              guint64 *log_end)
+{
+  g_return_val_if_fail (TFTSR_IS_LOG_LINE (self), FALSE);
+  if (!self->exact || self->text == NULL || start >= end || end > strlen (self->text))
+    return FALSE;
+  *log_start = self->offset + start;
+  *log_end = self->offset + end;
+  return TRUE;
+}
+
 /* --- chunks -------------------------------------------------------------------------- */
 
 typedef struct
@@ -154,11 +168,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TftsrLogLines, tftsr_log_lines, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 /* Appends @len bytes as valid UTF-8: invalid bytes and NULs (which would cut a label
- * short) become U+FFFD. */
-static void
+ * short) become U+FFFD. Returns whether the bytes were appended unchanged. */
+static gboolean
 append_valid (GString *out, const guint8 *bytes, gsize len)
 {
   const char *p = (const char *) bytes, *end = p + len;
+  gboolean unchanged = TRUE;
 
   while (p < end)
     {
@@ -167,12 +182,14 @@ append_valid (GString *out, const guint8 *bytes, gsize len)
       if (g_utf8_validate_len (p, end - p, &bad))
         {
           g_string_append_len (out, p, end - p);
-          return;
+          break;
         }
       g_string_append_len (out, p, bad - p);
       g_string_append (out, "\xef\xbf\xbd");
+      unchanged = FALSE;
       p = bad + 1;
     }
+  return unchanged;
 }
 
 /* Fills @line from the chunk: its text (redacted or not) and detections. */
@@ -188,6 +205,7 @@ fill_line (TftsrLogLines *self, TftsrLogLine *line, const ChunkData *chunk, guin
                     : (guint32) size;
   guint64 abs_start, abs_end, pos;
   g_autoptr (GString) out = g_string_new (NULL);
+  gboolean exact = !self->redacted;
 
   while (end > start && (text[end - 1] == '\n' || text[end - 1] == '\r'))
     end--;
@@ -205,7 +223,7 @@ fill_line (TftsrLogLines *self, TftsrLogLine *line, const ChunkData *chunk, guin
         continue;
       if (s->start >= abs_end)
         break;
-      append_valid (out, text + (pos - info->offset), from - pos);
+      exact &= append_valid (out, text + (pos - info->offset), from - pos);
       shown.start = out->len;
       shown.type = s->type;
       if (self->redacted && !s->released)
@@ -214,14 +232,16 @@ fill_line (TftsrLogLines *self, TftsrLogLine *line, const ChunkData *chunk, guin
             g_string_append_printf (out, "<%s_%" G_GINT64_FORMAT ">", s->type, s->token);
         }
       else
-        append_valid (out, text + (from - info->offset), to - from);
+        exact &= append_valid (out, text + (from - info->offset), to - from);
       shown.end = out->len;
       if (shown.end > shown.start)
         g_array_append_val (line->spans, shown);
       pos = to;
     }
   if (abs_end > pos)
-    append_valid (out, text + (pos - info->offset), abs_end - pos);
+    exact &= append_valid (out, text + (pos - info->offset), abs_end - pos);
+  line->offset = abs_start;
+  line->exact = exact;
   line->text = g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -328,11 +348,14 @@ chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
   ChunkData *chunk = g_task_propagate_pointer (G_TASK (result), &error);
   GPtrArray *lines;
 
+  /* Cancelled reads belong to a view that was dropped (reload or dispose); lines now
+   * waiting for this chunk wait for a newer read. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (chunk == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not read part of log %" G_GINT64_FORMAT ": %s", self->log_id,
-                   error->message);
+      g_warning ("Could not read part of log %" G_GINT64_FORMAT ": %s", self->log_id,
+                 error->message);
       g_hash_table_remove (self->waiting, GUINT_TO_POINTER (seq));
       return;
     }
@@ -545,6 +568,20 @@ tftsr_log_lines_set_redacted (TftsrLogLines *self, gboolean redacted)
     return;
   self->redacted = redacted;
   /* Every line is rebuilt from the chunks in memory or loaded again. */
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, self->n_rows, self->n_rows);
+}
+
+void
+tftsr_log_lines_reload (TftsrLogLines *self)
+{
+  g_return_if_fail (TFTSR_IS_LOG_LINES (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_hash_table_remove_all (self->waiting);
+  g_hash_table_remove_all (self->loaded);
+  g_queue_clear (&self->recent);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, self->n_rows, self->n_rows);
 }
 

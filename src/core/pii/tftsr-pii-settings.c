@@ -13,6 +13,7 @@
 
 #include "tftsr-pii-settings.h"
 #include "tftsr-settings.h"
+#include "tftsr-store-private.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
 
@@ -326,4 +327,74 @@ tftsr_store_load_pii_scanner (TftsrStore *store, GError **error)
   if (settings == NULL)
     return NULL;
   return tftsr_pii_settings_build_scanner (settings, error);
+}
+
+/* --- in a worker ---------------------------------------------------------------------- */
+
+static gpointer
+load_settings_call (TftsrStore *store, gpointer data, GError **error)
+{
+  return tftsr_store_load_pii_settings (store, error);
+}
+
+void
+tftsr_store_load_pii_settings_async (TftsrStore *store, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  tftsr_store_run_async (store, tftsr_store_load_pii_settings_async, load_settings_call, NULL, NULL,
+                         (GDestroyNotify) tftsr_pii_settings_free, cancellable, callback,
+                         user_data);
+}
+
+TftsrPiiSettings *
+tftsr_store_load_pii_settings_finish (TftsrStore *store, GAsyncResult *result, GError **error)
+{
+  return tftsr_store_run_finish (store, result, tftsr_store_load_pii_settings_async, error);
+}
+
+static gpointer
+save_settings_call (TftsrStore *store, gpointer settings, GError **error)
+{
+  return tftsr_store_save_pii_settings (store, settings, error) ? GINT_TO_POINTER (1) : NULL;
+}
+
+void
+tftsr_store_save_pii_settings_async (TftsrStore *store, const TftsrPiiSettings *settings,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  g_return_if_fail (settings != NULL);
+  /* A copy: the caller may go on editing its settings meanwhile. */
+  tftsr_store_run_async (store, tftsr_store_save_pii_settings_async, save_settings_call,
+                         tftsr_pii_settings_copy (settings), (GDestroyNotify) tftsr_pii_settings_free,
+                         NULL, cancellable, callback, user_data);
+}
+
+gboolean
+tftsr_store_save_pii_settings_finish (TftsrStore *store, GAsyncResult *result, GError **error)
+{
+  return tftsr_store_run_finish (store, result, tftsr_store_save_pii_settings_async, error) != NULL;
+}
+
+static gpointer
+load_scanner_call (TftsrStore *store, gpointer data, GError **error)
+{
+  return tftsr_store_load_pii_scanner (store, error);
+}
+
+void
+tftsr_store_load_pii_scanner_async (TftsrStore *store, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  tftsr_store_run_async (store, tftsr_store_load_pii_scanner_async, load_scanner_call, NULL, NULL,
+                         g_object_unref, cancellable, callback, user_data);
+}
+
+TftsrPiiScanner *
+tftsr_store_load_pii_scanner_finish (TftsrStore *store, GAsyncResult *result, GError **error)
+{
+  return tftsr_store_run_finish (store, result, tftsr_store_load_pii_scanner_async, error);
 }

@@ -14,14 +14,6 @@ id_new (gint64 id)
 }
 
 static gpointer
-propagate (TftsrStore *self, GAsyncResult *result, gpointer tag, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static gpointer
 create_call (TftsrStore *self, gpointer draft, GError **error)
 {
   return tftsr_store_create_issue (self, draft, error);
@@ -42,7 +34,7 @@ tftsr_store_create_issue_async (TftsrStore *self, TftsrIssue *draft, GCancellabl
 TftsrIssue *
 tftsr_store_create_issue_finish (TftsrStore *self, GAsyncResult *result, GError **error)
 {
-  return propagate (self, result, tftsr_store_create_issue_async, error);
+  return tftsr_store_run_finish (self, result, tftsr_store_create_issue_async, error);
 }
 
 static gpointer
@@ -63,7 +55,7 @@ tftsr_store_get_issue_async (TftsrStore *self, gint64 id, GCancellable *cancella
 TftsrIssue *
 tftsr_store_get_issue_finish (TftsrStore *self, GAsyncResult *result, GError **error)
 {
-  return propagate (self, result, tftsr_store_get_issue_async, error);
+  return tftsr_store_run_finish (self, result, tftsr_store_get_issue_async, error);
 }
 
 static gpointer
@@ -86,7 +78,7 @@ tftsr_store_update_issue_async (TftsrStore *self, TftsrIssue *issue, GCancellabl
 TftsrIssue *
 tftsr_store_update_issue_finish (TftsrStore *self, GAsyncResult *result, GError **error)
 {
-  return propagate (self, result, tftsr_store_update_issue_async, error);
+  return tftsr_store_run_finish (self, result, tftsr_store_update_issue_async, error);
 }
 
 static gpointer
@@ -123,7 +115,7 @@ tftsr_store_restore_issue_async (TftsrStore *self, gint64 id, GCancellable *canc
 gboolean
 tftsr_store_change_finish (TftsrStore *self, GAsyncResult *result, GError **error)
 {
-  return propagate (self, result, tftsr_store_change_finish, error) != NULL;
+  return tftsr_store_run_finish (self, result, tftsr_store_change_finish, error) != NULL;
 }
 
 typedef struct
@@ -166,7 +158,7 @@ GPtrArray *
 tftsr_store_list_issues_finish (TftsrStore *self, GAsyncResult *result, gboolean *has_more,
                                 GError **error)
 {
-  ListResult *list = propagate (self, result, tftsr_store_list_issues_async, error);
+  ListResult *list = tftsr_store_run_finish (self, result, tftsr_store_list_issues_async, error);
   GPtrArray *issues;
 
   if (list == NULL)
@@ -197,5 +189,5 @@ tftsr_store_list_timeline_async (TftsrStore *self, gint64 issue_id, GCancellable
 GPtrArray *
 tftsr_store_list_timeline_finish (TftsrStore *self, GAsyncResult *result, GError **error)
 {
-  return propagate (self, result, tftsr_store_list_timeline_async, error);
+  return tftsr_store_run_finish (self, result, tftsr_store_list_timeline_async, error);
 }

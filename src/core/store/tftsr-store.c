@@ -598,3 +598,11 @@ tftsr_store_run_async (TftsrStore *self, gpointer source_tag, TftsrStoreFunc fun
   g_task_set_task_data (task, call, (GDestroyNotify) store_call_free);
   g_task_run_in_thread (task, run_in_thread);
 }
+
+gpointer
+tftsr_store_run_finish (TftsrStore *self, GAsyncResult *result, gpointer source_tag, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
