@@ -217,6 +217,78 @@ test_redact_stream_large (void)
   g_assert_true (g_str_equal (out, expected->str));
 }
 
+static void
+got_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer result)
+{
+  return *(GAsyncResult **) result != NULL;
+}
+
+/* Waits for a change made in a worker and asserts it succeeded. */
+static void
+await_change (GAsyncResult **result)
+{
+  g_autoptr (GError) error = NULL;
+
+  tftsr_test_iterate_until (has_result, result);
+  g_assert_true (tftsr_store_change_finish (store, *result, &error));
+  g_assert_no_error (error);
+  g_clear_object (result);
+}
+
+/* The UI's calls run the same review in workers. */
+static void
+test_review_async (void)
+{
+  gint64 issue = new_issue ();
+  g_autoptr (TftsrLogFile) log = add_log (issue, "ops@mail.internal on 10.9.9.9 ticket RQ-1\n");
+  gint64 log_id = tftsr_log_file_get_id (log);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) values = NULL;
+  g_autoptr (GPtrArray) logs = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  tftsr_store_list_pii_values_async (store, issue, NULL, got_result, &result);
+  tftsr_test_iterate_until (has_result, &result);
+  values = tftsr_store_list_pii_values_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (values->len, ==, 2);
+  g_clear_object (&result);
+
+  tftsr_store_set_pii_value_released_async (store, find_value (values, "10.9.9.9")->id, TRUE, NULL,
+                                            got_result, &result);
+  await_change (&result);
+  tftsr_store_set_pii_type_released_async (store, issue, "EMAIL", TRUE, NULL, got_result, &result);
+  await_change (&result);
+  tftsr_store_add_pii_span_async (store, log_id, 37, 41, "CUSTOM_TICKET", NULL, got_result, &result);
+  await_change (&result);
+  out = export(log_id, "stdout");
+  g_assert_cmpstr (out, ==, "ops@mail.internal on 10.9.9.9 ticket <CUSTOM_TICKET_1>\n");
+
+  tftsr_store_list_logs_async (store, issue, NULL, got_result, &result);
+  tftsr_test_iterate_until (has_result, &result);
+  logs = tftsr_store_list_logs_finish (store, result, &error);
+  g_assert_cmpuint (logs->len, ==, 1);
+  g_clear_object (&result);
+  tftsr_store_delete_log_async (store, log_id, NULL, got_result, &result);
+  await_change (&result);
+  g_clear_pointer (&logs, g_ptr_array_unref);
+  logs = tftsr_store_list_logs (store, issue, &error);
+  g_assert_cmpuint (logs->len, ==, 0);
+
+  /* A failure reaches the caller as an error. */
+  tftsr_store_set_pii_value_released_async (store, 999999, TRUE, NULL, got_result, &result);
+  tftsr_test_iterate_until (has_result, &result);
+  g_assert_false (tftsr_store_change_finish (store, result, &error));
+  g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -228,6 +300,7 @@ main (int argc, char **argv)
   g_test_add_func ("/egress/export-redacted-and-audited", test_export_redacted_and_audited);
   g_test_add_func ("/egress/review-decisions", test_review_decisions);
   g_test_add_func ("/egress/mark-missed-span", test_mark_missed_span);
+  g_test_add_func ("/egress/review-async", test_review_async);
   g_test_add_func ("/egress/redact-stream", test_redact_stream);
   g_test_add_func ("/egress/redact-stream-large", test_redact_stream_large);
   status = g_test_run ();

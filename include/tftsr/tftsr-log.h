@@ -78,6 +78,12 @@ TftsrLogFile *tftsr_store_add_log_finish (TftsrStore *store, GAsyncResult *resul
 TftsrLogFile *tftsr_store_get_log (TftsrStore *store, gint64 log_id, GError **error);
 GPtrArray *tftsr_store_list_logs (TftsrStore *store, gint64 issue_id, GError **error);
 gboolean tftsr_store_delete_log (TftsrStore *store, gint64 log_id, GError **error);
+void tftsr_store_list_logs_async (TftsrStore *store, gint64 issue_id, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *tftsr_store_list_logs_finish (TftsrStore *store, GAsyncResult *result, GError **error);
+/* Finishes with tftsr_store_change_finish(). */
+void tftsr_store_delete_log_async (TftsrStore *store, gint64 log_id, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
 
 /* Writes the log's text; redacted, every detected value the engineer did not release is
  * replaced by its pseudonym token (<EMAIL_2>). */

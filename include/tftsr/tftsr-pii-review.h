@@ -42,4 +42,21 @@ gboolean tftsr_store_set_pii_type_released (TftsrStore *store, gint64 issue_id, 
 gboolean tftsr_store_add_pii_span (TftsrStore *store, gint64 log_id, guint64 start, guint64 end,
                                    const char *type, GError **error);
 
+/* The same in a worker, for the UI thread; the changes finish with
+ * tftsr_store_change_finish(). */
+void tftsr_store_list_pii_values_async (TftsrStore *store, gint64 issue_id,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
+GPtrArray *tftsr_store_list_pii_values_finish (TftsrStore *store, GAsyncResult *result,
+                                               GError **error);
+void tftsr_store_set_pii_value_released_async (TftsrStore *store, gint64 value_id,
+                                               gboolean released, GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+void tftsr_store_set_pii_type_released_async (TftsrStore *store, gint64 issue_id, const char *type,
+                                              gboolean released, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+void tftsr_store_add_pii_span_async (TftsrStore *store, gint64 log_id, guint64 start, guint64 end,
+                                     const char *type, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+
 G_END_DECLS
