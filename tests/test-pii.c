@@ -470,6 +470,20 @@ test_catalogue (void)
   g_assert_false (tftsr_pii_type_from_string ("NOPE", NULL));
 }
 
+static void
+test_kinds (void)
+{
+  g_assert_cmpint (tftsr_pii_kind_for_name ("EMAIL"), ==, TFTSR_PII_KIND_PERSONAL);
+  g_assert_cmpint (tftsr_pii_kind_for_name ("CREDIT_CARD"), ==, TFTSR_PII_KIND_PERSONAL);
+  g_assert_cmpint (tftsr_pii_kind_for_name ("IPV6"), ==, TFTSR_PII_KIND_NETWORK);
+  g_assert_cmpint (tftsr_pii_kind_for_name ("HOSTNAME"), ==, TFTSR_PII_KIND_NETWORK);
+  g_assert_cmpint (tftsr_pii_kind_for_name ("JWT"), ==, TFTSR_PII_KIND_SECRET);
+  g_assert_cmpint (tftsr_pii_kind_for_name ("PRIVATE_KEY"), ==, TFTSR_PII_KIND_SECRET);
+  g_assert_cmpint (tftsr_pii_kind_for_name ("CUSTOM_TICKET"), ==, TFTSR_PII_KIND_CUSTOM);
+  g_assert_cmpint (tftsr_pii_kind_for_name ("FROM_THE_FUTURE"), ==, TFTSR_PII_KIND_PERSONAL);
+  g_assert_cmpint (tftsr_pii_kind_for_name (NULL), ==, TFTSR_PII_KIND_PERSONAL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -477,6 +491,7 @@ main (int argc, char **argv)
 
   tftsr_test_init (&argc, &argv);
   scanner = tftsr_pii_scanner_new ();
+  g_test_add_func ("/pii/kinds", test_kinds);
   g_test_add_func ("/pii/catalogue", test_catalogue);
   g_test_add_func ("/pii/types/email", test_email);
   g_test_add_func ("/pii/types/ipv4", test_ipv4);

@@ -57,6 +57,19 @@ const char *tftsr_pii_type_get_description (TftsrPiiType type);
  * engine); validators and context checks come on top of it. */
 const char *tftsr_pii_type_get_pattern (TftsrPiiType type);
 
+/* What a type is about, for showing detections in colour. */
+typedef enum
+{
+  TFTSR_PII_KIND_PERSONAL, /* people: e-mail, phone, card, SSN, IBAN, user names */
+  TFTSR_PII_KIND_NETWORK,  /* addresses and host names */
+  TFTSR_PII_KIND_SECRET,   /* credentials, keys and tokens */
+  TFTSR_PII_KIND_CUSTOM,   /* the user's patterns and marks */
+} TftsrPiiKind;
+
+/* From a stored type name ("EMAIL", "CUSTOM_TICKET"); names this build does not know
+ * count as personal. */
+TftsrPiiKind tftsr_pii_kind_for_name (const char *name);
+
 /* A detected span: byte offsets into the scanned input, end exclusive. */
 typedef struct
 {

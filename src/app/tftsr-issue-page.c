@@ -11,6 +11,7 @@
 
 #include "tftsr-app-format.h"
 #include "tftsr-issue-page.h"
+#include "tftsr-logs-group.h"
 
 #define DESCRIPTION_SAVE_DELAY_MS 600
 
@@ -36,6 +37,7 @@ struct _TftsrIssuePage
   GtkTextView *description_view;
   GtkLabel *dates_label;
   GtkListBox *timeline_list;
+  TftsrLogsGroup *logs_group;
 };
 
 G_DEFINE_FINAL_TYPE (TftsrIssuePage, tftsr_issue_page, GTK_TYPE_WIDGET)
@@ -332,6 +334,63 @@ on_combo_selected (TftsrIssuePage *self, GParamSpec *pspec, AdwComboRow *row)
   save (self);
 }
 
+/* --- logs and screenshots --------------------------------------------------------------- */
+
+static void
+on_attachments_changed (TftsrIssuePage *self)
+{
+  if (self->issue != NULL)
+    load_timeline (self);
+}
+
+static void
+on_part_failed (TftsrIssuePage *self, GError *error)
+{
+  fail (self, error);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, TftsrIssuePage *self)
+{
+  GSList *files = g_value_get_boxed (value);
+
+  if (self->issue == NULL)
+    return FALSE;
+  for (GSList *l = files; l != NULL; l = l->next)
+    tftsr_logs_group_add_file (self->logs_group, l->data);
+  return files != NULL;
+}
+
+static void
+text_pasted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrIssuePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+
+  if (text == NULL || *text == '\0')
+    {
+      g_autoptr (GError) empty = g_error_new_literal (
+          G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _ ("The clipboard holds no text or image to add"));
+      fail (self, error != NULL ? error : empty);
+      return;
+    }
+  if (self->issue != NULL)
+    tftsr_logs_group_add_text (self->logs_group, text);
+}
+
+/* Ctrl+V outside a text field: the clipboard's text becomes a log. */
+static void
+paste_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrIssuePage *self = TFTSR_ISSUE_PAGE (widget);
+
+  if (self->issue == NULL)
+    return;
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, text_pasted,
+                                 g_object_ref (self));
+}
+
 /* --- loading ------------------------------------------------------------------------ */
 
 static void
@@ -353,6 +412,7 @@ issue_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   fill_widgets (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
   load_timeline (self);
+  tftsr_logs_group_load (self->logs_group, tftsr_issue_get_id (issue));
 }
 
 static void
@@ -364,6 +424,7 @@ reset (TftsrIssuePage *self)
   g_clear_object (&self->load_cancellable);
   set_issue (self, NULL);
   g_list_store_remove_all (self->timeline);
+  tftsr_logs_group_load (self->logs_group, 0);
 }
 
 void
@@ -406,6 +467,7 @@ tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store)
   g_return_if_fail (TFTSR_IS_ISSUE_PAGE (self));
   reset (self);
   g_set_object (&self->store, store);
+  tftsr_logs_group_set_store (self->logs_group, store);
 }
 
 /* --- class ---------------------------------------------------------------------------- */
@@ -490,6 +552,12 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, description_view);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, dates_label);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, timeline_list);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, logs_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_attachments_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_part_failed);
+  gtk_widget_class_install_action (widget_class, "page.paste", NULL, paste_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "page.paste",
+                                       NULL);
   gtk_widget_class_bind_template_callback (widget_class, on_title_applied);
   gtk_widget_class_bind_template_callback (widget_class, on_owner_applied);
   gtk_widget_class_bind_template_callback (widget_class, on_tags_applied);
@@ -503,8 +571,12 @@ tftsr_issue_page_init (TftsrIssuePage *self)
   g_autoptr (GListModel) severities = tftsr_enum_label_model (TFTSR_TYPE_SEVERITY);
   g_autoptr (GListModel) statuses = tftsr_enum_label_model (TFTSR_TYPE_STATUS);
   g_autoptr (GListModel) categories = tftsr_enum_label_model (TFTSR_TYPE_CATEGORY);
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
+  g_type_ensure (TFTSR_TYPE_LOGS_GROUP);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   self->pending = g_queue_new ();
   self->timeline = g_list_store_new (TFTSR_TYPE_TIMELINE_EVENT);
   gtk_list_box_bind_model (self->timeline_list, G_LIST_MODEL (self->timeline), create_timeline_row,

@@ -7,7 +7,10 @@
 
 #include "tftsr-application.h"
 #include "tftsr-issue-row.h"
+#include "tftsr-log-viewer.h"
+#include "tftsr-logs-group.h"
 #include "tftsr-new-issue-dialog.h"
+#include "tftsr-review-window.h"
 #include "tftsr-test-util.h"
 #include "tftsr-window.h"
 
@@ -455,6 +458,291 @@ test_wrong_key_page (void)
   g_setenv ("TFTSR_DB_KEY", TFTSR_TEST_KEY, TRUE);
 }
 
+/* --- logs, viewer, review ----------------------------------------------------------- */
+
+static TftsrLogsGroup *
+logs_group (void)
+{
+  return TFTSR_LOGS_GROUP (need (window, TFTSR_TYPE_LOGS_GROUP, "logs_group"));
+}
+
+static guint expected_logs;
+
+static gboolean
+logs_settled (void)
+{
+  return tftsr_logs_group_get_n_running (logs_group ()) == 0 &&
+         g_list_model_get_n_items (tftsr_logs_group_get_logs (logs_group ())) == expected_logs;
+}
+
+static gboolean
+adding_shown (void)
+{
+  return tftsr_logs_group_get_n_running (logs_group ()) > 0 &&
+         gtk_widget_get_visible (need (window, GTK_TYPE_LIST_BOX, "jobs_list"));
+}
+
+static char *
+write_log (const char *name, guint copies)
+{
+  g_autofree char *path = g_build_filename (tftsr_test_dir (), name, NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < copies; i++)
+    g_string_append_printf (text,
+                            "2026-11-22T03:%02u:00Z api-%u checkout failed for jane.roe@shopmail.io "
+                            "from 10.20.%u.7 token=ghp_%036u\n",
+                            i % 60, i % 7, i % 250, i);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  return g_steal_pointer (&path);
+}
+
+static void
+select_first_incident (void)
+{
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (list_model ()), 0);
+  wait_until (page_loaded, "the incident page");
+}
+
+static void
+test_logs_add_paste_drop_cancel (void)
+{
+  g_autofree char *small = write_log ("checkout.log", 200);
+  g_autofree char *big = write_log ("huge.log", 400000);
+  g_autofree char *dropped = write_log ("dropped.log", 10);
+  g_autoptr (GFile) small_file = g_file_new_for_path (small);
+  g_autoptr (GFile) big_file = g_file_new_for_path (big);
+  g_autoptr (GFile) dropped_file = g_file_new_for_path (dropped);
+  g_autoptr (TftsrLogFile) first = NULL;
+  g_autoptr (GListModel) controllers = NULL;
+  GtkWidget *page, *jobs, *cancel;
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  select_first_incident ();
+  tftsr_logs_group_add_file (logs_group (), small_file);
+  expected_logs = 1;
+  wait_until (logs_settled, "the log to be added");
+  first = g_list_model_get_item (tftsr_logs_group_get_logs (logs_group ()), 0);
+  g_assert_cmpstr (tftsr_log_file_get_name (first), ==, "checkout.log");
+  g_assert_cmpuint (tftsr_log_file_get_pii_count (first), ==, 600);
+
+  /* Ctrl+V outside a text field turns the clipboard's text into a log. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (window), "paged by ops@corpmail.io at 02:07\n");
+  page = need (window, GTK_TYPE_WIDGET, "issue_page");
+  g_assert_true (gtk_widget_activate_action (page, "page.paste", NULL));
+  expected_logs = 2;
+  wait_until (logs_settled, "the pasted text");
+
+  /* Files dropped onto the incident. */
+  controllers = gtk_widget_observe_controllers (page);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_value_init (&value, GDK_TYPE_FILE_LIST);
+          g_value_take_boxed (&value, g_slist_prepend (NULL, g_object_ref (dropped_file)));
+          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &accepted);
+          g_value_unset (&value);
+        }
+    }
+  g_assert_true (accepted);
+  expected_logs = 3;
+  wait_until (logs_settled, "the dropped file");
+
+  /* A large add shows progress and can be cancelled; nothing of it is kept. */
+  tftsr_logs_group_add_file (logs_group (), big_file);
+  wait_until (adding_shown, "the progress row");
+  screenshot (window, "12-log-adding");
+  jobs = need (window, GTK_TYPE_LIST_BOX, "jobs_list");
+  cancel = find (jobs, GTK_TYPE_BUTTON, NULL);
+  g_assert_nonnull (cancel);
+  g_signal_emit_by_name (cancel, "clicked");
+  wait_until (logs_settled, "the add to be cancelled");
+  g_assert_cmpuint (g_list_model_get_n_items (tftsr_logs_group_get_logs (logs_group ())), ==, 3);
+  screenshot (window, "13-logs");
+}
+
+static TftsrLogViewer *viewer;
+static gboolean viewer_flag;
+
+static void
+set_flag (gpointer instance, gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static gboolean
+flag_set (void)
+{
+  return viewer_flag;
+}
+
+static gboolean
+find_reported (void)
+{
+  GtkLabel *status = GTK_LABEL (need (GTK_WIDGET (viewer), GTK_TYPE_LABEL, "find_status"));
+  return g_str_has_prefix (gtk_label_get_text (status), "Line ");
+}
+
+static TftsrLogLine *
+shown_line (guint index)
+{
+  GtkSelectionModel *model =
+      gtk_list_view_get_model (GTK_LIST_VIEW (need (GTK_WIDGET (viewer), GTK_TYPE_LIST_VIEW,
+                                                    "list_view")));
+  return g_list_model_get_item (G_LIST_MODEL (model), index);
+}
+
+/* The first bound label showing line @number. */
+static GtkLabel *
+line_label (GtkWidget *root, guint number)
+{
+  if (GTK_IS_LABEL (root) && g_object_get_data (G_OBJECT (root), "line") != NULL &&
+      tftsr_log_line_get_number (g_object_get_data (G_OBJECT (root), "line")) == number)
+    return GTK_LABEL (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = line_label (child, number);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+on_exported (TftsrLogViewer *instance, gboolean ok, gpointer flag)
+{
+  g_assert_true (ok);
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+test_log_viewer (void)
+{
+  g_autoptr (TftsrLogFile) log = g_list_model_get_item (tftsr_logs_group_get_logs (logs_group ()), 0);
+  g_autofree char *export_path = g_build_filename (tftsr_test_dir (), "export.log", NULL);
+  g_autoptr (GFile) export_file = g_file_new_for_path (export_path);
+  g_autoptr (TftsrLogLine) line = NULL;
+  g_autofree char *exported = NULL;
+  g_autoptr (GPtrArray) audit = NULL;
+  GtkLabel *label;
+  GtkWidget *dialog;
+  const char *text;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (logs_group ()), "logs.open", "x",
+                                             tftsr_log_file_get_id (log)));
+  viewer = TFTSR_LOG_VIEWER (find_toplevel (TFTSR_TYPE_LOG_VIEWER));
+  g_assert_nonnull (viewer);
+  viewer_flag = FALSE;
+  g_signal_connect (viewer, "ready", G_CALLBACK (set_flag), &viewer_flag);
+  wait_until (flag_set, "the viewer to open");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tftsr_log_viewer_get_lines (viewer))),
+                    ==, 200);
+  screenshot (GTK_WIDGET (viewer), "14-log-viewer");
+
+  /* Find, then go to a line. */
+  gtk_editable_set_text (GTK_EDITABLE (need (GTK_WIDGET (viewer), GTK_TYPE_SEARCH_ENTRY,
+                                             "find_entry")),
+                         "api-3 checkout");
+  wait_until (find_reported, "a match");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (need (GTK_WIDGET (viewer), GTK_TYPE_LABEL,
+                                                        "find_status"))),
+                   ==, "Line 4");
+  screenshot (GTK_WIDGET (viewer), "15-log-viewer-find");
+  g_assert_false (tftsr_log_viewer_go_to_line (viewer, 201));
+  g_assert_true (tftsr_log_viewer_go_to_line (viewer, 2));
+
+  /* Select "api-1" on line 2 and redact it as something the engine missed. */
+  settle (GTK_WIDGET (viewer));
+  label = line_label (GTK_WIDGET (viewer), 2);
+  g_assert_nonnull (label);
+  text = gtk_label_get_text (label);
+  g_assert_true (g_str_has_prefix (text, "2026-11-22T03:01:00Z api-1 "));
+  gtk_widget_grab_focus (GTK_WIDGET (label));
+  gtk_label_select_region (label, 21, 26);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.mark", NULL));
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  screenshot (dialog, "16-mark-selection");
+  viewer_flag = FALSE;
+  g_signal_connect (viewer, "changed", G_CALLBACK (set_flag), &viewer_flag);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find (dialog, GTK_TYPE_DROP_DOWN, NULL)),
+                              TFTSR_PII_HOSTNAME);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "mark");
+  wait_until (flag_set, "the mark to be stored");
+
+  /* The redacted view shows pseudonyms, the mark among them. */
+  gtk_toggle_button_set_active (
+      GTK_TOGGLE_BUTTON (need (GTK_WIDGET (viewer), GTK_TYPE_TOGGLE_BUTTON, "redacted_toggle")),
+      TRUE);
+  line = shown_line (1);
+  settle (GTK_WIDGET (viewer));
+  g_assert_cmpstr (tftsr_log_line_get_text (line), ==,
+                   "2026-11-22T03:01:00Z <HOSTNAME_1> checkout failed for <EMAIL_1> from "
+                   "<IPV4_2> token=<GITHUB_TOKEN_2>");
+  screenshot (GTK_WIDGET (viewer), "17-log-viewer-redacted");
+
+  /* Export goes through the one door out and is audited. */
+  viewer_flag = FALSE;
+  g_signal_connect (viewer, "exported", G_CALLBACK (on_exported), &viewer_flag);
+  tftsr_log_viewer_export (viewer, export_file);
+  wait_until (flag_set, "the export");
+  g_assert_true (g_file_get_contents (export_path, &exported, NULL, NULL));
+  g_assert_nonnull (strstr (exported, "<HOSTNAME_1> checkout failed for <EMAIL_1>"));
+  g_assert_null (strstr (exported, "jane.roe"));
+  audit = tftsr_audit_list (store (), 1, NULL);
+  g_assert_cmpstr (((TftsrAuditEntry *) audit->pdata[0])->action, ==, "egress.send");
+  gtk_window_destroy (GTK_WINDOW (viewer));
+}
+
+static TftsrReviewWindow *review;
+static gboolean review_flag;
+
+static gboolean
+review_flag_set (void)
+{
+  return review_flag;
+}
+
+static void
+test_review (void)
+{
+  g_autoptr (TftsrIssue) issue = g_list_model_get_item (list_model (), 0);
+  g_autoptr (GPtrArray) values = NULL;
+  gboolean released = FALSE;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (logs_group ()), "logs.review", NULL));
+  review = TFTSR_REVIEW_WINDOW (find_toplevel (TFTSR_TYPE_REVIEW_WINDOW));
+  g_assert_nonnull (review);
+  review_flag = FALSE;
+  g_signal_connect (review, "ready", G_CALLBACK (set_flag), &review_flag);
+  wait_until (review_flag_set, "the review to load");
+  g_assert_cmpuint (g_list_model_get_n_items (tftsr_review_window_get_rows (review)), >, 4);
+  screenshot (GTK_WIDGET (review), "18-review");
+
+  review_flag = FALSE;
+  g_signal_connect (review, "changed", G_CALLBACK (set_flag), &review_flag);
+  tftsr_review_window_set_redacted (review, "EMAIL", "ops@corpmail.io", FALSE);
+  wait_until (review_flag_set, "the decision");
+  values = tftsr_store_list_pii_values (store (), tftsr_issue_get_id (issue), NULL);
+  for (guint i = 0; i < values->len; i++)
+    {
+      TftsrPiiValue *value = values->pdata[i];
+      if (g_str_equal (value->type, "EMAIL") &&
+          g_bytes_get_size (value->value) == strlen ("ops@corpmail.io") &&
+          memcmp (g_bytes_get_data (value->value, NULL), "ops@corpmail.io", 15) == 0)
+        released = value->released;
+    }
+  g_assert_true (released);
+  gtk_editable_set_text (
+      GTK_EDITABLE (need (GTK_WIDGET (review), GTK_TYPE_SEARCH_ENTRY, "search_entry")), "corpmail");
+  screenshot (GTK_WIDGET (review), "19-review-search");
+  gtk_window_destroy (GTK_WINDOW (review));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -477,6 +765,9 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/delete-and-undo", test_delete_and_undo);
   g_test_add_func ("/gui/dark-style-and-dialogs", test_dark_style_and_dialogs);
   g_test_add_func ("/gui/persisted", test_persisted);
+  g_test_add_func ("/gui/logs-add-paste-drop-cancel", test_logs_add_paste_drop_cancel);
+  g_test_add_func ("/gui/log-viewer", test_log_viewer);
+  g_test_add_func ("/gui/review", test_review);
   g_test_add_func ("/gui/wrong-key-page", test_wrong_key_page);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));

@@ -153,6 +153,34 @@ tftsr_pii_type_get_pattern (TftsrPiiType type)
   return types[type].pattern;
 }
 
+TftsrPiiKind
+tftsr_pii_kind_for_name (const char *name)
+{
+  TftsrPiiType type;
+
+  if (name != NULL && g_str_has_prefix (name, "CUSTOM"))
+    return TFTSR_PII_KIND_CUSTOM;
+  if (!tftsr_pii_type_from_string (name, &type))
+    return TFTSR_PII_KIND_PERSONAL;
+  switch (type)
+    {
+    case TFTSR_PII_EMAIL:
+    case TFTSR_PII_PHONE:
+    case TFTSR_PII_CREDIT_CARD:
+    case TFTSR_PII_SSN:
+    case TFTSR_PII_IBAN:
+    case TFTSR_PII_USERNAME:
+      return TFTSR_PII_KIND_PERSONAL;
+    case TFTSR_PII_IPV4:
+    case TFTSR_PII_IPV6:
+    case TFTSR_PII_MAC:
+    case TFTSR_PII_HOSTNAME:
+      return TFTSR_PII_KIND_NETWORK;
+    default:
+      return TFTSR_PII_KIND_SECRET;
+    }
+}
+
 static gpointer
 compile_all (gpointer unused)
 {

@@ -1,0 +1,837 @@
+/* tftsr-log-viewer.c
+ *
+ * A GtkListView over TftsrLogLines: only the rows on screen exist, and their chunks load
+ * in a worker, so a 1 GB log opens as fast as a small one. Each row is a line number and
+ * a selectable label whose Pango attributes colour the detections by kind. A line longer
+ * than TEXT_SHOWN bytes is cut for display (a label laying out megabytes would stall the
+ * UI); the export and the stored log keep it whole.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+
+#include "tftsr-app-format.h"
+#include "tftsr-log-viewer.h"
+
+#define TEXT_SHOWN 8192
+
+struct _TftsrLogViewer
+{
+  AdwWindow parent_instance;
+
+  TftsrStore *store;
+  TftsrLogFile *log;
+  TftsrLogLines *lines;
+  GtkSingleSelection *selection;
+  GCancellable *cancellable;        /* opening and finding */
+  GCancellable *export_cancellable; /* while an export runs */
+  char *needle;                     /* what the find bar highlights */
+  GHashTable *bound;                /* GtkListItems showing a line */
+  guint number_chars;
+
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkToggleButton *redacted_toggle;
+  GtkToggleButton *find_toggle;
+  GtkSearchBar *find_bar;
+  GtkSearchEntry *find_entry;
+  GtkLabel *find_status;
+  GtkSearchBar *goto_bar;
+  GtkEntry *goto_entry;
+  GtkRevealer *export_revealer;
+  GtkProgressBar *export_progress;
+  GtkStack *stack;
+  AdwStatusPage *error_page;
+  GtkListView *list_view;
+};
+
+G_DEFINE_FINAL_TYPE (TftsrLogViewer, tftsr_log_viewer, ADW_TYPE_WINDOW)
+
+enum
+{
+  CHANGED,
+  READY,
+  EXPORTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+toast (TftsrLogViewer *self, const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* --- rows ---------------------------------------------------------------------------- */
+
+static void
+span_colour (const char *type, guint16 rgb[3])
+{
+  /* GNOME palette: yellow 3, blue 3, red 3, purple 3. */
+  static const guint16 colours[][3] = {
+    [TFTSR_PII_KIND_PERSONAL] = { 0xf6, 0xd3, 0x2d },
+    [TFTSR_PII_KIND_NETWORK] = { 0x35, 0x84, 0xe4 },
+    [TFTSR_PII_KIND_SECRET] = { 0xe0, 0x1b, 0x24 },
+    [TFTSR_PII_KIND_CUSTOM] = { 0x91, 0x41, 0xac },
+  };
+  const guint16 *c = colours[tftsr_pii_kind_for_name (type)];
+
+  for (guint i = 0; i < 3; i++)
+    rgb[i] = c[i] * 257;
+}
+
+static void
+add_range (PangoAttrList *attrs, PangoAttribute *attr, guint start, guint end)
+{
+  attr->start_index = start;
+  attr->end_index = end;
+  pango_attr_list_insert (attrs, attr);
+}
+
+static void
+highlight_needle (TftsrLogViewer *self, PangoAttrList *attrs, const char *text, gsize length)
+{
+  gsize n = self->needle != NULL ? strlen (self->needle) : 0;
+
+  if (n == 0)
+    return;
+  for (gsize i = 0; i + n <= length; i++)
+    if (g_ascii_strncasecmp (text + i, self->needle, n) == 0)
+      {
+        add_range (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD), i, i + n);
+        add_range (attrs, pango_attr_underline_new (PANGO_UNDERLINE_DOUBLE), i, i + n);
+        i += n - 1;
+      }
+}
+
+/* Shows @line in @label: its text (cut at TEXT_SHOWN) with detections coloured. */
+static void
+show_line (TftsrLogViewer *self, GtkLabel *label, TftsrLogLine *line)
+{
+  const char *text = tftsr_log_line_get_text (line);
+  g_autoptr (PangoAttrList) attrs = pango_attr_list_new ();
+  g_autoptr (GString) shown = NULL;
+  const TftsrLogLineSpan *spans;
+  guint n_spans = 0;
+  gsize length;
+
+  if (text == NULL)
+    {
+      gtk_label_set_text (label, "");
+      return;
+    }
+  length = strlen (text);
+  shown = g_string_new_len (text, MIN (length, TEXT_SHOWN));
+  if (length > TEXT_SHOWN)
+    {
+      g_autofree char *more = g_format_size (length - TEXT_SHOWN);
+      /* Cut on a character boundary. */
+      g_string_truncate (shown, g_utf8_find_prev_char (text, text + TEXT_SHOWN + 1) - text);
+      length = shown->len;
+      g_string_append_printf (shown, _ (" … %s more"), more);
+      add_range (attrs, pango_attr_foreground_alpha_new (0x8000), length, shown->len);
+    }
+  spans = tftsr_log_line_get_spans (line, &n_spans);
+  for (guint i = 0; i < n_spans && spans[i].start < length; i++)
+    {
+      guint16 rgb[3];
+      guint end = MIN (spans[i].end, length);
+
+      span_colour (spans[i].type, rgb);
+      add_range (attrs, pango_attr_background_new (rgb[0], rgb[1], rgb[2]), spans[i].start, end);
+      add_range (attrs, pango_attr_background_alpha_new (0x5000), spans[i].start, end);
+    }
+  highlight_needle (self, attrs, shown->str, length);
+  gtk_label_set_text (label, shown->str);
+  gtk_label_set_attributes (label, attrs);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory, GtkListItem *item, TftsrLogViewer *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *number = gtk_label_new (NULL);
+  GtkWidget *text = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (number), 1);
+  gtk_label_set_yalign (GTK_LABEL (number), 0);
+  gtk_label_set_width_chars (GTK_LABEL (number), self->number_chars);
+  gtk_widget_add_css_class (number, "line-number");
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_add_css_class (text, "line-text");
+  gtk_box_append (GTK_BOX (box), number);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_list_item_set_child (item, box);
+}
+
+static GtkLabel *
+row_text_label (GtkListItem *item)
+{
+  return GTK_LABEL (gtk_widget_get_last_child (gtk_list_item_get_child (item)));
+}
+
+static void
+on_line_text (TftsrLogLine *line, GParamSpec *pspec, GtkListItem *item)
+{
+  TftsrLogViewer *self = g_object_get_data (G_OBJECT (item), "viewer");
+  show_line (self, row_text_label (item), line);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, TftsrLogViewer *self)
+{
+  TftsrLogLine *line = gtk_list_item_get_item (item);
+  GtkWidget *number = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  GtkLabel *text = row_text_label (item);
+  char digits[24];
+
+  g_snprintf (digits, sizeof digits, "%u", tftsr_log_line_get_number (line));
+  gtk_label_set_text (GTK_LABEL (number), digits);
+  g_object_set_data (G_OBJECT (item), "viewer", self);
+  /* The label knows its line, for marking a selection in it. */
+  g_object_set_data_full (G_OBJECT (text), "line", g_object_ref (line), g_object_unref);
+  show_line (self, text, line);
+  g_hash_table_add (self->bound, item);
+  if (tftsr_log_line_get_text (line) == NULL)
+    g_signal_connect_object (line, "notify::text", G_CALLBACK (on_line_text), item, 0);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, TftsrLogViewer *self)
+{
+  TftsrLogLine *line = gtk_list_item_get_item (item);
+
+  g_hash_table_remove (self->bound, item);
+  if (line != NULL)
+    g_signal_handlers_disconnect_by_func (line, on_line_text, item);
+  g_object_set_data (G_OBJECT (row_text_label (item)), "line", NULL);
+}
+
+/* Shows the rows on screen again (the highlight changed). */
+static void
+refresh_rows (TftsrLogViewer *self)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    show_line (self, row_text_label (item), gtk_list_item_get_item (item));
+}
+
+/* --- opening ------------------------------------------------------------------------- */
+
+static void
+update_title (TftsrLogViewer *self)
+{
+  guint64 n = tftsr_log_file_get_line_count (self->log);
+  guint found = tftsr_log_file_get_pii_count (self->log);
+  g_autofree char *lines =
+      g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " line",
+                                    "%" G_GUINT64_FORMAT " lines", n), n);
+  g_autofree char *detections =
+      g_strdup_printf (g_dngettext (NULL, "%u detection", "%u detections", found), found);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s%s", lines, detections,
+                                               gtk_toggle_button_get_active (self->redacted_toggle)
+                                                   ? _ (" · redacted view")
+                                                   : "");
+
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+static void
+lines_opened (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrLogViewer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  TftsrLogLines *lines = tftsr_log_lines_new_finish (result, &error);
+  guint n;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (lines == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      g_signal_emit (self, signals[READY], 0);
+      return;
+    }
+  self->lines = lines;
+  n = g_list_model_get_n_items (G_LIST_MODEL (lines));
+  self->number_chars = MAX (3, g_snprintf (NULL, 0, "%u", n));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (lines)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_stack_set_visible_child_name (self->stack, "lines");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.goto", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->find_toggle), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->redacted_toggle), TRUE);
+  g_signal_emit (self, signals[READY], 0);
+}
+
+static void
+on_redacted_toggled (TftsrLogViewer *self)
+{
+  if (self->lines != NULL)
+    tftsr_log_lines_set_redacted (self->lines,
+                                  gtk_toggle_button_get_active (self->redacted_toggle));
+  update_title (self);
+}
+
+/* --- moving about ---------------------------------------------------------------------- */
+
+static void
+show_row (TftsrLogViewer *self, guint index)
+{
+  gtk_single_selection_set_selected (self->selection, index);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", index);
+}
+
+gboolean
+tftsr_log_viewer_go_to_line (TftsrLogViewer *self, guint number)
+{
+  g_return_val_if_fail (TFTSR_IS_LOG_VIEWER (self), FALSE);
+
+  if (self->lines == NULL || number == 0 ||
+      number > g_list_model_get_n_items (G_LIST_MODEL (self->lines)))
+    return FALSE;
+  show_row (self, number - 1);
+  return TRUE;
+}
+
+static void
+on_goto_activate (TftsrLogViewer *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->goto_entry));
+  guint64 number = 0;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT, &number, NULL) ||
+      !tftsr_log_viewer_go_to_line (self, number))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->goto_entry), "error");
+      gtk_widget_error_bell (GTK_WIDGET (self->goto_entry));
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->goto_entry), "error");
+  gtk_search_bar_set_search_mode (self->goto_bar, FALSE);
+}
+
+static void
+goto_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
+
+  gtk_search_bar_set_search_mode (self->goto_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->goto_entry));
+}
+
+static void
+found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrLogViewer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gint64 row = tftsr_log_lines_find_finish (TFTSR_LOG_LINES (source), result, &error);
+  g_autofree char *status = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (row < 0)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->find_entry), "error");
+      gtk_label_set_text (self->find_status, _ ("Not found"));
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->find_entry), "error");
+  status = g_strdup_printf (_ ("Line %" G_GINT64_FORMAT), row + 1);
+  gtk_label_set_text (self->find_status, status);
+  show_row (self, row);
+}
+
+/* Finds the text of the entry after (or before) the selected line; @include_current for
+ * typing, so that a match on the line shown stays. */
+static void
+find (TftsrLogViewer *self, gboolean backwards, gboolean include_current)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->find_entry));
+  guint n, from;
+
+  if (self->lines == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_free (self->needle);
+  self->needle = g_strdup (text);
+  refresh_rows (self);
+  if (*text == '\0')
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->find_entry), "error");
+      gtk_label_set_text (self->find_status, "");
+      return;
+    }
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->lines));
+  from = gtk_single_selection_get_selected (self->selection);
+  if (from == GTK_INVALID_LIST_POSITION)
+    from = backwards ? 0 : n - 1;
+  else if (include_current)
+    from = (from + n - 1) % n;
+  self->cancellable = g_cancellable_new ();
+  tftsr_log_lines_find_async (self->lines, text, from, backwards, self->cancellable, found,
+                              g_object_ref (self));
+}
+
+static void
+on_find_changed (TftsrLogViewer *self)
+{
+  find (self, FALSE, TRUE);
+}
+
+static void
+on_find_next (TftsrLogViewer *self)
+{
+  find (self, FALSE, FALSE);
+}
+
+static void
+on_find_previous (TftsrLogViewer *self)
+{
+  find (self, TRUE, FALSE);
+}
+
+static void
+on_find_stop (TftsrLogViewer *self)
+{
+  gtk_search_bar_set_search_mode (self->find_bar, FALSE);
+  g_clear_pointer (&self->needle, g_free);
+  refresh_rows (self);
+}
+
+static void
+find_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
+
+  gtk_search_bar_set_search_mode (self->find_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->find_entry));
+}
+
+static void
+redacted_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
+
+  gtk_toggle_button_set_active (self->redacted_toggle,
+                                !gtk_toggle_button_get_active (self->redacted_toggle));
+}
+
+/* --- marking what the engine missed ----------------------------------------------------- */
+
+typedef struct
+{
+  TftsrLogViewer *self;
+  guint64 start;
+  guint64 end;
+  GtkDropDown *types;
+} MarkJob;
+
+static void
+mark_job_free (MarkJob *job)
+{
+  g_object_unref (job->self);
+  g_free (job);
+}
+
+static void
+marked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrLogViewer) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!tftsr_store_change_finish (TFTSR_STORE (source), result, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  tftsr_log_lines_reload (self->lines);
+  g_signal_emit (self, signals[CHANGED], 0);
+  toast (self, _ ("Marked: this occurrence now leaves as a pseudonym"));
+}
+
+static void
+mark_response (AdwMessageDialog *dialog, const char *response, MarkJob *job)
+{
+  guint type = gtk_drop_down_get_selected (job->types);
+
+  if (g_str_equal (response, "mark") && type < TFTSR_PII_N_TYPES)
+    tftsr_store_add_pii_span_async (job->self->store, tftsr_log_file_get_id (job->self->log),
+                                    job->start, job->end, tftsr_pii_type_to_string (type), NULL,
+                                    marked, g_object_ref (job->self));
+  mark_job_free (job);
+}
+
+static GtkDropDown *
+type_drop_down (void)
+{
+  GtkStringList *names = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < TFTSR_PII_N_TYPES; i++)
+    gtk_string_list_append (names, tftsr_pii_type_get_description (i));
+  return GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (names), NULL));
+}
+
+static void
+ask_type (TftsrLogViewer *self, const char *selected, guint64 start, guint64 end)
+{
+  MarkJob *job = g_new0 (MarkJob, 1);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Redact Selection?"), NULL);
+  g_autofree char *shown = g_utf8_make_valid (selected, -1);
+
+  job->self = g_object_ref (self);
+  job->start = start;
+  job->end = end;
+  job->types = type_drop_down ();
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _ ("“%s” will be replaced by a pseudonym wherever this "
+                                     "incident’s content leaves the app. What is it?"),
+                                  shown);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (job->types));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "mark",
+                                    _ ("_Redact"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "mark",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "mark");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (mark_response), job);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+mark_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  TftsrLogLine *line;
+  const char *text;
+  int start = 0, end = 0;
+  guint64 log_start, log_end;
+  g_autofree char *selected = NULL;
+
+  line = GTK_IS_LABEL (focus) ? g_object_get_data (G_OBJECT (focus), "line") : NULL;
+  if (line == NULL || !gtk_label_get_selection_bounds (GTK_LABEL (focus), &start, &end))
+    {
+      toast (self, _ ("Select the text to redact in a line first"));
+      return;
+    }
+  text = gtk_label_get_text (GTK_LABEL (focus));
+  start = g_utf8_offset_to_pointer (text, start) - text;
+  end = g_utf8_offset_to_pointer (text, end) - text;
+  if (!tftsr_log_line_get_log_range (line, start, end, &log_start, &log_end))
+    {
+      toast (self, gtk_toggle_button_get_active (self->redacted_toggle)
+                       ? _ ("Switch off the redacted view to mark text")
+                       : _ ("This part of the line is not plain text and cannot be marked "
+                            "here"));
+      return;
+    }
+  selected = g_strndup (text + start, end - start);
+  ask_type (self, selected, log_start, log_end);
+}
+
+/* --- exporting ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GFile *file;
+  gint64 log_id;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_object_unref (job->file);
+  g_free (job);
+}
+
+/* In a worker: the redacted copy goes through the egress module, which records it. */
+static void
+export_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TftsrLogViewer *self = source;
+  ExportJob *job = task_data;
+  g_autoptr (GFileOutputStream) out = NULL;
+  g_autoptr (TftsrEgressReceipt) receipt = NULL;
+  g_autofree char *uri = g_file_get_uri (job->file);
+  GError *error = NULL;
+
+  out = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, &error);
+  if (out != NULL)
+    receipt = tftsr_egress_export_log (self->store, job->log_id, G_OUTPUT_STREAM (out), uri,
+                                       cancellable, &error);
+  if (receipt == NULL && out != NULL)
+    {
+      /* Closing cancelled drops the temporary file: nothing half-written is left. */
+      g_autoptr (GCancellable) abandon = g_cancellable_new ();
+      g_cancellable_cancel (abandon);
+      g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+    }
+  if (receipt != NULL && !g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, &error))
+    g_clear_pointer (&receipt, tftsr_egress_receipt_free);
+  if (receipt == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&receipt),
+                           (GDestroyNotify) tftsr_egress_receipt_free);
+}
+
+static gboolean
+pulse_export (gpointer user_data)
+{
+  TftsrLogViewer *self = user_data;
+
+  gtk_progress_bar_pulse (self->export_progress);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+exported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrEgressReceipt) receipt = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *message = NULL;
+  guint replaced = 0;
+  GHashTableIter iter;
+  gpointer count;
+
+  g_source_remove (GPOINTER_TO_UINT (user_data));
+  g_clear_object (&self->export_cancellable);
+  gtk_revealer_set_reveal_child (self->export_revealer, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.export", TRUE);
+  g_signal_emit (self, signals[EXPORTED], 0, receipt != NULL);
+  if (receipt == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  g_hash_table_iter_init (&iter, tftsr_egress_receipt_get_counts (receipt));
+  while (g_hash_table_iter_next (&iter, NULL, &count))
+    replaced += GPOINTER_TO_UINT (count);
+  message = g_strdup_printf (g_dngettext (NULL, "Redacted copy saved, %u value replaced",
+                                          "Redacted copy saved, %u values replaced", replaced),
+                             replaced);
+  toast (self, message);
+}
+
+void
+tftsr_log_viewer_export (TftsrLogViewer *self, GFile *file)
+{
+  g_autoptr (GTask) task = NULL;
+  ExportJob *job;
+
+  g_return_if_fail (TFTSR_IS_LOG_VIEWER (self));
+  g_return_if_fail (G_IS_FILE (file));
+  if (self->export_cancellable != NULL)
+    return;
+
+  job = g_new0 (ExportJob, 1);
+  job->file = g_object_ref (file);
+  job->log_id = tftsr_log_file_get_id (self->log);
+  self->export_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->export_cancellable, exported,
+                     GUINT_TO_POINTER (g_timeout_add (120, pulse_export, self)));
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_in_thread);
+  gtk_revealer_set_reveal_child (self->export_revealer, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.export", FALSE);
+}
+
+static void
+export_file_chosen (GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+  TftsrLogViewer *self = user_data;
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  if (response == GTK_RESPONSE_ACCEPT && file != NULL)
+    tftsr_log_viewer_export (self, file);
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+export_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
+      _ ("Export Redacted Copy"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"),
+      NULL);
+  g_autofree char *base = g_strdup (tftsr_log_file_get_name (self->log));
+  char *dot = strrchr (base, '.');
+  g_autofree char *suggested = NULL;
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  suggested = g_strdup_printf ("%s-redacted.log", base);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_file_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_export_cancel (TftsrLogViewer *self)
+{
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
+}
+
+/* --- public ---------------------------------------------------------------------------- */
+
+TftsrLogViewer *
+tftsr_log_viewer_new (TftsrStore *store, TftsrLogFile *log)
+{
+  TftsrLogViewer *self;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (TFTSR_IS_LOG_FILE (log), NULL);
+
+  self = g_object_new (TFTSR_TYPE_LOG_VIEWER, NULL);
+  self->store = g_object_ref (store);
+  self->log = g_object_ref (log);
+  name = tftsr_display_text (tftsr_log_file_get_name (log));
+  adw_window_title_set_title (self->window_title, name);
+  gtk_window_set_title (GTK_WINDOW (self), name);
+  update_title (self);
+  self->cancellable = g_cancellable_new ();
+  tftsr_log_lines_new_async (store, tftsr_log_file_get_id (log), self->cancellable, lines_opened,
+                             g_object_ref (self));
+  return self;
+}
+
+TftsrLogLines *
+tftsr_log_viewer_get_lines (TftsrLogViewer *self)
+{
+  g_return_val_if_fail (TFTSR_IS_LOG_VIEWER (self), NULL);
+  return self->lines;
+}
+
+/* --- class ----------------------------------------------------------------------------- */
+
+static void
+tftsr_log_viewer_dispose (GObject *object)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  on_export_cancel (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_LOG_VIEWER);
+  G_OBJECT_CLASS (tftsr_log_viewer_parent_class)->dispose (object);
+}
+
+static void
+tftsr_log_viewer_finalize (GObject *object)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->export_cancellable);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->lines);
+  g_clear_object (&self->log);
+  g_clear_object (&self->store);
+  g_free (self->needle);
+  g_hash_table_unref (self->bound);
+  G_OBJECT_CLASS (tftsr_log_viewer_parent_class)->finalize (object);
+}
+
+static void
+tftsr_log_viewer_class_init (TftsrLogViewerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tftsr_log_viewer_dispose;
+  object_class->finalize = tftsr_log_viewer_finalize;
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 0);
+  signals[READY] = g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 0);
+  signals[EXPORTED] = g_signal_new ("exported", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               TFTSR_RESOURCE_PATH "/ui/tftsr-log-viewer.ui");
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, redacted_toggle);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, find_toggle);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, find_bar);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, find_entry);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, find_status);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, goto_bar);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, goto_entry);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, export_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, export_progress);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, stack);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, error_page);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_redacted_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_find_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_find_next);
+  gtk_widget_class_bind_template_callback (widget_class, on_find_previous);
+  gtk_widget_class_bind_template_callback (widget_class, on_find_stop);
+  gtk_widget_class_bind_template_callback (widget_class, on_goto_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_export_cancel);
+
+  gtk_widget_class_install_action (widget_class, "viewer.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "viewer.goto", NULL, goto_action);
+  gtk_widget_class_install_action (widget_class, "viewer.mark", NULL, mark_action);
+  gtk_widget_class_install_action (widget_class, "viewer.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "viewer.redacted", NULL, redacted_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "viewer.find",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "viewer.goto",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "viewer.mark",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "viewer.redacted", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "viewer.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",
+                                       NULL);
+}
+
+static void
+tftsr_log_viewer_init (TftsrLogViewer *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->number_chars = 3;
+  self->bound = g_hash_table_new (NULL, NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_search_bar_set_key_capture_widget (self->find_bar, GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.goto", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->find_toggle), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->redacted_toggle), FALSE);
+}
