@@ -9,6 +9,7 @@
 #include "tftsr-issue-page.h"
 #include "tftsr-issue-row.h"
 #include "tftsr-new-issue-dialog.h"
+#include "tftsr-preferences-window.h"
 #include "tftsr-window.h"
 
 struct _TftsrWindow
@@ -459,6 +460,19 @@ delete_incident_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+preferences_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrWindow *self = TFTSR_WINDOW (widget);
+  TftsrPreferencesWindow *preferences;
+
+  if (self->store == NULL)
+    return;
+  preferences = tftsr_preferences_window_new (self->store);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
 back_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrWindow *self = TFTSR_WINDOW (widget);
@@ -542,6 +556,9 @@ tftsr_window_class_init (TftsrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.open-store", NULL, open_store_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
+                                       "win.preferences", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-incident", NULL);

@@ -10,6 +10,7 @@
 #include "tftsr-log-viewer.h"
 #include "tftsr-logs-group.h"
 #include "tftsr-new-issue-dialog.h"
+#include "tftsr-preferences-window.h"
 #include "tftsr-review-window.h"
 #include "tftsr-test-util.h"
 #include "tftsr-window.h"
@@ -743,6 +744,83 @@ test_review (void)
   gtk_window_destroy (GTK_WINDOW (review));
 }
 
+static gboolean prefs_flag;
+static gboolean prefs_ok;
+
+static void
+on_prefs_saved (gpointer instance, gboolean ok, gpointer unused)
+{
+  prefs_ok = ok;
+  prefs_flag = TRUE;
+}
+
+static gboolean
+prefs_flag_set (void)
+{
+  return prefs_flag;
+}
+
+/* Applies an entry row's text as its apply button does and waits for the save. */
+static gboolean
+apply_entry (GtkWidget *prefs, const char *id, const char *text)
+{
+  GtkWidget *entry = need (prefs, ADW_TYPE_ENTRY_ROW, id);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  prefs_flag = FALSE;
+  g_signal_emit_by_name (entry, "apply");
+  wait_until (prefs_flag_set, "the settings to be saved");
+  return prefs_ok;
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr (TftsrPiiSettings) stored = NULL;
+  GtkWidget *prefs;
+  GtkWidget *phone = NULL;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.preferences", NULL));
+  prefs = find_toplevel (TFTSR_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  prefs_flag = FALSE;
+  g_signal_connect (prefs, "ready", G_CALLBACK (set_flag), &prefs_flag);
+  wait_until (prefs_flag_set, "the settings to load");
+  g_signal_connect (prefs, "saved", G_CALLBACK (on_prefs_saved), NULL);
+
+  /* Switch off phone numbers: the switch of the PHONE row. */
+  for (GtkWidget *w = need (prefs, ADW_TYPE_PREFERENCES_GROUP, "types_group"); w != NULL;
+       w = NULL)
+    {
+      GtkWidget *row = find (w, ADW_TYPE_ACTION_ROW, NULL);
+      for (; row != NULL && phone == NULL; row = gtk_widget_get_next_sibling (row))
+        if (ADW_IS_ACTION_ROW (row) &&
+            g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "PHONE") == 0)
+          phone = find (row, GTK_TYPE_SWITCH, NULL);
+    }
+  g_assert_nonnull (phone);
+  prefs_flag = FALSE;
+  gtk_switch_set_active (GTK_SWITCH (phone), FALSE);
+  wait_until (prefs_flag_set, "the switch to be saved");
+  g_assert_true (prefs_ok);
+
+  g_assert_true (apply_entry (prefs, "allow_entry", "10.0.0.0/8"));
+  gtk_editable_set_text (GTK_EDITABLE (need (prefs, ADW_TYPE_ENTRY_ROW, "pattern_name_entry")),
+                         "ticket");
+  g_assert_true (apply_entry (prefs, "pattern_regex_entry", "RQ-[0-9]{4,}"));
+  gtk_editable_set_text (GTK_EDITABLE (need (prefs, ADW_TYPE_ENTRY_ROW, "pattern_name_entry")),
+                         "broken");
+  g_assert_false (apply_entry (prefs, "pattern_regex_entry", "(unclosed"));
+  screenshot (prefs, "20-preferences");
+
+  stored = tftsr_store_load_pii_settings (store (), NULL);
+  g_assert_false (tftsr_pii_settings_get_enabled (stored, TFTSR_PII_PHONE));
+  g_assert_cmpstr (tftsr_pii_settings_get_allow_list (stored)[0], ==, "10.0.0.0/8");
+  g_assert_cmpuint (tftsr_pii_settings_get_n_patterns (stored), ==, 1);
+  g_assert_cmpstr (tftsr_pii_settings_get_pattern_name (stored, 0), ==, "ticket");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -768,6 +846,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/logs-add-paste-drop-cancel", test_logs_add_paste_drop_cancel);
   g_test_add_func ("/gui/log-viewer", test_log_viewer);
   g_test_add_func ("/gui/review", test_review);
+  g_test_add_func ("/gui/preferences", test_preferences);
   g_test_add_func ("/gui/wrong-key-page", test_wrong_key_page);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));

@@ -1,0 +1,22 @@
+/* tftsr-preferences-window.h: the detection settings (types, allow-list, own patterns)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+#include <tftsr.h>
+
+G_BEGIN_DECLS
+
+#define TFTSR_TYPE_PREFERENCES_WINDOW (tftsr_preferences_window_get_type ())
+G_DECLARE_FINAL_TYPE (TftsrPreferencesWindow, tftsr_preferences_window, TFTSR,
+                      PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+/* Signals: ::ready once the stored settings are shown; ::saved (gboolean ok) after each
+ * change was written (or refused, the reason shown as a toast). */
+TftsrPreferencesWindow *tftsr_preferences_window_new (TftsrStore *store);
+/* The settings as shown. */
+const TftsrPiiSettings *tftsr_preferences_window_get_settings (TftsrPreferencesWindow *self);
+
+G_END_DECLS
