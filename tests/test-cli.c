@@ -10,6 +10,7 @@ typedef struct
 {
   int status;
   char *out;
+  GBytes *out_bytes; /* all of it, NUL bytes included */
   char *err;
 } CliResult;
 
@@ -17,6 +18,7 @@ static void
 cli_result_free (CliResult *r)
 {
   g_free (r->out);
+  g_bytes_unref (r->out_bytes);
   g_free (r->err);
   g_free (r);
 }
@@ -67,6 +69,7 @@ run_with_input (GBytes *input, const char *first, ...)
                       g_bytes_get_size (out));
   r->err = g_strndup (g_bytes_get_size (err) > 0 ? g_bytes_get_data (err, NULL) : "",
                       g_bytes_get_size (err));
+  r->out_bytes = g_steal_pointer (&out);
   return r;
 }
 
@@ -455,6 +458,129 @@ test_pii_config (void)
   g_assert_nonnull (strstr (config->out, "badge"));
 }
 
+static gint64
+json_int (json_object *obj, const char *key)
+{
+  json_object *value = NULL;
+  g_assert_true (json_object_object_get_ex (obj, key, &value));
+  return json_object_get_int64 (value);
+}
+
+/* Images: stored from a file, listed, refused for export until acknowledged (leaving no
+ * file behind), then exported byte for byte; the size cap; deletion. */
+static void
+test_images (void)
+{
+  g_autofree char *png = g_build_filename (TFTSR_TEST_DATA_DIR, "images", "shot.png", NULL);
+  g_autofree char *readme = g_build_filename (TFTSR_TEST_DATA_DIR, "images", "README", NULL);
+  g_autofree char *out_path = g_build_filename (tftsr_test_dir (), "exported.png", NULL);
+  g_autoptr (GBytes) expected = tftsr_test_read_file (png);
+  g_autoptr (GBytes) exported = NULL;
+  g_autoptr (CliResult) added = NULL, not_image = NULL, listed = NULL, refused = NULL;
+  g_autoptr (CliResult) acknowledged = NULL, to_file = NULL, to_stdout = NULL, human = NULL;
+  g_autoptr (CliResult) cap = NULL, set = NULL, new_cap = NULL, out_of_range = NULL;
+  g_autoptr (CliResult) not_number = NULL, deleted = NULL, gone = NULL, empty = NULL;
+  g_autofree char *issue = NULL;
+  g_autofree char *image = NULL;
+  json_object *json, *first;
+
+  fresh_db ();
+  issue = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Screenshots"));
+  added = run ("image", "add", issue, png);
+  g_assert_cmpint (added->status, ==, 0);
+  image = g_strstrip (g_strdup (added->out));
+  not_image = run ("image", "add", issue, readme);
+  g_assert_cmpint (not_image->status, ==, 1);
+  g_assert_nonnull (strstr (not_image->err, "PNG, JPEG, GIF or WebP"));
+
+  listed = run ("image", "list", issue, "--json");
+  g_assert_cmpint (listed->status, ==, 0);
+  json = parse_json (listed->out);
+  g_assert_cmpuint (json_object_array_length (json), ==, 1);
+  first = json_object_array_get_idx (json, 0);
+  g_assert_cmpstr (json_str (first, "name"), ==, "shot.png");
+  g_assert_cmpstr (json_str (first, "mime"), ==, "image/png");
+  g_assert_cmpint (json_int (first, "size"), ==, (gint64) g_bytes_get_size (expected));
+  g_assert_cmpint (json_int (first, "width"), ==, 5);
+  g_assert_cmpint (json_int (first, "height"), ==, 3);
+  g_assert_false (json_object_get_boolean (json_object_object_get (first, "acknowledged")));
+  json_object_put (json);
+
+  refused = run ("image", "export", image, "-o", out_path);
+  g_assert_cmpint (refused->status, ==, 1);
+  g_assert_nonnull (strstr (refused->err, "acknowledged first"));
+  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+
+  acknowledged = run ("image", "acknowledge", image);
+  g_assert_cmpint (acknowledged->status, ==, 0);
+  to_file = run ("image", "export", image, "-o", out_path);
+  g_assert_cmpint (to_file->status, ==, 0);
+  exported = tftsr_test_read_file (out_path);
+  g_assert_true (g_bytes_equal (exported, expected));
+  to_stdout = run ("image", "export", image);
+  g_assert_cmpint (to_stdout->status, ==, 0);
+  g_assert_true (g_bytes_equal (to_stdout->out_bytes, expected));
+  human = run ("image", "list", issue);
+  g_assert_nonnull (strstr (human->out, " 5x3 "));
+  g_assert_nonnull (strstr (human->out, " acknowledged "));
+
+  cap = run ("image", "max-size");
+  g_assert_cmpstr (cap->out, ==, "20000000\n");
+  set = run ("image", "max-size", "1000000");
+  g_assert_cmpint (set->status, ==, 0);
+  new_cap = run ("image", "max-size");
+  g_assert_cmpstr (new_cap->out, ==, "1000000\n");
+  out_of_range = run ("image", "max-size", "10");
+  g_assert_cmpint (out_of_range->status, ==, 1);
+  not_number = run ("image", "max-size", "ten");
+  g_assert_cmpint (not_number->status, ==, 2);
+
+  deleted = run ("image", "delete", image);
+  g_assert_cmpint (deleted->status, ==, 0);
+  gone = run ("image", "delete", image);
+  g_assert_cmpint (gone->status, ==, 1);
+  empty = run ("image", "list", issue, "--json");
+  json = parse_json (empty->out);
+  g_assert_cmpuint (json_object_array_length (json), ==, 0);
+  json_object_put (json);
+}
+
+/* log rescan applies changed detection settings to stored logs. */
+static void
+test_log_rescan (void)
+{
+  static const char text[] = "ring (415) 555-0132 mail bob@mail.internal badge EMP-123456 "
+                             "EMP-654321\n";
+  g_autoptr (GBytes) input = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr (CliResult) added = NULL, config = NULL, rescanned = NULL, redacted = NULL;
+  g_autoptr (CliResult) whole = NULL, missing = NULL, no_issue = NULL, usage = NULL;
+  g_autofree char *issue = NULL;
+
+  fresh_db ();
+  issue = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Re-scan"));
+  added = run_with_input (input, "log", "add", issue, "-", NULL);
+  g_assert_cmpint (added->status, ==, 0);
+  g_strstrip (added->out);
+  config = run ("pii", "config", "--disable", "PHONE", "--add-pattern", "badge=EMP-\\d{6}");
+  g_assert_cmpint (config->status, ==, 0);
+  rescanned = run ("log", "rescan", added->out);
+  g_assert_cmpint (rescanned->status, ==, 0);
+  g_assert_cmpstr (rescanned->out, ==, "2 → 3 detections\n");
+  redacted = run ("log", "cat", "--redacted", added->out);
+  g_assert_cmpstr (redacted->out, ==,
+                   "ring (415) 555-0132 mail <EMAIL_1> badge <CUSTOM_BADGE_1> <CUSTOM_BADGE_2>\n");
+  whole = run ("log", "rescan", "--issue", issue);
+  g_assert_cmpint (whole->status, ==, 0);
+  g_assert_cmpstr (whole->out, ==, "3 → 3 detections\n");
+  missing = run ("log", "rescan", "999");
+  g_assert_cmpint (missing->status, ==, 1);
+  g_assert_nonnull (strstr (missing->err, "999"));
+  no_issue = run ("log", "rescan", "--issue", "999");
+  g_assert_cmpint (no_issue->status, ==, 1);
+  usage = run ("log", "rescan");
+  g_assert_cmpint (usage->status, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -472,5 +598,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/pii-scan", test_pii_scan);
   g_test_add_func ("/cli/pii-bad-input", test_pii_bad_input);
   g_test_add_func ("/cli/pii-config", test_pii_config);
+  g_test_add_func ("/cli/log-rescan", test_log_rescan);
+  g_test_add_func ("/cli/images", test_images);
   return g_test_run ();
 }

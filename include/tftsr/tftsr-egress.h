@@ -29,6 +29,14 @@ TftsrEgressReceipt *tftsr_egress_export_log (TftsrStore *store, gint64 log_id,
                                              GOutputStream *output, const char *destination,
                                              GCancellable *cancellable, GError **error);
 
+/* Writes image @image_id exactly as stored and records the departure. An image cannot be
+ * redacted, so it is refused (TFTSR_IMAGE_ERROR_NOT_ACKNOWLEDGED, nothing written) until the
+ * user acknowledged that it may show personal data or secrets
+ * (tftsr_store_acknowledge_image_pii()). */
+TftsrEgressReceipt *tftsr_egress_export_image (TftsrStore *store, gint64 image_id,
+                                               GOutputStream *output, const char *destination,
+                                               GCancellable *cancellable, GError **error);
+
 /* Scans @input as it streams and writes it to @output with every detection replaced by a
  * pseudonym. With @issue_id > 0 the pseudonyms are the incident's (new values join its
  * list); with 0 they are numbered for this text alone. Records the departure. */

@@ -1,4 +1,4 @@
-/* tftsr-log.h: logs attached to incidents: streaming ingest into compressed chunks,
+/* tftsr-log.h: logs attached to incidents: streaming ingest into compressed chunks, re-scans,
  * reading back whole, by line, or redacted
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -78,12 +78,42 @@ TftsrLogFile *tftsr_store_add_log_finish (TftsrStore *store, GAsyncResult *resul
 TftsrLogFile *tftsr_store_get_log (TftsrStore *store, gint64 log_id, GError **error);
 GPtrArray *tftsr_store_list_logs (TftsrStore *store, gint64 issue_id, GError **error);
 gboolean tftsr_store_delete_log (TftsrStore *store, gint64 log_id, GError **error);
+void tftsr_store_get_log_async (TftsrStore *store, gint64 log_id, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+TftsrLogFile *tftsr_store_get_log_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 void tftsr_store_list_logs_async (TftsrStore *store, gint64 issue_id, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *tftsr_store_list_logs_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 /* Finishes with tftsr_store_change_finish(). */
 void tftsr_store_delete_log_async (TftsrStore *store, gint64 log_id, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);
+
+/* Scans a stored log again with @scanner (NULL: the one the stored detection settings
+ * describe) and replaces the spans earlier scans found with what it finds. The engineer's
+ * work survives: spans marked by hand stay (a found span overlapping one gives way), a
+ * value found again keeps its pseudonym and its release decision, a new one gets the next
+ * number. The chunks are read one at a time (memory stays constant); the new span set
+ * replaces the old one at once at the end, so a failed or cancelled re-scan changes
+ * nothing. @progress gets bytes scanned and the log's size. */
+gboolean tftsr_store_rescan_log (TftsrStore *store, gint64 log_id, TftsrPiiScanner *scanner,
+                                 TftsrProgressFunc progress, gpointer progress_data,
+                                 GCancellable *cancellable, GError **error);
+/* The same for every log of incident @issue_id, all or nothing; @progress counts the
+ * bytes of all its logs. */
+gboolean tftsr_store_rescan_issue (TftsrStore *store, gint64 issue_id, TftsrPiiScanner *scanner,
+                                   TftsrProgressFunc progress, gpointer progress_data,
+                                   GCancellable *cancellable, GError **error);
+/* In a worker; @progress is called on the caller's main context (at most ~10 times/s).
+ * Both finish with tftsr_store_rescan_finish(). */
+void tftsr_store_rescan_log_async (TftsrStore *store, gint64 log_id, TftsrPiiScanner *scanner,
+                                   TftsrProgressFunc progress, gpointer progress_data,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+void tftsr_store_rescan_issue_async (TftsrStore *store, gint64 issue_id, TftsrPiiScanner *scanner,
+                                     TftsrProgressFunc progress, gpointer progress_data,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+gboolean tftsr_store_rescan_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 
 /* Writes the log's text; redacted, every detected value the engineer did not release is
  * replaced by its pseudonym token (<EMAIL_2>). */

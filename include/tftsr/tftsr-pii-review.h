@@ -29,7 +29,10 @@ char *tftsr_pii_value_dup_token (const TftsrPiiValue *value);
 /* Whether the value is shown as is when the incident's content leaves. */
 gboolean tftsr_pii_value_is_released (const TftsrPiiValue *value);
 
-/* The values of @issue_id by type, then by first pseudonym number. */
+/* The values of @issue_id that occur in its logs, by type, then by pseudonym number. A
+ * value no log shows any more (after a re-scan with other settings) or only met in text
+ * that left through egress is not listed; it keeps its number and decision, which come
+ * back if it is found again. */
 GPtrArray *tftsr_store_list_pii_values (TftsrStore *store, gint64 issue_id, GError **error);
 /* Releases (or redacts again) one value, everywhere in the incident. */
 gboolean tftsr_store_set_pii_value_released (TftsrStore *store, gint64 value_id, gboolean released,

@@ -17,7 +17,8 @@ typedef enum
   TFTSR_TIMELINE_DELETED,
   TFTSR_TIMELINE_RESTORED,
   TFTSR_TIMELINE_NOTE,
-  TFTSR_TIMELINE_LOG_ADDED, /* the note is the log's name */
+  TFTSR_TIMELINE_LOG_ADDED,   /* the note is the log's name */
+  TFTSR_TIMELINE_IMAGE_ADDED, /* the note is the image's name */
 } TftsrTimelineKind;
 
 #define TFTSR_TYPE_TIMELINE_KIND (tftsr_timeline_kind_get_type ())

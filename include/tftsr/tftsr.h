@@ -4,9 +4,11 @@
  */
 #pragma once
 
+#include "tftsr-attachment.h"
 #include "tftsr-audit.h"
 #include "tftsr-db-key.h"
 #include "tftsr-egress.h"
+#include "tftsr-image.h"
 #include "tftsr-issue.h"
 #include "tftsr-issue-list.h"
 #include "tftsr-log.h"

@@ -1,4 +1,4 @@
-/* tftsr-cli-log.c: tftsr-cli log add|cat|export|list|delete
+/* tftsr-cli-log.c: tftsr-cli log add|cat|export|list|delete|rescan
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -230,6 +230,64 @@ log_delete (TftsrCli *cli, int argc, char **argv)
   return TFTSR_CLI_OK;
 }
 
+/* Detections in a log, or in all logs of an incident. */
+static gboolean
+count_detections (TftsrCli *cli, gint64 id, gboolean issue, guint64 *detections, GError **error)
+{
+  g_autoptr (GPtrArray) logs = NULL;
+  TftsrLogFile *log;
+
+  if (issue)
+    logs = tftsr_store_list_logs (cli->store, id, error);
+  else if ((log = tftsr_store_get_log (cli->store, id, error)) != NULL)
+    {
+      logs = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (logs, log);
+    }
+  if (logs == NULL)
+    return FALSE;
+  *detections = 0;
+  for (guint i = 0; i < logs->len; i++)
+    *detections += tftsr_log_file_get_pii_count (logs->pdata[i]);
+  return TRUE;
+}
+
+static int
+log_rescan (TftsrCli *cli, int argc, char **argv)
+{
+  gboolean issue = FALSE;
+  GOptionEntry entries[] = {
+    { "issue", 0, 0, G_OPTION_ARG_NONE, &issue, N_ ("Re-scan every log of incident ID"), NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (TftsrPiiScanner) scanner = NULL;
+  g_autoptr (GError) error = NULL;
+  guint64 before = 0, after = 0;
+  gint64 id;
+  gboolean ok;
+
+  if (!tftsr_cli_parse ("log rescan", "LOG_ID | --issue ISSUE_ID",
+                        _ ("Scans stored logs again with the current detection settings (pii "
+                           "config), keeping review decisions and hand-marked spans."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 2)
+    return tftsr_cli_usage_error (_ ("log rescan needs a log id, or --issue and an incident id"));
+  if (!tftsr_cli_parse_id (argv[1], &id))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL || (scanner = tftsr_cli_scanner (cli)) == NULL)
+    return TFTSR_CLI_FAILED;
+  ok = count_detections (cli, id, issue, &before, &error) &&
+       (issue ? tftsr_store_rescan_issue (cli->store, id, scanner, NULL, NULL, NULL, &error)
+              : tftsr_store_rescan_log (cli->store, id, scanner, NULL, NULL, NULL, &error)) &&
+       count_detections (cli, id, issue, &after, &error);
+  if (!ok)
+    return tftsr_cli_fail (error);
+  /* TRANSLATORS: detections in the log(s) before and after the re-scan */
+  printf (_ ("%" G_GUINT64_FORMAT " → %" G_GUINT64_FORMAT " detections\n"), before, after);
+  return TFTSR_CLI_OK;
+}
+
 int
 tftsr_cli_log (TftsrCli *cli, int argc, char **argv)
 {
@@ -239,11 +297,12 @@ tftsr_cli_log (TftsrCli *cli, int argc, char **argv)
     TftsrCliCommand run;
   } verbs[] = {
     { "add", log_add },   { "cat", log_cat },       { "export", log_export },
-    { "list", log_list }, { "delete", log_delete },
+    { "list", log_list }, { "delete", log_delete }, { "rescan", log_rescan },
   };
 
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
-  return tftsr_cli_usage_error (_ ("usage: tftsr-cli log add|cat|export|list|delete [arguments]"));
+  return tftsr_cli_usage_error (
+      _ ("usage: tftsr-cli log add|cat|export|list|delete|rescan [arguments]"));
 }

@@ -18,6 +18,9 @@ static const struct
     N_ ("create, list, show, search, update, delete and restore incidents") },
   { "audit", tftsr_cli_audit, N_ ("verify and list the audit log") },
   { "log", tftsr_cli_log, N_ ("add logs to incidents, print them plain or redacted") },
+  { "attachment", tftsr_cli_attachment, N_ ("list the logs and images of every incident") },
+  { "image", tftsr_cli_image,
+    N_ ("attach screenshots to incidents; export them once their PII warning is acknowledged") },
   { "pii", tftsr_cli_pii, N_ ("find personal data and secrets; list the catalogue") },
 };
 

@@ -56,3 +56,5 @@ int tftsr_cli_issue (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_audit (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_pii (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_log (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_image (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_attachment (TftsrCli *cli, int argc, char **argv);

@@ -12,6 +12,7 @@
 
 #include "tftsr-audit.h"
 #include "tftsr-egress.h"
+#include "tftsr-image.h"
 #include "tftsr-log.h"
 #include "tftsr-pii-private.h"
 #include "tftsr-pii-values.h"
@@ -203,6 +204,36 @@ tftsr_egress_export_log (TftsrStore *store, gint64 log_id, GOutputStream *output
   if (tftsr_store_write_log (store, log_id, TRUE, stream, cancellable, error) &&
       count_log_replacements (store, log_id, &d, error))
     receipt = departure_finish (&d, store, destination, "log", log_id, cancellable, error);
+  departure_clear (&d);
+  return receipt;
+}
+
+/* --- a stored image ---------------------------------------------------------------------- */
+
+/* Images cannot be redacted: they leave as stored, and only once acknowledged. */
+TftsrEgressReceipt *
+tftsr_egress_export_image (TftsrStore *store, gint64 image_id, GOutputStream *output,
+                           const char *destination, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TftsrImage) image = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  TftsrEgressReceipt *receipt = NULL;
+  gsize len = 0;
+  const guint8 *data;
+  Departure d;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), NULL);
+  g_return_val_if_fail (destination != NULL, NULL);
+
+  if ((image = tftsr_store_get_image (store, image_id, error)) == NULL ||
+      !tftsr_image_check_acknowledged (image, error) ||
+      (bytes = tftsr_store_get_image_bytes (store, image_id, error)) == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  departure_init (&d, output);
+  if (departure_write (&d, data, len, cancellable, error))
+    receipt = departure_finish (&d, store, destination, "image", image_id, cancellable, error);
   departure_clear (&d);
   return receipt;
 }

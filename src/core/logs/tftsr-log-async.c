@@ -68,6 +68,27 @@ tftsr_store_list_logs_finish (TftsrStore *store, GAsyncResult *result, GError **
 }
 
 static gpointer
+get_log_call (TftsrStore *store, gpointer data, GError **error)
+{
+  return tftsr_store_get_log (store, ((Args *) data)->id, error);
+}
+
+void
+tftsr_store_get_log_async (TftsrStore *store, gint64 log_id, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  run (store, tftsr_store_get_log_async, get_log_call, args_new (log_id, NULL, FALSE),
+       g_object_unref, cancellable, callback, user_data);
+}
+
+TftsrLogFile *
+tftsr_store_get_log_finish (TftsrStore *store, GAsyncResult *result, GError **error)
+{
+  return tftsr_store_run_finish (store, result, tftsr_store_get_log_async, error);
+}
+
+static gpointer
 delete_log_call (TftsrStore *store, gpointer data, GError **error)
 {
   return tftsr_store_delete_log (store, ((Args *) data)->id, error) ? DONE : NULL;

@@ -66,11 +66,7 @@ static void
 on_span (const TftsrPiiSpan *span, const guint8 *value, gpointer user_data)
 {
   Ingest *in = user_data;
-  TftsrPendingSpan pending = { span->start, span->end,
-                               tftsr_pii_type_name_for_span (in->scanner, span),
-                               g_bytes_new (value, span->end - span->start) };
-
-  g_array_append_val (in->spans, pending);
+  tftsr_pending_spans_add (in->spans, in->scanner, span, value);
 }
 
 /* Hands the spans found so far to the writer (with @chunk, which may be NULL). */
@@ -330,20 +326,7 @@ tftsr_store_add_log_file (TftsrStore *store, gint64 issue_id, GFile *file, Tftsr
                               progress, progress_data, cancellable, error);
 }
 
-/* --- in a worker ------------------------------------------------------------------------- */
-
-typedef struct
-{
-  gint64 issue_id;
-  GFile *file;         /* or: */
-  GInputStream *input; /* with its name */
-  char *name;
-  TftsrPiiScanner *scanner;
-  TftsrProgressFunc progress;
-  gpointer progress_data;
-  GMainContext *context;
-  gint64 last_report;
-} AddLogData;
+/* --- progress from a worker ---------------------------------------------------------------- */
 
 typedef struct
 {
@@ -353,15 +336,20 @@ typedef struct
   guint64 total;
 } ProgressReport;
 
-static void
-add_log_data_free (AddLogData *data)
+void
+tftsr_progress_relay_init (TftsrProgressRelay *relay, TftsrProgressFunc progress,
+                           gpointer progress_data)
 {
-  g_clear_object (&data->file);
-  g_clear_object (&data->input);
-  g_free (data->name);
-  g_object_unref (data->scanner);
-  g_main_context_unref (data->context);
-  g_free (data);
+  relay->progress = progress;
+  relay->progress_data = progress_data;
+  relay->context = g_main_context_ref_thread_default ();
+  relay->last_report = 0;
+}
+
+void
+tftsr_progress_relay_clear (TftsrProgressRelay *relay)
+{
+  g_clear_pointer (&relay->context, g_main_context_unref);
 }
 
 static gboolean
@@ -376,32 +364,61 @@ deliver_progress (gpointer user_data)
 static void
 relay_progress (guint64 done, guint64 total, gpointer user_data)
 {
-  AddLogData *data = user_data;
+  TftsrProgressRelay *relay = user_data;
   gint64 now = g_get_monotonic_time ();
   ProgressReport *report;
 
-  if (now - data->last_report < G_USEC_PER_SEC / 10)
+  if (now - relay->last_report < G_USEC_PER_SEC / 10)
     return;
-  data->last_report = now;
+  relay->last_report = now;
   report = g_new (ProgressReport, 1);
-  *report = (ProgressReport){ data->progress, data->progress_data, done, total };
-  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_progress, report, g_free);
+  *report = (ProgressReport){ relay->progress, relay->progress_data, done, total };
+  g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, deliver_progress, report, g_free);
+}
+
+TftsrProgressFunc
+tftsr_progress_relay_func (TftsrProgressRelay *relay)
+{
+  return relay->progress != NULL ? relay_progress : NULL;
+}
+
+/* --- in a worker ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64 issue_id;
+  GFile *file;         /* or: */
+  GInputStream *input; /* with its name */
+  char *name;
+  TftsrPiiScanner *scanner;
+  TftsrProgressRelay relay;
+} AddLogData;
+
+static void
+add_log_data_free (AddLogData *data)
+{
+  g_clear_object (&data->file);
+  g_clear_object (&data->input);
+  g_free (data->name);
+  g_object_unref (data->scanner);
+  tftsr_progress_relay_clear (&data->relay);
+  g_free (data);
 }
 
 static void
 add_log_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   AddLogData *data = task_data;
-  TftsrProgressFunc progress = data->progress != NULL ? relay_progress : NULL;
+  TftsrProgressFunc progress = tftsr_progress_relay_func (&data->relay);
   GError *error = NULL;
   TftsrLogFile *log;
 
   if (data->file != NULL)
     log = tftsr_store_add_log_file (TFTSR_STORE (source), data->issue_id, data->file, data->scanner,
-                                    progress, data, cancellable, &error);
+                                    progress, &data->relay, cancellable, &error);
   else
     log = tftsr_store_add_log (TFTSR_STORE (source), data->issue_id, data->input, data->name, 0,
-                               data->scanner, progress, data, cancellable, &error);
+                               data->scanner, progress, &data->relay, cancellable, &error);
 
   if (log == NULL)
     g_task_return_error (task, error);
@@ -417,9 +434,7 @@ run_add_log (TftsrStore *store, AddLogData *data, TftsrPiiScanner *scanner,
   g_autoptr (GTask) task = g_task_new (store, cancellable, callback, user_data);
 
   data->scanner = g_object_ref (scanner);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->context = g_main_context_ref_thread_default ();
+  tftsr_progress_relay_init (&data->relay, progress, progress_data);
   g_task_set_source_tag (task, tftsr_store_add_log_async);
   g_task_set_task_data (task, data, (GDestroyNotify) add_log_data_free);
   g_task_run_in_thread (task, add_log_in_thread);

@@ -21,3 +21,24 @@ GBytes *tftsr_log_read_range (sqlite3 *db, gint64 log_id, guint64 offset, gsize 
                               GError **error);
 /* A finished log by id, or TFTSR_LOG_ERROR_NOT_FOUND. */
 TftsrLogFile *tftsr_log_load (sqlite3 *db, gint64 log_id, GError **error);
+/* Chunk @seq of a log's text, decompressed, and its @offset in the text; NULL without
+ * @error past the last chunk. */
+GBytes *tftsr_log_read_chunk (sqlite3 *db, gint64 log_id, guint seq, guint64 *offset,
+                              GError **error);
+
+/* Progress of work in a worker thread, delivered on the main context of the thread that
+ * started it, at most ~10 times a second (tftsr-log-ingest.c). */
+typedef struct
+{
+  TftsrProgressFunc progress;
+  gpointer progress_data;
+  GMainContext *context;
+  gint64 last_report;
+} TftsrProgressRelay;
+
+/* Call in the thread whose main context is to receive the reports. */
+void tftsr_progress_relay_init (TftsrProgressRelay *relay, TftsrProgressFunc progress,
+                                gpointer progress_data);
+void tftsr_progress_relay_clear (TftsrProgressRelay *relay);
+/* The TftsrProgressFunc for the worker (with @relay as its data), NULL without progress. */
+TftsrProgressFunc tftsr_progress_relay_func (TftsrProgressRelay *relay);

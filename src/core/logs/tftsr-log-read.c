@@ -106,6 +106,34 @@ chunk_text (sqlite3_stmt *stmt, gint64 log_id, uLongf *len, GError **error)
   return text;
 }
 
+GBytes *
+tftsr_log_read_chunk (sqlite3 *db, gint64 log_id, guint seq, guint64 *offset, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  guint8 *text;
+  uLongf len;
+  int rc;
+
+  stmt = tftsr_db_prepare (db,
+                           "SELECT offset, length, data FROM log_chunks WHERE log_id = ?1 "
+                           "AND seq = ?2",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, log_id);
+  sqlite3_bind_int (stmt, 2, (int) seq);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    {
+      if (rc != SQLITE_DONE)
+        tftsr_db_set_error (error, db, rc, _ ("Could not read the log"));
+      return NULL;
+    }
+  if ((text = chunk_text (stmt, log_id, &len, error)) == NULL)
+    return NULL;
+  *offset = sqlite3_column_int64 (stmt, 0);
+  return g_bytes_new_take (text, len);
+}
+
 typedef gboolean (*ChunkFunc) (const guint8 *text, gsize len, guint64 offset, gpointer user_data,
                                GError **error);
 

@@ -10,7 +10,6 @@
 #include <zlib.h>
 
 #include "tftsr-log-writer.h"
-#include "tftsr-pii-values.h"
 
 /* Chunks waiting to be written at most: about a megabyte of compressed text each. */
 #define QUEUE_MAX 4
@@ -72,6 +71,40 @@ job_free (Job *job)
   g_free (job);
 }
 
+void
+tftsr_pending_spans_add (GArray *spans, TftsrPiiScanner *scanner, const TftsrPiiSpan *span,
+                         const guint8 *value)
+{
+  TftsrPendingSpan pending = { span->start, span->end, tftsr_pii_type_name_for_span (scanner, span),
+                               g_bytes_new (value, span->end - span->start) };
+
+  g_array_append_val (spans, pending);
+}
+
+gboolean
+tftsr_pending_spans_insert (GArray *spans, TftsrPiiValues *values, sqlite3_stmt *insert,
+                            gint64 owner, GError **error)
+{
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const TftsrPendingSpan *span = &g_array_index (spans, TftsrPendingSpan, i);
+      gsize len = 0;
+      const guint8 *value = g_bytes_get_data (span->value, &len);
+      gint64 value_id = tftsr_pii_values_intern (values, span->type_name, value, len, NULL, error);
+
+      if (value_id == 0)
+        return FALSE;
+      sqlite3_reset (insert);
+      sqlite3_bind_int64 (insert, 1, owner);
+      sqlite3_bind_int64 (insert, 2, span->start);
+      sqlite3_bind_int64 (insert, 3, span->end);
+      sqlite3_bind_int64 (insert, 4, value_id);
+      if (!tftsr_db_step_done (insert, _ ("Could not store a detection"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_spans (TftsrLogWriter *w, GArray *spans, GError **error)
 {
@@ -83,26 +116,8 @@ write_spans (TftsrLogWriter *w, GArray *spans, GError **error)
                            "INSERT INTO pii_spans (log_id, start, \"end\", value_id) "
                            "VALUES (?1, ?2, ?3, ?4)",
                            error);
-  if (stmt == NULL)
+  if (stmt == NULL || !tftsr_pending_spans_insert (spans, w->values, stmt, w->log_id, error))
     return FALSE;
-  for (guint i = 0; i < spans->len; i++)
-    {
-      const TftsrPendingSpan *span = &g_array_index (spans, TftsrPendingSpan, i);
-      gsize len = 0;
-      const guint8 *value = g_bytes_get_data (span->value, &len);
-      gint64 value_id =
-          tftsr_pii_values_intern (w->values, span->type_name, value, len, NULL, error);
-
-      if (value_id == 0)
-        return FALSE;
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, w->log_id);
-      sqlite3_bind_int64 (stmt, 2, span->start);
-      sqlite3_bind_int64 (stmt, 3, span->end);
-      sqlite3_bind_int64 (stmt, 4, value_id);
-      if (!tftsr_db_step_done (stmt, _ ("Could not store a detection"), error))
-        return FALSE;
-    }
   w->pii_count += spans->len;
   return TRUE;
 }

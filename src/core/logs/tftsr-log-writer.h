@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tftsr-log-private.h"
+#include "tftsr-pii-values.h"
 
 /* A detection waiting to be written: where, which type, which bytes. */
 typedef struct
@@ -18,6 +19,13 @@ typedef struct
 void tftsr_pending_span_clear (TftsrPendingSpan *span);
 /* A GArray of TftsrPendingSpan that clears its elements. */
 GArray *tftsr_pending_spans_new (void);
+/* Appends what a TftsrPiiStream of @scanner reported. */
+void tftsr_pending_spans_add (GArray *spans, TftsrPiiScanner *scanner, const TftsrPiiSpan *span,
+                              const guint8 *value);
+/* Interns each span's value in @values and steps @insert with ?1 = @owner, ?2 = start,
+ * ?3 = end, ?4 = the value's id: inside the caller's transaction. */
+gboolean tftsr_pending_spans_insert (GArray *spans, TftsrPiiValues *values, sqlite3_stmt *insert,
+                                     gint64 owner, GError **error);
 
 /* A chunk of text (compressed by the writer) and where it sits in the log. */
 typedef struct

@@ -51,7 +51,9 @@ tftsr_store_list_pii_values (TftsrStore *store, gint64 issue_id, GError **error)
                                 " (SELECT count(*) FROM pii_spans s WHERE s.value_id = v.id) "
                                 "FROM pii_values v LEFT JOIN pii_type_decisions d "
                                 " ON d.issue_id = v.issue_id AND d.type = v.type "
-                                "WHERE v.issue_id = ?1 ORDER BY v.type, v.token_index",
+                                "WHERE v.issue_id = ?1 AND EXISTS "
+                                " (SELECT 1 FROM pii_spans s WHERE s.value_id = v.id) "
+                                "ORDER BY v.type, v.token_index",
                                 error)) == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, issue_id);

@@ -20,10 +20,10 @@ struct _TftsrPiiValues
 {
   sqlite3 *db;
   gint64 issue_id;
-  GHashTable *cache;      /* GBytes (type NUL value) -> Known */
-  GHashTable *next_index; /* type name -> next token number */
-  GArray *created;        /* gint64 ids inserted by this object */
+  GHashTable *cache; /* GBytes (type NUL value) -> Known */
+  GArray *created;   /* gint64 ids inserted by this object */
   sqlite3_stmt *find;
+  sqlite3_stmt *next;
   sqlite3_stmt *insert;
 };
 
@@ -33,9 +33,9 @@ tftsr_pii_values_free (TftsrPiiValues *values)
   if (values == NULL)
     return;
   g_hash_table_unref (values->cache);
-  g_hash_table_unref (values->next_index);
   g_array_unref (values->created);
   sqlite3_finalize (values->find);
+  sqlite3_finalize (values->next);
   sqlite3_finalize (values->insert);
   g_free (values);
 }
@@ -44,34 +44,25 @@ TftsrPiiValues *
 tftsr_pii_values_new (sqlite3 *db, gint64 issue_id, GError **error)
 {
   g_autoptr (TftsrPiiValues) values = g_new0 (TftsrPiiValues, 1);
-  g_autoptr (sqlite3_stmt) max = NULL;
 
   values->db = db;
   values->issue_id = issue_id;
   values->cache =
       g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, g_free);
-  values->next_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   values->created = g_array_new (FALSE, FALSE, sizeof (gint64));
   if ((values->find = tftsr_db_prepare (db,
                                         "SELECT id, token_index FROM pii_values "
                                         "WHERE issue_id = ?1 AND type = ?2 AND value = ?3",
                                         error)) == NULL ||
+      (values->next = tftsr_db_prepare (db,
+                                        "SELECT coalesce(max(token_index), 0) + 1 FROM "
+                                        "pii_values WHERE issue_id = ?1 AND type = ?2",
+                                        error)) == NULL ||
       (values->insert = tftsr_db_prepare (db,
                                           "INSERT INTO pii_values (issue_id, type, value, "
                                           " token_index) VALUES (?1, ?2, ?3, ?4)",
-                                          error)) == NULL ||
-      (max = tftsr_db_prepare (db,
-                               "SELECT type, max(token_index) FROM pii_values "
-                               "WHERE issue_id = ?1 GROUP BY type",
-                               error)) == NULL)
+                                          error)) == NULL)
     return NULL;
-  sqlite3_bind_int64 (max, 1, issue_id);
-  while (sqlite3_step (max) == SQLITE_ROW)
-    {
-      gint64 *next = g_new (gint64, 1);
-      *next = sqlite3_column_int64 (max, 1) + 1;
-      g_hash_table_insert (values->next_index, g_strdup (tftsr_db_text (max, 0)), next);
-    }
   return g_steal_pointer (&values);
 }
 
@@ -99,8 +90,13 @@ find (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize 
   rc = sqlite3_step (values->find);
   if (rc == SQLITE_ROW)
     {
+      gint64 id = sqlite3_column_int64 (values->find, 0);
+
       *token_index = sqlite3_column_int64 (values->find, 1);
-      return sqlite3_column_int64 (values->find, 0);
+      /* A statement left on its row would keep a read snapshot open past COMMIT, and the
+       * next BEGIN IMMEDIATE would fail once another connection has written. */
+      sqlite3_reset (values->find);
+      return id;
     }
   if (rc != SQLITE_DONE)
     tftsr_db_set_error (error, values->db, rc, _ ("Could not look up a detected value"));
@@ -111,23 +107,30 @@ static gint64
 insert (TftsrPiiValues *values, const char *type_name, const guint8 *value, gsize len,
         gint64 *token_index, GError **error)
 {
-  gint64 *next = g_hash_table_lookup (values->next_index, type_name);
   gint64 id;
+  int rc;
 
-  if (next == NULL)
+  /* The next number is asked of the database inside the caller's transaction rather than
+   * counted here: an ingest or a re-scan of the same incident on another connection may
+   * have numbered values meanwhile. A re-scan keeps the rows of values no span refers to
+   * any more, so their numbers are never given to another value. */
+  sqlite3_reset (values->next);
+  sqlite3_bind_int64 (values->next, 1, values->issue_id);
+  sqlite3_bind_text (values->next, 2, type_name, -1, SQLITE_STATIC);
+  if ((rc = sqlite3_step (values->next)) != SQLITE_ROW)
     {
-      next = g_new (gint64, 1);
-      *next = 1;
-      g_hash_table_insert (values->next_index, g_strdup (type_name), next);
+      tftsr_db_set_error (error, values->db, rc, _ ("Could not store a detected value"));
+      return 0;
     }
+  *token_index = sqlite3_column_int64 (values->next, 0);
+  sqlite3_reset (values->next);
   sqlite3_reset (values->insert);
   sqlite3_bind_int64 (values->insert, 1, values->issue_id);
   sqlite3_bind_text (values->insert, 2, type_name, -1, SQLITE_STATIC);
   sqlite3_bind_blob (values->insert, 3, value, (int) len, SQLITE_STATIC);
-  sqlite3_bind_int64 (values->insert, 4, *next);
+  sqlite3_bind_int64 (values->insert, 4, *token_index);
   if (!tftsr_db_step_done (values->insert, _ ("Could not store a detected value"), error))
     return 0;
-  *token_index = (*next)++;
   id = sqlite3_last_insert_rowid (values->db);
   g_array_append_val (values->created, id);
   return id;

@@ -17,6 +17,7 @@ static const GEnumValue kind_values[] = {
   { TFTSR_TIMELINE_RESTORED, "TFTSR_TIMELINE_RESTORED", "restored" },
   { TFTSR_TIMELINE_NOTE, "TFTSR_TIMELINE_NOTE", "note" },
   { TFTSR_TIMELINE_LOG_ADDED, "TFTSR_TIMELINE_LOG_ADDED", "log_added" },
+  { TFTSR_TIMELINE_IMAGE_ADDED, "TFTSR_TIMELINE_IMAGE_ADDED", "image_added" },
   { 0, NULL, NULL },
 };
 
@@ -242,6 +243,8 @@ tftsr_timeline_event_describe (TftsrTimelineEvent *self)
       return g_strdup (_ ("Restored from the trash"));
     case TFTSR_TIMELINE_LOG_ADDED:
       return g_strdup_printf (_ ("Log “%s” added"), self->note != NULL ? self->note : "");
+    case TFTSR_TIMELINE_IMAGE_ADDED:
+      return g_strdup_printf (_ ("Image “%s” added"), self->note != NULL ? self->note : "");
     case TFTSR_TIMELINE_NOTE:
     default:
       return g_strdup (self->note != NULL ? self->note : "");
