@@ -15,7 +15,7 @@ PKGS="
   gettext desktop-file-utils appstream libxml2-utils at-spi2-core
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring
   clang libclang-rt-14-dev llvm valgrind ripgrep pcre2-utils
-  adwaita-icon-theme fonts-cantarell fonts-dejavu-core
+  adwaita-icon-theme fonts-cantarell fonts-dejavu-core webp-pixbuf-loader
 "
 
 SUDO=""

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "tftsr-app-format.h"
+#include "tftsr-images-group.h"
 #include "tftsr-issue-page.h"
 #include "tftsr-logs-group.h"
 
@@ -38,6 +39,7 @@ struct _TftsrIssuePage
   GtkLabel *dates_label;
   GtkListBox *timeline_list;
   TftsrLogsGroup *logs_group;
+  TftsrImagesGroup *images_group;
 };
 
 G_DEFINE_FINAL_TYPE (TftsrIssuePage, tftsr_issue_page, GTK_TYPE_WIDGET)
@@ -357,7 +359,10 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, TftsrIs
   if (self->issue == NULL)
     return FALSE;
   for (GSList *l = files; l != NULL; l = l->next)
-    tftsr_logs_group_add_file (self->logs_group, l->data);
+    if (tftsr_images_group_accepts (l->data))
+      tftsr_images_group_add_file (self->images_group, l->data);
+    else
+      tftsr_logs_group_add_file (self->logs_group, l->data);
   return files != NULL;
 }
 
@@ -379,16 +384,33 @@ text_pasted (GObject *source, GAsyncResult *result, gpointer user_data)
     tftsr_logs_group_add_text (self->logs_group, text);
 }
 
-/* Ctrl+V outside a text field: the clipboard's text becomes a log. */
+static void
+texture_pasted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrIssuePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture =
+      gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source), result, &error);
+
+  if (texture == NULL)
+    fail (self, error);
+  else if (self->issue != NULL)
+    tftsr_images_group_add_texture (self->images_group, texture);
+}
+
+/* Ctrl+V outside a text field: an image in the clipboard becomes a screenshot, text a log. */
 static void
 paste_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrIssuePage *self = TFTSR_ISSUE_PAGE (widget);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
 
   if (self->issue == NULL)
     return;
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, text_pasted,
-                                 g_object_ref (self));
+  if (gdk_content_formats_contain_gtype (gdk_clipboard_get_formats (clipboard), GDK_TYPE_TEXTURE))
+    gdk_clipboard_read_texture_async (clipboard, NULL, texture_pasted, g_object_ref (self));
+  else
+    gdk_clipboard_read_text_async (clipboard, NULL, text_pasted, g_object_ref (self));
 }
 
 /* --- loading ------------------------------------------------------------------------ */
@@ -413,6 +435,7 @@ issue_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
   load_timeline (self);
   tftsr_logs_group_load (self->logs_group, tftsr_issue_get_id (issue));
+  tftsr_images_group_load (self->images_group, tftsr_issue_get_id (issue));
 }
 
 static void
@@ -425,6 +448,7 @@ reset (TftsrIssuePage *self)
   set_issue (self, NULL);
   g_list_store_remove_all (self->timeline);
   tftsr_logs_group_load (self->logs_group, 0);
+  tftsr_images_group_load (self->images_group, 0);
 }
 
 void
@@ -468,6 +492,7 @@ tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store)
   reset (self);
   g_set_object (&self->store, store);
   tftsr_logs_group_set_store (self->logs_group, store);
+  tftsr_images_group_set_store (self->images_group, store);
 }
 
 /* --- class ---------------------------------------------------------------------------- */
@@ -553,6 +578,7 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, dates_label);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, logs_group);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, images_group);
   gtk_widget_class_bind_template_callback (widget_class, on_attachments_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_part_failed);
   gtk_widget_class_install_action (widget_class, "page.paste", NULL, paste_action);
@@ -574,6 +600,7 @@ tftsr_issue_page_init (TftsrIssuePage *self)
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
   g_type_ensure (TFTSR_TYPE_LOGS_GROUP);
+  g_type_ensure (TFTSR_TYPE_IMAGES_GROUP);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "tftsr-app-format.h"
+#include "tftsr-export.h"
 #include "tftsr-log-viewer.h"
 
 #define TEXT_SHOWN 8192
@@ -25,6 +26,7 @@ struct _TftsrLogViewer
   GtkSingleSelection *selection;
   GCancellable *cancellable;        /* opening and finding */
   GCancellable *export_cancellable; /* while an export runs */
+  guint export_pulse;
   char *needle;                     /* what the find bar highlights */
   GHashTable *bound;                /* GtkListItems showing a line */
   guint number_chars;
@@ -552,46 +554,25 @@ mark_action (GtkWidget *widget, const char *name, GVariant *param)
 
 typedef struct
 {
-  GFile *file;
+  TftsrStore *store;
   gint64 log_id;
-} ExportJob;
+} ExportData;
 
 static void
-export_job_free (ExportJob *job)
+export_data_free (ExportData *data)
 {
-  g_object_unref (job->file);
-  g_free (job);
+  g_object_unref (data->store);
+  g_free (data);
 }
 
-/* In a worker: the redacted copy goes through the egress module, which records it. */
-static void
-export_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+/* In the worker: the redacted copy goes through the egress module, which records it. */
+static TftsrEgressReceipt *
+export_log (gpointer user_data, GOutputStream *output, const char *destination,
+            GCancellable *cancellable, GError **error)
 {
-  TftsrLogViewer *self = source;
-  ExportJob *job = task_data;
-  g_autoptr (GFileOutputStream) out = NULL;
-  g_autoptr (TftsrEgressReceipt) receipt = NULL;
-  g_autofree char *uri = g_file_get_uri (job->file);
-  GError *error = NULL;
-
-  out = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, &error);
-  if (out != NULL)
-    receipt = tftsr_egress_export_log (self->store, job->log_id, G_OUTPUT_STREAM (out), uri,
-                                       cancellable, &error);
-  if (receipt == NULL && out != NULL)
-    {
-      /* Closing cancelled drops the temporary file: nothing half-written is left. */
-      g_autoptr (GCancellable) abandon = g_cancellable_new ();
-      g_cancellable_cancel (abandon);
-      g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
-    }
-  if (receipt != NULL && !g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, &error))
-    g_clear_pointer (&receipt, tftsr_egress_receipt_free);
-  if (receipt == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&receipt),
-                           (GDestroyNotify) tftsr_egress_receipt_free);
+  ExportData *data = user_data;
+  return tftsr_egress_export_log (data->store, data->log_id, output, destination, cancellable,
+                                  error);
 }
 
 static gboolean
@@ -606,15 +587,12 @@ pulse_export (gpointer user_data)
 static void
 exported (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  TftsrLogViewer *self = TFTSR_LOG_VIEWER (source);
+  g_autoptr (TftsrLogViewer) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (TftsrEgressReceipt) receipt = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (TftsrEgressReceipt) receipt = tftsr_export_to_file_finish (result, &error);
   g_autofree char *message = NULL;
-  guint replaced = 0;
-  GHashTableIter iter;
-  gpointer count;
 
-  g_source_remove (GPOINTER_TO_UINT (user_data));
+  g_clear_handle_id (&self->export_pulse, g_source_remove);
   g_clear_object (&self->export_cancellable);
   gtk_revealer_set_reveal_child (self->export_revealer, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.export", TRUE);
@@ -625,34 +603,27 @@ exported (GObject *source, GAsyncResult *result, gpointer user_data)
         toast (self, error->message);
       return;
     }
-  g_hash_table_iter_init (&iter, tftsr_egress_receipt_get_counts (receipt));
-  while (g_hash_table_iter_next (&iter, NULL, &count))
-    replaced += GPOINTER_TO_UINT (count);
-  message = g_strdup_printf (g_dngettext (NULL, "Redacted copy saved, %u value replaced",
-                                          "Redacted copy saved, %u values replaced", replaced),
-                             replaced);
+  message = tftsr_export_describe (receipt);
   toast (self, message);
 }
 
 void
 tftsr_log_viewer_export (TftsrLogViewer *self, GFile *file)
 {
-  g_autoptr (GTask) task = NULL;
-  ExportJob *job;
+  ExportData *data;
 
   g_return_if_fail (TFTSR_IS_LOG_VIEWER (self));
   g_return_if_fail (G_IS_FILE (file));
   if (self->export_cancellable != NULL)
     return;
 
-  job = g_new0 (ExportJob, 1);
-  job->file = g_object_ref (file);
-  job->log_id = tftsr_log_file_get_id (self->log);
+  data = g_new0 (ExportData, 1);
+  data->store = g_object_ref (self->store);
+  data->log_id = tftsr_log_file_get_id (self->log);
   self->export_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->export_cancellable, exported,
-                     GUINT_TO_POINTER (g_timeout_add (120, pulse_export, self)));
-  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
-  g_task_run_in_thread (task, export_in_thread);
+  self->export_pulse = g_timeout_add (120, pulse_export, self);
+  tftsr_export_to_file_async (file, export_log, data, (GDestroyNotify) export_data_free,
+                              self->export_cancellable, exported, g_object_ref (self));
   gtk_revealer_set_reveal_child (self->export_revealer, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.export", FALSE);
 }
@@ -737,6 +708,7 @@ tftsr_log_viewer_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   on_export_cancel (self);
+  g_clear_handle_id (&self->export_pulse, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_LOG_VIEWER);
   G_OBJECT_CLASS (tftsr_log_viewer_parent_class)->dispose (object);
 }

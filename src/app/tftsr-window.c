@@ -6,6 +6,7 @@
 
 #include "tftsr-app-format.h"
 #include "tftsr-application.h"
+#include "tftsr-attachments-window.h"
 #include "tftsr-issue-page.h"
 #include "tftsr-issue-row.h"
 #include "tftsr-new-issue-dialog.h"
@@ -473,6 +474,28 @@ preferences_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+attachments_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrWindow *self = TFTSR_WINDOW (widget);
+  TftsrAttachmentsWindow *attachments;
+
+  if (self->store == NULL)
+    return;
+  attachments = tftsr_attachments_window_new (self->store);
+  gtk_window_set_transient_for (GTK_WINDOW (attachments), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (attachments));
+}
+
+static void
+show_incident_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrWindow *self = TFTSR_WINDOW (widget);
+
+  show_issue (self, g_variant_get_int64 (param));
+  restore_selection (self);
+}
+
+static void
 back_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrWindow *self = TFTSR_WINDOW (widget);
@@ -557,6 +580,10 @@ tftsr_window_class_init (TftsrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-store", NULL, open_store_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.attachments", NULL, attachments_action);
+  gtk_widget_class_install_action (widget_class, "win.show-incident", "x", show_incident_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.attachments", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
                                        "win.preferences", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);

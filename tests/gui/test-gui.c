@@ -6,6 +6,8 @@
 #include <adwaita.h>
 
 #include "tftsr-application.h"
+#include "tftsr-image-viewer.h"
+#include "tftsr-images-group.h"
 #include "tftsr-issue-row.h"
 #include "tftsr-log-viewer.h"
 #include "tftsr-logs-group.h"
@@ -101,40 +103,50 @@ find_toplevel (GType type)
   return NULL;
 }
 
+/* What @widget shows, as a texture. */
+static GdkTexture *
+render (GtkWidget *widget)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                      node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
 static void
 screenshot (GtkWidget *widget, const char *name)
 {
   const char *dir = g_getenv ("TFTSR_SCREENSHOT_DIR");
   g_autofree char *path = NULL;
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
 
   settle (widget);
   if (dir == NULL)
     return;
   g_mkdir_with_parents (dir, 0755);
   path = g_strdup_printf ("%s/%s.png", dir, name);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = render (widget);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 }
 
 static const char *
+visible_page_of (GtkWidget *root, const char *stack_id)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (need (root, GTK_TYPE_STACK, stack_id)));
+}
+
+static const char *
 visible_page (const char *stack_id)
 {
-  GtkStack *stack = GTK_STACK (need (window, GTK_TYPE_STACK, stack_id));
-  return gtk_stack_get_visible_child_name (stack);
+  return visible_page_of (window, stack_id);
 }
 
 static GListModel *
@@ -821,6 +833,176 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* --- screenshots --------------------------------------------------------------------- */
+
+static TftsrImagesGroup *
+images_group (void)
+{
+  return TFTSR_IMAGES_GROUP (need (window, TFTSR_TYPE_IMAGES_GROUP, "images_group"));
+}
+
+static guint expected_images;
+
+static gboolean
+images_settled (void)
+{
+  return tftsr_images_group_get_n_running (images_group ()) == 0 &&
+         g_list_model_get_n_items (tftsr_images_group_get_images (images_group ())) ==
+             expected_images;
+}
+
+static void
+drop_files (GFile *file)
+{
+  g_autoptr (GListModel) controllers =
+      gtk_widget_observe_controllers (need (window, GTK_TYPE_WIDGET, "issue_page"));
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_value_init (&value, GDK_TYPE_FILE_LIST);
+          g_value_take_boxed (&value, g_slist_prepend (NULL, g_object_ref (file)));
+          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &accepted);
+          g_value_unset (&value);
+        }
+    }
+  g_assert_true (accepted);
+}
+
+static GError *page_error;
+
+static void
+on_page_error (gpointer page, GError *error, gpointer unused)
+{
+  g_clear_error (&page_error);
+  page_error = g_error_copy (error);
+}
+
+static gboolean
+page_error_seen (void)
+{
+  return page_error != NULL;
+}
+
+static void
+test_screenshots (void)
+{
+  g_autoptr (GdkTexture) shot = render (window);
+  g_autofree char *png = g_build_filename (tftsr_test_dir (), "dashboard.png", NULL);
+  g_autofree char *fake = g_build_filename (tftsr_test_dir (), "notes.png", NULL);
+  g_autoptr (GFile) png_file = g_file_new_for_path (png);
+  g_autoptr (GFile) fake_file = g_file_new_for_path (fake);
+  g_autoptr (GFile) webp_file = g_file_new_for_path (TFTSR_TEST_DATA_DIR "/images/lossy.webp");
+  g_autoptr (TftsrImage) newest = NULL;
+  gulong handler;
+
+  g_assert_true (gdk_texture_save_to_png (shot, png));
+  g_assert_true (g_file_set_contents (fake, "not an image at all\n", -1, NULL));
+
+  tftsr_images_group_add_file (images_group (), png_file);
+  expected_images = 1;
+  wait_until (images_settled, "the screenshot to be added");
+
+  /* Ctrl+V with an image in the clipboard adds it as PNG; a dropped WebP is an image. */
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (window), shot);
+  g_assert_true (
+      gtk_widget_activate_action (need (window, GTK_TYPE_WIDGET, "issue_page"), "page.paste", NULL));
+  expected_images = 2;
+  wait_until (images_settled, "the pasted image");
+  drop_files (webp_file);
+  expected_images = 3;
+  wait_until (images_settled, "the dropped image");
+  newest = g_list_model_get_item (tftsr_images_group_get_images (images_group ()), 0);
+  g_assert_cmpstr (tftsr_image_get_mime (newest), ==, "image/webp");
+
+  /* Something named .png that is not an image is refused with the reason. */
+  handler = g_signal_connect (need (window, GTK_TYPE_WIDGET, "issue_page"), "failed",
+                              G_CALLBACK (on_page_error), NULL);
+  drop_files (fake_file);
+  wait_until (page_error_seen, "the refusal");
+  g_assert_error (page_error, TFTSR_IMAGE_ERROR, TFTSR_IMAGE_ERROR_UNSUPPORTED);
+  g_signal_handler_disconnect (need (window, GTK_TYPE_WIDGET, "issue_page"), handler);
+  g_clear_error (&page_error);
+  wait_until (images_settled, "the refused add");
+  screenshot (window, "21-screenshots");
+}
+
+static gboolean image_flag;
+static gboolean image_ok;
+
+static void
+on_image_exported (gpointer instance, gboolean ok, gpointer unused)
+{
+  image_ok = ok;
+  image_flag = TRUE;
+}
+
+static gboolean
+image_flag_set (void)
+{
+  return image_flag;
+}
+
+static void
+test_image_viewer (void)
+{
+  guint n = g_list_model_get_n_items (tftsr_images_group_get_images (images_group ()));
+  g_autoptr (TftsrImage) image =
+      g_list_model_get_item (tftsr_images_group_get_images (images_group ()), n - 1);
+  g_autofree char *copy = g_build_filename (tftsr_test_dir (), "copy.png", NULL);
+  g_autoptr (GFile) copy_file = g_file_new_for_path (copy);
+  g_autoptr (GBytes) stored = NULL;
+  g_autoptr (GBytes) written = NULL;
+  g_autoptr (TftsrImage) reread = NULL;
+  TftsrImageViewer *image_viewer;
+  GtkWidget *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (images_group ()), "images.open", "x",
+                                             tftsr_image_get_id (image)));
+  image_viewer = TFTSR_IMAGE_VIEWER (find_toplevel (TFTSR_TYPE_IMAGE_VIEWER));
+  g_assert_nonnull (image_viewer);
+  image_flag = FALSE;
+  g_signal_connect (image_viewer, "ready", G_CALLBACK (set_flag), &image_flag);
+  wait_until (image_flag_set, "the image to show");
+  g_assert_cmpstr (visible_page_of (GTK_WIDGET (image_viewer), "stack"), ==, "picture");
+  screenshot (GTK_WIDGET (image_viewer), "22-image-viewer");
+
+  /* Not acknowledged: egress refuses, and nothing is written. */
+  g_signal_connect (image_viewer, "exported", G_CALLBACK (on_image_exported), NULL);
+  image_flag = FALSE;
+  tftsr_image_viewer_export (image_viewer, copy_file);
+  wait_until (image_flag_set, "the refused export");
+  g_assert_false (image_ok);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+
+  /* Saving asks first; accepting records the acknowledgement. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (image_viewer), "image.export", NULL));
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  screenshot (dialog, "23-image-pii-warning");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  image_flag = FALSE;
+  g_signal_connect (image_viewer, "changed", G_CALLBACK (set_flag), &image_flag);
+  tftsr_image_viewer_acknowledge (image_viewer);
+  wait_until (image_flag_set, "the acknowledgement");
+  reread = tftsr_store_get_image (store (), tftsr_image_get_id (image), NULL);
+  g_assert_nonnull (tftsr_image_get_pii_acknowledged_at (reread));
+
+  image_flag = FALSE;
+  g_signal_handlers_disconnect_by_func (image_viewer, set_flag, &image_flag);
+  tftsr_image_viewer_export (image_viewer, copy_file);
+  wait_until (image_flag_set, "the export");
+  g_assert_true (image_ok);
+  stored = tftsr_store_get_image_bytes (store (), tftsr_image_get_id (image), NULL);
+  written = tftsr_test_read_file (copy);
+  g_assert_true (g_bytes_equal (stored, written));
+  gtk_window_destroy (GTK_WINDOW (image_viewer));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -847,6 +1029,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/log-viewer", test_log_viewer);
   g_test_add_func ("/gui/review", test_review);
   g_test_add_func ("/gui/preferences", test_preferences);
+  g_test_add_func ("/gui/screenshots", test_screenshots);
+  g_test_add_func ("/gui/image-viewer", test_image_viewer);
   g_test_add_func ("/gui/wrong-key-page", test_wrong_key_page);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
