@@ -88,9 +88,14 @@ state_text (TftsrAttachment *a)
     return g_strdup_printf (g_dngettext (NULL, "%u detection redacted", "%u detections redacted",
                                          found),
                             found);
-  return g_strdup_printf (g_dngettext (NULL, "%u detections, %u value released",
-                                       "%u detections, %u values released", released),
-                          found, released);
+  {
+    g_autofree char *detections =
+        g_strdup_printf (g_dngettext (NULL, "%u detection", "%u detections", found), found);
+    /* TRANSLATORS: %s is "N detections" */
+    return g_strdup_printf (g_dngettext (NULL, "%s, %u value released", "%s, %u values released",
+                                         released),
+                            detections, released);
+  }
 }
 
 /* How a column shows its text. */
@@ -117,7 +122,10 @@ setup_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer kind)
       GtkWidget *button = gtk_button_new ();
       gtk_button_set_child (GTK_BUTTON (button), label);
       gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "incident-link");
       gtk_widget_set_tooltip_text (button, _ ("Open the Incident"));
+      /* A target from the start: the action takes one, and binding sets the real id. */
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (0));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "attachments.show-incident");
       gtk_widget_set_hexpand (button, TRUE);
       gtk_box_append (GTK_BOX (box), button);
@@ -279,7 +287,7 @@ show_incident_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   GtkWindow *main_window = gtk_window_get_transient_for (GTK_WINDOW (widget));
 
-  if (main_window == NULL)
+  if (main_window == NULL || g_variant_get_int64 (param) <= 0)
     return;
   gtk_widget_activate_action_variant (GTK_WIDGET (main_window), "win.show-incident", param);
   gtk_window_present (main_window);

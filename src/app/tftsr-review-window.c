@@ -40,10 +40,28 @@ tftsr_review_row_finalize (GObject *object)
   G_OBJECT_CLASS (tftsr_review_row_parent_class)->finalize (object);
 }
 
+/* "type": the type name, readable for tests and accessibility tools. */
+static void
+tftsr_review_row_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  if (prop_id != 1)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  g_value_set_string (value, TFTSR_REVIEW_ROW (object)->type);
+}
+
 static void
 tftsr_review_row_class_init (TftsrReviewRowClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = tftsr_review_row_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tftsr_review_row_finalize;
+  object_class->get_property = tftsr_review_row_get_property;
+  g_object_class_install_property (
+      object_class, 1,
+      g_param_spec_string ("type", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -64,6 +82,7 @@ struct _TftsrReviewWindow
   GHashTable *search_types; /* types with a value matching the search */
   char *search;             /* folded */
   GCancellable *cancellable;
+  GCancellable *rescan_cancellable; /* while a re-scan runs */
   gboolean binding;         /* switches are being set from the rows */
 
   AdwToastOverlay *toast_overlay;
@@ -72,6 +91,8 @@ struct _TftsrReviewWindow
   GtkSearchEntry *search_entry;
   GtkStack *stack;
   GtkListView *list_view;
+  GtkRevealer *rescan_revealer;
+  GtkProgressBar *rescan_progress;
 };
 
 G_DEFINE_FINAL_TYPE (TftsrReviewWindow, tftsr_review_window, ADW_TYPE_WINDOW)
@@ -218,6 +239,61 @@ on_switch_set (GtkSwitch *widget, gboolean state, GtkListItem *item)
   if (!self->binding && row != NULL)
     decide (self, row, state);
   return FALSE;
+}
+
+/* --- scanning again ------------------------------------------------------------------- */
+
+static void
+rescan_progressed (guint64 done, guint64 total, gpointer user_data)
+{
+  TftsrReviewWindow *self = user_data;
+
+  gtk_progress_bar_set_fraction (self->rescan_progress,
+                                 total > 0 ? MIN (1.0, (double) done / (double) total) : 0.0);
+}
+
+static void
+rescanned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrReviewWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = tftsr_store_rescan_finish (TFTSR_STORE (source), result, &error);
+
+  g_clear_object (&self->rescan_cancellable);
+  gtk_revealer_set_reveal_child (self->rescan_revealer, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.rescan", TRUE);
+  if (!ok)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_ ("Scanned again with the current settings")));
+  g_signal_emit (self, signals[CHANGED], 0);
+  load (self);
+}
+
+static void
+rescan_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrReviewWindow *self = TFTSR_REVIEW_WINDOW (widget);
+
+  if (self->rescan_cancellable != NULL)
+    return;
+  self->rescan_cancellable = g_cancellable_new ();
+  gtk_progress_bar_set_fraction (self->rescan_progress, 0);
+  gtk_revealer_set_reveal_child (self->rescan_revealer, TRUE);
+  gtk_widget_action_set_enabled (widget, "review.rescan", FALSE);
+  tftsr_store_rescan_issue_async (self->store, self->issue_id, NULL, rescan_progressed, self,
+                                  self->rescan_cancellable, rescanned, g_object_ref (self));
+}
+
+static void
+on_rescan_cancel (TftsrReviewWindow *self)
+{
+  if (self->rescan_cancellable != NULL)
+    g_cancellable_cancel (self->rescan_cancellable);
 }
 
 /* --- list rows ------------------------------------------------------------------------- */
@@ -376,6 +452,7 @@ tftsr_review_window_dispose (GObject *object)
   TftsrReviewWindow *self = TFTSR_REVIEW_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  on_rescan_cancel (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_REVIEW_WINDOW);
   G_OBJECT_CLASS (tftsr_review_window_parent_class)->dispose (object);
 }
@@ -386,6 +463,7 @@ tftsr_review_window_finalize (GObject *object)
   TftsrReviewWindow *self = TFTSR_REVIEW_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->rescan_cancellable);
   g_clear_object (&self->rows);
   g_clear_object (&self->filter);
   g_clear_object (&self->store);
@@ -416,8 +494,12 @@ tftsr_review_window_class_init (TftsrReviewWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrReviewWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TftsrReviewWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TftsrReviewWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, TftsrReviewWindow, rescan_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TftsrReviewWindow, rescan_progress);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_rescan_cancel);
   gtk_widget_class_install_action (widget_class, "review.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "review.rescan", NULL, rescan_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "review.search",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",

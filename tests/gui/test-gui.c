@@ -6,8 +6,10 @@
 #include <adwaita.h>
 
 #include "tftsr-application.h"
+#include "tftsr-attachments-window.h"
 #include "tftsr-image-viewer.h"
 #include "tftsr-images-group.h"
+#include "tftsr-issue-page.h"
 #include "tftsr-issue-row.h"
 #include "tftsr-log-viewer.h"
 #include "tftsr-logs-group.h"
@@ -1003,6 +1005,102 @@ test_image_viewer (void)
   gtk_window_destroy (GTK_WINDOW (image_viewer));
 }
 
+static guint
+rows_of_type (TftsrReviewWindow *window_, const char *type)
+{
+  GListModel *rows = tftsr_review_window_get_rows (window_);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr (GObject) row = g_list_model_get_item (rows, i);
+      g_autofree char *row_type = NULL;
+      g_object_get (row, "type", &row_type, NULL);
+      n += g_strcmp0 (row_type, type) == 0;
+    }
+  return n;
+}
+
+/* After the allow-list gained 10.0.0.0/8, scanning again drops those addresses. */
+static void
+test_review_rescan (void)
+{
+  TftsrReviewWindow *rescan_review;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (logs_group ()), "logs.review", NULL));
+  rescan_review = TFTSR_REVIEW_WINDOW (find_toplevel (TFTSR_TYPE_REVIEW_WINDOW));
+  review_flag = FALSE;
+  g_signal_connect (rescan_review, "ready", G_CALLBACK (set_flag), &review_flag);
+  wait_until (review_flag_set, "the review to load");
+  g_assert_cmpuint (rows_of_type (rescan_review, "IPV4"), >, 1);
+
+  review_flag = FALSE;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rescan_review), "review.rescan", NULL));
+  wait_until (review_flag_set, "the re-scan and reload");
+  g_assert_cmpuint (rows_of_type (rescan_review, "IPV4"), ==, 0);
+  g_assert_cmpuint (rows_of_type (rescan_review, "EMAIL"), >, 0);
+  screenshot (GTK_WIDGET (rescan_review), "24-review-rescanned");
+  gtk_window_destroy (GTK_WINDOW (rescan_review));
+}
+
+static TftsrAttachmentsWindow *attachments;
+static gboolean attachments_flag;
+
+static gboolean
+attachments_flag_set (void)
+{
+  return attachments_flag;
+}
+
+static gboolean
+image_viewer_shown (void)
+{
+  return find_toplevel (TFTSR_TYPE_IMAGE_VIEWER) != NULL;
+}
+
+static void
+test_attachments (void)
+{
+  GListModel *rows;
+  g_autoptr (TftsrAttachment) first = NULL;
+  GtkWidget *image_window;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.attachments", NULL));
+  attachments = TFTSR_ATTACHMENTS_WINDOW (find_toplevel (TFTSR_TYPE_ATTACHMENTS_WINDOW));
+  g_assert_nonnull (attachments);
+  attachments_flag = FALSE;
+  g_signal_connect (attachments, "loaded", G_CALLBACK (set_flag), &attachments_flag);
+  wait_until (attachments_flag_set, "the attachments");
+  rows = tftsr_attachments_window_get_rows (attachments);
+  /* Three logs and three images of the first incident. */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 6);
+  screenshot (GTK_WIDGET (attachments), "25-attachments");
+
+  attachments_flag = FALSE;
+  gtk_editable_set_text (
+      GTK_EDITABLE (need (GTK_WIDGET (attachments), GTK_TYPE_SEARCH_ENTRY, "search_entry")),
+      "DASHBOARD");
+  wait_until (attachments_flag_set, "the search");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
+  first = g_list_model_get_item (rows, 0);
+  g_assert_cmpint (tftsr_attachment_get_kind (first), ==, TFTSR_ATTACHMENT_IMAGE);
+  g_assert_true (tftsr_attachment_get_acknowledged (first));
+
+  tftsr_attachments_window_open (attachments, 0);
+  wait_until (image_viewer_shown, "the image to open");
+  image_window = find_toplevel (TFTSR_TYPE_IMAGE_VIEWER);
+  gtk_window_destroy (GTK_WINDOW (image_window));
+
+  /* The incident link opens the incident in the main window. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (attachments), "attachments.show-incident",
+                                             "x", tftsr_attachment_get_issue_id (first)));
+  wait_until (page_loaded, "the incident");
+  g_assert_cmpint (tftsr_issue_get_id (tftsr_issue_page_get_issue (TFTSR_ISSUE_PAGE (
+                       need (window, GTK_TYPE_WIDGET, "issue_page")))),
+                   ==, tftsr_attachment_get_issue_id (first));
+  gtk_window_destroy (GTK_WINDOW (attachments));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1031,6 +1129,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/preferences", test_preferences);
   g_test_add_func ("/gui/screenshots", test_screenshots);
   g_test_add_func ("/gui/image-viewer", test_image_viewer);
+  g_test_add_func ("/gui/review-rescan", test_review_rescan);
+  g_test_add_func ("/gui/attachments", test_attachments);
   g_test_add_func ("/gui/wrong-key-page", test_wrong_key_page);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
