@@ -64,6 +64,14 @@ gboolean tftsr_image_check_acknowledged (TftsrImage *self, GError **error);
  * TFTSR_IMAGE_MAX_SIZE_LOWEST and _HIGHEST (TFTSR_STORE_ERROR_INVALID otherwise). */
 guint64 tftsr_store_get_image_max_size (TftsrStore *store);
 gboolean tftsr_store_set_image_max_size (TftsrStore *store, guint64 max_size, GError **error);
+/* The same in a worker; setting finishes with tftsr_store_change_finish(). */
+void tftsr_store_get_image_max_size_async (TftsrStore *store, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+guint64 tftsr_store_get_image_max_size_finish (TftsrStore *store, GAsyncResult *result,
+                                               GError **error);
+void tftsr_store_set_image_max_size_async (TftsrStore *store, guint64 max_size,
+                                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                                           gpointer user_data);
 
 /* Stores @bytes as an image of incident @issue_id, with a timeline event and an audit
  * entry. Refuses what is over the cap or not a supported format; stores nothing then. */

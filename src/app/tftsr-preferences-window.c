@@ -29,6 +29,8 @@ struct _TftsrPreferencesWindow
   AdwEntryRow *allow_entry;
   AdwEntryRow *pattern_name_entry;
   AdwEntryRow *pattern_regex_entry;
+  GtkSpinButton *max_size_spin;
+  gboolean max_size_edited; /* the stored limit arriving late must not undo an edit */
 };
 
 G_DEFINE_FINAL_TYPE (TftsrPreferencesWindow, tftsr_preferences_window,
@@ -266,6 +268,55 @@ on_pattern_apply (TftsrPreferencesWindow *self)
   save (self);
 }
 
+/* --- screenshots ---------------------------------------------------------------------------- */
+
+#define MEGABYTE (1000 * 1000)
+
+static void
+max_size_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrPreferencesWindow) self = user_data;
+  guint64 size = tftsr_store_get_image_max_size_finish (TFTSR_STORE (source), result, NULL);
+
+  if (size == 0 || self->max_size_edited)
+    return;
+  self->filling = TRUE;
+  gtk_spin_button_set_value (self->max_size_spin, (double) size / MEGABYTE);
+  self->filling = FALSE;
+}
+
+static void
+max_size_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrPreferencesWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = tftsr_store_change_finish (TFTSR_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!ok)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (error->message));
+      self->max_size_edited = FALSE;
+      tftsr_store_get_image_max_size_async (self->store, self->cancellable, max_size_loaded,
+                                            g_object_ref (self));
+    }
+  g_signal_emit (self, signals[SAVED], 0, ok);
+}
+
+static void
+on_max_size_changed (TftsrPreferencesWindow *self)
+{
+  guint64 size = (guint64) gtk_spin_button_get_value_as_int (self->max_size_spin) * MEGABYTE;
+
+  if (self->filling || self->store == NULL)
+    return;
+  self->max_size_edited = TRUE;
+  tftsr_store_set_image_max_size_async (self->store, size, self->cancellable, max_size_saved,
+                                        g_object_ref (self));
+}
+
 /* --- public --------------------------------------------------------------------------------- */
 
 TftsrPreferencesWindow *
@@ -278,6 +329,8 @@ tftsr_preferences_window_new (TftsrStore *store)
   self->store = g_object_ref (store);
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
   load (self);
+  tftsr_store_get_image_max_size_async (store, self->cancellable, max_size_loaded,
+                                        g_object_ref (self));
   return self;
 }
 
@@ -334,7 +387,9 @@ tftsr_preferences_window_class_init (TftsrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrPreferencesWindow, allow_entry);
   gtk_widget_class_bind_template_child (widget_class, TftsrPreferencesWindow, pattern_name_entry);
   gtk_widget_class_bind_template_child (widget_class, TftsrPreferencesWindow, pattern_regex_entry);
+  gtk_widget_class_bind_template_child (widget_class, TftsrPreferencesWindow, max_size_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_allow_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_max_size_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_pattern_apply);
 }
 

@@ -1,4 +1,5 @@
-/* tftsr-preferences-window.h: the detection settings (types, allow-list, own patterns)
+/* tftsr-preferences-window.h: the detection settings (types, allow-list, own patterns) and
+ * the screenshot size limit
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -827,6 +827,13 @@ test_preferences (void)
   g_assert_false (apply_entry (prefs, "pattern_regex_entry", "(unclosed"));
   screenshot (prefs, "20-preferences");
 
+  prefs_flag = FALSE;
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (need (prefs, GTK_TYPE_SPIN_BUTTON, "max_size_spin")),
+                             5);
+  wait_until (prefs_flag_set, "the size limit to be saved");
+  g_assert_true (prefs_ok);
+  g_assert_cmpuint (tftsr_store_get_image_max_size (store ()), ==, 5 * 1000 * 1000);
+
   stored = tftsr_store_load_pii_settings (store (), NULL);
   g_assert_false (tftsr_pii_settings_get_enabled (stored, TFTSR_PII_PHONE));
   g_assert_cmpstr (tftsr_pii_settings_get_allow_list (stored)[0], ==, "10.0.0.0/8");

@@ -502,6 +502,46 @@ tftsr_store_list_images_finish (TftsrStore *store, GAsyncResult *result, GError 
 }
 
 static gpointer
+get_max_size_call (TftsrStore *store, gpointer unused, GError **error)
+{
+  return g_memdup2 ((guint64[]){ tftsr_store_get_image_max_size (store) }, sizeof (guint64));
+}
+
+void
+tftsr_store_get_image_max_size_async (TftsrStore *store, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  tftsr_store_run_async (store, tftsr_store_get_image_max_size_async, get_max_size_call, NULL,
+                         NULL, g_free, cancellable, callback, user_data);
+}
+
+guint64
+tftsr_store_get_image_max_size_finish (TftsrStore *store, GAsyncResult *result, GError **error)
+{
+  g_autofree guint64 *size =
+      tftsr_store_run_finish (store, result, tftsr_store_get_image_max_size_async, error);
+  return size != NULL ? *size : 0;
+}
+
+static gpointer
+set_max_size_call (TftsrStore *store, gpointer size, GError **error)
+{
+  return tftsr_store_set_image_max_size (store, *(guint64 *) size, error) ? size : NULL;
+}
+
+void
+tftsr_store_set_image_max_size_async (TftsrStore *store, guint64 max_size,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  tftsr_store_run_async (store, tftsr_store_change_finish, set_max_size_call,
+                         g_memdup2 (&max_size, sizeof max_size), g_free, NULL, cancellable,
+                         callback, user_data);
+}
+
+static gpointer
 get_call (TftsrStore *store, gpointer image_id, GError **error)
 {
   return tftsr_store_get_image (store, *(gint64 *) image_id, error);
