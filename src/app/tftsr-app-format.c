@@ -94,3 +94,14 @@ tftsr_severity_css_class (TftsrSeverity severity)
   g_return_val_if_fail ((guint) severity < G_N_ELEMENTS (classes), "p3");
   return classes[severity];
 }
+
+char *
+tftsr_format_lines (guint64 n)
+{
+  g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  /* ngettext takes an unsigned long; past that every language uses its "many" form. */
+  gulong count = n > G_MAXULONG ? G_MAXULONG : (gulong) n;
+
+  /* Translators: %s is a number of lines */
+  return g_strdup_printf (g_dngettext (NULL, "%s line", "%s lines", count), number);
+}

@@ -18,6 +18,8 @@ char *tftsr_format_relative_time (const char *iso8601);
 char *tftsr_format_time (const char *iso8601);
 /* Text safe for GTK: invalid UTF-8 shown as U+FFFD. */
 char *tftsr_display_text (const char *text);
+/* "1 line", "150000 lines". */
+char *tftsr_format_lines (guint64 n);
 /* The CSS class of a severity badge: "p1".."p4". */
 const char *tftsr_severity_css_class (TftsrSeverity severity);
 

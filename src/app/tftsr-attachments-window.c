@@ -78,6 +78,7 @@ state_text (TftsrAttachment *a)
 {
   guint found = tftsr_attachment_get_detections (a);
   guint released = tftsr_attachment_get_released (a);
+  g_autofree char *detections = NULL;
 
   if (tftsr_attachment_get_kind (a) == TFTSR_ATTACHMENT_IMAGE)
     return g_strdup (tftsr_attachment_get_acknowledged (a) ? _ ("Cleared to leave")
@@ -85,17 +86,13 @@ state_text (TftsrAttachment *a)
   if (found == 0)
     return g_strdup (_ ("Nothing to redact"));
   if (released == 0)
-    return g_strdup_printf (g_dngettext (NULL, "%u detection redacted", "%u detections redacted",
-                                         found),
-                            found);
-  {
-    g_autofree char *detections =
-        g_strdup_printf (g_dngettext (NULL, "%u detection", "%u detections", found), found);
-    /* TRANSLATORS: %s is "N detections" */
-    return g_strdup_printf (g_dngettext (NULL, "%s, %u value released", "%s, %u values released",
-                                         released),
-                            detections, released);
-  }
+    return g_strdup_printf (
+        g_dngettext (NULL, "%u detection redacted", "%u detections redacted", found), found);
+  detections = g_strdup_printf (g_dngettext (NULL, "%u detection", "%u detections", found), found);
+  /* Translators: %s is "N detections" */
+  return g_strdup_printf (
+      g_dngettext (NULL, "%s, %u value released", "%s, %u values released", released), detections,
+      released);
 }
 
 /* How a column shows its text. */

@@ -201,7 +201,7 @@ encoded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GBytes) png = g_task_propagate_pointer (G_TASK (result), NULL);
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *time = g_date_time_format (now, "%H:%M:%S");
-  /* TRANSLATORS: the name of an image pasted from the clipboard; %s is the time */
+  /* Translators: the name of an image pasted from the clipboard; %s is the time */
   g_autofree char *name = g_strdup_printf (_ ("Pasted image %s.png"), time);
   gint64 issue_id = GPOINTER_TO_SIZE (user_data);
 

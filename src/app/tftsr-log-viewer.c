@@ -233,9 +233,7 @@ update_title (TftsrLogViewer *self)
 {
   guint64 n = tftsr_log_file_get_line_count (self->log);
   guint found = tftsr_log_file_get_pii_count (self->log);
-  g_autofree char *lines =
-      g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " line",
-                                    "%" G_GUINT64_FORMAT " lines", n), n);
+  g_autofree char *lines = tftsr_format_lines (n);
   g_autofree char *detections =
       g_strdup_printf (g_dngettext (NULL, "%u detection", "%u detections", found), found);
   g_autofree char *subtitle = g_strdup_printf ("%s · %s%s", lines, detections,

@@ -79,13 +79,10 @@ describe_log (TftsrLogFile *log)
   g_autofree char *size = g_format_size (tftsr_log_file_get_size (log));
   guint64 lines = tftsr_log_file_get_line_count (log);
   guint found = tftsr_log_file_get_pii_count (log);
+  g_autofree char *line_count = tftsr_format_lines (lines);
   GString *text = g_string_new (size);
 
-  g_string_append_printf (text, " · ");
-  g_string_append_printf (text, g_dngettext (NULL, "%" G_GUINT64_FORMAT " line",
-                                             "%" G_GUINT64_FORMAT " lines", lines),
-                          lines);
-  g_string_append_printf (text, " · ");
+  g_string_append_printf (text, " · %s · ", line_count);
   if (found == 0)
     g_string_append (text, _ ("nothing to redact"));
   else
@@ -327,7 +324,7 @@ tftsr_logs_group_add_text (TftsrLogsGroup *self, const char *text)
 
   job = g_new0 (IngestJob, 1);
   job->input = g_memory_input_stream_new_from_data (g_strdup (text), strlen (text), g_free);
-  /* TRANSLATORS: the name of a log made from pasted text; %s is the time */
+  /* Translators: the name of a log made from pasted text; %s is the time */
   job->name = g_strdup_printf (_ ("Pasted text %s"), time);
   start_job (self, job);
 }

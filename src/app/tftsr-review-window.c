@@ -116,7 +116,7 @@ type_title (const char *type)
   if (tftsr_pii_type_from_string (type, &known))
     return g_strdup (tftsr_pii_type_get_description (known));
   if (g_str_has_prefix (type, "CUSTOM_"))
-    /* TRANSLATORS: a type the user defined or marked; %s is its name */
+    /* Translators: a type the user defined or marked; %s is its name */
     return g_strdup_printf (_ ("Your type %s"), type + strlen ("CUSTOM_"));
   return g_strdup (type);
 }

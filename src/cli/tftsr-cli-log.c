@@ -262,6 +262,8 @@ log_rescan (TftsrCli *cli, int argc, char **argv)
   };
   g_autoptr (TftsrPiiScanner) scanner = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
   guint64 before = 0, after = 0;
   gint64 id;
   gboolean ok;
@@ -283,8 +285,10 @@ log_rescan (TftsrCli *cli, int argc, char **argv)
        count_detections (cli, id, issue, &after, &error);
   if (!ok)
     return tftsr_cli_fail (error);
-  /* TRANSLATORS: detections in the log(s) before and after the re-scan */
-  printf (_ ("%" G_GUINT64_FORMAT " → %" G_GUINT64_FORMAT " detections\n"), before, after);
+  from = g_strdup_printf ("%" G_GUINT64_FORMAT, before);
+  to = g_strdup_printf ("%" G_GUINT64_FORMAT, after);
+  /* Translators: detections in the log(s) before and after the re-scan */
+  printf (_ ("%s → %s detections\n"), from, to);
   return TFTSR_CLI_OK;
 }
 
