@@ -499,10 +499,10 @@ main (int argc, char **argv)
 
   {
     g_autofree char *db = g_build_filename (dir, "ingest.db", NULL);
-    g_autofree char *setup = g_strdup_printf ("TFTSR_DB='%s' '%s' issue create --title bench", db,
-                                              cli_path);
-    g_autofree char *ingest = g_strdup_printf ("TFTSR_DB='%s' '%s' log add 1 '%s'", db, cli_path,
-                                               log);
+    g_autofree char *setup =
+        g_strdup_printf ("TFTSR_DB='%s' '%s' issue create --title bench", db, cli_path);
+    g_autofree char *ingest =
+        g_strdup_printf ("TFTSR_DB='%s' '%s' log add 1 '%s'", db, cli_path, log);
     g_autofree char *gzip = g_strdup_printf ("gzip -6 -c '%s'", log);
     Run tftsr_run, gzip_run;
 

@@ -82,8 +82,8 @@ test_list (void)
   g_assert_cmpuint (tftsr_attachment_get_released (a), ==, 0);
 
   /* Released values and acknowledged images show in the state. */
-  g_assert_true (tftsr_store_set_pii_type_released (store, tftsr_issue_get_id (one), "IPV4", TRUE,
-                                                    &error));
+  g_assert_true (
+      tftsr_store_set_pii_type_released (store, tftsr_issue_get_id (one), "IPV4", TRUE, &error));
   g_assert_true (tftsr_store_acknowledge_image_pii (store, tftsr_image_get_id (image), &error));
   some = tftsr_store_list_attachments (store, "GATEWAY", &error);
   g_assert_cmpuint (some->len, ==, 2);

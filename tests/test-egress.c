@@ -266,7 +266,8 @@ test_review_async (void)
   await_change (&result);
   tftsr_store_set_pii_type_released_async (store, issue, "EMAIL", TRUE, NULL, got_result, &result);
   await_change (&result);
-  tftsr_store_add_pii_span_async (store, log_id, 37, 41, "CUSTOM_TICKET", NULL, got_result, &result);
+  tftsr_store_add_pii_span_async (store, log_id, 37, 41, "CUSTOM_TICKET", NULL, got_result,
+                                  &result);
   await_change (&result);
   out = export(log_id, "stdout");
   g_assert_cmpstr (out, ==, "ops@mail.internal on 10.9.9.9 ticket <CUSTOM_TICKET_1>\n");

@@ -464,7 +464,8 @@ test_line_model_marking (void)
 {
   static const char text[] = "first line\nbadge 4471 and \xff byte\nticket RQ-88121 open\n";
   g_autoptr (GError) error = NULL;
-  g_autoptr (TftsrLogFile) log = add_bytes (new_issue (), "mark.log", text, sizeof text - 1, &error);
+  g_autoptr (TftsrLogFile) log =
+      add_bytes (new_issue (), "mark.log", text, sizeof text - 1, &error);
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (TftsrLogLines) lines = NULL;
   g_autoptr (TftsrLogLine) binary = NULL, ticket = NULL, marked = NULL, redacted = NULL;

@@ -69,7 +69,7 @@ test_round_trip_and_honoured (void)
   g_assert_false (tftsr_pii_settings_get_enabled (loaded, TFTSR_PII_PHONE));
   g_assert_true (tftsr_pii_settings_get_enabled (loaded, TFTSR_PII_EMAIL));
   g_assert_cmpstrv (tftsr_pii_settings_get_allow_list (loaded),
-                    ((const char *const[]) { "10.0.0.0/8", ".acme-corp.io", NULL }));
+                    ((const char *const[]){ "10.0.0.0/8", ".acme-corp.io", NULL }));
   g_assert_cmpuint (tftsr_pii_settings_get_n_patterns (loaded), ==, 1);
   g_assert_cmpstr (tftsr_pii_settings_get_pattern_regex (loaded, 0), ==, "EMP-\\d{6}");
 

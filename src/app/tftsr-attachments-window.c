@@ -197,8 +197,8 @@ loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        list->pdata, list->len);
-  adw_status_page_set_title (self->empty_page, searching ? _ ("No Attachments Match")
-                                                         : _ ("No Attachments"));
+  adw_status_page_set_title (self->empty_page,
+                             searching ? _ ("No Attachments Match") : _ ("No Attachments"));
   gtk_stack_set_visible_child_name (self->stack, list->len > 0 ? "list" : "empty");
   g_signal_emit (self, signals[LOADED], 0);
 }
@@ -347,8 +347,8 @@ tftsr_attachments_window_class_init (TftsrAttachmentsWindowClass *klass)
   signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                   NULL, NULL, G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_template_from_resource (
-      widget_class, TFTSR_RESOURCE_PATH "/ui/tftsr-attachments-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, TFTSR_RESOURCE_PATH
+                                               "/ui/tftsr-attachments-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TftsrAttachmentsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TftsrAttachmentsWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TftsrAttachmentsWindow, stack);

@@ -10,8 +10,8 @@
 G_BEGIN_DECLS
 
 #define TFTSR_TYPE_ATTACHMENTS_WINDOW (tftsr_attachments_window_get_type ())
-G_DECLARE_FINAL_TYPE (TftsrAttachmentsWindow, tftsr_attachments_window, TFTSR,
-                      ATTACHMENTS_WINDOW, AdwWindow)
+G_DECLARE_FINAL_TYPE (TftsrAttachmentsWindow, tftsr_attachments_window, TFTSR, ATTACHMENTS_WINDOW,
+                      AdwWindow)
 
 /* Signals: ::loaded after each (re)load of the list. Opening a row shows the log or the
  * image; its incident column opens the incident in the main window (win.show-incident). */

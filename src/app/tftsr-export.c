@@ -93,7 +93,7 @@ tftsr_export_describe (const TftsrEgressReceipt *receipt)
     replaced += GPOINTER_TO_UINT (count);
   if (replaced == 0)
     return g_strdup (_ ("Copy saved"));
-  return g_strdup_printf (
-      g_dngettext (NULL, "Copy saved, %u value replaced", "Copy saved, %u values replaced", replaced),
-      replaced);
+  return g_strdup_printf (g_dngettext (NULL, "Copy saved, %u value replaced",
+                                       "Copy saved, %u values replaced", replaced),
+                          replaced);
 }

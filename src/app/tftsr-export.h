@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 /* Writes to @output what is to leave, through the egress module, with @destination as the
  * audit entry's destination (the file's URI). Runs in the worker. */
 typedef TftsrEgressReceipt *(*TftsrExportFunc) (gpointer data, GOutputStream *output,
-                                                const char *destination,
-                                                GCancellable *cancellable, GError **error);
+                                                const char *destination, GCancellable *cancellable,
+                                                GError **error);
 
 /* Replaces @file with what @func writes; on failure or cancellation the file is left as it
  * was (nothing half-written). @data is freed with @data_free when done. */

@@ -161,7 +161,8 @@ added (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TftsrImagesGroup) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (TftsrImage) image = tftsr_store_add_image_finish (TFTSR_STORE (source), result, &error);
+  g_autoptr (TftsrImage) image =
+      tftsr_store_add_image_finish (TFTSR_STORE (source), result, &error);
 
   self->running--;
   if (image == NULL)
@@ -207,8 +208,9 @@ encoded (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (png == NULL)
     {
-      g_autoptr (GError) error = g_error_new_literal (
-          TFTSR_IMAGE_ERROR, TFTSR_IMAGE_ERROR_UNSUPPORTED, _ ("The pasted image could not be read"));
+      g_autoptr (GError) error =
+          g_error_new_literal (TFTSR_IMAGE_ERROR, TFTSR_IMAGE_ERROR_UNSUPPORTED,
+                               _ ("The pasted image could not be read"));
       self->running--;
       update_state (self);
       fail (self, error);
@@ -267,9 +269,9 @@ files_chosen (GtkNativeDialog *chooser, int response, gpointer user_data)
 static void
 add_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-      _ ("Add Screenshots"), GTK_WINDOW (gtk_widget_get_root (widget)),
-      GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Add"), NULL);
+  GtkFileChooserNative *chooser =
+      gtk_file_chooser_native_new (_ ("Add Screenshots"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Add"), NULL);
   GtkFileFilter *filter = gtk_file_filter_new ();
 
   gtk_file_filter_set_name (filter, _ ("Images"));
@@ -301,8 +303,7 @@ open_action (GtkWidget *widget, const char *name, GVariant *param)
           TftsrImageViewer *viewer = tftsr_image_viewer_new (self->store, image);
           gtk_window_set_transient_for (GTK_WINDOW (viewer),
                                         GTK_WINDOW (gtk_widget_get_root (widget)));
-          g_signal_connect_object (viewer, "changed", G_CALLBACK (reload), self,
-                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (viewer, "changed", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
           gtk_window_present (GTK_WINDOW (viewer));
           return;
         }

@@ -27,8 +27,8 @@ struct _TftsrLogViewer
   GCancellable *cancellable;        /* opening and finding */
   GCancellable *export_cancellable; /* while an export runs */
   guint export_pulse;
-  char *needle;                     /* what the find bar highlights */
-  GHashTable *bound;                /* GtkListItems showing a line */
+  char *needle;      /* what the find bar highlights */
+  GHashTable *bound; /* GtkListItems showing a line */
   guint number_chars;
 
   AdwToastOverlay *toast_overlay;
@@ -236,10 +236,9 @@ update_title (TftsrLogViewer *self)
   g_autofree char *lines = tftsr_format_lines (n);
   g_autofree char *detections =
       g_strdup_printf (g_dngettext (NULL, "%u detection", "%u detections", found), found);
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s%s", lines, detections,
-                                               gtk_toggle_button_get_active (self->redacted_toggle)
-                                                   ? _ (" · redacted view")
-                                                   : "");
+  g_autofree char *subtitle = g_strdup_printf (
+      "%s · %s%s", lines, detections,
+      gtk_toggle_button_get_active (self->redacted_toggle) ? _ (" · redacted view") : "");
 
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
@@ -643,9 +642,9 @@ static void
 export_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-      _ ("Export Redacted Copy"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"),
-      NULL);
+  GtkFileChooserNative *chooser =
+      gtk_file_chooser_native_new (_ ("Export Redacted Copy"), GTK_WINDOW (self),
+                                   GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), NULL);
   g_autofree char *base = g_strdup (tftsr_log_file_get_name (self->log));
   char *dot = strrchr (base, '.');
   g_autofree char *suggested = NULL;
@@ -778,8 +777,8 @@ tftsr_log_viewer_class_init (TftsrLogViewerClass *klass)
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "viewer.mark",
                                        NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "viewer.redacted", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "viewer.redacted",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "viewer.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",

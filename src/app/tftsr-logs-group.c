@@ -49,8 +49,8 @@ fail (TftsrLogsGroup *self, const GError *error)
 static void
 fail_about (TftsrLogsGroup *self, const char *name, const GError *error)
 {
-  g_autoptr (GError) named = g_error_new (error->domain, error->code, _ ("“%s”: %s"), name,
-                                          error->message);
+  g_autoptr (GError) named =
+      g_error_new (error->domain, error->code, _ ("“%s”: %s"), name, error->message);
   fail (self, named);
 }
 
@@ -116,7 +116,8 @@ create_log_row (gpointer item, gpointer user_data)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "logs.delete");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove), id);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "logs.open");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), id);
@@ -352,9 +353,9 @@ files_chosen (GtkNativeDialog *chooser, int response, gpointer user_data)
 static void
 add_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-      _ ("Add Logs"), GTK_WINDOW (gtk_widget_get_root (widget)), GTK_FILE_CHOOSER_ACTION_OPEN,
-      _ ("_Add"), NULL);
+  GtkFileChooserNative *chooser =
+      gtk_file_chooser_native_new (_ ("Add Logs"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Add"), NULL);
 
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (files_chosen), g_object_ref (widget));
@@ -430,8 +431,8 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
     return;
   log = g_list_model_get_item (G_LIST_MODEL (self->logs), position);
   shown = tftsr_display_text (tftsr_log_file_get_name (log));
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _ ("Delete Log?"),
-                                   NULL);
+  dialog =
+      adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _ ("Delete Log?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _ ("“%s” and what was found in it will be erased. Pseudonyms "
                                      "already used elsewhere in the incident stay. This cannot "

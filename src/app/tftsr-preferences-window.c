@@ -18,9 +18,9 @@ struct _TftsrPreferencesWindow
   TftsrStore *store;
   TftsrPiiSettings *settings; /* as shown */
   GCancellable *cancellable;
-  gboolean filling;      /* widgets are being set from the settings: no saves */
-  guint saves;           /* saves started: a load older than the last one is stale */
-  GPtrArray *list_rows;  /* allow-list and pattern rows, rebuilt on each fill */
+  gboolean filling;     /* widgets are being set from the settings: no saves */
+  guint saves;          /* saves started: a load older than the last one is stale */
+  GPtrArray *list_rows; /* allow-list and pattern rows, rebuilt on each fill */
   GtkSwitch *switches[TFTSR_PII_N_TYPES];
 
   AdwPreferencesGroup *types_group;
@@ -33,8 +33,7 @@ struct _TftsrPreferencesWindow
   gboolean max_size_edited; /* the stored limit arriving late must not undo an edit */
 };
 
-G_DEFINE_FINAL_TYPE (TftsrPreferencesWindow, tftsr_preferences_window,
-                     ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (TftsrPreferencesWindow, tftsr_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
 enum
 {
@@ -117,22 +116,21 @@ fill (TftsrPreferencesWindow *self)
   for (guint i = 0; i < self->list_rows->len; i++)
     {
       GtkWidget *row = g_ptr_array_index (self->list_rows, i);
-      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (
-                                        row, ADW_TYPE_PREFERENCES_GROUP)),
-                                    row);
+      adw_preferences_group_remove (
+          ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP)), row);
     }
   g_ptr_array_set_size (self->list_rows, 0);
   for (guint i = 0; allow[i] != NULL; i++)
-    add_list_row (self, self->allow_group,
-                  removable_row (self, allow[i], NULL, "entry", allow[i],
-                                 G_CALLBACK (on_remove_allow)));
+    add_list_row (
+        self, self->allow_group,
+        removable_row (self, allow[i], NULL, "entry", allow[i], G_CALLBACK (on_remove_allow)));
   for (guint i = 0; i < tftsr_pii_settings_get_n_patterns (self->settings); i++)
     {
       const char *name = tftsr_pii_settings_get_pattern_name (self->settings, i);
       add_list_row (self, self->patterns_group,
                     removable_row (self, name,
-                                   tftsr_pii_settings_get_pattern_regex (self->settings, i),
-                                   "name", name, G_CALLBACK (on_remove_pattern)));
+                                   tftsr_pii_settings_get_pattern_regex (self->settings, i), "name",
+                                   name, G_CALLBACK (on_remove_pattern)));
     }
   self->filling = FALSE;
 }
@@ -379,8 +377,8 @@ tftsr_preferences_window_class_init (TftsrPreferencesWindowClass *klass)
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
-  gtk_widget_class_set_template_from_resource (
-      widget_class, TFTSR_RESOURCE_PATH "/ui/tftsr-preferences-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, TFTSR_RESOURCE_PATH
+                                               "/ui/tftsr-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TftsrPreferencesWindow, types_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrPreferencesWindow, allow_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrPreferencesWindow, patterns_group);
@@ -405,8 +403,7 @@ tftsr_preferences_window_init (TftsrPreferencesWindow *self)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *toggle = gtk_switch_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     tftsr_pii_type_get_description (i));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tftsr_pii_type_get_description (i));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), tftsr_pii_type_to_string (i));
       gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
       g_object_set_data (G_OBJECT (toggle), "type", GUINT_TO_POINTER (i));

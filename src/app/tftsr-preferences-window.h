@@ -11,8 +11,8 @@
 G_BEGIN_DECLS
 
 #define TFTSR_TYPE_PREFERENCES_WINDOW (tftsr_preferences_window_get_type ())
-G_DECLARE_FINAL_TYPE (TftsrPreferencesWindow, tftsr_preferences_window, TFTSR,
-                      PREFERENCES_WINDOW, AdwPreferencesWindow)
+G_DECLARE_FINAL_TYPE (TftsrPreferencesWindow, tftsr_preferences_window, TFTSR, PREFERENCES_WINDOW,
+                      AdwPreferencesWindow)
 
 /* Signals: ::ready once the stored settings are shown; ::saved (gboolean ok) after each
  * change was written (or refused, the reason shown as a toast). */

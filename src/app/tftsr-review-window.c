@@ -77,13 +77,13 @@ struct _TftsrReviewWindow
 
   TftsrStore *store;
   gint64 issue_id;
-  GListStore *rows;         /* TftsrReviewRow */
+  GListStore *rows; /* TftsrReviewRow */
   GtkCustomFilter *filter;
   GHashTable *search_types; /* types with a value matching the search */
   char *search;             /* folded */
   GCancellable *cancellable;
   GCancellable *rescan_cancellable; /* while a re-scan runs */
-  gboolean binding;         /* switches are being set from the rows */
+  gboolean binding;                 /* switches are being set from the rows */
 
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
@@ -180,8 +180,8 @@ values_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 load (TftsrReviewWindow *self)
 {
-  tftsr_store_list_pii_values_async (self->store, self->issue_id, self->cancellable,
-                                     values_loaded, g_object_ref (self));
+  tftsr_store_list_pii_values_async (self->store, self->issue_id, self->cancellable, values_loaded,
+                                     g_object_ref (self));
 }
 
 /* --- deciding ---------------------------------------------------------------------------- */
@@ -336,9 +336,9 @@ bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, TftsrReviewWindo
   if (row->value == NULL)
     {
       text = type_title (row->type);
-      info = g_strdup_printf (g_dngettext (NULL, "%s · %u value, %u found",
-                                           "%s · %u values, %u found", row->n_values),
-                              row->type, row->n_values, row->occurrences);
+      info = g_strdup_printf (
+          g_dngettext (NULL, "%s · %u value, %u found", "%s · %u values, %u found", row->n_values),
+          row->type, row->n_values, row->occurrences);
       gtk_widget_add_css_class (box, "type-header");
       gtk_widget_set_tooltip_text (toggle, _ ("Redact every value of this type"));
       gtk_switch_set_active (GTK_SWITCH (toggle), !row->released);

@@ -18,7 +18,7 @@ TftsrReviewWindow *tftsr_review_window_new (TftsrStore *store, gint64 issue_id);
 /* The rows shown: a header per type followed by its values (for tests). */
 GListModel *tftsr_review_window_get_rows (TftsrReviewWindow *self);
 /* Redacts (or releases) a value or, with @value NULL, a whole type, as the switches do. */
-void tftsr_review_window_set_redacted (TftsrReviewWindow *self, const char *type,
-                                       const char *value, gboolean redacted);
+void tftsr_review_window_set_redacted (TftsrReviewWindow *self, const char *type, const char *value,
+                                       gboolean redacted);
 
 G_END_DECLS

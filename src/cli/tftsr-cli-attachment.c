@@ -20,7 +20,8 @@ attachment_to_json (TftsrAttachment *a)
   json_object_object_add (obj, "issue_title",
                           tftsr_cli_json_string (tftsr_attachment_get_issue_title (a)));
   json_object_object_add (obj, "name", tftsr_cli_json_string (tftsr_attachment_get_name (a)));
-  json_object_object_add (obj, "size", json_object_new_int64 ((gint64) tftsr_attachment_get_size (a)));
+  json_object_object_add (obj, "size",
+                          json_object_new_int64 ((gint64) tftsr_attachment_get_size (a)));
   json_object_object_add (obj, "created_at",
                           json_object_new_string (tftsr_attachment_get_created_at (a)));
   if (log)
@@ -49,8 +50,8 @@ print_attachment (TftsrAttachment *a)
   else
     state = g_strdup (tftsr_attachment_get_acknowledged (a) ? _ ("may leave") : _ ("stays here"));
   printf ("%-5s %6" G_GINT64_FORMAT "  #%-5" G_GINT64_FORMAT " %10s  %-26s  ",
-          log ? "log" : "image", tftsr_attachment_get_id (a), tftsr_attachment_get_issue_id (a), size,
-          state);
+          log ? "log" : "image", tftsr_attachment_get_id (a), tftsr_attachment_get_issue_id (a),
+          size, state);
   tftsr_cli_print_text (tftsr_attachment_get_name (a));
   printf ("\n");
 }

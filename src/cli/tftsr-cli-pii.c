@@ -469,10 +469,12 @@ settings_to_json (const TftsrPiiSettings *settings)
   for (guint i = 0; i < tftsr_pii_settings_get_n_patterns (settings); i++)
     {
       json_object *pattern = json_object_new_object ();
-      json_object_object_add (pattern, "name",
-                              tftsr_cli_json_string (tftsr_pii_settings_get_pattern_name (settings, i)));
-      json_object_object_add (pattern, "regex",
-                              tftsr_cli_json_string (tftsr_pii_settings_get_pattern_regex (settings, i)));
+      json_object_object_add (
+          pattern, "name",
+          tftsr_cli_json_string (tftsr_pii_settings_get_pattern_name (settings, i)));
+      json_object_object_add (
+          pattern, "regex",
+          tftsr_cli_json_string (tftsr_pii_settings_get_pattern_regex (settings, i)));
       json_object_array_add (patterns, pattern);
     }
   json_object_object_add (obj, "disabled", disabled);
@@ -523,8 +525,8 @@ pii_config (TftsrCli *cli, int argc, char **argv)
     { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &disable, N_ ("Stop detecting TYPE"), "TYPE" },
     { "allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow,
       N_ ("Never report VALUE (an exact value, a CIDR range or a .domain suffix)"), "VALUE" },
-    { "disallow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &disallow,
-      N_ ("Take VALUE off the allow-list"), "VALUE" },
+    { "disallow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &disallow, N_ ("Take VALUE off the allow-list"),
+      "VALUE" },
     { "add-pattern", 0, 0, G_OPTION_ARG_STRING_ARRAY, &add_pattern,
       N_ ("Also find REGEX (PCRE2), reported as CUSTOM_NAME"), "NAME=REGEX" },
     { "remove-pattern", 0, 0, G_OPTION_ARG_STRING_ARRAY, &remove_pattern,
@@ -548,8 +550,8 @@ pii_config (TftsrCli *cli, int argc, char **argv)
     return tftsr_cli_fail (error);
 
   changed = enable || disable || allow || disallow || add_pattern || remove_pattern;
-  if (!set_types_enabled (settings, enable, TRUE) || !set_types_enabled (settings, disable, FALSE) ||
-      !add_patterns (settings, add_pattern))
+  if (!set_types_enabled (settings, enable, TRUE) ||
+      !set_types_enabled (settings, disable, FALSE) || !add_patterns (settings, add_pattern))
     return TFTSR_CLI_USAGE;
   edit_allow_list (settings, allow, disallow);
   for (guint i = 0; remove_pattern != NULL && remove_pattern[i] != NULL; i++)

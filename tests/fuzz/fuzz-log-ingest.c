@@ -20,9 +20,9 @@ setup (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("fuzz-log-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "fuzz.db", NULL);
-  g_autoptr (TftsrDbKey) key = tftsr_db_key_new (
-    "x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'",
-    TFTSR_DB_KEY_SOURCE_EXPLICIT);
+  g_autoptr (TftsrDbKey) key =
+      tftsr_db_key_new ("x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'",
+                        TFTSR_DB_KEY_SOURCE_EXPLICIT);
   g_autoptr (TftsrIssue) draft = tftsr_issue_new ("fuzz");
   g_autoptr (TftsrIssue) issue = NULL;
 
@@ -63,8 +63,8 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 
   if (store == NULL)
     setup ();
-  log = tftsr_store_add_log (store, issue_id, in, "fuzz.log", size, scanner, NULL, NULL, NULL,
-                             NULL);
+  log =
+      tftsr_store_add_log (store, issue_id, in, "fuzz.log", size, scanner, NULL, NULL, NULL, NULL);
   if (log == NULL)
     {
       if (expected != NULL || rows ("log_files") != 0 || rows ("log_chunks") != 0)

@@ -114,9 +114,8 @@ tftsr_store_list_pii_values_async (TftsrStore *store, gint64 issue_id, GCancella
                                    GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
-  run (store, tftsr_store_list_pii_values_async, list_values_call,
-       args_new (issue_id, NULL, FALSE), (GDestroyNotify) g_ptr_array_unref, cancellable, callback,
-       user_data);
+  run (store, tftsr_store_list_pii_values_async, list_values_call, args_new (issue_id, NULL, FALSE),
+       (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -147,7 +146,7 @@ release_type_call (TftsrStore *store, gpointer data, GError **error)
 {
   Args *args = data;
   return tftsr_store_set_pii_type_released (store, args->id, args->type, args->flag, error) ? DONE
-                                                                                          : NULL;
+                                                                                            : NULL;
 }
 
 void

@@ -242,7 +242,8 @@ member_string (json_object *object, const char *key)
 {
   json_object *value = NULL;
 
-  if (!json_object_object_get_ex (object, key, &value) || !json_object_is_type (value, json_type_string))
+  if (!json_object_object_get_ex (object, key, &value) ||
+      !json_object_is_type (value, json_type_string))
     return NULL;
   return json_object_get_string (value);
 }
@@ -368,8 +369,9 @@ tftsr_store_save_pii_settings_async (TftsrStore *store, const TftsrPiiSettings *
   g_return_if_fail (settings != NULL);
   /* A copy: the caller may go on editing its settings meanwhile. */
   tftsr_store_run_async (store, tftsr_store_save_pii_settings_async, save_settings_call,
-                         tftsr_pii_settings_copy (settings), (GDestroyNotify) tftsr_pii_settings_free,
-                         NULL, cancellable, callback, user_data);
+                         tftsr_pii_settings_copy (settings),
+                         (GDestroyNotify) tftsr_pii_settings_free, NULL, cancellable, callback,
+                         user_data);
 }
 
 gboolean

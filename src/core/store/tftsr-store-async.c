@@ -7,12 +7,6 @@
 /* Results of calls that only succeed or fail. */
 #define DONE GINT_TO_POINTER (1)
 
-static gint64 *
-id_new (gint64 id)
-{
-  return g_memdup2 (&id, sizeof id);
-}
-
 static gpointer
 create_call (TftsrStore *self, gpointer draft, GError **error)
 {
@@ -48,8 +42,8 @@ tftsr_store_get_issue_async (TftsrStore *self, gint64 id, GCancellable *cancella
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (self));
-  tftsr_store_run_async (self, tftsr_store_get_issue_async, get_call, id_new (id), g_free,
-                         g_object_unref, cancellable, callback, user_data);
+  tftsr_store_run_async (self, tftsr_store_get_issue_async, get_call, tftsr_store_id_new (id),
+                         g_free, g_object_unref, cancellable, callback, user_data);
 }
 
 TftsrIssue *
@@ -99,8 +93,8 @@ tftsr_store_delete_issue_async (TftsrStore *self, gint64 id, GCancellable *cance
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (self));
-  tftsr_store_run_async (self, tftsr_store_change_finish, delete_call, id_new (id), g_free, NULL,
-                         cancellable, callback, user_data);
+  tftsr_store_run_async (self, tftsr_store_change_finish, delete_call, tftsr_store_id_new (id),
+                         g_free, NULL, cancellable, callback, user_data);
 }
 
 void
@@ -108,8 +102,8 @@ tftsr_store_restore_issue_async (TftsrStore *self, gint64 id, GCancellable *canc
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (self));
-  tftsr_store_run_async (self, tftsr_store_change_finish, restore_call, id_new (id), g_free, NULL,
-                         cancellable, callback, user_data);
+  tftsr_store_run_async (self, tftsr_store_change_finish, restore_call, tftsr_store_id_new (id),
+                         g_free, NULL, cancellable, callback, user_data);
 }
 
 gboolean
@@ -181,9 +175,9 @@ tftsr_store_list_timeline_async (TftsrStore *self, gint64 issue_id, GCancellable
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (self));
-  tftsr_store_run_async (self, tftsr_store_list_timeline_async, timeline_call, id_new (issue_id),
-                         g_free, (GDestroyNotify) g_ptr_array_unref, cancellable, callback,
-                         user_data);
+  tftsr_store_run_async (self, tftsr_store_list_timeline_async, timeline_call,
+                         tftsr_store_id_new (issue_id), g_free, (GDestroyNotify) g_ptr_array_unref,
+                         cancellable, callback, user_data);
 }
 
 GPtrArray *

@@ -46,11 +46,11 @@ tftsr_attachment_init (TftsrAttachment *self)
 {
 }
 
-#define GETTER(type, field)                                                                    \
-  type tftsr_attachment_get_##field (TftsrAttachment *self)                                    \
-  {                                                                                            \
-    g_return_val_if_fail (TFTSR_IS_ATTACHMENT (self), (type) 0);                               \
-    return self->field;                                                                        \
+#define GETTER(type, field)                                                                        \
+  type tftsr_attachment_get_##field (TftsrAttachment *self)                                        \
+  {                                                                                                \
+    g_return_val_if_fail (TFTSR_IS_ATTACHMENT (self), (type) 0);                                   \
+    return self->field;                                                                            \
   }
 
 GETTER (TftsrAttachmentKind, kind)

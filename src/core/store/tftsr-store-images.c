@@ -474,12 +474,6 @@ tftsr_store_add_image_finish (TftsrStore *store, GAsyncResult *result, GError **
   return tftsr_store_run_finish (store, result, tftsr_store_add_image_finish, error);
 }
 
-static gint64 *
-id_new (gint64 id)
-{
-  return g_memdup2 (&id, sizeof id);
-}
-
 static gpointer
 list_call (TftsrStore *store, gpointer issue_id, GError **error)
 {
@@ -491,8 +485,9 @@ tftsr_store_list_images_async (TftsrStore *store, gint64 issue_id, GCancellable 
                                GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
-  tftsr_store_run_async (store, tftsr_store_list_images_async, list_call, id_new (issue_id), g_free,
-                         (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+  tftsr_store_run_async (store, tftsr_store_list_images_async, list_call,
+                         tftsr_store_id_new (issue_id), g_free, (GDestroyNotify) g_ptr_array_unref,
+                         cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -512,8 +507,8 @@ tftsr_store_get_image_max_size_async (TftsrStore *store, GCancellable *cancellab
                                       GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
-  tftsr_store_run_async (store, tftsr_store_get_image_max_size_async, get_max_size_call, NULL,
-                         NULL, g_free, cancellable, callback, user_data);
+  tftsr_store_run_async (store, tftsr_store_get_image_max_size_async, get_max_size_call, NULL, NULL,
+                         g_free, cancellable, callback, user_data);
 }
 
 guint64
@@ -552,8 +547,9 @@ tftsr_store_get_image_async (TftsrStore *store, gint64 image_id, GCancellable *c
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
-  tftsr_store_run_async (store, tftsr_store_get_image_async, get_call, id_new (image_id), g_free,
-                         g_object_unref, cancellable, callback, user_data);
+  tftsr_store_run_async (store, tftsr_store_get_image_async, get_call,
+                         tftsr_store_id_new (image_id), g_free, g_object_unref, cancellable,
+                         callback, user_data);
 }
 
 TftsrImage *
@@ -573,8 +569,9 @@ tftsr_store_get_image_bytes_async (TftsrStore *store, gint64 image_id, GCancella
                                    GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
-  tftsr_store_run_async (store, tftsr_store_get_image_bytes_async, bytes_call, id_new (image_id),
-                         g_free, (GDestroyNotify) g_bytes_unref, cancellable, callback, user_data);
+  tftsr_store_run_async (store, tftsr_store_get_image_bytes_async, bytes_call,
+                         tftsr_store_id_new (image_id), g_free, (GDestroyNotify) g_bytes_unref,
+                         cancellable, callback, user_data);
 }
 
 GBytes *
@@ -603,8 +600,9 @@ tftsr_store_delete_image_async (TftsrStore *store, gint64 image_id, GCancellable
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
-  tftsr_store_run_async (store, tftsr_store_change_finish, delete_call, id_new (image_id), g_free,
-                         NULL, cancellable, callback, user_data);
+  tftsr_store_run_async (store, tftsr_store_change_finish, delete_call,
+                         tftsr_store_id_new (image_id), g_free, NULL, cancellable, callback,
+                         user_data);
 }
 
 void
@@ -613,6 +611,7 @@ tftsr_store_acknowledge_image_pii_async (TftsrStore *store, gint64 image_id,
                                          gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
-  tftsr_store_run_async (store, tftsr_store_change_finish, acknowledge_call, id_new (image_id),
-                         g_free, NULL, cancellable, callback, user_data);
+  tftsr_store_run_async (store, tftsr_store_change_finish, acknowledge_call,
+                         tftsr_store_id_new (image_id), g_free, NULL, cancellable, callback,
+                         user_data);
 }

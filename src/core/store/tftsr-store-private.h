@@ -63,6 +63,8 @@ void tftsr_store_run_async (TftsrStore *self, gpointer source_tag, TftsrStoreFun
                             gpointer data, GDestroyNotify data_free, GDestroyNotify result_free,
                             GCancellable *cancellable, GAsyncReadyCallback callback,
                             gpointer user_data);
+/* A copy of @id for a worker call's data (freed with g_free). */
+gint64 *tftsr_store_id_new (gint64 id);
 /* The result of a tftsr_store_run_async() call started with @source_tag. */
 gpointer tftsr_store_run_finish (TftsrStore *self, GAsyncResult *result, gpointer source_tag,
                                  GError **error);

@@ -18,7 +18,8 @@ tftsr_store_get_setting (TftsrStore *store, const char *key, GError **error)
   g_return_val_if_fail (key != NULL, NULL);
 
   if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
-      (stmt = tftsr_db_prepare (conn->db, "SELECT value FROM settings WHERE key = ?", error)) == NULL)
+      (stmt = tftsr_db_prepare (conn->db, "SELECT value FROM settings WHERE key = ?", error)) ==
+          NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);

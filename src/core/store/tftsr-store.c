@@ -606,3 +606,9 @@ tftsr_store_run_finish (TftsrStore *self, GAsyncResult *result, gpointer source_
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+gint64 *
+tftsr_store_id_new (gint64 id)
+{
+  return g_memdup2 (&id, sizeof id);
+}
