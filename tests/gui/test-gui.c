@@ -33,13 +33,23 @@ timed_out (gpointer message)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+keep_polling (gpointer unused)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Some conditions turn true on another thread (a store finalised by a worker's last
+ * unref), which does not wake the main loop: a short tick makes sure it is looked at. */
 static void
 wait_until (Condition condition, const char *what)
 {
   guint timeout = g_timeout_add_seconds (20, timed_out, (gpointer) what);
+  guint tick = g_timeout_add (50, keep_polling, NULL);
 
   while (!condition ())
     g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
   g_source_remove (timeout);
 }
 
@@ -444,7 +454,7 @@ static TftsrStore *closing_store;
 static gboolean
 store_closed (void)
 {
-  return closing_store == NULL;
+  return g_atomic_pointer_get (&closing_store) == NULL;
 }
 
 static void
