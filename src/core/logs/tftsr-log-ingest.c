@@ -1,8 +1,9 @@
 /* tftsr-log-ingest.c: streams a log into compressed chunks, scanning it on the way
  *
- *   reading thread: source ─▶ SHA-256 ─▶ (gunzip, bomb guard) ─▶ text ─┬▶ chunker ─▶ zlib ─┐
- *                                                                    └▶ PII stream ──────┤
- *   writing thread (tftsr-log-writer.c): one transaction per chunk with its spans ◀──────┘
+ *   reading thread: source ─▶ SHA-256 ─▶ (gunzip, bomb guard) ─▶ text ─┬▶ chunker ───┐
+ *                                                                    └▶ PII stream ─┤
+ *   tftsr-log-writer.c: a pool compresses chunks (zlib); the writing thread stores   │
+ *   them in order with their spans, in transactions of about a tenth of a second ◀──┘
  *
  * The log stays in state 'ingesting' (invisible) until the last write marks it 'ready';
  * on failure or cancellation it is deleted with everything it wrote.

@@ -1,8 +1,16 @@
 /* tftsr-log-writer.c: writes an ingest's chunks and detections while the reading thread
- * goes on reading, hashing, decompressing, compressing and scanning
+ * goes on reading, hashing, decompressing and scanning
  *
- * Each chunk with the detections found so far is one short transaction. Compression and
- * SQLCipher's page encryption run here, beside the reader's hashing and scanning.
+ *   push ─┬▶ queue of jobs, in order (at most QUEUE_MAX) ─▶ writing thread: transactions
+ *         └▶ compressing pool (zlib) ─ marks each chunk's job packed ─┘
+ *
+ * Compression runs in a pool rather than in either thread, so it takes whichever core
+ * the reader and the writer leave idle; the writer takes jobs in order once packed.
+ *
+ * A transaction holds the jobs of up to BATCH_USEC. Every commit writes each page it
+ * changed to the WAL again, encrypted and authenticated, and the spans' value index is
+ * changed all over: with one transaction per chunk that came to four times the database's
+ * size. Other writers (the app's saves) still wait no longer than that for the lock.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,14 +19,21 @@
 
 #include "tftsr-log-writer.h"
 
-/* Chunks waiting to be written at most: about a megabyte of compressed text each. */
-#define QUEUE_MAX 4
+/* Chunks waiting to be written at most: a megabyte of text each, less once packed. */
+#define QUEUE_MAX 8
+/* Threads compressing at most. */
+#define COMPRESSORS 2
+/* How long one transaction goes on taking jobs. */
+#define BATCH_USEC (G_USEC_PER_SEC / 10)
 
 typedef struct
 {
   TftsrLogChunk *chunk; /* NULL for spans only */
   GArray *spans;        /* NULL for none */
   gboolean last;
+  gboolean packed; /* ready for the writer: no chunk, or the chunk compressed (or failed to) */
+  guint8 *data;    /* the chunk compressed; NULL if that failed */
+  gsize data_len;
 } Job;
 
 struct _TftsrLogWriter
@@ -28,10 +43,15 @@ struct _TftsrLogWriter
   gint64 log_id;
   char *name;
   TftsrPiiValues *values;
+  sqlite3_stmt *insert_chunk;
+  sqlite3_stmt *insert_span;
+  sqlite3_stmt *touch;
   guint seq;
   guint64 pii_count;
+  gint64 batch_end; /* when the open transaction commits (monotonic); 0 if none is open */
 
   GThread *thread;
+  GThreadPool *compressors;
   GMutex lock;
   GCond changed;
   GQueue jobs;
@@ -68,6 +88,7 @@ job_free (Job *job)
   chunk_free (job->chunk);
   if (job->spans != NULL)
     g_array_unref (job->spans);
+  g_free (job->data);
   g_free (job);
 }
 
@@ -108,54 +129,59 @@ tftsr_pending_spans_insert (GArray *spans, TftsrPiiValues *values, sqlite3_stmt 
 static gboolean
 write_spans (TftsrLogWriter *w, GArray *spans, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-
   if (spans == NULL || spans->len == 0)
     return TRUE;
-  stmt = tftsr_db_prepare (w->db,
-                           "INSERT INTO pii_spans (log_id, start, \"end\", value_id) "
-                           "VALUES (?1, ?2, ?3, ?4)",
-                           error);
-  if (stmt == NULL || !tftsr_pending_spans_insert (spans, w->values, stmt, w->log_id, error))
+  if (!tftsr_pending_spans_insert (spans, w->values, w->insert_span, w->log_id, error))
     return FALSE;
   w->pii_count += spans->len;
   return TRUE;
 }
 
-static gboolean
-write_chunk (TftsrLogWriter *w, const TftsrLogChunk *chunk, GError **error)
+/* In the pool. Level 1: chunks are read back often and written once; speed beats a few
+ * percent. The text is dropped once packed, so a queued job holds the compressed bytes. */
+static void
+compress_job (gpointer data, gpointer user_data)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autofree guint8 *packed = NULL;
-  uLongf packed_len;
+  Job *job = data;
+  TftsrLogWriter *w = user_data;
   gsize len = 0;
-  const guint8 *text;
+  const guint8 *text = g_bytes_get_data (job->chunk->text, &len);
+  uLongf packed_len = compressBound (len);
+  guint8 *packed = g_malloc (packed_len);
+
+  if (compress2 (packed, &packed_len, text, len, 1) != Z_OK)
+    g_clear_pointer (&packed, g_free);
+  g_clear_pointer (&job->chunk->text, g_bytes_unref);
+  g_mutex_lock (&w->lock);
+  job->data = packed;
+  job->data_len = packed_len;
+  job->packed = TRUE;
+  g_cond_broadcast (&w->changed);
+  g_mutex_unlock (&w->lock);
+}
+
+static gboolean
+write_chunk (TftsrLogWriter *w, const Job *job, GError **error)
+{
+  const TftsrLogChunk *chunk = job->chunk;
+  sqlite3_stmt *stmt = w->insert_chunk;
 
   if (chunk == NULL)
     return TRUE;
-  text = g_bytes_get_data (chunk->text, &len);
-  packed_len = compressBound (len);
-  packed = g_malloc (packed_len);
-  /* Level 1: chunks are read back often and written once; speed beats a few percent. */
-  if (compress2 (packed, &packed_len, text, len, 1) != Z_OK)
+  if (job->data == NULL)
     {
       g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_READ, _ ("Could not compress “%s”"),
                    w->name);
       return FALSE;
     }
-  stmt = tftsr_db_prepare (w->db,
-                           "INSERT INTO log_chunks (log_id, seq, offset, length, first_line, "
-                           " newlines, data, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
+  sqlite3_reset (stmt);
   sqlite3_bind_int64 (stmt, 1, w->log_id);
   sqlite3_bind_int (stmt, 2, (int) w->seq);
   sqlite3_bind_int64 (stmt, 3, chunk->offset);
   sqlite3_bind_int64 (stmt, 4, chunk->length);
   sqlite3_bind_int64 (stmt, 5, chunk->first_line);
   sqlite3_bind_int (stmt, 6, (int) chunk->newlines);
-  sqlite3_bind_blob (stmt, 7, packed, (int) packed_len, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 7, job->data, (int) job->data_len, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 8, (int) chunk->rows);
   if (!tftsr_db_step_done (stmt, _ ("Could not store the log"), error))
     return FALSE;
@@ -163,30 +189,79 @@ write_chunk (TftsrLogWriter *w, const TftsrLogChunk *chunk, GError **error)
   return TRUE;
 }
 
-/* touched_at tells a sweep that this ingest is alive. */
+/* Commits the open transaction; touched_at in it tells a sweep that this ingest is alive. */
 static gboolean
-touch (TftsrLogWriter *w, GError **error)
+end_batch (TftsrLogWriter *w, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-
-  stmt = tftsr_db_prepare (
-      w->db, "UPDATE log_files SET touched_at = " TFTSR_SQL_NOW " WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, w->log_id);
-  return tftsr_db_step_done (stmt, _ ("Could not store the log"), error);
-}
-
-static gboolean
-run_job (TftsrLogWriter *w, Job *job, GError **error)
-{
-  if (!tftsr_db_begin (w->db, error))
-    return FALSE;
-  if (write_chunk (w, job->chunk, error) && write_spans (w, job->spans, error) &&
-      touch (w, error) && tftsr_db_commit (w->db, error))
+  w->batch_end = 0;
+  sqlite3_reset (w->touch);
+  sqlite3_bind_int64 (w->touch, 1, w->log_id);
+  if (tftsr_db_step_done (w->touch, _ ("Could not store the log"), error) &&
+      tftsr_db_commit (w->db, error))
     return TRUE;
   tftsr_db_rollback (w->db);
   return FALSE;
+}
+
+/* Writes @job in the open transaction (opening one if needed), which is committed when
+ * its time is up or @job is the last. */
+static gboolean
+run_job (TftsrLogWriter *w, Job *job, GError **error)
+{
+  if (job->chunk != NULL || (job->spans != NULL && job->spans->len > 0))
+    {
+      if (w->batch_end == 0)
+        {
+          if (!tftsr_db_begin (w->db, error))
+            return FALSE;
+          w->batch_end = g_get_monotonic_time () + BATCH_USEC;
+        }
+      if (!write_chunk (w, job, error) || !write_spans (w, job->spans, error))
+        return FALSE;
+    }
+  if (w->batch_end != 0 && (job->last || g_get_monotonic_time () >= w->batch_end))
+    return end_batch (w, error);
+  return TRUE;
+}
+
+/* The job at the head of the queue if the writer may take it; with the lock held. */
+static Job *
+packed_head (TftsrLogWriter *w)
+{
+  Job *job = g_queue_peek_head (&w->jobs);
+  return job != NULL && job->packed ? job : NULL;
+}
+
+/* The next job once it is packed, or NULL when @deadline (monotonic; 0 for none) passes
+ * first. @failed tells whether a write has failed, or the ingest was abandoned. */
+static Job *
+next_job (TftsrLogWriter *w, gint64 deadline, gboolean *failed)
+{
+  Job *job;
+
+  g_mutex_lock (&w->lock);
+  while ((job = packed_head (w)) == NULL)
+    if (deadline == 0)
+      g_cond_wait (&w->changed, &w->lock);
+    else if (!g_cond_wait_until (&w->changed, &w->lock, deadline))
+      break;
+  if (job != NULL)
+    g_queue_pop_head (&w->jobs);
+  *failed = w->error != NULL;
+  g_cond_broadcast (&w->changed);
+  g_mutex_unlock (&w->lock);
+  return job;
+}
+
+static void
+set_error (TftsrLogWriter *w, GError *error)
+{
+  g_mutex_lock (&w->lock);
+  if (w->error == NULL)
+    w->error = error;
+  else
+    g_error_free (error);
+  g_mutex_unlock (&w->lock);
 }
 
 static gpointer
@@ -197,27 +272,24 @@ writer_thread (gpointer data)
 
   while (!last)
     {
-      Job *job;
-      GError *error = NULL;
       gboolean failed;
+      Job *job = next_job (w, w->batch_end, &failed);
+      GError *error = NULL;
 
-      g_mutex_lock (&w->lock);
-      while (g_queue_is_empty (&w->jobs))
-        g_cond_wait (&w->changed, &w->lock);
-      job = g_queue_pop_head (&w->jobs);
-      failed = w->error != NULL;
-      g_cond_broadcast (&w->changed);
-      g_mutex_unlock (&w->lock);
-
-      last = job->last;
-      /* After a failure, jobs are only drained. */
-      if (!failed && !run_job (w, job, &error))
+      /* No job: the transaction's time ran out while waiting. After a failure, jobs are
+       * only drained and the open transaction goes. */
+      if (failed || (job == NULL ? !end_batch (w, &error) : !run_job (w, job, &error)))
         {
-          g_mutex_lock (&w->lock);
-          w->error = error;
-          g_mutex_unlock (&w->lock);
+          tftsr_db_rollback (w->db);
+          w->batch_end = 0;
+          if (error != NULL)
+            set_error (w, error);
         }
-      job_free (job);
+      if (job != NULL)
+        {
+          last = job->last;
+          job_free (job);
+        }
     }
   return NULL;
 }
@@ -254,26 +326,42 @@ fail:
   return 0;
 }
 
+static gboolean
+prepare (TftsrLogWriter *w, GError **error)
+{
+  return (w->insert_chunk = tftsr_db_prepare (
+              w->db,
+              "INSERT INTO log_chunks (log_id, seq, offset, length, first_line, newlines, "
+              " data, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+              error)) != NULL &&
+         (w->insert_span = tftsr_db_prepare (w->db,
+                                             "INSERT INTO pii_spans (log_id, start, \"end\", "
+                                             " value_id) VALUES (?1, ?2, ?3, ?4)",
+                                             error)) != NULL &&
+         (w->touch = tftsr_db_prepare (
+              w->db, "UPDATE log_files SET touched_at = " TFTSR_SQL_NOW " WHERE id = ?1", error)) !=
+             NULL &&
+         (w->values = tftsr_pii_values_new (w->db, w->issue_id, error)) != NULL;
+}
+
 TftsrLogWriter *
 tftsr_log_writer_new (sqlite3 *db, gint64 issue_id, const char *name, GError **error)
 {
-  TftsrLogWriter *w;
-  TftsrPiiValues *values;
-  gint64 log_id;
+  TftsrLogWriter *w = g_new0 (TftsrLogWriter, 1);
 
-  if ((log_id = create_log (db, issue_id, name, error)) == 0)
-    return NULL;
-  if ((values = tftsr_pii_values_new (db, issue_id, error)) == NULL)
-    return NULL;
-  w = g_new0 (TftsrLogWriter, 1);
   w->db = db;
   w->issue_id = issue_id;
-  w->log_id = log_id;
   w->name = g_strdup (name);
-  w->values = values;
   g_mutex_init (&w->lock);
   g_cond_init (&w->changed);
   g_queue_init (&w->jobs);
+  /* Prepared first, so that a failure leaves no log behind. */
+  if (!prepare (w, error) || (w->log_id = create_log (db, issue_id, name, error)) == 0)
+    {
+      tftsr_log_writer_free (w);
+      return NULL;
+    }
+  w->compressors = g_thread_pool_new (compress_job, w, COMPRESSORS, FALSE, NULL);
   w->thread = g_thread_new ("tftsr-log-writer", writer_thread, w);
   return w;
 }
@@ -287,6 +375,7 @@ enqueue (TftsrLogWriter *w, TftsrLogChunk *chunk, GArray *spans, gboolean last)
   job->chunk = chunk;
   job->spans = spans;
   job->last = last;
+  job->packed = chunk == NULL;
   g_mutex_lock (&w->lock);
   while (g_queue_get_length (&w->jobs) >= QUEUE_MAX && !last)
     g_cond_wait (&w->changed, &w->lock);
@@ -294,6 +383,9 @@ enqueue (TftsrLogWriter *w, TftsrLogChunk *chunk, GArray *spans, gboolean last)
   g_cond_broadcast (&w->changed);
   ok = w->error == NULL;
   g_mutex_unlock (&w->lock);
+  /* The writer takes the job only once it is packed, so it stays valid meanwhile. */
+  if (chunk != NULL)
+    g_thread_pool_push (w->compressors, job, NULL);
   return ok;
 }
 
@@ -369,8 +461,12 @@ void
 tftsr_log_writer_abort (TftsrLogWriter *writer)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (GError) ignored = stop (writer);
+  g_autoptr (GError) ignored = NULL;
 
+  /* What is still queued need not be written. */
+  if (writer->thread != NULL)
+    set_error (writer, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "abandoned"));
+  ignored = stop (writer);
   tftsr_db_rollback (writer->db);
   if (sqlite3_prepare_v2 (writer->db, "DELETE FROM log_files WHERE id = ?1", -1, &stmt, NULL) ==
       SQLITE_OK)
@@ -389,9 +485,14 @@ tftsr_log_writer_free (TftsrLogWriter *writer)
   if (writer == NULL)
     return;
   ignored = stop (writer);
+  if (writer->compressors != NULL)
+    g_thread_pool_free (writer->compressors, FALSE, TRUE);
   while (!g_queue_is_empty (&writer->jobs))
     job_free (g_queue_pop_head (&writer->jobs));
   tftsr_pii_values_free (writer->values);
+  sqlite3_finalize (writer->insert_chunk);
+  sqlite3_finalize (writer->insert_span);
+  sqlite3_finalize (writer->touch);
   g_mutex_clear (&writer->lock);
   g_cond_clear (&writer->changed);
   g_free (writer->name);

@@ -55,8 +55,9 @@ typedef struct _TftsrLogWriter TftsrLogWriter;
  * until tftsr_log_writer_finish() or tftsr_log_writer_abort() returns. */
 TftsrLogWriter *tftsr_log_writer_new (sqlite3 *db, gint64 issue_id, const char *name,
                                       GError **error);
-/* Queues @chunk (may be NULL) and @spans (taken; may be NULL) for one transaction. Waits
- * while a few are queued, so memory stays bounded. FALSE once a write has failed. */
+/* Queues @chunk (may be NULL) and @spans (taken; may be NULL) to be compressed and written
+ * in order. Waits while a few are queued, so memory stays bounded. FALSE once a write has
+ * failed. */
 gboolean tftsr_log_writer_push (TftsrLogWriter *writer, TftsrLogChunk *chunk, GArray *spans);
 /* Waits for every queued write, then marks the log ready with @totals, a timeline event
  * and an audit entry. Returns the log's id, or 0 with @error set. */

@@ -628,6 +628,13 @@ custom_patterns (Scan *s)
 }
 
 static gint
+by_start (gconstpointer a, gconstpointer b)
+{
+  const Candidate *x = a, *y = b;
+  return (x->start > y->start) - (x->start < y->start);
+}
+
+static gint
 by_priority (gconstpointer a, gconstpointer b)
 {
   const Candidate *x = a, *y = b;
@@ -636,34 +643,43 @@ by_priority (gconstpointer a, gconstpointer b)
     return y->priority - x->priority;
   if (x->end - x->start != y->end - y->start)
     return (y->end - y->start) > (x->end - x->start) ? 1 : -1;
-  return (x->start > y->start) - (x->start < y->start);
+  return by_start (a, b);
 }
 
-/* Keeps the winners of every overlap, sorted by start. */
+/* Whether a byte of [@start, @end) is set in the bitmap @taken; sets them all if none is. */
+static gboolean
+take_bytes (guint8 *taken, gsize start, gsize end)
+{
+  for (gsize i = start; i < end; i++)
+    if (taken[i / 8] & (1u << (i % 8)))
+      return FALSE;
+  for (gsize i = start; i < end; i++)
+    taken[i / 8] |= 1u << (i % 8);
+  return TRUE;
+}
+
+/* Keeps the winners of every overlap, sorted by start: in order of priority, each
+ * candidate that shares no byte with one kept before. A bitmap of the bytes kept answers
+ * that; keeping the winners sorted while they come in moved most of them at each one. */
 static GArray *
 resolve (GArray *candidates)
 {
   GArray *kept = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), candidates->len);
+  g_autofree guint8 *taken = NULL;
+  gsize end = 0;
 
+  for (guint i = 0; i < candidates->len; i++)
+    end = MAX (end, g_array_index (candidates, Candidate, i).end);
+  taken = g_malloc0 (end / 8 + 1);
   g_array_sort (candidates, by_priority);
   for (guint i = 0; i < candidates->len; i++)
     {
       const Candidate *c = &g_array_index (candidates, Candidate, i);
-      guint lo = 0, hi = kept->len;
 
-      while (lo < hi)
-        {
-          guint mid = (lo + hi) / 2;
-          if (g_array_index (kept, Candidate, mid).start < c->start)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
-      if ((lo > 0 && g_array_index (kept, Candidate, lo - 1).end > c->start) ||
-          (lo < kept->len && g_array_index (kept, Candidate, lo).start < c->end))
-        continue;
-      g_array_insert_val (kept, lo, *c);
+      if (take_bytes (taken, c->start, c->end))
+        g_array_append_val (kept, *c);
     }
+  g_array_sort (kept, by_start);
   return kept;
 }
 
