@@ -177,8 +177,11 @@ tftsr_log_read_range (sqlite3 *db, gint64 log_id, guint64 offset, gsize len, GEr
   int rc;
 
   stmt = tftsr_db_prepare (db,
+                           /* The chunks are found in the layout index: a scan of the
+                            * table would read a page of every chunk. */
                            "SELECT offset, length, data FROM log_chunks WHERE log_id = ?1 "
-                           "AND offset < ?3 AND offset + length > ?2 ORDER BY seq",
+                           "AND seq IN (SELECT seq FROM log_chunks WHERE log_id = ?1 "
+                           " AND offset < ?3 AND offset + length > ?2) ORDER BY seq",
                            error);
   if (stmt == NULL)
     return NULL;
