@@ -581,6 +581,45 @@ test_log_rescan (void)
   g_assert_cmpint (usage->status, ==, 2);
 }
 
+/* pii mark redacts a missed value everywhere in the incident, or only where it was
+ * selected. */
+static void
+test_pii_mark (void)
+{
+  static const char text[] = "host db-7 down; paging db-7 owner\n";
+  g_autoptr (GBytes) input = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr (CliResult) added = NULL, second = NULL, everywhere = NULL, here = NULL;
+  g_autoptr (CliResult) redacted = NULL, other = NULL, bad_type = NULL, outside = NULL;
+  g_autofree char *issue = NULL;
+  json_object *json;
+
+  fresh_db ();
+  issue = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Mark"));
+  added = run_with_input (input, "log", "add", issue, "-", NULL);
+  second = run_with_input (input, "log", "add", issue, "-", NULL);
+  g_strstrip (added->out);
+  g_strstrip (second->out);
+  everywhere = run ("pii", "mark", "--json", added->out, "5", "9", "HOSTNAME");
+  g_assert_cmpint (everywhere->status, ==, 0);
+  json = parse_json (everywhere->out);
+  g_assert_cmpint (json_int (json, "marked"), ==, 4);
+  json_object_put (json);
+  redacted = run ("log", "cat", "--redacted", second->out);
+  g_assert_cmpstr (redacted->out, ==, "host <HOSTNAME_1> down; paging <HOSTNAME_1> owner\n");
+
+  here = run ("pii", "mark", "--only-here", added->out, "28", "33", "PERSON");
+  g_assert_cmpint (here->status, ==, 0);
+  g_assert_cmpstr (here->out, ==, "1 occurrence marked\n");
+  other = run ("log", "cat", "--redacted", second->out);
+  g_assert_cmpstr (other->out, ==, "host <HOSTNAME_1> down; paging <HOSTNAME_1> owner\n");
+
+  bad_type = run ("pii", "mark", added->out, "0", "4", "host name");
+  g_assert_cmpint (bad_type->status, ==, 1);
+  g_assert_nonnull (strstr (bad_type->err, "host name"));
+  outside = run ("pii", "mark", added->out, "0", "400", "HOSTNAME");
+  g_assert_cmpint (outside->status, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -598,6 +637,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/pii-scan", test_pii_scan);
   g_test_add_func ("/cli/pii-bad-input", test_pii_bad_input);
   g_test_add_func ("/cli/pii-config", test_pii_config);
+  g_test_add_func ("/cli/pii-mark", test_pii_mark);
   g_test_add_func ("/cli/log-rescan", test_log_rescan);
   g_test_add_func ("/cli/images", test_images);
   return g_test_run ();

@@ -59,6 +59,13 @@ last_audit (const char *action)
   return json_tokener_parse (entry->detail);
 }
 
+static gint64
+newest_audit_id (void)
+{
+  g_autoptr (GPtrArray) entries = tftsr_audit_list (store, 1, NULL);
+  return ((TftsrAuditEntry *) entries->pdata[0])->id;
+}
+
 static void
 test_export_redacted_and_audited (void)
 {
@@ -145,7 +152,9 @@ test_mark_missed_span (void)
   g_autoptr (TftsrLogFile) reloaded = NULL;
   g_autofree char *out = NULL;
 
-  g_assert_true (tftsr_store_add_pii_span (store, log_id, name, name + 8, "PERSON", &error));
+  g_assert_cmpuint (tftsr_store_mark_pii_value (store, log_id, name, name + 8, "PERSON", FALSE,
+                                                NULL, NULL, NULL, &error),
+                    ==, 1);
   g_assert_no_error (error);
   out = export(log_id, "stdout");
   g_assert_cmpstr (out, ==, "ticket for customer <PERSON_1> at <IPV4_1>\n");
@@ -154,13 +163,147 @@ test_mark_missed_span (void)
   g_clear_pointer (&out, g_free);
 
   /* Over the address: the scanner's span gives way. */
-  g_assert_true (
-      tftsr_store_add_pii_span (store, log_id, name + 12, strlen (text) - 1, "PLACE", &error));
+  g_assert_true (tftsr_store_mark_pii_value (store, log_id, name + 12, strlen (text) - 1, "PLACE",
+                                             FALSE, NULL, NULL, NULL, &error));
   out = export(log_id, "stdout");
   g_assert_cmpstr (out, ==, "ticket for customer <PERSON_1> at <PLACE_1>\n");
 
-  g_assert_false (tftsr_store_add_pii_span (store, log_id, 5, 500, "PLACE", &error));
+  g_assert_false (
+      tftsr_store_mark_pii_value (store, log_id, 5, 500, "PLACE", FALSE, NULL, NULL, NULL, &error));
   g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (
+      tftsr_store_mark_pii_value (store, log_id, 0, 6, "place\"", FALSE, NULL, NULL, NULL, &error));
+  g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID);
+}
+
+static void
+count_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  guint64 *seen = user_data;
+
+  g_assert_cmpuint (done, <=, total);
+  seen[0] = done;
+  seen[1] = total;
+}
+
+static guint
+occurrences (const char *haystack, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* A value marked everywhere is found in every log of the incident, across chunk
+ * boundaries, and nowhere else. */
+static void
+test_mark_everywhere (void)
+{
+  gint64 issue = new_issue (), other = new_issue ();
+  /* One line longer than a chunk, so the chunk is cut inside the name. */
+  g_autoptr (GString) long_line = g_string_new ("Kowalski ");
+  g_autoptr (TftsrLogFile) big = NULL;
+  g_autoptr (TftsrLogFile) small =
+      add_log (issue, "paged Kowalski\nKowalski acked; KowalskiKowalski\n");
+  g_autoptr (TftsrLogFile) elsewhere = add_log (other, "Kowalski again\n");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  json_object *detail;
+  guint64 seen[2] = { 0, 0 };
+
+  while (long_line->len < 1024 * 1024 - 4)
+    g_string_append_c (long_line, 'x');
+  g_string_append (long_line, "Kowalski done\n");
+  big = add_log (issue, long_line->str);
+  g_assert_cmpuint (tftsr_store_mark_pii_value (store, tftsr_log_file_get_id (small), 6, 14,
+                                                "PERSON", TRUE, count_progress, seen, NULL, &error),
+                    ==, 6);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen[0], ==, seen[1]);
+  g_assert_cmpuint (seen[1], ==, tftsr_log_file_get_size (small) + tftsr_log_file_get_size (big));
+
+  out = export(tftsr_log_file_get_id (small), "stdout");
+  g_assert_cmpstr (out, ==, "paged <PERSON_1>\n<PERSON_1> acked; <PERSON_1><PERSON_1>\n");
+  g_clear_pointer (&out, g_free);
+  out = export(tftsr_log_file_get_id (big), "stdout");
+  g_assert_cmpuint (occurrences (out, "<PERSON_1>"), ==, 2);
+  g_assert_null (strstr (out, "Kowalski"));
+  g_assert_true (g_str_has_suffix (out, "xx<PERSON_1> done\n"));
+  g_clear_pointer (&out, g_free);
+  out = export(tftsr_log_file_get_id (elsewhere), "stdout");
+  g_assert_cmpstr (out, ==, "Kowalski again\n");
+
+  /* The exports came after it; the mark's entry says what and how many, never the value. */
+  {
+    g_autoptr (GPtrArray) entries = tftsr_audit_list (store, 4, NULL);
+    TftsrAuditEntry *mark = entries->pdata[0]; /* oldest first */
+
+    g_assert_cmpstr (mark->action, ==, "pii.mark");
+    g_assert_null (strstr (mark->detail, "Kowalski"));
+    detail = json_tokener_parse (mark->detail);
+    g_assert_cmpstr (json_object_get_string (json_object_object_get (detail, "type")), ==,
+                     "PERSON");
+    g_assert_cmpint (json_object_get_int (json_object_object_get (detail, "occurrences")), ==, 6);
+    json_object_put (detail);
+  }
+}
+
+/* Occurrences overlapping the selection or one another are marked once, leftmost first. */
+static void
+test_mark_everywhere_overlaps (void)
+{
+  gint64 issue = new_issue ();
+  g_autoptr (TftsrLogFile) log = add_log (issue, "aaaaa aaa\n");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_cmpuint (tftsr_store_mark_pii_value (store, tftsr_log_file_get_id (log), 1, 3, "CODE",
+                                                TRUE, NULL, NULL, NULL, &error),
+                    ==, 3);
+  g_assert_no_error (error);
+  out = export(tftsr_log_file_get_id (log), "stdout");
+  g_assert_cmpstr (out, ==, "a<CODE_1><CODE_1> <CODE_1>a\n");
+}
+
+/* A search that fails or is cancelled leaves the incident as it was. */
+static void
+test_mark_everywhere_changes_nothing_on_failure (void)
+{
+  gint64 issue = new_issue ();
+  g_autoptr (GString) text = g_string_new ("Zed\n");
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (TftsrLogFile) reloaded = NULL;
+  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  gint64 head;
+
+  for (guint i = 0; i <= 100000; i++)
+    g_string_append (text, "q\n");
+  log = add_log (issue, text->str);
+  head = newest_audit_id ();
+
+  /* More than 100,000 occurrences is a word, not a missed value. */
+  g_assert_cmpuint (tftsr_store_mark_pii_value (store, tftsr_log_file_get_id (log), 4, 5, "CODE",
+                                                TRUE, NULL, NULL, NULL, &error),
+                    ==, 0);
+  g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancelled);
+  g_assert_cmpuint (tftsr_store_mark_pii_value (store, tftsr_log_file_get_id (log), 0, 3, "PERSON",
+                                                TRUE, NULL, NULL, cancelled, &error),
+                    ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_assert_cmpint (newest_audit_id (), ==, head);
+  reloaded = tftsr_store_get_log (store, tftsr_log_file_get_id (log), NULL);
+  g_assert_cmpuint (tftsr_log_file_get_pii_count (reloaded), ==, 0);
+  out = export(tftsr_log_file_get_id (log), "stdout");
+  g_assert_cmpstr (out, ==, text->str);
 }
 
 static char *
@@ -266,9 +409,12 @@ test_review_async (void)
   await_change (&result);
   tftsr_store_set_pii_type_released_async (store, issue, "EMAIL", TRUE, NULL, got_result, &result);
   await_change (&result);
-  tftsr_store_add_pii_span_async (store, log_id, 37, 41, "CUSTOM_TICKET", NULL, got_result,
-                                  &result);
-  await_change (&result);
+  tftsr_store_mark_pii_value_async (store, log_id, 37, 41, "CUSTOM_TICKET", TRUE, NULL, NULL, NULL,
+                                    got_result, &result);
+  tftsr_test_iterate_until (has_result, &result);
+  g_assert_cmpuint (tftsr_store_mark_pii_value_finish (store, result, &error), ==, 1);
+  g_assert_no_error (error);
+  g_clear_object (&result);
   out = export(log_id, "stdout");
   g_assert_cmpstr (out, ==, "ops@mail.internal on 10.9.9.9 ticket <CUSTOM_TICKET_1>\n");
 
@@ -301,6 +447,10 @@ main (int argc, char **argv)
   g_test_add_func ("/egress/export-redacted-and-audited", test_export_redacted_and_audited);
   g_test_add_func ("/egress/review-decisions", test_review_decisions);
   g_test_add_func ("/egress/mark-missed-span", test_mark_missed_span);
+  g_test_add_func ("/egress/mark-everywhere", test_mark_everywhere);
+  g_test_add_func ("/egress/mark-everywhere-overlaps", test_mark_everywhere_overlaps);
+  g_test_add_func ("/egress/mark-everywhere-changes-nothing-on-failure",
+                   test_mark_everywhere_changes_nothing_on_failure);
   g_test_add_func ("/egress/review-async", test_review_async);
   g_test_add_func ("/egress/redact-stream", test_redact_stream);
   g_test_add_func ("/egress/redact-stream-large", test_redact_stream_large);

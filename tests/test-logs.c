@@ -486,8 +486,8 @@ test_line_model_marking (void)
   g_assert_true (tftsr_log_line_get_log_range (ticket, 7, 15, &start, &end));
   g_assert_cmpmem (text + start, end - start, "RQ-88121", 8);
 
-  g_assert_true (tftsr_store_add_pii_span (store, tftsr_log_file_get_id (log), start, end,
-                                           "CUSTOM_TICKET", &error));
+  g_assert_true (tftsr_store_mark_pii_value (store, tftsr_log_file_get_id (log), start, end,
+                                             "CUSTOM_TICKET", FALSE, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   tftsr_log_lines_reload (lines);
   marked = line_at (lines, 2);

@@ -129,8 +129,9 @@ test_keeps_decisions (void)
   g_assert_cmpuint (before->len, ==, 4);
   address = find_value (before, "10.9.8.7");
   g_assert_true (tftsr_store_set_pii_value_released (store, address->id, TRUE, &error));
-  g_assert_true (tftsr_store_add_pii_span (store, log_id, first_badge - text,
-                                           first_badge - text + 10, "BADGE", &error));
+  g_assert_true (tftsr_store_mark_pii_value (store, log_id, first_badge - text,
+                                             first_badge - text + 10, "BADGE", FALSE, NULL, NULL,
+                                             NULL, &error));
   g_assert_no_error (error);
 
   g_assert_true (tftsr_store_rescan_log (store, log_id, scanner, NULL, NULL, NULL, &error));
@@ -315,8 +316,8 @@ write_elsewhere (guint64 done, guint64 total, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   if (meanwhile->writes++ == 0)
-    g_assert_true (
-        tftsr_store_add_pii_span (store, meanwhile->other_log, 6, 16, "CUSTOM_BADGE", &error));
+    g_assert_true (tftsr_store_mark_pii_value (store, meanwhile->other_log, 6, 16, "CUSTOM_BADGE",
+                                               FALSE, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 }
 

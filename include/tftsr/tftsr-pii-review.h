@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "tftsr-log.h"
 #include "tftsr-store.h"
 
 G_BEGIN_DECLS
@@ -40,10 +41,16 @@ gboolean tftsr_store_set_pii_value_released (TftsrStore *store, gint64 value_id,
 /* Releases (or redacts again) every value of @type in @issue_id. */
 gboolean tftsr_store_set_pii_type_released (TftsrStore *store, gint64 issue_id, const char *type,
                                             gboolean released, GError **error);
-/* Marks bytes [@start, @end) of a log as @type (something the engine missed); spans the
- * scanner found there give way. */
-gboolean tftsr_store_add_pii_span (TftsrStore *store, gint64 log_id, guint64 start, guint64 end,
-                                   const char *type, GError **error);
+/* Marks bytes [@start, @end) of a log as a value of @type (capital letters, digits and _)
+ * that the engine missed, and with @everywhere every other occurrence of the same bytes
+ * in the incident's logs too; spans found there before give way. Returns the number of
+ * occurrences marked, 0 on error. The search reads one chunk at a time (@progress gets
+ * bytes searched and the total); the marks are saved at once at the end, so a failed or
+ * cancelled call changes nothing. */
+guint tftsr_store_mark_pii_value (TftsrStore *store, gint64 log_id, guint64 start, guint64 end,
+                                  const char *type, gboolean everywhere, TftsrProgressFunc progress,
+                                  gpointer progress_data, GCancellable *cancellable,
+                                  GError **error);
 
 /* The same in a worker, for the UI thread; the changes finish with
  * tftsr_store_change_finish(). */
@@ -58,8 +65,12 @@ void tftsr_store_set_pii_value_released_async (TftsrStore *store, gint64 value_i
 void tftsr_store_set_pii_type_released_async (TftsrStore *store, gint64 issue_id, const char *type,
                                               gboolean released, GCancellable *cancellable,
                                               GAsyncReadyCallback callback, gpointer user_data);
-void tftsr_store_add_pii_span_async (TftsrStore *store, gint64 log_id, guint64 start, guint64 end,
-                                     const char *type, GCancellable *cancellable,
-                                     GAsyncReadyCallback callback, gpointer user_data);
+/* @progress is called on the caller's main context (at most ~10 times/s). */
+void tftsr_store_mark_pii_value_async (TftsrStore *store, gint64 log_id, guint64 start, guint64 end,
+                                       const char *type, gboolean everywhere,
+                                       TftsrProgressFunc progress, gpointer progress_data,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+guint tftsr_store_mark_pii_value_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 
 G_END_DECLS

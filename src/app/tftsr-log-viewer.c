@@ -24,9 +24,10 @@ struct _TftsrLogViewer
   TftsrLogFile *log;
   TftsrLogLines *lines;
   GtkSingleSelection *selection;
-  GCancellable *cancellable;        /* opening and finding */
-  GCancellable *export_cancellable; /* while an export runs */
-  guint export_pulse;
+  GCancellable *cancellable;          /* opening and finding */
+  GCancellable *activity_cancellable; /* while an export or a marking runs */
+  guint activity_pulse;
+  guint activity_reveal;
   char *needle;      /* what the find bar highlights */
   GHashTable *bound; /* GtkListItems showing a line */
   guint number_chars;
@@ -40,8 +41,9 @@ struct _TftsrLogViewer
   GtkLabel *find_status;
   GtkSearchBar *goto_bar;
   GtkEntry *goto_entry;
-  GtkRevealer *export_revealer;
-  GtkProgressBar *export_progress;
+  GtkRevealer *activity_revealer;
+  GtkLabel *activity_label;
+  GtkProgressBar *activity_progress;
   GtkStack *stack;
   AdwStatusPage *error_page;
   GtkListView *list_view;
@@ -434,6 +436,60 @@ redacted_action (GtkWidget *widget, const char *name, GVariant *param)
                                 !gtk_toggle_button_get_active (self->redacted_toggle));
 }
 
+/* --- long work: a bar with progress and Cancel, shown once it lasts ------------------- */
+
+static gboolean
+pulse_activity (gpointer user_data)
+{
+  TftsrLogViewer *self = user_data;
+
+  gtk_progress_bar_pulse (self->activity_progress);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+reveal_activity (gpointer user_data)
+{
+  TftsrLogViewer *self = user_data;
+
+  self->activity_reveal = 0;
+  gtk_revealer_set_reveal_child (self->activity_revealer, TRUE);
+}
+
+/* Starts the one piece of long work the viewer runs at a time; without a known total the
+ * bar pulses. */
+static GCancellable *
+begin_activity (TftsrLogViewer *self, const char *label, gboolean pulse)
+{
+  self->activity_cancellable = g_cancellable_new ();
+  gtk_label_set_label (self->activity_label, label);
+  gtk_progress_bar_set_fraction (self->activity_progress, 0);
+  if (pulse)
+    self->activity_pulse = g_timeout_add (120, pulse_activity, self);
+  self->activity_reveal = g_timeout_add_once (300, reveal_activity, self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.export", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", FALSE);
+  return self->activity_cancellable;
+}
+
+static void
+end_activity (TftsrLogViewer *self)
+{
+  g_clear_handle_id (&self->activity_pulse, g_source_remove);
+  g_clear_handle_id (&self->activity_reveal, g_source_remove);
+  g_clear_object (&self->activity_cancellable);
+  gtk_revealer_set_reveal_child (self->activity_revealer, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.export", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", self->lines != NULL);
+}
+
+static void
+on_activity_cancel (TftsrLogViewer *self)
+{
+  if (self->activity_cancellable != NULL)
+    g_cancellable_cancel (self->activity_cancellable);
+}
+
 /* --- marking what the engine missed ----------------------------------------------------- */
 
 typedef struct
@@ -452,30 +508,71 @@ mark_job_free (MarkJob *job)
 }
 
 static void
+marking_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  TftsrLogViewer *self = user_data;
+
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->activity_progress, (double) done / (double) total);
+}
+
+static void
+log_reloaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrLogViewer) self = user_data;
+  TftsrLogFile *log = tftsr_store_get_log_finish (TFTSR_STORE (source), result, NULL);
+
+  /* Deleted meanwhile: the title keeps the count it had. */
+  if (log == NULL)
+    return;
+  g_set_object (&self->log, log);
+  g_object_unref (log);
+  update_title (self);
+}
+
+static void
 marked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TftsrLogViewer) self = user_data;
   g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint count = tftsr_store_mark_pii_value_finish (TFTSR_STORE (source), result, &error);
 
-  if (!tftsr_store_change_finish (TFTSR_STORE (source), result, &error))
+  end_activity (self);
+  if (count == 0)
     {
-      toast (self, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
       return;
     }
   tftsr_log_lines_reload (self->lines);
+  tftsr_store_get_log_async (self->store, tftsr_log_file_get_id (self->log), NULL, log_reloaded,
+                             g_object_ref (self));
   g_signal_emit (self, signals[CHANGED], 0);
-  toast (self, _ ("Marked: this occurrence now leaves as a pseudonym"));
+  message = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "Marked %u occurrence: it now leaves as a pseudonym",
+                   "Marked %u occurrences: they now leave as a pseudonym", count),
+      count);
+  toast (self, message);
 }
 
 static void
 mark_response (AdwMessageDialog *dialog, const char *response, MarkJob *job)
 {
+  TftsrLogViewer *self = job->self;
   guint type = gtk_drop_down_get_selected (job->types);
+  gboolean everywhere = g_str_equal (response, "everywhere");
+  GCancellable *cancellable;
 
-  if (g_str_equal (response, "mark") && type < TFTSR_PII_N_TYPES)
-    tftsr_store_add_pii_span_async (job->self->store, tftsr_log_file_get_id (job->self->log),
-                                    job->start, job->end, tftsr_pii_type_to_string (type), NULL,
-                                    marked, g_object_ref (job->self));
+  if ((everywhere || g_str_equal (response, "here")) && type < TFTSR_PII_N_TYPES &&
+      self->activity_cancellable == NULL)
+    {
+      cancellable = begin_activity (self, _ ("Redacting every occurrence…"), FALSE);
+      tftsr_store_mark_pii_value_async (self->store, tftsr_log_file_get_id (self->log), job->start,
+                                        job->end, tftsr_pii_type_to_string (type), everywhere,
+                                        marking_progress, self, cancellable, marked,
+                                        g_object_ref (self));
+    }
   mark_job_free (job);
 }
 
@@ -502,14 +599,15 @@ ask_type (TftsrLogViewer *self, const char *selected, guint64 start, guint64 end
   job->types = type_drop_down ();
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _ ("“%s” will be replaced by a pseudonym wherever this "
-                                     "incident’s content leaves the app. What is it?"),
+                                     "incident’s content leaves the app, here only or in "
+                                     "every log of the incident. What is it?"),
                                   shown);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (job->types));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "mark",
-                                    _ ("_Redact"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "mark",
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "here",
+                                    _ ("Only _Here"), "everywhere", _ ("Redact _Everywhere"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "everywhere",
                                               ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "mark");
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "everywhere");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (mark_response), job);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -572,15 +670,6 @@ export_log (gpointer user_data, GOutputStream *output, const char *destination,
                                   error);
 }
 
-static gboolean
-pulse_export (gpointer user_data)
-{
-  TftsrLogViewer *self = user_data;
-
-  gtk_progress_bar_pulse (self->export_progress);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 exported (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -589,10 +678,7 @@ exported (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (TftsrEgressReceipt) receipt = tftsr_export_to_file_finish (result, &error);
   g_autofree char *message = NULL;
 
-  g_clear_handle_id (&self->export_pulse, g_source_remove);
-  g_clear_object (&self->export_cancellable);
-  gtk_revealer_set_reveal_child (self->export_revealer, FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.export", TRUE);
+  end_activity (self);
   g_signal_emit (self, signals[EXPORTED], 0, receipt != NULL);
   if (receipt == NULL)
     {
@@ -608,21 +694,19 @@ void
 tftsr_log_viewer_export (TftsrLogViewer *self, GFile *file)
 {
   ExportData *data;
+  GCancellable *cancellable;
 
   g_return_if_fail (TFTSR_IS_LOG_VIEWER (self));
   g_return_if_fail (G_IS_FILE (file));
-  if (self->export_cancellable != NULL)
+  if (self->activity_cancellable != NULL)
     return;
 
   data = g_new0 (ExportData, 1);
   data->store = g_object_ref (self->store);
   data->log_id = tftsr_log_file_get_id (self->log);
-  self->export_cancellable = g_cancellable_new ();
-  self->export_pulse = g_timeout_add (120, pulse_export, self);
+  cancellable = begin_activity (self, _ ("Writing a redacted copy…"), TRUE);
   tftsr_export_to_file_async (file, export_log, data, (GDestroyNotify) export_data_free,
-                              self->export_cancellable, exported, g_object_ref (self));
-  gtk_revealer_set_reveal_child (self->export_revealer, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.export", FALSE);
+                              cancellable, exported, g_object_ref (self));
 }
 
 static void
@@ -655,13 +739,6 @@ export_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
   g_signal_connect (chooser, "response", G_CALLBACK (export_file_chosen), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-on_export_cancel (TftsrLogViewer *self)
-{
-  if (self->export_cancellable != NULL)
-    g_cancellable_cancel (self->export_cancellable);
 }
 
 /* --- public ---------------------------------------------------------------------------- */
@@ -704,8 +781,9 @@ tftsr_log_viewer_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  on_export_cancel (self);
-  g_clear_handle_id (&self->export_pulse, g_source_remove);
+  on_activity_cancel (self);
+  g_clear_handle_id (&self->activity_pulse, g_source_remove);
+  g_clear_handle_id (&self->activity_reveal, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_LOG_VIEWER);
   G_OBJECT_CLASS (tftsr_log_viewer_parent_class)->dispose (object);
 }
@@ -716,7 +794,7 @@ tftsr_log_viewer_finalize (GObject *object)
   TftsrLogViewer *self = TFTSR_LOG_VIEWER (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->export_cancellable);
+  g_clear_object (&self->activity_cancellable);
   g_clear_object (&self->selection);
   g_clear_object (&self->lines);
   g_clear_object (&self->log);
@@ -753,8 +831,9 @@ tftsr_log_viewer_class_init (TftsrLogViewerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, find_status);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, goto_bar);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, goto_entry);
-  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, export_revealer);
-  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, export_progress);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, activity_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, activity_label);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, activity_progress);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, stack);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, error_page);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, list_view);
@@ -764,7 +843,7 @@ tftsr_log_viewer_class_init (TftsrLogViewerClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_find_previous);
   gtk_widget_class_bind_template_callback (widget_class, on_find_stop);
   gtk_widget_class_bind_template_callback (widget_class, on_goto_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_export_cancel);
+  gtk_widget_class_bind_template_callback (widget_class, on_activity_cancel);
 
   gtk_widget_class_install_action (widget_class, "viewer.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "viewer.goto", NULL, goto_action);

@@ -326,14 +326,22 @@ pii_release (TftsrCli *cli, int argc, char **argv)
 static int
 pii_mark (TftsrCli *cli, int argc, char **argv)
 {
-  GOptionEntry entries[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+  gboolean only_here = FALSE, json = FALSE;
+  GOptionEntry entries[] = {
+    { "only-here", 0, 0, G_OPTION_ARG_NONE, &only_here,
+      N_ ("Mark only this occurrence, not every other one in the incident"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
   g_autoptr (GError) error = NULL;
   guint64 start, end;
   gint64 log_id;
+  guint count;
 
   if (!tftsr_cli_parse ("pii mark", "LOG_ID START END TYPE",
-                        _ ("Marks bytes START to END of a log as TYPE: something the scanner "
-                           "missed."),
+                        _ ("Marks bytes START to END of a log as a value of TYPE that the "
+                           "scanner missed, and every other occurrence of it in the "
+                           "incident’s logs."),
                         entries, FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (argc != 5)
@@ -345,8 +353,22 @@ pii_mark (TftsrCli *cli, int argc, char **argv)
     return tftsr_cli_usage_error (_ ("START and END are byte offsets"));
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
-  if (!tftsr_store_add_pii_span (cli->store, log_id, start, end, argv[4], &error))
+  count = tftsr_store_mark_pii_value (cli->store, log_id, start, end, argv[4], !only_here, NULL,
+                                      NULL, NULL, &error);
+  if (count == 0)
     return tftsr_cli_fail (error);
+  if (json)
+    {
+      json_object *obj = json_object_new_object ();
+
+      json_object_object_add (obj, "marked", json_object_new_int64 (count));
+      tftsr_cli_print_json (obj);
+      json_object_put (obj);
+    }
+  else
+    printf (
+        g_dngettext (GETTEXT_PACKAGE, "%u occurrence marked\n", "%u occurrences marked\n", count),
+        count);
   return TFTSR_CLI_OK;
 }
 

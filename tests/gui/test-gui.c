@@ -704,6 +704,14 @@ line_label (GtkWidget *root, guint number)
   return NULL;
 }
 
+static gboolean
+detections_counted (void)
+{
+  AdwWindowTitle *title =
+      ADW_WINDOW_TITLE (need (GTK_WIDGET (viewer), ADW_TYPE_WINDOW_TITLE, "window_title"));
+  return strstr (adw_window_title_get_subtitle (title), "629 detections") != NULL;
+}
+
 static void
 on_exported (TftsrLogViewer *instance, gboolean ok, gpointer flag)
 {
@@ -748,7 +756,8 @@ test_log_viewer (void)
   g_assert_false (tftsr_log_viewer_go_to_line (viewer, 201));
   g_assert_true (tftsr_log_viewer_go_to_line (viewer, 2));
 
-  /* Select "api-1" on line 2 and redact it as something the engine missed. */
+  /* Select "api-1" on line 2 and redact it, as something the engine missed, everywhere:
+   * 29 lines of this log and 2 of the dropped one. */
   settle (GTK_WIDGET (viewer));
   label = line_label (GTK_WIDGET (viewer), 2);
   g_assert_nonnull (label);
@@ -764,8 +773,14 @@ test_log_viewer (void)
   g_signal_connect (viewer, "changed", G_CALLBACK (set_flag), &viewer_flag);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (find (dialog, GTK_TYPE_DROP_DOWN, NULL)),
                               TFTSR_PII_HOSTNAME);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "mark");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "everywhere");
   wait_until (flag_set, "the mark to be stored");
+  audit = tftsr_audit_list (store (), 1, NULL);
+  g_assert_cmpstr (((TftsrAuditEntry *) audit->pdata[0])->action, ==, "pii.mark");
+  g_assert_nonnull (strstr (((TftsrAuditEntry *) audit->pdata[0])->detail, "\"occurrences\":31"));
+  g_assert_null (strstr (((TftsrAuditEntry *) audit->pdata[0])->detail, "api-1"));
+  g_clear_pointer (&audit, g_ptr_array_unref);
+  wait_until (detections_counted, "the new count of detections");
 
   /* The redacted view shows pseudonyms, the mark among them. */
   gtk_toggle_button_set_active (
@@ -776,6 +791,10 @@ test_log_viewer (void)
   g_assert_cmpstr (tftsr_log_line_get_text (line), ==,
                    "2026-11-22T03:01:00Z <HOSTNAME_1> checkout failed for <EMAIL_1> from "
                    "<IPV4_2> token=<GITHUB_TOKEN_2>");
+  g_clear_object (&line);
+  line = shown_line (8);
+  g_assert_true (g_str_has_prefix (tftsr_log_line_get_text (line),
+                                   "2026-11-22T03:08:00Z <HOSTNAME_1> checkout"));
   screenshot (GTK_WIDGET (viewer), "17-log-viewer-redacted");
 
   /* Export goes through the one door out and is audited. */

@@ -16,8 +16,6 @@ typedef struct
   gint64 id;
   char *type;
   gboolean flag;
-  guint64 start;
-  guint64 end;
 } Args;
 
 static void
@@ -158,29 +156,4 @@ tftsr_store_set_pii_type_released_async (TftsrStore *store, gint64 issue_id, con
   g_return_if_fail (type != NULL);
   run (store, tftsr_store_change_finish, release_type_call, args_new (issue_id, type, released),
        NULL, cancellable, callback, user_data);
-}
-
-static gpointer
-add_span_call (TftsrStore *store, gpointer data, GError **error)
-{
-  Args *args = data;
-  return tftsr_store_add_pii_span (store, args->id, args->start, args->end, args->type, error)
-             ? DONE
-             : NULL;
-}
-
-void
-tftsr_store_add_pii_span_async (TftsrStore *store, gint64 log_id, guint64 start, guint64 end,
-                                const char *type, GCancellable *cancellable,
-                                GAsyncReadyCallback callback, gpointer user_data)
-{
-  Args *args;
-
-  g_return_if_fail (TFTSR_IS_STORE (store));
-  g_return_if_fail (type != NULL);
-  args = args_new (log_id, type, FALSE);
-  args->start = start;
-  args->end = end;
-  run (store, tftsr_store_change_finish, add_span_call, args, NULL, cancellable, callback,
-       user_data);
 }

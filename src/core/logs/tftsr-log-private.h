@@ -26,6 +26,12 @@ TftsrLogFile *tftsr_log_load (sqlite3 *db, gint64 log_id, GError **error);
 GBytes *tftsr_log_read_chunk (sqlite3 *db, gint64 log_id, guint seq, guint64 *offset,
                               GError **error);
 
+typedef gboolean (*TftsrChunkFunc) (const guint8 *text, gsize len, guint64 offset,
+                                    gpointer user_data, GError **error);
+/* Calls @func with every chunk's text in order; one chunk in memory at a time. */
+gboolean tftsr_log_each_chunk (sqlite3 *db, gint64 log_id, TftsrChunkFunc func, gpointer user_data,
+                               GCancellable *cancellable, GError **error);
+
 /* Progress of work in a worker thread, delivered on the main context of the thread that
  * started it, at most ~10 times a second (tftsr-log-ingest.c). */
 typedef struct

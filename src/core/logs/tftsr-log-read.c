@@ -134,13 +134,9 @@ tftsr_log_read_chunk (sqlite3 *db, gint64 log_id, guint seq, guint64 *offset, GE
   return g_bytes_new_take (text, len);
 }
 
-typedef gboolean (*ChunkFunc) (const guint8 *text, gsize len, guint64 offset, gpointer user_data,
-                               GError **error);
-
-/* Calls @func with every chunk's text in order; one chunk in memory at a time. */
-static gboolean
-each_chunk (sqlite3 *db, gint64 log_id, ChunkFunc func, gpointer user_data,
-            GCancellable *cancellable, GError **error)
+gboolean
+tftsr_log_each_chunk (sqlite3 *db, gint64 log_id, TftsrChunkFunc func, gpointer user_data,
+                      GCancellable *cancellable, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
@@ -282,7 +278,7 @@ tftsr_store_write_log (TftsrStore *store, gint64 log_id, gboolean redacted, GOut
       (conn = tftsr_conn_acquire (store, error)) == NULL)
     return FALSE;
   if (!redacted)
-    return each_chunk (conn->db, log_id, write_plain, output, cancellable, error);
+    return tftsr_log_each_chunk (conn->db, log_id, write_plain, output, cancellable, error);
 
   spans = tftsr_db_prepare (conn->db,
                             "SELECT s.start, s.\"end\", v.type, v.token_index, "
@@ -297,5 +293,5 @@ tftsr_store_write_log (TftsrStore *store, gint64 log_id, gboolean redacted, GOut
   sqlite3_bind_int64 (spans, 1, log_id);
   r.spans = spans;
   next_span (&r);
-  return each_chunk (conn->db, log_id, write_redacted, &r, cancellable, error);
+  return tftsr_log_each_chunk (conn->db, log_id, write_redacted, &r, cancellable, error);
 }

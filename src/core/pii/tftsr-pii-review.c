@@ -7,9 +7,8 @@
  */
 #include <glib/gi18n-lib.h>
 
-#include "tftsr-log-private.h"
+#include "tftsr-store-private.h"
 #include "tftsr-pii-review.h"
-#include "tftsr-pii-values.h"
 
 void
 tftsr_pii_value_free (TftsrPiiValue *value)
@@ -136,72 +135,4 @@ tftsr_store_set_pii_type_released (TftsrStore *store, gint64 issue_id, const cha
                  "ON CONFLICT (issue_id, type) DO UPDATE SET released = excluded.released",
                  issue_id, type, released, released ? "pii.release_type" : "pii.redact_type",
                  target, error);
-}
-
-gboolean
-tftsr_store_add_pii_span (TftsrStore *store, gint64 log_id, guint64 start, guint64 end,
-                          const char *type, GError **error)
-{
-  g_autoptr (TftsrConn) conn = NULL;
-  g_autoptr (TftsrLogFile) log = NULL;
-  g_autoptr (TftsrPiiValues) values = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (sqlite3_stmt) clear = NULL;
-  g_autoptr (sqlite3_stmt) insert = NULL;
-  g_autoptr (sqlite3_stmt) recount = NULL;
-  g_autofree char *target = NULL;
-  gint64 value_id;
-
-  g_return_val_if_fail (TFTSR_IS_STORE (store), FALSE);
-  g_return_val_if_fail (type != NULL, FALSE);
-
-  if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
-      (log = tftsr_log_load (conn->db, log_id, error)) == NULL)
-    return FALSE;
-  if (end <= start || end > tftsr_log_file_get_size (log))
-    {
-      g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID,
-                   _ ("The selection is outside the log"));
-      return FALSE;
-    }
-  if ((bytes = tftsr_log_read_range (conn->db, log_id, start, end - start, error)) == NULL ||
-      !tftsr_db_begin (conn->db, error))
-    return FALSE;
-  target = g_strdup_printf ("log:%" G_GINT64_FORMAT, log_id);
-  if ((values = tftsr_pii_values_new (conn->db, tftsr_log_file_get_issue_id (log), error)) ==
-          NULL ||
-      (value_id = tftsr_pii_values_intern (values, type, g_bytes_get_data (bytes, NULL),
-                                           g_bytes_get_size (bytes), NULL, error)) == 0 ||
-      (clear = tftsr_db_prepare (conn->db,
-                                 "DELETE FROM pii_spans WHERE log_id = ?1 AND start < ?3 "
-                                 "AND \"end\" > ?2",
-                                 error)) == NULL ||
-      (insert =
-           tftsr_db_prepare (conn->db,
-                             "INSERT INTO pii_spans (log_id, start, \"end\", value_id, origin) "
-                             "VALUES (?1, ?2, ?3, ?4, 'user')",
-                             error)) == NULL ||
-      (recount = tftsr_db_prepare (conn->db,
-                                   "UPDATE log_files SET pii_count = (SELECT count(*) FROM "
-                                   "pii_spans WHERE log_id = ?1) WHERE id = ?1",
-                                   error)) == NULL)
-    goto fail;
-  sqlite3_bind_int64 (recount, 1, log_id);
-  sqlite3_bind_int64 (clear, 1, log_id);
-  sqlite3_bind_int64 (clear, 2, start);
-  sqlite3_bind_int64 (clear, 3, end);
-  sqlite3_bind_int64 (insert, 1, log_id);
-  sqlite3_bind_int64 (insert, 2, start);
-  sqlite3_bind_int64 (insert, 3, end);
-  sqlite3_bind_int64 (insert, 4, value_id);
-  if (!tftsr_db_step_done (clear, _ ("Could not save the selection"), error) ||
-      !tftsr_db_step_done (insert, _ ("Could not save the selection"), error) ||
-      !tftsr_db_step_done (recount, _ ("Could not save the selection"), error) ||
-      !tftsr_audit_append_in_transaction (conn->db, "pii.mark", target, NULL, error) ||
-      !tftsr_db_commit (conn->db, error))
-    goto fail;
-  return TRUE;
-fail:
-  tftsr_db_rollback (conn->db);
-  return FALSE;
 }
