@@ -620,6 +620,57 @@ test_pii_mark (void)
   g_assert_cmpint (outside->status, ==, 1);
 }
 
+/* ai add|providers|use|remove: keys only from the environment, never printed. */
+static void
+test_ai_providers (void)
+{
+  g_autoptr (CliResult) added = NULL, second = NULL, listed = NULL, used = NULL, text = NULL;
+  g_autoptr (CliResult) removed = NULL, bad_format = NULL, no_env = NULL, unknown = NULL;
+  json_object *json, *first;
+
+  fresh_db ();
+  g_setenv ("TFTSR_TEST_AI_KEY", "sk-cli-secret-123", TRUE);
+  added = run ("ai", "add", "work", "--format", "openai", "--url", "https://api.example.com/v1",
+               "--model", "gpt-4o-mini", "--api-key-env", "TFTSR_TEST_AI_KEY", "--option",
+               "api_version=2024-10-21");
+  g_assert_cmpint (added->status, ==, 0);
+  second = run ("ai", "add", "local", "--format", "ollama", "--url", "http://127.0.0.1:11434",
+                "--model", "llama3.2", "--tools", "off");
+  g_assert_cmpint (second->status, ==, 0);
+  used = run ("ai", "use", "local");
+  g_assert_cmpint (used->status, ==, 0);
+
+  listed = run ("ai", "providers", "--json");
+  g_assert_null (strstr (listed->out, "sk-cli-secret"));
+  json = parse_json (listed->out);
+  g_assert_cmpuint (json_object_array_length (json), ==, 2);
+  first = json_object_array_get_idx (json, 0);
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (first, "name")), ==, "local");
+  g_assert_true (json_object_get_boolean (json_object_object_get (first, "active")));
+  g_assert_false (json_object_get_boolean (json_object_object_get (first, "has_key")));
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (first, "tools")), ==, "off");
+  first = json_object_array_get_idx (json, 1);
+  g_assert_true (json_object_get_boolean (json_object_object_get (first, "has_key")));
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (
+                       json_object_object_get (first, "options"), "api_version")),
+                   ==, "2024-10-21");
+  json_object_put (json);
+  text = run ("ai", "providers");
+  g_assert_nonnull (strstr (text->out, "* local  ollama  llama3.2"));
+
+  removed = run ("ai", "remove", "local");
+  g_assert_cmpint (removed->status, ==, 0);
+  bad_format =
+      run ("ai", "add", "x", "--format", "bard", "--url", "https://x.test", "--model", "m");
+  g_assert_cmpint (bad_format->status, ==, 2);
+  no_env = run ("ai", "add", "y", "--format", "anthropic", "--url", "https://x.test", "--model",
+                "m", "--api-key-env", "TFTSR_TEST_NEVER_SET");
+  g_assert_cmpint (no_env->status, ==, 2);
+  g_assert_nonnull (strstr (no_env->err, "TFTSR_TEST_NEVER_SET"));
+  unknown = run ("ai", "use", "nowhere");
+  g_assert_cmpint (unknown->status, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -638,6 +689,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/pii-bad-input", test_pii_bad_input);
   g_test_add_func ("/cli/pii-config", test_pii_config);
   g_test_add_func ("/cli/pii-mark", test_pii_mark);
+  g_test_add_func ("/cli/ai-providers", test_ai_providers);
   g_test_add_func ("/cli/log-rescan", test_log_rescan);
   g_test_add_func ("/cli/images", test_images);
   return g_test_run ();

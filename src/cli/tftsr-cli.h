@@ -58,3 +58,4 @@ int tftsr_cli_pii (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_log (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_image (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_attachment (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_ai (TftsrCli *cli, int argc, char **argv);

@@ -44,6 +44,9 @@ void tftsr_db_rollback (sqlite3 *db);
 /* The same format from the system clock. */
 char *tftsr_now_iso8601 (void);
 
+/* The key the store was opened with (the vault derives from it). */
+const TftsrDbKey *tftsr_store_get_db_key (TftsrStore *self);
+
 /* Migrations (tftsr-store-migrations.c). */
 gboolean tftsr_store_migrate (sqlite3 *db, guint *version, GError **error);
 

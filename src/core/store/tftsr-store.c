@@ -482,6 +482,12 @@ tftsr_store_get_path (TftsrStore *self)
   return self->path;
 }
 
+const TftsrDbKey *
+tftsr_store_get_db_key (TftsrStore *self)
+{
+  return self->key;
+}
+
 TftsrDbKeySource
 tftsr_store_get_key_source (TftsrStore *self)
 {
