@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "tftsr-ai-error.h"
 #include "tftsr-ai-provider.h"
 #include "tftsr-attachment.h"
 #include "tftsr-audit.h"
