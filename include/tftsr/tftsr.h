@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tftsr-ai-error.h"
+#include "tftsr-ai-message.h"
 #include "tftsr-ai-provider.h"
 #include "tftsr-attachment.h"
 #include "tftsr-audit.h"

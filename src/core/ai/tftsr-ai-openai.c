@@ -1,0 +1,227 @@
+/* tftsr-ai-openai.c: the chat completions wire format of OpenAI and of the servers that
+ * copy it (Azure OpenAI, LiteLLM, vLLM, LM Studio), and of Mistral
+ *
+ * Azure is told apart by an "api_version" option: its URL names the deployment (the
+ * provider's model) and it takes the key in an api-key header.
+ *
+ * No max_tokens is sent: OpenAI's reasoning models refuse it, and every server has a
+ * default.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n-lib.h>
+
+#include "tftsr-ai-wire.h"
+
+static char *
+chat_url (const TftsrAiProvider *provider)
+{
+  g_autofree char *version = tftsr_ai_provider_dup_option (provider, "api_version");
+  g_autofree char *path = NULL;
+
+  if (version == NULL)
+    return tftsr_ai_join_url (provider->base_url, "chat/completions");
+  path = g_strdup_printf ("openai/deployments/%s/chat/completions?api-version=%s", provider->model,
+                          version);
+  return tftsr_ai_join_url (provider->base_url, path);
+}
+
+static char *
+models_url (const TftsrAiProvider *provider)
+{
+  g_autofree char *version = tftsr_ai_provider_dup_option (provider, "api_version");
+  g_autofree char *path = NULL;
+
+  if (version == NULL)
+    return tftsr_ai_join_url (provider->base_url, "models");
+  path = g_strdup_printf ("openai/models?api-version=%s", version);
+  return tftsr_ai_join_url (provider->base_url, path);
+}
+
+static void
+headers (const TftsrAiProvider *provider, const char *key, GPtrArray *out)
+{
+  g_autofree char *version = tftsr_ai_provider_dup_option (provider, "api_version");
+  g_autofree char *bearer = NULL;
+
+  tftsr_ai_add_header (out, "Accept", "text/event-stream", FALSE);
+  if (key == NULL)
+    return;
+  if (version != NULL)
+    {
+      tftsr_ai_add_header (out, "api-key", key, TRUE);
+      return;
+    }
+  bearer = g_strconcat ("Bearer ", key, NULL);
+  tftsr_ai_add_header (out, "Authorization", bearer, TRUE);
+}
+
+static json_object *
+tool_call_json (const TftsrAiToolCall *call)
+{
+  json_object *obj = json_object_new_object ();
+  json_object *function = json_object_new_object ();
+
+  json_object_object_add (function, "name", json_object_new_string (call->name));
+  json_object_object_add (function, "arguments", json_object_new_string (call->arguments));
+  json_object_object_add (obj, "id", json_object_new_string (call->id));
+  json_object_object_add (obj, "type", json_object_new_string ("function"));
+  json_object_object_add (obj, "function", function);
+  return obj;
+}
+
+static json_object *
+message_json (const TftsrAiMessage *message)
+{
+  json_object *obj = json_object_new_object ();
+  gboolean calls = message->tool_calls->len > 0;
+
+  json_object_object_add (obj, "role",
+                          json_object_new_string (tftsr_ai_role_to_string (message->role)));
+  /* An assistant turn that only calls tools has no content. */
+  json_object_object_add (
+      obj, "content",
+      calls && *message->content == '\0' ? NULL : json_object_new_string (message->content));
+  if (message->role == TFTSR_AI_ROLE_TOOL)
+    json_object_object_add (
+        obj, "tool_call_id",
+        json_object_new_string (message->tool_call_id != NULL ? message->tool_call_id : ""));
+  if (calls)
+    {
+      json_object *array = json_object_new_array ();
+      for (guint i = 0; i < message->tool_calls->len; i++)
+        json_object_array_add (array, tool_call_json (message->tool_calls->pdata[i]));
+      json_object_object_add (obj, "tool_calls", array);
+    }
+  return obj;
+}
+
+static json_object *
+chat_body (const TftsrAiProvider *provider, const TftsrAiRequest *request, gboolean tools)
+{
+  json_object *body = json_object_new_object ();
+  json_object *messages = json_object_new_array ();
+  json_object *system = json_object_new_object ();
+
+  json_object_object_add (system, "role", json_object_new_string ("system"));
+  json_object_object_add (system, "content", json_object_new_string (request->system));
+  json_object_array_add (messages, system);
+  for (guint i = 0; i < request->messages->len; i++)
+    json_object_array_add (messages, message_json (request->messages->pdata[i]));
+  json_object_object_add (body, "model", json_object_new_string (provider->model));
+  json_object_object_add (body, "messages", messages);
+  json_object_object_add (body, "stream", json_object_new_boolean (TRUE));
+  if (tools && request->tools->len > 0)
+    json_object_object_add (body, "tools", tftsr_ai_function_tools_json (request));
+  return body;
+}
+
+static TftsrAiFinish
+finish_from (const char *reason)
+{
+  if (g_strcmp0 (reason, "length") == 0)
+    return TFTSR_AI_FINISH_LENGTH;
+  if (g_strcmp0 (reason, "tool_calls") == 0)
+    return TFTSR_AI_FINISH_TOOL_CALLS;
+  if (g_strcmp0 (reason, "content_filter") == 0)
+    return TFTSR_AI_FINISH_FILTERED;
+  return TFTSR_AI_FINISH_STOP;
+}
+
+/* One delta's tool call pieces; a call's id and name come with its first piece. */
+static void
+take_tool_calls (TftsrAiStream *stream, json_object *calls)
+{
+  for (size_t i = 0; i < json_object_array_length (calls); i++)
+    {
+      json_object *call = json_object_array_get_idx (calls, i);
+      json_object *index = NULL, *function = NULL;
+      TftsrAiPartialCall *partial;
+      const char *name, *args;
+      guint at = stream->calls->len;
+
+      /* Mistral sends whole calls without an index. */
+      if (json_object_object_get_ex (call, "index", &index))
+        at = (guint) CLAMP (json_object_get_int (index), 0, 255);
+      partial = tftsr_ai_stream_call (stream, at, tftsr_ai_json_string (call, "id"));
+      json_object_object_get_ex (call, "function", &function);
+      if ((name = tftsr_ai_json_string (function, "name")) != NULL && partial->name == NULL)
+        partial->name = g_strdup (name);
+      if ((args = tftsr_ai_json_string (function, "arguments")) != NULL)
+        g_string_append (partial->arguments, args);
+    }
+}
+
+static void
+take_usage (TftsrAiStream *stream, json_object *chunk)
+{
+  json_object *usage = NULL, *value = NULL;
+
+  if (!json_object_object_get_ex (chunk, "usage", &usage) ||
+      !json_object_is_type (usage, json_type_object))
+    return;
+  if (json_object_object_get_ex (usage, "prompt_tokens", &value))
+    stream->input_tokens = (guint) json_object_get_int (value);
+  if (json_object_object_get_ex (usage, "completion_tokens", &value))
+    stream->output_tokens = (guint) json_object_get_int (value);
+}
+
+static void
+take_choice (TftsrAiStream *stream, json_object *choice)
+{
+  json_object *delta = NULL, *calls = NULL, *content = NULL;
+  const char *reason = tftsr_ai_json_string (choice, "finish_reason");
+
+  if (json_object_object_get_ex (choice, "delta", &delta))
+    {
+      if (json_object_object_get_ex (delta, "content", &content) &&
+          json_object_is_type (content, json_type_string))
+        tftsr_ai_stream_add_text (stream, json_object_get_string (content),
+                                  json_object_get_string_len (content));
+      if (json_object_object_get_ex (delta, "tool_calls", &calls) &&
+          json_object_is_type (calls, json_type_array))
+        take_tool_calls (stream, calls);
+    }
+  /* The reply may end here without [DONE] (Mistral, some proxies). */
+  if (reason != NULL)
+    {
+      stream->finish = finish_from (reason);
+      stream->finished = TRUE;
+    }
+}
+
+static gboolean
+parse (TftsrAiStream *stream, const TftsrAiProvider *provider, const char *event, const char *data,
+       gsize len, GError **error)
+{
+  g_autoptr (json_object) chunk = NULL;
+  g_autofree char *message = NULL;
+  json_object *choices = NULL;
+
+  if (len == 6 && memcmp (data, "[DONE]", 6) == 0)
+    {
+      stream->finished = TRUE;
+      return TRUE;
+    }
+  if ((chunk = tftsr_ai_parse_object (data, len, error)) == NULL)
+    return FALSE;
+  if ((message = tftsr_ai_error_member_message (chunk)) != NULL)
+    return tftsr_ai_stream_error (error, TFTSR_AI_ERROR_SERVER, message);
+  if (json_object_object_get_ex (chunk, "choices", &choices) &&
+      json_object_is_type (choices, json_type_array))
+    for (size_t i = 0; i < json_object_array_length (choices); i++)
+      take_choice (stream, json_object_array_get_idx (choices, i));
+  take_usage (stream, chunk);
+  return TRUE;
+}
+
+const TftsrAiWire tftsr_ai_wire_openai = {
+  .framing = tftsr_ai_framing_sse,
+  .chat_url = chat_url,
+  .models_url = models_url,
+  .headers = headers,
+  .chat_body = chat_body,
+  .parse = parse,
+  .parse_models = tftsr_ai_parse_data_ids,
+  .error_message = tftsr_ai_error_member_message,
+};
