@@ -436,6 +436,57 @@ test_review_async (void)
   g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_FOUND);
 }
 
+/* Text for a request is redacted with the incident's pseudonyms (releases honoured), the
+ * bytes sent are recorded, and tokens in a reply turn back into values for display. */
+static void
+test_redact_text_record_reveal (void)
+{
+  gint64 issue = new_issue ();
+  g_autoptr (TftsrLogFile) log = add_log (issue, "login bob@mail.internal from 10.9.8.7\n");
+  g_autoptr (GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = NULL, *second = NULL, *shown = NULL;
+  g_autoptr (TftsrEgressReceipt) receipt = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autofree char *sha = NULL;
+  json_object *detail;
+
+  first = tftsr_egress_redact_text (store, issue, scanner,
+                                    "bob@mail.internal asked eve@corp-mail.io about 10.1.2.3",
+                                    counts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first, ==, "<EMAIL_1> asked <EMAIL_2> about <IPV4_2>");
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, "EMAIL")), ==, 2);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, "IPV4")), ==, 1);
+
+  g_assert_true (tftsr_store_set_pii_type_released (store, issue, "IPV4", TRUE, &error));
+  second = tftsr_egress_redact_text (store, issue, scanner, "again 10.1.2.3 and eve@corp-mail.io",
+                                     counts, &error);
+  g_assert_cmpstr (second, ==, "again 10.1.2.3 and <EMAIL_2>");
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, "EMAIL")), ==, 3);
+
+  body = g_bytes_new (first, strlen (first));
+  receipt = tftsr_egress_record (store, issue, "https://api.example.com/v1/chat/completions", body,
+                                 counts, &error);
+  g_assert_no_error (error);
+  sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+  g_assert_cmpstr (tftsr_egress_receipt_get_sha256 (receipt), ==, sha);
+  detail = last_audit ("egress.send");
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (detail, "sha256")), ==, sha);
+  g_assert_cmpint (json_object_get_int (json_object_object_get (
+                       json_object_object_get (detail, "replaced"), "EMAIL")),
+                   ==, 3);
+  json_object_put (detail);
+
+  shown = tftsr_store_reveal_pseudonyms (
+      store, issue, "Ask <EMAIL_2> and <EMAIL_1>; <EMAIL_9>, <IPV4_1> and <lowercase_1> stay.",
+      &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (shown, ==,
+                   "Ask eve@corp-mail.io and bob@mail.internal; <EMAIL_9>, 10.9.8.7 and "
+                   "<lowercase_1> stay.");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -452,6 +503,7 @@ main (int argc, char **argv)
   g_test_add_func ("/egress/mark-everywhere-changes-nothing-on-failure",
                    test_mark_everywhere_changes_nothing_on_failure);
   g_test_add_func ("/egress/review-async", test_review_async);
+  g_test_add_func ("/egress/redact-text-record-reveal", test_redact_text_record_reveal);
   g_test_add_func ("/egress/redact-stream", test_redact_stream);
   g_test_add_func ("/egress/redact-stream-large", test_redact_stream_large);
   status = g_test_run ();

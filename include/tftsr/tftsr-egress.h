@@ -45,4 +45,18 @@ TftsrEgressReceipt *tftsr_egress_redact_stream (TftsrStore *store, gint64 issue_
                                                 GOutputStream *output, const char *destination,
                                                 GCancellable *cancellable, GError **error);
 
+/* @text with every detection replaced by the incident's pseudonym (new values join its
+ * list), unless the engineer released the value or its type. @counts (optional; type name
+ * → replacements) accumulates what was replaced. Nothing is recorded here: the request
+ * built from such texts is, when it leaves, with tftsr_egress_record(). */
+char *tftsr_egress_redact_text (TftsrStore *store, gint64 issue_id, TftsrPiiScanner *scanner,
+                                const char *text, GHashTable *counts, GError **error);
+
+/* Records that exactly @bytes leave for @destination about incident @issue_id (0: none):
+ * an audit entry with their SHA-256, size and the replacements in @counts. Call it right
+ * before sending, with the bytes that are sent. */
+TftsrEgressReceipt *tftsr_egress_record (TftsrStore *store, gint64 issue_id,
+                                         const char *destination, GBytes *bytes, GHashTable *counts,
+                                         GError **error);
+
 G_END_DECLS

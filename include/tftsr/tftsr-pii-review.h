@@ -52,6 +52,12 @@ guint tftsr_store_mark_pii_value (TftsrStore *store, gint64 log_id, guint64 star
                                   gpointer progress_data, GCancellable *cancellable,
                                   GError **error);
 
+/* @text with each pseudonym token of incident @issue_id (<EMAIL_2>) replaced by the value
+ * it stands for, for display on this machine only; other text, and tokens the incident
+ * does not have, stay as they are. */
+char *tftsr_store_reveal_pseudonyms (TftsrStore *store, gint64 issue_id, const char *text,
+                                     GError **error);
+
 /* The same in a worker, for the UI thread; the changes finish with
  * tftsr_store_change_finish(). */
 void tftsr_store_list_pii_values_async (TftsrStore *store, gint64 issue_id,

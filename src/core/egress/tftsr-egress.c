@@ -296,17 +296,23 @@ on_span (const TftsrPiiSpan *span, const guint8 *value, gpointer user_data)
   g_autofree char *type_name = tftsr_pii_type_name_for_span (r->scanner, span);
   g_autofree char *token = NULL;
   gsize len = span->end - span->start;
-  gint64 number = 0;
+  gint64 number = 0, value_id = 0;
 
   emit_until (r, span->start);
   if (r->error != NULL)
     return;
   if (r->values != NULL)
-    tftsr_pii_values_intern (r->values, type_name, value, len, &number, &r->error);
+    value_id = tftsr_pii_values_intern (r->values, type_name, value, len, &number, &r->error);
   else
     number = local_number (r, type_name, value, len);
   if (r->error != NULL)
     return;
+  /* A value released in review leaves as it is, as it does from the incident's logs. */
+  if (value_id > 0 && tftsr_pii_values_released (r->values, value_id))
+    {
+      emit_until (r, span->end);
+      return;
+    }
   token = g_strdup_printf ("<%s_%" G_GINT64_FORMAT ">", type_name, number);
   departure_write (&r->departure, token, strlen (token), r->cancellable, &r->error);
   count (&r->departure, type_name, 1);
@@ -342,6 +348,38 @@ redact_input (Redaction *r, GInputStream *input, GError **error)
   return TRUE;
 }
 
+static gboolean
+redaction_begin (Redaction *r, TftsrStore *store, TftsrConn **conn, gint64 issue_id,
+                 TftsrPiiScanner *scanner, GOutputStream *output, GCancellable *cancellable,
+                 GError **error)
+{
+  if (issue_id > 0 && ((*conn = tftsr_conn_acquire (store, error)) == NULL ||
+                       (r->values = tftsr_pii_values_new ((*conn)->db, issue_id, error)) == NULL))
+    return FALSE;
+  departure_init (&r->departure, output);
+  r->scanner = scanner;
+  r->cancellable = cancellable;
+  r->text = g_byte_array_new ();
+  r->local =
+      g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  r->next = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->stream = tftsr_pii_stream_new (scanner, on_span, r);
+  return TRUE;
+}
+
+static void
+redaction_clear (Redaction *r)
+{
+  g_clear_pointer (&r->stream, tftsr_pii_stream_free);
+  g_clear_error (&r->error);
+  g_clear_pointer (&r->text, g_byte_array_unref);
+  g_clear_pointer (&r->local, g_hash_table_unref);
+  g_clear_pointer (&r->next, g_hash_table_unref);
+  g_clear_pointer (&r->values, tftsr_pii_values_free);
+  if (r->departure.sha256 != NULL)
+    departure_clear (&r->departure);
+}
+
 TftsrEgressReceipt *
 tftsr_egress_redact_stream (TftsrStore *store, gint64 issue_id, TftsrPiiScanner *scanner,
                             GInputStream *input, GOutputStream *output, const char *destination,
@@ -356,26 +394,72 @@ tftsr_egress_redact_stream (TftsrStore *store, gint64 issue_id, TftsrPiiScanner 
   g_return_val_if_fail (G_IS_INPUT_STREAM (input) && G_IS_OUTPUT_STREAM (output), NULL);
   g_return_val_if_fail (destination != NULL, NULL);
 
-  if (issue_id > 0 && ((conn = tftsr_conn_acquire (store, error)) == NULL ||
-                       (r.values = tftsr_pii_values_new (conn->db, issue_id, error)) == NULL))
-    return NULL;
-  departure_init (&r.departure, output);
-  r.scanner = scanner;
-  r.cancellable = cancellable;
-  r.text = g_byte_array_new ();
-  r.local =
-      g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
-  r.next = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  r.stream = tftsr_pii_stream_new (scanner, on_span, &r);
-  if (redact_input (&r, input, error))
+  if (redaction_begin (&r, store, &conn, issue_id, scanner, output, cancellable, error) &&
+      redact_input (&r, input, error))
     receipt =
         departure_finish (&r.departure, store, destination, "issue", issue_id, cancellable, error);
-  g_clear_pointer (&r.stream, tftsr_pii_stream_free);
-  g_clear_error (&r.error);
-  g_byte_array_unref (r.text);
-  g_hash_table_unref (r.local);
-  g_hash_table_unref (r.next);
-  g_clear_pointer (&r.values, tftsr_pii_values_free);
-  departure_clear (&r.departure);
+  redaction_clear (&r);
+  return receipt;
+}
+
+char *
+tftsr_egress_redact_text (TftsrStore *store, gint64 issue_id, TftsrPiiScanner *scanner,
+                          const char *text, GHashTable *counts, GError **error)
+{
+  g_autoptr (TftsrConn) conn = NULL;
+  g_autoptr (GInputStream) input = NULL;
+  g_autoptr (GOutputStream) output = g_memory_output_stream_new_resizable ();
+  Redaction r = { 0 };
+  char *redacted = NULL;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (TFTSR_IS_PII_SCANNER (scanner), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  input = g_memory_input_stream_new_from_data (text, strlen (text), NULL);
+  if (redaction_begin (&r, store, &conn, issue_id, scanner, output, NULL, error) &&
+      redact_input (&r, input, error) &&
+      g_output_stream_write_all (output, "", 1, NULL, NULL, error))
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, r.departure.counts);
+      while (counts != NULL && g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_replace (
+            counts, g_strdup (key),
+            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) +
+                              GPOINTER_TO_UINT (value)));
+      g_output_stream_close (output, NULL, NULL);
+      redacted = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (output));
+    }
+  redaction_clear (&r);
+  return redacted;
+}
+
+TftsrEgressReceipt *
+tftsr_egress_record (TftsrStore *store, gint64 issue_id, const char *destination, GBytes *bytes,
+                     GHashTable *counts, GError **error)
+{
+  g_autoptr (GOutputStream) sink = g_memory_output_stream_new_resizable ();
+  TftsrEgressReceipt *receipt;
+  Departure d;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (destination != NULL && bytes != NULL, NULL);
+
+  departure_init (&d, sink);
+  EVP_DigestUpdate (d.sha256, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  d.bytes = g_bytes_get_size (bytes);
+  if (counts != NULL)
+    {
+      g_hash_table_iter_init (&iter, counts);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        count (&d, key, GPOINTER_TO_UINT (value));
+    }
+  receipt = departure_finish (&d, store, destination, "issue", issue_id, NULL, error);
+  departure_clear (&d);
   return receipt;
 }

@@ -25,6 +25,7 @@ struct _TftsrPiiValues
   sqlite3_stmt *find;
   sqlite3_stmt *next;
   sqlite3_stmt *insert;
+  sqlite3_stmt *released; /* prepared on first use */
 };
 
 void
@@ -37,6 +38,7 @@ tftsr_pii_values_free (TftsrPiiValues *values)
   sqlite3_finalize (values->find);
   sqlite3_finalize (values->next);
   sqlite3_finalize (values->insert);
+  sqlite3_finalize (values->released);
   g_free (values);
 }
 
@@ -191,4 +193,25 @@ tftsr_pii_type_name_for_span (TftsrPiiScanner *scanner, const TftsrPiiSpan *span
   for (const char *p = tftsr_pii_scanner_get_pattern_name (scanner, span->custom); *p; p++)
     g_string_append_c (name, g_ascii_isalnum (*p) ? g_ascii_toupper (*p) : '_');
   return g_string_free (name, FALSE);
+}
+
+gboolean
+tftsr_pii_values_released (TftsrPiiValues *values, gint64 value_id)
+{
+  gboolean released;
+
+  if (values->released == NULL &&
+      (values->released = tftsr_db_prepare (values->db,
+                                            "SELECT v.released OR coalesce(d.released, 0) "
+                                            "FROM pii_values v LEFT JOIN pii_type_decisions d "
+                                            " ON d.issue_id = v.issue_id AND d.type = v.type "
+                                            "WHERE v.id = ?1",
+                                            NULL)) == NULL)
+    return FALSE;
+  sqlite3_reset (values->released);
+  sqlite3_bind_int64 (values->released, 1, value_id);
+  released = sqlite3_step (values->released) == SQLITE_ROW &&
+             sqlite3_column_int (values->released, 0) != 0;
+  sqlite3_reset (values->released);
+  return released;
 }

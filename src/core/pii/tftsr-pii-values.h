@@ -19,6 +19,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrPiiValues, tftsr_pii_values_free)
  * new; @token_index (optional) receives the number. @type_name is the stored type: a catalogue name or "CUSTOM_<NAME>". */
 gint64 tftsr_pii_values_intern (TftsrPiiValues *values, const char *type_name, const guint8 *value,
                                 gsize len, gint64 *token_index, GError **error);
+/* Whether the engineer released value @value_id or its whole type (it leaves as it is);
+ * FALSE when that cannot be read, so a failure never un-redacts. */
+gboolean tftsr_pii_values_released (TftsrPiiValues *values, gint64 value_id);
 /* Removes the values this object inserted that nothing refers to (after a failed
  * ingest). */
 void tftsr_pii_values_forget_new (TftsrPiiValues *values);
