@@ -721,24 +721,25 @@ is_retryable (guint status)
 
 /* 1 s, 2 s, 4 s… up to @max_wait, less up to a quarter at random so that clients which
  * failed together do not all come back at the same moment. */
-static guint
+static guint64
 backoff_ms (guint attempt, guint max_wait)
 {
   guint64 wait = MIN ((guint64) 1000 << MIN (attempt - 1, 20u), (guint64) max_wait * 1000);
 
-  return (guint) (wait - (guint64) g_random_int_range (0, (gint32) (wait / 4) + 1));
+  return wait - (guint64) g_random_int_range (0, (gint32) (wait / 4) + 1);
 }
 
 /* Whether @response, the answer to attempt @attempt, is to be retried, and after how long. */
 static gboolean
-should_retry (TftsrHttpRequest *request, TftsrHttpResponse *response, guint attempt, guint *wait_ms)
+should_retry (TftsrHttpRequest *request, TftsrHttpResponse *response, guint attempt,
+              guint64 *wait_ms)
 {
   if (!is_retryable (response->status) || attempt > request->max_retries)
     return FALSE;
   if (response->retry_after == 0)
     *wait_ms = backoff_ms (attempt, request->max_wait);
   else if (response->retry_after <= request->max_wait)
-    *wait_ms = response->retry_after * 1000;
+    *wait_ms = (guint64) response->retry_after * 1000;
   else
     return FALSE;
   return TRUE;
@@ -746,7 +747,7 @@ should_retry (TftsrHttpRequest *request, TftsrHttpResponse *response, guint atte
 
 /* The poll without a transfer: it returns early when the cancellable wakes it. */
 static gboolean
-wait_for_retry (Transfer *t, guint wait_ms, GError **error)
+wait_for_retry (Transfer *t, guint64 wait_ms, GError **error)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) wait_ms * 1000;
   gint64 left;
@@ -773,14 +774,14 @@ perform_with_retries (Transfer *t, GError **error)
   for (;;)
     {
       g_autoptr (TftsrHttpResponse) response = attempt (t, error);
-      guint wait_ms = 0;
+      guint64 wait_ms = 0;
 
       if (response == NULL || !should_retry (request, response, t->attempts, &wait_ms))
         return g_steal_pointer (&response);
-      g_debug ("%s %s: %u, retrying in %u ms", request->method, t->target.redacted,
-               response->status, wait_ms);
+      g_debug ("%s %s: %u, retrying in %" G_GUINT64_FORMAT " ms", request->method,
+               t->target.redacted, response->status, wait_ms);
       if (request->retry_func != NULL)
-        request->retry_func (t->attempts + 1, (wait_ms + 999) / 1000, response->status,
+        request->retry_func (t->attempts + 1, (guint) ((wait_ms + 999) / 1000), response->status,
                              request->retry_data);
       if (!wait_for_retry (t, wait_ms, error))
         return NULL;
