@@ -16,6 +16,7 @@
 #include "tftsr-issue-list.h"
 #include "tftsr-log.h"
 #include "tftsr-log-lines.h"
+#include "tftsr-net.h"
 #include "tftsr-pii.h"
 #include "tftsr-pii-review.h"
 #include "tftsr-pii-settings.h"

@@ -1,0 +1,112 @@
+/* tftsr-net.h: the one HTTP client of the core (libcurl)
+ *
+ * A request is performed in the calling thread, which it blocks: call it from a worker.
+ * TLS certificates are verified unless a request is marked insecure; proxies come from the
+ * environment (http_proxy, https_proxy, no_proxy) as libcurl reads them; redirects are not
+ * followed, so a secret header never travels to a host it was not meant for. Debug output
+ * (G_MESSAGES_DEBUG=tftsr-net) names the method, scheme, host and path, the status, the
+ * attempts and the time taken: never headers, bodies or query strings.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define TFTSR_NET_ERROR (tftsr_net_error_quark ())
+GQuark tftsr_net_error_quark (void);
+
+typedef enum
+{
+  TFTSR_NET_ERROR_INVALID_URL,
+  TFTSR_NET_ERROR_RESOLVE,   /* host name not found */
+  TFTSR_NET_ERROR_CONNECT,   /* refused, unreachable, or connect timeout */
+  TFTSR_NET_ERROR_TLS,       /* certificate or handshake failure */
+  TFTSR_NET_ERROR_TIMEOUT,   /* no byte received for the idle timeout */
+  TFTSR_NET_ERROR_TOO_LARGE, /* a buffered reply over its cap */
+  TFTSR_NET_ERROR_FAILED,
+} TftsrNetError;
+
+/* Defaults of a new request. */
+#define TFTSR_HTTP_DEFAULT_CONNECT_TIMEOUT 10 /* seconds */
+#define TFTSR_HTTP_DEFAULT_IDLE_TIMEOUT 60    /* seconds */
+#define TFTSR_HTTP_DEFAULT_MAX_RETRIES 3
+#define TFTSR_HTTP_DEFAULT_MAX_WAIT 60 /* seconds */
+#define TFTSR_HTTP_DEFAULT_MAX_BODY (16 * 1024 * 1024)
+/* How much of a non-2xx body a response keeps. */
+#define TFTSR_HTTP_ERROR_BODY_MAX (64 * 1024)
+
+typedef struct _TftsrHttpRequest TftsrHttpRequest;
+
+/* @method is an HTTP method ("GET", "POST"…); @url an http:// or https:// address (it is
+ * checked when the request is performed). */
+TftsrHttpRequest *tftsr_http_request_new (const char *method, const char *url);
+/* Wipes secret header values before freeing them. */
+void tftsr_http_request_free (TftsrHttpRequest *request);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrHttpRequest, tftsr_http_request_free)
+
+/* Header names and values must not contain CR or LF. An empty value sends the header empty. */
+void tftsr_http_request_add_header (TftsrHttpRequest *request, const char *name, const char *value);
+/* Sent like any header; never logged; its memory is zeroed when the request is freed. */
+void tftsr_http_request_add_secret_header (TftsrHttpRequest *request, const char *name,
+                                           const char *value);
+/* The body to send and its type (@content_type may be NULL: no Content-Type is sent). */
+void tftsr_http_request_set_body (TftsrHttpRequest *request, const char *content_type,
+                                  GBytes *body);
+/* @connect_seconds bounds name resolution, the TCP connection and the TLS handshake;
+ * @idle_seconds the time without a byte received (or sent) once connected. Defaults 10 and
+ * 60; both must be at least 1. */
+void tftsr_http_request_set_timeouts (TftsrHttpRequest *request, guint connect_seconds,
+                                      guint idle_seconds);
+/* Defaults 3 and 60. A backoff is never longer than @max_wait_seconds. */
+void tftsr_http_request_set_retries (TftsrHttpRequest *request, guint max_retries,
+                                     guint max_wait_seconds);
+/* TLS verification off; default FALSE. Performing such an https request logs a warning
+ * naming the host. */
+void tftsr_http_request_set_insecure (TftsrHttpRequest *request, gboolean insecure);
+/* The cap of a buffered 2xx body (no data func); default 16 MiB. */
+void tftsr_http_request_set_max_body (TftsrHttpRequest *request, gsize max_bytes);
+
+/* Told before each wait for a retry (in the performing thread): @attempt is the attempt that
+ * will follow the wait (2 for the first retry), @status the answer that caused it. */
+typedef void (*TftsrHttpRetryFunc) (guint attempt, guint wait_seconds, guint status,
+                                    gpointer user_data);
+void tftsr_http_request_set_retry_func (TftsrHttpRequest *request, TftsrHttpRetryFunc func,
+                                        gpointer user_data);
+
+typedef struct
+{
+  guint status;
+  char *content_type; /* may be NULL */
+  GBytes *body;       /* 2xx without a data func: the whole body; non-2xx: at most the first
+                       * TFTSR_HTTP_ERROR_BODY_MAX bytes of it; never NULL */
+  guint retry_after;  /* seconds the server asked to wait in its last answer (Retry-After:
+                       * seconds or HTTP-date), 0 if none */
+  guint attempts;     /* 1 + retries made */
+} TftsrHttpResponse;
+
+void tftsr_http_response_free (TftsrHttpResponse *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrHttpResponse, tftsr_http_response_free)
+
+/* Called in the performing thread with each piece of a 2xx body as it arrives. Return FALSE
+ * with @error set to abort the transfer; that error is returned. */
+typedef gboolean (*TftsrHttpDataFunc) (const guint8 *data, gsize len, gpointer user_data,
+                                       GError **error);
+
+/* Performs @request in the calling thread (a worker: it blocks). Returns the response for any
+ * HTTP exchange that completed, whatever the status (callers turn statuses into messages);
+ * NULL with @error for transport failures, timeouts, cancellation (G_IO_ERROR_CANCELLED, within
+ * ~100 ms of g_cancellable_cancel, also while waiting to retry), a body cut short by the peer
+ * (TFTSR_NET_ERROR_FAILED "The connection closed before the reply was complete"), or an error
+ * from @data_func. With @data_func, a 2xx body is streamed to it and response->body is empty.
+ * 429, 502, 503 and 504 are retried up to max_retries times, waiting Retry-After when given
+ * (if it exceeds max_wait_seconds: no retry, the response is returned with retry_after set)
+ * else exponential backoff 1 s, 2 s, 4 s … with jitter; never after a byte of a 2xx body was
+ * delivered. A request may be performed more than once. */
+TftsrHttpResponse *tftsr_http_perform (TftsrHttpRequest *request, TftsrHttpDataFunc data_func,
+                                       gpointer user_data, GCancellable *cancellable,
+                                       GError **error);
+
+G_END_DECLS
