@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "tftsr-ai-client.h"
 #include "tftsr-ai-error.h"
 #include "tftsr-ai-message.h"
 #include "tftsr-ai-provider.h"
