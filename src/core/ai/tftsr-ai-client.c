@@ -210,6 +210,12 @@ tftsr_ai_complete (TftsrStore *store, const TftsrAiProvider *provider, gint64 is
   return tftsr_ai_decoder_finish (decoder, error);
 }
 
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_ascii_strcasecmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 GPtrArray *
 tftsr_ai_list_models (TftsrStore *store, const TftsrAiProvider *provider, GCancellable *cancellable,
                       GError **error)
@@ -249,7 +255,7 @@ tftsr_ai_list_models (TftsrStore *store, const TftsrAiProvider *provider, GCance
     g_set_error (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_MALFORMED,
                  _ ("“%s” answered the list of models with something else"), provider->name);
   else
-    g_ptr_array_sort (models, (GCompareFunc) g_ascii_strcasecmp);
+    g_ptr_array_sort (models, compare_names);
   return models;
 }
 
