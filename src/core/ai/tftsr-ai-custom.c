@@ -104,15 +104,38 @@ messages_json (const TftsrAiRequest *request)
   return array;
 }
 
+/* @text with its placeholders replaced in one pass, so that a value which itself holds
+ * "{{prompt}}" or "{{model}}" is put in as it is, never expanded. */
 static char *
 fill_string (const Fill *fill, const char *text)
 {
-  g_autoptr (GString) out = g_string_new (text);
+  const struct
+  {
+    const char *name;
+    const char *value;
+  } values[] = {
+    { "{{system}}", fill->request->system },
+    { "{{prompt}}", fill->prompt },
+    { "{{model}}", fill->provider->model },
+  };
+  GString *out = g_string_new (NULL);
 
-  g_string_replace (out, "{{system}}", fill->request->system, 0);
-  g_string_replace (out, "{{prompt}}", fill->prompt, 0);
-  g_string_replace (out, "{{model}}", fill->provider->model, 0);
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  while (*text != '\0')
+    {
+      guint i;
+
+      for (i = 0; i < G_N_ELEMENTS (values); i++)
+        if (g_str_has_prefix (text, values[i].name))
+          break;
+      if (i == G_N_ELEMENTS (values))
+        {
+          g_string_append_c (out, *text++);
+          continue;
+        }
+      g_string_append (out, values[i].value);
+      text += strlen (values[i].name);
+    }
+  return g_string_free (out, FALSE);
 }
 
 /* A copy of @node with the placeholders filled in. */

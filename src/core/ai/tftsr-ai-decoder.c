@@ -19,6 +19,7 @@ struct _TftsrAiDecoder
   TftsrSseParser *sse;
   TftsrNdjsonParser *ndjson;
   GByteArray *whole;
+  gboolean ending; /* the body has ended: an NDJSON line now is one without its "\n" */
   TftsrAiStream stream;
 };
 
@@ -33,7 +34,17 @@ static gboolean
 on_line (const char *line, gsize len, gpointer user_data, GError **error)
 {
   TftsrAiDecoder *self = user_data;
-  return self->wire->parse (&self->stream, self->provider, NULL, line, len, error);
+  g_autoptr (GError) local = NULL;
+
+  if (self->wire->parse (&self->stream, self->provider, NULL, line, len, &local))
+    return TRUE;
+  /* A last line that never got its "\n" and is not JSON was cut off, not garbled. */
+  if (self->ending && g_error_matches (local, TFTSR_AI_ERROR, TFTSR_AI_ERROR_MALFORMED))
+    return tftsr_ai_stream_error (error, TFTSR_AI_ERROR_TRUNCATED,
+                                  _ ("The reply stopped before it was complete: the connection "
+                                     "was cut or the provider gave up"));
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
 }
 
 TftsrAiDecoder *
@@ -87,6 +98,7 @@ finish_framing (TftsrAiDecoder *self, GError **error)
 {
   if (self->sse != NULL)
     return tftsr_sse_parser_finish (self->sse, error);
+  self->ending = TRUE;
   if (self->ndjson != NULL)
     return tftsr_ndjson_parser_finish (self->ndjson, error);
   return self->wire->parse (&self->stream, self->provider, NULL, (const char *) self->whole->data,

@@ -2,9 +2,11 @@
  * with alt=sse)
  *
  * Roles are "user" and "model"; tool calls are functionCall parts and their results
- * functionResponse parts of a user turn, matched by the function's name (Gemini has no
- * call ids: they are made up here). Each event is a whole GenerateContentResponse; the
- * one with a finishReason is the last.
+ * functionResponse parts of a user turn, matched by the function's name (a call's id is
+ * optional in Gemini: kept when it has one, else made up here). Tools declare their
+ * arguments in parametersJsonSchema, which takes JSON Schema as it is ("parameters" takes
+ * only the OpenAPI subset of Gemini's Schema message). Each event is a whole
+ * GenerateContentResponse; the one with a finishReason is the last.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -129,7 +131,8 @@ tools_json (const TftsrAiRequest *request)
 
       json_object_object_add (obj, "name", json_object_new_string (t->name));
       json_object_object_add (obj, "description", json_object_new_string (t->description));
-      json_object_object_add (obj, "parameters", tftsr_ai_json_object_or_empty (t->parameters));
+      json_object_object_add (obj, "parametersJsonSchema",
+                              tftsr_ai_json_object_or_empty (t->parameters));
       json_object_array_add (declarations, obj);
     }
   json_object_object_add (tool, "functionDeclarations", declarations);
@@ -163,22 +166,45 @@ chat_body (const TftsrAiProvider *provider, const TftsrAiRequest *request, gbool
 static void
 take_part (TftsrAiStream *stream, json_object *part)
 {
-  json_object *function = NULL, *args = NULL;
+  json_object *function = NULL, *args = NULL, *thought = NULL;
   const char *text = tftsr_ai_json_string (part, "text");
   TftsrAiPartialCall *call;
 
+  /* A thought summary is not part of the answer. */
+  if (json_object_object_get_ex (part, "thought", &thought) && json_object_get_boolean (thought))
+    return;
   if (text != NULL)
     tftsr_ai_stream_add_text (stream, text, strlen (text));
   if (!json_object_object_get_ex (part, "functionCall", &function))
     return;
-  call = tftsr_ai_stream_call (stream, stream->calls->len, NULL);
+  call = tftsr_ai_stream_call (stream, stream->calls->len, tftsr_ai_json_string (function, "id"));
   call->name = g_strdup (tftsr_ai_json_string (function, "name"));
   if (json_object_object_get_ex (function, "args", &args))
     g_string_append (call->arguments, json_object_to_json_string_ext (args, 0));
 }
 
-static void
-take_candidate (TftsrAiStream *stream, json_object *candidate)
+/* Candidate.FinishReason: the reasons that are a filter's verdict on the content. */
+static gboolean
+filtered (const char *reason)
+{
+  static const char *const reasons[] = { "SAFETY",
+                                         "RECITATION",
+                                         "LANGUAGE",
+                                         "BLOCKLIST",
+                                         "PROHIBITED_CONTENT",
+                                         "SPII",
+                                         "IMAGE_SAFETY",
+                                         "IMAGE_PROHIBITED_CONTENT",
+                                         "IMAGE_RECITATION" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if (g_str_equal (reason, reasons[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+take_candidate (TftsrAiStream *stream, json_object *candidate, GError **error)
 {
   json_object *content = NULL, *parts = NULL;
   const char *reason = tftsr_ai_json_string (candidate, "finishReason");
@@ -189,11 +215,16 @@ take_candidate (TftsrAiStream *stream, json_object *candidate)
     for (size_t i = 0; i < json_object_array_length (parts); i++)
       take_part (stream, json_object_array_get_idx (parts, i));
   if (reason == NULL)
-    return;
+    return TRUE;
+  if (g_str_equal (reason, "MALFORMED_FUNCTION_CALL"))
+    return tftsr_ai_stream_error (error, TFTSR_AI_ERROR_MALFORMED,
+                                  _ ("The model asked for a tool in a form that could not be "
+                                     "read"));
   stream->finished = TRUE;
   stream->finish = g_str_equal (reason, "MAX_TOKENS") ? TFTSR_AI_FINISH_LENGTH
-                   : g_str_equal (reason, "STOP")     ? TFTSR_AI_FINISH_STOP
-                                                      : TFTSR_AI_FINISH_FILTERED;
+                   : filtered (reason)                ? TFTSR_AI_FINISH_FILTERED
+                                                      : TFTSR_AI_FINISH_STOP;
+  return TRUE;
 }
 
 static void
@@ -209,6 +240,19 @@ take_usage (TftsrAiStream *stream, json_object *chunk)
     stream->output_tokens = (guint) json_object_get_int (value);
 }
 
+/* Google's error model is {"error":{"code","message","status"}}; RESOURCE_EXHAUSTED is its
+ * 429. */
+static TftsrAiError
+error_code (json_object *chunk)
+{
+  json_object *err = NULL;
+
+  json_object_object_get_ex (chunk, "error", &err);
+  return g_strcmp0 (tftsr_ai_json_string (err, "status"), "RESOURCE_EXHAUSTED") == 0
+             ? TFTSR_AI_ERROR_RATE_LIMITED
+             : TFTSR_AI_ERROR_SERVER;
+}
+
 static gboolean
 parse (TftsrAiStream *stream, const TftsrAiProvider *provider, const char *event, const char *data,
        gsize len, GError **error)
@@ -220,7 +264,7 @@ parse (TftsrAiStream *stream, const TftsrAiProvider *provider, const char *event
   if (chunk == NULL)
     return FALSE;
   if ((message = tftsr_ai_error_member_message (chunk)) != NULL)
-    return tftsr_ai_stream_error (error, TFTSR_AI_ERROR_SERVER, message);
+    return tftsr_ai_stream_error (error, error_code (chunk), message);
   /* A prompt the safety filter refused has no candidates at all. */
   if (json_object_object_get_ex (chunk, "promptFeedback", &feedback) &&
       tftsr_ai_json_string (feedback, "blockReason") != NULL)
@@ -230,8 +274,9 @@ parse (TftsrAiStream *stream, const TftsrAiProvider *provider, const char *event
     }
   if (json_object_object_get_ex (chunk, "candidates", &candidates) &&
       json_object_is_type (candidates, json_type_array) &&
-      json_object_array_length (candidates) > 0)
-    take_candidate (stream, json_object_array_get_idx (candidates, 0));
+      json_object_array_length (candidates) > 0 &&
+      !take_candidate (stream, json_object_array_get_idx (candidates, 0), error))
+    return FALSE;
   take_usage (stream, chunk);
   return TRUE;
 }

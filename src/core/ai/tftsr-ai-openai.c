@@ -5,11 +5,18 @@
  * provider's model) and it takes the key in an api-key header.
  *
  * No max_tokens is sent: OpenAI's reasoning models refuse it, and every server has a
- * default.
+ * default. OpenAI streams token counts only when stream_options asks for them; Mistral's
+ * request schema forbids that member and sends its usage in the last chunk anyway.
+ *
+ * Mistral differs in what it streams: a call's arguments may be a JSON object rather than
+ * a string, a call may come whole without an index (or with index 0 for every call) and
+ * with the id "null", the content may be an array of chunks, and "error" is a finish
+ * reason.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "tftsr-ai-wire.h"
 
@@ -111,6 +118,13 @@ chat_body (const TftsrAiProvider *provider, const TftsrAiRequest *request, gbool
   json_object_object_add (body, "model", json_object_new_string (provider->model));
   json_object_object_add (body, "messages", messages);
   json_object_object_add (body, "stream", json_object_new_boolean (TRUE));
+  if (provider->format != TFTSR_AI_FORMAT_MISTRAL)
+    {
+      json_object *options = json_object_new_object ();
+
+      json_object_object_add (options, "include_usage", json_object_new_boolean (TRUE));
+      json_object_object_add (body, "stream_options", options);
+    }
   if (tools && request->tools->len > 0)
     json_object_object_add (body, "tools", tftsr_ai_function_tools_json (request));
   return body;
@@ -135,20 +149,57 @@ take_tool_calls (TftsrAiStream *stream, json_object *calls)
   for (size_t i = 0; i < json_object_array_length (calls); i++)
     {
       json_object *call = json_object_array_get_idx (calls, i);
-      json_object *index = NULL, *function = NULL;
+      json_object *index = NULL, *function = NULL, *args = NULL;
       TftsrAiPartialCall *partial;
-      const char *name, *args;
+      const char *name, *id = tftsr_ai_json_string (call, "id");
       guint at = stream->calls->len;
 
-      /* Mistral sends whole calls without an index. */
+      if (g_strcmp0 (id, "null") == 0)
+        id = NULL;
       if (json_object_object_get_ex (call, "index", &index))
         at = (guint) CLAMP (json_object_get_int (index), 0, 255);
-      partial = tftsr_ai_stream_call (stream, at, tftsr_ai_json_string (call, "id"));
+      /* A piece naming another call than the one at its index begins a new call. */
+      if (at < stream->calls->len && id != NULL)
+        {
+          TftsrAiPartialCall *begun = stream->calls->pdata[at];
+          if (begun->id != NULL && !g_str_equal (begun->id, id))
+            at = stream->calls->len;
+        }
+      partial = tftsr_ai_stream_call (stream, at, id);
       json_object_object_get_ex (call, "function", &function);
       if ((name = tftsr_ai_json_string (function, "name")) != NULL && partial->name == NULL)
         partial->name = g_strdup (name);
-      if ((args = tftsr_ai_json_string (function, "arguments")) != NULL)
-        g_string_append (partial->arguments, args);
+      if (!json_object_object_get_ex (function, "arguments", &args))
+        continue;
+      if (json_object_is_type (args, json_type_string))
+        g_string_append (partial->arguments, json_object_get_string (args));
+      else if (json_object_is_type (args, json_type_object))
+        g_string_append (partial->arguments, json_object_to_json_string_ext (args, 0));
+    }
+}
+
+/* A piece of text: a string, or (Mistral) an array of chunks whose "text" ones count. */
+static void
+take_content (TftsrAiStream *stream, json_object *content)
+{
+  if (json_object_is_type (content, json_type_string))
+    {
+      tftsr_ai_stream_add_text (stream, json_object_get_string (content),
+                                json_object_get_string_len (content));
+      return;
+    }
+  if (!json_object_is_type (content, json_type_array))
+    return;
+  for (size_t i = 0; i < json_object_array_length (content); i++)
+    {
+      json_object *chunk = json_object_array_get_idx (content, i), *text = NULL;
+      const char *type = tftsr_ai_json_string (chunk, "type");
+
+      if ((type == NULL || g_str_equal (type, "text")) &&
+          json_object_object_get_ex (chunk, "text", &text) &&
+          json_object_is_type (text, json_type_string))
+        tftsr_ai_stream_add_text (stream, json_object_get_string (text),
+                                  json_object_get_string_len (text));
     }
 }
 
@@ -166,28 +217,30 @@ take_usage (TftsrAiStream *stream, json_object *chunk)
     stream->output_tokens = (guint) json_object_get_int (value);
 }
 
-static void
-take_choice (TftsrAiStream *stream, json_object *choice)
+static gboolean
+take_choice (TftsrAiStream *stream, json_object *choice, GError **error)
 {
   json_object *delta = NULL, *calls = NULL, *content = NULL;
   const char *reason = tftsr_ai_json_string (choice, "finish_reason");
 
   if (json_object_object_get_ex (choice, "delta", &delta))
     {
-      if (json_object_object_get_ex (delta, "content", &content) &&
-          json_object_is_type (content, json_type_string))
-        tftsr_ai_stream_add_text (stream, json_object_get_string (content),
-                                  json_object_get_string_len (content));
+      if (json_object_object_get_ex (delta, "content", &content))
+        take_content (stream, content);
       if (json_object_object_get_ex (delta, "tool_calls", &calls) &&
           json_object_is_type (calls, json_type_array))
         take_tool_calls (stream, calls);
     }
+  if (g_strcmp0 (reason, "error") == 0)
+    return tftsr_ai_stream_error (error, TFTSR_AI_ERROR_SERVER,
+                                  _ ("The provider stopped the reply because of an error"));
   /* The reply may end here without [DONE] (Mistral, some proxies). */
   if (reason != NULL)
     {
       stream->finish = finish_from (reason);
       stream->finished = TRUE;
     }
+  return TRUE;
 }
 
 static gboolean
@@ -210,9 +263,39 @@ parse (TftsrAiStream *stream, const TftsrAiProvider *provider, const char *event
   if (json_object_object_get_ex (chunk, "choices", &choices) &&
       json_object_is_type (choices, json_type_array))
     for (size_t i = 0; i < json_object_array_length (choices); i++)
-      take_choice (stream, json_object_array_get_idx (choices, i));
+      if (!take_choice (stream, json_object_array_get_idx (choices, i), error))
+        return FALSE;
   take_usage (stream, chunk);
   return TRUE;
+}
+
+/* OpenAI's {"error":{"message":…}}, or the {"detail":[{"msg":…}]} of a request Mistral
+ * found invalid (HTTPValidationError, 422). */
+static char *
+error_message (json_object *body)
+{
+  char *message = tftsr_ai_error_member_message (body);
+  json_object *detail = NULL;
+  g_autoptr (GString) joined = NULL;
+
+  if (message != NULL || !json_object_object_get_ex (body, "detail", &detail))
+    return message;
+  if (json_object_is_type (detail, json_type_string))
+    return g_strdup (json_object_get_string (detail));
+  if (!json_object_is_type (detail, json_type_array))
+    return NULL;
+  joined = g_string_new (NULL);
+  for (size_t i = 0; i < json_object_array_length (detail); i++)
+    {
+      const char *msg = tftsr_ai_json_string (json_object_array_get_idx (detail, i), "msg");
+
+      if (msg == NULL)
+        continue;
+      if (joined->len > 0)
+        g_string_append (joined, "; ");
+      g_string_append (joined, msg);
+    }
+  return joined->len > 0 ? g_string_free (g_steal_pointer (&joined), FALSE) : NULL;
 }
 
 const TftsrAiWire tftsr_ai_wire_openai = {
@@ -223,5 +306,5 @@ const TftsrAiWire tftsr_ai_wire_openai = {
   .chat_body = chat_body,
   .parse = parse,
   .parse_models = tftsr_ai_parse_data_ids,
-  .error_message = tftsr_ai_error_member_message,
+  .error_message = error_message,
 };

@@ -131,6 +131,18 @@ tftsr_ai_stream_finish (TftsrAiStream *stream, GError **error)
 }
 
 void
+tftsr_ai_header_free (TftsrAiHeader *header)
+{
+  if (header == NULL)
+    return;
+  if (header->secret && header->value != NULL)
+    explicit_bzero (header->value, strlen (header->value));
+  g_free (header->name);
+  g_free (header->value);
+  g_free (header);
+}
+
+void
 tftsr_ai_add_header (GPtrArray *headers, const char *name, const char *value, gboolean secret)
 {
   TftsrAiHeader *header = g_new0 (TftsrAiHeader, 1);

@@ -61,6 +61,10 @@ typedef struct
   gboolean secret;
 } TftsrAiHeader;
 
+/* Frees @header, wiping a secret value first. */
+void tftsr_ai_header_free (TftsrAiHeader *header);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrAiHeader, tftsr_ai_header_free)
+
 /* How a reply's body is cut into what parse() takes. */
 typedef enum
 {
@@ -103,6 +107,7 @@ extern const TftsrAiWire tftsr_ai_wire_custom;
 TftsrAiFraming tftsr_ai_framing_sse (const TftsrAiProvider *provider);
 TftsrAiFraming tftsr_ai_framing_ndjson (const TftsrAiProvider *provider);
 
+/* @headers frees its items with tftsr_ai_header_free. */
 void tftsr_ai_add_header (GPtrArray *headers, const char *name, const char *value, gboolean secret);
 /* @base with @path appended, one slash between them. */
 char *tftsr_ai_join_url (const char *base, const char *path);
