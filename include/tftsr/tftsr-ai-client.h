@@ -53,6 +53,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrAiTestResult, tftsr_ai_test_result_free)
 TftsrAiTestResult *tftsr_ai_test_provider (TftsrStore *store, TftsrAiProvider *provider,
                                            GCancellable *cancellable, GError **error);
 
+/* The same in a worker, for the UI thread. */
+void tftsr_ai_test_provider_async (TftsrStore *store, const TftsrAiProvider *provider,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+TftsrAiTestResult *tftsr_ai_test_provider_finish (TftsrStore *store, GAsyncResult *result,
+                                                  GError **error);
+void tftsr_ai_list_models_async (TftsrStore *store, const TftsrAiProvider *provider,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+GPtrArray *tftsr_ai_list_models_finish (TftsrStore *store, GAsyncResult *result, GError **error);
+
 /* Whether requests to @provider offer tools: its switch, or on auto what the last test
  * found (yes until a test found otherwise). Custom REST gateways never do. */
 gboolean tftsr_ai_provider_uses_tools (const TftsrAiProvider *provider);

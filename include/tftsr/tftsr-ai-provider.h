@@ -78,4 +78,22 @@ GPtrArray *tftsr_store_list_ai_providers (TftsrStore *store, GError **error);
 TftsrAiProvider *tftsr_store_get_ai_provider (TftsrStore *store, const char *name, GError **error);
 gboolean tftsr_store_set_active_ai_provider (TftsrStore *store, gint64 id, GError **error);
 
+/* The same in a worker, for the UI thread. A save adds a provider whose id is 0 and
+ * updates one that has an id; it finishes with the id. Removing and choosing finish with
+ * tftsr_store_change_finish(). */
+void tftsr_store_list_ai_providers_async (TftsrStore *store, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *tftsr_store_list_ai_providers_finish (TftsrStore *store, GAsyncResult *result,
+                                                 GError **error);
+void tftsr_store_save_ai_provider_async (TftsrStore *store, const TftsrAiProvider *provider,
+                                         const char *api_key, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+gint64 tftsr_store_save_ai_provider_finish (TftsrStore *store, GAsyncResult *result,
+                                            GError **error);
+void tftsr_store_remove_ai_provider_async (TftsrStore *store, gint64 id, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+void tftsr_store_set_active_ai_provider_async (TftsrStore *store, gint64 id,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+
 G_END_DECLS
