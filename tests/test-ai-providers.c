@@ -124,6 +124,10 @@ test_invalid_settings (void)
   g_free (options->options);
   options->options = g_strdup ("[1, 2]");
   expect_invalid (store, g_steal_pointer (&options), "JSON object");
+  options = provider ("template", TFTSR_AI_FORMAT_CUSTOM, "https://gw.test", "");
+  g_free (options->options);
+  options->options = g_strdup ("{\"request_template\":\"{\\\"prompt\\\": {{prompt}}\"}");
+  expect_invalid (store, g_steal_pointer (&options), "request template must be a JSON object");
 
   /* A Custom REST gateway may carry the model in its template. */
   custom = provider ("gateway", TFTSR_AI_FORMAT_CUSTOM, "http://gw.internal:8080", "");

@@ -374,6 +374,39 @@ test_azure_request (void)
   assert_function_tools (body);
 }
 
+/* Names from the engineer are escaped in the URL; an empty system prompt is not sent (it
+ * would override a local model's own); an empty assistant turn is left out for Anthropic,
+ * which refuses one. */
+static void
+test_escaping_and_empty_parts (void)
+{
+  g_autoptr (TftsrAiProvider) azure =
+      provider_new (TFTSR_AI_FORMAT_OPENAI, "https://contoso.openai.azure.com", "my model/1",
+                    "{\"api_version\":\"2024-10-21&x=1\"}");
+  g_autoptr (TftsrAiProvider) ollama =
+      provider_new (TFTSR_AI_FORMAT_OLLAMA, "http://localhost:11434", "llama3.2", NULL);
+  g_autoptr (TftsrAiProvider) anthropic =
+      provider_new (TFTSR_AI_FORMAT_ANTHROPIC, "https://api.anthropic.com", "claude", NULL);
+  g_autoptr (TftsrAiRequest) request = tftsr_ai_request_new ("");
+  g_autoptr (json_object) local = NULL;
+  g_autoptr (json_object) claude = NULL;
+
+  assert_urls (azure,
+               "https://contoso.openai.azure.com/openai/deployments/my%20model%2F1/chat/"
+               "completions?api-version=2024-10-21%26x%3D1",
+               "https://contoso.openai.azure.com/openai/models?api-version=2024-10-21%26x%3D1");
+  tftsr_ai_request_add_message (request, tftsr_ai_message_new (TFTSR_AI_ROLE_USER, "first"));
+  tftsr_ai_request_add_message (request, tftsr_ai_message_new (TFTSR_AI_ROLE_ASSISTANT, ""));
+  tftsr_ai_request_add_message (request, tftsr_ai_message_new (TFTSR_AI_ROLE_USER, "again"));
+  local = body_of (ollama, request, FALSE);
+  assert_str (local, "messages.0.role", "user");
+  assert_len (local, "messages", 3);
+  claude = body_of (anthropic, request, FALSE);
+  assert_absent (claude, "system");
+  assert_len (claude, "messages", 2);
+  assert_str (claude, "messages.1.content", "again");
+}
+
 static void
 test_mistral_request (void)
 {
@@ -1515,6 +1548,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ai-wire/openai/request", test_openai_request);
   g_test_add_func ("/ai-wire/openai/assistant-without-text", test_openai_assistant_without_text);
   g_test_add_func ("/ai-wire/openai/azure-request", test_azure_request);
+  g_test_add_func ("/ai-wire/escaping-and-empty-parts", test_escaping_and_empty_parts);
   g_test_add_func ("/ai-wire/mistral/request", test_mistral_request);
   g_test_add_func ("/ai-wire/anthropic/request", test_anthropic_request);
   g_test_add_func ("/ai-wire/anthropic/parallel-results", test_anthropic_parallel_results);

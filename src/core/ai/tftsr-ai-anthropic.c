@@ -111,6 +111,9 @@ messages_json (const TftsrAiRequest *request)
           continue;
         }
       results = NULL;
+      /* An empty assistant turn (a failed or cancelled reply) is refused by the API. */
+      if (m->role == TFTSR_AI_ROLE_ASSISTANT && *m->content == '\0' && m->tool_calls->len == 0)
+        continue;
       if (m->role == TFTSR_AI_ROLE_ASSISTANT)
         json_object_array_add (messages, message_json ("assistant", assistant_content (m)));
       else

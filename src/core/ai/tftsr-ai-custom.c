@@ -83,11 +83,8 @@ static json_object *
 messages_json (const TftsrAiRequest *request)
 {
   json_object *array = json_object_new_array ();
-  json_object *system = json_object_new_object ();
 
-  json_object_object_add (system, "role", json_object_new_string ("system"));
-  json_object_object_add (system, "content", json_object_new_string (request->system));
-  json_object_array_add (array, system);
+  tftsr_ai_add_system_message (array, request->system);
   for (guint i = 0; i < request->messages->len; i++)
     {
       TftsrAiMessage *m = request->messages->pdata[i];

@@ -37,14 +37,13 @@ headers (const TftsrAiProvider *provider, const char *key, GPtrArray *out)
 }
 
 static json_object *
-message_json (const char *role, const TftsrAiMessage *message, const char *content)
+message_json (const TftsrAiMessage *message)
 {
   json_object *obj = json_object_new_object ();
 
-  json_object_object_add (obj, "role", json_object_new_string (role));
-  json_object_object_add (obj, "content", json_object_new_string (content));
-  if (message == NULL)
-    return obj;
+  json_object_object_add (obj, "role",
+                          json_object_new_string (tftsr_ai_role_to_string (message->role)));
+  json_object_object_add (obj, "content", json_object_new_string (message->content));
   if (message->role == TFTSR_AI_ROLE_TOOL && message->tool_name != NULL)
     json_object_object_add (obj, "tool_name", json_object_new_string (message->tool_name));
   if (message->tool_calls->len > 0)
@@ -75,12 +74,11 @@ chat_body (const TftsrAiProvider *provider, const TftsrAiRequest *request, gbool
   json_object *messages = json_object_new_array ();
   json_object *options = json_object_new_object ();
 
-  json_object_array_add (messages, message_json ("system", NULL, request->system));
+  tftsr_ai_add_system_message (messages, request->system);
   for (guint i = 0; i < request->messages->len; i++)
     {
       TftsrAiMessage *m = request->messages->pdata[i];
-      json_object_array_add (messages,
-                             message_json (tftsr_ai_role_to_string (m->role), m, m->content));
+      json_object_array_add (messages, message_json (m));
     }
   json_object_object_add (body, "model", json_object_new_string (provider->model));
   json_object_object_add (body, "messages", messages);

@@ -24,12 +24,14 @@ static char *
 chat_url (const TftsrAiProvider *provider)
 {
   g_autofree char *version = tftsr_ai_provider_dup_option (provider, "api_version");
-  g_autofree char *path = NULL;
+  g_autofree char *path = NULL, *deployment = NULL, *escaped = NULL;
 
   if (version == NULL)
     return tftsr_ai_join_url (provider->base_url, "chat/completions");
-  path = g_strdup_printf ("openai/deployments/%s/chat/completions?api-version=%s", provider->model,
-                          version);
+  deployment = g_uri_escape_string (provider->model, NULL, FALSE);
+  escaped = g_uri_escape_string (version, NULL, FALSE);
+  path = g_strdup_printf ("openai/deployments/%s/chat/completions?api-version=%s", deployment,
+                          escaped);
   return tftsr_ai_join_url (provider->base_url, path);
 }
 
@@ -37,11 +39,12 @@ static char *
 models_url (const TftsrAiProvider *provider)
 {
   g_autofree char *version = tftsr_ai_provider_dup_option (provider, "api_version");
-  g_autofree char *path = NULL;
+  g_autofree char *path = NULL, *escaped = NULL;
 
   if (version == NULL)
     return tftsr_ai_join_url (provider->base_url, "models");
-  path = g_strdup_printf ("openai/models?api-version=%s", version);
+  escaped = g_uri_escape_string (version, NULL, FALSE);
+  path = g_strdup_printf ("openai/models?api-version=%s", escaped);
   return tftsr_ai_join_url (provider->base_url, path);
 }
 
@@ -108,11 +111,8 @@ chat_body (const TftsrAiProvider *provider, const TftsrAiRequest *request, gbool
 {
   json_object *body = json_object_new_object ();
   json_object *messages = json_object_new_array ();
-  json_object *system = json_object_new_object ();
 
-  json_object_object_add (system, "role", json_object_new_string ("system"));
-  json_object_object_add (system, "content", json_object_new_string (request->system));
-  json_object_array_add (messages, system);
+  tftsr_ai_add_system_message (messages, request->system);
   for (guint i = 0; i < request->messages->len; i++)
     json_object_array_add (messages, message_json (request->messages->pdata[i]));
   json_object_object_add (body, "model", json_object_new_string (provider->model));

@@ -51,6 +51,14 @@ options_valid (const char *options)
   return ok;
 }
 
+/* A Custom REST template that does not parse would silently send {}. */
+static gboolean
+template_valid (const TftsrAiProvider *p)
+{
+  g_autofree char *template = tftsr_ai_provider_dup_option (p, "request_template");
+  return template == NULL || options_valid (template);
+}
+
 static gboolean
 validate (const TftsrAiProvider *p, GError **error)
 {
@@ -66,6 +74,9 @@ validate (const TftsrAiProvider *p, GError **error)
     return invalid (error, _ ("A provider needs a model"));
   if (p->options != NULL && !options_valid (p->options))
     return invalid (error, _ ("The provider options must be a JSON object"));
+  if (!template_valid (p))
+    return invalid (error, _ ("The request template must be a JSON object, such as "
+                              "{\"model\":\"{{model}}\",\"messages\":\"{{messages}}\"}"));
   return TRUE;
 }
 

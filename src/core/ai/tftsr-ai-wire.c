@@ -276,3 +276,17 @@ tftsr_ai_function_tools_json (const TftsrAiRequest *request)
     }
   return array;
 }
+
+void
+tftsr_ai_add_system_message (json_object *messages, const char *system)
+{
+  json_object *message;
+
+  /* An empty one would override a local model's own system prompt. */
+  if (system == NULL || *system == '\0')
+    return;
+  message = json_object_new_object ();
+  json_object_object_add (message, "role", json_object_new_string ("system"));
+  json_object_object_add (message, "content", json_object_new_string (system));
+  json_object_array_add (messages, message);
+}

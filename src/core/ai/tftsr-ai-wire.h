@@ -127,6 +127,8 @@ json_object *tftsr_ai_function_tools_json (const TftsrAiRequest *request);
 /* The @member strings of the objects in @reply[@array], without @prefix (may be NULL). */
 GPtrArray *tftsr_ai_parse_names (json_object *reply, const char *array, const char *member,
                                  const char *prefix);
+/* Appends {"role":"system","content":@system} to @messages unless @system is empty. */
+void tftsr_ai_add_system_message (json_object *messages, const char *system);
 /* The "data"[].id names of an OpenAI-style model list ({"data":[{"id":…}]}). */
 GPtrArray *tftsr_ai_parse_data_ids (json_object *reply);
 /* The text of {"error":{"message":…}} or {"error":"…"}, or NULL. */
