@@ -14,7 +14,7 @@ PKGS="
   libsecret-1-dev libsoup-3.0-dev
   gettext desktop-file-utils appstream libxml2-utils at-spi2-core
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring
-  clang libclang-rt-14-dev llvm valgrind ripgrep pcre2-utils lnav
+  clang libclang-rt-14-dev llvm valgrind ripgrep pcre2-utils lnav curl
   adwaita-icon-theme fonts-cantarell fonts-dejavu-core webp-pixbuf-loader
 "
 
