@@ -114,6 +114,40 @@ log_cat (TftsrCli *cli, int argc, char **argv)
 }
 
 static int
+log_digest (TftsrCli *cli, int argc, char **argv)
+{
+  int budget = 24000;
+  GOptionEntry entries[] = {
+    { "budget", 0, 0, G_OPTION_ARG_INT, &budget,
+      N_ ("Bytes of text at most (default 24000; at least 1024)"), "BYTES" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (TftsrLogDigest) digest = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 log_id;
+
+  if (!tftsr_cli_parse ("log digest", "LOG_ID",
+                        _ ("Prints what of a log fits a budget: the whole log, or its first "
+                           "and last lines, errors and warnings by frequency and the most "
+                           "repeated lines. Not redacted."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 2)
+    return tftsr_cli_usage_error (_ ("log digest needs a log id"));
+  if (budget < 1024)
+    return tftsr_cli_usage_error (_ ("--budget must be at least 1024"));
+  if (!tftsr_cli_parse_id (argv[1], &log_id))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if ((digest = tftsr_store_digest_log (cli->store, log_id, budget, NULL, NULL, NULL, &error)) ==
+      NULL)
+    return tftsr_cli_fail (error);
+  tftsr_cli_print_text (tftsr_log_digest_get_text (digest));
+  return TFTSR_CLI_OK;
+}
+
+static int
 log_export (TftsrCli *cli, int argc, char **argv)
 {
   char *output_path = NULL;
@@ -300,13 +334,14 @@ tftsr_cli_log (TftsrCli *cli, int argc, char **argv)
     const char *verb;
     TftsrCliCommand run;
   } verbs[] = {
-    { "add", log_add },   { "cat", log_cat },       { "export", log_export },
-    { "list", log_list }, { "delete", log_delete }, { "rescan", log_rescan },
+    { "add", log_add },       { "cat", log_cat },       { "export", log_export },
+    { "list", log_list },     { "delete", log_delete }, { "rescan", log_rescan },
+    { "digest", log_digest },
   };
 
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
   return tftsr_cli_usage_error (
-      _ ("usage: tftsr-cli log add|cat|export|list|delete|rescan [arguments]"));
+      _ ("usage: tftsr-cli log add|cat|export|list|delete|rescan|digest [arguments]"));
 }
