@@ -18,6 +18,7 @@
 #include "tftsr-log.h"
 #include "tftsr-log-digest.h"
 #include "tftsr-log-lines.h"
+#include "tftsr-markdown.h"
 #include "tftsr-net.h"
 #include "tftsr-pii.h"
 #include "tftsr-pii-review.h"

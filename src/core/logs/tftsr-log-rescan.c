@@ -179,12 +179,12 @@ swap_log (Rescan *rs, gint64 log_id, gint64 rescan_id, GError **error)
 {
   static const char *const swap[] = {
     "DELETE FROM pii_spans WHERE log_id = ?1 AND origin = 'scan'",
-    "DELETE FROM pii_rescan_spans WHERE rescan_id = ?2 AND "
-    " (SELECT u.\"end\" FROM pii_spans u WHERE u.log_id = ?1 "
-    "  AND u.start < pii_rescan_spans.\"end\" ORDER BY u.start DESC LIMIT 1) "
-    " > pii_rescan_spans.start",
-    "INSERT INTO pii_spans (log_id, start, \"end\", value_id) "
-    "SELECT ?1, start, \"end\", value_id FROM pii_rescan_spans WHERE rescan_id = ?2",
+    ("DELETE FROM pii_rescan_spans WHERE rescan_id = ?2 AND "
+     " (SELECT u.\"end\" FROM pii_spans u WHERE u.log_id = ?1 "
+     "  AND u.start < pii_rescan_spans.\"end\" ORDER BY u.start DESC LIMIT 1) "
+     " > pii_rescan_spans.start"),
+    ("INSERT INTO pii_spans (log_id, start, \"end\", value_id) "
+     "SELECT ?1, start, \"end\", value_id FROM pii_rescan_spans WHERE rescan_id = ?2"),
     "DELETE FROM pii_rescans WHERE id = ?2",
   };
   g_autofree char *target = g_strdup_printf ("log:%" G_GINT64_FORMAT, log_id);
