@@ -13,6 +13,7 @@
 #include "tftsr-issue-row.h"
 #include "tftsr-log-viewer.h"
 #include "tftsr-logs-group.h"
+#include "tftsr-markdown-view.h"
 #include "tftsr-new-issue-dialog.h"
 #include "tftsr-preferences-window.h"
 #include "tftsr-review-window.h"
@@ -1204,6 +1205,45 @@ test_attachments (void)
   gtk_window_destroy (GTK_WINDOW (attachments));
 }
 
+/* A reply streamed into the Markdown view in three batches: what was there stays (the
+ * same widgets), what grew is rebuilt; code blocks copy their code. */
+static void
+test_markdown_view (void)
+{
+  static const char *const batches[] = {
+    "## Why 2: the pool ran dry\n\nThe **checkout** service opened",
+    "## Why 2: the pool ran dry\n\nThe **checkout** service opened 20 connections and "
+    "kept them.\n\n1. Check the pool size:\n\n```bash\nkubectl exec api-1 -- env | grep POOL\n",
+    "## Why 2: the pool ran dry\n\nThe **checkout** service opened 20 connections and "
+    "kept them.\n\n1. Check the pool size:\n\n```bash\nkubectl exec api-1 -- env | grep POOL\n"
+    "```\n\n- [x] paged on-call\n- [ ] raise `max_conn`\n\n| host | errors |\n|---|---|\n"
+    "| api-1 | 42 |\n\n> Evidence: `pool exhausted` 1,204 times in <LOG_1>.\n",
+  };
+  GtkWidget *shell = gtk_window_new ();
+  GtkWidget *view = tftsr_markdown_view_new ();
+  GtkWidget *heading, *copy;
+  g_autofree char *copied = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (shell), 560, 520);
+  gtk_widget_set_margin_start (view, 18);
+  gtk_widget_set_margin_end (view, 18);
+  gtk_widget_set_margin_top (view, 18);
+  gtk_window_set_child (GTK_WINDOW (shell), view);
+  gtk_window_present (GTK_WINDOW (shell));
+  tftsr_markdown_view_set_text (TFTSR_MARKDOWN_VIEW (view), batches[0]);
+  heading = gtk_widget_get_first_child (gtk_widget_get_first_child (view));
+  g_assert_true (GTK_IS_LABEL (heading));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (heading)), ==, "Why 2: the pool ran dry");
+  for (guint i = 1; i < G_N_ELEMENTS (batches); i++)
+    tftsr_markdown_view_set_text (TFTSR_MARKDOWN_VIEW (view), batches[i]);
+  g_assert_true (gtk_widget_get_first_child (gtk_widget_get_first_child (view)) == heading);
+  copy = find (view, GTK_TYPE_BUTTON, NULL);
+  g_assert_nonnull (copy);
+  g_signal_emit_by_name (copy, "clicked");
+  screenshot (shell, "26-markdown-reply");
+  gtk_window_destroy (GTK_WINDOW (shell));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1235,6 +1275,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/review-rescan", test_review_rescan);
   g_test_add_func ("/gui/attachments", test_attachments);
   g_test_add_func ("/gui/wrong-key-page", test_wrong_key_page);
+  g_test_add_func ("/gui/markdown-view", test_markdown_view);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
