@@ -133,8 +133,11 @@ describe (const TftsrAiProvider *p)
   return g_string_free (text, FALSE);
 }
 
+/* A button of @row for @action on provider @id; @label (with the provider's name) is what
+ * screen readers say. */
 static GtkWidget *
-row_button (GtkWidget *row, const char *action, gint64 id, const char *tooltip, const char *icon)
+row_button (GtkWidget *row, const char *action, gint64 id, const char *tooltip, const char *icon,
+            const char *label)
 {
   GtkWidget *button = icon != NULL ? gtk_button_new_from_icon_name (icon) : gtk_button_new ();
 
@@ -142,6 +145,8 @@ row_button (GtkWidget *row, const char *action, gint64 id, const char *tooltip, 
     gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -161,7 +166,8 @@ show_testing (GtkWidget *row, gboolean testing)
 static void
 on_use_toggled (GtkCheckButton *radio, TftsrAiProvidersPage *self)
 {
-  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (radio), "id");
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (radio), ADW_TYPE_ACTION_ROW);
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (row), "id");
 
   if (self->filling || !gtk_check_button_get_active (radio))
     return;
@@ -178,6 +184,9 @@ provider_row (TftsrAiProvidersPage *self, const TftsrAiProvider *p, GtkCheckButt
   g_autofree char *shown = tftsr_display_text (description);
   g_autofree char *subtitle = g_markup_escape_text (shown, -1);
   g_autofree char *use = g_strdup_printf (_ ("Use “%s”"), name);
+  g_autofree char *test_label = g_strdup_printf (_ ("Test “%s”"), name);
+  g_autofree char *edit_label = g_strdup_printf (_ ("Edit “%s”"), name);
+  g_autofree char *remove_label = g_strdup_printf (_ ("Remove “%s”"), name);
   gboolean testing = g_hash_table_contains (self->testing, &p->id);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *radio = gtk_check_button_new ();
@@ -192,22 +201,21 @@ provider_row (TftsrAiProvidersPage *self, const TftsrAiProvider *p, GtkCheckButt
   gtk_accessible_update_property (GTK_ACCESSIBLE (radio), GTK_ACCESSIBLE_PROPERTY_LABEL, use, -1);
   gtk_check_button_set_group (GTK_CHECK_BUTTON (radio), group);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (radio), p->active);
-  g_object_set_data_full (G_OBJECT (radio), "id", g_memdup2 (&p->id, sizeof p->id), g_free);
+  g_object_set_data_full (G_OBJECT (row), "id", g_memdup2 (&p->id, sizeof p->id), g_free);
   g_signal_connect (radio, "toggled", G_CALLBACK (on_use_toggled), self);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), radio);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), radio);
 
   /* The spinner takes the label's place, so the row keeps its layout while a test runs. */
   test = row_button (row, "providers.test", p->id,
-                     _ ("Send a short request without incident content"), NULL);
+                     _ ("Send a short request without incident content"), NULL, test_label);
   gtk_stack_add_named (GTK_STACK (stack), gtk_label_new (_ ("Test")), "label");
   gtk_stack_add_named (GTK_STACK (stack), gtk_spinner_new (), "spinner");
   gtk_button_set_child (GTK_BUTTON (test), stack);
   g_object_set_data (G_OBJECT (row), "test-stack", stack);
-  g_object_set_data_full (G_OBJECT (row), "id", g_memdup2 (&p->id, sizeof p->id), g_free);
   show_testing (row, testing);
-  row_button (row, "providers.edit", p->id, _ ("Edit"), "document-edit-symbolic");
-  row_button (row, "providers.remove", p->id, _ ("Remove"), "user-trash-symbolic");
+  row_button (row, "providers.edit", p->id, _ ("Edit"), "document-edit-symbolic", edit_label);
+  row_button (row, "providers.remove", p->id, _ ("Remove"), "user-trash-symbolic", remove_label);
   return row;
 }
 

@@ -1113,11 +1113,13 @@ test_ai_providers (void)
                   "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-test\"},{\"id\":\"gpt-big\"}]}");
   g_autoptr (TftsrFakeReply) stall = tftsr_fake_reply_new (200, "text/event-stream");
   g_autoptr (TftsrAiProvider) stored = NULL;
+  g_autoptr (TftsrAiProvider) home = NULL;
   g_autoptr (GPtrArray) requests = NULL;
   g_autoptr (GPtrArray) left = NULL;
   g_autofree char *probed = NULL;
   GtkWidget *page, *dialog, *row, *confirm;
   GtkDropDown *choice;
+  GtkCheckButton *radio;
   GtkLabel *toast;
   gint64 id;
 
@@ -1264,19 +1266,43 @@ test_ai_providers (void)
   gtk_window_destroy (GTK_WINDOW (ai_prefs));
   wait_until (page_finalized, "the test to be cancelled");
 
-  /* Remove, after confirming. */
+  /* A second provider, without a key: choosing it makes it the one in use. */
+  home =
+      tftsr_ai_provider_new ("home", TFTSR_AI_FORMAT_OLLAMA, "http://localhost:11434", "llama3.2");
+  g_assert_cmpint (tftsr_store_add_ai_provider (store (), home, NULL, NULL), >, 0);
   page = open_providers_page ();
+  row = row_titled (page, "home");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Ollama · llama3.2 · localhost · no key");
+  radio = GTK_CHECK_BUTTON (find (row, GTK_TYPE_CHECK_BUTTON, NULL));
+  g_assert_false (gtk_check_button_get_active (radio));
+  ai_flag = FALSE;
+  gtk_check_button_set_active (radio, TRUE);
+  wait_until (ai_flag_set, "the list to reload");
+  g_clear_pointer (&stored, tftsr_ai_provider_free);
+  stored = stored_provider (NULL);
+  g_assert_cmpstr (stored->name, ==, "home");
+  g_assert_true (gtk_check_button_get_active (
+      GTK_CHECK_BUTTON (find (row_titled (page, "home"), GTK_TYPE_CHECK_BUTTON, NULL))));
+  g_assert_false (gtk_check_button_get_active (
+      GTK_CHECK_BUTTON (find (row_titled (page, "work"), GTK_TYPE_CHECK_BUTTON, NULL))));
+  screenshot (ai_prefs, "34-ai-providers-in-use");
+
+  /* Remove, after confirming. */
   g_assert_true (gtk_widget_activate_action (page, "providers.remove", "x", id));
   confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (confirm);
-  screenshot (confirm, "34-ai-provider-remove");
+  screenshot (confirm, "35-ai-provider-remove");
   ai_flag = FALSE;
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "remove");
   wait_until (ai_flag_set, "the list without it");
   g_assert_null (row_titled (page, "work"));
-  g_assert_true (gtk_widget_get_visible (need (page, ADW_TYPE_ACTION_ROW, "empty_row")));
+  g_assert_nonnull (row_titled (page, "home"));
   left = tftsr_store_list_ai_providers (store (), NULL);
-  g_assert_cmpuint (left->len, ==, 0);
+  g_assert_cmpuint (left->len, ==, 1);
+  g_assert_true (
+      tftsr_store_remove_ai_provider (store (), ((TftsrAiProvider *) left->pdata[0])->id, NULL));
   gtk_window_destroy (GTK_WINDOW (ai_prefs));
 }
 
