@@ -26,6 +26,9 @@ const char *tftsr_ai_format_to_string (TftsrAiFormat format);
 gboolean tftsr_ai_format_from_string (const char *name, TftsrAiFormat *format);
 /* "Anthropic", "OpenAI-compatible"… */
 const char *tftsr_ai_format_get_label (TftsrAiFormat format);
+/* Whether the format's service refuses every request without an API key (Anthropic,
+ * Gemini, Mistral); OpenAI-compatible servers, Ollama and gateways may run without one. */
+gboolean tftsr_ai_format_needs_key (TftsrAiFormat format);
 
 /* Whether requests offer the model tools. */
 typedef enum

@@ -8,6 +8,7 @@
  */
 #include <glib/gi18n.h>
 
+#include "tftsr-ai-providers-page.h"
 #include "tftsr-app-format.h"
 #include "tftsr-preferences-window.h"
 
@@ -325,6 +326,8 @@ tftsr_preferences_window_new (TftsrStore *store)
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   self = g_object_new (TFTSR_TYPE_PREFERENCES_WINDOW, NULL);
   self->store = g_object_ref (store);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (tftsr_ai_providers_page_new (store)));
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
   load (self);
   tftsr_store_get_image_max_size_async (store, self->cancellable, max_size_loaded,

@@ -1,5 +1,5 @@
-/* tftsr-preferences-window.h: the detection settings (types, allow-list, own patterns) and
- * the screenshot size limit
+/* tftsr-preferences-window.h: the detection settings (types, allow-list, own patterns),
+ * the screenshot size limit and the AI providers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

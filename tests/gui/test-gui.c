@@ -5,8 +5,11 @@
  */
 #include <adwaita.h>
 
+#include "tftsr-ai-provider-dialog.h"
+#include "tftsr-ai-providers-page.h"
 #include "tftsr-application.h"
 #include "tftsr-attachments-window.h"
+#include "tftsr-fake-server.h"
 #include "tftsr-image-viewer.h"
 #include "tftsr-images-group.h"
 #include "tftsr-issue-page.h"
@@ -939,6 +942,371 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* --- AI providers -------------------------------------------------------------------- */
+
+/* A loopback OpenAI-style server: the connection test's text reply, then its tool call. */
+static const char ai_text_stream[] =
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Why 1: the pool \"}}]}\n\n"
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ran dry\"}}]}\n\n"
+    "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+    "data: [DONE]\n\n";
+static const char ai_tool_stream[] =
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":"
+    "\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"report_status\","
+    "\"arguments\":\"{\\\"status\\\":\\\"ok\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\n"
+    "data: [DONE]\n\n";
+
+static TftsrFakeReply *
+fake_reply (const char *content_type, const char *body)
+{
+  TftsrFakeReply *reply = tftsr_fake_reply_new (200, content_type);
+
+  tftsr_fake_reply_add_piece (reply, body, -1);
+  return reply;
+}
+
+static gboolean ai_flag;
+
+static gboolean
+ai_flag_set (void)
+{
+  return ai_flag;
+}
+
+static void
+on_provider_refused (gpointer dialog, GError *error, gpointer flag)
+{
+  g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID);
+  *(gboolean *) flag = TRUE;
+}
+
+static GtkWidget *
+row_titled (GtkWidget *root, const char *title)
+{
+  if (ADW_IS_ACTION_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = row_titled (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkLabel *
+label_starting (GtkWidget *root, const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return GTK_LABEL (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = label_starting (child, prefix);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *ai_prefs;
+
+static gboolean
+test_toast_shown (void)
+{
+  return label_starting (ai_prefs, "“work” answered in ") != NULL;
+}
+
+static gboolean
+provider_dialog_gone (void)
+{
+  return find_toplevel (TFTSR_TYPE_AI_PROVIDER_DIALOG) == NULL;
+}
+
+static const char *
+field (GtkWidget *dialog, const char *id)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (need (dialog, ADW_TYPE_ENTRY_ROW, id)));
+}
+
+static void
+set_field (GtkWidget *dialog, const char *id, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (need (dialog, ADW_TYPE_ENTRY_ROW, id)), text);
+}
+
+static void
+set_format (GtkWidget *dialog, TftsrAiFormat format)
+{
+  adw_combo_row_set_selected (ADW_COMBO_ROW (need (dialog, ADW_TYPE_COMBO_ROW, "format_row")),
+                              format);
+}
+
+static gboolean
+shown (GtkWidget *root, GType type, const char *id)
+{
+  return gtk_widget_is_visible (need (root, type, id));
+}
+
+/* Scrolls the fields of @dialog so that @widget is near the top, for a screenshot. */
+static void
+scroll_to (GtkWidget *dialog, GtkWidget *widget)
+{
+  GtkScrolledWindow *scroller =
+      GTK_SCROLLED_WINDOW (need (dialog, GTK_TYPE_SCROLLED_WINDOW, "scroller"));
+  GtkWidget *content =
+      gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (scroller)));
+  graphene_point_t point;
+
+  settle (dialog);
+  g_assert_true (gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (scroller), point.y - 24);
+}
+
+/* Opens Preferences on the AI Providers page once its list is loaded. */
+static GtkWidget *
+open_providers_page (void)
+{
+  GtkWidget *page;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.preferences", NULL));
+  ai_prefs = find_toplevel (TFTSR_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (ai_prefs);
+  page = need (ai_prefs, TFTSR_TYPE_AI_PROVIDERS_PAGE, NULL);
+  ai_flag = FALSE;
+  g_signal_connect (page, "loaded", G_CALLBACK (set_flag), &ai_flag);
+  wait_until (ai_flag_set, "the providers to load");
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (ai_prefs),
+                                           ADW_PREFERENCES_PAGE (page));
+  return page;
+}
+
+static TftsrAiProvider *
+stored_provider (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  TftsrAiProvider *provider = tftsr_store_get_ai_provider (store (), name, &error);
+
+  g_assert_no_error (error);
+  return provider;
+}
+
+static TftsrAiProvidersPage *closing_page;
+
+static gboolean
+page_finalized (void)
+{
+  return closing_page == NULL;
+}
+
+static void
+test_ai_providers (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) text = fake_reply ("text/event-stream", ai_text_stream);
+  g_autoptr (TftsrFakeReply) tool = fake_reply ("text/event-stream", ai_tool_stream);
+  g_autoptr (TftsrFakeReply) models =
+      fake_reply ("application/json",
+                  "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-test\"},{\"id\":\"gpt-big\"}]}");
+  g_autoptr (TftsrFakeReply) stall = tftsr_fake_reply_new (200, "text/event-stream");
+  g_autoptr (TftsrAiProvider) stored = NULL;
+  g_autoptr (TftsrAiProvider) home = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (GPtrArray) left = NULL;
+  g_autofree char *probed = NULL;
+  GtkWidget *page, *dialog, *row, *confirm;
+  GtkDropDown *choice;
+  GtkCheckButton *radio;
+  GtkLabel *toast;
+  gint64 id;
+
+  page = open_providers_page ();
+  g_assert_true (shown (page, ADW_TYPE_ACTION_ROW, "empty_row"));
+  screenshot (ai_prefs, "26-ai-providers-empty");
+
+  /* Add: the Base URL follows the format while it is a default. */
+  g_assert_true (gtk_widget_activate_action (page, "providers.add", NULL));
+  dialog = find_toplevel (TFTSR_TYPE_AI_PROVIDER_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (field (dialog, "url_row"), ==, "https://api.openai.com/v1");
+  set_format (dialog, TFTSR_AI_FORMAT_OLLAMA);
+  g_assert_cmpstr (field (dialog, "url_row"), ==, "http://localhost:11434");
+  set_field (dialog, "name_row", "work");
+  set_field (dialog, "model_row", "gpt-test");
+  set_field (dialog, "key_row", "sk-gui-secret");
+  set_format (dialog, TFTSR_AI_FORMAT_CUSTOM);
+  g_assert_cmpstr (field (dialog, "url_row"), ==, "");
+  g_assert_true (shown (dialog, ADW_TYPE_PREFERENCES_GROUP, "custom_group"));
+  g_assert_false (shown (dialog, ADW_TYPE_PREFERENCES_GROUP, "azure_group"));
+  g_assert_cmpstr (field (dialog, "auth_prefix_row"), ==, "Bearer ");
+  set_field (dialog, "url_row", "https://gateway.corp.example");
+  set_field (dialog, "path_row", "/v1/generate");
+  scroll_to (dialog, need (dialog, ADW_TYPE_PREFERENCES_GROUP, "custom_group"));
+  screenshot (dialog, "27-ai-provider-dialog-custom");
+  scroll_to (dialog, need (dialog, ADW_TYPE_ENTRY_ROW, "name_row"));
+  set_format (dialog, TFTSR_AI_FORMAT_OPENAI);
+  g_assert_false (shown (dialog, ADW_TYPE_PREFERENCES_GROUP, "custom_group"));
+  g_assert_true (shown (dialog, ADW_TYPE_PREFERENCES_GROUP, "azure_group"));
+  /* A URL of one's own stays when the format changes. */
+  g_assert_cmpstr (field (dialog, "url_row"), ==, "https://gateway.corp.example");
+  set_field (dialog, "url_row", url);
+  /* Models are listed with the saved key only. */
+  g_assert_false (gtk_widget_get_sensitive (need (dialog, GTK_TYPE_BUTTON, "fetch_button")));
+  screenshot (dialog, "28-ai-provider-dialog-add");
+  gtk_switch_set_active (GTK_SWITCH (need (dialog, GTK_TYPE_SWITCH, "tls_switch")), FALSE);
+  g_assert_true (shown (dialog, ADW_TYPE_ACTION_ROW, "tls_warning_row"));
+  scroll_to (dialog, need (dialog, ADW_TYPE_COMBO_ROW, "tools_row"));
+  screenshot (dialog, "29-ai-provider-dialog-tls-warning");
+  gtk_switch_set_active (GTK_SWITCH (need (dialog, GTK_TYPE_SWITCH, "tls_switch")), TRUE);
+  g_assert_false (shown (dialog, ADW_TYPE_ACTION_ROW, "tls_warning_row"));
+
+  ai_flag = FALSE;
+  g_signal_emit_by_name (need (dialog, GTK_TYPE_BUTTON, "save_button"), "clicked");
+  wait_until (provider_dialog_gone, "the dialog to close");
+  wait_until (ai_flag_set, "the list to reload");
+  row = row_titled (page, "work");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "OpenAI-compatible · gpt-test · 127.0.0.1");
+  /* The first provider is the one in use. */
+  g_assert_true (
+      gtk_check_button_get_active (GTK_CHECK_BUTTON (find (row, GTK_TYPE_CHECK_BUTTON, NULL))));
+  g_assert_false (gtk_widget_get_visible (need (page, ADW_TYPE_ACTION_ROW, "empty_row")));
+  stored = stored_provider ("work");
+  id = stored->id;
+  g_assert_true (stored->has_key && stored->active && !stored->insecure);
+  g_assert_cmpstr (stored->options, ==, "{}");
+  screenshot (ai_prefs, "30-ai-providers");
+
+  /* Test: a toast with the time taken and whether the model called the probe tool. */
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", text, tool, NULL);
+  ai_flag = FALSE;
+  g_assert_true (gtk_widget_activate_action (page, "providers.test", "x", id));
+  wait_until (test_toast_shown, "the test's toast");
+  toast = label_starting (ai_prefs, "“work” answered in ");
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (toast), " ms · tools: yes"));
+  wait_until (ai_flag_set, "the list to reload");
+  screenshot (ai_prefs, "31-ai-provider-tested");
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 2);
+  g_assert_cmpstr (soup_message_headers_get_one (((TftsrFakeRequest *) requests->pdata[0])->fields,
+                                                 "Authorization"),
+                   ==, "Bearer sk-gui-secret");
+
+  /* Edit: the saved key is never shown; Fetch Models uses it, and a choice fills Model. */
+  g_assert_true (gtk_widget_activate_action (page, "providers.edit", "x", id));
+  dialog = find_toplevel (TFTSR_TYPE_AI_PROVIDER_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (field (dialog, "name_row"), ==, "work");
+  g_assert_cmpstr (field (dialog, "key_row"), ==, "");
+  g_assert_true (shown (dialog, ADW_TYPE_ACTION_ROW, "remove_key_row"));
+  tftsr_fake_server_add_replies (server, "/v1/models", models, NULL);
+  g_assert_true (gtk_widget_get_sensitive (need (dialog, GTK_TYPE_BUTTON, "fetch_button")));
+  ai_flag = FALSE;
+  g_signal_connect (dialog, "models-listed", G_CALLBACK (set_flag), &ai_flag);
+  g_assert_true (gtk_widget_activate_action (dialog, "provider.fetch-models", NULL));
+  wait_until (ai_flag_set, "the models");
+  choice = GTK_DROP_DOWN (need (dialog, GTK_TYPE_DROP_DOWN, "models_drop_down"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (choice)));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (choice)), ==, 2);
+  gtk_drop_down_set_selected (choice, 0); /* sorted: gpt-big first */
+  g_assert_cmpstr (field (dialog, "model_row"), ==, "gpt-big");
+  g_clear_pointer (&requests, g_ptr_array_unref);
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpstr (soup_message_headers_get_one (((TftsrFakeRequest *) requests->pdata[2])->fields,
+                                                 "Authorization"),
+                   ==, "Bearer sk-gui-secret");
+
+  /* A refused save: the store's reason in the dialog, which stays open as it was. */
+  set_field (dialog, "url_row", "not a url");
+  ai_flag = FALSE;
+  g_signal_connect (dialog, "failed", G_CALLBACK (on_provider_refused), &ai_flag);
+  g_signal_emit_by_name (need (dialog, GTK_TYPE_BUTTON, "save_button"), "clicked");
+  wait_until (ai_flag_set, "the refusal");
+  g_assert_true (gtk_revealer_get_reveal_child (
+      GTK_REVEALER (need (dialog, GTK_TYPE_REVEALER, "error_revealer"))));
+  g_assert_nonnull (strstr (
+      gtk_label_get_text (GTK_LABEL (need (dialog, GTK_TYPE_LABEL, "error_label"))), "base URL"));
+  g_assert_true (find_toplevel (TFTSR_TYPE_AI_PROVIDER_DIALOG) == dialog);
+  g_assert_cmpstr (field (dialog, "url_row"), ==, "not a url");
+  g_assert_cmpstr (field (dialog, "model_row"), ==, "gpt-big");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("dark"));
+  screenshot (dialog, "32-ai-provider-dialog-error-dark");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("system"));
+
+  /* Corrected, saved with Enter in the last field: the key and the probe's finding stay. */
+  set_field (dialog, "url_row", url);
+  ai_flag = FALSE;
+  g_signal_emit_by_name (need (dialog, ADW_TYPE_ENTRY_ROW, "azure_row"), "entry-activated");
+  wait_until (provider_dialog_gone, "the dialog to close");
+  wait_until (ai_flag_set, "the list to reload");
+  g_clear_pointer (&stored, tftsr_ai_provider_free);
+  stored = stored_provider ("work");
+  g_assert_cmpstr (stored->model, ==, "gpt-big");
+  g_assert_true (stored->has_key);
+  probed = tftsr_ai_provider_dup_option (stored, "tools_supported");
+  g_assert_cmpstr (probed, ==, "yes");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_titled (page, "work"))), ==,
+                   "OpenAI-compatible · gpt-big · 127.0.0.1");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("dark"));
+  screenshot (ai_prefs, "33-ai-providers-dark");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("system"));
+
+  /* A test in flight is cancelled when the window closes (the server never answers). */
+  tftsr_fake_reply_add_piece (stall, "data: {\"choices\":[", -1);
+  tftsr_fake_reply_set_end (stall, TFTSR_FAKE_END_STALL);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", stall, NULL);
+  g_assert_true (gtk_widget_activate_action (page, "providers.test", "x", id));
+  closing_page = TFTSR_AI_PROVIDERS_PAGE (page);
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &closing_page);
+  gtk_window_destroy (GTK_WINDOW (ai_prefs));
+  wait_until (page_finalized, "the test to be cancelled");
+
+  /* A second provider, without a key: choosing it makes it the one in use. */
+  home =
+      tftsr_ai_provider_new ("home", TFTSR_AI_FORMAT_OLLAMA, "http://localhost:11434", "llama3.2");
+  g_assert_cmpint (tftsr_store_add_ai_provider (store (), home, NULL, NULL), >, 0);
+  page = open_providers_page ();
+  row = row_titled (page, "home");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Ollama · llama3.2 · localhost · no key");
+  radio = GTK_CHECK_BUTTON (find (row, GTK_TYPE_CHECK_BUTTON, NULL));
+  g_assert_false (gtk_check_button_get_active (radio));
+  ai_flag = FALSE;
+  gtk_check_button_set_active (radio, TRUE);
+  wait_until (ai_flag_set, "the list to reload");
+  g_clear_pointer (&stored, tftsr_ai_provider_free);
+  stored = stored_provider (NULL);
+  g_assert_cmpstr (stored->name, ==, "home");
+  g_assert_true (gtk_check_button_get_active (
+      GTK_CHECK_BUTTON (find (row_titled (page, "home"), GTK_TYPE_CHECK_BUTTON, NULL))));
+  g_assert_false (gtk_check_button_get_active (
+      GTK_CHECK_BUTTON (find (row_titled (page, "work"), GTK_TYPE_CHECK_BUTTON, NULL))));
+  screenshot (ai_prefs, "34-ai-providers-in-use");
+
+  /* Remove, after confirming. */
+  g_assert_true (gtk_widget_activate_action (page, "providers.remove", "x", id));
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (confirm);
+  screenshot (confirm, "35-ai-provider-remove");
+  ai_flag = FALSE;
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "remove");
+  wait_until (ai_flag_set, "the list without it");
+  g_assert_null (row_titled (page, "work"));
+  g_assert_nonnull (row_titled (page, "home"));
+  left = tftsr_store_list_ai_providers (store (), NULL);
+  g_assert_cmpuint (left->len, ==, 1);
+  g_assert_true (
+      tftsr_store_remove_ai_provider (store (), ((TftsrAiProvider *) left->pdata[0])->id, NULL));
+  gtk_window_destroy (GTK_WINDOW (ai_prefs));
+}
+
 /* --- screenshots --------------------------------------------------------------------- */
 
 static TftsrImagesGroup *
@@ -1270,6 +1638,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/log-viewer", test_log_viewer);
   g_test_add_func ("/gui/review", test_review);
   g_test_add_func ("/gui/preferences", test_preferences);
+  g_test_add_func ("/gui/ai-providers", test_ai_providers);
   g_test_add_func ("/gui/screenshots", test_screenshots);
   g_test_add_func ("/gui/image-viewer", test_image_viewer);
   g_test_add_func ("/gui/review-rescan", test_review_rescan);

@@ -19,13 +19,6 @@
 #define IDLE_TIMEOUT 180
 #define PROBE_TOOL "report_status"
 
-static gboolean
-needs_key (TftsrAiFormat format)
-{
-  return format == TFTSR_AI_FORMAT_ANTHROPIC || format == TFTSR_AI_FORMAT_GEMINI ||
-         format == TFTSR_AI_FORMAT_MISTRAL;
-}
-
 gboolean
 tftsr_ai_provider_uses_tools (const TftsrAiProvider *provider)
 {
@@ -65,7 +58,7 @@ new_request (TftsrStore *store, const TftsrAiProvider *provider, const char *met
       g_propagate_error (error, g_steal_pointer (&key_error));
       return NULL;
     }
-  if (key == NULL && needs_key (provider->format))
+  if (key == NULL && tftsr_ai_format_needs_key (provider->format))
     {
       g_set_error (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_NOT_CONFIGURED,
                    _ ("“%s” has no API key: add one in Preferences → AI Providers"),

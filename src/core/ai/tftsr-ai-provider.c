@@ -37,6 +37,13 @@ tftsr_ai_format_get_label (TftsrAiFormat format)
 }
 
 gboolean
+tftsr_ai_format_needs_key (TftsrAiFormat format)
+{
+  return format == TFTSR_AI_FORMAT_ANTHROPIC || format == TFTSR_AI_FORMAT_GEMINI ||
+         format == TFTSR_AI_FORMAT_MISTRAL;
+}
+
+gboolean
 tftsr_ai_format_from_string (const char *name, TftsrAiFormat *format)
 {
   for (guint i = 0; name != NULL && i < TFTSR_AI_N_FORMATS; i++)

@@ -1,0 +1,468 @@
+/* tftsr-ai-providers-page.c
+ *
+ * The list is what the store says: every change (add, edit, remove, the provider in use,
+ * a connection test that records whether the model takes tools) is written in a worker
+ * and the list is loaded again, so a refused change shows the stored state and the reason
+ * as a toast. Connection tests run in workers too, each with a spinner in its row, and are
+ * cancelled when the window closes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+
+#include "tftsr-ai-provider-dialog.h"
+#include "tftsr-ai-providers-page.h"
+#include "tftsr-app-format.h"
+
+struct _TftsrAiProvidersPage
+{
+  AdwPreferencesPage parent_instance;
+
+  TftsrStore *store;
+  GCancellable *cancellable; /* replaced when the page leaves its window */
+  GPtrArray *providers;      /* as shown */
+  GPtrArray *rows;
+  GHashTable *testing; /* ids of the providers being tested */
+  /* Alone, a check button is a box that can be unticked; grouped with this one, which is
+   * never shown, even a single provider's is a radio button. */
+  GtkWidget *radio_group;
+  guint loads; /* loads started: only the newest is shown */
+  gboolean filling;
+
+  AdwPreferencesGroup *providers_group;
+  AdwActionRow *empty_row;
+};
+
+G_DEFINE_FINAL_TYPE (TftsrAiProvidersPage, tftsr_ai_providers_page, ADW_TYPE_PREFERENCES_PAGE)
+
+enum
+{
+  LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void load (TftsrAiProvidersPage *self);
+
+/* An operation on one provider, to finish in the UI thread. */
+typedef struct
+{
+  TftsrAiProvidersPage *self;
+  gint64 id;
+  char *name;
+} Job;
+
+static Job *
+job_new (TftsrAiProvidersPage *self, const TftsrAiProvider *provider)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->self = g_object_ref (self);
+  job->id = provider->id;
+  job->name = g_strdup (provider->name);
+  return job;
+}
+
+static void
+job_free (Job *job)
+{
+  g_object_unref (job->self);
+  g_free (job->name);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
+
+static void
+toast (TftsrAiProvidersPage *self, const char *text)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_PREFERENCES_WINDOW);
+  g_autofree char *shown = tftsr_display_text (text);
+  g_autofree char *markup = g_markup_escape_text (shown, -1);
+
+  if (window != NULL)
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (markup));
+}
+
+static const TftsrAiProvider *
+provider_by_id (TftsrAiProvidersPage *self, gint64 id)
+{
+  for (guint i = 0; self->providers != NULL && i < self->providers->len; i++)
+    {
+      const TftsrAiProvider *p = self->providers->pdata[i];
+      if (p->id == id)
+        return p;
+    }
+  return NULL;
+}
+
+/* Reports a failed change and shows the stored state again. */
+static void
+changed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrAiProvidersPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = tftsr_store_change_finish (TFTSR_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!ok)
+    toast (self, error->message);
+  load (self);
+}
+
+/* --- rows -------------------------------------------------------------------------------- */
+
+/* "OpenAI-compatible · gpt-4o · api.openai.com · no key". */
+static char *
+describe (const TftsrAiProvider *p)
+{
+  g_autoptr (GUri) uri = g_uri_parse (p->base_url, G_URI_FLAGS_NONE, NULL);
+  const char *host =
+      uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : p->base_url;
+  GString *text = g_string_new (tftsr_ai_format_get_label (p->format));
+
+  if (p->model != NULL && *p->model != '\0')
+    g_string_append_printf (text, " · %s", p->model);
+  g_string_append_printf (text, " · %s", host);
+  if (!p->has_key)
+    g_string_append_printf (text, " · %s", _ ("no key"));
+  if (p->insecure)
+    g_string_append_printf (text, " · %s", _ ("TLS not verified"));
+  return g_string_free (text, FALSE);
+}
+
+/* A button of @row for @action on provider @id; @label (with the provider's name) is what
+ * screen readers say. */
+static GtkWidget *
+row_button (GtkWidget *row, const char *action, gint64 id, const char *tooltip, const char *icon,
+            const char *label)
+{
+  GtkWidget *button = icon != NULL ? gtk_button_new_from_icon_name (icon) : gtk_button_new ();
+
+  if (icon != NULL)
+    gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return button;
+}
+
+/* The Test button of @row shows a spinner in place of its label while the test runs. */
+static void
+show_testing (GtkWidget *row, gboolean testing)
+{
+  GtkStack *stack = g_object_get_data (G_OBJECT (row), "test-stack");
+
+  gtk_stack_set_visible_child_name (stack, testing ? "spinner" : "label");
+  gtk_spinner_set_spinning (GTK_SPINNER (gtk_stack_get_child_by_name (stack, "spinner")), testing);
+}
+
+static void
+on_use_toggled (GtkCheckButton *radio, TftsrAiProvidersPage *self)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (radio), ADW_TYPE_ACTION_ROW);
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (row), "id");
+
+  if (self->filling || !gtk_check_button_get_active (radio))
+    return;
+  tftsr_store_set_active_ai_provider_async (self->store, id, self->cancellable, changed,
+                                            g_object_ref (self));
+}
+
+static GtkWidget *
+provider_row (TftsrAiProvidersPage *self, const TftsrAiProvider *p, GtkCheckButton *group)
+{
+  g_autofree char *name = tftsr_display_text (p->name);
+  g_autofree char *title = g_markup_escape_text (name, -1);
+  g_autofree char *description = describe (p);
+  g_autofree char *shown = tftsr_display_text (description);
+  g_autofree char *subtitle = g_markup_escape_text (shown, -1);
+  g_autofree char *use = g_strdup_printf (_ ("Use “%s”"), name);
+  g_autofree char *test_label = g_strdup_printf (_ ("Test “%s”"), name);
+  g_autofree char *edit_label = g_strdup_printf (_ ("Edit “%s”"), name);
+  g_autofree char *remove_label = g_strdup_printf (_ ("Remove “%s”"), name);
+  gboolean testing = g_hash_table_contains (self->testing, &p->id);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *radio = gtk_check_button_new ();
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *test;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  gtk_widget_set_valign (radio, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (radio, _ ("Use this provider"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (radio), GTK_ACCESSIBLE_PROPERTY_LABEL, use, -1);
+  gtk_check_button_set_group (GTK_CHECK_BUTTON (radio), group);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (radio), p->active);
+  g_object_set_data_full (G_OBJECT (row), "id", g_memdup2 (&p->id, sizeof p->id), g_free);
+  g_signal_connect (radio, "toggled", G_CALLBACK (on_use_toggled), self);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), radio);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), radio);
+
+  /* The spinner takes the label's place, so the row keeps its layout while a test runs. */
+  test = row_button (row, "providers.test", p->id,
+                     _ ("Send a short request without incident content"), NULL, test_label);
+  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new (_ ("Test")), "label");
+  gtk_stack_add_named (GTK_STACK (stack), gtk_spinner_new (), "spinner");
+  gtk_button_set_child (GTK_BUTTON (test), stack);
+  g_object_set_data (G_OBJECT (row), "test-stack", stack);
+  show_testing (row, testing);
+  row_button (row, "providers.edit", p->id, _ ("Edit"), "document-edit-symbolic", edit_label);
+  row_button (row, "providers.remove", p->id, _ ("Remove"), "user-trash-symbolic", remove_label);
+  return row;
+}
+
+static void
+fill (TftsrAiProvidersPage *self)
+{
+  self->filling = TRUE;
+  for (guint i = 0; i < self->rows->len; i++)
+    adw_preferences_group_remove (self->providers_group, self->rows->pdata[i]);
+  g_ptr_array_set_size (self->rows, 0);
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      GtkWidget *row =
+          provider_row (self, self->providers->pdata[i], GTK_CHECK_BUTTON (self->radio_group));
+
+      adw_preferences_group_add (self->providers_group, row);
+      g_ptr_array_add (self->rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_row), self->providers->len == 0);
+  self->filling = FALSE;
+}
+
+/* --- loading ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  TftsrAiProvidersPage *self;
+  guint load;
+} Load;
+
+static void
+loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree Load *job = user_data;
+  g_autoptr (TftsrAiProvidersPage) self = job->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) providers =
+      tftsr_store_list_ai_providers_finish (TFTSR_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || job->load != self->loads)
+    return;
+  if (providers == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
+  self->providers = g_steal_pointer (&providers);
+  fill (self);
+  g_signal_emit (self, signals[LOADED], 0);
+}
+
+static void
+load (TftsrAiProvidersPage *self)
+{
+  Load *job = g_new0 (Load, 1);
+
+  job->self = g_object_ref (self);
+  job->load = ++self->loads;
+  tftsr_store_list_ai_providers_async (self->store, self->cancellable, loaded, job);
+}
+
+/* --- actions ----------------------------------------------------------------------------- */
+
+static void
+open_dialog (TftsrAiProvidersPage *self, const TftsrAiProvider *provider)
+{
+  TftsrAiProviderDialog *dialog = tftsr_ai_provider_dialog_new (
+      GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->store, provider);
+
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (load), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  open_dialog (TFTSR_AI_PROVIDERS_PAGE (widget), NULL);
+}
+
+static void
+edit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TftsrAiProvidersPage *self = TFTSR_AI_PROVIDERS_PAGE (widget);
+  const TftsrAiProvider *provider = provider_by_id (self, g_variant_get_int64 (parameter));
+
+  if (provider != NULL)
+    open_dialog (self, provider);
+}
+
+static void
+tested (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (Job) job = user_data;
+  TftsrAiProvidersPage *self = job->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrAiTestResult) found =
+      tftsr_ai_test_provider_finish (TFTSR_STORE (source), result, &error);
+  g_autofree char *text = NULL;
+
+  g_hash_table_remove (self->testing, &job->id);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (found == NULL)
+    text = g_strdup (error->message);
+  else
+    text = g_strdup_printf (_ ("“%s” answered in %" G_GINT64_FORMAT " ms · tools: %s"), job->name,
+                            found->elapsed_ms,
+                            !found->tools_known ? C_ ("tools", "unknown")
+                            : found->tools      ? C_ ("tools", "yes")
+                                                : C_ ("tools", "no"));
+  toast (self, text);
+  /* The test may have recorded whether the model takes tools. */
+  load (self);
+}
+
+static void
+test_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TftsrAiProvidersPage *self = TFTSR_AI_PROVIDERS_PAGE (widget);
+  const TftsrAiProvider *provider = provider_by_id (self, g_variant_get_int64 (parameter));
+
+  if (provider == NULL || g_hash_table_contains (self->testing, &provider->id))
+    return;
+  g_hash_table_add (self->testing, g_memdup2 (&provider->id, sizeof provider->id));
+  for (guint i = 0; i < self->rows->len; i++)
+    if (*(gint64 *) g_object_get_data (self->rows->pdata[i], "id") == provider->id)
+      show_testing (self->rows->pdata[i], TRUE);
+  tftsr_ai_test_provider_async (self->store, provider, self->cancellable, tested,
+                                job_new (self, provider));
+}
+
+static void
+remove_answered (AdwMessageDialog *dialog, const char *response, Job *job)
+{
+  if (g_str_equal (response, "remove"))
+    tftsr_store_remove_ai_provider_async (job->self->store, job->id, job->self->cancellable,
+                                          changed, g_object_ref (job->self));
+}
+
+static void
+remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TftsrAiProvidersPage *self = TFTSR_AI_PROVIDERS_PAGE (widget);
+  const TftsrAiProvider *provider = provider_by_id (self, g_variant_get_int64 (parameter));
+  g_autofree char *name = NULL;
+  GtkWidget *dialog;
+  Job *job;
+
+  if (provider == NULL)
+    return;
+  name = tftsr_display_text (provider->name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), NULL,
+                                   _ ("Its settings and its saved API key are deleted."));
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Remove “%s”?"), name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
+                                    _ ("_Remove"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  job = job_new (self, provider);
+  g_object_set_data_full (G_OBJECT (dialog), "job", job, (GDestroyNotify) job_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (remove_answered), job);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- class ------------------------------------------------------------------------------- */
+
+/* The window closed: tests in flight stop, and nothing answers into a page no one sees. */
+static void
+tftsr_ai_providers_page_unroot (GtkWidget *widget)
+{
+  TftsrAiProvidersPage *self = TFTSR_AI_PROVIDERS_PAGE (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  GTK_WIDGET_CLASS (tftsr_ai_providers_page_parent_class)->unroot (widget);
+}
+
+static void
+tftsr_ai_providers_page_dispose (GObject *object)
+{
+  TftsrAiProvidersPage *self = TFTSR_AI_PROVIDERS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_AI_PROVIDERS_PAGE);
+  G_OBJECT_CLASS (tftsr_ai_providers_page_parent_class)->dispose (object);
+}
+
+static void
+tftsr_ai_providers_page_finalize (GObject *object)
+{
+  TftsrAiProvidersPage *self = TFTSR_AI_PROVIDERS_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
+  g_ptr_array_unref (self->rows);
+  g_hash_table_unref (self->testing);
+  g_object_unref (self->radio_group);
+  G_OBJECT_CLASS (tftsr_ai_providers_page_parent_class)->finalize (object);
+}
+
+static void
+tftsr_ai_providers_page_class_init (TftsrAiProvidersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tftsr_ai_providers_page_dispose;
+  object_class->finalize = tftsr_ai_providers_page_finalize;
+  widget_class->unroot = tftsr_ai_providers_page_unroot;
+
+  signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                  NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, TFTSR_RESOURCE_PATH
+                                               "/ui/tftsr-ai-providers-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TftsrAiProvidersPage, providers_group);
+  gtk_widget_class_bind_template_child (widget_class, TftsrAiProvidersPage, empty_row);
+
+  gtk_widget_class_install_action (widget_class, "providers.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "providers.edit", "x", edit_action);
+  gtk_widget_class_install_action (widget_class, "providers.test", "x", test_action);
+  gtk_widget_class_install_action (widget_class, "providers.remove", "x", remove_action);
+}
+
+static void
+tftsr_ai_providers_page_init (TftsrAiProvidersPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_ptr_array_new ();
+  self->testing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->radio_group = g_object_ref_sink (gtk_check_button_new ());
+}
+
+TftsrAiProvidersPage *
+tftsr_ai_providers_page_new (TftsrStore *store)
+{
+  TftsrAiProvidersPage *self;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  self = g_object_new (TFTSR_TYPE_AI_PROVIDERS_PAGE, NULL);
+  self->store = g_object_ref (store);
+  load (self);
+  return self;
+}
