@@ -1608,7 +1608,7 @@ test_markdown_view (void)
   copy = find (view, GTK_TYPE_BUTTON, NULL);
   g_assert_nonnull (copy);
   g_signal_emit_by_name (copy, "clicked");
-  screenshot (shell, "26-markdown-reply");
+  screenshot (shell, "36-markdown-reply");
   gtk_window_destroy (GTK_WINDOW (shell));
 }
 
