@@ -4,6 +4,7 @@
  */
 #include <json.h>
 
+#include "tftsr-fake-server.h"
 #include "tftsr-test-util.h"
 
 typedef struct
@@ -671,6 +672,136 @@ test_ai_providers (void)
   g_assert_cmpint (unknown->status, ==, 1);
 }
 
+/* ai chat --offline and ai whys: the guide's questions on stdout, the 5-Whys level on
+ * stderr, the chain as text and JSON. */
+static void
+test_ai_chat_offline (void)
+{
+  g_autoptr (CliResult) created = NULL, first = NULL, second = NULL, last = NULL;
+  g_autoptr (CliResult) text = NULL, json_out = NULL, early = NULL, missing = NULL;
+  g_autoptr (CliResult) no_args = NULL, bad_id = NULL, exclusive = NULL, fresh = NULL;
+  g_autofree char *id = NULL;
+  json_object *json, *whys;
+
+  fresh_db ();
+  created = run ("issue", "create", "--title", "Disk full on web-1", "--category", "linux");
+  id = g_strstrip (g_strdup (created->out));
+  fresh = run ("ai", "whys", id);
+  g_assert_cmpint (fresh->status, ==, 0);
+  g_assert_nonnull (strstr (fresh->out, "5 Whys: not started"));
+  early = run ("ai", "chat", id, "it was log rotation", "--offline", "--root-cause");
+  g_assert_cmpint (early->status, ==, 1);
+
+  /* No provider is set up: the guide answers without --offline. */
+  first = run ("ai", "chat", id, "/ is at 100%");
+  g_assert_cmpint (first->status, ==, 0);
+  g_assert_nonnull (strstr (first->out, "Why 1 of 5: Why did “Disk full on web-1” happen?"));
+  g_assert_nonnull (strstr (first->out, "journalctl -u UNIT"));
+  g_assert_nonnull (strstr (first->err, "the offline guide answers"));
+  g_assert_nonnull (strstr (first->err, "5 Whys: started; asking why 1 of 5"));
+  second = run ("ai", "chat", "--offline", id, "/var/log/app grew to 40 GB");
+  g_assert_cmpint (second->status, ==, 0);
+  g_assert_nonnull (strstr (second->out, "Why 2 of 5"));
+  g_assert_nonnull (strstr (second->err, "5 Whys: why 1 answered; now asking why 2 of 5"));
+  last = run ("ai", "chat", "--offline", "--root-cause", id, "logrotate was not installed");
+  g_assert_cmpint (last->status, ==, 0);
+  g_assert_nonnull (strstr (last->out, "Root cause: logrotate was not installed"));
+  g_assert_nonnull (
+      strstr (last->err, "5 Whys: root cause identified: logrotate was not installed"));
+
+  text = run ("ai", "whys", id);
+  g_assert_nonnull (strstr (text->out, "5 Whys: root cause identified"));
+  g_assert_nonnull (strstr (text->out, "1. Why did “Disk full on web-1” happen?\n   /var/log/app "
+                                       "grew to 40 GB"));
+  g_assert_nonnull (strstr (text->out, "Root cause: logrotate was not installed"));
+  json_out = run ("ai", "whys", id, "--json");
+  json = parse_json (json_out->out);
+  g_assert_cmpint (json_object_get_int (json_object_object_get (json, "level")), ==, 6);
+  g_assert_cmpstr (json_str (json, "state"), ==, "root_cause_identified");
+  g_assert_cmpstr (json_str (json, "root_cause"), ==, "logrotate was not installed");
+  whys = json_object_object_get (json, "whys");
+  g_assert_cmpuint (json_object_array_length (whys), ==, 2);
+  g_assert_cmpstr (json_str (json_object_array_get_idx (whys, 1), "answer"), ==,
+                   "logrotate was not installed");
+  json_object_put (json);
+
+  no_args = run ("ai", "chat", id);
+  g_assert_cmpint (no_args->status, ==, 2);
+  bad_id = run ("ai", "whys", "twelve");
+  g_assert_cmpint (bad_id->status, ==, 2);
+  exclusive = run ("ai", "chat", id, "x", "--offline", "--provider", "p");
+  g_assert_cmpint (exclusive->status, ==, 2);
+  missing = run ("ai", "chat", "999", "hello", "--offline");
+  g_assert_cmpint (missing->status, ==, 1);
+  g_assert_nonnull (strstr (missing->err, "no incident 999"));
+}
+
+static TftsrFakeReply *
+fake_reply (guint status, const char *content_type, const char *body)
+{
+  TftsrFakeReply *reply = tftsr_fake_reply_new (status, content_type);
+
+  tftsr_fake_reply_add_pieces (reply, body, -1, 16);
+  return reply;
+}
+
+/* A pseudonym and a marker cut across events: the line arrives revealed, the marker line
+ * becomes a level change on stderr. */
+static const char chat_stream[] =
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Host <HOSTN\"}}]}\n\n"
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"AME_1> is down.\\n**[[WHY 1: "
+    "<HOSTNAME_1> lo\"}}]}\n\n"
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"st power]]**\"}}]}\n\n"
+    "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+    "data: [DONE]\n\n";
+
+/* ai chat, test and models against a loopback provider. */
+static void
+test_ai_provider_commands (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) chat = fake_reply (200, "text/event-stream", chat_stream);
+  g_autoptr (TftsrFakeReply) models =
+      fake_reply (200, "application/json",
+                  "{\"object\":\"list\",\"data\":[{\"id\":\"m-2\"},{\"id\":\"m-1\"}]}");
+  g_autoptr (CliResult) added = NULL, created = NULL, chatted = NULL, whys = NULL;
+  g_autoptr (CliResult) tested = NULL, listed = NULL, listed_json = NULL, refused = NULL;
+  g_autofree char *id = NULL;
+
+  fresh_db ();
+  g_setenv ("TFTSR_TEST_AI_KEY", "sk-loopback", TRUE);
+  added = run ("ai", "add", "loop", "--format", "openai", "--url", url, "--model", "m-1",
+               "--api-key-env", "TFTSR_TEST_AI_KEY");
+  g_assert_cmpint (added->status, ==, 0);
+  created = run ("issue", "create", "--title", "Outage on db-canary-01.prod.acme.internal");
+  id = g_strstrip (g_strdup (created->out));
+
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", chat, NULL);
+  chatted = run ("ai", "chat", id, "Why is db-canary-01.prod.acme.internal down?");
+  g_assert_cmpint (chatted->status, ==, 0);
+  g_assert_cmpstr (chatted->out, ==, "Host db-canary-01.prod.acme.internal is down.\n");
+  g_assert_nonnull (strstr (chatted->err, "5 Whys: why 1 answered; now asking why 2 of 5"));
+  whys = run ("ai", "whys", id);
+  g_assert_nonnull (strstr (whys->out, "db-canary-01.prod.acme.internal lost power"));
+
+  /* The connection test: a reply, then the tool probe answered in text. */
+  tested = run ("ai", "test", "loop");
+  g_assert_cmpint (tested->status, ==, 0);
+  g_assert_nonnull (strstr (tested->out, "Reply: Host <HOSTNAME_1> is down."));
+  g_assert_nonnull (strstr (tested->out, "ms\n"));
+  g_assert_nonnull (strstr (tested->out, "Tools: not supported"));
+
+  tftsr_fake_server_add_replies (server, "/v1/models", models, NULL);
+  listed = run ("ai", "models", "loop");
+  g_assert_cmpint (listed->status, ==, 0);
+  g_assert_cmpstr (listed->out, ==, "m-1\nm-2\n");
+  listed_json = run ("ai", "models", "loop", "--json");
+  g_assert_nonnull (strstr (listed_json->out, "[ \"m-1\", \"m-2\" ]"));
+  refused = run ("ai", "models", "nowhere");
+  g_assert_cmpint (refused->status, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -690,6 +821,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/pii-config", test_pii_config);
   g_test_add_func ("/cli/pii-mark", test_pii_mark);
   g_test_add_func ("/cli/ai-providers", test_ai_providers);
+  g_test_add_func ("/cli/ai-chat-offline", test_ai_chat_offline);
+  g_test_add_func ("/cli/ai-provider-commands", test_ai_provider_commands);
   g_test_add_func ("/cli/log-rescan", test_log_rescan);
   g_test_add_func ("/cli/images", test_images);
   return g_test_run ();

@@ -17,8 +17,10 @@ typedef enum
   TFTSR_TIMELINE_DELETED,
   TFTSR_TIMELINE_RESTORED,
   TFTSR_TIMELINE_NOTE,
-  TFTSR_TIMELINE_LOG_ADDED,   /* the note is the log's name */
-  TFTSR_TIMELINE_IMAGE_ADDED, /* the note is the image's name */
+  TFTSR_TIMELINE_LOG_ADDED,    /* the note is the log's name */
+  TFTSR_TIMELINE_IMAGE_ADDED,  /* the note is the image's name */
+  TFTSR_TIMELINE_WHY_ANSWERED, /* 5 Whys: new_value is the why (1-5), the note its answer */
+  TFTSR_TIMELINE_ROOT_CAUSE,   /* 5 Whys: the note is the root cause */
 } TftsrTimelineKind;
 
 #define TFTSR_TYPE_TIMELINE_KIND (tftsr_timeline_kind_get_type ())

@@ -26,3 +26,4 @@
 #include "tftsr-settings.h"
 #include "tftsr-store.h"
 #include "tftsr-timeline-event.h"
+#include "tftsr-triage.h"

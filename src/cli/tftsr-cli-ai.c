@@ -1,4 +1,5 @@
-/* tftsr-cli-ai.c: tftsr-cli ai add|providers|use|remove
+/* tftsr-cli-ai.c: tftsr-cli ai add|providers|use|remove|test|models (chat and whys are in
+ * tftsr-cli-ai-chat.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -239,6 +240,95 @@ ai_remove (TftsrCli *cli, int argc, char **argv)
   return ai_change (cli, argc, argv, TRUE);
 }
 
+/* The provider named by the only argument of "ai @verb NAME", or NULL after saying why
+ * (with *status set). */
+static TftsrAiProvider *
+named_provider (TftsrCli *cli, const char *verb, const char *summary, const GOptionEntry *entries,
+                int argc, char **argv, int *status)
+{
+  g_autofree char *command = g_strdup_printf ("ai %s", verb);
+  g_autoptr (GError) error = NULL;
+  TftsrAiProvider *provider;
+
+  *status = TFTSR_CLI_USAGE;
+  if (!tftsr_cli_parse (command, "NAME", summary, entries, FALSE, &argc, &argv))
+    return NULL;
+  if (argc != 2)
+    {
+      tftsr_cli_usage_error (_ ("This command needs a provider name"));
+      return NULL;
+    }
+  *status = TFTSR_CLI_FAILED;
+  if (tftsr_cli_store (cli) == NULL)
+    return NULL;
+  if ((provider = tftsr_store_get_ai_provider (cli->store, argv[1], &error)) == NULL)
+    tftsr_cli_fail (error);
+  return provider;
+}
+
+static int
+ai_test (TftsrCli *cli, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+  g_autoptr (TftsrAiProvider) provider = NULL;
+  g_autoptr (TftsrAiTestResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  provider = named_provider (cli, "test",
+                             _ ("Sends a short request without incident data and reports the "
+                                "reply, the time it took and whether the model can use tools."),
+                             entries, argc, argv, &status);
+  if (provider == NULL)
+    return status;
+  if ((result = tftsr_ai_test_provider (cli->store, provider, NULL, &error)) == NULL)
+    return tftsr_cli_fail (error);
+  printf ("%s ", _ ("Reply:"));
+  tftsr_cli_print_text (result->reply);
+  putchar ('\n');
+  printf (_ ("Time: %u ms\n"), (guint) MIN (result->elapsed_ms, G_MAXUINT));
+  if (!result->tools_known)
+    puts (_ ("Tools: not probed"));
+  else
+    puts (result->tools ? _ ("Tools: supported") : _ ("Tools: not supported"));
+  return TFTSR_CLI_OK;
+}
+
+static int
+ai_models (TftsrCli *cli, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (TftsrAiProvider) provider = NULL;
+  g_autoptr (GPtrArray) models = NULL;
+  g_autoptr (GError) error = NULL;
+  json_object *array;
+  int status;
+
+  provider = named_provider (cli, "models", _ ("Lists the models the provider offers."), entries,
+                             argc, argv, &status);
+  if (provider == NULL)
+    return status;
+  if ((models = tftsr_ai_list_models (cli->store, provider, NULL, &error)) == NULL)
+    return tftsr_cli_fail (error);
+  array = json_object_new_array ();
+  for (guint i = 0; i < models->len; i++)
+    {
+      json_object_array_add (array, tftsr_cli_json_string (models->pdata[i]));
+      if (json)
+        continue;
+      tftsr_cli_print_text (models->pdata[i]);
+      putchar ('\n');
+    }
+  if (json)
+    tftsr_cli_print_json (array);
+  json_object_put (array);
+  return TFTSR_CLI_OK;
+}
+
 int
 tftsr_cli_ai (TftsrCli *cli, int argc, char **argv)
 {
@@ -251,10 +341,15 @@ tftsr_cli_ai (TftsrCli *cli, int argc, char **argv)
     { "providers", ai_providers },
     { "use", ai_use },
     { "remove", ai_remove },
+    { "test", ai_test },
+    { "models", ai_models },
+    { "chat", tftsr_cli_ai_chat },
+    { "whys", tftsr_cli_ai_whys },
   };
 
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
-  return tftsr_cli_usage_error (_ ("usage: tftsr-cli ai add|providers|use|remove [arguments]"));
+  return tftsr_cli_usage_error (
+      _ ("usage: tftsr-cli ai add|providers|use|remove|test|models|chat|whys [arguments]"));
 }

@@ -22,7 +22,7 @@ static const struct
   { "image", tftsr_cli_image,
     N_ ("attach screenshots to incidents; export them once their PII warning is acknowledged") },
   { "pii", tftsr_cli_pii, N_ ("find personal data and secrets; list the catalogue") },
-  { "ai", tftsr_cli_ai, N_ ("configure AI providers") },
+  { "ai", tftsr_cli_ai, N_ ("configure AI providers; the 5-Whys triage chat") },
 };
 
 static void

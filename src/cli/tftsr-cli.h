@@ -59,3 +59,6 @@ int tftsr_cli_log (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_image (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_attachment (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_ai (TftsrCli *cli, int argc, char **argv);
+/* ai chat and ai whys (tftsr-cli-ai-chat.c). */
+int tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_ai_whys (TftsrCli *cli, int argc, char **argv);

@@ -18,6 +18,8 @@ static const GEnumValue kind_values[] = {
   { TFTSR_TIMELINE_NOTE, "TFTSR_TIMELINE_NOTE", "note" },
   { TFTSR_TIMELINE_LOG_ADDED, "TFTSR_TIMELINE_LOG_ADDED", "log_added" },
   { TFTSR_TIMELINE_IMAGE_ADDED, "TFTSR_TIMELINE_IMAGE_ADDED", "image_added" },
+  { TFTSR_TIMELINE_WHY_ANSWERED, "TFTSR_TIMELINE_WHY_ANSWERED", "why_answered" },
+  { TFTSR_TIMELINE_ROOT_CAUSE, "TFTSR_TIMELINE_ROOT_CAUSE", "root_cause_identified" },
   { 0, NULL, NULL },
 };
 
@@ -245,6 +247,14 @@ tftsr_timeline_event_describe (TftsrTimelineEvent *self)
       return g_strdup_printf (_ ("Log “%s” added"), self->note != NULL ? self->note : "");
     case TFTSR_TIMELINE_IMAGE_ADDED:
       return g_strdup_printf (_ ("Image “%s” added"), self->note != NULL ? self->note : "");
+    case TFTSR_TIMELINE_WHY_ANSWERED:
+      /* Translators: "Why 2 answered: the connection pool was exhausted" (5 Whys) */
+      return g_strdup_printf (_ ("Why %s answered: %s"),
+                              self->new_value != NULL ? self->new_value : "?",
+                              self->note != NULL ? self->note : "");
+    case TFTSR_TIMELINE_ROOT_CAUSE:
+      return g_strdup_printf (_ ("Root cause identified: %s"),
+                              self->note != NULL ? self->note : "");
     case TFTSR_TIMELINE_NOTE:
     default:
       return g_strdup (self->note != NULL ? self->note : "");

@@ -1,0 +1,250 @@
+/* tftsr-triage.h: the guided 5-Whys triage of an incident, with an AI provider or the
+ * built-in offline guide
+ *
+ * The conversation of an incident walks a chain of five whys from the symptom to the root
+ * cause. Its state is a level: 0 before it starts, 1..5 while why n is being asked, 6 once
+ * the root cause is identified. The model ends a reply that establishes something with a
+ * marker line, [[WHY n: answer]] or [[ROOT CAUSE: statement]]; markers move the level by
+ * the rule of tftsr_triage_advance().
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tftsr-ai-client.h"
+#include "tftsr-ai-message.h"
+#include "tftsr-issue.h"
+#include "tftsr-store.h"
+
+G_BEGIN_DECLS
+
+#define TFTSR_TRIAGE_N_WHYS 5
+#define TFTSR_TRIAGE_LEVEL_NOT_STARTED 0
+#define TFTSR_TRIAGE_LEVEL_ROOT_CAUSE 6
+
+/* What the built-in guide's messages give as their provider. */
+#define TFTSR_TRIAGE_GUIDE_PROVIDER "offline guide"
+
+/* A system prompt never grows past this many bytes: the incident's texts are cut to fit. */
+#define TFTSR_TRIAGE_SYSTEM_PROMPT_MAX 16384
+
+/* --- prompts (pure) --------------------------------------------------------------------- */
+
+/* The domain prompt of @category (data/prompts/<category>.md): what to check first,
+ * typical failures, evidence to ask for. Static text. */
+const char *tftsr_triage_domain_prompt (TftsrCategory category);
+
+/* What the system prompt is built from. Every text must already have been through egress
+ * (tftsr_egress_redact_text()). */
+typedef struct
+{
+  TftsrCategory category;
+  TftsrSeverity severity;
+  const char *title;
+  const char *description;
+  const char *const *log_names; /* NULL-terminated; may be NULL */
+  guint level;                  /* the 5-Whys level, 0..6 */
+  const char *const *answers;   /* the answers of whys 1.. so far, in order; may be NULL */
+  const char *root_cause;       /* at level 6; may be NULL */
+  gboolean tools;               /* tools are offered with the request */
+} TftsrTriageContext;
+
+/* One system message: the domain prompt, the incident, the 5-Whys protocol at the current
+ * level and, only with @context->tools, a line on tools. At most
+ * TFTSR_TRIAGE_SYSTEM_PROMPT_MAX bytes. */
+char *tftsr_triage_build_system_prompt (const TftsrTriageContext *context);
+
+/* --- markers and the state machine (pure) ----------------------------------------------- */
+
+typedef enum
+{
+  TFTSR_TRIAGE_MARKER_WHY,        /* [[WHY n: answer]] */
+  TFTSR_TRIAGE_MARKER_ROOT_CAUSE, /* [[ROOT CAUSE: statement]] */
+} TftsrTriageMarkerKind;
+
+/* What a marker did when it was applied. */
+typedef enum
+{
+  TFTSR_TRIAGE_EFFECT_IGNORED, /* out of order, too early, or beyond the chain */
+  TFTSR_TRIAGE_EFFECT_ANSWERS, /* answered the why being asked (or named the root cause) */
+  TFTSR_TRIAGE_EFFECT_REVISES, /* restated an earlier why or the root cause: text updated */
+} TftsrTriageEffect;
+
+typedef struct
+{
+  TftsrTriageMarkerKind kind;
+  guint why;      /* 1..5 for a WHY marker, 0 for ROOT CAUSE */
+  char *text;     /* the answer or the statement, trimmed, never empty */
+  char *evidence; /* after "| evidence:", or NULL */
+  TftsrTriageEffect effect;
+} TftsrTriageMarker;
+
+void tftsr_triage_marker_free (TftsrTriageMarker *marker);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageMarker, tftsr_triage_marker_free)
+
+/* The markers of a reply, in order. Only the last TFTSR_TRIAGE_MARKER_LINES non-blank lines
+ * are read (a marker quoted earlier in the text is not one). Tolerated: any case, extra
+ * spaces, "Why #2", "WHY 2/5", "why 2 of 5", ":" or "-" or "—" after the number, markdown
+ * emphasis inside or around, one or two brackets, a missing closing bracket (the line's
+ * end closes it), text before or after the marker on its line. A number outside 1..5 or an
+ * empty text is no marker. */
+#define TFTSR_TRIAGE_MARKER_LINES 6
+GPtrArray *tftsr_triage_parse_markers (const char *reply);
+
+/* @reply for display: every marker removed (lines left blank by it dropped). The stored
+ * message keeps them. */
+char *tftsr_triage_strip_markers (const char *reply);
+
+/* Applies @markers in order to @level and returns the new level, setting each marker's
+ * effect. The rule:
+ *  - a conversation not started (0) counts as asking why 1;
+ *  - WHY n with n equal to the level being asked answers it: the level becomes n + 1, and
+ *    answering why 5 identifies the root cause (level 6) with that answer;
+ *  - WHY n below the level revises that answer and never moves the level back;
+ *  - WHY n above the level is ignored: a skipped why would have no answer;
+ *  - ROOT CAUSE answers only once at least one why is answered (level 2..5 → 6); at
+ *    level 6 it revises the statement; before that it is ignored.
+ * Several markers in one reply apply one after the other ([[WHY 1]] then [[WHY 2]]
+ * answers both). */
+guint tftsr_triage_advance (guint level, GPtrArray *markers);
+
+/* The question of why @n: about the incident @title for why 1, about @previous_answer
+ * (the answer to why n - 1) after that. */
+char *tftsr_triage_why_question (guint n, const char *title, const char *previous_answer);
+
+/* --- the stored conversation -------------------------------------------------------------- */
+
+typedef enum
+{
+  TFTSR_TRIAGE_MESSAGE_COMPLETE,
+  TFTSR_TRIAGE_MESSAGE_ERROR,     /* the reply failed; content is what had arrived */
+  TFTSR_TRIAGE_MESSAGE_CANCELLED, /* the engineer stopped it; content is what had arrived */
+} TftsrTriageMessageState;
+
+const char *tftsr_triage_message_state_to_string (TftsrTriageMessageState state);
+
+typedef struct
+{
+  gint64 id;
+  guint seq; /* 1, 2… within the conversation */
+  TftsrAiMessage *message;
+  char *provider; /* assistant messages: who wrote it; else NULL */
+  char *model;
+  TftsrTriageMessageState state;
+  char *error; /* why a reply failed, or NULL */
+  char *created_at;
+} TftsrTriageMessage;
+
+void tftsr_triage_message_free (TftsrTriageMessage *message);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageMessage, tftsr_triage_message_free)
+
+/* One why of the chain. */
+typedef struct
+{
+  guint n; /* 1..5 */
+  char *question;
+  char *answer;
+  char *evidence;
+  char *updated_at;
+} TftsrTriageWhy;
+
+void tftsr_triage_why_free (TftsrTriageWhy *why);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageWhy, tftsr_triage_why_free)
+
+/* The 5-Whys state of an incident. Answers and the root cause are kept as the engineer
+ * reads them: pseudonyms in a model's marker are mapped back when it is recorded, and
+ * redacted again whenever they leave. */
+typedef struct
+{
+  gint64 issue_id;
+  guint level;
+  char *root_cause; /* "" until identified */
+  GPtrArray *whys;  /* TftsrTriageWhy, by n; only the whys asked or answered */
+} TftsrTriageState;
+
+void tftsr_triage_state_free (TftsrTriageState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageState, tftsr_triage_state_free)
+/* Why @n of @state, or NULL. */
+const TftsrTriageWhy *tftsr_triage_state_get_why (const TftsrTriageState *state, guint n);
+
+/* The state of incident @issue_id (level 0 with no whys before the conversation starts). */
+TftsrTriageState *tftsr_store_get_triage (TftsrStore *store, gint64 issue_id, GError **error);
+/* The messages of the incident's conversation, oldest first. */
+GPtrArray *tftsr_store_list_triage_messages (TftsrStore *store, gint64 issue_id, GError **error);
+/* Appends @message (as typed or as replied) to the conversation of @issue_id, starting it
+ * if needed, and returns it as stored. @provider and @model name who wrote an assistant
+ * message. */
+TftsrTriageMessage *tftsr_store_append_triage_message (TftsrStore *store, gint64 issue_id,
+                                                       const TftsrAiMessage *message,
+                                                       const char *provider, const char *model,
+                                                       TftsrTriageMessageState state,
+                                                       const char *error_text, GError **error);
+/* Marks a stored message as complete, failed (with @error_text) or cancelled. */
+gboolean tftsr_store_set_triage_message_state (TftsrStore *store, gint64 message_id,
+                                               TftsrTriageMessageState state,
+                                               const char *error_text, GError **error);
+
+/* The engineer confirms or edits why @n (1..5). A non-empty @answer for the why being
+ * asked moves the chain on as a marker would (answering why 5 identifies the root cause);
+ * an earlier why is edited in place; a why beyond the one being asked is refused
+ * (TFTSR_STORE_ERROR_INVALID), as is an empty answer to a why already answered. @question
+ * or @evidence NULL keep what is stored. The first answer of each why, and the root
+ * cause, are recorded in the timeline once. */
+gboolean tftsr_store_set_why (TftsrStore *store, gint64 issue_id, guint n, const char *question,
+                              const char *answer, const char *evidence, GError **error);
+/* The engineer names the root cause: allowed once at least one why is answered; changing
+ * it later edits the statement. */
+gboolean tftsr_store_set_root_cause (TftsrStore *store, gint64 issue_id, const char *statement,
+                                     GError **error);
+
+/* A message's text for display on this machine: markers removed and the incident's
+ * pseudonyms mapped back to their values. */
+char *tftsr_triage_dup_display_text (TftsrStore *store, gint64 issue_id,
+                                     const TftsrTriageMessage *message, GError **error);
+
+/* --- a turn of the conversation ------------------------------------------------------------ */
+
+/* What one turn stored and what it changed. */
+typedef struct
+{
+  TftsrTriageMessage *reply; /* the assistant message as stored */
+  guint level_before;
+  guint level_after;
+  char *root_cause; /* set when this turn identified the root cause */
+} TftsrTriageTurn;
+
+void tftsr_triage_turn_free (TftsrTriageTurn *turn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageTurn, tftsr_triage_turn_free)
+
+/* Appends @text as the engineer's message, sends the conversation to the provider called
+ * @provider_name (NULL: the active one) through egress, streams the reply to @listener
+ * (in this thread), stores it and advances the 5 Whys by its markers. Every text of the
+ * incident in the request (fields, log names, answers, earlier messages) is redacted with
+ * the incident's pseudonyms and the stored detection settings; the request is recorded in
+ * the audit log. No tools are offered yet. A failed or cancelled reply is stored with what
+ * had arrived in that state, and the error returned. Blocks: call it from a worker. */
+TftsrTriageTurn *tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text,
+                                    const char *provider_name, const TftsrAiListener *listener,
+                                    GCancellable *cancellable, GError **error);
+/* The same in a worker; @listener's functions are called on the caller's thread-default
+ * main context, in order, before the callback. @listener is copied. */
+void tftsr_triage_send_async (TftsrStore *store, gint64 issue_id, const char *text,
+                              const char *provider_name, const TftsrAiListener *listener,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data);
+TftsrTriageTurn *tftsr_triage_send_finish (TftsrStore *store, GAsyncResult *result, GError **error);
+
+/* The offline guide's question for why @n of an incident of @category about @title (why 1)
+ * or @previous_answer, with a hint on where the evidence usually is. */
+char *tftsr_triage_guide_question (TftsrCategory category, guint n, const char *title,
+                                   const char *previous_answer);
+/* A turn of the built-in guide, without any provider: appends @text as the engineer's
+ * message; if the guide had asked the current why, @text is recorded as its answer (and,
+ * with @root_cause, as the root cause). The guide then asks the next why, or sums up the
+ * chain once the root cause is identified. Nothing leaves the machine. */
+TftsrTriageTurn *tftsr_triage_guide (TftsrStore *store, gint64 issue_id, const char *text,
+                                     gboolean root_cause, GError **error);
+
+G_END_DECLS

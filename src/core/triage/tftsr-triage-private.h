@@ -1,0 +1,53 @@
+/* tftsr-triage-private.h: what the triage files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tftsr-store-private.h"
+#include "tftsr-triage.h"
+
+/* The stored row of an incident's conversation. */
+typedef struct
+{
+  gint64 id; /* 0 while the conversation has not started */
+  gint64 issue_id;
+  guint level;
+  char *root_cause;
+} TftsrTriageRow;
+
+void tftsr_triage_row_clear (TftsrTriageRow *row);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TftsrTriageRow, tftsr_triage_row_clear)
+
+/* The conversation of @issue_id; with @create a missing one is started (level 0), else
+ * row->id stays 0. Fails with NOT_FOUND when there is no such incident. */
+gboolean tftsr_triage_load_row (sqlite3 *db, gint64 issue_id, gboolean create, TftsrTriageRow *row,
+                                GError **error);
+/* Inserts @message as the next of @row's conversation (inside a transaction). */
+TftsrTriageMessage *tftsr_triage_insert_message (sqlite3 *db, const TftsrTriageRow *row,
+                                                 const TftsrAiMessage *message,
+                                                 const char *provider, const char *model,
+                                                 TftsrTriageMessageState state,
+                                                 const char *error_text, GError **error);
+/* The whys of @issue_id (TftsrTriageWhy by n). */
+GPtrArray *tftsr_triage_load_whys (sqlite3 *db, gint64 issue_id, GError **error);
+/* Why @n of @whys, or NULL. */
+const TftsrTriageWhy *tftsr_triage_find_why (GPtrArray *whys, guint n);
+/* Fails (TFTSR_STORE_ERROR_INVALID) for a message with nothing but white space. */
+gboolean tftsr_triage_check_text (const char *text, GError **error);
+
+/* Inside a transaction: applies @markers, whose effects tftsr_triage_advance() set from
+ * @row->level, to the stored whys and root cause, and moves @row to @level. The first
+ * answer of each why and the root cause go to the timeline once; every new root cause
+ * statement to the audit log. @identified (optional) gets the root cause if this call
+ * identified it, else NULL. */
+gboolean tftsr_triage_record (sqlite3 *db, TftsrTriageRow *row, GPtrArray *markers, guint level,
+                              char **identified, GError **error);
+/* Inside a transaction: stores @question as why @n's (its answer to come) and starts the
+ * chain if it had not. */
+gboolean tftsr_triage_ask (sqlite3 *db, TftsrTriageRow *row, guint n, const char *question,
+                           GError **error);
+
+/* A marker as the engineer's own answer (never ignored by parsing). */
+TftsrTriageMarker *tftsr_triage_marker_new (TftsrTriageMarkerKind kind, guint why, const char *text,
+                                            const char *evidence);
