@@ -77,12 +77,14 @@ char *
 tftsr_triage_guide_question (TftsrCategory category, guint n, const char *title,
                              const char *previous_answer)
 {
-  g_autofree char *question = tftsr_triage_why_question (n, title, previous_answer);
-  GString *out = g_string_new (NULL);
+  g_autofree char *question = NULL;
+  GString *out;
 
   g_return_val_if_fail ((guint) category < TFTSR_N_CATEGORIES, NULL);
   g_return_val_if_fail (n >= 1 && n <= TFTSR_TRIAGE_N_WHYS, NULL);
 
+  question = tftsr_triage_why_question (n, title, previous_answer);
+  out = g_string_new (NULL);
   /* Translators: "Why 2 of 5: Why did “…” happen?" */
   g_string_append_printf (out, _ ("Why %u of 5: %s"), n, question);
   g_string_append_printf (out, "\n\n%s", _ (level_hints[n]));
