@@ -18,6 +18,7 @@
 #include "tftsr-log.h"
 #include "tftsr-log-lines.h"
 #include "tftsr-net.h"
+#include "tftsr-ollama.h"
 #include "tftsr-pii.h"
 #include "tftsr-pii-review.h"
 #include "tftsr-pii-settings.h"
