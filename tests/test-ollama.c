@@ -504,7 +504,8 @@ finished (gpointer data)
   return ((Seen *) data)->finished;
 }
 
-/* In a worker: every report reaches this thread, the last ("success") before the end. */
+/* In a worker: every step reaches this thread in order, the last ("success") before the
+ * end. */
 static void
 test_pull_async (void)
 {
@@ -525,6 +526,7 @@ test_pull_async (void)
   g_assert_cmpuint (seen.reports, >=, 1);
   g_assert_cmpstr (seen.final_status, ==, "success");
   g_assert_cmpfloat (seen.fraction, ==, 1.0);
+  assert_statuses (&seen, pull_statuses);
   seen_clear (&seen);
 }
 

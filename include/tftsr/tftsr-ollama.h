@@ -91,8 +91,8 @@ gboolean tftsr_ollama_delete (const char *base_url, const char *model, GCancella
                               GError **error);
 
 /* The same in a worker, for the UI thread. Pull progress reaches @progress on the main
- * context of the thread that called tftsr_ollama_pull_async(), newest state first and never
- * after the callback: a report that is waiting when a newer one arrives is replaced. */
+ * context of the thread that called tftsr_ollama_pull_async(), never after the callback:
+ * every step (status) in order, and within a step the newest counts when reports pile up. */
 void tftsr_ollama_get_version_async (const char *base_url, GCancellable *cancellable,
                                      GAsyncReadyCallback callback, gpointer user_data);
 char *tftsr_ollama_get_version_finish (GAsyncResult *result, GError **error);

@@ -9,21 +9,45 @@
 
 /* --- pull progress for the caller's main context ------------------------------------ */
 
-/* The newest progress waits here; at most one delivery is queued on the caller's context at
- * a time and hands over whatever is newest when it runs, so a busy UI gets fewer, newer
- * reports instead of a backlog. The last report is queued before the task returns, at the
- * same priority, so it arrives before the completion callback. (The logs' TftsrProgressRelay
- * carries no text and drops reports by time, the final one included.) */
+/* Reports wait here until the caller's context runs; at most one delivery is queued there
+ * and it hands over everything waiting, in order. A report for the same step (status) as
+ * the one before it replaces that one, so every step arrives but a busy UI gets the newest
+ * byte counts instead of a backlog. The last report is queued before the task returns, at
+ * the same priority, so it arrives before the completion callback. (The logs'
+ * TftsrProgressRelay carries no text and drops reports by time, the final one included.) */
+typedef struct
+{
+  TftsrOllamaPullProgress progress; /* its strings are the two below */
+  char *status;
+  char *digest;
+} Report;
+
+static void
+report_free (Report *report)
+{
+  g_free (report->status);
+  g_free (report->digest);
+  g_free (report);
+}
+
+static void
+report_set (Report *report, const TftsrOllamaPullProgress *progress)
+{
+  g_free (report->status);
+  g_free (report->digest);
+  report->progress = *progress;
+  report->progress.status = report->status = g_strdup (progress->status);
+  report->progress.digest = report->digest = g_strdup (progress->digest);
+}
+
 typedef struct
 {
   TftsrOllamaPullFunc func;
   gpointer data;
   GMainContext *context;
   GMutex lock;
+  GQueue waiting; /* Report */
   gboolean queued;
-  TftsrOllamaPullProgress latest; /* its strings are the two below */
-  char *status;
-  char *digest;
 } PullRelay;
 
 static void
@@ -33,8 +57,7 @@ relay_clear (gpointer data)
 
   g_main_context_unref (relay->context);
   g_mutex_clear (&relay->lock);
-  g_free (relay->status);
-  g_free (relay->digest);
+  g_queue_clear_full (&relay->waiting, (GDestroyNotify) report_free);
 }
 
 static void
@@ -52,6 +75,7 @@ relay_new (TftsrOllamaPullFunc func, gpointer data)
   relay->data = data;
   relay->context = g_main_context_ref_thread_default ();
   g_mutex_init (&relay->lock);
+  g_queue_init (&relay->waiting);
   return relay;
 }
 
@@ -60,16 +84,19 @@ static gboolean
 relay_deliver (gpointer data)
 {
   PullRelay *relay = data;
-  TftsrOllamaPullProgress progress;
-  g_autofree char *status = NULL, *digest = NULL;
+  GQueue reports = G_QUEUE_INIT;
+  Report *report;
 
   g_mutex_lock (&relay->lock);
-  progress = relay->latest;
-  progress.status = status = g_strdup (relay->status);
-  progress.digest = digest = g_strdup (relay->digest);
+  reports = relay->waiting;
+  g_queue_init (&relay->waiting);
   relay->queued = FALSE;
   g_mutex_unlock (&relay->lock);
-  relay->func (&progress, relay->data);
+  while ((report = g_queue_pop_head (&reports)) != NULL)
+    {
+      relay->func (&report->progress, relay->data);
+      report_free (report);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -80,14 +107,14 @@ relay_progress (const TftsrOllamaPullProgress *progress, gpointer data)
 {
   PullRelay *relay = data;
   g_autoptr (GSource) source = NULL;
+  Report *last;
   gboolean queue;
 
   g_mutex_lock (&relay->lock);
-  relay->latest = *progress;
-  g_free (relay->status);
-  relay->status = g_strdup (progress->status);
-  g_free (relay->digest);
-  relay->digest = g_strdup (progress->digest);
+  last = g_queue_peek_tail (&relay->waiting);
+  if (last == NULL || g_strcmp0 (last->status, progress->status) != 0)
+    g_queue_push_tail (&relay->waiting, last = g_new0 (Report, 1));
+  report_set (last, progress);
   queue = !relay->queued;
   relay->queued = TRUE;
   g_mutex_unlock (&relay->lock);
