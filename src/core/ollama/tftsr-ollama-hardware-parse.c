@@ -159,17 +159,26 @@ typedef struct
   GHashTable *cores; /* "physical id/core id" */
 } CpuInfo;
 
-/* @value with runs of white space made one space, valid UTF-8. */
+/* @value as a name to show: control characters (NUL included) count as white space, runs
+ * of it become one space, the ends are trimmed, bytes that are not UTF-8 become U+FFFD;
+ * NULL when nothing is left. */
 static char *
 clean_name (const char *value, gsize len)
 {
-  g_autofree char *raw = g_strndup (value, len);
   g_autoptr (GString) name = g_string_new (NULL);
 
-  for (const char *p = raw; *p != '\0'; p++)
-    if (!is_space (*p) || (name->len > 0 && name->str[name->len - 1] != ' '))
-      g_string_append_c (name, is_space (*p) ? ' ' : *p);
-  return g_utf8_make_valid (name->str, -1);
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar) value[i];
+
+      if (c > 0x20 && c != 0x7f)
+        g_string_append_c (name, (char) c);
+      else if (name->len > 0 && name->str[name->len - 1] != ' ')
+        g_string_append_c (name, ' ');
+    }
+  if (name->len > 0 && name->str[name->len - 1] == ' ')
+    g_string_truncate (name, name->len - 1);
+  return name->len > 0 ? g_utf8_make_valid (name->str, (gssize) name->len) : NULL;
 }
 
 /* "processor\t: 3", "model name\t: AMD Ryzen 7 5800X 8-Core Processor", "physical id\t: 0",
@@ -185,9 +194,9 @@ cpuinfo_line (const char *line, gsize len, gpointer data)
     return;
   if (key_is (key, key_len, "processor"))
     info->threads = info->threads < G_MAXUINT ? info->threads + 1 : G_MAXUINT;
-  else if (key_is (key, key_len, "model name") && info->model == NULL && value_len > 0)
+  else if (key_is (key, key_len, "model name") && info->model == NULL)
     info->model = clean_name (value, value_len);
-  else if (key_is (key, key_len, "Model") && info->board_model == NULL && value_len > 0)
+  else if (key_is (key, key_len, "Model") && info->board_model == NULL)
     info->board_model = clean_name (value, value_len);
   else if (key_is (key, key_len, "physical id"))
     {
@@ -224,27 +233,21 @@ static void
 nvidia_line (const char *line, gsize len, gpointer data)
 {
   const char *comma = NULL, *memory, *end = line + len;
-  const char *name_end;
   g_autofree char *name = NULL;
   guint64 mib = 0;
 
   for (const char *p = line; p < end; p++)
     if (*p == ',')
       comma = p;
-  if (comma == NULL)
+  if (comma == NULL || (name = clean_name (line, comma - line)) == NULL)
     return;
-  for (name_end = comma; name_end > line && is_space (name_end[-1]); name_end--)
-    ;
   for (memory = comma + 1; memory < end && is_space (*memory); memory++)
     ;
   while (end > memory && is_space (end[-1]))
     end--;
-  if (name_end == line)
-    return;
   /* "[N/A]" and the like leave the size unknown. */
   if (!parse_decimal (memory, end, MAX_MIB, &mib))
     mib = 0;
-  name = clean_name (line, name_end - line);
   g_ptr_array_add (data, tftsr_gpu_new (name, TFTSR_GPU_NVIDIA, mib * 1024 * 1024));
 }
 
