@@ -53,8 +53,11 @@ hardware_new (void)
 TftsrHardware *
 tftsr_hardware_copy (const TftsrHardware *hardware)
 {
-  TftsrHardware *copy = hardware_new ();
+  TftsrHardware *copy;
 
+  g_return_val_if_fail (hardware != NULL, NULL);
+
+  copy = hardware_new ();
   copy->cpu_model = g_strdup (hardware->cpu_model);
   copy->cores = hardware->cores;
   copy->threads = hardware->threads;

@@ -10,8 +10,11 @@
 TftsrOllamaModel *
 tftsr_ollama_model_copy (const TftsrOllamaModel *model)
 {
-  TftsrOllamaModel *copy = g_new0 (TftsrOllamaModel, 1);
+  TftsrOllamaModel *copy;
 
+  g_return_val_if_fail (model != NULL, NULL);
+
+  copy = g_new0 (TftsrOllamaModel, 1);
   copy->name = g_strdup (model->name);
   copy->digest = g_strdup (model->digest);
   copy->size = model->size;
