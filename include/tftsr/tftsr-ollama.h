@@ -74,15 +74,16 @@ typedef struct
   const char *digest; /* the layer the status is about, or NULL */
   guint64 completed;  /* bytes of all layers announced so far */
   guint64 total;
-  double fraction; /* 0 to 1, never decreasing; 1 at "success" */
+  double fraction; /* 0 to 1, never decreasing; below 1 until "success" */
 } TftsrOllamaPullProgress;
 
 typedef void (*TftsrOllamaPullFunc) (const TftsrOllamaPullProgress *progress, gpointer user_data);
 
 /* Downloads @model, calling @progress (may be NULL) in the calling thread with each line
  * Ollama streams. Errors Ollama reports in the stream are TFTSR_OLLAMA_ERROR_FAILED with
- * its words; a stream that ends before "success" is one too. Cancelled (G_IO_ERROR_CANCELLED)
- * the download stops; Ollama keeps what it has and a later pull resumes from there. */
+ * its words; a stream that ends before "success" is one too. When cancelled
+ * (G_IO_ERROR_CANCELLED) the download stops; Ollama keeps what it has and a later pull
+ * resumes from there. */
 gboolean tftsr_ollama_pull (const char *base_url, const char *model, TftsrOllamaPullFunc progress,
                             gpointer progress_data, GCancellable *cancellable, GError **error);
 
@@ -132,8 +133,8 @@ typedef struct
   guint threads;         /* logical processors; 0 when unknown */
   guint64 ram_total;     /* bytes */
   guint64 ram_available; /* bytes free for new programs; 0 when unknown */
-  GPtrArray *gpus;       /* TftsrGpu with their own VRAM, largest first; integrated
-                           * graphics that share RAM are not listed */
+  GPtrArray *gpus;       /* TftsrGpu with their own VRAM, largest first; Intel
+                           * graphics, which share RAM, are not listed */
   GPtrArray *warnings;   /* sentences about what could not be found out */
 } TftsrHardware;
 
