@@ -802,6 +802,200 @@ test_ai_provider_commands (void)
   g_assert_cmpint (refused->status, ==, 1);
 }
 
+static json_object *
+json_path (json_object *obj, const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, ".", -1);
+
+  for (guint i = 0; obj != NULL && parts[i] != NULL; i++)
+    {
+      json_object *next = NULL;
+      if (json_object_is_type (obj, json_type_array))
+        next = json_object_array_get_idx (obj, g_ascii_strtoll (parts[i], NULL, 10));
+      else
+        json_object_object_get_ex (obj, parts[i], &next);
+      obj = next;
+    }
+  return obj;
+}
+
+/* ollama hardware on fixture trees (TFTSR_HARDWARE_ROOT), the fixture's nvidia-smi run. */
+static void
+test_ollama_hardware (void)
+{
+  g_autofree char *amd = g_build_filename (TFTSR_TEST_DATA_DIR, "hardware", "amd-desktop", NULL);
+  g_autofree char *nvidia =
+      g_build_filename (TFTSR_TEST_DATA_DIR, "hardware", "nvidia-workstation", NULL);
+  g_autofree char *broken =
+      g_build_filename (TFTSR_TEST_DATA_DIR, "hardware", "broken-meminfo", NULL);
+  g_autoptr (CliResult) amd_json = NULL, nvidia_json = NULL, text = NULL, failed = NULL;
+  g_autoptr (CliResult) usage = NULL;
+  json_object *json;
+
+  fresh_db ();
+  g_setenv ("TFTSR_HARDWARE_ROOT", amd, TRUE);
+  amd_json = run ("ollama", "hardware", "--json");
+  g_assert_cmpint (amd_json->status, ==, 0);
+  json = parse_json (amd_json->out);
+  g_assert_cmpstr (json_object_get_string (json_path (json, "cpu.model")), ==,
+                   "AMD Ryzen 5 5600X 6-Core Processor");
+  g_assert_cmpint (json_object_get_int64 (json_path (json, "cpu.cores")), ==, 6);
+  g_assert_cmpint (json_object_get_int64 (json_path (json, "cpu.threads")), ==, 12);
+  g_assert_cmpint (json_object_get_int64 (json_path (json, "ram.total")), ==,
+                   G_GINT64_CONSTANT (32817340) * 1024);
+  g_assert_cmpstr (json_object_get_string (json_path (json, "gpus.0.vendor")), ==, "amd");
+  g_assert_cmpint (json_object_get_int64 (json_path (json, "gpus.0.vram")), ==,
+                   G_GINT64_CONSTANT (8573157376));
+  g_assert_cmpuint (json_object_array_length (json_path (json, "warnings")), ==, 0);
+  json_object_put (json);
+  text = run ("ollama", "hardware");
+  g_assert_nonnull (strstr (text->out, "GPU  AMD GPU 1002:73ff, 8.0\xc2\xa0GiB VRAM\n"));
+
+  g_setenv ("TFTSR_HARDWARE_ROOT", nvidia, TRUE);
+  nvidia_json = run ("ollama", "hardware", "--json");
+  json = parse_json (nvidia_json->out);
+  g_assert_cmpuint (json_object_array_length (json_path (json, "gpus")), ==, 2);
+  g_assert_cmpstr (json_object_get_string (json_path (json, "gpus.0.name")), ==,
+                   "NVIDIA RTX A4000");
+  json_object_put (json);
+
+  g_setenv ("TFTSR_HARDWARE_ROOT", broken, TRUE);
+  failed = run ("ollama", "hardware");
+  g_assert_cmpint (failed->status, ==, 1);
+  g_assert_nonnull (strstr (failed->err, "The memory size could not be read"));
+  usage = run ("ollama", "hardware", "--url", "http://x.test");
+  g_assert_cmpint (usage->status, ==, 2);
+  g_unsetenv ("TFTSR_HARDWARE_ROOT");
+}
+
+static const char ollama_tags[] =
+    "{\"models\":[{\"name\":\"llama3.2:latest\",\"size\":2019393189,"
+    "\"modified_at\":\"2025-05-04T17:37:44.706015396-07:00\",\"details\":{\"family\":"
+    "\"llama\",\"parameter_size\":\"3.2B\",\"quantization_level\":\"Q4_K_M\"}}]}";
+
+static const char ollama_pull[] =
+    "{\"status\":\"pulling manifest\"}\n"
+    "{\"status\":\"pulling dde5aa3fc5ff\",\"digest\":\"sha256:dde5\",\"total\":1000}\n"
+    "{\"status\":\"pulling dde5aa3fc5ff\",\"digest\":\"sha256:dde5\",\"total\":1000,"
+    "\"completed\":500}\n"
+    "{\"status\":\"pulling dde5aa3fc5ff\",\"digest\":\"sha256:dde5\",\"total\":1000,"
+    "\"completed\":1000}\n"
+    "{\"status\":\"verifying sha256 digest\"}\n{\"status\":\"success\"}\n";
+
+static TftsrFakeReply *
+fake_json (guint status, const char *body)
+{
+  TftsrFakeReply *reply = tftsr_fake_reply_new (status, "application/json");
+
+  tftsr_fake_reply_add_piece (reply, body, -1);
+  return reply;
+}
+
+/* ollama status: the URL given, the active Ollama provider's, or nothing listening. */
+static void
+test_ollama_status (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrFakeReply) version = fake_json (200, "{\"version\":\"0.5.1\"}");
+  g_autofree char *url = tftsr_fake_server_url (server, "");
+  g_autofree char *expected = g_strdup_printf ("Ollama 0.5.1 is running at %s\n", url);
+  g_autoptr (GSocket) socket = NULL;
+  g_autofree char *down = NULL;
+  g_autoptr (CliResult) given = NULL, added = NULL, active = NULL, refused = NULL;
+  g_autoptr (CliResult) refused_json = NULL;
+  guint port = 0;
+  json_object *json;
+
+  tftsr_fake_server_add_replies (server, "/api/version", version, NULL);
+  fresh_db ();
+  given = run ("ollama", "status", "--url", url);
+  g_assert_cmpint (given->status, ==, 0);
+  g_assert_cmpstr (given->out, ==, expected);
+
+  added = run ("ai", "add", "local", "--format", "ollama", "--url", url, "--model", "llama3.2");
+  g_assert_cmpint (added->status, ==, 0);
+  active = run ("ollama", "status", "--json");
+  g_assert_cmpint (active->status, ==, 0);
+  json = parse_json (active->out);
+  g_assert_cmpstr (json_str (json, "url"), ==, url);
+  g_assert_cmpstr (json_str (json, "version"), ==, "0.5.1");
+  g_assert_true (json_object_get_boolean (json_path (json, "running")));
+  json_object_put (json);
+
+  socket = tftsr_test_refusing_socket (&port);
+  down = g_strdup_printf ("http://127.0.0.1:%u", port);
+  refused = run ("ollama", "status", "--url", down);
+  g_assert_cmpint (refused->status, ==, 1);
+  g_assert_nonnull (strstr (refused->err, "start it with “ollama serve”"));
+  refused_json = run ("ollama", "status", "--url", down, "--json");
+  g_assert_cmpint (refused_json->status, ==, 1);
+  json = parse_json (refused_json->out);
+  g_assert_false (json_object_get_boolean (json_path (json, "running")));
+  json_object_put (json);
+}
+
+/* models, pull (progress as plain lines when standard error is no terminal), delete, and
+ * recommend marking what is installed. */
+static void
+test_ollama_models (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrFakeReply) tags = fake_json (200, ollama_tags);
+  g_autoptr (TftsrFakeReply) pull = tftsr_fake_reply_new (200, "application/x-ndjson");
+  g_autoptr (TftsrFakeReply) missing = fake_json (404, "{\"error\":\"model not found\"}");
+  g_autofree char *url = tftsr_fake_server_url (server, "");
+  g_autofree char *laptop = g_build_filename (TFTSR_TEST_DATA_DIR, "hardware", "laptop", NULL);
+  g_autoptr (CliResult) models = NULL, text = NULL, pulled = NULL, deleted = NULL;
+  g_autoptr (CliResult) recommended = NULL, no_model = NULL, bad_verb = NULL;
+  json_object *json;
+
+  tftsr_fake_reply_add_pieces (pull, ollama_pull, -1, 9);
+  tftsr_fake_server_add_replies (server, "/api/tags", tags, NULL);
+  tftsr_fake_server_add_replies (server, "/api/pull", pull, NULL);
+  tftsr_fake_server_add_replies (server, "/api/delete", missing, NULL);
+  fresh_db ();
+
+  models = run ("ollama", "models", "--json", "--url", url);
+  g_assert_cmpint (models->status, ==, 0);
+  json = parse_json (models->out);
+  g_assert_cmpstr (json_object_get_string (json_path (json, "0.name")), ==, "llama3.2:latest");
+  g_assert_cmpint (json_object_get_int64 (json_path (json, "0.size")), ==, 2019393189);
+  g_assert_cmpstr (json_object_get_string (json_path (json, "0.modified_at")), ==,
+                   "2025-05-05T00:37:44.706Z");
+  g_assert_cmpstr (json_object_get_string (json_path (json, "0.quantization_level")), ==, "Q4_K_M");
+  json_object_put (json);
+  text = run ("ollama", "models", "--url", url);
+  g_assert_nonnull (strstr (text->out, "llama3.2:latest"));
+  g_assert_nonnull (strstr (text->out, "2.0\xc2\xa0GB"));
+
+  pulled = run ("ollama", "pull", "llama3.2:3b", "--url", url);
+  g_assert_cmpint (pulled->status, ==, 0);
+  g_assert_cmpstr (pulled->out, ==, "");
+  g_assert_true (g_str_has_prefix (pulled->err, "pulling manifest\n"));
+  g_assert_nonnull (strstr (pulled->err, "\nsuccess  100%  1.0\xc2\xa0kB / 1.0\xc2\xa0kB\n"));
+  g_assert_null (strstr (pulled->err, "\r"));
+
+  deleted = run ("ollama", "delete", "llama3.2:3b", "--url", url);
+  g_assert_cmpint (deleted->status, ==, 1);
+  g_assert_nonnull (strstr (deleted->err, "has no model “llama3.2:3b”"));
+
+  g_setenv ("TFTSR_HARDWARE_ROOT", laptop, TRUE);
+  recommended = run ("ollama", "recommend", "--json", "--url", url);
+  g_unsetenv ("TFTSR_HARDWARE_ROOT");
+  g_assert_cmpint (recommended->status, ==, 0);
+  json = parse_json (recommended->out);
+  g_assert_cmpstr (json_object_get_string (json_path (json, "0.model")), ==, "llama3.2:3b");
+  g_assert_true (json_object_get_boolean (json_path (json, "0.installed")));
+  g_assert_cmpstr (json_object_get_string (json_path (json, "0.placement")), ==, "cpu");
+  g_assert_false (json_object_get_boolean (json_path (json, "1.installed")));
+  json_object_put (json);
+
+  no_model = run ("ollama", "pull");
+  g_assert_cmpint (no_model->status, ==, 2);
+  bad_verb = run ("ollama", "list");
+  g_assert_cmpint (bad_verb->status, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -825,5 +1019,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/ai-provider-commands", test_ai_provider_commands);
   g_test_add_func ("/cli/log-rescan", test_log_rescan);
   g_test_add_func ("/cli/images", test_images);
+  g_test_add_func ("/cli/ollama-hardware", test_ollama_hardware);
+  g_test_add_func ("/cli/ollama-status", test_ollama_status);
+  g_test_add_func ("/cli/ollama-models", test_ollama_models);
   return g_test_run ();
 }

@@ -570,32 +570,11 @@ test_idle_timeout (void)
   assert_bytes (sink.data->data, sink.data->len, "data: thinking\n\n", 16);
 }
 
-/* A port with a bound socket that does not listen: connections to it are refused, and
- * nothing else can take the port while the socket is open. */
-static GSocket *
-refusing_socket (guint *port)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  GSocket *socket =
-      g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-
-  g_assert_no_error (error);
-  g_socket_bind (socket, any, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  return socket;
-}
-
 static void
 test_connection_refused (void)
 {
   guint port = 0;
-  g_autoptr (GSocket) socket = refusing_socket (&port);
+  g_autoptr (GSocket) socket = tftsr_test_refusing_socket (&port);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1/chat", port);
   g_autofree char *expected =
       g_strdup_printf ("Could not connect to 127.0.0.1:%u: connection refused", port);

@@ -31,3 +31,6 @@ void tftsr_test_iterate_until (GSourceFunc done, gpointer data);
 GBytes *tftsr_test_read_file (const char *path);
 /* Creates an incident with @title and returns it (asserting success). */
 TftsrIssue *tftsr_test_create (TftsrStore *store, const char *title, const char *description);
+/* A port with a bound socket that does not listen: connections to it are refused, and
+ * nothing else can take the port while the socket is open. */
+GSocket *tftsr_test_refusing_socket (guint *port);

@@ -20,6 +20,7 @@
 #include "tftsr-log-lines.h"
 #include "tftsr-markdown.h"
 #include "tftsr-net.h"
+#include "tftsr-ollama.h"
 #include "tftsr-pii.h"
 #include "tftsr-pii-review.h"
 #include "tftsr-pii-settings.h"

@@ -87,25 +87,34 @@ tftsr_cli_read_text (const char *path, GError **error)
 }
 
 void
-tftsr_cli_print_text (const char *text)
+tftsr_cli_write_text (FILE *out, const char *text)
 {
-  static int tty = -1;
+  static int tty[3] = { -1, -1, -1 };
+  int fd = fileno (out);
+  gboolean terminal;
 
-  if (tty < 0)
-    tty = isatty (STDOUT_FILENO);
-  if (!tty)
+  if (fd >= 0 && fd < 3 && tty[fd] < 0)
+    tty[fd] = isatty (fd);
+  terminal = fd >= 0 && fd < 3 ? tty[fd] : isatty (fd);
+  if (!terminal)
     {
-      fputs (text, stdout);
+      fputs (text, out);
       return;
     }
   for (const char *p = text; *p != '\0'; p++)
     {
       guchar c = (guchar) *p;
       if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-        fputs ("\xef\xbf\xbd", stdout);
+        fputs ("\xef\xbf\xbd", out);
       else
-        putchar (c);
+        putc (c, out);
     }
+}
+
+void
+tftsr_cli_print_text (const char *text)
+{
+  tftsr_cli_write_text (stdout, text);
 }
 
 void

@@ -23,6 +23,9 @@ static const struct
     N_ ("attach screenshots to incidents; export them once their PII warning is acknowledged") },
   { "pii", tftsr_cli_pii, N_ ("find personal data and secrets; list the catalogue") },
   { "ai", tftsr_cli_ai, N_ ("configure AI providers; the 5-Whys triage chat") },
+  { "ollama", tftsr_cli_ollama,
+    N_ ("local models: status, list, pull, delete; this machine's hardware and the models that "
+        "suit it") },
 };
 
 static void
@@ -34,6 +37,14 @@ print_help (FILE *out)
   fprintf (out, "\n%s\n",
            _ ("Run “tftsr-cli <noun> --help” for the verbs of a noun. "
               "Exit status: 0 success, 1 failure, 2 usage error."));
+}
+
+gboolean
+tftsr_cli_db_exists (TftsrCli *cli)
+{
+  if (cli->db_path == NULL)
+    cli->db_path = tftsr_store_default_path ();
+  return cli->store != NULL || g_file_test (cli->db_path, G_FILE_TEST_EXISTS);
 }
 
 TftsrStore *
@@ -60,10 +71,8 @@ tftsr_cli_pii_settings (TftsrCli *cli)
   g_autoptr (GError) error = NULL;
   TftsrPiiSettings *settings;
 
-  if (cli->db_path == NULL)
-    cli->db_path = tftsr_store_default_path ();
   /* Without a database there are no settings: scanning alone creates none. */
-  if (cli->store == NULL && !g_file_test (cli->db_path, G_FILE_TEST_EXISTS))
+  if (!tftsr_cli_db_exists (cli))
     return tftsr_pii_settings_new ();
   if (tftsr_cli_store (cli) == NULL)
     return NULL;

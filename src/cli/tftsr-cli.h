@@ -5,6 +5,7 @@
 #pragma once
 
 #include <json.h>
+#include <stdio.h>
 #include <tftsr.h>
 
 /* Exit codes of the CLI contract (design §5). */
@@ -20,6 +21,8 @@ typedef struct
 
 typedef int (*TftsrCliCommand) (TftsrCli *cli, int argc, char **argv);
 
+/* Whether the database exists (or is open): commands that only read settings create none. */
+gboolean tftsr_cli_db_exists (TftsrCli *cli);
 /* Opens the store (resolving the key) on first use; prints the reason and returns NULL
  * when it cannot be opened. */
 TftsrStore *tftsr_cli_store (TftsrCli *cli);
@@ -47,6 +50,8 @@ char *tftsr_cli_read_text (const char *path, GError **error);
 /* Output. Text that came from the database is printed as stored, except that on a
  * terminal control characters are shown as U+FFFD so a title cannot drive the terminal. */
 void tftsr_cli_print_text (const char *text);
+/* The same on @out (standard error for progress). */
+void tftsr_cli_write_text (FILE *out, const char *text);
 void tftsr_cli_print_json (json_object *json);
 json_object *tftsr_cli_json_string (const char *text);
 json_object *tftsr_cli_issue_to_json (TftsrIssue *issue, gboolean with_description);
@@ -62,3 +67,4 @@ int tftsr_cli_ai (TftsrCli *cli, int argc, char **argv);
 /* ai chat and ai whys (tftsr-cli-ai-chat.c). */
 int tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_ai_whys (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_ollama (TftsrCli *cli, int argc, char **argv);
