@@ -368,13 +368,20 @@ relay_progress (guint64 done, guint64 total, gpointer user_data)
   TftsrProgressRelay *relay = user_data;
   gint64 now = g_get_monotonic_time ();
   ProgressReport *report;
+  GSource *source;
 
   if (now - relay->last_report < G_USEC_PER_SEC / 10)
     return;
   relay->last_report = now;
   report = g_new (ProgressReport, 1);
   *report = (ProgressReport){ relay->progress, relay->progress_data, done, total };
-  g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, deliver_progress, report, g_free);
+  /* Always through a source: g_main_context_invoke() would run the report right here, in
+   * the worker, whenever no thread holds the context at that moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_progress, report, g_free);
+  g_source_attach (source, relay->context);
+  g_source_unref (source);
 }
 
 TftsrProgressFunc
