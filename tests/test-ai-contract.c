@@ -1,8 +1,8 @@
 /* test-ai-contract.c: the chat requests of the wire formats against the vendors' published
  * API descriptions. Prism serves each spec from ../shared/contracts on loopback and checks
  * every request it receives against it; the URL, headers and body each format builds for a
- * conversation (system prompt, a tool call and its result, tools offered; and without
- * tools) must pass, and a broken one must not.
+ * conversation (system prompt, a tool call and its result, tools offered; the same without
+ * tools; two calls without text and their results) must pass, and a broken one must not.
  *
  * Each spec is served with only the chat operation, as spec-for-prism.js prepares it: Mistral's
  * whole spec does not load in Prism, and OpenAI's chat request would not be checked at all
@@ -77,6 +77,29 @@ start (Contract *c)
 
   if (tftsr_prism_prepare_spec (c->spec, c->path, spec, &c->error))
     c->prism = tftsr_prism_start (spec, &c->error);
+}
+
+/* The round after a turn of two calls and no text, without a system prompt: OpenAI's
+ * content is null then, Anthropic's results share one user message. */
+static TftsrAiRequest *
+calls_only_new (void)
+{
+  TftsrAiRequest *request = tftsr_ai_request_new ("");
+  TftsrAiMessage *assistant = tftsr_ai_message_new (TFTSR_AI_ROLE_ASSISTANT, "");
+
+  tftsr_ai_message_add_tool_call (assistant,
+                                  tftsr_ai_tool_call_new ("call_a", "search_logs", CALL_ARGS));
+  tftsr_ai_message_add_tool_call (
+      assistant, tftsr_ai_tool_call_new ("call_b", "search_logs", "{\"query\":\"502\"}"));
+  tftsr_ai_request_add_message (request, tftsr_ai_message_new (TFTSR_AI_ROLE_USER, FIRST_QUESTION));
+  tftsr_ai_request_add_message (request, assistant);
+  tftsr_ai_request_add_message (request,
+                                tftsr_ai_message_new_tool_result ("call_a", "search_logs", "none"));
+  tftsr_ai_request_add_message (
+      request, tftsr_ai_message_new_tool_result ("call_b", "search_logs", TOOL_RESULT));
+  tftsr_ai_request_add_tool (request,
+                             tftsr_ai_tool_new ("search_logs", TOOL_DESCRIPTION, TOOL_SCHEMA));
+  return request;
 }
 
 /* Sends @body to Prism as the client sends a chat request: the format's URL and headers
@@ -171,12 +194,14 @@ test_contract (gconstpointer data)
   Contract *c = (Contract *) data;
   const TftsrAiWire *wire = tftsr_ai_wire_for (c->format);
   g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
+  g_autoptr (TftsrAiRequest) calls_only = calls_only_new ();
   g_autoptr (TftsrAiProvider) provider = NULL;
   g_autoptr (TftsrPrism) prism = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *base_url = NULL;
   g_autoptr (json_object) with_tools = NULL;
   g_autoptr (json_object) without_tools = NULL;
+  g_autoptr (json_object) parallel = NULL;
   g_autoptr (json_object) broken = NULL;
 
   if (missing != NULL)
@@ -194,8 +219,10 @@ test_contract (gconstpointer data)
   provider = tftsr_ai_provider_new ("contract", c->format, base_url, c->model);
   with_tools = wire->chat_body (provider, request, TRUE);
   without_tools = wire->chat_body (provider, request, FALSE);
+  parallel = wire->chat_body (provider, calls_only, TRUE);
   assert_accepted (prism, provider, with_tools, c->known);
   assert_accepted (prism, provider, without_tools, c->known);
+  assert_accepted (prism, provider, parallel, c->known);
 
   /* The check can fail: a role no vendor knows. */
   broken = wire->chat_body (provider, request, TRUE);
