@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <string.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 
 #include "tftsr-prism.h"
@@ -145,8 +145,9 @@ tftsr_prism_start (const char *spec, GError **error)
   return prism;
 }
 
-char *
-tftsr_prism_dup_output (TftsrPrism *prism)
+/* Everything Prism printed so far. */
+static char *
+dup_output (TftsrPrism *prism)
 {
   char *copy;
 
@@ -200,7 +201,7 @@ tftsr_prism_wait (TftsrPrism *prism, guint seconds, GError **error)
           g_usleep (100 * G_TIME_SPAN_MILLISECOND);
           continue;
         }
-      output = tftsr_prism_dup_output (prism);
+      output = dup_output (prism);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Prism %s on port %u:\n%s",
                    has_ended (prism) ? "exited" : "did not listen in time", prism->port,
                    tail_of (output));
@@ -260,7 +261,7 @@ tftsr_prism_perform (TftsrPrism *prism, TftsrHttpRequest *request, char **log, G
   g_mutex_unlock (&prism->lock);
   if (start == NULL)
     {
-      g_autofree char *output = tftsr_prism_dup_output (prism);
+      g_autofree char *output = dup_output (prism);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "Prism's output does not show the request:\n%s", tail_of (output));
       return NULL;

@@ -38,8 +38,6 @@ TftsrHttpResponse *tftsr_prism_perform (TftsrPrism *prism, TftsrHttpRequest *req
 /* The lines of @log that report a failed check: "✖" (error) and "Violation:" lines; "" if
  * there is none. */
 char *tftsr_prism_violations (const char *log);
-/* Everything Prism printed so far. */
-char *tftsr_prism_dup_output (TftsrPrism *prism);
 /* Kills Prism and frees @prism. */
 void tftsr_prism_stop (TftsrPrism *prism);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrPrism, tftsr_prism_stop)
