@@ -2,7 +2,9 @@
 # Installs everything tftsr needs to build, run and test on Debian 12 (bookworm).
 # Idempotent: when every package is already present it does nothing but check.
 # SQLCipher 4 comes from bookworm-backports, in a command of its own, so that the
-# backports suite never supplies anything else.
+# backports suite never supplies anything else. Node.js and npm (Debian's, unless a Node.js
+# is there already) run Prism, the contract tests' mock servers, which npm installs into
+# tests/contracts/node_modules from its package-lock.json.
 set -eu
 
 BACKPORTS_PKGS="libsqlcipher-dev"
@@ -34,8 +36,32 @@ missing() {
 # shellcheck disable=SC2086
 need=$(missing $PKGS)
 need_bp=$(missing $BACKPORTS_PKGS)
+# Any Node.js will do (a machine may have one from elsewhere, whose npm conflicts with
+# Debian's): Debian's only where there is none.
+command -v node >/dev/null 2>&1 || need="$need nodejs"
+command -v npm >/dev/null 2>&1 || need="$need npm"
+
+# Prism at the version package-lock.json pins, installed again only when the lock changed.
+CONTRACTS_DIR=$(cd "$(dirname "$0")/../tests/contracts" && pwd)
+install_prism() {
+  dir=$CONTRACTS_DIR
+  stamp="$dir/node_modules/.tftsr-lock.sha256"
+  sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ -x "$dir/node_modules/.bin/prism" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then
+    return 0
+  fi
+  if (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+    echo "$sum" >"$stamp"
+    echo "install-deps: Prism $("$dir/node_modules/.bin/prism" --version) installed in tests/contracts"
+  else
+    # Only the contract tests need it, and they say so when it is missing.
+    echo "install-deps: npm could not install Prism; the contract tests will be skipped" >&2
+  fi
+}
+
 if [ -z "$need" ] && [ -z "$need_bp" ]; then
   echo "install-deps: all packages present"
+  install_prism
   exit 0
 fi
 
@@ -59,4 +85,5 @@ $SUDO apt-get update -qq
 [ -z "$need" ] || $SUDO apt-get install -y -qq --no-install-recommends $need
 # shellcheck disable=SC2086
 [ -z "$need_bp" ] || $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports $need_bp
+install_prism
 echo "install-deps: done"

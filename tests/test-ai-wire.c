@@ -7,20 +7,8 @@
 #include <string.h>
 
 #include "tftsr-ai-decoder.h"
+#include "tftsr-test-conversation.h"
 #include "tftsr-test-util.h"
-
-#define SYSTEM_PROMPT "You help an on-call engineer find the cause of an incident."
-#define FIRST_QUESTION "The checkout API times out since 10:00."
-#define ASSISTANT_TEXT "I will search the logs first."
-#define CALL_ID "call_7Xq2Lm"
-#define CALL_ARGS "{\"query\":\"timeout\"}"
-#define TOOL_RESULT "3 matches: upstream timeout after 30 s"
-#define FOLLOW_UP "What should I check next?"
-#define TOOL_SCHEMA                                                                                \
-  "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\",\"description\":"           \
-  "\"What to look for\"}},\"required\":[\"query\"],\"additionalProperties\":false}"
-#define TOOL_DESCRIPTION "Searches the incident's logs for a text"
-#define API_KEY "sk-test-5f3a9c"
 
 /* --- building blocks ------------------------------------------------------------------- */
 
@@ -35,26 +23,6 @@ provider_new (TftsrAiFormat format, const char *base_url, const char *model, con
       provider->options = g_strdup (options);
     }
   return provider;
-}
-
-/* A system prompt, a question, an assistant turn with text and a call of search_logs, the
- * call's result and a follow-up question, with search_logs on offer. */
-static TftsrAiRequest *
-conversation_new (void)
-{
-  TftsrAiRequest *request = tftsr_ai_request_new (SYSTEM_PROMPT);
-  TftsrAiMessage *assistant = tftsr_ai_message_new (TFTSR_AI_ROLE_ASSISTANT, ASSISTANT_TEXT);
-
-  tftsr_ai_message_add_tool_call (assistant,
-                                  tftsr_ai_tool_call_new (CALL_ID, "search_logs", CALL_ARGS));
-  tftsr_ai_request_add_message (request, tftsr_ai_message_new (TFTSR_AI_ROLE_USER, FIRST_QUESTION));
-  tftsr_ai_request_add_message (request, assistant);
-  tftsr_ai_request_add_message (
-      request, tftsr_ai_message_new_tool_result (CALL_ID, "search_logs", TOOL_RESULT));
-  tftsr_ai_request_add_message (request, tftsr_ai_message_new (TFTSR_AI_ROLE_USER, FOLLOW_UP));
-  tftsr_ai_request_add_tool (request,
-                             tftsr_ai_tool_new ("search_logs", TOOL_DESCRIPTION, TOOL_SCHEMA));
-  return request;
 }
 
 static json_object *
@@ -313,7 +281,7 @@ test_openai_request (void)
 {
   g_autoptr (TftsrAiProvider) provider =
       provider_new (TFTSR_AI_FORMAT_OPENAI, "https://api.openai.com/v1/", "gpt-4o", NULL);
-  g_autoptr (TftsrAiRequest) request = conversation_new ();
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   g_autoptr (json_object) body = body_of (provider, request, TRUE);
   g_autoptr (GPtrArray) headers = headers_of (provider, API_KEY);
   g_autoptr (GPtrArray) anonymous = headers_of (provider, NULL);
@@ -359,7 +327,7 @@ test_azure_request (void)
   g_autoptr (TftsrAiProvider) provider =
       provider_new (TFTSR_AI_FORMAT_OPENAI, "https://contoso.openai.azure.com", "gpt4o-prod",
                     "{\"api_version\":\"2024-10-21\"}");
-  g_autoptr (TftsrAiRequest) request = conversation_new ();
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   g_autoptr (json_object) body = body_of (provider, request, TRUE);
   g_autoptr (GPtrArray) headers = headers_of (provider, API_KEY);
 
@@ -412,7 +380,7 @@ test_mistral_request (void)
 {
   g_autoptr (TftsrAiProvider) provider = provider_new (
       TFTSR_AI_FORMAT_MISTRAL, "https://api.mistral.ai/v1", "mistral-large-latest", NULL);
-  g_autoptr (TftsrAiRequest) request = conversation_new ();
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   g_autoptr (json_object) body = body_of (provider, request, TRUE);
   g_autoptr (GPtrArray) headers = headers_of (provider, API_KEY);
 
@@ -433,7 +401,7 @@ test_anthropic_request (void)
 {
   g_autoptr (TftsrAiProvider) provider = provider_new (
       TFTSR_AI_FORMAT_ANTHROPIC, "https://api.anthropic.com", "claude-sonnet-4-5", NULL);
-  g_autoptr (TftsrAiRequest) request = conversation_new ();
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   g_autoptr (json_object) body = body_of (provider, request, TRUE);
   g_autoptr (GPtrArray) headers = headers_of (provider, API_KEY);
 
@@ -518,7 +486,7 @@ test_gemini_request (void)
   g_autoptr (TftsrAiProvider) provider =
       provider_new (TFTSR_AI_FORMAT_GEMINI, "https://generativelanguage.googleapis.com",
                     "gemini-2.5-flash", NULL);
-  g_autoptr (TftsrAiRequest) request = conversation_new ();
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   g_autoptr (json_object) body = body_of (provider, request, TRUE);
   g_autoptr (GPtrArray) headers = headers_of (provider, API_KEY);
   g_autofree char *chat_url = tftsr_ai_wire_gemini.chat_url (provider);
@@ -569,7 +537,7 @@ test_ollama_request (void)
 {
   g_autoptr (TftsrAiProvider) provider =
       provider_new (TFTSR_AI_FORMAT_OLLAMA, "http://localhost:11434", "llama3.2", NULL);
-  g_autoptr (TftsrAiRequest) request = conversation_new ();
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   g_autoptr (json_object) body = body_of (provider, request, TRUE);
   g_autoptr (GPtrArray) local = headers_of (provider, NULL);
   g_autoptr (GPtrArray) cloud = headers_of (provider, API_KEY);
@@ -603,7 +571,7 @@ test_ollama_request (void)
 static void
 test_no_tools (void)
 {
-  g_autoptr (TftsrAiRequest) request = conversation_new ();
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
 
   for (TftsrAiFormat format = 0; format < TFTSR_AI_N_FORMATS; format++)
     {
@@ -625,7 +593,7 @@ test_custom_default_template (void)
                     "{\"path\":\"/v1/generate\"}");
   g_autoptr (TftsrAiProvider) bare =
       provider_new (TFTSR_AI_FORMAT_CUSTOM, "https://gw.example.com/chat", "m", NULL);
-  g_autoptr (TftsrAiRequest) request = conversation_new ();
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   g_autoptr (json_object) body = body_of (provider, request, TRUE);
   g_autofree char *bare_url = tftsr_ai_wire_custom.chat_url (bare);
 
@@ -654,7 +622,7 @@ test_custom_template (void)
       "\\\"flags\\\":[true,null,\\\"{{model}}\\\"],\\\"keep\\\":\\\"{{unknown}}\\\"}\"}";
   g_autoptr (TftsrAiProvider) provider =
       provider_new (TFTSR_AI_FORMAT_CUSTOM, "https://gw.example.com", "incident-llm", options);
-  g_autoptr (TftsrAiRequest) request = conversation_new ();
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   g_autoptr (json_object) body = body_of (provider, request, FALSE);
 
   assert_keys (body, "", "input n temperature flags keep");
