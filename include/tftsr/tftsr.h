@@ -16,6 +16,7 @@
 #include "tftsr-issue.h"
 #include "tftsr-issue-list.h"
 #include "tftsr-log.h"
+#include "tftsr-log-analysis.h"
 #include "tftsr-log-digest.h"
 #include "tftsr-log-lines.h"
 #include "tftsr-markdown.h"

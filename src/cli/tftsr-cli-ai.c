@@ -345,11 +345,12 @@ tftsr_cli_ai (TftsrCli *cli, int argc, char **argv)
     { "models", ai_models },
     { "chat", tftsr_cli_ai_chat },
     { "whys", tftsr_cli_ai_whys },
+    { "analyze", tftsr_cli_ai_analyze },
   };
 
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
   return tftsr_cli_usage_error (
-      _ ("usage: tftsr-cli ai add|providers|use|remove|test|models|chat|whys [arguments]"));
+      _ ("usage: tftsr-cli ai add|providers|use|remove|test|models|chat|whys|analyze [arguments]"));
 }

@@ -67,4 +67,6 @@ int tftsr_cli_ai (TftsrCli *cli, int argc, char **argv);
 /* ai chat and ai whys (tftsr-cli-ai-chat.c). */
 int tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_ai_whys (TftsrCli *cli, int argc, char **argv);
+/* ai analyze (tftsr-cli-ai-analyze.c). */
+int tftsr_cli_ai_analyze (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_ollama (TftsrCli *cli, int argc, char **argv);
