@@ -1083,7 +1083,8 @@ test_chat_cancel (void)
 
 typedef struct
 {
-  GString *text;
+  char *shown; /* the newest display text */
+  guint deliveries;
   TftsrTriageTurn *turn;
   GError *error;
   gboolean done;
@@ -1091,13 +1092,18 @@ typedef struct
 } AsyncTurn;
 
 static void
-async_text (const char *text, gsize len, gpointer user_data)
+async_shown (const char *text, gpointer user_data)
 {
   AsyncTurn *t = user_data;
 
   g_assert_true (g_thread_self () == t->main_thread);
   g_assert_false (t->done);
-  g_string_append_len (t->text, text, len);
+  /* Never half a pseudonym token or a marker, on any delivery. */
+  g_assert_null (strstr (text, "<HOST"));
+  g_assert_null (strstr (text, "[["));
+  g_free (t->shown);
+  t->shown = g_strdup (text);
+  t->deliveries++;
 }
 
 static void
@@ -1115,24 +1121,290 @@ async_finished (gpointer user_data)
   return ((AsyncTurn *) user_data)->done;
 }
 
-/* In a worker: the pieces arrive on this thread's main context, in order, before the end. */
+static void
+async_turn_clear (AsyncTurn *t)
+{
+  g_clear_pointer (&t->shown, g_free);
+  g_clear_pointer (&t->turn, tftsr_triage_turn_free);
+  g_clear_error (&t->error);
+}
+
+/* In a worker: the display text arrives on this thread's main context, the whole reply as
+ * it is shown before the end. */
 static void
 test_chat_async (void)
 {
-  g_autoptr (TftsrIssue) issue = tftsr_test_create (store, "Async", NULL);
+  g_autoptr (TftsrIssue) issue = create_issue ("Checkout 502 on db-canary-01.prod.acme.internal",
+                                               NULL, TFTSR_CATEGORY_DATABASES);
   g_autoptr (TftsrAiProvider) provider = NULL;
   g_autoptr (TftsrFakeServer) server = serve_reply (1, marker_reply, 7, &provider);
-  g_autoptr (GString) text = g_string_new (NULL);
-  AsyncTurn t = { text, NULL, NULL, FALSE, g_thread_self () };
-  TftsrAiListener listener = { async_text, NULL, &t };
+  AsyncTurn t = { NULL, 0, NULL, NULL, FALSE, g_thread_self () };
+  TftsrTriageViewer viewer = { async_shown, NULL, &t };
 
-  tftsr_triage_send_async (store, tftsr_issue_get_id (issue), "Go", provider->name, &listener, NULL,
+  tftsr_triage_send_async (store, tftsr_issue_get_id (issue), "Go", provider->name, &viewer, NULL,
                            async_done, &t);
   tftsr_test_iterate_until (async_finished, &t);
   g_assert_no_error (t.error);
-  g_assert_cmpstr (text->str, ==, marker_reply);
+  g_assert_cmpuint (t.deliveries, >=, 1);
+  g_assert_cmpstr (t.shown, ==,
+                   "The pool on db-canary-01.prod.acme.internal hit its limit — ✓ confirmed by "
+                   "the log.");
   g_assert_cmpuint (t.turn->level_after, ==, 2);
-  tftsr_triage_turn_free (t.turn);
+  async_turn_clear (&t);
+}
+
+/* The display text of a reply cut into pieces of every size: at every step only whole
+ * tokens and no marker's start, complete lines as they will be shown, and in the end
+ * exactly what the stored reply shows. */
+static void
+test_display_stream (void)
+{
+  static const char *const replies[] = {
+    marker_reply,
+    "Look at <HOSTNAME_1>:\r\n\n```sh\nssh <HOSTNAME_1> df -h\n```\nThe array[0] is fine, "
+    "a < b, <NOT_A_TOKEN and [a link](https://example.org).\n\n**[[ROOT CAUSE: "
+    "<HOSTNAME_1> filled /var]]**\n",
+    "[[why 2 of 5 - the disk]]\nTrailing <HOSTNAME_1>",
+  };
+  g_autoptr (TftsrIssue) issue =
+      create_issue ("Disk full on db-canary-01.prod.acme.internal", NULL, TFTSR_CATEGORY_LINUX);
+  gint64 id = tftsr_issue_get_id (issue);
+  g_autofree char *redacted_title = NULL;
+  g_autoptr (GError) error = NULL;
+
+  redacted_title = redacted (id, tftsr_issue_get_title (issue));
+  assert_has (redacted_title, "<HOSTNAME_1>");
+  for (guint r = 0; r < G_N_ELEMENTS (replies); r++)
+    {
+      g_autoptr (TftsrAiMessage) message =
+          tftsr_ai_message_new (TFTSR_AI_ROLE_ASSISTANT, replies[r]);
+      TftsrTriageMessage stored = { .message = message };
+      g_autofree char *expected = tftsr_triage_dup_display_text (store, id, &stored, &error);
+      gsize len = strlen (replies[r]);
+
+      g_assert_no_error (error);
+      g_assert_null (strstr (expected, "<HOSTNAME"));
+      for (gsize piece = 1; piece <= len; piece++)
+        {
+          g_autoptr (TftsrTriageDisplay) display = tftsr_triage_display_new (store, id);
+          g_autofree char *before = g_strdup ("");
+
+          for (gsize at = 0; at < len; at += piece)
+            {
+              const char *text;
+
+              g_assert_true (tftsr_triage_display_add (display, replies[r] + at,
+                                                       MIN (piece, len - at), &error));
+              g_assert_no_error (error);
+              text = tftsr_triage_display_get_text (display);
+              g_assert_null (strstr (text, "<HOST"));
+              g_assert_null (strstr (text, "[["));
+              g_assert_null (strstr (text, "**[")); /* emphasis of a marker held back too */
+              /* What is shown of the complete lines never changes. */
+              g_assert_true (g_str_has_prefix (text, before) || strrchr (before, '\n') == NULL ||
+                             strncmp (text, before, strrchr (before, '\n') - before) == 0);
+              g_free (before);
+              before = g_strdup (text);
+            }
+          g_assert_true (tftsr_triage_display_finish (display, &error));
+          g_assert_cmpstr (tftsr_triage_display_get_text (display), ==, expected);
+        }
+    }
+}
+
+static void
+regenerated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  async_done (source, result, user_data);
+}
+
+/* The last answer again: the first reply is kept but superseded (not sent, not listed as
+ * current), the second is stored after it; the chain does not move back. A failed reply is
+ * kept as it is. With nothing asked there is nothing to write again. */
+static void
+test_regenerate (void)
+{
+  static const char first[] = "Maybe DNS.\n[[WHY 1: DNS failed]]";
+  static const char second[] = "The pool ran dry.\n[[WHY 1: the pool ran dry]]";
+  g_autoptr (TftsrIssue) issue = tftsr_test_create (store, "Checkout down", NULL);
+  gint64 id = tftsr_issue_get_id (issue);
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrAiProvider) provider = add_provider (server, TFTSR_AI_FORMAT_OPENAI, "/v1", NULL);
+  g_autofree char *first_body = chunked_events (first);
+  g_autofree char *second_body = chunked_events (second);
+  g_autoptr (TftsrFakeReply) a = tftsr_fake_reply_new (200, "text/event-stream");
+  g_autoptr (TftsrFakeReply) b = tftsr_fake_reply_new (200, "text/event-stream");
+  g_autoptr (TftsrFakeReply) refused = tftsr_fake_reply_new (401, "application/json");
+  g_autoptr (TftsrTriageTurn) turn = NULL;
+  g_autoptr (GPtrArray) messages = NULL, requests = NULL;
+  g_autoptr (TftsrTriageState) state = NULL;
+  g_autoptr (json_object) body = NULL;
+  g_autoptr (GError) error = NULL;
+  AsyncTurn t = { NULL, 0, NULL, NULL, FALSE, g_thread_self () };
+  TftsrTriageViewer viewer = { async_shown, NULL, &t };
+  json_object *sent;
+
+  g_assert_null (tftsr_triage_regenerate (store, id, provider->name, NULL, NULL, &error));
+  g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  tftsr_fake_reply_add_piece (a, first_body, -1);
+  tftsr_fake_reply_add_piece (b, second_body, -1);
+  tftsr_fake_reply_add_piece (refused, "{\"error\":{\"message\":\"Incorrect API key\"}}", -1);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", a, b, refused, b, NULL);
+  turn = tftsr_triage_send (store, id, "Why is checkout down?", provider->name, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (turn->level_after, ==, 2);
+
+  tftsr_triage_regenerate_async (store, id, provider->name, &viewer, NULL, regenerated, &t);
+  tftsr_test_iterate_until (async_finished, &t);
+  g_assert_no_error (t.error);
+  g_assert_cmpstr (t.shown, ==, "The pool ran dry.");
+  g_assert_cmpuint (t.turn->level_before, ==, 2);
+  g_assert_cmpuint (t.turn->level_after, ==, 2);
+  async_turn_clear (&t);
+
+  messages = messages_of (id);
+  g_assert_cmpuint (messages->len, ==, 3);
+  g_assert_true (((TftsrTriageMessage *) messages->pdata[1])->superseded);
+  g_assert_cmpstr (((TftsrTriageMessage *) messages->pdata[1])->message->content, ==, first);
+  g_assert_false (((TftsrTriageMessage *) messages->pdata[2])->superseded);
+  g_assert_cmpstr (((TftsrTriageMessage *) messages->pdata[2])->message->content, ==, second);
+  /* The second request held the system prompt and the question, not the first reply. */
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 2);
+  body = parse_body (requests->pdata[1]);
+  sent = json_object_object_get (body, "messages");
+  g_assert_cmpuint (json_object_array_length (sent), ==, 2);
+  g_assert_cmpstr (
+      json_object_get_string (json_object_object_get (json_object_array_get_idx (sent, 1), "role")),
+      ==, "user");
+  /* WHY 1 revised by the new reply; the level stays. */
+  state = state_of (id);
+  g_assert_cmpuint (state->level, ==, 2);
+  g_assert_cmpstr (answer_of (state, 1), ==, "the pool ran dry");
+
+  /* Again, refused: the failed reply is stored after the superseded one; once more, the
+   * failed one stays as it is. */
+  g_assert_null (tftsr_triage_regenerate (store, id, provider->name, NULL, NULL, &error));
+  g_assert_error (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_AUTH);
+  g_clear_error (&error);
+  g_clear_pointer (&turn, tftsr_triage_turn_free);
+  turn = tftsr_triage_regenerate (store, id, provider->name, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  messages = messages_of (id);
+  g_assert_cmpuint (messages->len, ==, 5);
+  g_assert_true (((TftsrTriageMessage *) messages->pdata[2])->superseded);
+  g_assert_cmpint (((TftsrTriageMessage *) messages->pdata[3])->state, ==,
+                   TFTSR_TRIAGE_MESSAGE_ERROR);
+  g_assert_false (((TftsrTriageMessage *) messages->pdata[3])->superseded);
+  g_assert_false (((TftsrTriageMessage *) messages->pdata[4])->superseded);
+}
+
+typedef struct
+{
+  gpointer result;
+  GError *error;
+  gboolean done;
+} Call;
+
+static void
+call_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  gpointer tag = g_task_get_source_tag (G_TASK (result));
+
+  if (tag == tftsr_triage_guide_async)
+    call->result = tftsr_triage_guide_finish (TFTSR_STORE (source), result, &call->error);
+  else if (tag == tftsr_store_get_triage_async)
+    call->result = tftsr_store_get_triage_finish (TFTSR_STORE (source), result, &call->error);
+  else if (tag == tftsr_store_list_triage_messages_async)
+    call->result =
+        tftsr_store_list_triage_messages_finish (TFTSR_STORE (source), result, &call->error);
+  else
+    call->result =
+        GINT_TO_POINTER (tftsr_store_change_finish (TFTSR_STORE (source), result, &call->error));
+  call->done = TRUE;
+}
+
+static gboolean
+call_finished (gpointer user_data)
+{
+  return ((Call *) user_data)->done;
+}
+
+/* Waits for the call started with @call and returns its result. */
+static gpointer
+finish (Call *call)
+{
+  tftsr_test_iterate_until (call_finished, call);
+  call->done = FALSE;
+  return call->result;
+}
+
+/* The guide, the state, the messages (with their display text) and the engineer's edits
+ * in workers; a refused edit's reason comes back. */
+static void
+test_async_calls (void)
+{
+  g_autoptr (TftsrIssue) issue = create_issue ("Checkout 502 on db-canary-01.prod.acme.internal",
+                                               NULL, TFTSR_CATEGORY_APPLICATION);
+  gint64 id = tftsr_issue_get_id (issue);
+  Call call = { 0 };
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (TftsrTriageState) state = NULL;
+  g_autofree char *redacted_title = redacted (id, tftsr_issue_get_title (issue));
+  g_autoptr (TftsrAiMessage) with_token = NULL;
+  g_autoptr (TftsrTriageMessage) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  TftsrTriageTurn *turn;
+
+  tftsr_triage_guide_async (store, id, "Checkout fails", FALSE, NULL, call_done, &call);
+  turn = finish (&call);
+  g_assert_no_error (call.error);
+  g_assert_cmpuint (turn->level_after, ==, 1);
+  tftsr_triage_turn_free (turn);
+  tftsr_triage_guide_async (store, id, "The pool ran dry", TRUE, NULL, call_done, &call);
+  turn = finish (&call);
+  g_assert_no_error (call.error);
+  g_assert_cmpuint (turn->level_after, ==, TFTSR_TRIAGE_LEVEL_ROOT_CAUSE);
+  tftsr_triage_turn_free (turn);
+
+  /* A reply naming the title's host: listed with its value shown. */
+  with_token = tftsr_ai_message_new (TFTSR_AI_ROLE_ASSISTANT,
+                                     "Check <HOSTNAME_1>.\n[[ROOT CAUSE: <HOSTNAME_1> pool]]");
+  stored = tftsr_store_append_triage_message (store, id, with_token, "work", "m",
+                                              TFTSR_TRIAGE_MESSAGE_COMPLETE, NULL, &error);
+  g_assert_no_error (error);
+  tftsr_store_list_triage_messages_async (store, id, NULL, call_done, &call);
+  messages = finish (&call);
+  g_assert_no_error (call.error);
+  g_assert_cmpuint (messages->len, ==, 5);
+  g_assert_cmpstr (((TftsrTriageMessage *) messages->pdata[0])->display_text, ==, "Checkout fails");
+  g_assert_cmpstr (((TftsrTriageMessage *) messages->pdata[4])->display_text, ==,
+                   "Check db-canary-01.prod.acme.internal.");
+
+  tftsr_store_set_why_async (store, id, 1, NULL, "The pool of checkout ran dry", "pool 40/40", NULL,
+                             call_done, &call);
+  g_assert_true (GPOINTER_TO_INT (finish (&call)));
+  g_assert_no_error (call.error);
+  tftsr_store_set_why_async (store, id, 1, NULL, "", NULL, NULL, call_done, &call);
+  g_assert_false (GPOINTER_TO_INT (finish (&call)));
+  g_assert_error (call.error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID);
+  g_clear_error (&call.error);
+  tftsr_store_set_root_cause_async (store, id, "A pool sized for last year's load", NULL, call_done,
+                                    &call);
+  g_assert_true (GPOINTER_TO_INT (finish (&call)));
+  g_assert_no_error (call.error);
+
+  tftsr_store_get_triage_async (store, id, NULL, call_done, &call);
+  state = finish (&call);
+  g_assert_no_error (call.error);
+  g_assert_cmpuint (state->level, ==, TFTSR_TRIAGE_LEVEL_ROOT_CAUSE);
+  g_assert_cmpstr (answer_of (state, 1), ==, "The pool of checkout ran dry");
+  g_assert_cmpstr (tftsr_triage_state_get_why (state, 1)->evidence, ==, "pool 40/40");
+  g_assert_cmpstr (state->root_cause, ==, "A pool sized for last year's load");
 }
 
 int
@@ -1157,6 +1429,9 @@ main (int argc, char **argv)
   g_test_add_func ("/triage/chat-error", test_chat_error);
   g_test_add_func ("/triage/chat-cancel", test_chat_cancel);
   g_test_add_func ("/triage/chat-async", test_chat_async);
+  g_test_add_func ("/triage/display-stream", test_display_stream);
+  g_test_add_func ("/triage/regenerate", test_regenerate);
+  g_test_add_func ("/triage/async-calls", test_async_calls);
   status = g_test_run ();
   g_clear_object (&store);
   return status;

@@ -135,6 +135,10 @@ typedef struct
   TftsrTriageMessageState state;
   char *error; /* why a reply failed, or NULL */
   char *created_at;
+  gboolean superseded; /* a reply written again since (tftsr_triage_regenerate()): kept, but
+                        * neither sent nor shown */
+  char *display_text;  /* the text shown on this machine (tftsr_triage_dup_display_text()):
+                        * filled by tftsr_store_list_triage_messages_async(), else NULL */
 } TftsrTriageMessage;
 
 void tftsr_triage_message_free (TftsrTriageMessage *message);
@@ -173,6 +177,18 @@ const TftsrTriageWhy *tftsr_triage_state_get_why (const TftsrTriageState *state,
 TftsrTriageState *tftsr_store_get_triage (TftsrStore *store, gint64 issue_id, GError **error);
 /* The messages of the incident's conversation, oldest first. */
 GPtrArray *tftsr_store_list_triage_messages (TftsrStore *store, gint64 issue_id, GError **error);
+
+/* The same in a worker, for the UI thread. The messages listed there come with their
+ * display_text, so that the UI thread never reads the pseudonyms itself. */
+void tftsr_store_get_triage_async (TftsrStore *store, gint64 issue_id, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+TftsrTriageState *tftsr_store_get_triage_finish (TftsrStore *store, GAsyncResult *result,
+                                                 GError **error);
+void tftsr_store_list_triage_messages_async (TftsrStore *store, gint64 issue_id,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *tftsr_store_list_triage_messages_finish (TftsrStore *store, GAsyncResult *result,
+                                                    GError **error);
 /* Appends @message (as typed or as replied) to the conversation of @issue_id, starting it
  * if needed, and returns it as stored. @provider and @model name who wrote an assistant
  * message. */
@@ -198,11 +214,40 @@ gboolean tftsr_store_set_why (TftsrStore *store, gint64 issue_id, guint n, const
  * it later edits the statement. */
 gboolean tftsr_store_set_root_cause (TftsrStore *store, gint64 issue_id, const char *statement,
                                      GError **error);
+/* The same in a worker; both finish with tftsr_store_change_finish(). */
+void tftsr_store_set_why_async (TftsrStore *store, gint64 issue_id, guint n, const char *question,
+                                const char *answer, const char *evidence, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+void tftsr_store_set_root_cause_async (TftsrStore *store, gint64 issue_id, const char *statement,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
 
 /* A message's text for display on this machine: markers removed and the incident's
  * pseudonyms mapped back to their values. */
 char *tftsr_triage_dup_display_text (TftsrStore *store, gint64 issue_id,
                                      const TftsrTriageMessage *message, GError **error);
+
+/* A reply's display text while it streams in. Pieces may cut a pseudonym token or a marker
+ * anywhere; what is shown never holds half of one. Complete lines are shown as
+ * tftsr_triage_dup_display_text() shows them (markers removed, pseudonyms revealed). Of the
+ * line still arriving, the text before a "<" that may begin a token not yet closed, or
+ * before a "[" that may begin a marker, is shown with its complete tokens revealed; the
+ * rest follows when the line is complete. Revealing reads the store, so a display is fed
+ * in a worker (tftsr_triage_send_async() does that for its viewer). */
+typedef struct _TftsrTriageDisplay TftsrTriageDisplay;
+
+TftsrTriageDisplay *tftsr_triage_display_new (TftsrStore *store, gint64 issue_id);
+void tftsr_triage_display_free (TftsrTriageDisplay *display);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageDisplay, tftsr_triage_display_free)
+/* Adds a piece of the reply. If the pseudonyms cannot be read, the text is shown with them
+ * as they are and the first such error returned (the display stays usable). */
+gboolean tftsr_triage_display_add (TftsrTriageDisplay *display, const char *text, gsize len,
+                                   GError **error);
+/* The reply has ended, or stopped: its last line counts as complete. The text is then what
+ * tftsr_triage_dup_display_text() gives for the reply as stored. */
+gboolean tftsr_triage_display_finish (TftsrTriageDisplay *display, GError **error);
+/* What to show so far. */
+const char *tftsr_triage_display_get_text (TftsrTriageDisplay *display);
 
 /* --- a turn of the conversation ------------------------------------------------------------ */
 
@@ -228,12 +273,39 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageTurn, tftsr_triage_turn_free)
 TftsrTriageTurn *tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text,
                                     const char *provider_name, const TftsrAiListener *listener,
                                     GCancellable *cancellable, GError **error);
-/* The same in a worker; @listener's functions are called on the caller's thread-default
- * main context, in order, before the callback. @listener is copied. */
+/* The last answer again: every complete reply after the engineer's last message is marked
+ * superseded (kept, but no longer sent or shown), and the conversation up to that message
+ * is sent to the provider as tftsr_triage_send() would send it. Replies that failed or were
+ * stopped stay as they are. The 5 Whys do not move back: answers the superseded reply gave
+ * stay recorded (the engineer may edit them) and the new reply's markers apply as usual.
+ * TFTSR_STORE_ERROR_INVALID when the engineer has said nothing yet. Blocks. */
+TftsrTriageTurn *tftsr_triage_regenerate (TftsrStore *store, gint64 issue_id,
+                                          const char *provider_name,
+                                          const TftsrAiListener *listener,
+                                          GCancellable *cancellable, GError **error);
+
+/* What the UI thread hears while a reply streams in. */
+typedef struct
+{
+  /* The reply so far as it is shown here (see TftsrTriageDisplay). When pieces arrive
+   * faster than the main context takes them, the newest text stands for all of them. */
+  void (*shown) (const char *text, gpointer user_data);
+  /* The provider is busy or rate-limited: the request is sent again after @seconds. */
+  void (*retry) (guint attempt, guint seconds, gpointer user_data);
+  gpointer user_data;
+} TftsrTriageViewer;
+
+/* tftsr_triage_send() in a worker; @viewer's functions are called on the caller's
+ * thread-default main context, in order, before the callback, and the last text shown is
+ * the whole reply. @viewer is copied. */
 void tftsr_triage_send_async (TftsrStore *store, gint64 issue_id, const char *text,
-                              const char *provider_name, const TftsrAiListener *listener,
+                              const char *provider_name, const TftsrTriageViewer *viewer,
                               GCancellable *cancellable, GAsyncReadyCallback callback,
                               gpointer user_data);
+/* tftsr_triage_regenerate() in the same way; finishes with tftsr_triage_send_finish(). */
+void tftsr_triage_regenerate_async (TftsrStore *store, gint64 issue_id, const char *provider_name,
+                                    const TftsrTriageViewer *viewer, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
 TftsrTriageTurn *tftsr_triage_send_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 
 /* The offline guide's question for why @n of an incident of @category about @title (why 1)
@@ -246,5 +318,11 @@ char *tftsr_triage_guide_question (TftsrCategory category, guint n, const char *
  * chain once the root cause is identified. Nothing leaves the machine. */
 TftsrTriageTurn *tftsr_triage_guide (TftsrStore *store, gint64 issue_id, const char *text,
                                      gboolean root_cause, GError **error);
+/* The same in a worker. */
+void tftsr_triage_guide_async (TftsrStore *store, gint64 issue_id, const char *text,
+                               gboolean root_cause, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+TftsrTriageTurn *tftsr_triage_guide_finish (TftsrStore *store, GAsyncResult *result,
+                                            GError **error);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "tftsr-images-group.h"
 #include "tftsr-issue-page.h"
 #include "tftsr-logs-group.h"
+#include "tftsr-triage-view.h"
 
 #define DESCRIPTION_SAVE_DELAY_MS 600
 
@@ -40,6 +41,9 @@ struct _TftsrIssuePage
   GtkListBox *timeline_list;
   TftsrLogsGroup *logs_group;
   TftsrImagesGroup *images_group;
+  AdwViewStack *view_stack;
+  AdwViewSwitcherBar *switcher_bar;
+  TftsrTriageView *triage_view;
 };
 
 G_DEFINE_FINAL_TYPE (TftsrIssuePage, tftsr_issue_page, GTK_TYPE_WIDGET)
@@ -413,6 +417,17 @@ paste_action (GtkWidget *widget, const char *name, GVariant *param)
     gdk_clipboard_read_text_async (clipboard, NULL, text_pasted, g_object_ref (self));
 }
 
+/* --- views ------------------------------------------------------------------------------ */
+
+/* The triage view is for typing: the composer takes the focus when it is shown. */
+static void
+on_view_changed (TftsrIssuePage *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "triage") == 0 &&
+      gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->triage_view));
+}
+
 /* --- loading ------------------------------------------------------------------------ */
 
 static void
@@ -436,6 +451,7 @@ issue_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   load_timeline (self);
   tftsr_logs_group_load (self->logs_group, tftsr_issue_get_id (issue));
   tftsr_images_group_load (self->images_group, tftsr_issue_get_id (issue));
+  tftsr_triage_view_load (self->triage_view, tftsr_issue_get_id (issue));
 }
 
 static void
@@ -449,6 +465,7 @@ reset (TftsrIssuePage *self)
   g_list_store_remove_all (self->timeline);
   tftsr_logs_group_load (self->logs_group, 0);
   tftsr_images_group_load (self->images_group, 0);
+  tftsr_triage_view_load (self->triage_view, 0);
 }
 
 void
@@ -493,6 +510,31 @@ tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store)
   g_set_object (&self->store, store);
   tftsr_logs_group_set_store (self->logs_group, store);
   tftsr_images_group_set_store (self->images_group, store);
+  tftsr_triage_view_set_store (self->triage_view, store);
+}
+
+AdwViewStack *
+tftsr_issue_page_get_view_stack (TftsrIssuePage *self)
+{
+  g_return_val_if_fail (TFTSR_IS_ISSUE_PAGE (self), NULL);
+  return self->view_stack;
+}
+
+AdwViewSwitcherBar *
+tftsr_issue_page_get_switcher_bar (TftsrIssuePage *self)
+{
+  g_return_val_if_fail (TFTSR_IS_ISSUE_PAGE (self), NULL);
+  return self->switcher_bar;
+}
+
+void
+tftsr_issue_page_show_view (TftsrIssuePage *self, const char *name)
+{
+  g_return_if_fail (TFTSR_IS_ISSUE_PAGE (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  /* The triage view takes the focus as it is shown (on_view_changed). */
+  if (g_str_equal (name, "details"))
+    gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
 }
 
 /* --- class ---------------------------------------------------------------------------- */
@@ -579,6 +621,10 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, logs_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, images_group);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, triage_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_attachments_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_part_failed);
   gtk_widget_class_install_action (widget_class, "page.paste", NULL, paste_action);
@@ -601,6 +647,7 @@ tftsr_issue_page_init (TftsrIssuePage *self)
 
   g_type_ensure (TFTSR_TYPE_LOGS_GROUP);
   g_type_ensure (TFTSR_TYPE_IMAGES_GROUP);
+  g_type_ensure (TFTSR_TYPE_TRIAGE_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));

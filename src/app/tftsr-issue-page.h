@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include <tftsr.h>
 
 G_BEGIN_DECLS
@@ -23,5 +23,11 @@ void tftsr_issue_page_clear (TftsrIssuePage *self);
 gboolean tftsr_issue_page_get_saving (TftsrIssuePage *self);
 /* The incident shown, or NULL (property "issue"). */
 TftsrIssue *tftsr_issue_page_get_issue (TftsrIssuePage *self);
+/* The page's views, "details" and "triage", for a view switcher in the header; the bar
+ * at the bottom of the page is for windows too narrow for one there. */
+AdwViewStack *tftsr_issue_page_get_view_stack (TftsrIssuePage *self);
+AdwViewSwitcherBar *tftsr_issue_page_get_switcher_bar (TftsrIssuePage *self);
+/* Shows the view called @name and moves the focus into it. */
+void tftsr_issue_page_show_view (TftsrIssuePage *self, const char *name);
 
 G_END_DECLS

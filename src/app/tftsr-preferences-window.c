@@ -23,6 +23,7 @@ struct _TftsrPreferencesWindow
   guint saves;          /* saves started: a load older than the last one is stale */
   GPtrArray *list_rows; /* allow-list and pattern rows, rebuilt on each fill */
   GtkSwitch *switches[TFTSR_PII_N_TYPES];
+  AdwPreferencesPage *ai_providers_page;
 
   AdwPreferencesGroup *types_group;
   AdwPreferencesGroup *allow_group;
@@ -326,13 +327,20 @@ tftsr_preferences_window_new (TftsrStore *store)
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   self = g_object_new (TFTSR_TYPE_PREFERENCES_WINDOW, NULL);
   self->store = g_object_ref (store);
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
-                              ADW_PREFERENCES_PAGE (tftsr_ai_providers_page_new (store)));
+  self->ai_providers_page = ADW_PREFERENCES_PAGE (tftsr_ai_providers_page_new (store));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->ai_providers_page);
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
   load (self);
   tftsr_store_get_image_max_size_async (store, self->cancellable, max_size_loaded,
                                         g_object_ref (self));
   return self;
+}
+
+void
+tftsr_preferences_window_show_ai_providers (TftsrPreferencesWindow *self)
+{
+  g_return_if_fail (TFTSR_IS_PREFERENCES_WINDOW (self));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), self->ai_providers_page);
 }
 
 const TftsrPiiSettings *

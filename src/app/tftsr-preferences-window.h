@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (TftsrPreferencesWindow, tftsr_preferences_window, TFTSR, P
 /* Signals: ::ready once the stored settings are shown; ::saved (gboolean ok) after each
  * change was written (or refused, the reason shown as a toast). */
 TftsrPreferencesWindow *tftsr_preferences_window_new (TftsrStore *store);
+/* Shows the AI Providers page. */
+void tftsr_preferences_window_show_ai_providers (TftsrPreferencesWindow *self);
 /* The settings as shown. */
 const TftsrPiiSettings *tftsr_preferences_window_get_settings (TftsrPreferencesWindow *self);
 

@@ -39,7 +39,7 @@ struct _TftsrWindow
   GtkStack *list_stack;
   GtkListView *list_view;
   GtkStack *content_stack;
-  AdwWindowTitle *content_title;
+  AdwViewSwitcherTitle *content_title;
   TftsrIssuePage *issue_page;
 };
 
@@ -164,7 +164,7 @@ on_page_issue_changed (TftsrWindow *self)
   g_autofree char *display =
       tftsr_display_text (shown != NULL ? tftsr_issue_get_title (shown) : "");
 
-  adw_window_title_set_title (self->content_title, display);
+  adw_view_switcher_title_set_title (self->content_title, display);
 }
 
 static void
@@ -172,6 +172,8 @@ show_issue (TftsrWindow *self, gint64 id)
 {
   gtk_stack_set_visible_child_name (self->content_stack, "page");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-incident", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-view", TRUE);
+  adw_view_switcher_title_set_view_switcher_enabled (self->content_title, TRUE);
   tftsr_issue_page_load (self->issue_page, id);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
@@ -182,6 +184,8 @@ show_nothing (TftsrWindow *self)
   tftsr_issue_page_clear (self->issue_page);
   gtk_stack_set_visible_child_name (self->content_stack, "none");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-incident", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-view", FALSE);
+  adw_view_switcher_title_set_view_switcher_enabled (self->content_title, FALSE);
 }
 
 static void
@@ -469,6 +473,8 @@ preferences_action (GtkWidget *widget, const char *name, GVariant *param)
   if (self->store == NULL)
     return;
   preferences = tftsr_preferences_window_new (self->store);
+  if (g_str_equal (name, "win.ai-providers"))
+    tftsr_preferences_window_show_ai_providers (preferences);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (preferences));
 }
@@ -500,6 +506,16 @@ back_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrWindow *self = TFTSR_WINDOW (widget);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* Alt+1, Alt+2: the incident's details or its triage, from anywhere in the window. */
+static void
+show_view_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrWindow *self = TFTSR_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  tftsr_issue_page_show_view (self->issue_page, g_variant_get_string (param, NULL));
 }
 
 static void
@@ -580,6 +596,8 @@ tftsr_window_class_init (TftsrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-store", NULL, open_store_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  /* Preferences opened on the AI Providers page. */
+  gtk_widget_class_install_action (widget_class, "win.ai-providers", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.attachments", NULL, attachments_action);
   gtk_widget_class_install_action (widget_class, "win.show-incident", "x", show_incident_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -587,6 +605,11 @@ tftsr_window_class_init (TftsrWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
                                        "win.preferences", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-view", "s",
+                                       "details");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-view", "s",
+                                       "triage");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-incident", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
@@ -651,6 +674,13 @@ tftsr_window_init (TftsrWindow *self)
   g_object_unref (factory);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-incident", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-view", FALSE);
+  /* The header switches the page's views; too narrow for that, the page's own bar does. */
+  adw_view_switcher_title_set_stack (self->content_title,
+                                     tftsr_issue_page_get_view_stack (self->issue_page));
+  g_object_bind_property (self->content_title, "title-visible",
+                          tftsr_issue_page_get_switcher_bar (self->issue_page), "reveal",
+                          G_BINDING_SYNC_CREATE);
   open_store (self);
 }
 

@@ -21,6 +21,9 @@
 #include "tftsr-preferences-window.h"
 #include "tftsr-review-window.h"
 #include "tftsr-test-util.h"
+#include "tftsr-triage-item.h"
+#include "tftsr-triage-view.h"
+#include "tftsr-whys-panel.h"
 #include "tftsr-window.h"
 
 static TftsrApplication *app;
@@ -446,8 +449,8 @@ test_delete_and_undo (void)
   g_assert_no_error (error);
   g_assert_cmpint (tftsr_issue_get_status (stored), ==, TFTSR_STATUS_INVESTIGATING);
   g_assert_cmpstr (tftsr_issue_get_description (stored), ==, "Edited just before deleting");
-  g_assert_cmpstr (adw_window_title_get_title (
-                       ADW_WINDOW_TITLE (need (window, ADW_TYPE_WINDOW_TITLE, "content_title"))),
+  g_assert_cmpstr (adw_view_switcher_title_get_title (ADW_VIEW_SWITCHER_TITLE (
+                       need (window, ADW_TYPE_VIEW_SWITCHER_TITLE, "content_title"))),
                    ==, tftsr_issue_get_title (stored));
 }
 
@@ -1612,6 +1615,394 @@ test_markdown_view (void)
   gtk_window_destroy (GTK_WINDOW (shell));
 }
 
+/* --- the triage chat --------------------------------------------------------------------- */
+
+/* Offers @keyval to the shortcut controllers from @widget up to its window, as a key
+ * press reaches them: the first shortcut bound to the key whose action runs takes it.
+ * FALSE when none did (the key is left to the widget itself). */
+static gboolean
+shortcut_taken (GtkWidget *widget, guint keyval, GdkModifierType mods)
+{
+  g_autofree char *accel = gtk_accelerator_name (keyval, mods);
+
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (w);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+            continue;
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+            {
+              g_autoptr (GtkShortcut) shortcut =
+                  g_list_model_get_item (G_LIST_MODEL (controller), j);
+              g_autofree char *trigger =
+                  gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+              g_auto (GStrv) keys = g_strsplit (trigger, "|", -1);
+
+              if (g_strv_contains ((const char *const *) keys, accel) &&
+                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                GTK_SHORTCUT_ACTION_EXCLUSIVE, w,
+                                                gtk_shortcut_get_arguments (shortcut)))
+                return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+static void
+press (GtkWidget *widget, guint keyval, GdkModifierType mods)
+{
+  if (!shortcut_taken (widget, keyval, mods))
+    g_error ("no shortcut took key %u", keyval);
+}
+
+static GtkWidget *triage;
+
+static GListModel *
+chat_items (void)
+{
+  GtkListView *list = GTK_LIST_VIEW (need (triage, GTK_TYPE_LIST_VIEW, "message_list"));
+  return gtk_no_selection_get_model (GTK_NO_SELECTION (gtk_list_view_get_model (list)));
+}
+
+/* The item at @position; the model keeps it alive. */
+static TftsrTriageItem *
+chat_item (guint position)
+{
+  g_autoptr (TftsrTriageItem) item = g_list_model_get_item (chat_items (), position);
+  return item;
+}
+
+static guint expected_messages;
+
+/* The chat shows @expected_messages and no turn runs. */
+static gboolean
+chat_settled (void)
+{
+  guint n = g_list_model_get_n_items (chat_items ());
+
+  return n == expected_messages &&
+         g_strcmp0 (visible_page_of (triage, "send_stack"), "send") == 0 &&
+         (n == 0 || !tftsr_triage_item_get_streaming (chat_item (n - 1))) &&
+         g_strcmp0 (visible_page_of (triage, "chat_stack"), n > 0 ? "chat" : "empty") == 0;
+}
+
+static void
+type_and_press_enter (const char *text)
+{
+  GtkWidget *composer = need (triage, GTK_TYPE_TEXT_VIEW, "composer_view");
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (composer)), text, -1);
+  press (composer, GDK_KEY_Return, 0);
+}
+
+static const char *
+composer_text_now (void)
+{
+  static char *text;
+  GtkTextBuffer *buffer =
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (need (triage, GTK_TYPE_TEXT_VIEW, "composer_view")));
+  GtkTextIter start, end;
+
+  g_free (text);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return text;
+}
+
+static AdwExpanderRow *
+why_row (guint n)
+{
+  g_autofree char *title = g_strdup_printf ("Why %u", n);
+  GtkWidget *panel = need (triage, TFTSR_TYPE_WHYS_PANEL, "whys_panel");
+
+  for (GtkWidget *w = find (panel, ADW_TYPE_EXPANDER_ROW, NULL); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    if (ADW_IS_EXPANDER_ROW (w) &&
+        g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+      return ADW_EXPANDER_ROW (w);
+  g_error ("no row for why %u", n);
+}
+
+/* The panel shows the chain moved on to why 2. */
+static gboolean
+why_1_answered (void)
+{
+  return tftsr_whys_panel_get_level (
+             TFTSR_WHYS_PANEL (need (triage, TFTSR_TYPE_WHYS_PANEL, "whys_panel"))) == 2;
+}
+
+static gint64
+create_triage_incident (const char *title)
+{
+  g_autoptr (TftsrIssue) draft = tftsr_issue_new (title);
+  g_autoptr (TftsrIssue) created = NULL;
+  g_autoptr (GError) error = NULL;
+
+  tftsr_issue_set_category (draft, TFTSR_CATEGORY_APPLICATION);
+  tftsr_issue_set_severity (draft, TFTSR_SEVERITY_HIGH);
+  created = tftsr_store_create_issue (store (), draft, &error);
+  g_assert_no_error (error);
+  tftsr_issue_list_reload (
+      TFTSR_ISSUE_LIST (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (list_model ()))));
+  return tftsr_issue_get_id (created);
+}
+
+/* Opens incident @id on its Triage view, as Alt+2 does. */
+static void
+open_triage (gint64 id)
+{
+  g_assert_true (gtk_widget_activate_action (window, "win.show-incident", "x", id));
+  wait_until (page_loaded, "the incident");
+  press (window, GDK_KEY_2, GDK_ALT_MASK);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (
+                       ADW_VIEW_STACK (need (window, ADW_TYPE_VIEW_STACK, "view_stack"))),
+                   ==, "triage");
+  triage = need (window, TFTSR_TYPE_TRIAGE_VIEW, "triage_view");
+}
+
+/* Text pieces of a streamed reply, checked as they are shown: never half a pseudonym
+ * token, never a marker. */
+static guint shown_texts;
+
+static void
+on_streamed_text (TftsrTriageItem *item)
+{
+  const char *text = tftsr_triage_item_get_text (item);
+
+  g_assert_null (strstr (text, "<HOST"));
+  g_assert_null (strstr (text, "[["));
+  shown_texts++;
+}
+
+static gboolean
+reply_streaming (void)
+{
+  guint n = g_list_model_get_n_items (chat_items ());
+  TftsrTriageItem *last = n > 0 ? chat_item (n - 1) : NULL;
+
+  return last != NULL && tftsr_triage_item_get_streaming (last) &&
+         *tftsr_triage_item_get_text (last) != '\0';
+}
+
+static gboolean
+reply_item_added (void)
+{
+  guint n = g_list_model_get_n_items (chat_items ());
+
+  return n == expected_messages && tftsr_triage_item_get_streaming (chat_item (n - 1));
+}
+
+/* Whether a message of the chat says why its reply ended, starting with @prefix. */
+static gboolean
+status_shown (const char *prefix)
+{
+  GtkLabel *label = label_starting (need (triage, GTK_TYPE_LIST_VIEW, "message_list"), prefix);
+  return label != NULL && gtk_widget_is_visible (GTK_WIDGET (label));
+}
+
+static gboolean
+refused_toast_shown (void)
+{
+  return label_starting (window, "“chat” refused the API key") != NULL;
+}
+
+/* The reply streams in pieces of a few characters 40 ms apart, and ends with a marker
+ * line; the title's host name comes back as a pseudonym. */
+static const char triage_reply[] =
+    "The pool on <HOSTNAME_1> hit its limit: 40 of 40 connections in use since 14:05.\n\n"
+    "```sh\nkubectl logs deploy/checkout | grep -c 'pool exhausted'\n```\n\n"
+    "Did a deploy lower `max_pool` on <HOSTNAME_1>?\n"
+    "[[WHY 1: <HOSTNAME_1> ran out of database connections | evidence: pool 40/40 at 14:05]]";
+
+static TftsrFakeReply *
+streamed_reply (const char *text, guint delay_ms, TftsrFakeEnd end)
+{
+  TftsrFakeReply *reply = tftsr_fake_reply_new (200, "text/event-stream");
+
+  for (const char *p = text; *p != '\0';)
+    {
+      const char *next = g_utf8_offset_to_pointer (p, MIN (g_utf8_strlen (p, -1), 4));
+      g_autofree char *piece = g_strndup (p, next - p);
+      g_autoptr (GString) escaped = g_string_new (NULL);
+      g_autofree char *event = NULL;
+
+      for (const char *c = piece; *c != '\0'; c++)
+        if (*c == '\n')
+          g_string_append (escaped, "\\n");
+        else if (*c == '"' || *c == '\\')
+          g_string_append_printf (escaped, "\\%c", *c);
+        else
+          g_string_append_c (escaped, *c);
+      event = g_strdup_printf ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"}}]}"
+                               "\n\n",
+                               escaped->str);
+      tftsr_fake_reply_add_piece (reply, event, -1);
+      p = next;
+    }
+  if (end == TFTSR_FAKE_END_COMPLETE)
+    tftsr_fake_reply_add_piece (reply,
+                                "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":"
+                                "\"stop\"}]}\n\ndata: [DONE]\n\n",
+                                -1);
+  tftsr_fake_reply_set_delay (reply, delay_ms);
+  tftsr_fake_reply_set_end (reply, end);
+  return reply;
+}
+
+static void
+test_triage (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) reply = streamed_reply (triage_reply, 40, TFTSR_FAKE_END_COMPLETE);
+  g_autoptr (TftsrFakeReply) stall =
+      streamed_reply ("Looking at the pool first.", 0, TFTSR_FAKE_END_STALL);
+  g_autoptr (TftsrFakeReply) refused = tftsr_fake_reply_new (401, "application/json");
+  g_autoptr (TftsrAiProvider) provider =
+      tftsr_ai_provider_new ("chat", TFTSR_AI_FORMAT_OPENAI, url, "gpt-test");
+  gint64 guided_id, id;
+  g_autoptr (TftsrAiProvider) stored = NULL;
+  TftsrTriageItem *item;
+  const char *text;
+  gulong handler;
+
+  /* The window is left on the wrong-key page: Try Again, with the right key. */
+  g_assert_true (gtk_widget_activate_action (window, "win.open-store", NULL));
+  wait_until (main_shown, "the store to open");
+  /* Wide enough for the chat beside the 5 Whys. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+
+  /* Without a provider the built-in guide answers, through the same composer. */
+  guided_id = create_triage_incident ("Nightly report job stopped");
+  open_triage (guided_id);
+  expected_messages = 0;
+  wait_until (chat_settled, "the empty chat");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (need (triage, GTK_TYPE_LABEL, "provider_label"))),
+                   ==, "Built-in guide (no AI provider)");
+  g_assert_true (shown (triage, GTK_TYPE_BUTTON, "setup_button"));
+  g_assert_false (shown (triage, GTK_TYPE_CHECK_BUTTON, "root_cause_check"));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
+                 need (triage, GTK_TYPE_TEXT_VIEW, "composer_view"));
+  screenshot (window, "37-triage-empty");
+
+  type_and_press_enter ("The nightly report job has not run since Tuesday");
+  expected_messages = 2;
+  wait_until (chat_settled, "the guide's first question");
+  g_assert_cmpstr (composer_text_now (), ==, "");
+  item = chat_item (1);
+  g_assert_true (tftsr_triage_item_is_guide (item));
+  g_assert_cmpstr (tftsr_triage_item_get_author (item), ==, "Built-in guide");
+  g_assert_true (g_str_has_prefix (tftsr_triage_item_get_text (item), "Why 1 of 5:"));
+  /* Shift+Enter is left to the text view: a new line, nothing sent. */
+  g_assert_false (shortcut_taken (need (triage, GTK_TYPE_TEXT_VIEW, "composer_view"),
+                                  GDK_KEY_Return, GDK_SHIFT_MASK));
+  type_and_press_enter ("The cron entry was removed by Tuesday's configuration rollout");
+  expected_messages = 4;
+  wait_until (chat_settled, "the guide's second question");
+  wait_until (why_1_answered, "why 1 in the panel");
+  g_assert_cmpstr (adw_expander_row_get_subtitle (why_row (1)), ==,
+                   "The cron entry was removed by Tuesday's configuration rollout");
+  g_assert_cmpstr (adw_expander_row_get_subtitle (why_row (2)), ==, "Being asked");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (why_row (3))));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (need (triage, GTK_TYPE_LABEL, "level_label"))),
+                   ==, "Asking why 2 of 5");
+  g_assert_true (g_str_has_prefix (tftsr_triage_item_get_text (chat_item (3)), "Why 2 of 5:"));
+  g_assert_true (shown (triage, GTK_TYPE_CHECK_BUTTON, "root_cause_check"));
+  /* The guide's replies cannot be written again. */
+  g_assert_false (tftsr_triage_item_get_regenerable (chat_item (3)));
+  adw_expander_row_set_expanded (why_row (1), TRUE);
+  screenshot (window, "38-triage-guide");
+  adw_expander_row_set_expanded (why_row (1), FALSE);
+
+  /* With a provider: the reply streams in and is shown before it ends. */
+  tftsr_fake_reply_add_piece (refused, "{\"error\":{\"message\":\"Incorrect API key\"}}", -1);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, stall, refused, NULL);
+  g_assert_cmpint (tftsr_store_add_ai_provider (store (), provider, "sk-chat", NULL), >, 0);
+  id = create_triage_incident ("Checkout 502 on db-canary-01.prod.acme.internal");
+  open_triage (id);
+  expected_messages = 0;
+  wait_until (chat_settled, "the empty chat");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (need (triage, GTK_TYPE_LABEL, "provider_label"))),
+                   ==, "Answered by chat · gpt-test");
+  g_assert_false (shown (triage, GTK_TYPE_BUTTON, "setup_button"));
+
+  type_and_press_enter ("Users in the EU get 502 since 14:05");
+  expected_messages = 2;
+  wait_until (reply_item_added, "the reply to start");
+  item = chat_item (1);
+  shown_texts = 0;
+  handler = g_signal_connect (item, "notify::text", G_CALLBACK (on_streamed_text), NULL);
+  g_assert_true (shown (triage, GTK_TYPE_BUTTON, "stop_button"));
+  wait_until (reply_streaming, "the first words of the reply");
+  screenshot (window, "39-triage-streaming");
+  /* Still streaming after the screenshot: the text was there before the end. */
+  g_assert_true (tftsr_triage_item_get_streaming (item));
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/chat/completions"), ==, 1);
+  wait_until (chat_settled, "the end of the reply");
+  g_signal_handler_disconnect (item, handler);
+  g_assert_cmpuint (shown_texts, >, 3);
+  text = tftsr_triage_item_get_text (item);
+  g_assert_true (g_str_has_prefix (
+      text, "The pool on db-canary-01.prod.acme.internal hit its limit: 40 of 40 connections"));
+  g_assert_nonnull (strstr (text, "Did a deploy lower `max_pool` on "
+                                  "db-canary-01.prod.acme.internal?"));
+  g_assert_null (strstr (text, "<HOSTNAME"));
+  g_assert_null (strstr (text, "WHY 1"));
+  g_assert_true (g_str_has_suffix (text, "?"));
+  wait_until (why_1_answered, "why 1 in the panel");
+  g_assert_cmpstr (adw_expander_row_get_subtitle (why_row (1)), ==,
+                   "db-canary-01.prod.acme.internal ran out of database connections");
+  g_assert_true (tftsr_triage_item_get_regenerable (item));
+  g_assert_false (tftsr_triage_item_is_guide (item));
+  g_assert_cmpstr (tftsr_triage_item_get_author (item), ==, "chat · gpt-test");
+  adw_expander_row_set_expanded (why_row (1), TRUE);
+  screenshot (window, "40-triage-reply-whys");
+  adw_expander_row_set_expanded (why_row (1), FALSE);
+
+  /* Esc stops a reply that stalls: what had arrived stays, marked as stopped. */
+  type_and_press_enter ("Which deploy changed it?");
+  expected_messages = 4;
+  wait_until (reply_streaming, "the stalled reply's first words");
+  press (need (triage, GTK_TYPE_TEXT_VIEW, "composer_view"), GDK_KEY_Escape, 0);
+  wait_until (chat_settled, "the reply to stop");
+  item = chat_item (3);
+  g_assert_cmpint (tftsr_triage_item_get_state (item), ==, TFTSR_TRIAGE_MESSAGE_CANCELLED);
+  g_assert_cmpstr (tftsr_triage_item_get_text (item), ==, "Looking at the pool first.");
+  settle (window);
+  g_assert_true (status_shown ("Stopped: the reply ends here"));
+
+  /* A refused key: the error in the message and as a toast; the question is kept. */
+  type_and_press_enter ("And the database side?");
+  expected_messages = 6;
+  wait_until (chat_settled, "the refusal");
+  wait_until (refused_toast_shown, "the toast");
+  item = chat_item (5);
+  g_assert_cmpint (tftsr_triage_item_get_state (item), ==, TFTSR_TRIAGE_MESSAGE_ERROR);
+  g_assert_true (
+      g_str_has_prefix (tftsr_triage_item_get_error (item), "“chat” refused the API key"));
+  g_assert_cmpstr (tftsr_triage_item_get_text (chat_item (4)), ==, "And the database side?");
+  settle (window);
+  g_assert_true (status_shown ("The reply failed: “chat” refused the API key"));
+  screenshot (window, "41-triage-error");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("dark"));
+  screenshot (window, "42-triage-dark");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("system"));
+
+  press (window, GDK_KEY_1, GDK_ALT_MASK);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (
+                       ADW_VIEW_STACK (need (window, ADW_TYPE_VIEW_STACK, "view_stack"))),
+                   ==, "details");
+  stored = stored_provider ("chat");
+  g_assert_true (tftsr_store_remove_ai_provider (store (), stored->id, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1645,6 +2036,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/attachments", test_attachments);
   g_test_add_func ("/gui/wrong-key-page", test_wrong_key_page);
   g_test_add_func ("/gui/markdown-view", test_markdown_view);
+  g_test_add_func ("/gui/triage", test_triage);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);

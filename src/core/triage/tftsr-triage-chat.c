@@ -150,8 +150,8 @@ redacted_message (const Redactor *r, const TftsrAiMessage *stored, GError **erro
   return g_steal_pointer (&message);
 }
 
-/* The system prompt and every complete message so far; a reply that failed or was
- * cancelled is not part of what the model said. */
+/* The system prompt and every complete message so far; a reply that failed, was
+ * cancelled or was written again is not part of what the model said. */
 static TftsrAiRequest *
 build_request (const Redactor *r, GError **error)
 {
@@ -168,7 +168,7 @@ build_request (const Redactor *r, GError **error)
       TftsrTriageMessage *stored = messages->pdata[i];
       TftsrAiMessage *message;
 
-      if (stored->state != TFTSR_TRIAGE_MESSAGE_COMPLETE)
+      if (stored->state != TFTSR_TRIAGE_MESSAGE_COMPLETE || stored->superseded)
         continue;
       if ((message = redacted_message (r, stored->message, error)) == NULL)
         return NULL;
@@ -286,9 +286,10 @@ append_user_message (TftsrStore *store, gint64 issue_id, const char *text, GErro
   return stored != NULL;
 }
 
-TftsrTriageTurn *
-tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text, const char *provider_name,
-                   const TftsrAiListener *listener, GCancellable *cancellable, GError **error)
+/* A turn: @text as the engineer's next message, or with @text NULL the last answer again. */
+static TftsrTriageTurn *
+turn (TftsrStore *store, gint64 issue_id, const char *text, const char *provider_name,
+      const TftsrAiListener *listener, GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrAiProvider) provider = NULL;
   g_autoptr (TftsrPiiScanner) scanner = NULL;
@@ -301,15 +302,13 @@ tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text, const c
   TftsrAiListener relay = { heard_text, heard_retry, &heard };
   Redactor r = { store, issue_id, NULL, counts };
 
-  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
-  g_return_val_if_fail (text != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
   /* Nothing is stored for a turn that cannot be sent anywhere. */
-  if (!tftsr_triage_check_text (text, error) ||
+  if ((text != NULL && !tftsr_triage_check_text (text, error)) ||
       (provider = tftsr_store_get_ai_provider (store, provider_name, error)) == NULL ||
-      (scanner = tftsr_store_load_pii_scanner (store, error)) == NULL ||
-      !append_user_message (store, issue_id, text, error))
+      (scanner = tftsr_store_load_pii_scanner (store, error)) == NULL)
+    return NULL;
+  if (text != NULL ? !append_user_message (store, issue_id, text, error)
+                   : !tftsr_triage_supersede_replies (store, issue_id, error))
     return NULL;
   r.scanner = scanner;
   if ((request = build_request (&r, error)) == NULL)
@@ -323,4 +322,25 @@ tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text, const c
       return NULL;
     }
   return store_reply (store, issue_id, provider, reply, error);
+}
+
+TftsrTriageTurn *
+tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text, const char *provider_name,
+                   const TftsrAiListener *listener, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return turn (store, issue_id, text, provider_name, listener, cancellable, error);
+}
+
+TftsrTriageTurn *
+tftsr_triage_regenerate (TftsrStore *store, gint64 issue_id, const char *provider_name,
+                         const TftsrAiListener *listener, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return turn (store, issue_id, NULL, provider_name, listener, cancellable, error);
 }

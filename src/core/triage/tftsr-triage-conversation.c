@@ -40,6 +40,7 @@ tftsr_triage_message_free (TftsrTriageMessage *message)
   g_free (message->model);
   g_free (message->error);
   g_free (message->created_at);
+  g_free (message->display_text);
   g_free (message);
 }
 
@@ -165,7 +166,7 @@ tftsr_store_get_triage (TftsrStore *store, gint64 issue_id, GError **error)
 
 #define MESSAGE_COLUMNS                                                                            \
   "id, seq, role, content, tool_calls, tool_call_id, tool_name, provider, model, state, error, "   \
-  "created_at"
+  "created_at, superseded_at IS NOT NULL"
 
 static char *
 nullable (sqlite3_stmt *stmt, int column)
@@ -208,6 +209,7 @@ message_from_row (sqlite3_stmt *stmt)
   m->state = state_from_string (tftsr_db_text (stmt, 9));
   m->error = nullable (stmt, 10);
   m->created_at = g_strdup (tftsr_db_text (stmt, 11));
+  m->superseded = sqlite3_column_int (stmt, 12) != 0;
   return m;
 }
 
@@ -342,6 +344,53 @@ tftsr_store_set_triage_message_state (TftsrStore *store, gint64 message_id,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+tftsr_triage_supersede_replies (TftsrStore *store, gint64 issue_id, GError **error)
+{
+  g_autoptr (TftsrConn) conn = NULL;
+  g_autoptr (sqlite3_stmt) last = NULL;
+  g_autoptr (sqlite3_stmt) mark = NULL;
+  int rc;
+
+  if ((conn = tftsr_conn_acquire (store, error)) == NULL || !tftsr_db_begin (conn->db, error))
+    return FALSE;
+  last = tftsr_db_prepare (conn->db,
+                           "SELECT c.id, max(m.seq) FROM ai_conversations c "
+                           "JOIN ai_messages m ON m.conversation_id = c.id "
+                           "WHERE c.issue_id = ?1 AND m.role = 'user'",
+                           error);
+  if (last == NULL)
+    goto fail;
+  sqlite3_bind_int64 (last, 1, issue_id);
+  if ((rc = sqlite3_step (last)) != SQLITE_ROW)
+    {
+      tftsr_db_set_error (error, conn->db, rc, _ ("Could not read the conversation"));
+      goto fail;
+    }
+  if (sqlite3_column_type (last, 1) == SQLITE_NULL)
+    {
+      g_set_error_literal (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID,
+                           _ ("There is no answer to write again: nothing has been asked yet"));
+      goto fail;
+    }
+  mark = tftsr_db_prepare (conn->db,
+                           "UPDATE ai_messages SET superseded_at = " TFTSR_SQL_NOW " "
+                           "WHERE conversation_id = ?1 AND seq > ?2 AND role = 'assistant' "
+                           "AND state = 'complete' AND superseded_at IS NULL",
+                           error);
+  if (mark == NULL)
+    goto fail;
+  sqlite3_bind_int64 (mark, 1, sqlite3_column_int64 (last, 0));
+  sqlite3_bind_int64 (mark, 2, sqlite3_column_int64 (last, 1));
+  if (!tftsr_db_step_done (mark, _ ("Could not save the message"), error) ||
+      !tftsr_db_commit (conn->db, error))
+    goto fail;
+  return TRUE;
+fail:
+  tftsr_db_rollback (conn->db);
+  return FALSE;
 }
 
 GPtrArray *

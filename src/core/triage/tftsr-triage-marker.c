@@ -376,6 +376,51 @@ append_stripped (GString *out, Line line)
   return FALSE;
 }
 
+gboolean
+tftsr_triage_strip_line (GString *out, const char *line, gsize len)
+{
+  Line l = { line, line + len };
+
+  if (l.end > l.start && l.end[-1] == '\r')
+    l.end--;
+  return append_stripped (out, l);
+}
+
+/* Whether @p, what follows a "[" in a line still arriving, may yet become a marker's
+ * opening: another bracket, emphasis, then the start of "why" or "root". */
+static gboolean
+may_open_marker (const char *p, const char *end)
+{
+  static const char *const keywords[] = { "why", "root" };
+
+  if (p < end && *p == '[')
+    p++;
+  p = skip_emphasis (p, end);
+  for (guint i = 0; i < G_N_ELEMENTS (keywords); i++)
+    {
+      gsize n = MIN ((gsize) (end - p), strlen (keywords[i]));
+
+      if (g_ascii_strncasecmp (p, keywords[i], n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gsize
+tftsr_triage_marker_free_prefix (const char *line, gsize len)
+{
+  const char *end = line + len;
+
+  for (const char *p = line; (p = memchr (p, '[', end - p)) != NULL; p++)
+    if (may_open_marker (p + 1, end))
+      {
+        while (p > line && (p[-1] == '*' || p[-1] == '_'))
+          p--;
+        return p - line;
+      }
+  return len;
+}
+
 char *
 tftsr_triage_strip_markers (const char *reply)
 {

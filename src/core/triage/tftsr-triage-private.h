@@ -29,6 +29,9 @@ TftsrTriageMessage *tftsr_triage_insert_message (sqlite3 *db, const TftsrTriageR
                                                  const char *provider, const char *model,
                                                  TftsrTriageMessageState state,
                                                  const char *error_text, GError **error);
+/* Marks every complete reply after the engineer's last message of @issue_id as superseded;
+ * TFTSR_STORE_ERROR_INVALID when there is no such message. */
+gboolean tftsr_triage_supersede_replies (TftsrStore *store, gint64 issue_id, GError **error);
 /* The whys of @issue_id (TftsrTriageWhy by n). */
 GPtrArray *tftsr_triage_load_whys (sqlite3 *db, gint64 issue_id, GError **error);
 /* Why @n of @whys, or NULL. */
@@ -47,6 +50,14 @@ gboolean tftsr_triage_record (sqlite3 *db, TftsrTriageRow *row, GPtrArray *marke
  * chain if it had not. */
 gboolean tftsr_triage_ask (sqlite3 *db, TftsrTriageRow *row, guint n, const char *question,
                            GError **error);
+
+/* Appends @line (without its line break) to @out without its markers, as
+ * tftsr_triage_strip_markers() does for each line; FALSE (nothing appended) when the line
+ * held only markers and emphasis. */
+gboolean tftsr_triage_strip_line (GString *out, const char *line, gsize len);
+/* How much of @line, a line still arriving, can be shown: the bytes before a "[" (with
+ * emphasis just before it) that may still open a marker. */
+gsize tftsr_triage_marker_free_prefix (const char *line, gsize len);
 
 /* A marker as the engineer's own answer (never ignored by parsing). */
 TftsrTriageMarker *tftsr_triage_marker_new (TftsrTriageMarkerKind kind, guint why, const char *text,

@@ -1,0 +1,292 @@
+/* tftsr-triage-item.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+
+#include "tftsr-app-format.h"
+#include "tftsr-triage-item.h"
+
+struct _TftsrTriageItem
+{
+  GObject parent_instance;
+
+  gboolean reply;
+  gboolean guide;
+  char *author;
+  char *text;
+  TftsrTriageMessageState state;
+  char *error;
+  gboolean streaming;
+  gboolean regenerable;
+};
+
+G_DEFINE_FINAL_TYPE (TftsrTriageItem, tftsr_triage_item, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_TEXT,
+  PROP_STATE,
+  PROP_ERROR,
+  PROP_STREAMING,
+  PROP_REGENERABLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+author_of (const char *provider, const char *model)
+{
+  g_autofree char *name = NULL;
+
+  if (g_strcmp0 (provider, TFTSR_TRIAGE_GUIDE_PROVIDER) == 0)
+    return g_strdup (_ ("Built-in guide"));
+  if (provider == NULL)
+    return g_strdup (_ ("Reply"));
+  name = tftsr_display_text (provider);
+  if (model == NULL || *model == '\0')
+    return g_steal_pointer (&name);
+  /* Translators: who wrote a reply: "provider name · model" */
+  return g_strdup_printf (_ ("%s · %s"), name, model);
+}
+
+static void
+set_string (TftsrTriageItem *self, char **field, const char *value, guint prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_state (TftsrTriageItem *self, TftsrTriageMessageState state, const char *error)
+{
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  set_string (self, &self->error, error, PROP_ERROR);
+}
+
+TftsrTriageItem *
+tftsr_triage_item_new (const TftsrTriageMessage *message)
+{
+  TftsrTriageItem *self = g_object_new (TFTSR_TYPE_TRIAGE_ITEM, NULL);
+
+  self->reply = message->message->role == TFTSR_AI_ROLE_ASSISTANT;
+  tftsr_triage_item_update (self, message);
+  return self;
+}
+
+TftsrTriageItem *
+tftsr_triage_item_new_typed (const char *text)
+{
+  TftsrTriageItem *self = g_object_new (TFTSR_TYPE_TRIAGE_ITEM, NULL);
+
+  self->text = tftsr_display_text (text);
+  return self;
+}
+
+TftsrTriageItem *
+tftsr_triage_item_new_reply (const TftsrAiProvider *provider)
+{
+  TftsrTriageItem *self = g_object_new (TFTSR_TYPE_TRIAGE_ITEM, NULL);
+
+  self->reply = TRUE;
+  self->author = author_of (provider->name, provider->model);
+  self->text = g_strdup ("");
+  self->streaming = TRUE;
+  return self;
+}
+
+gboolean
+tftsr_triage_item_matches (TftsrTriageItem *self, const TftsrTriageMessage *message)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), FALSE);
+  return self->reply == (message->message->role == TFTSR_AI_ROLE_ASSISTANT);
+}
+
+void
+tftsr_triage_item_update (TftsrTriageItem *self, const TftsrTriageMessage *message)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
+  g_return_if_fail (message->display_text != NULL);
+
+  g_free (self->author);
+  self->guide = g_strcmp0 (message->provider, TFTSR_TRIAGE_GUIDE_PROVIDER) == 0;
+  self->author = self->reply ? author_of (message->provider, message->model) : NULL;
+  text = tftsr_display_text (message->display_text);
+  set_string (self, &self->text, text, PROP_TEXT);
+  set_state (self, message->state, message->error);
+  tftsr_triage_item_set_streaming (self, FALSE);
+}
+
+gboolean
+tftsr_triage_item_is_reply (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), FALSE);
+  return self->reply;
+}
+
+gboolean
+tftsr_triage_item_is_guide (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), FALSE);
+  return self->guide;
+}
+
+const char *
+tftsr_triage_item_get_author (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), NULL);
+  return self->author;
+}
+
+const char *
+tftsr_triage_item_get_text (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), NULL);
+  return self->text;
+}
+
+void
+tftsr_triage_item_set_text (TftsrTriageItem *self, const char *text)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
+  set_string (self, &self->text, text, PROP_TEXT);
+}
+
+TftsrTriageMessageState
+tftsr_triage_item_get_state (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), TFTSR_TRIAGE_MESSAGE_COMPLETE);
+  return self->state;
+}
+
+const char *
+tftsr_triage_item_get_error (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), NULL);
+  return self->error;
+}
+
+void
+tftsr_triage_item_set_failed (TftsrTriageItem *self, const GError *error)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
+  g_return_if_fail (error != NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_state (self, TFTSR_TRIAGE_MESSAGE_CANCELLED, NULL);
+  else
+    set_state (self, TFTSR_TRIAGE_MESSAGE_ERROR, error->message);
+  tftsr_triage_item_set_streaming (self, FALSE);
+}
+
+gboolean
+tftsr_triage_item_get_streaming (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), FALSE);
+  return self->streaming;
+}
+
+void
+tftsr_triage_item_set_streaming (TftsrTriageItem *self, gboolean streaming)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
+  if (self->streaming == !!streaming)
+    return;
+  self->streaming = !!streaming;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAMING]);
+}
+
+gboolean
+tftsr_triage_item_get_regenerable (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), FALSE);
+  return self->regenerable;
+}
+
+void
+tftsr_triage_item_set_regenerable (TftsrTriageItem *self, gboolean regenerable)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
+  if (self->regenerable == !!regenerable)
+    return;
+  self->regenerable = !!regenerable;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGENERABLE]);
+}
+
+static void
+tftsr_triage_item_finalize (GObject *object)
+{
+  TftsrTriageItem *self = TFTSR_TRIAGE_ITEM (object);
+
+  g_free (self->author);
+  g_free (self->text);
+  g_free (self->error);
+  G_OBJECT_CLASS (tftsr_triage_item_parent_class)->finalize (object);
+}
+
+static void
+tftsr_triage_item_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TftsrTriageItem *self = TFTSR_TRIAGE_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+    case PROP_STATE:
+      g_value_set_uint (value, self->state);
+      break;
+    case PROP_ERROR:
+      g_value_set_string (value, self->error);
+      break;
+    case PROP_STREAMING:
+      g_value_set_boolean (value, self->streaming);
+      break;
+    case PROP_REGENERABLE:
+      g_value_set_boolean (value, self->regenerable);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tftsr_triage_item_class_init (TftsrTriageItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tftsr_triage_item_finalize;
+  object_class->get_property = tftsr_triage_item_get_property;
+
+  properties[PROP_TEXT] =
+      g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* A TftsrTriageMessageState. */
+  properties[PROP_STATE] =
+      g_param_spec_uint ("state", NULL, NULL, 0, TFTSR_TRIAGE_MESSAGE_CANCELLED, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ERROR] =
+      g_param_spec_string ("error", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STREAMING] = g_param_spec_boolean ("streaming", NULL, NULL, FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REGENERABLE] = g_param_spec_boolean ("regenerable", NULL, NULL, FALSE,
+                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tftsr_triage_item_init (TftsrTriageItem *self)
+{
+  self->state = TFTSR_TRIAGE_MESSAGE_COMPLETE;
+}

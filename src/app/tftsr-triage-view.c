@@ -1,0 +1,853 @@
+/* tftsr-triage-view.c
+ *
+ * The conversation is a list model of TftsrTriageItem under a GtkListView, loaded from the
+ * store in a worker (with each message's display text, pseudonyms revealed there). A turn
+ * shows the engineer's message and, with a provider, a reply that grows as the worker
+ * hands over its display text; that text is drawn at most every RENDER_INTERVAL so a fast
+ * stream does not re-lay out the reply for every piece. When the turn ends the messages
+ * are read again and take the place of what was shown, item by item, so nothing flickers.
+ * Without a provider the built-in guide answers through the same composer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "tftsr-app-format.h"
+#include "tftsr-triage-item.h"
+#include "tftsr-triage-message-row.h"
+#include "tftsr-triage-view.h"
+#include "tftsr-whys-panel.h"
+
+/* The streaming reply is drawn again at most this often (µs). */
+#define RENDER_INTERVAL (30 * 1000)
+
+struct _TftsrTriageView
+{
+  GtkWidget parent_instance;
+
+  TftsrStore *store;
+  gint64 issue_id;
+  GCancellable *cancellable; /* loads of the incident shown */
+  GListStore *items;         /* TftsrTriageItem */
+  GHashTable *drafts;        /* issue id → text typed and not sent */
+  TftsrAiProvider *provider; /* the one in use; NULL: the built-in guide answers */
+  gboolean loaded;           /* the incident's messages are shown */
+  guint loads;               /* message loads started: only the newest is shown */
+  guint provider_loads;
+  GtkWindow *window; /* the window the view is in, watched for becoming active */
+
+  /* The turn in flight. */
+  guint turns;   /* turns started: a finished one that is not the newest is stale */
+  gboolean busy; /* a turn runs */
+  GCancellable *turn_cancellable;
+  TftsrTriageItem *streaming; /* its reply, while it streams in */
+  char *typed;                /* what the engineer sent, put back if it was not stored */
+  guint typed_before;         /* the engineer's messages before it */
+
+  /* Drawing the streaming reply. */
+  char *pending_text;
+  gint64 rendered_at;
+  guint render_source;
+  gboolean follow; /* the newest message is kept in view */
+
+  AdwFlap *flap;
+  GtkLabel *provider_label;
+  GtkWidget *setup_button;
+  GtkStack *chat_stack;
+  GtkSpinner *loading_spinner;
+  AdwStatusPage *empty_page;
+  GtkScrolledWindow *scroller;
+  GtkListView *message_list;
+  GtkCheckButton *root_cause_check;
+  GtkTextView *composer_view;
+  GtkLabel *placeholder_label;
+  GtkStack *send_stack;
+  GtkWidget *send_button;
+  TftsrWhysPanel *whys_panel;
+};
+
+G_DEFINE_FINAL_TYPE (TftsrTriageView, tftsr_triage_view, GTK_TYPE_WIDGET)
+
+enum
+{
+  FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+fail (TftsrTriageView *self, const GError *error)
+{
+  g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+/* --- the composer --------------------------------------------------------------------------- */
+
+static GtkTextBuffer *
+composer_buffer (TftsrTriageView *self)
+{
+  return gtk_text_view_get_buffer (self->composer_view);
+}
+
+static char *
+composer_text (TftsrTriageView *self)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (composer_buffer (self), &start, &end);
+  return gtk_text_buffer_get_text (composer_buffer (self), &start, &end, FALSE);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* A message whose turn stored nothing goes back into the composer, before anything typed
+ * since. */
+static void
+restore_typed (TftsrTriageView *self, const char *typed)
+{
+  g_autofree char *now = composer_text (self);
+  g_autofree char *text = is_blank (now) ? g_strdup (typed) : g_strconcat (typed, "\n", now, NULL);
+
+  gtk_text_buffer_set_text (composer_buffer (self), text, -1);
+}
+
+/* --- state ------------------------------------------------------------------------------------- */
+
+static TftsrTriageItem *
+last_item (TftsrTriageView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  return n > 0 ? g_list_model_get_item (G_LIST_MODEL (self->items), n - 1) : NULL;
+}
+
+static guint
+count_typed (TftsrTriageView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items)), typed = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TftsrTriageItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      typed += !tftsr_triage_item_is_reply (item);
+    }
+  return typed;
+}
+
+/* The last answer can be asked for again when it came from a provider and one is set up. */
+static gboolean
+can_regenerate (TftsrTriageView *self)
+{
+  g_autoptr (TftsrTriageItem) last = last_item (self);
+
+  return self->loaded && !self->busy && self->provider != NULL && last != NULL &&
+         tftsr_triage_item_is_reply (last) && !tftsr_triage_item_is_guide (last);
+}
+
+static void
+update_state (TftsrTriageView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  gboolean regenerate = can_regenerate (self);
+  guint level = tftsr_whys_panel_get_level (self->whys_panel);
+  g_autofree char *typed = composer_text (self);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TftsrTriageItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      tftsr_triage_item_set_regenerable (item, regenerate && i == n - 1);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.send", self->loaded && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.stop", self->streaming != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.regenerate", regenerate);
+  gtk_widget_set_sensitive (self->send_button, !is_blank (typed));
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder_label),
+                          gtk_text_buffer_get_char_count (composer_buffer (self)) == 0);
+  gtk_label_set_label (self->placeholder_label, n == 0 ? _ ("Describe what you see…")
+                                                : self->provider == NULL && level >= 1 &&
+                                                        level < TFTSR_TRIAGE_LEVEL_ROOT_CAUSE
+                                                    ? _ ("Answer the guide’s question…")
+                                                    : _ ("Reply, or add evidence…"));
+  gtk_stack_set_visible_child_name (self->send_stack, self->streaming != NULL ? "stop" : "send");
+  /* The guide takes an answer as the root cause once it has asked a why. */
+  gtk_widget_set_visible (GTK_WIDGET (self->root_cause_check),
+                          self->loaded && self->provider == NULL && level >= 1 &&
+                              level < TFTSR_TRIAGE_LEVEL_ROOT_CAUSE);
+  if (!self->loaded)
+    gtk_stack_set_visible_child_name (self->chat_stack, "loading");
+  else
+    gtk_stack_set_visible_child_name (self->chat_stack, n > 0 ? "chat" : "empty");
+  gtk_spinner_set_spinning (self->loading_spinner, !self->loaded && self->issue_id != 0);
+}
+
+static void
+on_composer_changed (TftsrTriageView *self)
+{
+  update_state (self);
+}
+
+static void
+on_level_changed (TftsrTriageView *self)
+{
+  update_state (self);
+}
+
+static void
+on_part_failed (TftsrTriageView *self, GError *error)
+{
+  fail (self, error);
+}
+
+/* --- the provider ------------------------------------------------------------------------------ */
+
+static void
+show_provider (TftsrTriageView *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->provider != NULL)
+    {
+      g_autofree char *name = tftsr_display_text (self->provider->name);
+
+      text = self->provider->model != NULL && *self->provider->model != '\0'
+                 ? g_strdup_printf (_ ("Answered by %s · %s"), name, self->provider->model)
+                 : g_strdup_printf (_ ("Answered by %s"), name);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->provider_label),
+                                   _ ("Incident content is redacted before it is sent"));
+    }
+  else
+    {
+      text = g_strdup (_ ("Built-in guide (no AI provider)"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->provider_label),
+                                   _ ("The guide asks the 5 Whys; nothing leaves this machine"));
+    }
+  gtk_label_set_label (self->provider_label, text);
+  gtk_widget_set_visible (self->setup_button, self->provider == NULL);
+  adw_status_page_set_description (
+      self->empty_page,
+      self->provider != NULL
+          ? _ ("Describe what you see. The model asks for evidence and walks the 5 Whys with "
+               "you, from the symptom to its root cause.")
+          : _ ("Describe what you see. The built-in guide asks the 5 Whys one at a time, from "
+               "the symptom to its root cause; nothing leaves this machine."));
+  update_state (self);
+}
+
+typedef struct
+{
+  TftsrTriageView *self;
+  guint load;
+} Load;
+
+static Load *
+load_new (TftsrTriageView *self, guint load)
+{
+  Load *job = g_new0 (Load, 1);
+
+  job->self = g_object_ref (self);
+  job->load = load;
+  return job;
+}
+
+static void
+load_free (Load *job)
+{
+  g_object_unref (job->self);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+static void
+providers_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (Load) job = user_data;
+  TftsrTriageView *self = job->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) providers =
+      tftsr_store_list_ai_providers_finish (TFTSR_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      job->load != self->provider_loads)
+    return;
+  if (providers == NULL)
+    {
+      fail (self, error);
+      return;
+    }
+  g_clear_pointer (&self->provider, tftsr_ai_provider_free);
+  for (guint i = 0; i < providers->len; i++)
+    if (((TftsrAiProvider *) providers->pdata[i])->active)
+      self->provider = tftsr_ai_provider_copy (providers->pdata[i]);
+  show_provider (self);
+}
+
+/* Which provider answers: read when an incident is shown and whenever the window becomes
+ * active again (Preferences may have changed it). */
+static void
+load_provider (TftsrTriageView *self)
+{
+  if (self->store == NULL)
+    return;
+  tftsr_store_list_ai_providers_async (self->store, self->cancellable, providers_loaded,
+                                       load_new (self, ++self->provider_loads));
+}
+
+static void
+on_window_active (TftsrTriageView *self)
+{
+  if (self->window != NULL && gtk_window_is_active (self->window) && self->issue_id != 0)
+    load_provider (self);
+}
+
+/* --- the messages ------------------------------------------------------------------------------ */
+
+/* Shows @messages: items that show the same message take what is stored (the streamed
+ * reply becomes the stored one without being rebuilt), the rest is replaced. */
+static void
+reconcile (TftsrTriageView *self, GPtrArray *messages)
+{
+  g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  guint kept = 0;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      TftsrTriageMessage *message = messages->pdata[i];
+
+      if (message->superseded)
+        continue;
+      if (fresh->len == 0 && kept < n)
+        {
+          g_autoptr (TftsrTriageItem) item =
+              g_list_model_get_item (G_LIST_MODEL (self->items), kept);
+
+          if (tftsr_triage_item_matches (item, message))
+            {
+              tftsr_triage_item_update (item, message);
+              kept++;
+              continue;
+            }
+        }
+      g_ptr_array_add (fresh, tftsr_triage_item_new (message));
+    }
+  g_list_store_splice (self->items, kept, n - kept, fresh->pdata, fresh->len);
+}
+
+static void
+messages_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (Load) job = user_data;
+  TftsrTriageView *self = job->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) messages =
+      tftsr_store_list_triage_messages_finish (TFTSR_STORE (source), result, &error);
+  g_autofree char *typed = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || job->load != self->loads)
+    return;
+  if (messages == NULL)
+    {
+      fail (self, error);
+      return;
+    }
+  /* A busy view shows its turn; the load after the turn brings what it stored. */
+  if (self->busy)
+    return;
+  reconcile (self, messages);
+  self->loaded = TRUE;
+  typed = g_steal_pointer (&self->typed);
+  if (typed != NULL && count_typed (self) <= self->typed_before)
+    restore_typed (self, typed);
+  update_state (self);
+}
+
+static void
+load_messages (TftsrTriageView *self)
+{
+  tftsr_store_list_triage_messages_async (self->store, self->issue_id, self->cancellable,
+                                          messages_loaded, load_new (self, ++self->loads));
+}
+
+/* --- following the newest message ----------------------------------------------------------- */
+
+static GtkAdjustment *
+vadjustment (TftsrTriageView *self)
+{
+  return gtk_scrolled_window_get_vadjustment (self->scroller);
+}
+
+static void
+on_scrolled (TftsrTriageView *self)
+{
+  GtkAdjustment *adj = vadjustment (self);
+
+  self->follow = gtk_adjustment_get_value (adj) >=
+                 gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 2;
+}
+
+/* The content grew or the view shrank: still at the bottom if it was. */
+static void
+on_extent_changed (TftsrTriageView *self)
+{
+  GtkAdjustment *adj = vadjustment (self);
+
+  if (self->follow)
+    gtk_adjustment_set_value (adj,
+                              gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+static void
+follow_newest (TftsrTriageView *self)
+{
+  self->follow = TRUE;
+  on_extent_changed (self);
+}
+
+/* --- a turn ----------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  TftsrTriageView *self;
+  gint64 issue_id;
+  guint turn;
+} Turn;
+
+static Turn *
+turn_new (TftsrTriageView *self)
+{
+  Turn *turn = g_new0 (Turn, 1);
+
+  turn->self = g_object_ref (self);
+  turn->issue_id = self->issue_id;
+  turn->turn = self->turns;
+  return turn;
+}
+
+static void
+turn_free (Turn *turn)
+{
+  g_object_unref (turn->self);
+  g_free (turn);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Turn, turn_free)
+
+static gboolean
+turn_is_current (Turn *turn)
+{
+  return turn->turn == turn->self->turns && turn->issue_id == turn->self->issue_id;
+}
+
+static void
+render (TftsrTriageView *self)
+{
+  g_clear_handle_id (&self->render_source, g_source_remove);
+  if (self->pending_text != NULL && self->streaming != NULL)
+    tftsr_triage_item_set_text (self->streaming, self->pending_text);
+  g_clear_pointer (&self->pending_text, g_free);
+  self->rendered_at = g_get_monotonic_time ();
+}
+
+static gboolean
+render_cb (gpointer user_data)
+{
+  TftsrTriageView *self = user_data;
+
+  self->render_source = 0;
+  render (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Draws the newest text now, or when RENDER_INTERVAL has passed since the last time. */
+static void
+queue_render (TftsrTriageView *self)
+{
+  gint64 wait = self->rendered_at + RENDER_INTERVAL - g_get_monotonic_time ();
+
+  if (self->render_source != 0)
+    return;
+  if (wait <= 0)
+    render (self);
+  else
+    self->render_source = g_timeout_add ((guint) ((wait + 999) / 1000), render_cb, self);
+}
+
+static void
+reply_shown (const char *text, gpointer user_data)
+{
+  Turn *turn = user_data;
+  TftsrTriageView *self = turn->self;
+
+  if (!turn_is_current (turn) || self->streaming == NULL)
+    return;
+  g_free (self->pending_text);
+  self->pending_text = g_strdup (text);
+  queue_render (self);
+}
+
+static void
+reply_retried (guint attempt, guint seconds, gpointer user_data)
+{
+  Turn *turn = user_data;
+  g_autoptr (GError) busy = NULL;
+
+  if (!turn_is_current (turn))
+    return;
+  busy = g_error_new (G_IO_ERROR, G_IO_ERROR_BUSY, _ ("The provider is busy; asking again in %u s"),
+                      seconds);
+  fail (turn->self, busy);
+}
+
+/* The turn is over: what it stored is read again, with the chain. */
+static void
+end_turn (Turn *turn, const GError *error)
+{
+  TftsrTriageView *self = turn->self;
+
+  if (!turn_is_current (turn))
+    {
+      /* A turn stopped by leaving the incident; if it is shown again, show what it kept. */
+      if (turn->issue_id == self->issue_id && !self->busy)
+        load_messages (self);
+      return;
+    }
+  render (self);
+  if (error != NULL && self->streaming != NULL)
+    tftsr_triage_item_set_failed (self->streaming, error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    fail (self, error);
+  if (error == NULL)
+    g_clear_pointer (&self->typed, g_free);
+  self->busy = FALSE;
+  g_clear_object (&self->streaming);
+  g_clear_object (&self->turn_cancellable);
+  update_state (self);
+  load_messages (self);
+  tftsr_whys_panel_reload (self->whys_panel);
+}
+
+static void
+replied (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (Turn) turn = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrTriageTurn) done =
+      tftsr_triage_send_finish (TFTSR_STORE (source), result, &error);
+
+  end_turn (turn, error);
+}
+
+static void
+guided (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (Turn) turn = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrTriageTurn) done =
+      tftsr_triage_guide_finish (TFTSR_STORE (source), result, &error);
+
+  end_turn (turn, error);
+}
+
+/* Starts a turn: the reply item streams when a provider answers. */
+static void
+begin_turn (TftsrTriageView *self, gboolean with_reply)
+{
+  self->turns++;
+  self->busy = TRUE;
+  self->turn_cancellable = g_cancellable_new ();
+  self->rendered_at = 0;
+  if (with_reply)
+    {
+      self->streaming = tftsr_triage_item_new_reply (self->provider);
+      g_list_store_append (self->items, self->streaming);
+    }
+  update_state (self);
+  follow_newest (self);
+}
+
+static void
+send_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrTriageView *self = TFTSR_TRIAGE_VIEW (widget);
+  g_autofree char *text = composer_text (self);
+  g_autoptr (TftsrTriageItem) typed = NULL;
+  gboolean root_cause = gtk_widget_get_visible (GTK_WIDGET (self->root_cause_check)) &&
+                        gtk_check_button_get_active (self->root_cause_check);
+
+  /* Enter in the composer comes here too: it never starts a new line. */
+  if (!self->loaded || self->busy || is_blank (text))
+    return;
+  g_free (self->typed);
+  self->typed = g_strdup (text);
+  self->typed_before = count_typed (self);
+  gtk_text_buffer_set_text (composer_buffer (self), "", -1);
+  gtk_check_button_set_active (self->root_cause_check, FALSE);
+  typed = tftsr_triage_item_new_typed (text);
+  g_list_store_append (self->items, typed);
+  begin_turn (self, self->provider != NULL);
+  if (self->provider != NULL)
+    {
+      Turn *turn = turn_new (self);
+      TftsrTriageViewer viewer = { reply_shown, reply_retried, turn };
+
+      tftsr_triage_send_async (self->store, self->issue_id, text, self->provider->name, &viewer,
+                               self->turn_cancellable, replied, turn);
+    }
+  else
+    tftsr_triage_guide_async (self->store, self->issue_id, text, root_cause, self->turn_cancellable,
+                              guided, turn_new (self));
+}
+
+static void
+stop_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrTriageView *self = TFTSR_TRIAGE_VIEW (widget);
+
+  if (self->turn_cancellable != NULL)
+    g_cancellable_cancel (self->turn_cancellable);
+}
+
+/* The last answer again: a complete one gives way to the new one; one that failed or was
+ * stopped stays. */
+static void
+regenerate_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrTriageView *self = TFTSR_TRIAGE_VIEW (widget);
+  g_autoptr (TftsrTriageItem) last = NULL;
+  TftsrTriageViewer viewer = { reply_shown, reply_retried, NULL };
+
+  if (!can_regenerate (self))
+    return;
+  last = last_item (self);
+  if (tftsr_triage_item_get_state (last) == TFTSR_TRIAGE_MESSAGE_COMPLETE)
+    g_list_store_remove (self->items, g_list_model_get_n_items (G_LIST_MODEL (self->items)) - 1);
+  begin_turn (self, TRUE);
+  viewer.user_data = turn_new (self);
+  tftsr_triage_regenerate_async (self->store, self->issue_id, self->provider->name, &viewer,
+                                 self->turn_cancellable, replied, viewer.user_data);
+}
+
+/* --- public ------------------------------------------------------------------------------------ */
+
+/* Keeps what was typed for the incident shown and puts back what was typed for @issue_id. */
+static void
+swap_draft (TftsrTriageView *self, gint64 issue_id)
+{
+  g_autofree char *text = composer_text (self);
+  const char *draft;
+
+  if (self->issue_id != 0 && !is_blank (text))
+    g_hash_table_insert (self->drafts, g_memdup2 (&self->issue_id, sizeof self->issue_id),
+                         g_steal_pointer (&text));
+  else
+    g_hash_table_remove (self->drafts, &self->issue_id);
+  draft = g_hash_table_lookup (self->drafts, &issue_id);
+  gtk_text_buffer_set_text (composer_buffer (self), draft != NULL ? draft : "", -1);
+}
+
+/* Stops the loads and the turn of the incident shown; a stopped reply is kept as such. */
+static void
+stop_all (TftsrTriageView *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->turn_cancellable != NULL)
+    g_cancellable_cancel (self->turn_cancellable);
+  g_clear_object (&self->turn_cancellable);
+  g_clear_object (&self->streaming);
+  g_clear_pointer (&self->typed, g_free);
+  g_clear_pointer (&self->pending_text, g_free);
+  g_clear_handle_id (&self->render_source, g_source_remove);
+  self->turns++;
+  self->busy = FALSE;
+  self->loaded = FALSE;
+}
+
+void
+tftsr_triage_view_load (TftsrTriageView *self, gint64 issue_id)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_VIEW (self));
+
+  stop_all (self);
+  self->cancellable = g_cancellable_new ();
+  swap_draft (self, issue_id);
+  self->issue_id = issue_id;
+  g_list_store_remove_all (self->items);
+  gtk_check_button_set_active (self->root_cause_check, FALSE);
+  tftsr_whys_panel_load (self->whys_panel, issue_id);
+  update_state (self);
+  if (issue_id == 0 || self->store == NULL)
+    return;
+  load_messages (self);
+  load_provider (self);
+}
+
+void
+tftsr_triage_view_set_store (TftsrTriageView *self, TftsrStore *store)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_VIEW (self));
+
+  tftsr_triage_view_load (self, 0);
+  g_hash_table_remove_all (self->drafts);
+  g_set_object (&self->store, store);
+  tftsr_whys_panel_set_store (self->whys_panel, store);
+}
+
+/* --- class ------------------------------------------------------------------------------------- */
+
+static void
+setup_row (GtkSignalListItemFactory *factory, GtkListItem *item)
+{
+  gtk_list_item_set_child (item, tftsr_triage_message_row_new ());
+  gtk_list_item_set_activatable (item, FALSE);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory, GtkListItem *item)
+{
+  tftsr_triage_message_row_set_item (TFTSR_TRIAGE_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                     gtk_list_item_get_item (item));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item)
+{
+  tftsr_triage_message_row_set_item (TFTSR_TRIAGE_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                     NULL);
+}
+
+static gboolean
+tftsr_triage_view_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (TFTSR_TRIAGE_VIEW (widget)->composer_view));
+}
+
+static void
+tftsr_triage_view_root (GtkWidget *widget)
+{
+  TftsrTriageView *self = TFTSR_TRIAGE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (tftsr_triage_view_parent_class)->root (widget);
+  self->window = GTK_WINDOW (gtk_widget_get_root (widget));
+  g_signal_connect_object (self->window, "notify::is-active", G_CALLBACK (on_window_active), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+tftsr_triage_view_unroot (GtkWidget *widget)
+{
+  TftsrTriageView *self = TFTSR_TRIAGE_VIEW (widget);
+
+  g_signal_handlers_disconnect_by_func (self->window, on_window_active, self);
+  self->window = NULL;
+  GTK_WIDGET_CLASS (tftsr_triage_view_parent_class)->unroot (widget);
+}
+
+static void
+tftsr_triage_view_dispose (GObject *object)
+{
+  TftsrTriageView *self = TFTSR_TRIAGE_VIEW (object);
+
+  stop_all (self);
+  if (self->message_list != NULL)
+    gtk_list_view_set_model (self->message_list, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_TRIAGE_VIEW);
+  G_OBJECT_CLASS (tftsr_triage_view_parent_class)->dispose (object);
+}
+
+static void
+tftsr_triage_view_finalize (GObject *object)
+{
+  TftsrTriageView *self = TFTSR_TRIAGE_VIEW (object);
+
+  g_clear_object (&self->items);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->provider, tftsr_ai_provider_free);
+  g_hash_table_unref (self->drafts);
+  G_OBJECT_CLASS (tftsr_triage_view_parent_class)->finalize (object);
+}
+
+static void
+tftsr_triage_view_class_init (TftsrTriageViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tftsr_triage_view_dispose;
+  object_class->finalize = tftsr_triage_view_finalize;
+  widget_class->grab_focus = tftsr_triage_view_grab_focus;
+  widget_class->root = tftsr_triage_view_root;
+  widget_class->unroot = tftsr_triage_view_unroot;
+
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  g_type_ensure (TFTSR_TYPE_WHYS_PANEL);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               TFTSR_RESOURCE_PATH "/ui/tftsr-triage-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, flap);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, provider_label);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, setup_button);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, chat_stack);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, message_list);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, root_cause_check);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, composer_view);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, placeholder_label);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, send_stack);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, send_button);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, whys_panel);
+  gtk_widget_class_bind_template_callback (widget_class, on_part_failed);
+  gtk_widget_class_bind_template_callback (widget_class, on_level_changed);
+
+  gtk_widget_class_install_action (widget_class, "triage.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "triage.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "triage.regenerate", NULL, regenerate_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "triage.stop", NULL);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "triageview");
+}
+
+static void
+tftsr_triage_view_init (TftsrTriageView *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr (GtkNoSelection) selection = NULL;
+  GtkAdjustment *adj;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->items = g_list_store_new (TFTSR_TYPE_TRIAGE_ITEM);
+  self->drafts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->follow = TRUE;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  gtk_list_view_set_factory (self->message_list, factory);
+  g_object_unref (factory);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->items)));
+  gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (selection));
+
+  adj = vadjustment (self);
+  g_signal_connect_object (adj, "value-changed", G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adj, "notify::upper", G_CALLBACK (on_extent_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (adj, "notify::page-size", G_CALLBACK (on_extent_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (composer_buffer (self), "changed", G_CALLBACK (on_composer_changed),
+                           self, G_CONNECT_SWAPPED);
+  show_provider (self);
+}
