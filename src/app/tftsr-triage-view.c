@@ -55,7 +55,10 @@ struct _TftsrTriageView
   guint render_tick;
   gboolean follow; /* the newest message is kept in view */
 
+  guint sync_toggle; /* an idle that shows the flap's state on its toggle */
+
   AdwFlap *flap;
+  GtkToggleButton *whys_toggle;
   GtkLabel *provider_label;
   GtkWidget *setup_button;
   GtkStack *chat_stack;
@@ -210,6 +213,36 @@ static void
 on_level_changed (TftsrTriageView *self)
 {
   update_state (self);
+}
+
+/* --- the 5-Whys panel ------------------------------------------------------------------------ */
+
+static void
+on_whys_toggled (TftsrTriageView *self)
+{
+  gboolean active = gtk_toggle_button_get_active (self->whys_toggle);
+
+  if (adw_flap_get_reveal_flap (self->flap) != active)
+    adw_flap_set_reveal_flap (self->flap, active);
+}
+
+static gboolean
+sync_toggle (gpointer user_data)
+{
+  TftsrTriageView *self = user_data;
+
+  self->sync_toggle = 0;
+  gtk_toggle_button_set_active (self->whys_toggle, adw_flap_get_reveal_flap (self->flap));
+  return G_SOURCE_REMOVE;
+}
+
+/* The flap hides itself as it folds, in the middle of a layout: the toggle follows once
+ * the layout is done (changing it then would make the layout stale). */
+static void
+on_flap_revealed (TftsrTriageView *self)
+{
+  if (self->sync_toggle == 0)
+    self->sync_toggle = g_idle_add (sync_toggle, self);
 }
 
 static void
@@ -778,6 +811,7 @@ tftsr_triage_view_dispose (GObject *object)
   TftsrTriageView *self = TFTSR_TRIAGE_VIEW (object);
 
   stop_all (self);
+  g_clear_handle_id (&self->sync_toggle, g_source_remove);
   if (self->message_list != NULL)
     gtk_list_view_set_model (self->message_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_TRIAGE_VIEW);
@@ -815,6 +849,9 @@ tftsr_triage_view_class_init (TftsrTriageViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                TFTSR_RESOURCE_PATH "/ui/tftsr-triage-view.ui");
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, flap);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, whys_toggle);
+  gtk_widget_class_bind_template_callback (widget_class, on_whys_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_flap_revealed);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, provider_label);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, setup_button);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, chat_stack);
