@@ -5,7 +5,8 @@
  * incident, so the worker has tokens to reveal. The clock starts when the server has
  * written a piece to its socket (libsoup's wrote-chunk, in the server's thread of this
  * process) and stops at the first frame painted (the frame clock's after-paint) after the
- * word shows in the reply's Markdown view of a real TftsrTriageView: the path measured is
+ * word shows in the reply of a real TftsrTriageView (its item, whose row's Markdown view
+ * is set from it at once): the path measured is
  * net, the SSE and JSON parsing, the display text with markers and pseudonyms handled in
  * the worker, the hand-over to the UI thread, the view's redraw throttle, Markdown into
  * widgets, layout and paint. Runs on the display it is given (run-benchmarks.sh gives it
@@ -22,7 +23,7 @@
 #include <string.h>
 
 #include "tftsr-fake-server.h"
-#include "tftsr-markdown-view.h"
+#include "tftsr-triage-item.h"
 #include "tftsr-triage-view.h"
 
 /* A 256-bit raw key: no PBKDF2 for each connection the workers open. */
@@ -40,10 +41,14 @@ typedef struct
 typedef struct
 {
   GtkWidget *view;
+  GListModel *items; /* the view's messages */
   Server *server;
   guint number;      /* words of round 3 are "r3w000 "… */
   double *latencies; /* ms, one per word of the round */
   guint shown;       /* words seen in a painted frame */
+  gint64 text_set;   /* when the reply's text last changed */
+  double waited;     /* ms summed over the words: written → text set … */
+  double drawn;      /* … → painted */
 } Round;
 
 /* --- the server side ------------------------------------------------------------------------ */
@@ -107,23 +112,18 @@ find_id (GtkWidget *root, const char *id)
   return NULL;
 }
 
-/* How many words of round @number the Markdown views under @root show. */
+/* How many words of round @number the newest message shows; its row's Markdown view shows
+ * the same text, set as the item changes. */
 static guint
-words_shown (GtkWidget *root, guint number)
+words_shown (Round *round)
 {
-  guint best = 0;
+  guint n = g_list_model_get_n_items (round->items), best = 0;
+  g_autoptr (TftsrTriageItem) last = n > 0 ? g_list_model_get_item (round->items, n - 1) : NULL;
+  g_autofree char *prefix = g_strdup_printf ("r%uw", round->number);
+  const char *text = last != NULL ? tftsr_triage_item_get_text (last) : "";
 
-  if (TFTSR_IS_MARKDOWN_VIEW (root) && gtk_widget_get_mapped (root))
-    {
-      g_autofree char *prefix = g_strdup_printf ("r%uw", number);
-      const char *text = tftsr_markdown_view_get_text (TFTSR_MARKDOWN_VIEW (root));
-
-      for (const char *p = strstr (text, prefix); p != NULL; p = strstr (p + 1, prefix))
-        best = MAX (best, (guint) strtoul (p + strlen (prefix), NULL, 10) + 1);
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    best = MAX (best, words_shown (child, number));
+  for (const char *p = strstr (text, prefix); p != NULL; p = strstr (p + 1, prefix))
+    best = MAX (best, (guint) strtoul (p + strlen (prefix), NULL, 10) + 1);
   return best;
 }
 
@@ -132,13 +132,23 @@ static void
 after_paint (GdkFrameClock *clock, Round *round)
 {
   gint64 now = g_get_monotonic_time ();
-  guint shown = MIN (words_shown (round->view, round->number), round->server->n_words);
+  guint shown = MIN (words_shown (round), round->server->n_words);
 
   g_mutex_lock (&round->server->lock);
   for (guint i = round->shown; i < shown; i++)
-    round->latencies[i] = (now - round->server->sent[i]) / 1000.0;
+    {
+      round->latencies[i] = (now - round->server->sent[i]) / 1000.0;
+      round->waited += (round->text_set - round->server->sent[i]) / 1000.0;
+      round->drawn += (now - round->text_set) / 1000.0;
+    }
   g_mutex_unlock (&round->server->lock);
   round->shown = MAX (round->shown, shown);
+}
+
+static void
+on_text_set (Round *round)
+{
+  round->text_set = g_get_monotonic_time ();
 }
 
 static gboolean
@@ -164,6 +174,7 @@ run_round (Round *round, guint interval_ms)
   Server *server = round->server;
   GtkTextView *composer = GTK_TEXT_VIEW (find_id (round->view, "composer_view"));
   GdkFrameClock *clock = gtk_widget_get_frame_clock (round->view);
+  g_autoptr (GObject) reply = NULL;
   gulong handler;
 
   g_clear_pointer (&server->reply, tftsr_fake_reply_unref);
@@ -174,9 +185,12 @@ run_round (Round *round, guint interval_ms)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (composer), "Go on", -1);
   if (!gtk_widget_activate_action (round->view, "triage.send", NULL))
     g_error ("the view would not send");
+  reply = g_list_model_get_item (round->items, g_list_model_get_n_items (round->items) - 1);
+  g_signal_connect_swapped (reply, "notify::text", G_CALLBACK (on_text_set), round);
   while (round->shown < server->n_words)
     g_main_context_iteration (NULL, TRUE);
   g_signal_handler_disconnect (clock, handler);
+  g_signal_handlers_disconnect_by_func (reply, on_text_set, round);
   iterate_until_idle (round->view);
 }
 
@@ -188,11 +202,13 @@ compare_double (const void *a, const void *b)
 }
 
 static void
-report (const char *what, double *values, guint n)
+report (const char *what, double *values, guint n, const Round *round)
 {
   qsort (values, n, sizeof *values, compare_double);
-  printf ("%-34s median %5.1f ms   p95 %5.1f ms   max %5.1f ms   (%u words)\n", what, values[n / 2],
+  printf ("%-22s median %5.1f ms   p95 %5.1f ms   max %5.1f ms   (%u words)\n", what, values[n / 2],
           values[(n * 95) / 100], values[n - 1], n);
+  printf ("%-22s mean: written → text set %.1f ms, text set → painted %.1f ms\n", "",
+          round->waited / n, round->drawn / n);
 }
 
 int
@@ -250,6 +266,8 @@ main (int argc, char **argv)
   tftsr_triage_view_set_store (TFTSR_TRIAGE_VIEW (round.view), store);
   tftsr_triage_view_load (TFTSR_TRIAGE_VIEW (round.view), tftsr_issue_get_id (issue));
   iterate_until_idle (round.view);
+  round.items = gtk_no_selection_get_model (GTK_NO_SELECTION (
+      gtk_list_view_get_model (GTK_LIST_VIEW (find_id (round.view, "message_list")))));
 
   printf ("%d replies of %d words at each pace; GSK renderer: %s\n", rounds, words,
           g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "default");
@@ -259,13 +277,14 @@ main (int argc, char **argv)
       g_autofree char *what = g_strdup_printf ("a word every %u ms:", intervals[p]);
 
       round.latencies = g_new (double, words);
+      round.waited = round.drawn = 0;
       for (int r = 0; r < rounds; r++)
         {
           run_round (&round, intervals[p]);
           memcpy (all + (gsize) r * words, round.latencies, sizeof (double) * words);
         }
       g_free (round.latencies);
-      report (what, all, (guint) (words * rounds));
+      report (what, all, (guint) (words * rounds), &round);
     }
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -1,16 +1,17 @@
 #!/bin/sh
 # Builds an optimised tftsr and runs the benchmarks with their peers in the same run:
 # the store (plain SQLite, ripgrep; the app start-up on a private Xvfb display), the
-# PII scanner and ingest (ripgrep, pcre2grep, gzip), the log viewer on 1 GiB (lnav) and the
-# reading of a streamed AI reply (curl). The tests' tree is configured for the loopback
-# server the stream benchmark talks to; no test is built.
+# PII scanner and ingest (ripgrep, pcre2grep, gzip), the log viewer on 1 GiB (lnav), the
+# reading of a streamed AI reply (curl) and the triage chat's piece-to-screen latency. The
+# tests' tree is configured for the loopback server the stream benchmarks talk to; no test
+# is built.
 # Arguments go to bench-store.
 #   bench/run-benchmarks.sh [--count N] [--rounds N]
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
-cmake --build build-bench --target bench-store bench-pii bench-viewer bench-ai-stream tftsr tftsr-cli tftsr-schemas
+cmake --build build-bench --target bench-store bench-pii bench-viewer bench-ai-stream bench-chat-latency tftsr tftsr-cli tftsr-schemas
 loghub=../shared/data/loghub
 [ -d "$loghub" ] || loghub=""
 export GSETTINGS_SCHEMA_DIR="$PWD/build-bench/data"
@@ -20,6 +21,9 @@ echo
 echo
 dbus-run-session -- xvfb-run --auto-servernum --server-args="-screen 0 1280x800x24" \
   ./build-bench/bench/bench-viewer ${loghub:+--loghub "$loghub"}
+echo
+dbus-run-session -- xvfb-run --auto-servernum --server-args="-screen 0 1280x800x24" \
+  ./build-bench/bench/bench-chat-latency
 echo
 exec dbus-run-session -- xvfb-run --auto-servernum --server-args="-screen 0 1280x800x24" \
   ./build-bench/bench/bench-store --app ./build-bench/src/app/tftsr ${loghub:+--loghub "$loghub"} "$@"

@@ -3,8 +3,9 @@
  * The conversation is a list model of TftsrTriageItem under a GtkListView, loaded from the
  * store in a worker (with each message's display text, pseudonyms revealed there). A turn
  * shows the engineer's message and, with a provider, a reply that grows as the worker
- * hands over its display text; that text is drawn at most every RENDER_INTERVAL so a fast
- * stream does not re-lay out the reply for every piece. When the turn ends the messages
+ * hands over its display text; that text is set as a frame begins (so it is painted in
+ * that frame) and at most every RENDER_INTERVAL, so a fast stream does not re-lay out the
+ * reply for every piece. When the turn ends the messages
  * are read again and take the place of what was shown, item by item, so nothing flickers.
  * Without a provider the built-in guide answers through the same composer.
  *
@@ -19,8 +20,10 @@
 #include "tftsr-triage-view.h"
 #include "tftsr-whys-panel.h"
 
-/* The streaming reply is drawn again at most this often (µs). */
+/* The streaming reply is drawn again at most this often (µs), give or take a frame's
+ * jitter. */
 #define RENDER_INTERVAL (30 * 1000)
+#define RENDER_SLACK (4 * 1000)
 
 struct _TftsrTriageView
 {
@@ -33,6 +36,7 @@ struct _TftsrTriageView
   GHashTable *drafts;        /* issue id → text typed and not sent */
   TftsrAiProvider *provider; /* the one in use; NULL: the built-in guide answers */
   gboolean loaded;           /* the incident's messages are shown */
+  gboolean provider_known;   /* the provider in use has been read */
   guint loads;               /* message loads started: only the newest is shown */
   guint provider_loads;
   GtkWindow *window; /* the window the view is in, watched for becoming active */
@@ -48,10 +52,13 @@ struct _TftsrTriageView
   /* Drawing the streaming reply. */
   char *pending_text;
   gint64 rendered_at;
-  guint render_source;
+  guint render_tick;
   gboolean follow; /* the newest message is kept in view */
 
+  guint sync_toggle; /* an idle that shows the flap's state on its toggle */
+
   AdwFlap *flap;
+  GtkToggleButton *whys_toggle;
   GtkLabel *provider_label;
   GtkWidget *setup_button;
   GtkStack *chat_stack;
@@ -143,13 +150,20 @@ count_typed (TftsrTriageView *self)
   return typed;
 }
 
+/* Who answers and what was said are known: the composer can be used. */
+static gboolean
+ready (TftsrTriageView *self)
+{
+  return self->loaded && self->provider_known;
+}
+
 /* The last answer can be asked for again when it came from a provider and one is set up. */
 static gboolean
 can_regenerate (TftsrTriageView *self)
 {
   g_autoptr (TftsrTriageItem) last = last_item (self);
 
-  return self->loaded && !self->busy && self->provider != NULL && last != NULL &&
+  return ready (self) && !self->busy && self->provider != NULL && last != NULL &&
          tftsr_triage_item_is_reply (last) && !tftsr_triage_item_is_guide (last);
 }
 
@@ -166,7 +180,7 @@ update_state (TftsrTriageView *self)
       g_autoptr (TftsrTriageItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
       tftsr_triage_item_set_regenerable (item, regenerate && i == n - 1);
     }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.send", self->loaded && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.send", ready (self) && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.stop", self->streaming != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.regenerate", regenerate);
   gtk_widget_set_sensitive (self->send_button, !is_blank (typed));
@@ -180,13 +194,13 @@ update_state (TftsrTriageView *self)
   gtk_stack_set_visible_child_name (self->send_stack, self->streaming != NULL ? "stop" : "send");
   /* The guide takes an answer as the root cause once it has asked a why. */
   gtk_widget_set_visible (GTK_WIDGET (self->root_cause_check),
-                          self->loaded && self->provider == NULL && level >= 1 &&
+                          ready (self) && self->provider == NULL && level >= 1 &&
                               level < TFTSR_TRIAGE_LEVEL_ROOT_CAUSE);
-  if (!self->loaded)
+  if (!ready (self))
     gtk_stack_set_visible_child_name (self->chat_stack, "loading");
   else
     gtk_stack_set_visible_child_name (self->chat_stack, n > 0 ? "chat" : "empty");
-  gtk_spinner_set_spinning (self->loading_spinner, !self->loaded && self->issue_id != 0);
+  gtk_spinner_set_spinning (self->loading_spinner, !ready (self) && self->issue_id != 0);
 }
 
 static void
@@ -199,6 +213,36 @@ static void
 on_level_changed (TftsrTriageView *self)
 {
   update_state (self);
+}
+
+/* --- the 5-Whys panel ------------------------------------------------------------------------ */
+
+static void
+on_whys_toggled (TftsrTriageView *self)
+{
+  gboolean active = gtk_toggle_button_get_active (self->whys_toggle);
+
+  if (adw_flap_get_reveal_flap (self->flap) != active)
+    adw_flap_set_reveal_flap (self->flap, active);
+}
+
+static gboolean
+sync_toggle (gpointer user_data)
+{
+  TftsrTriageView *self = user_data;
+
+  self->sync_toggle = 0;
+  gtk_toggle_button_set_active (self->whys_toggle, adw_flap_get_reveal_flap (self->flap));
+  return G_SOURCE_REMOVE;
+}
+
+/* The flap hides itself as it folds, in the middle of a layout: the toggle follows once
+ * the layout is done (changing it then would make the layout stale). */
+static void
+on_flap_revealed (TftsrTriageView *self)
+{
+  if (self->sync_toggle == 0)
+    self->sync_toggle = g_idle_add (sync_toggle, self);
 }
 
 static void
@@ -279,13 +323,12 @@ providers_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       job->load != self->provider_loads)
     return;
+  /* Without the list, the built-in guide answers; the reason is a toast. */
   if (providers == NULL)
-    {
-      fail (self, error);
-      return;
-    }
+    fail (self, error);
+  self->provider_known = TRUE;
   g_clear_pointer (&self->provider, tftsr_ai_provider_free);
-  for (guint i = 0; i < providers->len; i++)
+  for (guint i = 0; providers != NULL && i < providers->len; i++)
     if (((TftsrAiProvider *) providers->pdata[i])->active)
       self->provider = tftsr_ai_provider_copy (providers->pdata[i]);
   show_provider (self);
@@ -449,37 +492,45 @@ turn_is_current (Turn *turn)
 }
 
 static void
+stop_rendering (TftsrTriageView *self)
+{
+  if (self->render_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->render_tick);
+  self->render_tick = 0;
+}
+
+static void
 render (TftsrTriageView *self)
 {
-  g_clear_handle_id (&self->render_source, g_source_remove);
+  stop_rendering (self);
   if (self->pending_text != NULL && self->streaming != NULL)
     tftsr_triage_item_set_text (self->streaming, self->pending_text);
   g_clear_pointer (&self->pending_text, g_free);
   self->rendered_at = g_get_monotonic_time ();
 }
 
+/* Runs as a frame begins, so the text set here is laid out and painted in that frame. A
+ * frame too soon after the last redraw lets the text wait for the next one; frames come
+ * every ~16.7 ms, so the second one after a redraw counts even when it is a little early. */
 static gboolean
-render_cb (gpointer user_data)
+render_on_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
-  TftsrTriageView *self = user_data;
+  TftsrTriageView *self = TFTSR_TRIAGE_VIEW (widget);
 
-  self->render_source = 0;
+  if (g_get_monotonic_time () - self->rendered_at < RENDER_INTERVAL - RENDER_SLACK)
+    return G_SOURCE_CONTINUE;
+  self->render_tick = 0;
   render (self);
   return G_SOURCE_REMOVE;
 }
 
-/* Draws the newest text now, or when RENDER_INTERVAL has passed since the last time. */
+/* The newest text is drawn in the next frame at least RENDER_INTERVAL after the last. */
 static void
 queue_render (TftsrTriageView *self)
 {
-  gint64 wait = self->rendered_at + RENDER_INTERVAL - g_get_monotonic_time ();
-
-  if (self->render_source != 0)
-    return;
-  if (wait <= 0)
-    render (self);
-  else
-    self->render_source = g_timeout_add ((guint) ((wait + 999) / 1000), render_cb, self);
+  if (self->render_tick == 0)
+    self->render_tick =
+        gtk_widget_add_tick_callback (GTK_WIDGET (self), render_on_frame, NULL, NULL);
 }
 
 static void
@@ -585,7 +636,7 @@ send_action (GtkWidget *widget, const char *name, GVariant *param)
                         gtk_check_button_get_active (self->root_cause_check);
 
   /* Enter in the composer comes here too: it never starts a new line. */
-  if (!self->loaded || self->busy || is_blank (text))
+  if (!ready (self) || self->busy || is_blank (text))
     return;
   g_free (self->typed);
   self->typed = g_strdup (text);
@@ -667,10 +718,11 @@ stop_all (TftsrTriageView *self)
   g_clear_object (&self->streaming);
   g_clear_pointer (&self->typed, g_free);
   g_clear_pointer (&self->pending_text, g_free);
-  g_clear_handle_id (&self->render_source, g_source_remove);
+  stop_rendering (self);
   self->turns++;
   self->busy = FALSE;
   self->loaded = FALSE;
+  self->provider_known = FALSE;
 }
 
 void
@@ -759,6 +811,7 @@ tftsr_triage_view_dispose (GObject *object)
   TftsrTriageView *self = TFTSR_TRIAGE_VIEW (object);
 
   stop_all (self);
+  g_clear_handle_id (&self->sync_toggle, g_source_remove);
   if (self->message_list != NULL)
     gtk_list_view_set_model (self->message_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_TRIAGE_VIEW);
@@ -796,6 +849,9 @@ tftsr_triage_view_class_init (TftsrTriageViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                TFTSR_RESOURCE_PATH "/ui/tftsr-triage-view.ui");
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, flap);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, whys_toggle);
+  gtk_widget_class_bind_template_callback (widget_class, on_whys_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_flap_revealed);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, provider_label);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, setup_button);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, chat_stack);

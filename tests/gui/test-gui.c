@@ -1995,6 +1995,16 @@ test_triage (void)
   screenshot (window, "42-triage-dark");
   g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("system"));
 
+  /* Narrow: the panel folds away and the views are switched at the bottom. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 760);
+  settle (window);
+  g_assert_true (adw_flap_get_folded (ADW_FLAP (need (triage, ADW_TYPE_FLAP, "flap"))));
+  g_assert_false (adw_flap_get_reveal_flap (ADW_FLAP (need (triage, ADW_TYPE_FLAP, "flap"))));
+  g_assert_true (adw_view_switcher_bar_get_reveal (
+      ADW_VIEW_SWITCHER_BAR (need (window, ADW_TYPE_VIEW_SWITCHER_BAR, "switcher_bar"))));
+  screenshot (window, "43-triage-narrow");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+
   press (window, GDK_KEY_1, GDK_ALT_MASK);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (
                        ADW_VIEW_STACK (need (window, ADW_TYPE_VIEW_STACK, "view_stack"))),
