@@ -61,11 +61,15 @@ static GParamSpec *properties[N_PROPS];
 
 /* --- showing ---------------------------------------------------------------------------- */
 
+/* Shows @text in @row, unless the engineer is typing there: a chain read again after a
+ * turn must not take an edit away. */
 static void
 set_entry (AdwEntryRow *row, const char *text)
 {
   g_autofree char *shown = tftsr_display_text (text != NULL ? text : "");
 
+  if ((gtk_widget_get_state_flags (GTK_WIDGET (row)) & GTK_STATE_FLAG_FOCUS_WITHIN) != 0)
+    return;
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), shown) != 0)
     gtk_editable_set_text (GTK_EDITABLE (row), shown);
 }

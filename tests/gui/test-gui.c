@@ -1864,6 +1864,8 @@ test_triage (void)
   g_autoptr (TftsrFakeReply) stall =
       streamed_reply ("Looking at the pool first.", 0, TFTSR_FAKE_END_STALL);
   g_autoptr (TftsrFakeReply) refused = tftsr_fake_reply_new (401, "application/json");
+  g_autoptr (TftsrFakeReply) again =
+      streamed_reply ("Check `pg_stat_activity` on <HOSTNAME_1>.", 0, TFTSR_FAKE_END_COMPLETE);
   g_autoptr (TftsrAiProvider) provider =
       tftsr_ai_provider_new ("chat", TFTSR_AI_FORMAT_OPENAI, url, "gpt-test");
   gint64 guided_id, id;
@@ -1922,7 +1924,8 @@ test_triage (void)
 
   /* With a provider: the reply streams in and is shown before it ends. */
   tftsr_fake_reply_add_piece (refused, "{\"error\":{\"message\":\"Incorrect API key\"}}", -1);
-  tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, stall, refused, NULL);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, stall, refused, again,
+                                 NULL);
   g_assert_cmpint (tftsr_store_add_ai_provider (store (), provider, "sk-chat", NULL), >, 0);
   id = create_triage_incident ("Checkout 502 on db-canary-01.prod.acme.internal");
   open_triage (id);
@@ -2004,6 +2007,23 @@ test_triage (void)
       ADW_VIEW_SWITCHER_BAR (need (window, ADW_TYPE_VIEW_SWITCHER_BAR, "switcher_bar"))));
   screenshot (window, "43-triage-narrow");
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+
+  /* Try Again under the failed reply: it stays, the new one follows. Regenerate then puts
+   * that one aside for a new one. */
+  settle (window);
+  g_assert_true (tftsr_triage_item_get_regenerable (chat_item (5)));
+  g_assert_true (gtk_widget_activate_action (triage, "triage.regenerate", NULL));
+  expected_messages = 7;
+  wait_until (chat_settled, "the reply asked for again");
+  g_assert_cmpint (tftsr_triage_item_get_state (chat_item (5)), ==, TFTSR_TRIAGE_MESSAGE_ERROR);
+  g_assert_cmpstr (tftsr_triage_item_get_text (chat_item (6)), ==,
+                   "Check `pg_stat_activity` on db-canary-01.prod.acme.internal.");
+  g_assert_false (tftsr_triage_item_get_regenerable (chat_item (5)));
+  g_assert_true (tftsr_triage_item_get_regenerable (chat_item (6)));
+  g_assert_true (gtk_widget_activate_action (triage, "triage.regenerate", NULL));
+  wait_until (chat_settled, "the reply written again");
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/chat/completions"), ==, 5);
+  g_assert_cmpint (tftsr_triage_item_get_state (chat_item (6)), ==, TFTSR_TRIAGE_MESSAGE_COMPLETE);
 
   press (window, GDK_KEY_1, GDK_ALT_MASK);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (
