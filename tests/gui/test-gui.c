@@ -1874,11 +1874,13 @@ test_triage (void)
   const char *text;
   gulong handler;
 
-  /* The window is left on the wrong-key page: Try Again, with the right key. */
-  g_assert_true (gtk_widget_activate_action (window, "win.open-store", NULL));
+  /* The test before leaves the window on its wrong-key page: Try Again, with the right key
+   * (run alone, the window is still opening its store). */
+  if (error_shown ())
+    g_assert_true (gtk_widget_activate_action (window, "win.open-store", NULL));
   wait_until (main_shown, "the store to open");
   /* Wide enough for the chat beside the 5 Whys. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
 
   /* Without a provider the built-in guide answers, through the same composer. */
   guided_id = create_triage_incident ("Nightly report job stopped");
@@ -1892,6 +1894,13 @@ test_triage (void)
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) ==
                  need (triage, GTK_TYPE_TEXT_VIEW, "composer_view"));
   screenshot (window, "37-triage-empty");
+  /* Set Up a Provider opens Preferences on AI Providers. */
+  g_signal_emit_by_name (need (triage, GTK_TYPE_BUTTON, "setup_button"), "clicked");
+  ai_prefs = find_toplevel (TFTSR_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (ai_prefs);
+  g_assert_true (TFTSR_IS_AI_PROVIDERS_PAGE (
+      adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (ai_prefs))));
+  gtk_window_destroy (GTK_WINDOW (ai_prefs));
 
   type_and_press_enter ("The nightly report job has not run since Tuesday");
   expected_messages = 2;
@@ -2006,7 +2015,7 @@ test_triage (void)
   g_assert_true (adw_view_switcher_bar_get_reveal (
       ADW_VIEW_SWITCHER_BAR (need (window, ADW_TYPE_VIEW_SWITCHER_BAR, "switcher_bar"))));
   screenshot (window, "43-triage-narrow");
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
 
   /* Try Again under the failed reply: it stays, the new one follows. Regenerate then puts
    * that one aside for a new one. */
