@@ -73,6 +73,16 @@ set_state (TftsrTriageItem *self, TftsrTriageMessageState state, const char *err
   set_string (self, &self->error, error, PROP_ERROR);
 }
 
+/* A reply stops streaming when it is stored or fails. */
+static void
+stop_streaming (TftsrTriageItem *self)
+{
+  if (!self->streaming)
+    return;
+  self->streaming = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAMING]);
+}
+
 TftsrTriageItem *
 tftsr_triage_item_new (const TftsrTriageMessage *message)
 {
@@ -125,7 +135,7 @@ tftsr_triage_item_update (TftsrTriageItem *self, const TftsrTriageMessage *messa
   text = tftsr_display_text (message->display_text);
   set_string (self, &self->text, text, PROP_TEXT);
   set_state (self, message->state, message->error);
-  tftsr_triage_item_set_streaming (self, FALSE);
+  stop_streaming (self);
 }
 
 gboolean
@@ -187,7 +197,7 @@ tftsr_triage_item_set_failed (TftsrTriageItem *self, const GError *error)
     set_state (self, TFTSR_TRIAGE_MESSAGE_CANCELLED, NULL);
   else
     set_state (self, TFTSR_TRIAGE_MESSAGE_ERROR, error->message);
-  tftsr_triage_item_set_streaming (self, FALSE);
+  stop_streaming (self);
 }
 
 gboolean
@@ -195,16 +205,6 @@ tftsr_triage_item_get_streaming (TftsrTriageItem *self)
 {
   g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), FALSE);
   return self->streaming;
-}
-
-void
-tftsr_triage_item_set_streaming (TftsrTriageItem *self, gboolean streaming)
-{
-  g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
-  if (self->streaming == !!streaming)
-    return;
-  self->streaming = !!streaming;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAMING]);
 }
 
 gboolean

@@ -37,9 +37,8 @@ void tftsr_triage_item_set_text (TftsrTriageItem *self, const char *text);
 TftsrTriageMessageState tftsr_triage_item_get_state (TftsrTriageItem *self);
 const char *tftsr_triage_item_get_error (TftsrTriageItem *self);
 void tftsr_triage_item_set_failed (TftsrTriageItem *self, const GError *error);
-/* The reply is still streaming in (property "streaming"). */
+/* The reply is still streaming in (property "streaming"); stored messages never are. */
 gboolean tftsr_triage_item_get_streaming (TftsrTriageItem *self);
-void tftsr_triage_item_set_streaming (TftsrTriageItem *self, gboolean streaming);
 /* The reply can be written again (property "regenerable"). */
 gboolean tftsr_triage_item_get_regenerable (TftsrTriageItem *self);
 void tftsr_triage_item_set_regenerable (TftsrTriageItem *self, gboolean regenerable);

@@ -203,18 +203,6 @@ update_state (TftsrTriageView *self)
   gtk_spinner_set_spinning (self->loading_spinner, !ready (self) && self->issue_id != 0);
 }
 
-static void
-on_composer_changed (TftsrTriageView *self)
-{
-  update_state (self);
-}
-
-static void
-on_level_changed (TftsrTriageView *self)
-{
-  update_state (self);
-}
-
 /* --- the 5-Whys panel ------------------------------------------------------------------------ */
 
 static void
@@ -243,12 +231,6 @@ on_flap_revealed (TftsrTriageView *self)
 {
   if (self->sync_toggle == 0)
     self->sync_toggle = g_idle_add (sync_toggle, self);
-}
-
-static void
-on_part_failed (TftsrTriageView *self, GError *error)
-{
-  fail (self, error);
 }
 
 /* --- the provider ------------------------------------------------------------------------------ */
@@ -865,8 +847,8 @@ tftsr_triage_view_class_init (TftsrTriageViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, send_stack);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, send_button);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, whys_panel);
-  gtk_widget_class_bind_template_callback (widget_class, on_part_failed);
-  gtk_widget_class_bind_template_callback (widget_class, on_level_changed);
+  gtk_widget_class_bind_template_callback (widget_class, fail);
+  gtk_widget_class_bind_template_callback (widget_class, update_state);
 
   gtk_widget_class_install_action (widget_class, "triage.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "triage.stop", NULL, stop_action);
@@ -903,7 +885,7 @@ tftsr_triage_view_init (TftsrTriageView *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (adj, "notify::page-size", G_CALLBACK (on_extent_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (composer_buffer (self), "changed", G_CALLBACK (on_composer_changed),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (composer_buffer (self), "changed", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
   show_provider (self);
 }

@@ -67,14 +67,21 @@ deliver (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Always a source of the caller's context, dispatched by the thread that runs it, in the
+ * order posted and before the task's own result (g_main_context_invoke() would run it in
+ * the worker whenever no thread happens to own that context at that moment). */
 static void
 post (GTask *task, Delivery *delivery)
 {
   Relay *relay = &((SendData *) g_task_get_task_data (task))->relay;
+  GSource *source = g_idle_source_new ();
 
   delivery->task = g_object_ref (task);
-  g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, deliver, delivery,
-                              (GDestroyNotify) delivery_free);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver, delivery, (GDestroyNotify) delivery_free);
+  g_source_set_static_name (source, "[tftsr] triage reply");
+  g_source_attach (source, relay->context);
+  g_source_unref (source);
 }
 
 /* Puts the display text in the mailbox, posting a delivery if none is on its way. */
