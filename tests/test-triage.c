@@ -9,9 +9,8 @@
 #include <string.h>
 
 #include "tftsr-fake-server.h"
+#include "tftsr-json-private.h"
 #include "tftsr-test-util.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
 
 static TftsrStore *store;
 

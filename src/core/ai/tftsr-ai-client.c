@@ -32,15 +32,6 @@ tftsr_ai_provider_uses_tools (const TftsrAiProvider *provider)
   return g_strcmp0 (probed, "no") != 0;
 }
 
-static void
-header_free (TftsrAiHeader *header)
-{
-  explicit_bzero (header->value, strlen (header->value));
-  g_free (header->name);
-  g_free (header->value);
-  g_free (header);
-}
-
 /* A request to @url with the provider's headers; the key is read from the vault here and
  * wiped again once the request holds it. */
 static TftsrHttpRequest *
@@ -50,7 +41,8 @@ new_request (TftsrStore *store, const TftsrAiProvider *provider, const char *met
   g_autoptr (GError) key_error = NULL;
   g_autoptr (TftsrSecret) key =
       provider->id > 0 ? tftsr_store_dup_ai_key (store, provider->id, &key_error) : NULL;
-  g_autoptr (GPtrArray) headers = g_ptr_array_new_with_free_func ((GDestroyNotify) header_free);
+  g_autoptr (GPtrArray) headers =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_ai_header_free);
   TftsrHttpRequest *request;
 
   if (key_error != NULL)

@@ -10,15 +10,13 @@
  */
 #pragma once
 
-#include <json-c/json.h>
+#include "tftsr-json-private.h"
 
 #include "tftsr-ai-error.h"
 #include "tftsr-ai-message.h"
 #include "tftsr-ai-provider.h"
 
 G_BEGIN_DECLS
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
 
 /* Told of each piece of text as it arrives (in the thread reading the stream). */
 typedef void (*TftsrAiTextFunc) (const char *text, gsize len, gpointer user_data);

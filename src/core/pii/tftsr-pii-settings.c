@@ -13,9 +13,8 @@
 
 #include "tftsr-pii-settings.h"
 #include "tftsr-settings.h"
+#include "tftsr-json-private.h"
 #include "tftsr-store-private.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
 
 #define SETTINGS_KEY "pii"
 

@@ -9,14 +9,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n-lib.h>
-#include <json-c/json.h>
 #include <string.h>
 
+#include "tftsr-ai-wire.h"
 #include "tftsr-egress.h"
 #include "tftsr-log-analysis.h"
 #include "tftsr-log-digest.h"
 #include "tftsr-pii-review.h"
 #include "tftsr-pii-settings.h"
+#include "tftsr-json-private.h"
 #include "tftsr-triage-private.h"
 
 #define DEFAULT_CONTEXT_TOKENS 8192
@@ -24,8 +25,6 @@
 #define PROMPT_RESERVE 6000 /* characters kept for the instructions and the answer */
 #define LOG_SHARE_MIN 2048  /* a digest smaller than this says little */
 #define ANSWER_TOKENS 1500
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
 
 static const char instructions[] =
     "You analyse the logs of an incident for an on-call engineer. Values such as <EMAIL_1> "
@@ -85,16 +84,10 @@ object_in (const char *reply)
 {
   const char *open = strchr (reply, '{');
   const char *close = strrchr (reply, '}');
-  g_autofree char *text = NULL;
-  json_object *obj;
 
   if (open == NULL || close == NULL || close < open)
     return NULL;
-  text = g_strndup (open, close - open + 1);
-  obj = json_tokener_parse (text);
-  if (obj != NULL && !json_object_is_type (obj, json_type_object))
-    g_clear_pointer (&obj, json_object_put);
-  return obj;
+  return tftsr_ai_parse_object (open, close - open + 1, NULL);
 }
 
 void

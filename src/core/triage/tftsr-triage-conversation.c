@@ -7,9 +7,8 @@
 #include <json.h>
 
 #include "tftsr-pii-review.h"
+#include "tftsr-json-private.h"
 #include "tftsr-triage-private.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
 
 static const char *const state_names[] = { "complete", "error", "cancelled" };
 
