@@ -74,6 +74,6 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 
   if (size == 0)
     return 0;
-  parsers[data[0] % G_N_ELEMENTS (parsers)] ((const char *) data + 1, size - 1);
+  parsers[data[0] % G_N_ELEMENTS (parsers)]((const char *) data + 1, size - 1);
   return 0;
 }

@@ -84,8 +84,8 @@ models (const guint8 *data, size_t size)
 
       if (model->name == NULL || *model->name == '\0' || !g_utf8_validate (model->name, -1, NULL))
         abort ();
-      if (i > 0 && g_ascii_strcasecmp (((TftsrOllamaModel *) list->pdata[i - 1])->name,
-                                       model->name) > 0)
+      if (i > 0 &&
+          g_ascii_strcasecmp (((TftsrOllamaModel *) list->pdata[i - 1])->name, model->name) > 0)
         abort ();
     }
 }
