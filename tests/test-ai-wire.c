@@ -532,6 +532,28 @@ test_gemini_request (void)
   assert_json (body, "generationConfig", "{\"maxOutputTokens\":4096}");
 }
 
+/* The window asked for follows the provider's "context_tokens"; a value that is no number
+ * of at least 1024 tokens falls back to the default. */
+static void
+test_ollama_context_window (void)
+{
+  const char *cases[][2] = {
+    { "{\"context_tokens\":\"32768\"}", "{\"num_predict\":4096,\"num_ctx\":32768}" },
+    { "{\"context_tokens\":\"512\"}", "{\"num_predict\":4096,\"num_ctx\":8192}" },
+    { "{\"context_tokens\":\"lots\"}", "{\"num_predict\":4096,\"num_ctx\":8192}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (TftsrAiProvider) provider =
+          provider_new (TFTSR_AI_FORMAT_OLLAMA, "http://localhost:11434", "llama3.2", cases[i][0]);
+      g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
+      g_autoptr (json_object) body = body_of (provider, request, FALSE);
+
+      assert_json (body, "options", cases[i][1]);
+    }
+}
+
 static void
 test_ollama_request (void)
 {
@@ -550,7 +572,8 @@ test_ollama_request (void)
   assert_keys (body, "", "model messages stream tools options");
   assert_str (body, "model", "llama3.2");
   assert_json (body, "stream", "true");
-  assert_json (body, "options", "{\"num_predict\":4096}");
+  /* Ollama's own window (2048 tokens before 0.6) would drop the system prompt first. */
+  assert_json (body, "options", "{\"num_predict\":4096,\"num_ctx\":8192}");
   assert_len (body, "messages", 5);
   assert_json (body, "messages.0", "{\"role\":\"system\",\"content\":\"" SYSTEM_PROMPT "\"}");
   assert_json (body, "messages.1", "{\"role\":\"user\",\"content\":\"" FIRST_QUESTION "\"}");
@@ -1522,6 +1545,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ai-wire/anthropic/parallel-results", test_anthropic_parallel_results);
   g_test_add_func ("/ai-wire/gemini/request", test_gemini_request);
   g_test_add_func ("/ai-wire/ollama/request", test_ollama_request);
+  g_test_add_func ("/ai-wire/ollama/context-window", test_ollama_context_window);
   g_test_add_func ("/ai-wire/no-tools", test_no_tools);
   g_test_add_func ("/ai-wire/custom/default-template", test_custom_default_template);
   g_test_add_func ("/ai-wire/custom/template", test_custom_template);

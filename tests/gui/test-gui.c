@@ -1166,6 +1166,12 @@ test_ai_providers (void)
   screenshot (dialog, "29-ai-provider-dialog-tls-warning");
   gtk_switch_set_active (GTK_SWITCH (need (dialog, GTK_TYPE_SWITCH, "tls_switch")), TRUE);
   g_assert_false (shown (dialog, ADW_TYPE_ACTION_ROW, "tls_warning_row"));
+  /* A new provider starts at the default window. */
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (
+                       GTK_SPIN_BUTTON (need (dialog, GTK_TYPE_SPIN_BUTTON, "context_spin"))),
+                   ==, TFTSR_AI_DEFAULT_CONTEXT_TOKENS);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (need (dialog, GTK_TYPE_SPIN_BUTTON, "context_spin")),
+                             32768);
 
   ai_flag = FALSE;
   g_signal_emit_by_name (need (dialog, GTK_TYPE_BUTTON, "save_button"), "clicked");
@@ -1182,7 +1188,7 @@ test_ai_providers (void)
   stored = stored_provider ("work");
   id = stored->id;
   g_assert_true (stored->has_key && stored->active && !stored->insecure);
-  g_assert_cmpstr (stored->options, ==, "{}");
+  g_assert_cmpstr (stored->options, ==, "{\"context_tokens\":\"32768\"}");
   screenshot (ai_prefs, "30-ai-providers");
 
   /* Test: a toast with the time taken and whether the model called the probe tool. */

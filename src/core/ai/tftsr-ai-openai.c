@@ -6,7 +6,9 @@
  *
  * No max_tokens is sent: OpenAI's reasoning models refuse it, and every server has a
  * default. OpenAI streams token counts only when stream_options asks for them; Mistral's
- * request schema forbids that member and sends its usage in the last chunk anyway.
+ * request schema forbids that member and sends its usage in the last chunk anyway, and
+ * some compatible servers refuse it (the client then asks without it, see
+ * tftsr_ai_provider_streams_usage()).
  *
  * Mistral differs in what it streams: a call's arguments may be a JSON object rather than
  * a string, a call may come whole without an index (or with index 0 for every call) and
@@ -18,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "tftsr-ai-client.h"
 #include "tftsr-ai-wire.h"
 
 static char *
@@ -118,7 +121,7 @@ chat_body (const TftsrAiProvider *provider, const TftsrAiRequest *request, gbool
   json_object_object_add (body, "model", json_object_new_string (provider->model));
   json_object_object_add (body, "messages", messages);
   json_object_object_add (body, "stream", json_object_new_boolean (TRUE));
-  if (provider->format != TFTSR_AI_FORMAT_MISTRAL)
+  if (provider->format != TFTSR_AI_FORMAT_MISTRAL && tftsr_ai_provider_streams_usage (provider))
     {
       json_object *options = json_object_new_object ();
 

@@ -20,7 +20,6 @@
 #include "tftsr-json-private.h"
 #include "tftsr-triage-private.h"
 
-#define DEFAULT_CONTEXT_TOKENS 8192
 #define CHARS_PER_TOKEN 3   /* log text is dense: numbers, ids, punctuation */
 #define PROMPT_RESERVE 6000 /* characters kept for the instructions and the answer */
 #define LOG_SHARE_MIN 2048  /* a digest smaller than this says little */
@@ -174,12 +173,9 @@ chosen_logs (Sender *s, const gint64 *ids, guint n, GError **error)
 static gsize
 share_per_log (const TftsrAiProvider *provider, guint n_logs)
 {
-  g_autofree char *option = tftsr_ai_provider_dup_option (provider, "context_tokens");
-  guint64 tokens = DEFAULT_CONTEXT_TOKENS;
+  guint64 tokens = tftsr_ai_provider_get_context_tokens (provider);
   gsize room;
 
-  if (option != NULL)
-    g_ascii_string_to_unsigned (option, 10, 1024, G_MAXUINT32, &tokens, NULL);
   room = tokens * CHARS_PER_TOKEN > PROMPT_RESERVE ? tokens * CHARS_PER_TOKEN - PROMPT_RESERVE : 0;
   return MAX (room / MAX (n_logs, 1), LOG_SHARE_MIN);
 }
