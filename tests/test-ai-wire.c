@@ -235,8 +235,21 @@ assert_urls (const TftsrAiProvider *provider, const char *chat, const char *mode
 /* --- requests ------------------------------------------------------------------------ */
 
 /* The OpenAI (and Mistral) shape of the conversation's messages. */
+/* The id Mistral is sent for CALL_ID: nine letters and digits, derived from it. */
+static const char *
+assert_mistral_call_id (json_object *body)
+{
+  const char *id = json_object_get_string (node_at (body, "messages.2.tool_calls.0.id"));
+
+  g_assert_cmpuint (strlen (id), ==, 9);
+  for (const char *c = id; *c != '\0'; c++)
+    g_assert_true (g_ascii_isalnum (*c));
+  return id;
+}
+
+/* @call_id: the id the call and its result carry; NULL for Mistral's own. */
 static void
-assert_openai_messages (json_object *body)
+assert_openai_messages (json_object *body, const char *call_id)
 {
   assert_len (body, "messages", 5);
   assert_keys (body, "messages.0", "role content");
@@ -250,7 +263,9 @@ assert_openai_messages (json_object *body)
   assert_str (body, "messages.2.content", ASSISTANT_TEXT);
   assert_len (body, "messages.2.tool_calls", 1);
   assert_keys (body, "messages.2.tool_calls.0", "id type function");
-  assert_str (body, "messages.2.tool_calls.0.id", CALL_ID);
+  if (call_id == NULL)
+    call_id = assert_mistral_call_id (body);
+  assert_str (body, "messages.2.tool_calls.0.id", call_id);
   assert_str (body, "messages.2.tool_calls.0.type", "function");
   assert_keys (body, "messages.2.tool_calls.0.function", "name arguments");
   assert_str (body, "messages.2.tool_calls.0.function.name", "search_logs");
@@ -258,7 +273,7 @@ assert_openai_messages (json_object *body)
   assert_json_text (body, "messages.2.tool_calls.0.function.arguments", CALL_ARGS);
   assert_keys (body, "messages.3", "role content tool_call_id");
   assert_str (body, "messages.3.role", "tool");
-  assert_str (body, "messages.3.tool_call_id", CALL_ID);
+  assert_str (body, "messages.3.tool_call_id", call_id);
   assert_str (body, "messages.3.content", TOOL_RESULT);
   assert_str (body, "messages.4.role", "user");
   assert_str (body, "messages.4.content", FOLLOW_UP);
@@ -297,7 +312,7 @@ test_openai_request (void)
   assert_json (body, "stream", "true");
   /* Without it OpenAI streams no token counts. */
   assert_json (body, "stream_options", "{\"include_usage\":true}");
-  assert_openai_messages (body);
+  assert_openai_messages (body, CALL_ID);
   assert_function_tools (body);
 }
 
@@ -338,7 +353,7 @@ test_azure_request (void)
   assert_header (headers, "api-key", API_KEY, TRUE);
   g_assert_null (find_header (headers, "Authorization"));
   assert_key_only_in_secret (headers, API_KEY);
-  assert_openai_messages (body);
+  assert_openai_messages (body, CALL_ID);
   assert_function_tools (body);
 }
 
@@ -392,8 +407,31 @@ test_mistral_request (void)
   assert_keys (body, "", "model messages stream tools");
   assert_str (body, "model", "mistral-large-latest");
   assert_json (body, "stream", "true");
-  assert_openai_messages (body);
+  /* CALL_ID is not nine letters and digits: Mistral would refuse it. */
+  assert_openai_messages (body, NULL);
   assert_function_tools (body);
+}
+
+/* A call id Mistral made itself goes back as it came; any other is mapped, the same way
+ * every time, so a call and its result keep matching across turns. */
+static void
+test_mistral_call_ids (void)
+{
+  g_autoptr (TftsrAiProvider) provider = provider_new (
+      TFTSR_AI_FORMAT_MISTRAL, "https://api.mistral.ai/v1", "mistral-large-latest", NULL);
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
+  g_autoptr (json_object) first = body_of (provider, request, TRUE);
+  g_autoptr (json_object) again = body_of (provider, request, TRUE);
+  TftsrAiMessage *call = request->messages->pdata[1], *result = request->messages->pdata[2];
+  g_autoptr (json_object) own = NULL;
+
+  g_assert_cmpstr (assert_mistral_call_id (first), ==, assert_mistral_call_id (again));
+  g_free (((TftsrAiToolCall *) call->tool_calls->pdata[0])->id);
+  ((TftsrAiToolCall *) call->tool_calls->pdata[0])->id = g_strdup ("D681PevKs");
+  g_free (result->tool_call_id);
+  result->tool_call_id = g_strdup ("D681PevKs");
+  own = body_of (provider, request, TRUE);
+  assert_openai_messages (own, "D681PevKs");
 }
 
 static void
@@ -1544,6 +1582,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ai-wire/anthropic/request", test_anthropic_request);
   g_test_add_func ("/ai-wire/anthropic/parallel-results", test_anthropic_parallel_results);
   g_test_add_func ("/ai-wire/gemini/request", test_gemini_request);
+  g_test_add_func ("/ai-wire/mistral/call-ids", test_mistral_call_ids);
   g_test_add_func ("/ai-wire/ollama/request", test_ollama_request);
   g_test_add_func ("/ai-wire/ollama/context-window", test_ollama_context_window);
   g_test_add_func ("/ai-wire/no-tools", test_no_tools);

@@ -69,22 +69,48 @@ headers (const TftsrAiProvider *provider, const char *key, GPtrArray *out)
   tftsr_ai_add_header (out, "Authorization", bearer, TRUE);
 }
 
+/* Mistral takes only call ids of nine letters and digits: any other id (from another
+ * provider, or made up for a call that came without one) is replaced by nine derived from
+ * it, the same for the call and for its result. */
 static json_object *
-tool_call_json (const TftsrAiToolCall *call)
+call_id_json (const TftsrAiProvider *provider, const char *id)
+{
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  g_autoptr (GChecksum) checksum = NULL;
+  char short_id[10];
+  gboolean fits = strlen (id) == 9;
+
+  for (const char *c = id; fits && *c != '\0'; c++)
+    fits = g_ascii_isalnum (*c);
+  if (provider->format != TFTSR_AI_FORMAT_MISTRAL || fits)
+    return json_object_new_string (id);
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, (const guchar *) id, -1);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  for (guint i = 0; i < 9; i++)
+    short_id[i] = alphabet[digest[i] % (sizeof alphabet - 1)];
+  short_id[9] = '\0';
+  return json_object_new_string (short_id);
+}
+
+static json_object *
+tool_call_json (const TftsrAiProvider *provider, const TftsrAiToolCall *call)
 {
   json_object *obj = json_object_new_object ();
   json_object *function = json_object_new_object ();
 
   json_object_object_add (function, "name", json_object_new_string (call->name));
   json_object_object_add (function, "arguments", json_object_new_string (call->arguments));
-  json_object_object_add (obj, "id", json_object_new_string (call->id));
+  json_object_object_add (obj, "id", call_id_json (provider, call->id));
   json_object_object_add (obj, "type", json_object_new_string ("function"));
   json_object_object_add (obj, "function", function);
   return obj;
 }
 
 static json_object *
-message_json (const TftsrAiMessage *message)
+message_json (const TftsrAiProvider *provider, const TftsrAiMessage *message)
 {
   json_object *obj = json_object_new_object ();
   gboolean calls = message->tool_calls->len > 0;
@@ -98,12 +124,12 @@ message_json (const TftsrAiMessage *message)
   if (message->role == TFTSR_AI_ROLE_TOOL)
     json_object_object_add (
         obj, "tool_call_id",
-        json_object_new_string (message->tool_call_id != NULL ? message->tool_call_id : ""));
+        call_id_json (provider, message->tool_call_id != NULL ? message->tool_call_id : ""));
   if (calls)
     {
       json_object *array = json_object_new_array ();
       for (guint i = 0; i < message->tool_calls->len; i++)
-        json_object_array_add (array, tool_call_json (message->tool_calls->pdata[i]));
+        json_object_array_add (array, tool_call_json (provider, message->tool_calls->pdata[i]));
       json_object_object_add (obj, "tool_calls", array);
     }
   return obj;
@@ -117,7 +143,7 @@ chat_body (const TftsrAiProvider *provider, const TftsrAiRequest *request, gbool
 
   tftsr_ai_add_system_message (messages, request->system);
   for (guint i = 0; i < request->messages->len; i++)
-    json_object_array_add (messages, message_json (request->messages->pdata[i]));
+    json_object_array_add (messages, message_json (provider, request->messages->pdata[i]));
   json_object_object_add (body, "model", json_object_new_string (provider->model));
   json_object_object_add (body, "messages", messages);
   json_object_object_add (body, "stream", json_object_new_boolean (TRUE));
