@@ -1193,12 +1193,17 @@ test_ai_providers (void)
 
   /* Test: a toast with the time taken and whether the model called the probe tool. */
   tftsr_fake_server_add_replies (server, "/v1/chat/completions", text, tool, NULL);
+  gtk_widget_grab_focus (g_object_get_data (G_OBJECT (row), "providers.test"));
   ai_flag = FALSE;
   g_assert_true (gtk_widget_activate_action (page, "providers.test", "x", id));
   wait_until (test_toast_shown, "the test's toast");
   toast = label_starting (ai_prefs, "“work” answered in ");
   g_assert_true (g_str_has_suffix (gtk_label_get_text (toast), " ms · tools: yes"));
   wait_until (ai_flag_set, "the list to reload");
+  /* The rows were rebuilt; the keyboard focus is on the same button of the same row. */
+  row = row_titled (page, "work");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (ai_prefs)) ==
+                 g_object_get_data (G_OBJECT (row), "providers.test"));
   screenshot (ai_prefs, "31-ai-provider-tested");
   requests = tftsr_fake_server_dup_requests (server);
   g_assert_cmpuint (requests->len, ==, 2);
