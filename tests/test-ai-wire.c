@@ -570,6 +570,24 @@ test_gemini_request (void)
   assert_json (body, "generationConfig", "{\"maxOutputTokens\":4096}");
 }
 
+/* A call's thought signature goes back on its part; without one the part has none. */
+static void
+test_gemini_signature (void)
+{
+  g_autoptr (TftsrAiProvider) provider =
+      provider_new (TFTSR_AI_FORMAT_GEMINI, "https://generativelanguage.googleapis.com",
+                    "gemini-2.5-flash", NULL);
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
+  TftsrAiMessage *assistant = request->messages->pdata[1];
+  g_autoptr (json_object) body = NULL;
+
+  ((TftsrAiToolCall *) assistant->tool_calls->pdata[0])->signature = g_strdup ("c2lnbmVk");
+  body = body_of (provider, request, TRUE);
+  assert_json (body, "contents.1.parts.1",
+               "{\"functionCall\":{\"name\":\"search_logs\",\"args\":" CALL_ARGS
+               "},\"thoughtSignature\":\"c2lnbmVk\"}");
+}
+
 /* The window asked for follows the provider's "context_tokens"; a value that is no number
  * of at least 1024 tokens falls back to the default. */
 static void
@@ -1224,6 +1242,10 @@ test_gemini_stream (void)
   /* A call without an id gets one made up; one with an id keeps it. */
   assert_call (decoded.reply, 0, "call_1", "search_logs", CALL_ARGS);
   assert_call (decoded.reply, 1, "fc-7", "get_metrics", "{\"name\":\"p99_latency\"}");
+  /* The signature of a call is kept to be sent back with it. */
+  g_assert_cmpstr (((TftsrAiToolCall *) decoded.reply->tool_calls->pdata[0])->signature, ==,
+                   "CiQB0e2Kb3dRWnVtPw==");
+  g_assert_null (((TftsrAiToolCall *) decoded.reply->tool_calls->pdata[1])->signature);
   g_assert_cmpuint (decoded.reply->input_tokens, ==, 88);
   g_assert_cmpuint (decoded.reply->output_tokens, ==, 23);
   decoded_clear (&decoded);
@@ -1583,6 +1605,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ai-wire/anthropic/parallel-results", test_anthropic_parallel_results);
   g_test_add_func ("/ai-wire/gemini/request", test_gemini_request);
   g_test_add_func ("/ai-wire/mistral/call-ids", test_mistral_call_ids);
+  g_test_add_func ("/ai-wire/gemini/signature", test_gemini_signature);
   g_test_add_func ("/ai-wire/ollama/request", test_ollama_request);
   g_test_add_func ("/ai-wire/ollama/context-window", test_ollama_context_window);
   g_test_add_func ("/ai-wire/no-tools", test_no_tools);
