@@ -161,7 +161,7 @@ test_plain (void)
   g_assert_cmpstr (paragraphs, ==, "one\ntwo\n\nthree");
   g_assert_cmpstr (blank, ==, "");
   g_assert_cmpstr (none, ==, "");
-  g_assert_cmpstr (hard_breaks, ==, "one\\\ntwo\n\nthree\n");
+  g_assert_cmpstr (hard_breaks, ==, "one\\\ntwo\n\nthree");
   g_assert_cmpstr (null_line, ==, "");
 }
 

@@ -33,8 +33,8 @@ void tftsr_md_append_line (GString *out, const char *text);
 char *tftsr_md_plain_text (const char *text);
 
 /* Appends @text as paragraphs that read as tftsr_md_plain_text (@text): each line of a
- * paragraph ends in a hard line break, paragraphs are separated by a blank line, and the
- * last one ends with a newline. Appends nothing when @text is blank. */
+ * paragraph but the last ends in a hard line break, and paragraphs are separated by a
+ * blank line; the caller ends the last one. Appends nothing when @text is blank. */
 void tftsr_md_append_text (GString *out, const char *text);
 
 G_END_DECLS

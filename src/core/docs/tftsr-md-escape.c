@@ -182,8 +182,8 @@ tftsr_md_plain_text (const char *text)
   return g_string_free (out, FALSE);
 }
 
-/* Lines end in a backslash, a hard line break; the paragraph in a newline. A blank line
- * before it separates it from the previous paragraph written by the same call. */
+/* Lines end in a backslash, a hard line break; the paragraph in a blank line, which
+ * separates it from the next one. */
 static void
 escaped_paragraph (GString *out, GPtrArray *lines)
 {
@@ -203,7 +203,7 @@ tftsr_md_append_text (GString *out, const char *text)
   g_return_if_fail (out != NULL);
   start = out->len;
   each_paragraph (text, escaped_paragraph, out);
-  /* The blank line after the last paragraph is the caller's to write. */
+  /* What follows the last paragraph is the caller's to write. */
   if (out->len > start)
-    g_string_truncate (out, out->len - 1);
+    g_string_truncate (out, out->len - 2);
 }
