@@ -5,7 +5,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "tftsr-doc-private.h"
-#include "tftsr-md-escape.h"
 
 static void
 section (GString *md, const char *heading, const char *prompt)
@@ -44,10 +43,9 @@ tftsr_doc_build_postmortem (const TftsrDocSource *source)
   g_autofree char *title = tftsr_doc_build_title (TFTSR_DOC_POSTMORTEM, source->issue);
 
   tftsr_doc_heading (md, 1, title);
-  tftsr_md_append_text (md, _ ("This review is blameless: it looks for the conditions and "
-                               "decisions that let the incident happen, not for someone to "
-                               "blame."));
-  g_string_append (md, "\n\n");
+  tftsr_doc_paragraph (md, _ ("This review is blameless: it looks for the conditions and "
+                              "decisions that let the incident happen, not for someone to "
+                              "blame."));
   tftsr_doc_heading (md, 2, _ ("Metadata"));
   tftsr_doc_write_summary (md, source);
   section (md, _ ("Executive Summary"),

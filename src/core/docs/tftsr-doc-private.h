@@ -21,6 +21,8 @@ void tftsr_doc_heading (GString *md, guint level, const char *text);
 void tftsr_doc_append_placeholder (GString *md, const char *prompt);
 /* A paragraph: the placeholder and a blank line. */
 void tftsr_doc_placeholder (GString *md, const char *prompt);
+/* @text's paragraphs (plain text, escaped) and a blank line. */
+void tftsr_doc_paragraph (GString *md, const char *text);
 /* @text's paragraphs, or the placeholder when it is blank; then a blank line. */
 void tftsr_doc_text_or_placeholder (GString *md, const char *text, const char *prompt);
 /* A table's header row (the NULL-terminated @labels) and its delimiter row. */

@@ -85,20 +85,10 @@ label_start (GString *md, const char *text)
   g_string_append (md, ":** ");
 }
 
-/* A paragraph "**@name:** @text" when @text is not blank; else "**@name:** _@prompt_" or,
- * without a prompt, nothing. */
-static void
-labelled_text (GString *md, const char *name, const char *text, const char *prompt)
+void
+tftsr_doc_paragraph (GString *md, const char *text)
 {
-  g_autofree char *plain = tftsr_md_plain_text (text);
-
-  if (*plain == '\0' && prompt == NULL)
-    return;
-  label_start (md, name);
-  if (*plain != '\0')
-    tftsr_md_append_text (md, text);
-  else
-    tftsr_doc_append_placeholder (md, prompt);
+  tftsr_md_append_text (md, text);
   g_string_append (md, "\n\n");
 }
 
@@ -111,6 +101,19 @@ tftsr_doc_text_or_placeholder (GString *md, const char *text, const char *prompt
   if (md->len == before)
     tftsr_doc_append_placeholder (md, prompt);
   g_string_append (md, "\n\n");
+}
+
+/* A paragraph "**@name:** @text", or "**@name:** _@prompt_" when @text is blank; nothing
+ * for a blank @text without a prompt. */
+static void
+labelled_text (GString *md, const char *name, const char *text, const char *prompt)
+{
+  g_autofree char *plain = prompt == NULL ? tftsr_md_plain_text (text) : NULL;
+
+  if (plain != NULL && *plain == '\0')
+    return;
+  label_start (md, name);
+  tftsr_doc_text_or_placeholder (md, text, prompt);
 }
 
 /* --- sections ------------------------------------------------------------------------------ */
@@ -202,12 +205,11 @@ tftsr_doc_write_metrics (GString *md, const TftsrDocSource *source)
   metric (md, _ ("Time to resolve"), m.to_resolve);
   metric (md, _ ("Total duration"), m.duration);
   g_string_append_c (md, '\n');
-  tftsr_md_append_text (md, _ ("Measured from the incident's creation: detection is the first "
-                               "status change from Open, the root cause is when the 5 Whys "
-                               "identified it, resolution is when the incident was last resolved "
-                               "or closed, and the duration runs until it was closed (or else "
-                               "resolved). A dash means the timeline does not tell yet."));
-  g_string_append (md, "\n\n");
+  tftsr_doc_paragraph (md, _ ("Measured from the incident's creation: detection is the first "
+                              "status change from Open, the root cause is when the 5 Whys "
+                              "identified it, resolution is when the incident was last resolved "
+                              "or closed, and the duration runs until it was closed (or else "
+                              "resolved). A dash means the timeline does not tell yet."));
 }
 
 static void
@@ -264,8 +266,7 @@ tftsr_doc_write_logs (GString *md, const TftsrDocSource *source)
 
   if (source->logs->len == 0)
     {
-      tftsr_md_append_text (md, _ ("No logs were attached to this incident."));
-      g_string_append (md, "\n\n");
+      tftsr_doc_paragraph (md, _ ("No logs were attached to this incident."));
       return;
     }
   tftsr_doc_table_start (md, labels);
@@ -290,8 +291,7 @@ write_analysis (GString *md, const TftsrLogAnalysis *analysis)
       g_strdup_printf (_ ("%s (%s), %s"), analysis->provider, analysis->model, when);
 
   label_start (md, by);
-  tftsr_md_append_text (md, analysis->summary);
-  g_string_append (md, "\n\n");
+  tftsr_doc_paragraph (md, analysis->summary);
   for (guint i = 0; i < analysis->findings->len; i++)
     {
       g_string_append (md, "- ");
@@ -308,8 +308,7 @@ tftsr_doc_write_findings (GString *md, const TftsrDocSource *source, guint level
   if (source->analyses->len == 0)
     return;
   tftsr_doc_heading (md, level, _ ("Findings from Log Analysis"));
-  tftsr_md_append_text (md, _ ("What AI log analyses reported; check it against the logs."));
-  g_string_append (md, "\n\n");
+  tftsr_doc_paragraph (md, _ ("What AI log analyses reported; check it against the logs."));
   for (guint i = 0; i < source->analyses->len; i++)
     write_analysis (md, source->analyses->pdata[i]);
 }
