@@ -82,10 +82,10 @@ tftsr_store_get_document_by_id (TftsrStore *store, gint64 document_id, GError **
 static void
 set_no_document (GError **error, gint64 issue_id, TftsrDocKind kind)
 {
-  /* Translators: "Incident 4 has no RCA yet" */
   g_set_error (error, TFTSR_DOC_ERROR, TFTSR_DOC_ERROR_NOT_FOUND,
-               _ ("Incident %" G_GINT64_FORMAT " has no %s yet"), issue_id,
-               tftsr_doc_kind_get_label (kind));
+               kind == TFTSR_DOC_RCA ? _ ("Incident %" G_GINT64_FORMAT " has no RCA yet")
+                                     : _ ("Incident %" G_GINT64_FORMAT " has no post-mortem yet"),
+               issue_id);
 }
 
 TftsrDocument *
@@ -400,11 +400,13 @@ check_absent (sqlite3 *db, gint64 issue_id, TftsrDocKind kind, GError **error)
     return TRUE;
   if (rc != SQLITE_ROW)
     return tftsr_db_set_error (error, db, rc, _ ("Could not read the document"));
-  /* Translators: "Incident 4 has an RCA already: regenerate it to take in new data" */
   g_set_error (error, TFTSR_DOC_ERROR, TFTSR_DOC_ERROR_EXISTS,
-               _ ("Incident %" G_GINT64_FORMAT " has an %s already: regenerate it to take in "
-                  "new data"),
-               issue_id, tftsr_doc_kind_get_label (kind));
+               kind == TFTSR_DOC_RCA
+                   ? _ ("Incident %" G_GINT64_FORMAT " has an RCA already: regenerate it to "
+                        "take in new data")
+                   : _ ("Incident %" G_GINT64_FORMAT " has a post-mortem already: regenerate "
+                        "it to take in new data"),
+               issue_id);
   return FALSE;
 }
 
