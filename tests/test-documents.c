@@ -503,7 +503,7 @@ timeline_of (const char *spec)
   for (guint i = 0; items[i] != NULL && *items[i] != '\0'; i++)
     {
       g_auto (GStrv) what_when = g_strsplit (items[i], "@", 2);
-      g_autofree char *at = minutes_after_start (atoi (what_when[1]));
+      g_autofree char *at = minutes_after_start ((int) g_ascii_strtoll (what_when[1], NULL, 10));
 
       if (g_str_has_prefix (what_when[0], "status:"))
         {
