@@ -996,6 +996,149 @@ test_ollama_models (void)
   g_assert_cmpint (bad_verb->status, ==, 2);
 }
 
+/* How many timeline events of @kind incident @id has, as issue show --json lists them. */
+static guint
+timeline_kinds (const char *id, const char *kind)
+{
+  g_autoptr (CliResult) shown = run ("issue", "show", id, "--json");
+  json_object *json = parse_json (shown->out);
+  json_object *timeline = NULL;
+  guint n = 0;
+
+  g_assert_true (json_object_object_get_ex (json, "timeline", &timeline));
+  for (size_t i = 0; i < json_object_array_length (timeline); i++)
+    n += g_str_equal (json_str (json_object_array_get_idx (timeline, i), "kind"), kind);
+  json_object_put (json);
+  return n;
+}
+
+/* Generated once, shown without generating, edited from standard input, compared, reverted. */
+static void
+test_doc_revisions (void)
+{
+  g_autofree char *id = NULL;
+  static const char mine_text[] = "# Mine | ours\n";
+  g_autoptr (GBytes) mine = g_bytes_new_static (mine_text, sizeof mine_text - 1);
+  g_autoptr (CliResult) missing = NULL;
+  g_autoptr (CliResult) generated = NULL;
+  g_autoptr (CliResult) twice = NULL;
+  g_autoptr (CliResult) shown = NULL;
+  g_autoptr (CliResult) edited = NULL;
+  g_autoptr (CliResult) listed = NULL;
+  g_autoptr (CliResult) diff = NULL;
+  g_autoptr (CliResult) reverted = NULL;
+  g_autoptr (CliResult) second = NULL;
+  g_autoptr (CliResult) current = NULL;
+  json_object *json;
+
+  fresh_db ();
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Checkout | 502 <b>#1</b>"));
+  missing = run ("doc", "show", id, "rca");
+  g_assert_cmpint (missing->status, ==, 1);
+  g_assert_nonnull (strstr (missing->err, "has no RCA yet"));
+  g_assert_nonnull (strstr (missing->err, "tftsr-cli doc generate"));
+  g_assert_cmpuint (timeline_kinds (id, "document_generated"), ==, 0);
+
+  generated = run ("doc", "generate", id, "rca");
+  g_assert_cmpint (generated->status, ==, 0);
+  g_assert_cmpstr (generated->out, ==, "1\n");
+  twice = run ("doc", "generate", id, "rca");
+  g_assert_cmpint (twice->status, ==, 1);
+  g_assert_nonnull (strstr (twice->err, "regenerate"));
+  shown = run ("doc", "show", id, "rca", "--json");
+  json = parse_json (shown->out);
+  g_assert_cmpstr (json_str (json, "kind"), ==, "rca");
+  g_assert_cmpstr (json_str (json, "title"), ==, "Root Cause Analysis: Checkout | 502 <b>#1</b>");
+  g_assert_true (g_str_has_prefix (json_str (json, "markdown"),
+                                   "# Root Cause Analysis: Checkout \\| 502 \\<b>#1\\</b>\n"));
+  json_object_put (json);
+
+  edited = run_with_input (mine, "doc", "edit", id, "rca", "-", NULL);
+  g_assert_cmpint (edited->status, ==, 0);
+  g_assert_cmpstr (edited->out, ==, "2\n");
+  listed = run ("doc", "revisions", id, "rca", "--json");
+  json = parse_json (listed->out);
+  g_assert_cmpuint (json_object_array_length (json), ==, 2);
+  g_assert_cmpstr (json_str (json_object_array_get_idx (json, 0), "reason"), ==, "generated");
+  g_assert_cmpstr (json_str (json_object_array_get_idx (json, 1), "reason"), ==, "edited");
+  json_object_put (json);
+  diff = run ("doc", "diff", id, "rca", "1", "2");
+  g_assert_cmpint (diff->status, ==, 0);
+  g_assert_true (g_str_has_prefix (diff->out, "--- revision 1\n+++ revision 2\n@@ -1,"));
+  g_assert_nonnull (strstr (diff->out, "\n+# Mine | ours\n"));
+
+  reverted = run ("doc", "revert", id, "rca", "1");
+  g_assert_cmpstr (reverted->out, ==, "3\n");
+  second = run ("doc", "show", id, "rca", "--revision", "2");
+  g_assert_cmpstr (second->out, ==, "# Mine | ours\n");
+  current = run ("doc", "show", id, "rca");
+  g_assert_true (g_str_has_prefix (current->out, "# Root Cause Analysis: "));
+  g_assert_cmpuint (timeline_kinds (id, "document_generated"), ==, 1);
+}
+
+static void
+test_doc_export (void)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *html_path = g_build_filename (tftsr_test_dir (), "cli-rca.html", NULL);
+  g_autofree char *md_path = g_build_filename (tftsr_test_dir (), "cli-pm.md", NULL);
+  g_autofree char *html = NULL;
+  g_autofree char *md = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr (CliResult) generated = NULL;
+  g_autoptr (CliResult) exported = NULL;
+  g_autoptr (CliResult) one_step = NULL;
+  g_autoptr (CliResult) printed = NULL;
+  g_autoptr (CliResult) pdf = NULL;
+
+  fresh_db ();
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Disk full on db-02"));
+  generated = run ("doc", "generate", id, "rca");
+  g_assert_cmpint (generated->status, ==, 0);
+  exported = run ("doc", "export", id, "rca", "--format", "html", "--output", html_path);
+  g_assert_cmpint (exported->status, ==, 0);
+  expected = g_strconcat (html_path, "\n", NULL);
+  g_assert_cmpstr (exported->out, ==, expected);
+  g_assert_true (g_file_get_contents (html_path, &html, NULL, NULL));
+  g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>"));
+  g_assert_nonnull (strstr (html, "<title>Root Cause Analysis: Disk full on db-02</title>"));
+
+  /* The contract's one step: generated because there was none, written, recorded. */
+  one_step = run ("doc", "postmortem", id, "-o", md_path);
+  g_assert_cmpint (one_step->status, ==, 0);
+  g_assert_true (g_file_get_contents (md_path, &md, NULL, NULL));
+  g_assert_true (g_str_has_prefix (md, "# Post-mortem: Disk full on db-02\n"));
+  printed = run ("doc", "postmortem", id);
+  g_assert_cmpstr (printed->out, ==, md);
+  g_assert_cmpuint (timeline_kinds (id, "document_generated"), ==, 2);
+  g_assert_cmpuint (timeline_kinds (id, "document_exported"), ==, 2);
+
+  pdf = run ("doc", "rca", id, "--format", "pdf");
+  g_assert_cmpint (pdf->status, ==, 2);
+}
+
+static void
+test_doc_usage (void)
+{
+  static const char *const bad[][6] = {
+    { "doc", NULL },
+    { "doc", "generate", "x", "rca", NULL },
+    { "doc", "generate", "1", "memo", NULL },
+    { "doc", "revert", "1", "rca", "0", NULL },
+    { "doc", "diff", "1", "rca", "1", NULL },
+    { "doc", "export", "1", "rca", NULL },
+    { "doc", "show", "1", NULL },
+  };
+
+  fresh_db ();
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (CliResult) r =
+          run_with_input (NULL, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], NULL);
+      g_assert_cmpint (r->status, ==, 2);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1022,5 +1165,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/ollama-hardware", test_ollama_hardware);
   g_test_add_func ("/cli/ollama-status", test_ollama_status);
   g_test_add_func ("/cli/ollama-models", test_ollama_models);
+  g_test_add_func ("/cli/doc-revisions", test_doc_revisions);
+  g_test_add_func ("/cli/doc-export", test_doc_export);
+  g_test_add_func ("/cli/doc-usage", test_doc_usage);
   return g_test_run ();
 }

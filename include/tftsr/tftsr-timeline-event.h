@@ -21,6 +21,11 @@ typedef enum
   TFTSR_TIMELINE_IMAGE_ADDED,  /* the note is the image's name */
   TFTSR_TIMELINE_WHY_ANSWERED, /* 5 Whys: new_value is the why (1-5), the note its answer */
   TFTSR_TIMELINE_ROOT_CAUSE,   /* 5 Whys: the note is the root cause */
+  /* A document was generated: new_value is its kind ("rca", "postmortem"). */
+  TFTSR_TIMELINE_DOCUMENT_GENERATED,
+  /* A document was exported: new_value is its kind, old_value the format ("md", "html"),
+   * the note the file written. */
+  TFTSR_TIMELINE_DOCUMENT_EXPORTED,
 } TftsrTimelineKind;
 
 #define TFTSR_TYPE_TIMELINE_KIND (tftsr_timeline_kind_get_type ())

@@ -70,3 +70,4 @@ int tftsr_cli_ai_whys (TftsrCli *cli, int argc, char **argv);
 /* ai analyze (tftsr-cli-ai-analyze.c). */
 int tftsr_cli_ai_analyze (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_ollama (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_doc (TftsrCli *cli, int argc, char **argv);

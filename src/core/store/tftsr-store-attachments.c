@@ -64,12 +64,9 @@ GETTER (guint, detections)
 GETTER (guint, released)
 GETTER (gboolean, acknowledged)
 
-/* A value counts as released by its own decision or by its type's. */
 static const char list_sql[] =
-    "SELECT 0, l.id, l.issue_id, i.title, l.name, l.size, l.created_at, l.pii_count,"
-    "  (SELECT count (DISTINCT v.id) FROM pii_spans s JOIN pii_values v ON v.id = s.value_id"
-    "   WHERE s.log_id = l.id AND (v.released OR EXISTS (SELECT 1 FROM pii_type_decisions d"
-    "     WHERE d.issue_id = v.issue_id AND d.type = v.type AND d.released))), 0"
+    "SELECT 0, l.id, l.issue_id, i.title, l.name, l.size, l.created_at, "
+    "l.pii_count, " TFTSR_SQL_LOG_RELEASED ", 0"
     " FROM log_files l JOIN issues i ON i.id = l.issue_id"
     " WHERE l.state = 'ready' AND i.deleted_at IS NULL AND instr (lower (l.name), lower (?1)) > 0"
     " UNION ALL "

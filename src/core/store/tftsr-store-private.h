@@ -39,6 +39,13 @@ gboolean tftsr_db_begin (sqlite3 *db, GError **error);
 gboolean tftsr_db_commit (sqlite3 *db, GError **error);
 void tftsr_db_rollback (sqlite3 *db);
 
+/* The SQL expression for how many distinct values found in log "l" were released, by
+ * their own decision or by their type's. */
+#define TFTSR_SQL_LOG_RELEASED                                                                     \
+  "(SELECT count (DISTINCT v.id) FROM pii_spans s JOIN pii_values v ON v.id = s.value_id"          \
+  " WHERE s.log_id = l.id AND (v.released OR EXISTS (SELECT 1 FROM pii_type_decisions d"           \
+  "   WHERE d.issue_id = v.issue_id AND d.type = v.type AND d.released)))"
+
 /* The SQL expression for "now" in the one timestamp format (ISO 8601 UTC, ms). */
 #define TFTSR_SQL_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 /* The same format from the system clock. */

@@ -4,6 +4,7 @@
  */
 #include <glib/gi18n-lib.h>
 
+#include "tftsr-document.h"
 #include "tftsr-issue.h"
 #include "tftsr-timeline-event.h"
 #include "tftsr-vocab-private.h"
@@ -20,6 +21,8 @@ static const GEnumValue kind_values[] = {
   { TFTSR_TIMELINE_IMAGE_ADDED, "TFTSR_TIMELINE_IMAGE_ADDED", "image_added" },
   { TFTSR_TIMELINE_WHY_ANSWERED, "TFTSR_TIMELINE_WHY_ANSWERED", "why_answered" },
   { TFTSR_TIMELINE_ROOT_CAUSE, "TFTSR_TIMELINE_ROOT_CAUSE", "root_cause_identified" },
+  { TFTSR_TIMELINE_DOCUMENT_GENERATED, "TFTSR_TIMELINE_DOCUMENT_GENERATED", "document_generated" },
+  { TFTSR_TIMELINE_DOCUMENT_EXPORTED, "TFTSR_TIMELINE_DOCUMENT_EXPORTED", "document_exported" },
   { 0, NULL, NULL },
 };
 
@@ -220,6 +223,26 @@ category_label (const char *name)
   return tftsr_category_from_string (name, &v) ? tftsr_category_get_label (v) : name;
 }
 
+static const char *
+document_label (const char *name)
+{
+  TftsrDocKind v;
+
+  if (tftsr_doc_kind_from_string (name, &v))
+    return tftsr_doc_kind_get_label (v);
+  return name != NULL ? name : "";
+}
+
+static const char *
+format_label (const char *name)
+{
+  TftsrDocFormat v;
+
+  if (tftsr_doc_format_from_string (name, &v))
+    return tftsr_doc_format_get_label (v);
+  return name != NULL ? name : "";
+}
+
 char *
 tftsr_timeline_event_describe (TftsrTimelineEvent *self)
 {
@@ -255,6 +278,13 @@ tftsr_timeline_event_describe (TftsrTimelineEvent *self)
     case TFTSR_TIMELINE_ROOT_CAUSE:
       return g_strdup_printf (_ ("Root cause identified: %s"),
                               self->note != NULL ? self->note : "");
+    case TFTSR_TIMELINE_DOCUMENT_GENERATED:
+      /* Translators: "RCA generated", "Post-mortem generated" */
+      return g_strdup_printf (_ ("%s generated"), document_label (self->new_value));
+    case TFTSR_TIMELINE_DOCUMENT_EXPORTED:
+      /* Translators: "RCA exported as HTML to “rca.html”" */
+      return g_strdup_printf (_ ("%s exported as %s to “%s”"), document_label (self->new_value),
+                              format_label (self->old_value), self->note != NULL ? self->note : "");
     case TFTSR_TIMELINE_NOTE:
     default:
       return g_strdup (self->note != NULL ? self->note : "");
