@@ -32,6 +32,7 @@ struct _TftsrOllamaPage
   GPtrArray *models;         /* TftsrOllamaModel installed; NULL while unknown */
   TftsrHardware *hardware;   /* NULL until probed */
   GHashTable *deleting;      /* names of the models being deleted */
+  GHashTable *failures;      /* name → why deleting it failed, shown in its row */
   GPtrArray *model_rows;
   GPtrArray *hardware_rows;
   GPtrArray *recommend_rows;
@@ -48,6 +49,7 @@ struct _TftsrOllamaPage
   AdwPreferencesGroup *pull_group;
   AdwEntryRow *pull_entry;
   GtkWidget *pull_button;
+  AdwActionRow *pull_error_row;
   GtkWidget *progress_row;
   GtkLabel *progress_title;
   GtkLabel *progress_label;
@@ -133,7 +135,7 @@ info_row (const char *title, const char *subtitle)
   return row;
 }
 
-/* A row that says what could not be found out. */
+/* A row under the warning sign: what could not be found out, or done. */
 static GtkWidget *
 warning_row (const char *sentence)
 {
@@ -234,9 +236,11 @@ model_row (TftsrOllamaPage *self, const TftsrOllamaModel *model)
   g_autofree char *about = describe_model (model);
   g_autofree char *name = tftsr_display_text (model->name);
   g_autofree char *label = g_strdup_printf (_ ("Delete “%s”"), name);
-  GtkWidget *row = info_row (model->name, about);
+  const char *failure = g_hash_table_lookup (self->failures, model->name);
+  GtkWidget *row = failure != NULL ? warning_row (model->name) : info_row (model->name, NULL);
   GtkWidget *suffix;
 
+  set_subtitle (ADW_ACTION_ROW (row), failure != NULL ? failure : about);
   if (g_hash_table_contains (self->deleting, model->name))
     {
       suffix = gtk_spinner_new ();
@@ -317,6 +321,7 @@ forget_models (TftsrOllamaPage *self)
 {
   self->running = FALSE;
   g_clear_pointer (&self->models, g_ptr_array_unref);
+  g_hash_table_remove_all (self->failures);
   fill_models (self);
   fill_recommendations (self);
   update_actions (self);
@@ -389,8 +394,11 @@ refresh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TftsrOllamaPage *self = TFTSR_OLLAMA_PAGE (widget);
 
-  if (self->url != NULL)
-    check (self);
+  if (self->url == NULL)
+    return;
+  /* Asked again: what failed before is no longer news. */
+  g_hash_table_remove_all (self->failures);
+  check (self);
 }
 
 /* --- the server -------------------------------------------------------------------------- */
@@ -616,6 +624,23 @@ pull_progressed (const TftsrOllamaPullProgress *progress, gpointer user_data)
 }
 
 static void
+show_pull_failure (TftsrOllamaPage *self, const char *model, const char *sentence)
+{
+  g_autofree char *title = g_strdup_printf (_ ("“%s” was not pulled"), model);
+  g_autofree char *markup = markup_of (title);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->pull_error_row), markup);
+  set_subtitle (self->pull_error_row, sentence);
+  gtk_widget_set_visible (GTK_WIDGET (self->pull_error_row), TRUE);
+}
+
+static void
+on_pull_error_dismissed (TftsrOllamaPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->pull_error_row), FALSE);
+}
+
+static void
 pulled (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (Job) job = user_data;
@@ -629,17 +654,21 @@ pulled (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   gtk_widget_set_visible (self->progress_row, FALSE);
   update_actions (self);
+  if (!ok && !cancelled (error))
+    {
+      /* Beside the name typed, with room for the whole sentence (a toast cuts it short). */
+      show_pull_failure (self, job->model, error->message);
+      check (self);
+      return;
+    }
   if (ok)
     text = g_strdup_printf (_ ("“%s” is installed"), job->model);
-  else if (cancelled (error))
-    text = g_strdup_printf (_ ("Stopped pulling “%s”. Pulling it again resumes the download."),
-                            job->model);
   else
-    text = g_strdup (error->message);
+    text = g_strdup_printf (_ ("Stopped pulling “%s”"), job->model);
   tftsr_preferences_window_toast (GTK_WIDGET (self), text);
   if (ok && g_str_equal (job->model, gtk_editable_get_text (GTK_EDITABLE (self->pull_entry))))
     gtk_editable_set_text (GTK_EDITABLE (self->pull_entry), "");
-  if (!cancelled (error))
+  if (ok)
     check (self);
 }
 
@@ -657,6 +686,7 @@ start_pull (TftsrOllamaPage *self, const char *model)
   gtk_label_set_text (self->progress_label, _ ("Asking Ollama for the model…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_widget_set_visible (self->progress_row, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->pull_error_row), FALSE);
   update_actions (self);
   job = job_new (self, model, self->url);
   tftsr_ollama_pull_async (job->url, model, pull_progressed, job, self->pulling, pulled, job);
@@ -709,7 +739,7 @@ deleted (GObject *source, GAsyncResult *result, gpointer user_data)
   if (gone (self) || cancelled (error))
     return;
   if (!ok)
-    tftsr_preferences_window_toast (GTK_WIDGET (self), error->message);
+    g_hash_table_insert (self->failures, g_strdup (job->model), g_strdup (error->message));
   check (self);
 }
 
@@ -721,6 +751,7 @@ delete_answered (AdwMessageDialog *dialog, const char *response, Job *job)
   if (!g_str_equal (response, "delete") || gone (self))
     return;
   g_hash_table_add (self->deleting, g_strdup (job->model));
+  g_hash_table_remove (self->failures, job->model);
   fill_models (self);
   tftsr_ollama_delete_async (job->url, job->model, self->cancellable, deleted,
                              job_new (self, job->model, job->url));
@@ -827,6 +858,7 @@ tftsr_ollama_page_finalize (GObject *object)
   g_clear_pointer (&self->models, g_ptr_array_unref);
   g_clear_pointer (&self->hardware, tftsr_hardware_free);
   g_hash_table_unref (self->deleting);
+  g_hash_table_unref (self->failures);
   g_ptr_array_unref (self->model_rows);
   g_ptr_array_unref (self->hardware_rows);
   g_ptr_array_unref (self->recommend_rows);
@@ -857,6 +889,7 @@ tftsr_ollama_page_class_init (TftsrOllamaPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrOllamaPage, pull_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrOllamaPage, pull_entry);
   gtk_widget_class_bind_template_child (widget_class, TftsrOllamaPage, pull_button);
+  gtk_widget_class_bind_template_child (widget_class, TftsrOllamaPage, pull_error_row);
   gtk_widget_class_bind_template_child (widget_class, TftsrOllamaPage, progress_row);
   gtk_widget_class_bind_template_child (widget_class, TftsrOllamaPage, progress_title);
   gtk_widget_class_bind_template_child (widget_class, TftsrOllamaPage, progress_label);
@@ -867,6 +900,7 @@ tftsr_ollama_page_class_init (TftsrOllamaPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_server_chosen);
   gtk_widget_class_bind_template_callback (widget_class, on_pull_entry_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_pull_entry_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_pull_error_dismissed);
 
   gtk_widget_class_install_action (widget_class, "ollama.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "ollama.pull", "s", pull_action);
@@ -881,6 +915,7 @@ tftsr_ollama_page_init (TftsrOllamaPage *self)
   self->cancellable = g_cancellable_new ();
   self->servers = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_ai_provider_free);
   self->deleting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->model_rows = g_ptr_array_new ();
   self->hardware_rows = g_ptr_array_new ();
   self->recommend_rows = g_ptr_array_new ();

@@ -2078,6 +2078,7 @@ typedef struct
   GPtrArray *installed;   /* names */
   TftsrFakeReply *pull;   /* what /api/pull plays */
   gboolean pull_installs; /* that reply ends in success: the model is installed */
+  const char *busy;       /* a model whose delete is refused */
 } FakeOllama;
 
 static char *
@@ -2138,15 +2139,18 @@ ollama_delete (SoupServerMessage *msg, GBytes *body, gpointer data)
   FakeOllama *fake = data;
   g_autofree char *model = requested_model (body);
   guint index = 0;
-  gboolean found;
+  gboolean found, busy;
 
   g_mutex_lock (&fake->lock);
+  busy = g_strcmp0 (model, fake->busy) == 0;
   found = model != NULL &&
           g_ptr_array_find_with_equal_func (fake->installed, model, g_str_equal, &index);
-  if (found)
+  if (found && !busy)
     g_ptr_array_remove_index (fake->installed, index);
   g_mutex_unlock (&fake->lock);
-  if (found)
+  if (busy)
+    answer_json (msg, 500, "{\"error\":\"model is in use by a running request\"}");
+  else if (found)
     soup_server_message_set_status (msg, 200, NULL);
   else
     answer_json (msg, 404, "{\"error\":\"model not found\"}");
@@ -2158,6 +2162,14 @@ fake_ollama_set_pull (FakeOllama *fake, TftsrFakeReply *reply, gboolean installs
   g_mutex_lock (&fake->lock);
   fake->pull = reply;
   fake->pull_installs = installs;
+  g_mutex_unlock (&fake->lock);
+}
+
+static void
+fake_ollama_set_busy (FakeOllama *fake, const char *model)
+{
+  g_mutex_lock (&fake->lock);
+  fake->busy = model;
   g_mutex_unlock (&fake->lock);
 }
 
@@ -2258,6 +2270,29 @@ pull_over (void)
 }
 
 static gboolean
+ollama_checked (void)
+{
+  return !ollama_status_is ("checking");
+}
+
+static gboolean
+pull_failure_shown (void)
+{
+  return shown (ollama_page, ADW_TYPE_ACTION_ROW, "pull_error_row") &&
+         !shown (ollama_page, ADW_TYPE_PREFERENCES_ROW, "progress_row");
+}
+
+/* The row of the model awaited says why it was not deleted. */
+static gboolean
+delete_failure_shown (void)
+{
+  GtkWidget *row = row_titled (ollama_page, awaited);
+
+  return row != NULL && ollama_status_is ("running") &&
+         g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Ollama at ");
+}
+
+static gboolean
 row_awaited_shown (void)
 {
   return row_titled (ollama_page, awaited) != NULL && ollama_status_is ("running");
@@ -2290,6 +2325,32 @@ show_ollama_page_again (void)
   g_assert_false (gtk_widget_get_mapped (ollama_page));
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (ollama_prefs),
                                            ADW_PREFERENCES_PAGE (ollama_page));
+}
+
+static GtkWidget *
+button_labelled (GtkWidget *root, const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = button_labelled (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Answers a message dialog as a click on its button does: the response, then closing. */
+static void
+respond (GtkWidget *dialog, const char *label)
+{
+  GtkWidget *button = button_labelled (dialog, label);
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 }
 
 static GtkWidget *
@@ -2337,6 +2398,9 @@ test_ollama (void)
   g_autoptr (TftsrFakeReply) version = fake_reply ("application/json", "{\"version\":\"0.6.2\"}");
   g_autoptr (TftsrFakeReply) pull = ollama_pull_reply (FALSE);
   g_autoptr (TftsrFakeReply) stall = ollama_pull_reply (TRUE);
+  g_autoptr (TftsrFakeReply) unknown = fake_reply (
+      "application/x-ndjson", "{\"status\":\"pulling manifest\"}\n"
+                              "{\"error\":\"pull model manifest: file does not exist\"}\n");
   FakeOllama fake = { .installed = g_ptr_array_new_with_free_func (g_free) };
   g_autoptr (TftsrAiProvider) local = NULL, away = NULL;
   g_autoptr (GPtrArray) providers = NULL;
@@ -2364,6 +2428,9 @@ test_ollama (void)
   g_assert_false (several_servers_shown ());
   g_assert_cmpstr (tftsr_ollama_page_get_url (TFTSR_OLLAMA_PAGE (ollama_page)), ==,
                    "http://localhost:11434");
+  /* Whether an Ollama runs there is the machine's business: only that it was asked. */
+  wait_until (ollama_checked, "the default address to be asked");
+  screenshot (ollama_prefs, "44-ollama-no-provider");
 
   /* An Ollama provider at the fake server: the page, shown again, manages that one. */
   local = tftsr_ai_provider_new ("workstation", TFTSR_AI_FORMAT_OLLAMA, url, "qwen2.5:14b");
@@ -2404,9 +2471,9 @@ test_ollama (void)
   g_assert_null (find (row, GTK_TYPE_BUTTON, NULL));
   g_assert_nonnull (row_titled (ollama_page, "Mistral NeMo 12B (Mistral AI, NVIDIA)"));
   g_assert_true (gtk_widget_is_sensitive (button_of_row ("Llama 3.2 3B (Meta)")));
-  screenshot (ollama_prefs, "44-ollama");
+  screenshot (ollama_prefs, "45-ollama");
   scroll_to (ollama_prefs, need (ollama_page, ADW_TYPE_PREFERENCES_GROUP, "hardware_group"));
-  screenshot (ollama_prefs, "45-ollama-hardware-recommendations");
+  screenshot (ollama_prefs, "46-ollama-hardware-recommendations");
 
   /* Pull a recommendation: progress as it streams, then installed, in both lists. */
   fake_ollama_set_pull (&fake, pull, TRUE);
@@ -2434,10 +2501,10 @@ test_ollama (void)
   wait_until (pull_progress_shown, "the stalled pull's progress");
   g_assert_false (gtk_widget_is_sensitive (need (ollama_page, GTK_TYPE_BUTTON, "pull_button")));
   scroll_to (ollama_prefs, need (ollama_page, ADW_TYPE_PREFERENCES_GROUP, "models_group"));
-  screenshot (ollama_prefs, "46-ollama-pull-progress");
+  screenshot (ollama_prefs, "47-ollama-pull-progress");
   g_assert_true (pull_progress_shown ());
   g_signal_emit_by_name (need (ollama_page, GTK_TYPE_BUTTON, "cancel_button"), "clicked");
-  awaited = "Stopped pulling “mistral-nemo:12b”. Pulling it again resumes the download.";
+  awaited = "Stopped pulling “mistral-nemo:12b”";
   wait_until (pull_over, "the pull to stop");
   g_assert_null (row_titled (ollama_page, "mistral-nemo:12b"));
   g_assert_cmpstr (
@@ -2445,22 +2512,54 @@ test_ollama (void)
       ==, "mistral-nemo:12b");
   g_assert_true (gtk_widget_is_sensitive (need (ollama_page, GTK_TYPE_BUTTON, "pull_button")));
 
+  /* A name Ollama does not know: its words in a row under the name, not cut short. */
+  fake_ollama_set_pull (&fake, unknown, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (need (ollama_page, ADW_TYPE_ENTRY_ROW, "pull_entry")),
+                         "no-such-model:1b");
+  g_signal_emit_by_name (need (ollama_page, GTK_TYPE_BUTTON, "pull_button"), "clicked");
+  wait_until (pull_failure_shown, "the pull's failure");
+  row = need (ollama_page, ADW_TYPE_ACTION_ROW, "pull_error_row");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "“no-such-model:1b” was not pulled");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Ollama could not pull “no-such-model:1b”: pull model manifest: file does not "
+                   "exist");
+
+  /* A delete Ollama refuses: the reason in the model's row, which stays. */
+  fake_ollama_set_busy (&fake, "qwen2.5:14b");
+  g_signal_emit_by_name (button_of_row ("qwen2.5:14b"), "clicked");
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (confirm);
+  respond (confirm, "_Delete");
+  awaited = "qwen2.5:14b";
+  wait_until (delete_failure_shown, "the refusal in the model's row");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf (
+      "Ollama at %s answered with an error (model is in use by a running request)", url);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_titled (ollama_page, awaited))),
+                   ==, expected);
+  fake_ollama_set_busy (&fake, NULL);
+  scroll_to (ollama_prefs, need (ollama_page, ADW_TYPE_PREFERENCES_GROUP, "models_group"));
+  screenshot (ollama_prefs, "48-ollama-failures");
+  g_signal_emit_by_name (find (row, GTK_TYPE_BUTTON, NULL), "clicked");
+  g_assert_false (shown (ollama_page, ADW_TYPE_ACTION_ROW, "pull_error_row"));
+
   /* Delete, after confirming. */
   g_signal_emit_by_name (button_of_row ("nomic-embed-text:latest"), "clicked");
   confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (confirm);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (confirm)), ==,
                    "Delete “nomic-embed-text:latest”?");
-  screenshot (confirm, "47-ollama-delete");
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "delete");
+  screenshot (confirm, "49-ollama-delete");
+  respond (confirm, "_Delete");
   awaited = "nomic-embed-text:latest";
   wait_until (row_awaited_gone, "the list without the deleted model");
   g_assert_nonnull (row_titled (ollama_page, "qwen2.5:14b"));
   requested = models_requested (server, "/api/pull");
-  g_assert_cmpstr (requested, ==, "POST llama3.2:3b POST mistral-nemo:12b");
+  g_assert_cmpstr (requested, ==, "POST llama3.2:3b POST mistral-nemo:12b POST no-such-model:1b");
   g_clear_pointer (&requested, g_free);
   requested = models_requested (server, "/api/delete");
-  g_assert_cmpstr (requested, ==, "DELETE nomic-embed-text:latest");
+  g_assert_cmpstr (requested, ==, "DELETE qwen2.5:14b DELETE nomic-embed-text:latest");
 
   /* A second Ollama provider, not running: the choice, the reason and Retry. */
   refusing = tftsr_test_refusing_socket (&port);
@@ -2482,7 +2581,7 @@ test_ollama (void)
   g_assert_false (shown (ollama_page, ADW_TYPE_PREFERENCES_GROUP, "pull_group"));
   g_assert_false (gtk_widget_is_sensitive (button_of_row ("Llama 3.1 8B (Meta)")));
   scroll_to (ollama_prefs, need (ollama_page, ADW_TYPE_COMBO_ROW, "server_row"));
-  screenshot (ollama_prefs, "48-ollama-not-running");
+  screenshot (ollama_prefs, "50-ollama-not-running");
   g_signal_emit_by_name (need (ollama_page, GTK_TYPE_BUTTON, "retry_button"), "clicked");
   g_assert_true (ollama_status_is ("checking"));
   wait_until (ollama_failed, "the refused connection again");
@@ -2491,7 +2590,7 @@ test_ollama (void)
   adw_combo_row_set_selected (server_row, 1);
   wait_until (ollama_ready, "the running server again");
   g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("dark"));
-  screenshot (ollama_prefs, "49-ollama-dark");
+  screenshot (ollama_prefs, "51-ollama-dark");
   g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("system"));
 
   /* Closing the window cancels a pull in flight (the server never finishes it). */
