@@ -209,7 +209,7 @@ show_status (TftsrOllamaPage *self, const char *state, const char *sentence)
   gtk_widget_set_visible (self->retry_button, g_str_equal (state, "failed"));
 }
 
-/* "4.7 GB · 7.6B · Q4_K_M · qwen2 · Modified yesterday 14:02": what Ollama said of it. */
+/* "4.7 GB · 7.6B · Q4_K_M · qwen2 · Modified 3 Nov": what Ollama said of it. */
 static char *
 describe_model (const TftsrOllamaModel *model)
 {
@@ -273,7 +273,7 @@ static GtkWidget *
 recommendation_row (const TftsrOllamaRecommendation *r)
 {
   g_autofree char *download = g_format_size (r->download);
-  /* Translators: a model's name to pull and its download size: "llama3.1:8b · 4.9 GB to download" */
+  /* Translators: a model's name and its download size: "llama3.1:8b · 4.9 GB to download" */
   g_autofree char *what = g_strdup_printf (_ ("%s · %s to download"), r->model, download);
   g_autofree char *about = g_strdup_printf ("%s\n%s", r->reason, what);
   g_autofree char *label = g_strdup_printf (_ ("Pull “%s”"), r->model);
@@ -315,6 +315,15 @@ fill_recommendations (TftsrOllamaPage *self)
 
 /* --- checking the server ------------------------------------------------------------------- */
 
+/* The installed models, and what they change in the recommendations and what may be done. */
+static void
+show_models (TftsrOllamaPage *self)
+{
+  fill_models (self);
+  fill_recommendations (self);
+  update_actions (self);
+}
+
 /* Nothing is known of the models: none listed, none marked installed, none pulled. */
 static void
 forget_models (TftsrOllamaPage *self)
@@ -322,9 +331,7 @@ forget_models (TftsrOllamaPage *self)
   self->running = FALSE;
   g_clear_pointer (&self->models, g_ptr_array_unref);
   g_hash_table_remove_all (self->failures);
-  fill_models (self);
-  fill_recommendations (self);
-  update_actions (self);
+  show_models (self);
 }
 
 static void
@@ -351,9 +358,7 @@ models_listed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->models, g_ptr_array_unref);
   self->models = models;
   self->running = TRUE;
-  fill_models (self);
-  fill_recommendations (self);
-  update_actions (self);
+  show_models (self);
 }
 
 static void
@@ -616,7 +621,8 @@ pull_progressed (const TftsrOllamaPullProgress *progress, gpointer user_data)
       g_autofree char *done = g_format_size (progress->completed);
       g_autofree char *total = g_format_size (progress->total);
 
-      /* Translators: Ollama's step, bytes done and in all: "pulling 6a0746a1ec1a · 1.2 GB of 4.7 GB" */
+      /* Translators: Ollama's step, bytes done and in all:
+       * "pulling 6a0746a1ec1a · 1.2 GB of 4.7 GB" */
       text = g_strdup_printf (_ ("%s · %s of %s"), status, done, total);
     }
   gtk_label_set_text (self->progress_label, text != NULL ? text : status);

@@ -2452,7 +2452,8 @@ test_ollama (void)
                                        row_titled (ollama_page, "nomic-embed-text:latest"))),
                                    "274.3\u00a0MB · 137M · F16 · nomic-bert · Modified "));
   /* Sizes on disk as GLib writes them (a no-break space before the unit); memory as the
-   * recommendations' reasons say it. The hardware of the fixture tree the test runs with (TFTSR_HARDWARE_ROOT). */
+   * recommendations' reasons say it. The hardware is the fixture tree the test runs with
+   * (TFTSR_HARDWARE_ROOT). */
   g_assert_cmpstr (
       adw_action_row_get_subtitle (ADW_ACTION_ROW (row_titled (ollama_page, "Processor"))), ==,
       "Intel(R) Xeon(R) W-2245 CPU @ 3.90GHz · 8 cores · 16 threads");
