@@ -1041,6 +1041,29 @@ test_recommend_small (void)
   g_assert_cmpstr (none, ==, "");
 }
 
+/* As the reasons say memory, and the app shows it. */
+static void
+test_format_memory (void)
+{
+  static const struct
+  {
+    guint64 bytes;
+    const char *text;
+  } cases[] = {
+    { 0, "0 GB" },
+    { 8 * GIB - 20 * MIB, "8 GB" }, /* a card's 7.98 GiB */
+    { 7 * GIB + 600 * MIB, "7.6 GB" },
+    { 12 * GIB + 700 * MIB, "13 GB" },
+    { 64 * GIB, "64 GB" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = tftsr_hardware_format_memory (cases[i].bytes);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1069,6 +1092,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hardware/cancel", test_hardware_cancel);
   g_test_add_func ("/hardware/root-variable", test_hardware_root_variable);
   g_test_add_func ("/hardware/parsers", test_hardware_parsers);
+  g_test_add_func ("/hardware/format-memory", test_format_memory);
   g_test_add_func ("/recommend/laptop", test_recommend_laptop);
   g_test_add_func ("/recommend/nvidia", test_recommend_nvidia);
   g_test_add_func ("/recommend/amd", test_recommend_amd);

@@ -157,6 +157,11 @@ void tftsr_hardware_probe_async (GCancellable *cancellable, GAsyncReadyCallback 
                                  gpointer user_data);
 TftsrHardware *tftsr_hardware_probe_finish (GAsyncResult *result, GError **error);
 
+/* Memory as people say it of RAM and cards, and as the recommendations' reasons say it:
+ * GiB called GB, whole when close ("8 GB" for a card's 7.98 GiB, "12 GB"), else with one
+ * decimal ("7.6 GB"). */
+char *tftsr_hardware_format_memory (guint64 bytes);
+
 /* --- recommendations ---------------------------------------------------------------- */
 
 typedef enum

@@ -13,6 +13,7 @@
 #include "tftsr-ai-provider-dialog.h"
 #include "tftsr-ai-providers-page.h"
 #include "tftsr-app-format.h"
+#include "tftsr-preferences-window.h"
 
 struct _TftsrAiProvidersPage
 {
@@ -77,12 +78,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 static void
 toast (TftsrAiProvidersPage *self, const char *text)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_PREFERENCES_WINDOW);
-  g_autofree char *shown = tftsr_display_text (text);
-  g_autofree char *markup = g_markup_escape_text (shown, -1);
-
-  if (window != NULL)
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (markup));
+  tftsr_preferences_window_toast (GTK_WIDGET (self), text);
 }
 
 static const TftsrAiProvider *

@@ -55,6 +55,14 @@ char *
 tftsr_format_relative_time (const char *iso8601)
 {
   g_autoptr (GDateTime) when = parse_local (iso8601);
+
+  return tftsr_format_relative_datetime (when);
+}
+
+char *
+tftsr_format_relative_datetime (GDateTime *time)
+{
+  g_autoptr (GDateTime) when = time != NULL ? g_date_time_to_local (time) : NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autoptr (GDateTime) today = NULL;
   GTimeSpan ago;

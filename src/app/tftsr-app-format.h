@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 GListModel *tftsr_enum_label_model (GType enum_type);
 /* "Just now", "5 minutes ago", "Yesterday 14:02", "3 Nov 2026" from a stored timestamp. */
 char *tftsr_format_relative_time (const char *iso8601);
+/* The same of @time (any time zone; NULL gives "—"). */
+char *tftsr_format_relative_datetime (GDateTime *time);
 /* "22 Nov 2026, 02:07" in local time. */
 char *tftsr_format_time (const char *iso8601);
 /* Text safe for GTK: invalid UTF-8 shown as U+FFFD. */

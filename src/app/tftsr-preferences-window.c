@@ -10,6 +10,7 @@
 
 #include "tftsr-ai-providers-page.h"
 #include "tftsr-app-format.h"
+#include "tftsr-ollama-page.h"
 #include "tftsr-preferences-window.h"
 
 struct _TftsrPreferencesWindow
@@ -329,6 +330,8 @@ tftsr_preferences_window_new (TftsrStore *store)
   self->store = g_object_ref (store);
   self->ai_providers_page = ADW_PREFERENCES_PAGE (tftsr_ai_providers_page_new (store));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->ai_providers_page);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (tftsr_ollama_page_new (store)));
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
   load (self);
   tftsr_store_get_image_max_size_async (store, self->cancellable, max_size_loaded,
@@ -343,11 +346,28 @@ tftsr_preferences_window_show_ai_providers (TftsrPreferencesWindow *self)
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), self->ai_providers_page);
 }
 
+void
+tftsr_preferences_window_toast (GtkWidget *inside, const char *text)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (inside, ADW_TYPE_PREFERENCES_WINDOW);
+  g_autofree char *shown = tftsr_display_text (text);
+  g_autofree char *markup = g_markup_escape_text (shown, -1);
+
+  if (window != NULL)
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (markup));
+}
+
 const TftsrPiiSettings *
 tftsr_preferences_window_get_settings (TftsrPreferencesWindow *self)
 {
   g_return_val_if_fail (TFTSR_IS_PREFERENCES_WINDOW (self), NULL);
   return self->settings;
+}
+
+static void
+show_ai_providers_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  tftsr_preferences_window_show_ai_providers (TFTSR_PREFERENCES_WINDOW (widget));
 }
 
 /* --- class ---------------------------------------------------------------------------------- */
@@ -400,6 +420,9 @@ tftsr_preferences_window_class_init (TftsrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_allow_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_max_size_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_pattern_apply);
+
+  gtk_widget_class_install_action (widget_class, "preferences.show-ai-providers", NULL,
+                                   show_ai_providers_action);
 }
 
 static void

@@ -1,5 +1,5 @@
 /* tftsr-preferences-window.h: the detection settings (types, allow-list, own patterns),
- * the screenshot size limit and the AI providers
+ * the screenshot size limit, the AI providers and the local models
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,11 +14,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TftsrPreferencesWindow, tftsr_preferences_window, TFTSR, PREFERENCES_WINDOW,
                       AdwPreferencesWindow)
 
-/* Signals: ::ready once the stored settings are shown; ::saved (gboolean ok) after each
+/* Action: preferences.show-ai-providers. Signals: ::ready once the stored settings are shown; ::saved (gboolean ok) after each
  * change was written (or refused, the reason shown as a toast). */
 TftsrPreferencesWindow *tftsr_preferences_window_new (TftsrStore *store);
 /* Shows the AI Providers page. */
 void tftsr_preferences_window_show_ai_providers (TftsrPreferencesWindow *self);
+/* Shows @text (plain text, any bytes) as a toast of the Preferences window @inside is
+ * in; nothing when it is in none (any more). */
+void tftsr_preferences_window_toast (GtkWidget *inside, const char *text);
 /* The settings as shown. */
 const TftsrPiiSettings *tftsr_preferences_window_get_settings (TftsrPreferencesWindow *self);
 

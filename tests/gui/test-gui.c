@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <adwaita.h>
+#include <json.h>
 
 #include "tftsr-ai-provider-dialog.h"
 #include "tftsr-ai-providers-page.h"
@@ -18,6 +19,7 @@
 #include "tftsr-logs-group.h"
 #include "tftsr-markdown-view.h"
 #include "tftsr-new-issue-dialog.h"
+#include "tftsr-ollama-page.h"
 #include "tftsr-preferences-window.h"
 #include "tftsr-review-window.h"
 #include "tftsr-test-util.h"
@@ -1054,12 +1056,13 @@ shown (GtkWidget *root, GType type, const char *id)
   return gtk_widget_is_visible (need (root, type, id));
 }
 
-/* Scrolls the fields of @dialog so that @widget is near the top, for a screenshot. */
+/* Scrolls what @widget of @dialog scrolls with (a dialog's fields, a preferences page) so
+ * that @widget is near the top, for a screenshot. */
 static void
 scroll_to (GtkWidget *dialog, GtkWidget *widget)
 {
   GtkScrolledWindow *scroller =
-      GTK_SCROLLED_WINDOW (need (dialog, GTK_TYPE_SCROLLED_WINDOW, "scroller"));
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW));
   GtkWidget *content =
       gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (scroller)));
   graphene_point_t point;
@@ -2053,6 +2056,574 @@ test_triage (void)
   g_assert_true (tftsr_store_remove_ai_provider (store (), stored->id, NULL));
 }
 
+/* --- local models (Ollama) ------------------------------------------------------------ */
+
+/* What /api/tags says of each model the fake Ollama may hold. */
+static const struct
+{
+  const char *name;
+  const char *json;
+} ollama_catalogue[] = {
+  { "nomic-embed-text:latest",
+    "{\"name\":\"nomic-embed-text:latest\",\"model\":\"nomic-embed-text:latest\","
+    "\"modified_at\":\"2025-03-02T09:12:40.1-07:00\",\"size\":274302450,"
+    "\"digest\":\"0a109f422b47\",\"details\":{\"format\":\"gguf\",\"family\":\"nomic-bert\","
+    "\"parameter_size\":\"137M\",\"quantization_level\":\"F16\"}}" },
+  { "qwen2.5:14b",
+    "{\"name\":\"qwen2.5:14b\",\"model\":\"qwen2.5:14b\","
+    "\"modified_at\":\"2025-05-04T17:37:44.706015396-07:00\",\"size\":8988124069,"
+    "\"digest\":\"7cdf5a0187d5\",\"details\":{\"format\":\"gguf\",\"family\":\"qwen2\","
+    "\"parameter_size\":\"14.8B\",\"quantization_level\":\"Q4_K_M\"}}" },
+  { "llama3.2:3b",
+    "{\"name\":\"llama3.2:3b\",\"model\":\"llama3.2:3b\","
+    "\"modified_at\":\"2025-05-10T08:06:48.639712648-07:00\",\"size\":2019393189,"
+    "\"digest\":\"a80c4f17acd5\",\"details\":{\"format\":\"gguf\",\"family\":\"llama\","
+    "\"parameter_size\":\"3.2B\",\"quantization_level\":\"Q4_K_M\"}}" },
+};
+
+/* A loopback Ollama whose installed models follow the pulls and deletes it is sent. Its
+ * handlers run in the server's thread. */
+typedef struct
+{
+  GMutex lock;
+  GPtrArray *installed;   /* names */
+  TftsrFakeReply *pull;   /* what /api/pull plays */
+  gboolean pull_installs; /* that reply ends in success: the model is installed */
+  const char *busy;       /* a model whose delete is refused */
+} FakeOllama;
+
+static char *
+requested_model (GBytes *body)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  json_object *request = json_tokener_parse (text);
+  json_object *model = NULL;
+  char *name = NULL;
+
+  if (request != NULL && json_object_object_get_ex (request, "model", &model))
+    name = g_strdup (json_object_get_string (model));
+  json_object_put (request);
+  return name;
+}
+
+static void
+answer_json (SoupServerMessage *msg, guint status, const char *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+ollama_tags (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  FakeOllama *fake = data;
+  g_autoptr (GString) json = g_string_new ("{\"models\":[");
+
+  g_mutex_lock (&fake->lock);
+  for (guint i = 0; i < fake->installed->len; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (ollama_catalogue); j++)
+      if (g_str_equal (fake->installed->pdata[i], ollama_catalogue[j].name))
+        g_string_append_printf (json, "%s%s", i > 0 ? "," : "", ollama_catalogue[j].json);
+  g_mutex_unlock (&fake->lock);
+  g_string_append (json, "]}");
+  answer_json (msg, 200, json->str);
+}
+
+static void
+ollama_pull (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  FakeOllama *fake = data;
+  g_autofree char *model = requested_model (body);
+  g_autoptr (TftsrFakeReply) reply = NULL;
+
+  g_mutex_lock (&fake->lock);
+  if (fake->pull_installs && model != NULL)
+    g_ptr_array_add (fake->installed, g_strdup (model));
+  reply = tftsr_fake_reply_ref (fake->pull);
+  g_mutex_unlock (&fake->lock);
+  tftsr_fake_reply_send (reply, msg);
+}
+
+static void
+ollama_delete (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  FakeOllama *fake = data;
+  g_autofree char *model = requested_model (body);
+  guint index = 0;
+  gboolean found, busy;
+
+  g_mutex_lock (&fake->lock);
+  busy = g_strcmp0 (model, fake->busy) == 0;
+  found = model != NULL &&
+          g_ptr_array_find_with_equal_func (fake->installed, model, g_str_equal, &index);
+  if (found && !busy)
+    g_ptr_array_remove_index (fake->installed, index);
+  g_mutex_unlock (&fake->lock);
+  if (busy)
+    answer_json (msg, 500, "{\"error\":\"model is in use by a running request\"}");
+  else if (found)
+    soup_server_message_set_status (msg, 200, NULL);
+  else
+    answer_json (msg, 404, "{\"error\":\"model not found\"}");
+}
+
+static void
+fake_ollama_set_pull (FakeOllama *fake, TftsrFakeReply *reply, gboolean installs)
+{
+  g_mutex_lock (&fake->lock);
+  fake->pull = reply;
+  fake->pull_installs = installs;
+  g_mutex_unlock (&fake->lock);
+}
+
+static void
+fake_ollama_set_busy (FakeOllama *fake, const char *model)
+{
+  g_mutex_lock (&fake->lock);
+  fake->busy = model;
+  g_mutex_unlock (&fake->lock);
+}
+
+/* A pull as Ollama streams it: a line at a time, the big layer in quarters; or stalled
+ * halfway through that layer. */
+static TftsrFakeReply *
+ollama_pull_reply (gboolean stall)
+{
+  static const char *const lines[] = {
+    "{\"status\":\"pulling manifest\"}\n",
+    "{\"status\":\"pulling dde5aa3fc5ff\",\"digest\":\"sha256:dde5aa3fc5ff\","
+    "\"total\":2019377376}\n",
+    "{\"status\":\"pulling dde5aa3fc5ff\",\"digest\":\"sha256:dde5aa3fc5ff\","
+    "\"total\":2019377376,\"completed\":504844344}\n",
+    "{\"status\":\"pulling dde5aa3fc5ff\",\"digest\":\"sha256:dde5aa3fc5ff\","
+    "\"total\":2019377376,\"completed\":1009688688}\n",
+    "{\"status\":\"pulling dde5aa3fc5ff\",\"digest\":\"sha256:dde5aa3fc5ff\","
+    "\"total\":2019377376,\"completed\":1514533032}\n",
+    "{\"status\":\"pulling dde5aa3fc5ff\",\"digest\":\"sha256:dde5aa3fc5ff\","
+    "\"total\":2019377376,\"completed\":2019377376}\n",
+    "{\"status\":\"pulling 966de95ca8a6\",\"digest\":\"sha256:966de95ca8a6\",\"total\":1429,"
+    "\"completed\":1429}\n",
+    "{\"status\":\"verifying sha256 digest\"}\n",
+    "{\"status\":\"writing manifest\"}\n",
+    "{\"status\":\"success\"}\n",
+  };
+  TftsrFakeReply *reply = tftsr_fake_reply_new (200, "application/x-ndjson");
+  guint n = stall ? 4 : G_N_ELEMENTS (lines);
+
+  for (guint i = 0; i < n; i++)
+    tftsr_fake_reply_add_piece (reply, lines[i], -1);
+  tftsr_fake_reply_set_delay (reply, stall ? 20 : 150);
+  if (stall)
+    tftsr_fake_reply_set_end (reply, TFTSR_FAKE_END_STALL);
+  return reply;
+}
+
+static GtkWidget *ollama_prefs;
+static GtkWidget *ollama_page;
+static const char *awaited; /* the row, toast or status text a condition waits for */
+
+static const char *
+subtitle_of (GtkWidget *root, const char *id)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (need (root, ADW_TYPE_ACTION_ROW, id)));
+}
+
+static gboolean
+ollama_status_is (const char *state)
+{
+  return g_strcmp0 (visible_page_of (ollama_page, "status_stack"), state) == 0;
+}
+
+static gboolean
+ollama_ready (void)
+{
+  return ollama_status_is ("running") && row_titled (ollama_page, "qwen2.5:14b") != NULL &&
+         row_titled (ollama_page, "Qwen 2.5 14B (Alibaba)") != NULL;
+}
+
+static gboolean
+ollama_failed (void)
+{
+  return ollama_status_is ("failed");
+}
+
+static gboolean
+default_server_shown (void)
+{
+  const char *about = subtitle_of (ollama_page, "server_info_row");
+
+  return about != NULL && strstr (about, "http://localhost:11434") != NULL;
+}
+
+static gboolean
+several_servers_shown (void)
+{
+  return gtk_widget_get_visible (need (ollama_page, ADW_TYPE_COMBO_ROW, "server_row"));
+}
+
+static gboolean
+pull_progress_shown (void)
+{
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (need (ollama_page, GTK_TYPE_PROGRESS_BAR, NULL));
+
+  return shown (ollama_page, ADW_TYPE_PREFERENCES_ROW, "progress_row") &&
+         gtk_progress_bar_get_fraction (bar) > 0 &&
+         strstr (
+             gtk_label_get_text (GTK_LABEL (need (ollama_page, GTK_TYPE_LABEL, "progress_label"))),
+             " of ") != NULL;
+}
+
+static gboolean
+pull_over (void)
+{
+  return !shown (ollama_page, ADW_TYPE_PREFERENCES_ROW, "progress_row") &&
+         label_starting (ollama_prefs, awaited) != NULL;
+}
+
+static gboolean
+ollama_checked (void)
+{
+  return !ollama_status_is ("checking");
+}
+
+static gboolean
+pull_failure_shown (void)
+{
+  return shown (ollama_page, ADW_TYPE_ACTION_ROW, "pull_error_row") &&
+         !shown (ollama_page, ADW_TYPE_PREFERENCES_ROW, "progress_row");
+}
+
+/* The row of the model awaited says why it was not deleted. */
+static gboolean
+delete_failure_shown (void)
+{
+  GtkWidget *row = row_titled (ollama_page, awaited);
+
+  return row != NULL && ollama_status_is ("running") &&
+         g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Ollama at ");
+}
+
+static gboolean
+row_awaited_shown (void)
+{
+  return row_titled (ollama_page, awaited) != NULL && ollama_status_is ("running");
+}
+
+static gboolean
+row_awaited_gone (void)
+{
+  return row_titled (ollama_page, awaited) == NULL && ollama_status_is ("running");
+}
+
+/* Opens Preferences on the Local Models page. */
+static void
+open_ollama_page (void)
+{
+  g_assert_true (gtk_widget_activate_action (window, "win.preferences", NULL));
+  ollama_prefs = find_toplevel (TFTSR_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (ollama_prefs);
+  ollama_page = need (ollama_prefs, TFTSR_TYPE_OLLAMA_PAGE, NULL);
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (ollama_prefs),
+                                           ADW_PREFERENCES_PAGE (ollama_page));
+}
+
+/* Shows another page and this one again, as a person coming back to it would. */
+static void
+show_ollama_page_again (void)
+{
+  g_assert_true (gtk_widget_activate_action (ollama_page, "preferences.show-ai-providers", NULL));
+  settle (ollama_prefs);
+  g_assert_false (gtk_widget_get_mapped (ollama_page));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (ollama_prefs),
+                                           ADW_PREFERENCES_PAGE (ollama_page));
+}
+
+static GtkWidget *
+button_labelled (GtkWidget *root, const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = button_labelled (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Answers a message dialog as a click on its button does: the response, then closing. */
+static void
+respond (GtkWidget *dialog, const char *label)
+{
+  GtkWidget *button = button_labelled (dialog, label);
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+}
+
+static GtkWidget *
+button_of_row (const char *title)
+{
+  GtkWidget *row = row_titled (ollama_page, title);
+
+  g_assert_nonnull (row);
+  return need (row, GTK_TYPE_BUTTON, NULL);
+}
+
+/* The model each request to @path asked for, in order, space-separated. */
+static char *
+models_requested (TftsrFakeServer *server, const char *path)
+{
+  g_autoptr (GPtrArray) requests = tftsr_fake_server_dup_requests (server);
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      TftsrFakeRequest *request = requests->pdata[i];
+      g_autofree char *model = NULL;
+
+      if (!g_str_equal (request->path, path))
+        continue;
+      model = requested_model (request->body);
+      g_string_append_printf (names, "%s%s %s", names->len > 0 ? " " : "", request->method, model);
+    }
+  return g_string_free (names, FALSE);
+}
+
+static TftsrOllamaPage *closing_ollama_page;
+
+static gboolean
+ollama_page_finalized (void)
+{
+  return closing_ollama_page == NULL;
+}
+
+static void
+test_ollama (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "");
+  g_autoptr (TftsrFakeReply) version = fake_reply ("application/json", "{\"version\":\"0.6.2\"}");
+  g_autoptr (TftsrFakeReply) pull = ollama_pull_reply (FALSE);
+  g_autoptr (TftsrFakeReply) stall = ollama_pull_reply (TRUE);
+  g_autoptr (TftsrFakeReply) unknown = fake_reply (
+      "application/x-ndjson", "{\"status\":\"pulling manifest\"}\n"
+                              "{\"error\":\"pull model manifest: file does not exist\"}\n");
+  FakeOllama fake = { .installed = g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr (TftsrAiProvider) local = NULL, away = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
+  g_autoptr (GSocket) refusing = NULL;
+  g_autofree char *away_url = NULL, *expected = NULL, *requested = NULL;
+  AdwComboRow *server_row;
+  GtkWidget *row, *confirm;
+  guint port = 0;
+
+  if (error_shown ())
+    g_assert_true (gtk_widget_activate_action (window, "win.open-store", NULL));
+  wait_until (main_shown, "the store to open");
+  g_mutex_init (&fake.lock);
+  g_ptr_array_add (fake.installed, g_strdup ("nomic-embed-text:latest"));
+  g_ptr_array_add (fake.installed, g_strdup ("qwen2.5:14b"));
+  tftsr_fake_server_add_replies (server, "/api/version", version, NULL);
+  tftsr_fake_server_add_handler (server, "/api/tags", ollama_tags, &fake);
+  tftsr_fake_server_add_handler (server, "/api/pull", ollama_pull, &fake);
+  tftsr_fake_server_add_handler (server, "/api/delete", ollama_delete, &fake);
+
+  /* No Ollama provider: Ollama's usual address, and the way to the AI Providers page. */
+  open_ollama_page ();
+  wait_until (default_server_shown, "the default address");
+  g_assert_true (shown (ollama_page, GTK_TYPE_BUTTON, "providers_button"));
+  g_assert_false (several_servers_shown ());
+  g_assert_cmpstr (tftsr_ollama_page_get_url (TFTSR_OLLAMA_PAGE (ollama_page)), ==,
+                   "http://localhost:11434");
+  /* Whether an Ollama runs there is the machine's business: only that it was asked. */
+  wait_until (ollama_checked, "the default address to be asked");
+  screenshot (ollama_prefs, "44-ollama-no-provider");
+
+  /* An Ollama provider at the fake server: the page, shown again, manages that one. */
+  local = tftsr_ai_provider_new ("workstation", TFTSR_AI_FORMAT_OLLAMA, url, "qwen2.5:14b");
+  g_assert_cmpint (tftsr_store_add_ai_provider (store (), local, NULL, NULL), >, 0);
+  show_ollama_page_again ();
+  wait_until (ollama_ready, "the status, models and recommendations");
+  g_assert_cmpstr (tftsr_ollama_page_get_url (TFTSR_OLLAMA_PAGE (ollama_page)), ==, url);
+  expected = g_strdup_printf ("workstation · %s", url);
+  g_assert_cmpstr (subtitle_of (ollama_page, "server_info_row"), ==, expected);
+  g_assert_false (shown (ollama_page, GTK_TYPE_BUTTON, "providers_button"));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Ollama 0.6.2 is running at %s", url);
+  g_assert_cmpstr (subtitle_of (ollama_page, "status_row"), ==, expected);
+  g_assert_false (shown (ollama_page, GTK_TYPE_BUTTON, "retry_button"));
+  g_assert_true (g_str_has_prefix (
+      adw_action_row_get_subtitle (ADW_ACTION_ROW (row_titled (ollama_page, "qwen2.5:14b"))),
+      "9.0\u00a0GB · 14.8B · Q4_K_M · qwen2 · Modified "));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (
+                                       row_titled (ollama_page, "nomic-embed-text:latest"))),
+                                   "274.3\u00a0MB · 137M · F16 · nomic-bert · Modified "));
+  /* Sizes on disk as GLib writes them (a no-break space before the unit); memory as the
+   * recommendations' reasons say it. The hardware is the fixture tree the test runs with
+   * (TFTSR_HARDWARE_ROOT). */
+  g_assert_cmpstr (
+      adw_action_row_get_subtitle (ADW_ACTION_ROW (row_titled (ollama_page, "Processor"))), ==,
+      "Intel(R) Xeon(R) W-2245 CPU @ 3.90GHz · 8 cores · 16 threads");
+  g_assert_cmpstr (
+      adw_action_row_get_subtitle (ADW_ACTION_ROW (row_titled (ollama_page, "Memory"))), ==,
+      "63 GB · 50 GB available");
+  g_assert_cmpstr (
+      adw_action_row_get_subtitle (ADW_ACTION_ROW (row_titled (ollama_page, "Graphics"))), ==,
+      "NVIDIA RTX A4000 · 16 GB of video memory");
+  /* Recommendations with their reasons; the one installed is marked. */
+  row = row_titled (ollama_page, "Qwen 2.5 14B (Alibaba)");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Fits in 16 GB of VRAM (NVIDIA RTX A4000) with room for context: needs about "
+                   "11 GB\nqwen2.5:14b · 9.0\u00a0GB to download");
+  g_assert_nonnull (label_starting (row, "Installed"));
+  g_assert_null (find (row, GTK_TYPE_BUTTON, NULL));
+  g_assert_nonnull (row_titled (ollama_page, "Mistral NeMo 12B (Mistral AI, NVIDIA)"));
+  g_assert_true (gtk_widget_is_sensitive (button_of_row ("Llama 3.2 3B (Meta)")));
+  screenshot (ollama_prefs, "45-ollama");
+  scroll_to (ollama_prefs, need (ollama_page, ADW_TYPE_PREFERENCES_GROUP, "hardware_group"));
+  screenshot (ollama_prefs, "46-ollama-hardware-recommendations");
+
+  /* Pull a recommendation: progress as it streams, then installed, in both lists. */
+  fake_ollama_set_pull (&fake, pull, TRUE);
+  g_signal_emit_by_name (button_of_row ("Llama 3.2 3B (Meta)"), "clicked");
+  g_assert_true (shown (ollama_page, ADW_TYPE_PREFERENCES_ROW, "progress_row"));
+  g_assert_cmpstr (
+      gtk_label_get_text (GTK_LABEL (need (ollama_page, GTK_TYPE_LABEL, "progress_title"))), ==,
+      "Pulling “llama3.2:3b”");
+  /* One pull at a time. */
+  g_assert_false (gtk_widget_is_sensitive (button_of_row ("Llama 3.1 8B (Meta)")));
+  wait_until (pull_progress_shown, "the pull's progress");
+  awaited = "“llama3.2:3b” is installed";
+  wait_until (pull_over, "the pull to finish");
+  awaited = "llama3.2:3b";
+  wait_until (row_awaited_shown, "the pulled model in the list");
+  g_assert_nonnull (label_starting (row_titled (ollama_page, "Llama 3.2 3B (Meta)"), "Installed"));
+  g_assert_true (gtk_widget_is_sensitive (button_of_row ("Llama 3.1 8B (Meta)")));
+
+  /* Pull a typed name that stalls, and cancel it: nothing installed, the name kept. */
+  fake_ollama_set_pull (&fake, stall, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (need (ollama_page, ADW_TYPE_ENTRY_ROW, "pull_entry")),
+                         "mistral-nemo:12b");
+  g_assert_true (gtk_widget_is_sensitive (need (ollama_page, GTK_TYPE_BUTTON, "pull_button")));
+  g_signal_emit_by_name (need (ollama_page, ADW_TYPE_ENTRY_ROW, "pull_entry"), "entry-activated");
+  wait_until (pull_progress_shown, "the stalled pull's progress");
+  g_assert_false (gtk_widget_is_sensitive (need (ollama_page, GTK_TYPE_BUTTON, "pull_button")));
+  scroll_to (ollama_prefs, need (ollama_page, ADW_TYPE_PREFERENCES_GROUP, "models_group"));
+  screenshot (ollama_prefs, "47-ollama-pull-progress");
+  g_assert_true (pull_progress_shown ());
+  g_signal_emit_by_name (need (ollama_page, GTK_TYPE_BUTTON, "cancel_button"), "clicked");
+  awaited = "Stopped pulling “mistral-nemo:12b”";
+  wait_until (pull_over, "the pull to stop");
+  g_assert_null (row_titled (ollama_page, "mistral-nemo:12b"));
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (need (ollama_page, ADW_TYPE_ENTRY_ROW, "pull_entry"))),
+      ==, "mistral-nemo:12b");
+  g_assert_true (gtk_widget_is_sensitive (need (ollama_page, GTK_TYPE_BUTTON, "pull_button")));
+
+  /* A name Ollama does not know: its words in a row under the name, not cut short. */
+  fake_ollama_set_pull (&fake, unknown, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (need (ollama_page, ADW_TYPE_ENTRY_ROW, "pull_entry")),
+                         "no-such-model:1b");
+  g_signal_emit_by_name (need (ollama_page, GTK_TYPE_BUTTON, "pull_button"), "clicked");
+  wait_until (pull_failure_shown, "the pull's failure");
+  row = need (ollama_page, ADW_TYPE_ACTION_ROW, "pull_error_row");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "“no-such-model:1b” was not pulled");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Ollama could not pull “no-such-model:1b”: pull model manifest: file does not "
+                   "exist");
+
+  /* A delete Ollama refuses: the reason in the model's row, which stays. */
+  fake_ollama_set_busy (&fake, "qwen2.5:14b");
+  g_signal_emit_by_name (button_of_row ("qwen2.5:14b"), "clicked");
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (confirm);
+  respond (confirm, "_Delete");
+  awaited = "qwen2.5:14b";
+  wait_until (delete_failure_shown, "the refusal in the model's row");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf (
+      "Ollama at %s answered with an error (model is in use by a running request)", url);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_titled (ollama_page, awaited))),
+                   ==, expected);
+  fake_ollama_set_busy (&fake, NULL);
+  scroll_to (ollama_prefs, need (ollama_page, ADW_TYPE_PREFERENCES_GROUP, "models_group"));
+  screenshot (ollama_prefs, "48-ollama-failures");
+  g_signal_emit_by_name (find (row, GTK_TYPE_BUTTON, NULL), "clicked");
+  g_assert_false (shown (ollama_page, ADW_TYPE_ACTION_ROW, "pull_error_row"));
+
+  /* Delete, after confirming. */
+  g_signal_emit_by_name (button_of_row ("nomic-embed-text:latest"), "clicked");
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (confirm);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (confirm)), ==,
+                   "Delete “nomic-embed-text:latest”?");
+  screenshot (confirm, "49-ollama-delete");
+  respond (confirm, "_Delete");
+  awaited = "nomic-embed-text:latest";
+  wait_until (row_awaited_gone, "the list without the deleted model");
+  g_assert_nonnull (row_titled (ollama_page, "qwen2.5:14b"));
+  requested = models_requested (server, "/api/pull");
+  g_assert_cmpstr (requested, ==, "POST llama3.2:3b POST mistral-nemo:12b POST no-such-model:1b");
+  g_clear_pointer (&requested, g_free);
+  requested = models_requested (server, "/api/delete");
+  g_assert_cmpstr (requested, ==, "DELETE qwen2.5:14b DELETE nomic-embed-text:latest");
+
+  /* A second Ollama provider, not running: the choice, the reason and Retry. */
+  refusing = tftsr_test_refusing_socket (&port);
+  away_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  away = tftsr_ai_provider_new ("laptop", TFTSR_AI_FORMAT_OLLAMA, away_url, "llama3.2:3b");
+  g_assert_cmpint (tftsr_store_add_ai_provider (store (), away, NULL, NULL), >, 0);
+  show_ollama_page_again ();
+  wait_until (several_servers_shown, "the choice of servers");
+  server_row = ADW_COMBO_ROW (need (ollama_page, ADW_TYPE_COMBO_ROW, "server_row"));
+  g_assert_cmpuint (adw_combo_row_get_selected (server_row), ==, 1); /* workstation, by name */
+  adw_combo_row_set_selected (server_row, 0);
+  wait_until (ollama_failed, "the refused connection");
+  g_clear_pointer (&expected, g_free);
+  expected =
+      g_strdup_printf ("Ollama is not running at %s: start it with “ollama serve”", away_url);
+  g_assert_cmpstr (subtitle_of (ollama_page, "status_row"), ==, expected);
+  g_assert_true (shown (ollama_page, GTK_TYPE_BUTTON, "retry_button"));
+  g_assert_false (shown (ollama_page, ADW_TYPE_PREFERENCES_GROUP, "models_group"));
+  g_assert_false (shown (ollama_page, ADW_TYPE_PREFERENCES_GROUP, "pull_group"));
+  g_assert_false (gtk_widget_is_sensitive (button_of_row ("Llama 3.1 8B (Meta)")));
+  scroll_to (ollama_prefs, need (ollama_page, ADW_TYPE_COMBO_ROW, "server_row"));
+  screenshot (ollama_prefs, "50-ollama-not-running");
+  g_signal_emit_by_name (need (ollama_page, GTK_TYPE_BUTTON, "retry_button"), "clicked");
+  g_assert_true (ollama_status_is ("checking"));
+  wait_until (ollama_failed, "the refused connection again");
+
+  /* Back to the one running, in the dark style. */
+  adw_combo_row_set_selected (server_row, 1);
+  wait_until (ollama_ready, "the running server again");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("dark"));
+  screenshot (ollama_prefs, "51-ollama-dark");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("system"));
+
+  /* Closing the window cancels a pull in flight (the server never finishes it). */
+  fake_ollama_set_pull (&fake, stall, FALSE);
+  g_assert_true (gtk_widget_activate_action (ollama_page, "ollama.pull", "s", "llama3.1:8b"));
+  wait_until (pull_progress_shown, "the last pull's progress");
+  closing_ollama_page = TFTSR_OLLAMA_PAGE (ollama_page);
+  g_object_add_weak_pointer (G_OBJECT (ollama_page), (gpointer *) &closing_ollama_page);
+  gtk_window_destroy (GTK_WINDOW (ollama_prefs));
+  wait_until (ollama_page_finalized, "the pull to be cancelled with the window");
+
+  providers = tftsr_store_list_ai_providers (store (), NULL);
+  for (guint i = 0; i < providers->len; i++)
+    g_assert_true (tftsr_store_remove_ai_provider (
+        store (), ((TftsrAiProvider *) providers->pdata[i])->id, NULL));
+  /* The server goes first: its handlers use the fake. */
+  g_clear_pointer (&server, tftsr_fake_server_free);
+  g_ptr_array_unref (fake.installed);
+  g_mutex_clear (&fake.lock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2087,6 +2658,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/wrong-key-page", test_wrong_key_page);
   g_test_add_func ("/gui/markdown-view", test_markdown_view);
   g_test_add_func ("/gui/triage", test_triage);
+  g_test_add_func ("/gui/ollama", test_ollama);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);

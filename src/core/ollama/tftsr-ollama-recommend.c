@@ -67,10 +67,8 @@ entry_memory (const Entry *entry)
   return (guint64) entry->memory_mib << 20;
 }
 
-/* Memory as people say it of RAM and cards: GiB called GB, whole when close ("8 GB" for a
- * card's 7.98 GiB, "12 GB"), else with one decimal ("7.6 GB"). */
-static char *
-format_gb (guint64 bytes)
+char *
+tftsr_hardware_format_memory (guint64 bytes)
 {
   double gb = (double) bytes / GIB;
   double whole = (double) (guint64) (gb + 0.5);
@@ -115,8 +113,8 @@ installed (const Entry *entry, GPtrArray *models)
 static char *
 gpu_reason (const Entry *entry, const TftsrGpu *gpu)
 {
-  g_autofree char *vram = format_gb (gpu->vram);
-  g_autofree char *need = format_gb (entry_memory (entry));
+  g_autofree char *vram = tftsr_hardware_format_memory (gpu->vram);
+  g_autofree char *need = tftsr_hardware_format_memory (entry_memory (entry));
 
   return g_strdup_printf (_ ("Fits in %s of VRAM (%s) with room for context: needs about %s"), vram,
                           gpu->name, need);
@@ -129,7 +127,7 @@ cpu_speed (const Entry *entry, const TftsrHardware *hardware)
   char number[G_ASCII_DTOSTR_BUF_SIZE];
   g_autofree char *params =
       g_strconcat (g_ascii_formatd (number, sizeof number, "%g", entry->params), "B", NULL);
-  g_autofree char *need = format_gb (entry_memory (entry));
+  g_autofree char *need = tftsr_hardware_format_memory (entry_memory (entry));
 
   if (entry->params <= CPU_USABLE_PARAMS && hardware->threads > 0)
     return g_strdup_printf (_ ("%s runs at usable speed on %u threads (needs about %s of RAM)"),
@@ -155,7 +153,7 @@ cpu_reason (const Entry *entry, const TftsrHardware *hardware)
     return NULL;
   if (hardware->gpus->len == 0)
     return g_strdup_printf (_ ("CPU only: %s"), speed);
-  vram = format_gb (((TftsrGpu *) hardware->gpus->pdata[0])->vram);
+  vram = tftsr_hardware_format_memory (((TftsrGpu *) hardware->gpus->pdata[0])->vram);
   return g_strdup_printf (_ ("Too big for %s of VRAM; on the CPU %s"), vram, speed);
 }
 
