@@ -146,7 +146,7 @@ test_analyze_whole (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrLogAnalysis) a = NULL;
   g_autoptr (GPtrArray) listed = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *body = NULL, *described = NULL;
 
   tftsr_fake_reply_add_pieces (reply, stream, -1, 16);
   tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, NULL);
@@ -164,6 +164,8 @@ test_analyze_whole (void)
   g_assert_cmpstr (a->findings->pdata[0], ==, "bob@corp-mail.io saw 40 timeouts (lines 3-42)");
   g_assert_cmpint (a->severity, ==, TFTSR_SEVERITY_HIGH);
   g_assert_nonnull (strstr (a->logs, "\"whole\":true"));
+  described = tftsr_log_analysis_describe_logs (a);
+  g_assert_cmpstr (described, ==, "api.log (whole)");
   listed = tftsr_store_list_log_analyses (store, issue, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (listed->len, ==, 1);
@@ -310,6 +312,7 @@ test_progress (void)
   Heard heard = { g_array_new (FALSE, TRUE, sizeof (TftsrLogAnalysisProgress)), g_thread_self () };
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrLogAnalysis) a = NULL;
+  g_autofree char *described = NULL;
   guint reading = 0, waiting = 0, switches = 0, i;
 
   tftsr_fake_reply_add_piece (reply, stream, -1);
@@ -318,7 +321,8 @@ test_progress (void)
   a = tftsr_triage_analyze_logs (store, issue, ids, 2, "progress", on_progress, &heard, NULL,
                                  &error);
   g_assert_no_error (error);
-  g_assert_nonnull (strstr (a->logs, "\"whole\":false"));
+  described = tftsr_log_analysis_describe_logs (a);
+  g_assert_cmpstr (described, ==, "small.log (whole), big.log (digest)");
   assert_in_order (&heard);
   g_assert_cmpint (report_at (&heard, 0)->phase, ==, TFTSR_LOG_ANALYSIS_READING);
   g_assert_cmpfloat (report_at (&heard, 0)->fraction, ==, 0.0);

@@ -31,6 +31,9 @@ typedef struct
 void tftsr_log_analysis_free (TftsrLogAnalysis *analysis);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrLogAnalysis, tftsr_log_analysis_free)
 
+/* The logs @analysis was made from, for display: "api.log (whole), worker.log (digest)". */
+char *tftsr_log_analysis_describe_logs (const TftsrLogAnalysis *analysis);
+
 /* Reads a reply into @analysis's summary, findings, first why and severity: the JSON object
  * asked for (bare, fenced or with text around it; fields missing or of the wrong type are
  * left empty), or else the whole reply as the summary with parsed FALSE. */

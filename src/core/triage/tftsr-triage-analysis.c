@@ -128,6 +128,33 @@ tftsr_log_analysis_read_reply (TftsrLogAnalysis *analysis, const char *reply)
       }
 }
 
+char *
+tftsr_log_analysis_describe_logs (const TftsrLogAnalysis *analysis)
+{
+  g_autoptr (json_object) logs = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (analysis != NULL, NULL);
+
+  logs = json_tokener_parse (analysis->logs != NULL ? analysis->logs : "[]");
+  for (size_t i = 0;
+       json_object_is_type (logs, json_type_array) && i < json_object_array_length (logs); i++)
+    {
+      json_object *log = json_object_array_get_idx (logs, i), *name = NULL, *whole = NULL;
+
+      if (!json_object_object_get_ex (log, "name", &name) ||
+          !json_object_object_get_ex (log, "whole", &whole))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      /* Translators: a log sent to the model in full, or cut down to a digest */
+      g_string_append_printf (
+          text, json_object_get_boolean (whole) ? _ ("%s (whole)") : _ ("%s (digest)"),
+          json_object_get_string (name));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* --- the request -------------------------------------------------------------------------- */
 
 typedef struct
