@@ -187,11 +187,13 @@ static void
 on_expand_toggled (TftsrAnalysisSection *self)
 {
   gboolean open = gtk_toggle_button_get_active (self->expand_toggle);
+  const char *what = open ? _ ("Hide the Analysis") : _ ("Show the Analysis");
 
   gtk_button_set_icon_name (GTK_BUTTON (self->expand_toggle),
                             open ? "pan-up-symbolic" : "pan-down-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->expand_toggle),
-                               open ? _ ("Hide the Analysis") : _ ("Show the Analysis"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->expand_toggle), what);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->expand_toggle),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, what, -1);
 }
 
 /* --- loading ------------------------------------------------------------------------------- */

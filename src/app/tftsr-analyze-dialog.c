@@ -106,7 +106,7 @@ show_provider (TftsrAnalyzeDialog *self)
 static void
 show_notice (TftsrAnalyzeDialog *self, const char *text, gboolean failure)
 {
-  gtk_label_set_label (self->notice_label, text);
+  gtk_label_set_label (self->notice_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->notice_label), text != NULL);
   gtk_widget_remove_css_class (GTK_WIDGET (self->notice_label), "inline-error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->notice_label), "analysis-note");
@@ -253,7 +253,10 @@ analyzed (GObject *source, GAsyncResult *result, gpointer user_data)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_notice (self, _ ("The analysis was stopped; nothing was saved."), FALSE);
   else
-    show_notice (self, failure = failure_text (error), TRUE);
+    {
+      failure = failure_text (error);
+      show_notice (self, failure, TRUE);
+    }
 }
 
 static void

@@ -2388,7 +2388,18 @@ test_analyze_logs (void)
   g_assert_false (shown (analysis_section, GTK_TYPE_LABEL, "unparsed_label"));
   g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/chat/completions"), ==, 4);
 
-  /* Narrow, the header still fits beside nothing but itself. */
+  /* A provider that does not answer: where to look is said too. */
+  g_clear_pointer (&server, tftsr_fake_server_free);
+  open_analyze_dialog ();
+  start_analysis ();
+  wait_until (notice_shown, "the connection to fail");
+  g_assert_true (g_str_has_prefix (notice_text (), "Could not connect to 127.0.0.1"));
+  g_assert_nonnull (strstr (notice_text (), "Check that the provider is running"));
+  g_assert_cmpuint (stored_analyses (), ==, 2);
+  gtk_window_close (GTK_WINDOW (analyze_dialog));
+  wait_until (analyze_dialog_gone, "the dialog to close");
+
+  /* Narrow: the section makes the window no wider. */
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 760);
   screenshot (window, "54-analysis-narrow");
   g_assert_cmpint (gtk_widget_get_width (window), <=, 400);
