@@ -246,6 +246,7 @@ typedef struct
   GThread *thread; /* where reports must arrive */
   gboolean done;   /* the async call finished */
   GCancellable *cancel_when_receiving;
+  GAsyncResult *result;
 } Heard;
 
 static void
@@ -352,12 +353,14 @@ test_progress (void)
 static void
 on_analyzed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GAsyncResult **out = user_data;
-  *out = g_object_ref (result);
+  Heard *heard = user_data;
+
+  heard->result = g_object_ref (result);
+  heard->done = TRUE;
 }
 
 /* Runs an analysis of incident @issue's logs in a worker; the reports reach this thread
- * before the callback. */
+ * before the callback, and none after it (the context is drained to make sure). */
 static TftsrLogAnalysis *
 analyze_async (gint64 issue, const char *provider, Heard *heard, GCancellable *cancellable,
                GError **error)
@@ -365,10 +368,12 @@ analyze_async (gint64 issue, const char *provider, Heard *heard, GCancellable *c
   g_autoptr (GAsyncResult) result = NULL;
 
   tftsr_triage_analyze_logs_async (store, issue, NULL, 0, provider, on_progress, heard, cancellable,
-                                   on_analyzed, &result);
-  while (result == NULL)
+                                   on_analyzed, heard);
+  while (!heard->done)
     g_main_context_iteration (NULL, TRUE);
-  heard->done = TRUE;
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  result = g_steal_pointer (&heard->result);
   return tftsr_triage_analyze_logs_finish (store, result, error);
 }
 
