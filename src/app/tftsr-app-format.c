@@ -95,6 +95,17 @@ tftsr_display_text (const char *text)
   return g_utf8_make_valid (text != NULL ? text : "", -1);
 }
 
+char *
+tftsr_format_logs_sent (const TftsrLogAnalysis *analysis)
+{
+  g_autofree char *logs = tftsr_log_analysis_describe_logs (analysis);
+  g_autofree char *sent = NULL;
+
+  /* Translators: %s lists the logs, e.g. "api.log (whole), worker.log (digest)" */
+  sent = g_strdup_printf (_ ("Sent: %s"), logs);
+  return tftsr_display_text (sent);
+}
+
 const char *
 tftsr_severity_css_class (TftsrSeverity severity)
 {

@@ -22,6 +22,8 @@ char *tftsr_format_time (const char *iso8601);
 char *tftsr_display_text (const char *text);
 /* "1 line", "150000 lines". */
 char *tftsr_format_lines (guint64 n);
+/* "Sent: api.log (whole), worker.log (digest)": the logs a log analysis was made from. */
+char *tftsr_format_logs_sent (const TftsrLogAnalysis *analysis);
 /* The CSS class of a severity badge: "p1".."p4". */
 const char *tftsr_severity_css_class (TftsrSeverity severity);
 

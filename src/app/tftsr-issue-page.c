@@ -9,6 +9,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "tftsr-analysis-section.h"
+#include "tftsr-analyze-dialog.h"
 #include "tftsr-app-format.h"
 #include "tftsr-images-group.h"
 #include "tftsr-issue-page.h"
@@ -43,6 +45,7 @@ struct _TftsrIssuePage
   TftsrImagesGroup *images_group;
   AdwViewStack *view_stack;
   AdwViewSwitcherBar *switcher_bar;
+  TftsrAnalysisSection *analysis_section;
   TftsrTriageView *triage_view;
 };
 
@@ -66,12 +69,16 @@ enum
 static guint signals[N_SIGNALS];
 static GParamSpec *properties[N_PROPS];
 
+static void update_analyze (TftsrIssuePage *self);
+
 /* Replaces the incident shown (NULL for none) and tells listeners. */
 static void
 set_issue (TftsrIssuePage *self, TftsrIssue *issue)
 {
-  if (g_set_object (&self->issue, issue))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ISSUE]);
+  if (!g_set_object (&self->issue, issue))
+    return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ISSUE]);
+  update_analyze (self);
 }
 
 static void save (TftsrIssuePage *self);
@@ -417,6 +424,74 @@ paste_action (GtkWidget *widget, const char *name, GVariant *param)
     gdk_clipboard_read_text_async (clipboard, NULL, text_pasted, g_object_ref (self));
 }
 
+/* --- log analysis ------------------------------------------------------------------------ */
+
+/* Analyze Logs needs an incident with logs and a provider in use: the buttons' tooltips say
+ * which is missing, or what will happen. */
+static void
+update_analyze (TftsrIssuePage *self)
+{
+  const TftsrAiProvider *provider = tftsr_triage_view_get_provider (self->triage_view);
+  guint n_logs = g_list_model_get_n_items (tftsr_logs_group_get_logs (self->logs_group));
+  g_autofree char *hint = NULL;
+
+  if (provider == NULL)
+    hint = g_strdup (_ ("Add an AI provider in Preferences → AI Providers to analyze logs"));
+  else if (n_logs == 0)
+    hint = g_strdup (_ ("Add a log to the incident first"));
+  else
+    hint = g_strdup_printf (_ ("Send the logs, redacted, to %s · %s for a summary, key findings, "
+                               "a first why and a severity"),
+                            provider->name, provider->model);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.analyze-logs",
+                                 self->issue != NULL && provider != NULL && n_logs > 0);
+  tftsr_logs_group_set_analyze_hint (self->logs_group, hint);
+  tftsr_analysis_section_set_analyze_hint (self->analysis_section, hint);
+}
+
+/* A new analysis is shown where it can be acted on: unfolded above the triage chat. */
+static void
+on_analyzed (TftsrIssuePage *self)
+{
+  tftsr_analysis_section_reload (self->analysis_section, TRUE);
+  tftsr_issue_page_show_view (self, "triage");
+}
+
+static void
+analyze_logs_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrIssuePage *self = TFTSR_ISSUE_PAGE (widget);
+  const TftsrAiProvider *provider = tftsr_triage_view_get_provider (self->triage_view);
+  TftsrAnalyzeDialog *dialog;
+
+  if (self->issue == NULL || provider == NULL)
+    return;
+  dialog = tftsr_analyze_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store,
+                                     tftsr_issue_get_id (self->issue), provider,
+                                     tftsr_logs_group_get_logs (self->logs_group));
+  g_signal_connect_object (dialog, "analyzed", G_CALLBACK (on_analyzed), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A suggested severity goes through the severity row, so it is saved like any edit (and
+ * the store records the change in the timeline). */
+static void
+apply_severity_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrIssuePage *self = TFTSR_ISSUE_PAGE (widget);
+  TftsrSeverity severity;
+
+  if (self->issue != NULL &&
+      tftsr_severity_from_string (g_variant_get_string (param, NULL), &severity))
+    adw_combo_row_set_selected (self->severity_row, severity);
+}
+
+static void
+on_whys_changed (TftsrIssuePage *self)
+{
+  tftsr_whys_panel_reload (tftsr_triage_view_get_whys_panel (self->triage_view));
+}
+
 /* --- views ------------------------------------------------------------------------------ */
 
 /* The triage view is for typing: the composer takes the focus when it is shown. */
@@ -510,6 +585,7 @@ tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store)
   g_set_object (&self->store, store);
   tftsr_logs_group_set_store (self->logs_group, store);
   tftsr_images_group_set_store (self->images_group, store);
+  tftsr_analysis_section_set_store (self->analysis_section, store);
   tftsr_triage_view_set_store (self->triage_view, store);
 }
 
@@ -623,7 +699,12 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, images_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, analysis_section);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, triage_view);
+  gtk_widget_class_bind_template_callback (widget_class, update_analyze);
+  gtk_widget_class_bind_template_callback (widget_class, on_whys_changed);
+  gtk_widget_class_install_action (widget_class, "page.analyze-logs", NULL, analyze_logs_action);
+  gtk_widget_class_install_action (widget_class, "page.apply-severity", "s", apply_severity_action);
   gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_attachments_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_part_failed);
@@ -647,8 +728,13 @@ tftsr_issue_page_init (TftsrIssuePage *self)
 
   g_type_ensure (TFTSR_TYPE_LOGS_GROUP);
   g_type_ensure (TFTSR_TYPE_IMAGES_GROUP);
+  g_type_ensure (TFTSR_TYPE_ANALYSIS_SECTION);
   g_type_ensure (TFTSR_TYPE_TRIAGE_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_object_bind_property (tftsr_triage_view_get_whys_panel (self->triage_view), "level",
+                          self->analysis_section, "level", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (tftsr_logs_group_get_logs (self->logs_group), "items-changed",
+                           G_CALLBACK (update_analyze), self, G_CONNECT_SWAPPED);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   self->pending = g_queue_new ();
@@ -663,4 +749,5 @@ tftsr_issue_page_init (TftsrIssuePage *self)
   self->filling = FALSE;
   g_signal_connect_object (gtk_text_view_get_buffer (self->description_view), "changed",
                            G_CALLBACK (on_description_changed), self, G_CONNECT_SWAPPED);
+  update_analyze (self);
 }

@@ -26,6 +26,7 @@ struct _TftsrLogsGroup
 
   GtkListBox *jobs_list;
   GtkListBox *logs_list;
+  GtkWidget *analyze_button;
 };
 
 G_DEFINE_FINAL_TYPE (TftsrLogsGroup, tftsr_logs_group, GTK_TYPE_WIDGET)
@@ -478,6 +479,13 @@ tftsr_logs_group_get_logs (TftsrLogsGroup *self)
   return G_LIST_MODEL (self->logs);
 }
 
+void
+tftsr_logs_group_set_analyze_hint (TftsrLogsGroup *self, const char *hint)
+{
+  g_return_if_fail (TFTSR_IS_LOGS_GROUP (self));
+  gtk_widget_set_tooltip_text (self->analyze_button, hint);
+}
+
 guint
 tftsr_logs_group_get_n_running (TftsrLogsGroup *self)
 {
@@ -546,6 +554,7 @@ tftsr_logs_group_class_init (TftsrLogsGroupClass *klass)
                                                TFTSR_RESOURCE_PATH "/ui/tftsr-logs-group.ui");
   gtk_widget_class_bind_template_child (widget_class, TftsrLogsGroup, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogsGroup, logs_list);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogsGroup, analyze_button);
   gtk_widget_class_install_action (widget_class, "logs.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "logs.review", NULL, review_action);
   gtk_widget_class_install_action (widget_class, "logs.open", "x", open_action);

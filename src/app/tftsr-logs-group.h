@@ -25,5 +25,8 @@ void tftsr_logs_group_add_text (TftsrLogsGroup *self, const char *text);
 /* The logs shown (TftsrLogFile), and how many adds are running for this incident. */
 GListModel *tftsr_logs_group_get_logs (TftsrLogsGroup *self);
 guint tftsr_logs_group_get_n_running (TftsrLogsGroup *self);
+/* What the Analyze Logs button's tooltip says (why it is off, or what it does); the
+ * button activates "page.analyze-logs". */
+void tftsr_logs_group_set_analyze_hint (TftsrLogsGroup *self, const char *hint);
 
 G_END_DECLS

@@ -91,6 +91,15 @@ enum
 
 static guint signals[N_SIGNALS];
 
+enum
+{
+  PROP_0,
+  PROP_PROVIDER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 fail (TftsrTriageView *self, const GError *error)
 {
@@ -321,6 +330,7 @@ providers_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     if (((TftsrAiProvider *) providers->pdata[i])->active)
       self->provider = tftsr_ai_provider_copy (providers->pdata[i]);
   show_provider (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVIDER]);
 }
 
 /* Which provider answers: read when an incident is shown and whenever the window becomes
@@ -782,6 +792,20 @@ tftsr_triage_view_set_store (TftsrTriageView *self, TftsrStore *store)
   tftsr_whys_panel_set_store (self->whys_panel, store);
 }
 
+const TftsrAiProvider *
+tftsr_triage_view_get_provider (TftsrTriageView *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_VIEW (self), NULL);
+  return self->provider;
+}
+
+TftsrWhysPanel *
+tftsr_triage_view_get_whys_panel (TftsrTriageView *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_VIEW (self), NULL);
+  return self->whys_panel;
+}
+
 /* --- class ------------------------------------------------------------------------------------- */
 
 static void
@@ -858,6 +882,21 @@ tftsr_triage_view_finalize (GObject *object)
 }
 
 static void
+tftsr_triage_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TftsrTriageView *self = TFTSR_TRIAGE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROVIDER:
+      g_value_set_boxed (value, self->provider);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 tftsr_triage_view_class_init (TftsrTriageViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -865,6 +904,14 @@ tftsr_triage_view_class_init (TftsrTriageViewClass *klass)
 
   object_class->dispose = tftsr_triage_view_dispose;
   object_class->finalize = tftsr_triage_view_finalize;
+  object_class->get_property = tftsr_triage_view_get_property;
+
+  /* The provider in use, read for each incident and when the window becomes active again;
+   * NULL while there is none (the built-in guide answers). */
+  properties[PROP_PROVIDER] =
+      g_param_spec_boxed ("provider", NULL, NULL, TFTSR_TYPE_AI_PROVIDER,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->grab_focus = tftsr_triage_view_grab_focus;
   widget_class->root = tftsr_triage_view_root;
   widget_class->unroot = tftsr_triage_view_unroot;

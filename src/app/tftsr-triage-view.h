@@ -7,6 +7,8 @@
 #include <gtk/gtk.h>
 #include <tftsr.h>
 
+#include "tftsr-whys-panel.h"
+
 G_BEGIN_DECLS
 
 #define TFTSR_TYPE_TRIAGE_VIEW (tftsr_triage_view_get_type ())
@@ -18,5 +20,9 @@ void tftsr_triage_view_set_store (TftsrTriageView *self, TftsrStore *store);
 /* Shows the conversation of incident @issue_id (0: none). A reply still streaming for the
  * incident shown before is stopped (and kept, marked as stopped). */
 void tftsr_triage_view_load (TftsrTriageView *self, gint64 issue_id);
+/* The provider in use (property "provider"), or NULL: none, or not read yet. */
+const TftsrAiProvider *tftsr_triage_view_get_provider (TftsrTriageView *self);
+/* The 5-Whys panel beside the chat, for what records whys elsewhere to reload it. */
+TftsrWhysPanel *tftsr_triage_view_get_whys_panel (TftsrTriageView *self);
 
 G_END_DECLS

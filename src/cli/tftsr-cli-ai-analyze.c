@@ -93,7 +93,7 @@ tftsr_cli_ai_analyze (TftsrCli *cli, int argc, char **argv)
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
   analysis = tftsr_triage_analyze_logs (cli->store, issue_id, (const gint64 *) logs->data,
-                                        logs->len, provider, NULL, NULL, &error);
+                                        logs->len, provider, NULL, NULL, NULL, &error);
   if (analysis == NULL)
     return tftsr_cli_fail (error);
   if (json)

@@ -8,6 +8,8 @@
 
 #include "tftsr-ai-provider-dialog.h"
 #include "tftsr-ai-providers-page.h"
+#include "tftsr-analysis-section.h"
+#include "tftsr-analyze-dialog.h"
 #include "tftsr-application.h"
 #include "tftsr-attachments-window.h"
 #include "tftsr-fake-server.h"
@@ -360,7 +362,9 @@ test_create_incident (void)
 static void
 test_search (void)
 {
-  GtkEditable *search = GTK_EDITABLE (need (window, GTK_TYPE_SEARCH_ENTRY, "search_entry"));
+  /* In the sidebar: drop-downs elsewhere in the window hold search entries of that name. */
+  GtkEditable *search = GTK_EDITABLE (
+      need (need (window, GTK_TYPE_BOX, "sidebar"), GTK_TYPE_SEARCH_ENTRY, "search_entry"));
   g_autoptr (TftsrIssue) second = tftsr_test_create (store (), "Disk full on db-02", NULL);
   g_autoptr (TftsrIssue) hit = NULL;
 
@@ -2624,6 +2628,370 @@ test_ollama (void)
   g_mutex_clear (&fake.lock);
 }
 
+/* --- Analyze Logs ------------------------------------------------------------------------- */
+
+/* The JSON the model is asked for, about the two logs; its pseudonym is the log's address. */
+static const char analysis_reply[] =
+    "{\"summary\": \"Checkout fails because the **database pool** on db-7 is exhausted.\", "
+    "\"key_findings\": [\"<EMAIL_1> hit 3 pool timeouts in api.log (lines 2-4)\", "
+    "\"worker.log shows retries piling up after 14:02\", "
+    "\"No errors before the 14:00 deploy\"], "
+    "\"first_why\": \"The connection pool was exhausted after the 14:00 deploy.\", "
+    "\"severity\": \"critical\", "
+    "\"severity_reason\": \"Every checkout fails.\"}";
+
+static GtkWidget *analyze_dialog;
+static GtkWidget *analysis_section;
+static gint64 analysis_issue;
+
+static gboolean
+provider_known_none (void)
+{
+  return g_strcmp0 (
+             gtk_label_get_text (GTK_LABEL (need (triage, GTK_TYPE_LABEL, "provider_label"))),
+             "Built-in guide (no AI provider)") == 0;
+}
+
+static GtkWidget *
+section_button (const char *id)
+{
+  return need (analysis_section, GTK_TYPE_BUTTON, id);
+}
+
+static gboolean
+analyze_enabled (void)
+{
+  return gtk_widget_get_sensitive (section_button ("analyze_button"));
+}
+
+static gboolean
+dialog_progress_shown (void)
+{
+  return g_strcmp0 (visible_page_of (analyze_dialog, "pages"), "progress") == 0;
+}
+
+static const char *
+progress_text (void)
+{
+  const char *text = adw_status_page_get_description (
+      ADW_STATUS_PAGE (need (analyze_dialog, ADW_TYPE_STATUS_PAGE, "progress_page")));
+  return text != NULL ? text : "";
+}
+
+static gboolean
+receiving_shown (void)
+{
+  return dialog_progress_shown () && g_str_has_prefix (progress_text (), "Receiving the analysis");
+}
+
+static gboolean
+analyze_dialog_gone (void)
+{
+  return find_toplevel (TFTSR_TYPE_ANALYZE_DIALOG) == NULL;
+}
+
+static const char *
+notice_text (void)
+{
+  GtkWidget *notice = need (analyze_dialog, GTK_TYPE_LABEL, "notice_label");
+  return gtk_widget_get_visible (notice) ? gtk_label_get_text (GTK_LABEL (notice)) : "";
+}
+
+static gboolean
+notice_shown (void)
+{
+  return g_strcmp0 (visible_page_of (analyze_dialog, "pages"), "setup") == 0 &&
+         *notice_text () != '\0';
+}
+
+static const char *
+shown_summary (void)
+{
+  return tftsr_markdown_view_get_text (
+      TFTSR_MARKDOWN_VIEW (need (analysis_section, TFTSR_TYPE_MARKDOWN_VIEW, "summary_view")));
+}
+
+static guint expected_analyses;
+
+/* The section shows the newest of @expected_analyses, unfolded. */
+static gboolean
+analysis_shown (void)
+{
+  GtkDropDown *history = GTK_DROP_DOWN (need (analysis_section, GTK_TYPE_DROP_DOWN, NULL));
+
+  return g_list_model_get_n_items (gtk_drop_down_get_model (history)) == expected_analyses &&
+         gtk_revealer_get_child_revealed (
+             GTK_REVEALER (need (analysis_section, GTK_TYPE_REVEALER, "revealer")));
+}
+
+static const char *
+button_label (const char *id)
+{
+  return gtk_button_get_label (GTK_BUTTON (section_button (id)));
+}
+
+static gboolean
+why_button_replaces (void)
+{
+  return g_strcmp0 (button_label ("why_button"), "_Replace Why 1…") == 0;
+}
+
+static TftsrTriageWhy *
+stored_why_1 (void)
+{
+  g_autoptr (TftsrTriageState) state = tftsr_store_get_triage (store (), analysis_issue, NULL);
+  const TftsrTriageWhy *why = tftsr_triage_state_get_why (state, 1);
+  TftsrTriageWhy *copy = g_new0 (TftsrTriageWhy, 1);
+
+  copy->answer = g_strdup (why != NULL ? why->answer : "");
+  copy->evidence = g_strdup (why != NULL ? why->evidence : "");
+  copy->question = g_strdup (why != NULL ? why->question : "");
+  return copy;
+}
+
+static gboolean
+severity_applied (void)
+{
+  g_autoptr (TftsrIssue) issue = tftsr_store_get_issue (store (), analysis_issue, NULL);
+  g_autoptr (GPtrArray) events = tftsr_store_list_timeline (store (), analysis_issue, NULL);
+  gboolean recorded = FALSE;
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    recorded |= tftsr_timeline_event_get_kind (events->pdata[i]) == TFTSR_TIMELINE_SEVERITY_CHANGED;
+  return tftsr_issue_get_severity (issue) == TFTSR_SEVERITY_CRITICAL && recorded &&
+         !gtk_widget_get_visible (section_button ("severity_button"));
+}
+
+static gboolean
+message_dialog_shown (void)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static guint
+stored_analyses (void)
+{
+  g_autoptr (GPtrArray) analyses = tftsr_store_list_log_analyses (store (), analysis_issue, NULL);
+  return analyses->len;
+}
+
+static gint64
+add_text_log (gint64 issue, const char *name, const char *text)
+{
+  g_autoptr (TftsrPiiScanner) scanner = tftsr_store_load_pii_scanner (store (), NULL);
+  g_autoptr (GInputStream) in = g_memory_input_stream_new_from_data (text, -1, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogFile) log = tftsr_store_add_log (store (), issue, in, name, strlen (text),
+                                                      scanner, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return tftsr_log_file_get_id (log);
+}
+
+static void
+open_analyze_dialog (void)
+{
+  wait_until (analyze_enabled, "Analyze Logs to be offered");
+  g_signal_emit_by_name (section_button ("analyze_button"), "clicked");
+  analyze_dialog = find_toplevel (TFTSR_TYPE_ANALYZE_DIALOG);
+  g_assert_nonnull (analyze_dialog);
+}
+
+static void
+start_analysis (void)
+{
+  g_assert_true (gtk_widget_activate_action (analyze_dialog, "analyze.start", NULL));
+  g_assert_true (dialog_progress_shown ());
+}
+
+static void
+test_analyze_logs (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) reply = streamed_reply (analysis_reply, 15, TFTSR_FAKE_END_COMPLETE);
+  g_autoptr (TftsrFakeReply) stall =
+      streamed_reply ("{\"summary\": \"Looking", 0, TFTSR_FAKE_END_STALL);
+  g_autoptr (TftsrFakeReply) refused = tftsr_fake_reply_new (401, "application/json");
+  g_autoptr (TftsrFakeReply) prose = streamed_reply (
+      "The logs show a deploy at 14:00 and pool timeouts after it.", 0, TFTSR_FAKE_END_COMPLETE);
+  g_autoptr (TftsrAiProvider) provider =
+      tftsr_ai_provider_new ("analyst", TFTSR_AI_FORMAT_OPENAI, url, "gpt-test");
+  g_autoptr (TftsrAiProvider) stored = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (TftsrTriageWhy) why = NULL;
+  GtkWidget *logs_button, *confirm;
+  GtkDropDown *history;
+  TftsrFakeRequest *sent;
+  g_autofree char *body = NULL;
+
+  if (error_shown ())
+    g_assert_true (gtk_widget_activate_action (window, "win.open-store", NULL));
+  wait_until (main_shown, "the store to open");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  /* The test before leaves the focus in the title field. Opening an incident by its action
+   * (a click would have taken the focus first) makes the page insensitive under it, and the
+   * field's cursor then blinks without the focus, which GTK warns about. */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+
+  /* An incident with two logs; without a provider Analyze Logs is off and says why. */
+  analysis_issue = create_triage_incident ("Checkout fails after the 14:00 deploy");
+  add_text_log (analysis_issue, "api.log",
+                "14:00 deploy 2.4.1 started\n"
+                "14:02 ERROR pool timeout for ana.lopez@shop-mail.io\n"
+                "14:03 ERROR pool timeout for ana.lopez@shop-mail.io\n"
+                "14:04 ERROR pool timeout for ana.lopez@shop-mail.io\n");
+  add_text_log (analysis_issue, "worker.log",
+                "14:02 WARN retry 1 for order 5521\n14:03 WARN retry 2 for order 5521\n");
+  open_triage (analysis_issue);
+  analysis_section = need (window, TFTSR_TYPE_ANALYSIS_SECTION, "analysis_section");
+  wait_until (provider_known_none, "the provider in use to be read");
+  g_assert_false (analyze_enabled ());
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (section_button ("analyze_button")), ==,
+                   "Add an AI provider in Preferences → AI Providers to analyze logs");
+
+  /* With a provider: offered on the Triage view and in the Details page's logs group. */
+  tftsr_fake_reply_add_piece (refused, "{\"error\":{\"message\":\"Incorrect API key\"}}", -1);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, stall, refused, prose,
+                                 NULL);
+  g_assert_cmpint (tftsr_store_add_ai_provider (store (), provider, "sk-analysis", NULL), >, 0);
+  open_triage (analysis_issue);
+  wait_until (analyze_enabled, "Analyze Logs to be offered");
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (section_button ("analyze_button")),
+                                   "Send the logs, redacted, to analyst · gpt-test"));
+  g_assert_false (shown (analysis_section, GTK_TYPE_TOGGLE_BUTTON, "expand_toggle"));
+  screenshot (window, "44-analysis-none");
+  press (window, GDK_KEY_1, GDK_ALT_MASK);
+  logs_button = need (GTK_WIDGET (logs_group ()), GTK_TYPE_BUTTON, "analyze_button");
+  g_assert_true (gtk_widget_get_sensitive (logs_button));
+  scroll_to (window, GTK_WIDGET (logs_group ()));
+  screenshot (window, "45-details-analyze-logs");
+
+  /* The dialog: both logs checked, the provider named, the redaction stated. */
+  g_signal_emit_by_name (logs_button, "clicked");
+  analyze_dialog = find_toplevel (TFTSR_TYPE_ANALYZE_DIALOG);
+  g_assert_nonnull (analyze_dialog);
+  g_assert_nonnull (row_titled (analyze_dialog, "api.log"));
+  g_assert_nonnull (row_titled (analyze_dialog, "worker.log"));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (
+      find (row_titled (analyze_dialog, "api.log"), GTK_TYPE_CHECK_BUTTON, NULL))));
+  g_assert_cmpstr (adw_action_row_get_subtitle (
+                       ADW_ACTION_ROW (need (analyze_dialog, ADW_TYPE_ACTION_ROW, "provider_row"))),
+                   ==, "gpt-test · OpenAI-compatible");
+  g_assert_nonnull (label_starting (analyze_dialog, "The logs are redacted before they leave"));
+  screenshot (analyze_dialog, "46-analyze-dialog");
+
+  /* Progress while the answer streams in, then the analysis above the chat. */
+  start_analysis ();
+  wait_until (receiving_shown, "the answer to stream in");
+  g_assert_true (shown (analyze_dialog, GTK_TYPE_PROGRESS_BAR, "progress_bar"));
+  screenshot (analyze_dialog, "47-analyze-progress");
+  wait_until (analyze_dialog_gone, "the analysis to be stored");
+  expected_analyses = 1;
+  wait_until (analysis_shown, "the analysis");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (
+                       ADW_VIEW_STACK (need (window, ADW_TYPE_VIEW_STACK, "view_stack"))),
+                   ==, "triage");
+  g_assert_cmpstr (shown_summary (), ==,
+                   "Checkout fails because the **database pool** on db-7 is exhausted.");
+  g_assert_nonnull (label_starting (analysis_section, "ana.lopez@shop-mail.io hit 3 pool"));
+  g_assert_nonnull (label_starting (analysis_section, "worker.log shows retries"));
+  g_assert_nonnull (label_starting (analysis_section, "Sent: api.log (whole), worker.log (whole)"));
+  g_assert_cmpuint (stored_analyses (), ==, 1);
+  /* What left was redacted. */
+  requests = tftsr_fake_server_dup_requests (server);
+  sent = requests->pdata[requests->len - 1];
+  body = g_strndup (g_bytes_get_data (sent->body, NULL), g_bytes_get_size (sent->body));
+  g_assert_null (strstr (body, "ana.lopez"));
+  g_assert_nonnull (strstr (body, "<EMAIL_1>"));
+  g_assert_cmpstr (button_label ("why_button"), ==, "_Use as Why 1");
+  g_assert_true (shown (analysis_section, GTK_TYPE_BUTTON, "severity_button"));
+  screenshot (window, "48-analysis-result");
+
+  /* Use as Why 1 records it; the offer becomes a replacement. */
+  g_signal_emit_by_name (section_button ("why_button"), "clicked");
+  wait_until (why_1_answered, "why 1 in the panel");
+  why = stored_why_1 ();
+  g_assert_cmpstr (why->answer, ==, "The connection pool was exhausted after the 14:00 deploy.");
+  g_assert_true (g_str_has_prefix (why->evidence, "Log analysis of "));
+  g_assert_cmpstr (why->question, !=, "");
+  wait_until (why_button_replaces, "the offer to replace why 1");
+
+  /* Apply Severity: the incident becomes P1, the timeline says so. */
+  g_signal_emit_by_name (section_button ("severity_button"), "clicked");
+  wait_until (severity_applied, "the severity to be saved");
+  g_assert_true (shown (analysis_section, GTK_TYPE_LABEL, "severity_current"));
+
+  /* Replacing why 1 asks first; declining keeps the answer. */
+  g_signal_emit_by_name (section_button ("why_button"), "clicked");
+  wait_until (message_dialog_shown, "the confirmation");
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (confirm), "replace"));
+  screenshot (confirm, "49-replace-why-1");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "cancel");
+  g_clear_pointer (&why, tftsr_triage_why_free);
+  why = stored_why_1 ();
+  g_assert_cmpstr (why->answer, ==, "The connection pool was exhausted after the 14:00 deploy.");
+  screenshot (window, "50-analysis-applied");
+
+  /* A stalled answer: Cancel stops the request and nothing is saved. */
+  open_analyze_dialog ();
+  start_analysis ();
+  wait_until (receiving_shown, "the stalled answer's first words");
+  g_assert_true (gtk_widget_activate_action (analyze_dialog, "analyze.cancel", NULL));
+  wait_until (notice_shown, "the analysis to stop");
+  g_assert_cmpstr (notice_text (), ==, "The analysis was stopped; nothing was saved.");
+  g_assert_cmpuint (stored_analyses (), ==, 1);
+  screenshot (analyze_dialog, "51-analyze-stopped");
+
+  /* A refused key is said in a sentence that tells what to do; nothing is saved. */
+  start_analysis ();
+  wait_until (notice_shown, "the refusal");
+  g_assert_true (g_str_has_prefix (notice_text (), "“analyst” refused the API key"));
+  g_assert_nonnull (strstr (notice_text (), "Preferences → AI Providers"));
+  g_assert_cmpuint (stored_analyses (), ==, 1);
+  screenshot (analyze_dialog, "52-analyze-refused");
+
+  /* An answer that is not the JSON asked for is shown as it came, with a note; the
+   * earlier analysis stays a choice away. */
+  start_analysis ();
+  wait_until (analyze_dialog_gone, "the second analysis");
+  expected_analyses = 2;
+  wait_until (analysis_shown, "the second analysis");
+  g_assert_cmpstr (shown_summary (), ==,
+                   "The logs show a deploy at 14:00 and pool timeouts after it.");
+  g_assert_true (shown (analysis_section, GTK_TYPE_LABEL, "unparsed_label"));
+  history = GTK_DROP_DOWN (need (analysis_section, GTK_TYPE_DROP_DOWN, "history_dropdown"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (history)));
+  screenshot (window, "53-analysis-unparsed");
+  gtk_drop_down_set_selected (history, 1);
+  g_assert_cmpstr (shown_summary (), ==,
+                   "Checkout fails because the **database pool** on db-7 is exhausted.");
+  g_assert_false (shown (analysis_section, GTK_TYPE_LABEL, "unparsed_label"));
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/chat/completions"), ==, 4);
+
+  /* A provider that does not answer: where to look is said too. */
+  g_clear_pointer (&server, tftsr_fake_server_free);
+  open_analyze_dialog ();
+  start_analysis ();
+  wait_until (notice_shown, "the connection to fail");
+  g_assert_true (g_str_has_prefix (notice_text (), "Could not connect to 127.0.0.1"));
+  g_assert_nonnull (strstr (notice_text (), "Check that the provider is running"));
+  g_assert_cmpuint (stored_analyses (), ==, 2);
+  gtk_window_close (GTK_WINDOW (analyze_dialog));
+  wait_until (analyze_dialog_gone, "the dialog to close");
+
+  /* Narrow: the section makes the window no wider. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 760);
+  screenshot (window, "54-analysis-narrow");
+  g_assert_cmpint (gtk_widget_get_width (window), <=, 400);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+
+  press (window, GDK_KEY_1, GDK_ALT_MASK);
+  stored = stored_provider ("analyst");
+  g_assert_true (tftsr_store_remove_ai_provider (store (), stored->id, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2659,6 +3027,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/markdown-view", test_markdown_view);
   g_test_add_func ("/gui/triage", test_triage);
   g_test_add_func ("/gui/ollama", test_ollama);
+  g_test_add_func ("/gui/analyze-logs", test_analyze_logs);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);

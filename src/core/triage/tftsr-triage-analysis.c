@@ -127,6 +127,33 @@ tftsr_log_analysis_read_reply (TftsrLogAnalysis *analysis, const char *reply)
       }
 }
 
+char *
+tftsr_log_analysis_describe_logs (const TftsrLogAnalysis *analysis)
+{
+  g_autoptr (json_object) logs = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (analysis != NULL, NULL);
+
+  logs = json_tokener_parse (analysis->logs != NULL ? analysis->logs : "[]");
+  for (size_t i = 0;
+       json_object_is_type (logs, json_type_array) && i < json_object_array_length (logs); i++)
+    {
+      json_object *log = json_object_array_get_idx (logs, i), *name = NULL, *whole = NULL;
+
+      if (!json_object_object_get_ex (log, "name", &name) ||
+          !json_object_object_get_ex (log, "whole", &whole))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      /* Translators: a log sent to the model in full, or cut down to a digest */
+      g_string_append_printf (
+          text, json_object_get_boolean (whole) ? _ ("%s (whole)") : _ ("%s (digest)"),
+          json_object_get_string (name));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* --- the request -------------------------------------------------------------------------- */
 
 typedef struct
@@ -136,7 +163,51 @@ typedef struct
   TftsrPiiScanner *scanner;
   GHashTable *counts;
   GCancellable *cancellable;
+  TftsrLogAnalysisProgressFunc progress;
+  gpointer progress_data;
+  TftsrLogAnalysisProgress now;
+  guint64 read_before; /* bytes of the logs read before the one being read */
+  guint64 read_total;  /* bytes of all the logs sent */
 } Sender;
+
+static void
+report (Sender *s, TftsrLogAnalysisPhase phase)
+{
+  s->now.phase = phase;
+  if (s->progress != NULL)
+    s->progress (&s->now, s->progress_data);
+}
+
+/* The digest reports the bytes of one log; the fraction is of all of them. */
+static void
+log_read (guint64 done, guint64 total, gpointer user_data)
+{
+  Sender *s = user_data;
+
+  s->now.fraction = s->read_total > 0
+                        ? MIN (1.0, (double) (s->read_before + done) / (double) s->read_total)
+                        : 1.0;
+  report (s, TFTSR_LOG_ANALYSIS_READING);
+}
+
+static void
+answer_heard (const char *text, gsize len, gpointer user_data)
+{
+  Sender *s = user_data;
+
+  s->now.received += len;
+  report (s, TFTSR_LOG_ANALYSIS_RECEIVING);
+}
+
+static void
+provider_busy (guint attempt, guint seconds, gpointer user_data)
+{
+  Sender *s = user_data;
+
+  s->now.retry_seconds = seconds;
+  s->now.received = 0;
+  report (s, TFTSR_LOG_ANALYSIS_WAITING);
+}
 
 static char *
 redact (Sender *s, const char *text, GError **error)
@@ -185,11 +256,15 @@ static gboolean
 add_log (Sender *s, TftsrLogFile *log, gsize share, GString *message, json_object *described,
          GError **error)
 {
-  g_autoptr (TftsrLogDigest) digest = tftsr_store_digest_log (
-      s->store, tftsr_log_file_get_id (log), share, NULL, NULL, s->cancellable, error);
+  g_autoptr (TftsrLogDigest) digest = NULL;
   g_autofree char *name = NULL, *text = NULL;
   json_object *entry;
 
+  s->now.log_id = tftsr_log_file_get_id (log);
+  log_read (0, 0, s);
+  digest = tftsr_store_digest_log (s->store, tftsr_log_file_get_id (log), share, log_read, s,
+                                   s->cancellable, error);
+  s->read_before += tftsr_log_file_get_size (log);
   if (digest == NULL || (name = redact (s, tftsr_log_file_get_name (log), error)) == NULL ||
       (text = redact (s, tftsr_log_digest_get_text (digest), error)) == NULL)
     return FALSE;
@@ -218,6 +293,8 @@ build_request (Sender *s, const TftsrAiProvider *provider, GPtrArray *logs, json
     return NULL;
   g_string_append_printf (message, "Incident: %s (category: %s)\n\n", title,
                           tftsr_category_to_string (tftsr_issue_get_category (issue)));
+  for (guint i = 0; i < logs->len; i++)
+    s->read_total += tftsr_log_file_get_size (logs->pdata[i]);
   for (guint i = 0; i < logs->len; i++)
     if (!add_log (s, logs->pdata[i], share, message, described, error))
       return NULL;
@@ -276,8 +353,8 @@ save (TftsrStore *store, TftsrLogAnalysis *a, GError **error)
 
 TftsrLogAnalysis *
 tftsr_triage_analyze_logs (TftsrStore *store, gint64 issue_id, const gint64 *log_ids, guint n_logs,
-                           const char *provider_name, const TftsrAiListener *listener,
-                           GCancellable *cancellable, GError **error)
+                           const char *provider_name, TftsrLogAnalysisProgressFunc progress,
+                           gpointer progress_data, GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrAiProvider) provider = NULL;
   g_autoptr (TftsrPiiScanner) scanner = NULL;
@@ -288,7 +365,8 @@ tftsr_triage_analyze_logs (TftsrStore *store, gint64 issue_id, const gint64 *log
   g_autoptr (TftsrAiReply) reply = NULL;
   g_autoptr (TftsrLogAnalysis) analysis = NULL;
   g_autofree char *shown = NULL;
-  Sender s = { store, issue_id, NULL, counts, cancellable };
+  Sender s = { store, issue_id, NULL, counts, cancellable, progress, progress_data };
+  TftsrAiListener listener = { answer_heard, provider_busy, &s };
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   g_return_val_if_fail (n_logs == 0 || log_ids != NULL, NULL);
@@ -298,9 +376,12 @@ tftsr_triage_analyze_logs (TftsrStore *store, gint64 issue_id, const gint64 *log
       (logs = chosen_logs (&s, log_ids, n_logs, error)) == NULL)
     return NULL;
   s.scanner = scanner;
-  if ((request = build_request (&s, provider, logs, described, error)) == NULL ||
-      (reply = tftsr_ai_complete (store, provider, issue_id, request, counts, listener, cancellable,
-                                  error)) == NULL ||
+  if ((request = build_request (&s, provider, logs, described, error)) == NULL)
+    return NULL;
+  s.now.fraction = 1.0;
+  report (&s, TFTSR_LOG_ANALYSIS_WAITING);
+  if ((reply = tftsr_ai_complete (store, provider, issue_id, request, counts, &listener,
+                                  cancellable, error)) == NULL ||
       (shown = tftsr_store_reveal_pseudonyms (store, issue_id, reply->text, error)) == NULL)
     return NULL;
   analysis = analysis_new ();
@@ -368,11 +449,27 @@ tftsr_store_list_log_analyses (TftsrStore *store, gint64 issue_id, GError **erro
 
 /* --- in a worker ---------------------------------------------------------------------------- */
 
+/* Progress for the caller's main context is a mailbox: the worker replaces the report
+ * waiting there and posts a delivery only when none is on its way, so a busy main context
+ * gets the newest report once instead of a backlog. Each delivery holds the task, and all
+ * are posted before the task returns, so none comes after the callback. */
+typedef struct
+{
+  TftsrLogAnalysisProgressFunc func;
+  gpointer data;
+  GMainContext *context;
+  GMutex lock;
+  TftsrLogAnalysisProgress waiting;
+  gboolean posted;
+} Relay;
+
 typedef struct
 {
   gint64 issue_id;
   GArray *log_ids;
   char *provider;
+  Relay relay;
+  GTask *task; /* while the worker runs, for its deliveries */
 } AnalyzeData;
 
 static void
@@ -380,7 +477,48 @@ analyze_data_free (AnalyzeData *data)
 {
   g_array_unref (data->log_ids);
   g_free (data->provider);
+  g_main_context_unref (data->relay.context);
+  g_mutex_clear (&data->relay.lock);
   g_free (data);
+}
+
+static gboolean
+deliver (gpointer user_data)
+{
+  Relay *relay = &((AnalyzeData *) g_task_get_task_data (user_data))->relay;
+  TftsrLogAnalysisProgress progress;
+
+  g_mutex_lock (&relay->lock);
+  progress = relay->waiting;
+  relay->posted = FALSE;
+  g_mutex_unlock (&relay->lock);
+  relay->func (&progress, relay->data);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the worker. Always through a source of the caller's context: g_main_context_invoke()
+ * would run the report here whenever no thread owns that context at the moment. */
+static void
+relay_progress (const TftsrLogAnalysisProgress *progress, gpointer user_data)
+{
+  AnalyzeData *data = user_data;
+  Relay *relay = &data->relay;
+  gboolean post;
+  GSource *source;
+
+  g_mutex_lock (&relay->lock);
+  relay->waiting = *progress;
+  post = !relay->posted;
+  relay->posted = TRUE;
+  g_mutex_unlock (&relay->lock);
+  if (!post)
+    return;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver, g_object_ref (data->task), g_object_unref);
+  g_source_set_static_name (source, "[tftsr] analysis progress");
+  g_source_attach (source, relay->context);
+  g_source_unref (source);
 }
 
 static void
@@ -388,10 +526,14 @@ analyze_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
 {
   AnalyzeData *data = task_data;
   GError *error = NULL;
-  TftsrLogAnalysis *analysis = tftsr_triage_analyze_logs (
-      TFTSR_STORE (source), data->issue_id, (const gint64 *) data->log_ids->data,
-      data->log_ids->len, data->provider, NULL, cancellable, &error);
+  TftsrLogAnalysis *analysis;
 
+  data->task = task;
+  analysis = tftsr_triage_analyze_logs (
+      TFTSR_STORE (source), data->issue_id, (const gint64 *) data->log_ids->data,
+      data->log_ids->len, data->provider, data->relay.func != NULL ? relay_progress : NULL, data,
+      cancellable, &error);
+  data->task = NULL;
   if (analysis != NULL)
     g_task_return_pointer (task, analysis, (GDestroyNotify) tftsr_log_analysis_free);
   else
@@ -400,8 +542,10 @@ analyze_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
 
 void
 tftsr_triage_analyze_logs_async (TftsrStore *store, gint64 issue_id, const gint64 *log_ids,
-                                 guint n_logs, const char *provider_name, GCancellable *cancellable,
-                                 GAsyncReadyCallback callback, gpointer user_data)
+                                 guint n_logs, const char *provider_name,
+                                 TftsrLogAnalysisProgressFunc progress, gpointer progress_data,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   AnalyzeData *data;
@@ -415,6 +559,10 @@ tftsr_triage_analyze_logs_async (TftsrStore *store, gint64 issue_id, const gint6
   data->log_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_logs);
   g_array_append_vals (data->log_ids, log_ids, n_logs);
   data->provider = g_strdup (provider_name);
+  data->relay.func = progress;
+  data->relay.data = progress_data;
+  data->relay.context = g_main_context_ref_thread_default ();
+  g_mutex_init (&data->relay.lock);
   g_task_set_source_tag (task, tftsr_triage_analyze_logs_async);
   g_task_set_task_data (task, data, (GDestroyNotify) analyze_data_free);
   g_task_run_in_thread (task, analyze_in_thread);
@@ -425,4 +573,26 @@ tftsr_triage_analyze_logs_finish (TftsrStore *store, GAsyncResult *result, GErro
 {
   g_return_val_if_fail (g_task_is_valid (result, store), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+list_call (TftsrStore *store, gpointer data, GError **error)
+{
+  return tftsr_store_list_log_analyses (store, *(gint64 *) data, error);
+}
+
+void
+tftsr_store_list_log_analyses_async (TftsrStore *store, gint64 issue_id, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  tftsr_store_run_async (store, tftsr_store_list_log_analyses_async, list_call,
+                         tftsr_store_id_new (issue_id), g_free, (GDestroyNotify) g_ptr_array_unref,
+                         cancellable, callback, user_data);
+}
+
+GPtrArray *
+tftsr_store_list_log_analyses_finish (TftsrStore *store, GAsyncResult *result, GError **error)
+{
+  return tftsr_store_run_finish (store, result, tftsr_store_list_log_analyses_async, error);
 }
