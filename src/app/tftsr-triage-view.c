@@ -26,7 +26,7 @@
  * of the UI thread's time; redraws are never further apart than RENDER_INTERVAL_MAX (µs).
  * A frame's jitter is allowed for. */
 #define RENDER_COST_FACTOR 4
-#define RENDER_INTERVAL_MAX (50 * 1000)
+#define RENDER_INTERVAL_MAX (30 * 1000)
 #define RENDER_SLACK (4 * 1000)
 
 struct _TftsrTriageView
