@@ -839,7 +839,7 @@ test_chat_turn (void)
   TftsrFakeRequest *sent;
   const char *system;
 
-  turn = tftsr_triage_send (store, id, "Users in the EU get 502 since 14:05", provider->name,
+  turn = tftsr_triage_send (store, id, "Users in the EU get 502 since 14:05", NULL, provider->name,
                             &listener, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (text->str, ==, marker_reply);
@@ -884,7 +884,7 @@ test_chat_turn (void)
   g_assert_null (strstr (system, "# Tools"));
 
   /* The same marker again only restates why 1; the timeline keeps one entry. */
-  again = tftsr_triage_send (store, id, "Are you sure?", provider->name, NULL, NULL, &error);
+  again = tftsr_triage_send (store, id, "Are you sure?", NULL, provider->name, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (again->level_before, ==, 2);
   g_assert_cmpuint (again->level_after, ==, 2);
@@ -969,7 +969,7 @@ test_privacy (void)
       g_autoptr (TftsrTriageTurn) turn = NULL;
       g_autoptr (GPtrArray) requests = NULL;
 
-      turn = tftsr_triage_send (store, id, message, provider->name, NULL, NULL, &error);
+      turn = tftsr_triage_send (store, id, message, NULL, provider->name, NULL, NULL, &error);
       g_assert_no_error (error);
       requests = tftsr_fake_server_dup_requests (server);
       g_assert_cmpuint (requests->len, ==, 1);
@@ -1016,7 +1016,7 @@ test_chat_error (void)
 
   tftsr_fake_reply_add_piece (refused, "{\"error\":{\"message\":\"Incorrect API key\"}}", -1);
   tftsr_fake_server_add_replies (server, "/v1/chat/completions", refused, NULL);
-  turn = tftsr_triage_send (store, id, "What now?", provider->name, NULL, NULL, &error);
+  turn = tftsr_triage_send (store, id, "What now?", NULL, provider->name, NULL, NULL, &error);
   g_assert_null (turn);
   g_assert_error (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_AUTH);
   messages = messages_of (id);
@@ -1031,14 +1031,14 @@ test_chat_error (void)
 
   /* A failed reply is not part of the next request: system, "What now?", "Again?". */
   g_clear_error (&error);
-  g_assert_null (tftsr_triage_send (store, id, "Again?", provider->name, NULL, NULL, &error));
+  g_assert_null (tftsr_triage_send (store, id, "Again?", NULL, provider->name, NULL, NULL, &error));
   requests = tftsr_fake_server_dup_requests (server);
   body = parse_body (requests->pdata[1]);
   g_assert_cmpuint (json_object_array_length (json_object_object_get (body, "messages")), ==, 3);
 
   /* No provider by that name: nothing is stored. */
   g_clear_error (&error);
-  g_assert_null (tftsr_triage_send (store, id, "Hello?", "nobody", NULL, NULL, &error));
+  g_assert_null (tftsr_triage_send (store, id, "Hello?", NULL, "nobody", NULL, NULL, &error));
   g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_FOUND);
   g_clear_pointer (&messages, g_ptr_array_unref);
   messages = messages_of (id);
@@ -1067,7 +1067,8 @@ test_chat_cancel (void)
       stall, "{\"message\":{\"content\":\"Looking at [[WHY 1: half\"},\"done\":false}\n", -1);
   tftsr_fake_reply_set_end (stall, TFTSR_FAKE_END_STALL);
   tftsr_fake_server_add_replies (server, "/api/chat", stall, NULL);
-  turn = tftsr_triage_send (store, id, "Why?", provider->name, &listener, cancellable, &error);
+  turn =
+      tftsr_triage_send (store, id, "Why?", NULL, provider->name, &listener, cancellable, &error);
   g_assert_null (turn);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   messages = messages_of (id);
@@ -1140,8 +1141,8 @@ test_chat_async (void)
   AsyncTurn t = { NULL, 0, NULL, NULL, FALSE, g_thread_self () };
   TftsrTriageViewer viewer = { async_shown, NULL, &t };
 
-  tftsr_triage_send_async (store, tftsr_issue_get_id (issue), "Go", provider->name, &viewer, NULL,
-                           async_done, &t);
+  tftsr_triage_send_async (store, tftsr_issue_get_id (issue), "Go", NULL, provider->name, &viewer,
+                           NULL, async_done, &t);
   tftsr_test_iterate_until (async_finished, &t);
   g_assert_no_error (t.error);
   g_assert_cmpuint (t.deliveries, >=, 1);
@@ -1251,7 +1252,8 @@ test_regenerate (void)
   tftsr_fake_reply_add_piece (b, second_body, -1);
   tftsr_fake_reply_add_piece (refused, "{\"error\":{\"message\":\"Incorrect API key\"}}", -1);
   tftsr_fake_server_add_replies (server, "/v1/chat/completions", a, b, refused, b, NULL);
-  turn = tftsr_triage_send (store, id, "Why is checkout down?", provider->name, NULL, NULL, &error);
+  turn = tftsr_triage_send (store, id, "Why is checkout down?", NULL, provider->name, NULL, NULL,
+                            &error);
   g_assert_no_error (error);
   g_assert_cmpuint (turn->level_after, ==, 2);
 

@@ -633,8 +633,8 @@ send_action (GtkWidget *widget, const char *name, GVariant *param)
       Turn *turn = turn_new (self);
       TftsrTriageViewer viewer = { reply_shown, reply_retried, turn };
 
-      tftsr_triage_send_async (self->store, self->issue_id, text, self->provider->name, &viewer,
-                               self->turn_cancellable, replied, turn);
+      tftsr_triage_send_async (self->store, self->issue_id, text, NULL, self->provider->name,
+                               &viewer, self->turn_cancellable, replied, turn);
     }
   else
     tftsr_triage_guide_async (self->store, self->issue_id, text, root_cause, self->turn_cancellable,

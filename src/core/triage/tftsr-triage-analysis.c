@@ -20,10 +20,6 @@
 #include "tftsr-json-private.h"
 #include "tftsr-triage-private.h"
 
-#define DEFAULT_CONTEXT_TOKENS 8192
-#define CHARS_PER_TOKEN 3   /* log text is dense: numbers, ids, punctuation */
-#define PROMPT_RESERVE 6000 /* characters kept for the instructions and the answer */
-#define LOG_SHARE_MIN 2048  /* a digest smaller than this says little */
 #define ANSWER_TOKENS 1500
 
 static const char instructions[] =
@@ -130,24 +126,9 @@ tftsr_log_analysis_read_reply (TftsrLogAnalysis *analysis, const char *reply)
 
 /* --- the request -------------------------------------------------------------------------- */
 
-typedef struct
-{
-  TftsrStore *store;
-  gint64 issue_id;
-  TftsrPiiScanner *scanner;
-  GHashTable *counts;
-  GCancellable *cancellable;
-} Sender;
-
-static char *
-redact (Sender *s, const char *text, GError **error)
-{
-  return tftsr_egress_redact_text (s->store, s->issue_id, s->scanner, text, s->counts, error);
-}
-
 /* The incident's logs among @ids (all of them when @n is 0). */
 static GPtrArray *
-chosen_logs (Sender *s, const gint64 *ids, guint n, GError **error)
+chosen_logs (const TftsrTriageRedactor *s, const gint64 *ids, guint n, GError **error)
 {
   g_autoptr (GPtrArray) all = tftsr_store_list_logs (s->store, s->issue_id, error);
   g_autoptr (GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
@@ -171,31 +152,19 @@ chosen_logs (Sender *s, const gint64 *ids, guint n, GError **error)
   return g_steal_pointer (&chosen);
 }
 
-static gsize
-share_per_log (const TftsrAiProvider *provider, guint n_logs)
-{
-  g_autofree char *option = tftsr_ai_provider_dup_option (provider, "context_tokens");
-  guint64 tokens = DEFAULT_CONTEXT_TOKENS;
-  gsize room;
-
-  if (option != NULL)
-    g_ascii_string_to_unsigned (option, 10, 1024, G_MAXUINT32, &tokens, NULL);
-  room = tokens * CHARS_PER_TOKEN > PROMPT_RESERVE ? tokens * CHARS_PER_TOKEN - PROMPT_RESERVE : 0;
-  return MAX (room / MAX (n_logs, 1), LOG_SHARE_MIN);
-}
-
 /* One log's section of the message, redacted; notes in @described how it went. */
 static gboolean
-add_log (Sender *s, TftsrLogFile *log, gsize share, GString *message, json_object *described,
-         GError **error)
+add_log (const TftsrTriageRedactor *s, TftsrLogFile *log, gsize share, GString *message,
+         json_object *described, GError **error)
 {
   g_autoptr (TftsrLogDigest) digest = tftsr_store_digest_log (
       s->store, tftsr_log_file_get_id (log), share, NULL, NULL, s->cancellable, error);
   g_autofree char *name = NULL, *text = NULL;
   json_object *entry;
 
-  if (digest == NULL || (name = redact (s, tftsr_log_file_get_name (log), error)) == NULL ||
-      (text = redact (s, tftsr_log_digest_get_text (digest), error)) == NULL)
+  if (digest == NULL ||
+      (name = tftsr_triage_redact (s, tftsr_log_file_get_name (log), error)) == NULL ||
+      (text = tftsr_triage_redact (s, tftsr_log_digest_get_text (digest), error)) == NULL)
     return FALSE;
   g_string_append_printf (message, "### Log %s (%s)\n```\n%s\n```\n\n", name,
                           tftsr_log_digest_is_whole (digest) ? "whole" : "digest", text);
@@ -209,16 +178,17 @@ add_log (Sender *s, TftsrLogFile *log, gsize share, GString *message, json_objec
 }
 
 static TftsrAiRequest *
-build_request (Sender *s, const TftsrAiProvider *provider, GPtrArray *logs, json_object *described,
-               GError **error)
+build_request (const TftsrTriageRedactor *s, const TftsrAiProvider *provider, GPtrArray *logs,
+               json_object *described, GError **error)
 {
   g_autoptr (TftsrIssue) issue = tftsr_store_get_issue (s->store, s->issue_id, error);
   g_autoptr (GString) message = g_string_new (NULL);
   g_autofree char *title = NULL;
-  gsize share = share_per_log (provider, logs->len);
+  gsize share = tftsr_triage_log_share (provider, sizeof instructions, logs->len);
   TftsrAiRequest *request;
 
-  if (issue == NULL || (title = redact (s, tftsr_issue_get_title (issue), error)) == NULL)
+  if (issue == NULL ||
+      (title = tftsr_triage_redact (s, tftsr_issue_get_title (issue), error)) == NULL)
     return NULL;
   g_string_append_printf (message, "Incident: %s (category: %s)\n\n", title,
                           tftsr_category_to_string (tftsr_issue_get_category (issue)));
@@ -292,7 +262,7 @@ tftsr_triage_analyze_logs (TftsrStore *store, gint64 issue_id, const gint64 *log
   g_autoptr (TftsrAiReply) reply = NULL;
   g_autoptr (TftsrLogAnalysis) analysis = NULL;
   g_autofree char *shown = NULL;
-  Sender s = { store, issue_id, NULL, counts, cancellable };
+  TftsrTriageRedactor s = { store, issue_id, NULL, counts, cancellable };
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   g_return_val_if_fail (n_logs == 0 || log_ids != NULL, NULL);
