@@ -82,8 +82,9 @@ append_fenced (GString *out, const char *text)
 static void
 append_heading (GString *out, const char *what, const char *name, const TftsrTriageAttachment *a)
 {
+  /* One blank line before it, after the engineer's text or a fenced block alike. */
   if (out->len > 0)
-    g_string_append (out, "\n\n");
+    g_string_append (out, out->str[out->len - 1] == '\n' ? "\n" : "\n\n");
   g_string_append_printf (out, "Attached %s “%s”", what, name);
   if (a->kind == TFTSR_TRIAGE_ATTACHMENT_EXCERPT)
     g_string_append_printf (out, ", lines %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT, a->first_line,
