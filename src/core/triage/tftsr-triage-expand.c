@@ -86,7 +86,9 @@ append_heading (GString *out, const char *what, const char *name, const TftsrTri
   if (out->len > 0)
     g_string_append (out, out->str[out->len - 1] == '\n' ? "\n" : "\n\n");
   g_string_append_printf (out, "Attached %s “%s”", what, name);
-  if (a->kind == TFTSR_TRIAGE_ATTACHMENT_EXCERPT)
+  if (a->kind == TFTSR_TRIAGE_ATTACHMENT_EXCERPT && a->first_line == a->last_line)
+    g_string_append_printf (out, ", line %" G_GUINT64_FORMAT, a->first_line);
+  else if (a->kind == TFTSR_TRIAGE_ATTACHMENT_EXCERPT)
     g_string_append_printf (out, ", lines %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT, a->first_line,
                             a->last_line);
 }
