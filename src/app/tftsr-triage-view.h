@@ -18,5 +18,9 @@ void tftsr_triage_view_set_store (TftsrTriageView *self, TftsrStore *store);
 /* Shows the conversation of incident @issue_id (0: none). A reply still streaming for the
  * incident shown before is stopped (and kept, marked as stopped). */
 void tftsr_triage_view_load (TftsrTriageView *self, gint64 issue_id);
+/* Adds @attachment to what goes with the next message in the chat of @issue_id (shown
+ * now or later), unless it is there already. */
+void tftsr_triage_view_attach (TftsrTriageView *self, gint64 issue_id,
+                               const TftsrTriageAttachment *attachment);
 
 G_END_DECLS
