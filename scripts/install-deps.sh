@@ -4,7 +4,9 @@
 # SQLCipher 4 comes from bookworm-backports, in a command of its own, so that the
 # backports suite never supplies anything else. Node.js and npm (Debian's, unless a Node.js
 # is there already) run Prism, the contract tests' mock servers, which npm installs into
-# tests/contracts/node_modules from its package-lock.json.
+# tests/contracts/node_modules from its package-lock.json. PDF export draws any script:
+# DejaVu has Latin, Greek, Cyrillic, Arabic and Hebrew, WenQuanYi Micro Hei the CJK
+# characters; the tests read the PDFs back with Poppler.
 set -eu
 
 BACKPORTS_PKGS="libsqlcipher-dev"
@@ -17,7 +19,8 @@ PKGS="
   gettext desktop-file-utils appstream libxml2-utils at-spi2-core
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring
   clang libclang-rt-14-dev llvm valgrind ripgrep pcre2-utils lnav curl
-  adwaita-icon-theme fonts-cantarell fonts-dejavu-core webp-pixbuf-loader
+  adwaita-icon-theme fonts-cantarell fonts-dejavu-core fonts-wqy-microhei webp-pixbuf-loader
+  libpoppler-glib-dev
 "
 
 SUDO=""

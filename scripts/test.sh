@@ -27,7 +27,8 @@ cmake --build build-fuzz -j "$jobs"
 for target in build-fuzz/tests/fuzz/fuzz-*; do
   name=$(basename "$target" | sed 's/^fuzz-//')
   work=$(mktemp -d)
-  if ! "$target" -max_total_time="$fuzz_seconds" -max_len=8192 -print_final_stats=1 \
+  if ! LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp" \
+       "$target" -max_total_time="$fuzz_seconds" -max_len=8192 -print_final_stats=1 \
        -artifact_prefix="$work/" "$work" "tests/fuzz/corpus/$name" >"$work/log" 2>&1; then
     tail -n 60 "$work/log"
     echo "fuzz-$name failed; the input that broke it is in $work"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tftsr-fake-server.h"
+#include "tftsr-json-private.h"
 #include "tftsr-test-util.h"
 
 static TftsrStore *store;
@@ -555,6 +556,67 @@ test_connection_probe (void)
   g_assert_false (tftsr_ai_provider_uses_tools (saved));
 }
 
+/* A server that refuses stream_options (vLLM and LM Studio before they knew it) is asked
+ * again without it, once, and the provider remembers not to ask for it. */
+static void
+test_stream_usage_refused (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrAiProvider) p =
+      provider (server, "old-vllm", TFTSR_AI_FORMAT_OPENAI, "/v1", NULL);
+  g_autoptr (TftsrFakeReply) unknown = status_reply (
+      400, "{\"object\":\"error\",\"message\":\"[{'type': 'extra_forbidden', 'loc': "
+           "('body', 'stream_options'), 'msg': 'Extra inputs are not permitted'}]\"}");
+  g_autoptr (TftsrFakeReply) ok = stream_reply ("text/event-stream", openai_stream, 7);
+  g_autoptr (TftsrAiRequest) r = request ("Why?");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrAiReply) first = NULL, second = NULL;
+  g_autoptr (TftsrAiProvider) saved = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (json_object) asked = NULL, again = NULL, later = NULL;
+
+  g_assert_true (tftsr_ai_provider_streams_usage (p));
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", unknown, ok, ok, NULL);
+  first = tftsr_ai_complete (store, p, 0, r, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first->text, ==, "Why 1: the pool ran dry — ✓");
+  saved = tftsr_store_get_ai_provider (store, "old-vllm", NULL);
+  g_assert_false (tftsr_ai_provider_streams_usage (saved));
+  second = tftsr_ai_complete (store, saved, 0, r, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 3);
+  asked = body_of (requests->pdata[0]);
+  again = body_of (requests->pdata[1]);
+  later = body_of (requests->pdata[2]);
+  g_assert_nonnull (at (asked, "stream_options.include_usage"));
+  g_assert_null (at (again, "stream_options"));
+  g_assert_null (at (later, "stream_options"));
+  g_assert_cmpstr (at (again, "messages.1.content"), ==, "Why?");
+}
+
+/* Any other 400 is reported as it is, without a second try. */
+static void
+test_other_refusal_not_retried (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrAiProvider) p = provider (server, "strict", TFTSR_AI_FORMAT_OPENAI, "/v1", NULL);
+  g_autoptr (TftsrFakeReply) refused = status_reply (400, "{\"error\":\"bad temperature\"}");
+  g_autoptr (TftsrAiRequest) r = request ("Why?");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrAiReply) reply = NULL;
+  g_autoptr (TftsrAiProvider) saved = NULL;
+
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", refused, NULL);
+  reply = tftsr_ai_complete (store, p, 0, r, NULL, NULL, NULL, &error);
+  g_assert_null (reply);
+  g_assert_error (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_REFUSED);
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/chat/completions"), ==, 1);
+  saved = tftsr_store_get_ai_provider (store, "strict", NULL);
+  g_assert_true (tftsr_ai_provider_streams_usage (saved));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -572,6 +634,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ai-client/missing-key", test_missing_key);
   g_test_add_func ("/ai-client/models", test_models);
   g_test_add_func ("/ai-client/connection-probe", test_connection_probe);
+  g_test_add_func ("/ai-client/stream-usage-refused", test_stream_usage_refused);
+  g_test_add_func ("/ai-client/other-refusal-not-retried", test_other_refusal_not_retried);
   status = g_test_run ();
   g_clear_object (&store);
   return status;

@@ -235,8 +235,21 @@ assert_urls (const TftsrAiProvider *provider, const char *chat, const char *mode
 /* --- requests ------------------------------------------------------------------------ */
 
 /* The OpenAI (and Mistral) shape of the conversation's messages. */
+/* The id Mistral is sent for CALL_ID: nine letters and digits, derived from it. */
+static const char *
+assert_mistral_call_id (json_object *body)
+{
+  const char *id = json_object_get_string (node_at (body, "messages.2.tool_calls.0.id"));
+
+  g_assert_cmpuint (strlen (id), ==, 9);
+  for (const char *c = id; *c != '\0'; c++)
+    g_assert_true (g_ascii_isalnum (*c));
+  return id;
+}
+
+/* @call_id: the id the call and its result carry; NULL for Mistral's own. */
 static void
-assert_openai_messages (json_object *body)
+assert_openai_messages (json_object *body, const char *call_id)
 {
   assert_len (body, "messages", 5);
   assert_keys (body, "messages.0", "role content");
@@ -250,7 +263,9 @@ assert_openai_messages (json_object *body)
   assert_str (body, "messages.2.content", ASSISTANT_TEXT);
   assert_len (body, "messages.2.tool_calls", 1);
   assert_keys (body, "messages.2.tool_calls.0", "id type function");
-  assert_str (body, "messages.2.tool_calls.0.id", CALL_ID);
+  if (call_id == NULL)
+    call_id = assert_mistral_call_id (body);
+  assert_str (body, "messages.2.tool_calls.0.id", call_id);
   assert_str (body, "messages.2.tool_calls.0.type", "function");
   assert_keys (body, "messages.2.tool_calls.0.function", "name arguments");
   assert_str (body, "messages.2.tool_calls.0.function.name", "search_logs");
@@ -258,7 +273,7 @@ assert_openai_messages (json_object *body)
   assert_json_text (body, "messages.2.tool_calls.0.function.arguments", CALL_ARGS);
   assert_keys (body, "messages.3", "role content tool_call_id");
   assert_str (body, "messages.3.role", "tool");
-  assert_str (body, "messages.3.tool_call_id", CALL_ID);
+  assert_str (body, "messages.3.tool_call_id", call_id);
   assert_str (body, "messages.3.content", TOOL_RESULT);
   assert_str (body, "messages.4.role", "user");
   assert_str (body, "messages.4.content", FOLLOW_UP);
@@ -297,7 +312,7 @@ test_openai_request (void)
   assert_json (body, "stream", "true");
   /* Without it OpenAI streams no token counts. */
   assert_json (body, "stream_options", "{\"include_usage\":true}");
-  assert_openai_messages (body);
+  assert_openai_messages (body, CALL_ID);
   assert_function_tools (body);
 }
 
@@ -338,7 +353,7 @@ test_azure_request (void)
   assert_header (headers, "api-key", API_KEY, TRUE);
   g_assert_null (find_header (headers, "Authorization"));
   assert_key_only_in_secret (headers, API_KEY);
-  assert_openai_messages (body);
+  assert_openai_messages (body, CALL_ID);
   assert_function_tools (body);
 }
 
@@ -392,8 +407,31 @@ test_mistral_request (void)
   assert_keys (body, "", "model messages stream tools");
   assert_str (body, "model", "mistral-large-latest");
   assert_json (body, "stream", "true");
-  assert_openai_messages (body);
+  /* CALL_ID is not nine letters and digits: Mistral would refuse it. */
+  assert_openai_messages (body, NULL);
   assert_function_tools (body);
+}
+
+/* A call id Mistral made itself goes back as it came; any other is mapped, the same way
+ * every time, so a call and its result keep matching across turns. */
+static void
+test_mistral_call_ids (void)
+{
+  g_autoptr (TftsrAiProvider) provider = provider_new (
+      TFTSR_AI_FORMAT_MISTRAL, "https://api.mistral.ai/v1", "mistral-large-latest", NULL);
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
+  g_autoptr (json_object) first = body_of (provider, request, TRUE);
+  g_autoptr (json_object) again = body_of (provider, request, TRUE);
+  TftsrAiMessage *call = request->messages->pdata[1], *result = request->messages->pdata[2];
+  g_autoptr (json_object) own = NULL;
+
+  g_assert_cmpstr (assert_mistral_call_id (first), ==, assert_mistral_call_id (again));
+  g_free (((TftsrAiToolCall *) call->tool_calls->pdata[0])->id);
+  ((TftsrAiToolCall *) call->tool_calls->pdata[0])->id = g_strdup ("D681PevKs");
+  g_free (result->tool_call_id);
+  result->tool_call_id = g_strdup ("D681PevKs");
+  own = body_of (provider, request, TRUE);
+  assert_openai_messages (own, "D681PevKs");
 }
 
 static void
@@ -532,6 +570,46 @@ test_gemini_request (void)
   assert_json (body, "generationConfig", "{\"maxOutputTokens\":4096}");
 }
 
+/* A call's thought signature goes back on its part; without one the part has none. */
+static void
+test_gemini_signature (void)
+{
+  g_autoptr (TftsrAiProvider) provider =
+      provider_new (TFTSR_AI_FORMAT_GEMINI, "https://generativelanguage.googleapis.com",
+                    "gemini-2.5-flash", NULL);
+  g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
+  TftsrAiMessage *assistant = request->messages->pdata[1];
+  g_autoptr (json_object) body = NULL;
+
+  ((TftsrAiToolCall *) assistant->tool_calls->pdata[0])->signature = g_strdup ("c2lnbmVk");
+  body = body_of (provider, request, TRUE);
+  assert_json (body, "contents.1.parts.1",
+               "{\"functionCall\":{\"name\":\"search_logs\",\"args\":" CALL_ARGS
+               "},\"thoughtSignature\":\"c2lnbmVk\"}");
+}
+
+/* The window asked for follows the provider's "context_tokens"; a value that is no number
+ * of at least 1024 tokens falls back to the default. */
+static void
+test_ollama_context_window (void)
+{
+  const char *cases[][2] = {
+    { "{\"context_tokens\":\"32768\"}", "{\"num_predict\":4096,\"num_ctx\":32768}" },
+    { "{\"context_tokens\":\"512\"}", "{\"num_predict\":4096,\"num_ctx\":8192}" },
+    { "{\"context_tokens\":\"lots\"}", "{\"num_predict\":4096,\"num_ctx\":8192}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (TftsrAiProvider) provider =
+          provider_new (TFTSR_AI_FORMAT_OLLAMA, "http://localhost:11434", "llama3.2", cases[i][0]);
+      g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
+      g_autoptr (json_object) body = body_of (provider, request, FALSE);
+
+      assert_json (body, "options", cases[i][1]);
+    }
+}
+
 static void
 test_ollama_request (void)
 {
@@ -550,7 +628,8 @@ test_ollama_request (void)
   assert_keys (body, "", "model messages stream tools options");
   assert_str (body, "model", "llama3.2");
   assert_json (body, "stream", "true");
-  assert_json (body, "options", "{\"num_predict\":4096}");
+  /* Ollama's own window (2048 tokens before 0.6) would drop the system prompt first. */
+  assert_json (body, "options", "{\"num_predict\":4096,\"num_ctx\":8192}");
   assert_len (body, "messages", 5);
   assert_json (body, "messages.0", "{\"role\":\"system\",\"content\":\"" SYSTEM_PROMPT "\"}");
   assert_json (body, "messages.1", "{\"role\":\"user\",\"content\":\"" FIRST_QUESTION "\"}");
@@ -1299,6 +1378,10 @@ test_gemini_stream (void)
   /* A call without an id gets one made up; one with an id keeps it. */
   assert_call (decoded.reply, 0, "call_1", "search_logs", CALL_ARGS);
   assert_call (decoded.reply, 1, "fc-7", "get_metrics", "{\"name\":\"p99_latency\"}");
+  /* The signature of a call is kept to be sent back with it. */
+  g_assert_cmpstr (((TftsrAiToolCall *) decoded.reply->tool_calls->pdata[0])->signature, ==,
+                   "CiQB0e2Kb3dRWnVtPw==");
+  g_assert_null (((TftsrAiToolCall *) decoded.reply->tool_calls->pdata[1])->signature);
   g_assert_cmpuint (decoded.reply->input_tokens, ==, 88);
   g_assert_cmpuint (decoded.reply->output_tokens, ==, 23);
   decoded_clear (&decoded);
@@ -1657,7 +1740,10 @@ main (int argc, char **argv)
   g_test_add_func ("/ai-wire/anthropic/request", test_anthropic_request);
   g_test_add_func ("/ai-wire/anthropic/parallel-results", test_anthropic_parallel_results);
   g_test_add_func ("/ai-wire/gemini/request", test_gemini_request);
+  g_test_add_func ("/ai-wire/mistral/call-ids", test_mistral_call_ids);
+  g_test_add_func ("/ai-wire/gemini/signature", test_gemini_signature);
   g_test_add_func ("/ai-wire/ollama/request", test_ollama_request);
+  g_test_add_func ("/ai-wire/ollama/context-window", test_ollama_context_window);
   g_test_add_func ("/ai-wire/no-tools", test_no_tools);
   g_test_add_func ("/ai-wire/openai/images", test_openai_images);
   g_test_add_func ("/ai-wire/anthropic/images", test_anthropic_images);

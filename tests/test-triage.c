@@ -564,8 +564,11 @@ test_persistence (void)
   g_autofree char *left = NULL;
   TftsrTriageMessage *m;
 
-  tftsr_ai_message_add_tool_call (called,
-                                  tftsr_ai_tool_call_new ("call_1", "search_logs", "{\"q\":1}"));
+  TftsrAiToolCall *call = tftsr_ai_tool_call_new ("call_1", "search_logs", "{\"q\":1}");
+
+  /* Gemini's signature for the call is kept with it, to be sent back. */
+  call->signature = g_strdup ("CiQB0e2Kb3sig");
+  tftsr_ai_message_add_tool_call (called, call);
   m1 = tftsr_store_append_triage_message (first, id, asked, NULL, NULL,
                                           TFTSR_TRIAGE_MESSAGE_COMPLETE, NULL, &error);
   g_assert_no_error (error);
@@ -599,6 +602,8 @@ test_persistence (void)
   g_assert_cmpuint (m->message->tool_calls->len, ==, 1);
   g_assert_cmpstr (((TftsrAiToolCall *) m->message->tool_calls->pdata[0])->arguments, ==,
                    "{\"q\":1}");
+  g_assert_cmpstr (((TftsrAiToolCall *) m->message->tool_calls->pdata[0])->signature, ==,
+                   "CiQB0e2Kb3sig");
   m = messages->pdata[2];
   g_assert_cmpint (m->message->role, ==, TFTSR_AI_ROLE_TOOL);
   g_assert_cmpstr (m->message->tool_call_id, ==, "call_1");

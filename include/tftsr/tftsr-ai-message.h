@@ -25,6 +25,9 @@ typedef struct
   char *id; /* the provider's id ("call_…", "toolu_…"), made up where it has none */
   char *name;
   char *arguments; /* a JSON object, as text */
+  char *signature; /* opaque, or NULL: what the provider wants back with the call in later
+                    * requests (Gemini's thoughtSignature, without which a thinking model
+                    * refuses a conversation that holds the call) */
 } TftsrAiToolCall;
 
 TftsrAiToolCall *tftsr_ai_tool_call_new (const char *id, const char *name, const char *arguments);

@@ -66,6 +66,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrAiProvider, tftsr_ai_provider_free)
 /* The string option @key of the provider's options, or NULL. */
 char *tftsr_ai_provider_dup_option (const TftsrAiProvider *provider, const char *key);
 
+/* How many tokens the provider's model takes in one request: the "context_tokens" option
+ * (1024 and up), else TFTSR_AI_DEFAULT_CONTEXT_TOKENS. What is sent is fitted to it, and an
+ * Ollama server is told to load the model with that window. */
+#define TFTSR_AI_DEFAULT_CONTEXT_TOKENS 8192
+guint tftsr_ai_provider_get_context_tokens (const TftsrAiProvider *provider);
+
 /* Adds @provider (its id, active and has_key are ignored) with @api_key (NULL: none); the
  * first provider becomes the active one. Returns the new id, 0 on error. */
 gint64 tftsr_store_add_ai_provider (TftsrStore *store, const TftsrAiProvider *provider,

@@ -70,6 +70,7 @@ struct _TftsrAiProviderDialog
   GtkSwitch *remove_key_switch;
   AdwComboRow *tools_row;
   GtkSwitch *tls_switch;
+  GtkSpinButton *context_spin;
   AdwActionRow *tls_warning_row;
   AdwPreferencesGroup *azure_group;
   AdwEntryRow *azure_row;
@@ -143,6 +144,8 @@ options_from_fields (TftsrAiProviderDialog *self)
   g_autofree char *azure = text_of (self->azure_row);
   g_autofree char *template = template_text (self);
   guint stream = adw_combo_row_get_selected (self->stream_row);
+  g_autofree char *context =
+      g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->context_spin));
   char *result;
 
   if (!json_object_is_type (options, json_type_object))
@@ -163,6 +166,7 @@ options_from_fields (TftsrAiProviderDialog *self)
                                                                            : NULL,
               FALSE);
   set_option (options, "request_template", custom ? template : NULL, FALSE);
+  set_option (options, "context_tokens", context, FALSE);
   result = g_strdup (json_object_to_json_string_ext (options, JSON_C_TO_STRING_PLAIN));
   json_object_put (options);
   return result;
@@ -389,6 +393,7 @@ fill (TftsrAiProviderDialog *self)
   gtk_editable_set_text (GTK_EDITABLE (self->model_row), p->model != NULL ? p->model : "");
   adw_combo_row_set_selected (self->tools_row, p->tools);
   gtk_switch_set_active (self->tls_switch, !p->insecure);
+  gtk_spin_button_set_value (self->context_spin, tftsr_ai_provider_get_context_tokens (p));
   gtk_editable_set_text (GTK_EDITABLE (self->azure_row), azure != NULL ? azure : "");
   for (guint i = 0; i < N_CUSTOM; i++)
     {
@@ -547,6 +552,7 @@ tftsr_ai_provider_dialog_class_init (TftsrAiProviderDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrAiProviderDialog, remove_key_switch);
   gtk_widget_class_bind_template_child (widget_class, TftsrAiProviderDialog, tools_row);
   gtk_widget_class_bind_template_child (widget_class, TftsrAiProviderDialog, tls_switch);
+  gtk_widget_class_bind_template_child (widget_class, TftsrAiProviderDialog, context_spin);
   gtk_widget_class_bind_template_child (widget_class, TftsrAiProviderDialog, tls_warning_row);
   gtk_widget_class_bind_template_child (widget_class, TftsrAiProviderDialog, azure_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrAiProviderDialog, azure_row);

@@ -150,6 +150,7 @@ row_button (GtkWidget *row, const char *action, gint64 id, const char *tooltip, 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), action, button);
   return button;
 }
 
@@ -204,6 +205,7 @@ provider_row (TftsrAiProvidersPage *self, const TftsrAiProvider *p, GtkCheckButt
   g_object_set_data_full (G_OBJECT (row), "id", g_memdup2 (&p->id, sizeof p->id), g_free);
   g_signal_connect (radio, "toggled", G_CALLBACK (on_use_toggled), self);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), radio);
+  g_object_set_data (G_OBJECT (row), "use", radio);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), radio);
 
   /* The spinner takes the label's place, so the row keeps its layout while a test runs. */
@@ -219,9 +221,66 @@ provider_row (TftsrAiProvidersPage *self, const TftsrAiProvider *p, GtkCheckButt
   return row;
 }
 
+/* Where the keyboard focus is among the rows: which one, and on what in it ("use", an
+ * action's name, or NULL for the row itself). FALSE when it is not in a row. */
+static gboolean
+find_focus (TftsrAiProvidersPage *self, guint *index, const char **on)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  static const char *const parts[] = { "use", "providers.test", "providers.edit",
+                                       "providers.remove" };
+
+  for (guint i = 0; focus != NULL && i < self->rows->len; i++)
+    {
+      GObject *row = self->rows->pdata[i];
+
+      if (focus != GTK_WIDGET (row) && !gtk_widget_is_ancestor (focus, GTK_WIDGET (row)))
+        continue;
+      *index = i;
+      *on = NULL;
+      for (guint j = 0; j < G_N_ELEMENTS (parts); j++)
+        {
+          GtkWidget *part = g_object_get_data (row, parts[j]);
+          if (focus == part || gtk_widget_is_ancestor (focus, part))
+            *on = parts[j];
+        }
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* After the rows are rebuilt, the focus goes back to the same place in the same
+ * provider's row; if that provider is gone, to the row that took its place. */
+static void
+restore_focus (TftsrAiProvidersPage *self, gint64 id, guint index, const char *on)
+{
+  GObject *row = NULL;
+  GtkWidget *part;
+
+  for (guint i = 0; i < self->rows->len && row == NULL; i++)
+    if (*(gint64 *) g_object_get_data (self->rows->pdata[i], "id") == id)
+      row = self->rows->pdata[i];
+  if (row == NULL && self->rows->len > 0)
+    {
+      row = self->rows->pdata[MIN (index, self->rows->len - 1)];
+      on = NULL;
+    }
+  if (row == NULL)
+    return;
+  part = on != NULL ? g_object_get_data (row, on) : NULL;
+  gtk_widget_grab_focus (part != NULL ? part : GTK_WIDGET (row));
+}
+
 static void
 fill (TftsrAiProvidersPage *self)
 {
+  guint focus_index = 0;
+  const char *focus_on = NULL;
+  gboolean focused = find_focus (self, &focus_index, &focus_on);
+  gint64 focus_id =
+      focused ? *(gint64 *) g_object_get_data (self->rows->pdata[focus_index], "id") : 0;
+
   self->filling = TRUE;
   for (guint i = 0; i < self->rows->len; i++)
     adw_preferences_group_remove (self->providers_group, self->rows->pdata[i]);
@@ -235,6 +294,8 @@ fill (TftsrAiProvidersPage *self)
       g_ptr_array_add (self->rows, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->empty_row), self->providers->len == 0);
+  if (focused)
+    restore_focus (self, focus_id, focus_index, focus_on);
   self->filling = FALSE;
 }
 

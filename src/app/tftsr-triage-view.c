@@ -4,8 +4,9 @@
  * store in a worker (with each message's display text, pseudonyms revealed there). A turn
  * shows the engineer's message and, with a provider, a reply that grows as the worker
  * hands over its display text; that text is set as a frame begins (so it is painted in
- * that frame) and at most every RENDER_INTERVAL, so a fast stream does not re-lay out the
- * reply for every piece. When the turn ends the messages
+ * that frame) and, once a redraw costs more than a few ms, no more often than four times what
+ * the last redraws cost, so a fast stream into a long reply does not spend the UI thread
+ * re-laying it out for every piece. When the turn ends the messages
  * are read again and take the place of what was shown, item by item, so nothing flickers.
  * Without a provider the built-in guide answers through the same composer. Logs, lines of
  * a log and screenshots go with a message as attachments (TftsrAttachmentPicker: the
@@ -23,9 +24,12 @@
 #include "tftsr-triage-view.h"
 #include "tftsr-whys-panel.h"
 
-/* The streaming reply is drawn again at most this often (µs), give or take a frame's
- * jitter. */
-#define RENDER_INTERVAL (30 * 1000)
+/* The streaming reply is drawn again after RENDER_COST_FACTOR times what a redraw costs
+ * (from the text set to the frame painted, averaged), which keeps redrawing under a quarter
+ * of the UI thread's time; redraws are never further apart than RENDER_INTERVAL_MAX (µs).
+ * A frame's jitter is allowed for. */
+#define RENDER_COST_FACTOR 4
+#define RENDER_INTERVAL_MAX (50 * 1000)
 #define RENDER_SLACK (4 * 1000)
 
 struct _TftsrTriageView
@@ -57,7 +61,10 @@ struct _TftsrTriageView
   /* Drawing the streaming reply. */
   char *pending_text;
   gint64 rendered_at;
+  gint64 render_cost; /* µs, a running mean */
   guint render_tick;
+  GdkFrameClock *measured_clock; /* painting the text set last, to be timed */
+  gulong measure_id;
   gboolean follow; /* the newest message is kept in view */
 
   guint sync_toggle; /* an idle that shows the flap's state on its toggle */
@@ -494,39 +501,76 @@ turn_is_current (Turn *turn)
 }
 
 static void
+stop_measuring (TftsrTriageView *self)
+{
+  /* A clock disposed with its window has dropped its handlers already. */
+  if (self->measure_id != 0 &&
+      g_signal_handler_is_connected (self->measured_clock, self->measure_id))
+    g_signal_handler_disconnect (self->measured_clock, self->measure_id);
+  self->measure_id = 0;
+  g_clear_object (&self->measured_clock);
+}
+
+static void
 stop_rendering (TftsrTriageView *self)
 {
   if (self->render_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->render_tick);
   self->render_tick = 0;
+  stop_measuring (self);
+}
+
+/* The frame with the text set last is painted: what that cost joins the mean. */
+static void
+measure_render (GdkFrameClock *clock, gpointer user_data)
+{
+  TftsrTriageView *self = user_data;
+  gint64 cost = g_get_monotonic_time () - self->rendered_at;
+
+  self->render_cost = self->render_cost == 0 ? cost : (3 * self->render_cost + cost) / 4;
+  stop_measuring (self);
 }
 
 static void
 render (TftsrTriageView *self)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
   stop_rendering (self);
   if (self->pending_text != NULL && self->streaming != NULL)
     tftsr_triage_item_set_text (self->streaming, self->pending_text);
   g_clear_pointer (&self->pending_text, g_free);
   self->rendered_at = g_get_monotonic_time ();
+  if (clock != NULL)
+    {
+      self->measured_clock = g_object_ref (clock);
+      self->measure_id = g_signal_connect (clock, "after-paint", G_CALLBACK (measure_render), self);
+    }
+}
+
+/* How long the streaming reply waits after a redraw before the next. */
+static gint64
+render_interval (TftsrTriageView *self)
+{
+  return MIN (RENDER_COST_FACTOR * self->render_cost, RENDER_INTERVAL_MAX);
 }
 
 /* Runs as a frame begins, so the text set here is laid out and painted in that frame. A
- * frame too soon after the last redraw lets the text wait for the next one; frames come
- * every ~16.7 ms, so the second one after a redraw counts even when it is a little early. */
+ * frame too soon after the last redraw lets the text wait for a later one; frames come
+ * every ~16.7 ms, so one a little early still counts. */
 static gboolean
 render_on_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   TftsrTriageView *self = TFTSR_TRIAGE_VIEW (widget);
 
-  if (g_get_monotonic_time () - self->rendered_at < RENDER_INTERVAL - RENDER_SLACK)
+  if (g_get_monotonic_time () - self->rendered_at < render_interval (self) - RENDER_SLACK)
     return G_SOURCE_CONTINUE;
-  self->render_tick = 0;
+  self->render_tick = 0; /* this callback ends by returning so */
   render (self);
   return G_SOURCE_REMOVE;
 }
 
-/* The newest text is drawn in the next frame at least RENDER_INTERVAL after the last. */
+/* The newest text is drawn in the first frame the interval allows. */
 static void
 queue_render (TftsrTriageView *self)
 {
@@ -622,6 +666,7 @@ begin_turn (TftsrTriageView *self, gboolean with_reply)
   self->busy = TRUE;
   self->turn_cancellable = g_cancellable_new ();
   self->rendered_at = 0;
+  self->render_cost = 0;
   if (with_reply)
     {
       self->streaming = tftsr_triage_item_new_reply (self->provider);

@@ -1167,6 +1167,12 @@ test_ai_providers (void)
   screenshot (dialog, "29-ai-provider-dialog-tls-warning");
   gtk_switch_set_active (GTK_SWITCH (need (dialog, GTK_TYPE_SWITCH, "tls_switch")), TRUE);
   g_assert_false (shown (dialog, ADW_TYPE_ACTION_ROW, "tls_warning_row"));
+  /* A new provider starts at the default window. */
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (
+                       GTK_SPIN_BUTTON (need (dialog, GTK_TYPE_SPIN_BUTTON, "context_spin"))),
+                   ==, TFTSR_AI_DEFAULT_CONTEXT_TOKENS);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (need (dialog, GTK_TYPE_SPIN_BUTTON, "context_spin")),
+                             32768);
 
   ai_flag = FALSE;
   g_signal_emit_by_name (need (dialog, GTK_TYPE_BUTTON, "save_button"), "clicked");
@@ -1183,17 +1189,22 @@ test_ai_providers (void)
   stored = stored_provider ("work");
   id = stored->id;
   g_assert_true (stored->has_key && stored->active && !stored->insecure);
-  g_assert_cmpstr (stored->options, ==, "{}");
+  g_assert_cmpstr (stored->options, ==, "{\"context_tokens\":\"32768\"}");
   screenshot (ai_prefs, "30-ai-providers");
 
   /* Test: a toast with the time taken and whether the model called the probe tool. */
   tftsr_fake_server_add_replies (server, "/v1/chat/completions", text, tool, NULL);
+  gtk_widget_grab_focus (g_object_get_data (G_OBJECT (row), "providers.test"));
   ai_flag = FALSE;
   g_assert_true (gtk_widget_activate_action (page, "providers.test", "x", id));
   wait_until (test_toast_shown, "the test's toast");
   toast = label_starting (ai_prefs, "“work” answered in ");
   g_assert_true (g_str_has_suffix (gtk_label_get_text (toast), " ms · tools: yes"));
   wait_until (ai_flag_set, "the list to reload");
+  /* The rows were rebuilt; the keyboard focus is on the same button of the same row. */
+  row = row_titled (page, "work");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (ai_prefs)) ==
+                 g_object_get_data (G_OBJECT (row), "providers.test"));
   screenshot (ai_prefs, "31-ai-provider-tested");
   requests = tftsr_fake_server_dup_requests (server);
   g_assert_cmpuint (requests->len, ==, 2);

@@ -168,34 +168,59 @@ on_text (const char *text, gsize len, gpointer user_data)
     listener->text (text, len, listener->user_data);
 }
 
-TftsrAiReply *
-tftsr_ai_complete (TftsrStore *store, const TftsrAiProvider *provider, gint64 issue_id,
-                   const TftsrAiRequest *request, GHashTable *counts,
-                   const TftsrAiListener *listener, GCancellable *cancellable, GError **error)
+gboolean
+tftsr_ai_provider_streams_usage (const TftsrAiProvider *provider)
 {
-  const TftsrAiWire *wire;
-  g_autofree char *url = NULL;
-  g_autoptr (json_object) body = NULL;
-  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *usage = tftsr_ai_provider_dup_option (provider, "stream_usage");
+  return g_strcmp0 (usage, "no") != 0;
+}
+
+/* Saves option @key of @provider as @value (a provider not in the store only changes). */
+static gboolean
+save_option (TftsrStore *store, TftsrAiProvider *provider, const char *key, const char *value,
+             GError **error)
+{
+  g_autoptr (json_object) options = tftsr_ai_json_object_or_empty (provider->options);
+
+  json_object_object_add (options, key, json_object_new_string (value));
+  g_free (provider->options);
+  provider->options = g_strdup (json_object_to_json_string_ext (options, JSON_C_TO_STRING_PLAIN));
+  return provider->id <= 0 || tftsr_store_update_ai_provider (store, provider, NULL, error);
+}
+
+/* Whether a refusal is an OpenAI-compatible server that does not know stream_options
+ * (older vLLM, LM Studio and Azure API versions answer 400 or 422 naming it). */
+static gboolean
+refuses_stream_usage (const TftsrAiProvider *provider, TftsrHttpResponse *response)
+{
+  gsize len = 0;
+  const char *body = g_bytes_get_data (response->body, &len);
+
+  return provider->format == TFTSR_AI_FORMAT_OPENAI && tftsr_ai_provider_streams_usage (provider) &&
+         (response->status == 400 || response->status == 422) && body != NULL &&
+         g_strstr_len (body, len, "stream_options") != NULL;
+}
+
+/* One exchange: the body built, recorded by egress, sent and its reply decoded. NULL with
+ * @error, or with *@refused set to the response of a status that is not success. */
+static TftsrAiReply *
+exchange (TftsrStore *store, const TftsrAiProvider *provider, gint64 issue_id,
+          const TftsrAiRequest *request, GHashTable *counts, const TftsrAiListener *listener,
+          TftsrHttpResponse **refused, GCancellable *cancellable, GError **error)
+{
+  const TftsrAiWire *wire = tftsr_ai_wire_for (provider->format);
+  g_autofree char *url = wire->chat_url (provider);
+  g_autoptr (json_object) body =
+      wire->chat_body (provider, request, tftsr_ai_provider_uses_tools (provider));
+  const char *text = json_object_to_json_string_ext (body, JSON_C_TO_STRING_PLAIN |
+                                                               JSON_C_TO_STRING_NOSLASHESCAPE);
+  g_autoptr (GBytes) bytes = g_bytes_new (text, strlen (text));
   g_autoptr (TftsrHttpRequest) http = NULL;
   g_autoptr (TftsrHttpResponse) response = NULL;
   g_autoptr (TftsrEgressReceipt) receipt = NULL;
   g_autoptr (TftsrAiDecoder) decoder = NULL;
   Exchange x = { NULL, listener };
-  const char *text;
 
-  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
-  g_return_val_if_fail (provider != NULL && request != NULL, NULL);
-
-  /* Refused before anything is built or recorded: a gateway would get the text alone. */
-  if (tftsr_ai_request_has_images (request) && !tftsr_ai_provider_check_images (provider, error))
-    return NULL;
-  wire = tftsr_ai_wire_for (provider->format);
-  url = wire->chat_url (provider);
-  body = wire->chat_body (provider, request, tftsr_ai_provider_uses_tools (provider));
-  text = json_object_to_json_string_ext (body,
-                                         JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-  bytes = g_bytes_new (text, strlen (text));
   if ((http = new_request (store, provider, "POST", url, error)) == NULL ||
       (receipt = tftsr_egress_record_parts (store, issue_id, url, bytes, counts, request->parts,
                                             error)) == NULL)
@@ -207,10 +232,42 @@ tftsr_ai_complete (TftsrStore *store, const TftsrAiProvider *provider, gint64 is
     return NULL;
   if (response->status < 200 || response->status >= 300)
     {
-      set_status_error (error, provider, response);
+      *refused = g_steal_pointer (&response);
       return NULL;
     }
   return tftsr_ai_decoder_finish (decoder, error);
+}
+
+TftsrAiReply *
+tftsr_ai_complete (TftsrStore *store, const TftsrAiProvider *provider, gint64 issue_id,
+                   const TftsrAiRequest *request, GHashTable *counts,
+                   const TftsrAiListener *listener, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TftsrHttpResponse) refused = NULL;
+  g_autoptr (TftsrAiProvider) without_usage = NULL;
+  TftsrAiReply *reply;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (provider != NULL && request != NULL, NULL);
+
+  /* Refused before anything is built or recorded: a gateway would get the text alone. */
+  if (tftsr_ai_request_has_images (request) && !tftsr_ai_provider_check_images (provider, error))
+    return NULL;
+  reply =
+      exchange (store, provider, issue_id, request, counts, listener, &refused, cancellable, error);
+  if (refused != NULL && refuses_stream_usage (provider, refused))
+    {
+      /* Asked once more without it, and remembered so that it is not asked again. */
+      without_usage = tftsr_ai_provider_copy (provider);
+      g_clear_pointer (&refused, tftsr_http_response_free);
+      if (!save_option (store, without_usage, "stream_usage", "no", error))
+        return NULL;
+      reply = exchange (store, without_usage, issue_id, request, counts, listener, &refused,
+                        cancellable, error);
+    }
+  if (refused != NULL)
+    set_status_error (error, provider, refused);
+  return reply;
 }
 
 static int
@@ -296,18 +353,6 @@ probe_request (gboolean with_tool)
   return request;
 }
 
-static gboolean
-save_probe (TftsrStore *store, TftsrAiProvider *provider, gboolean tools, GError **error)
-{
-  g_autoptr (json_object) options = tftsr_ai_json_object_or_empty (provider->options);
-
-  json_object_object_add (options, "tools_supported",
-                          json_object_new_string (tools ? "yes" : "no"));
-  g_free (provider->options);
-  provider->options = g_strdup (json_object_to_json_string_ext (options, JSON_C_TO_STRING_PLAIN));
-  return provider->id <= 0 || tftsr_store_update_ai_provider (store, provider, NULL, error);
-}
-
 /* Offers the probe tool; a model or server that cannot take tools says so with a refusal,
  * or answers in text. */
 static gboolean
@@ -329,7 +374,7 @@ probe_tools (TftsrStore *store, TftsrAiProvider *provider, TftsrAiTestResult *re
   result->tools_known = TRUE;
   result->tools = reply != NULL && reply->tool_calls->len > 0;
   return provider->tools != TFTSR_AI_TOOLS_AUTO ||
-         save_probe (store, provider, result->tools, error);
+         save_option (store, provider, "tools_supported", result->tools ? "yes" : "no", error);
 }
 
 TftsrAiTestResult *

@@ -68,6 +68,8 @@ call_part (const TftsrAiToolCall *call)
   json_object_object_add (function, "name", json_object_new_string (call->name));
   json_object_object_add (function, "args", tftsr_ai_json_object_or_empty (call->arguments));
   json_object_object_add (part, "functionCall", function);
+  if (call->signature != NULL)
+    json_object_object_add (part, "thoughtSignature", json_object_new_string (call->signature));
   return part;
 }
 
@@ -197,6 +199,8 @@ take_part (TftsrAiStream *stream, json_object *part)
   call->name = g_strdup (tftsr_ai_json_string (function, "name"));
   if (json_object_object_get_ex (function, "args", &args))
     g_string_append (call->arguments, json_object_to_json_string_ext (args, 0));
+  g_free (call->signature);
+  call->signature = g_strdup (tftsr_ai_json_string (part, "thoughtSignature"));
 }
 
 /* Candidate.FinishReason: the reasons that are a filter's verdict on the content. */

@@ -42,7 +42,10 @@ tftsr_ai_tool_call_new (const char *id, const char *name, const char *arguments)
 TftsrAiToolCall *
 tftsr_ai_tool_call_copy (const TftsrAiToolCall *call)
 {
-  return tftsr_ai_tool_call_new (call->id, call->name, call->arguments);
+  TftsrAiToolCall *copy = tftsr_ai_tool_call_new (call->id, call->name, call->arguments);
+
+  copy->signature = g_strdup (call->signature);
+  return copy;
 }
 
 void
@@ -53,6 +56,7 @@ tftsr_ai_tool_call_free (TftsrAiToolCall *call)
   g_free (call->id);
   g_free (call->name);
   g_free (call->arguments);
+  g_free (call->signature);
   g_free (call);
 }
 

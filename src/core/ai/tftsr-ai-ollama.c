@@ -95,6 +95,10 @@ chat_body (const TftsrAiProvider *provider, const TftsrAiRequest *request, gbool
   if (tools && request->tools->len > 0)
     json_object_object_add (body, "tools", tftsr_ai_function_tools_json (request));
   json_object_object_add (options, "num_predict", json_object_new_int64 (request->max_tokens));
+  /* Ollama loads a model with a small window (2048 tokens before 0.6) and silently drops
+   * the start of a longer conversation: the system prompt first. */
+  json_object_object_add (options, "num_ctx",
+                          json_object_new_int64 (tftsr_ai_provider_get_context_tokens (provider)));
   json_object_object_add (body, "options", options);
   return body;
 }

@@ -6,7 +6,9 @@
  *
  * No max_tokens is sent: OpenAI's reasoning models refuse it, and every server has a
  * default. OpenAI streams token counts only when stream_options asks for them; Mistral's
- * request schema forbids that member and sends its usage in the last chunk anyway.
+ * request schema forbids that member and sends its usage in the last chunk anyway, and
+ * some compatible servers refuse it (the client then asks without it, see
+ * tftsr_ai_provider_streams_usage()).
  *
  * Mistral differs in what it streams: a call's arguments may be a JSON object rather than
  * a string, a call may come whole without an index (or with index 0 for every call) and
@@ -18,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "tftsr-ai-client.h"
 #include "tftsr-ai-wire.h"
 
 static char *
@@ -66,15 +69,41 @@ headers (const TftsrAiProvider *provider, const char *key, GPtrArray *out)
   tftsr_ai_add_header (out, "Authorization", bearer, TRUE);
 }
 
+/* Mistral takes only call ids of nine letters and digits: any other id (from another
+ * provider, or made up for a call that came without one) is replaced by nine derived from
+ * it, the same for the call and for its result. */
 static json_object *
-tool_call_json (const TftsrAiToolCall *call)
+call_id_json (const TftsrAiProvider *provider, const char *id)
+{
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  g_autoptr (GChecksum) checksum = NULL;
+  char short_id[10];
+  gboolean fits = strlen (id) == 9;
+
+  for (const char *c = id; fits && *c != '\0'; c++)
+    fits = g_ascii_isalnum (*c);
+  if (provider->format != TFTSR_AI_FORMAT_MISTRAL || fits)
+    return json_object_new_string (id);
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, (const guchar *) id, -1);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  for (guint i = 0; i < 9; i++)
+    short_id[i] = alphabet[digest[i] % (sizeof alphabet - 1)];
+  short_id[9] = '\0';
+  return json_object_new_string (short_id);
+}
+
+static json_object *
+tool_call_json (const TftsrAiProvider *provider, const TftsrAiToolCall *call)
 {
   json_object *obj = json_object_new_object ();
   json_object *function = json_object_new_object ();
 
   json_object_object_add (function, "name", json_object_new_string (call->name));
   json_object_object_add (function, "arguments", json_object_new_string (call->arguments));
-  json_object_object_add (obj, "id", json_object_new_string (call->id));
+  json_object_object_add (obj, "id", call_id_json (provider, call->id));
   json_object_object_add (obj, "type", json_object_new_string ("function"));
   json_object_object_add (obj, "function", function);
   return obj;
@@ -110,7 +139,7 @@ content_json (const TftsrAiMessage *message)
 }
 
 static json_object *
-message_json (const TftsrAiMessage *message)
+message_json (const TftsrAiProvider *provider, const TftsrAiMessage *message)
 {
   json_object *obj = json_object_new_object ();
   gboolean calls = message->tool_calls->len > 0;
@@ -121,12 +150,12 @@ message_json (const TftsrAiMessage *message)
   if (message->role == TFTSR_AI_ROLE_TOOL)
     json_object_object_add (
         obj, "tool_call_id",
-        json_object_new_string (message->tool_call_id != NULL ? message->tool_call_id : ""));
+        call_id_json (provider, message->tool_call_id != NULL ? message->tool_call_id : ""));
   if (calls)
     {
       json_object *array = json_object_new_array ();
       for (guint i = 0; i < message->tool_calls->len; i++)
-        json_object_array_add (array, tool_call_json (message->tool_calls->pdata[i]));
+        json_object_array_add (array, tool_call_json (provider, message->tool_calls->pdata[i]));
       json_object_object_add (obj, "tool_calls", array);
     }
   return obj;
@@ -140,11 +169,11 @@ chat_body (const TftsrAiProvider *provider, const TftsrAiRequest *request, gbool
 
   tftsr_ai_add_system_message (messages, request->system);
   for (guint i = 0; i < request->messages->len; i++)
-    json_object_array_add (messages, message_json (request->messages->pdata[i]));
+    json_object_array_add (messages, message_json (provider, request->messages->pdata[i]));
   json_object_object_add (body, "model", json_object_new_string (provider->model));
   json_object_object_add (body, "messages", messages);
   json_object_object_add (body, "stream", json_object_new_boolean (TRUE));
-  if (provider->format != TFTSR_AI_FORMAT_MISTRAL)
+  if (provider->format != TFTSR_AI_FORMAT_MISTRAL && tftsr_ai_provider_streams_usage (provider))
     {
       json_object *options = json_object_new_object ();
 

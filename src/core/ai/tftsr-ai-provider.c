@@ -128,3 +128,14 @@ tftsr_ai_provider_dup_option (const TftsrAiProvider *provider, const char *key)
   json_object_put (options);
   return result;
 }
+
+guint
+tftsr_ai_provider_get_context_tokens (const TftsrAiProvider *provider)
+{
+  g_autofree char *option = tftsr_ai_provider_dup_option (provider, "context_tokens");
+  guint64 tokens = TFTSR_AI_DEFAULT_CONTEXT_TOKENS;
+
+  if (option != NULL && !g_ascii_string_to_unsigned (option, 10, 1024, G_MAXUINT32, &tokens, NULL))
+    tokens = TFTSR_AI_DEFAULT_CONTEXT_TOKENS;
+  return (guint) tokens;
+}

@@ -47,6 +47,7 @@ partial_call_free (TftsrAiPartialCall *call)
   g_free (call->id);
   g_free (call->name);
   g_string_free (call->arguments, TRUE);
+  g_free (call->signature);
   g_free (call);
 }
 
@@ -112,6 +113,7 @@ tftsr_ai_stream_finish (TftsrAiStream *stream, GError **error)
       const char *args = call->arguments->len > 0 ? call->arguments->str : "{}";
       json_object *parsed = json_tokener_parse (args);
       gboolean object = parsed != NULL && json_object_is_type (parsed, json_type_object);
+      TftsrAiToolCall *done;
 
       json_object_put (parsed);
       if (call->name == NULL || !object)
@@ -121,9 +123,9 @@ tftsr_ai_stream_finish (TftsrAiStream *stream, GError **error)
                                     "read"));
           return NULL;
         }
-      g_ptr_array_add (
-          reply->tool_calls,
-          tftsr_ai_tool_call_new (call->id != NULL ? call->id : made_up, call->name, args));
+      done = tftsr_ai_tool_call_new (call->id != NULL ? call->id : made_up, call->name, args);
+      done->signature = g_strdup (call->signature);
+      g_ptr_array_add (reply->tool_calls, done);
     }
   if (reply->tool_calls->len > 0)
     reply->finish = TFTSR_AI_FINISH_TOOL_CALLS;

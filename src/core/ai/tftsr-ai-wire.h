@@ -27,6 +27,7 @@ typedef struct
   char *id;
   char *name;
   GString *arguments;
+  char *signature; /* see TftsrAiToolCall */
 } TftsrAiPartialCall;
 
 /* The reply so far. */

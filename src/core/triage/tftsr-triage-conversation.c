@@ -184,12 +184,14 @@ add_tool_calls (TftsrAiMessage *message, const char *json)
   for (size_t i = 0; calls != NULL && i < json_object_array_length (calls); i++)
     {
       json_object *call = json_object_array_get_idx (calls, i);
+      TftsrAiToolCall *read = tftsr_ai_tool_call_new (
+          json_object_get_string (json_object_object_get (call, "id")),
+          json_object_get_string (json_object_object_get (call, "name")),
+          json_object_get_string (json_object_object_get (call, "arguments")));
 
-      tftsr_ai_message_add_tool_call (
-          message, tftsr_ai_tool_call_new (
-                       json_object_get_string (json_object_object_get (call, "id")),
-                       json_object_get_string (json_object_object_get (call, "name")),
-                       json_object_get_string (json_object_object_get (call, "arguments"))));
+      read->signature =
+          g_strdup (json_object_get_string (json_object_object_get (call, "signature")));
+      tftsr_ai_message_add_tool_call (message, read);
     }
 }
 
@@ -233,6 +235,8 @@ tool_calls_json (const TftsrAiMessage *message)
       json_object_object_add (obj, "id", json_object_new_string (call->id));
       json_object_object_add (obj, "name", json_object_new_string (call->name));
       json_object_object_add (obj, "arguments", json_object_new_string (call->arguments));
+      if (call->signature != NULL)
+        json_object_object_add (obj, "signature", json_object_new_string (call->signature));
       json_object_array_add (calls, obj);
     }
   return g_strdup (json_object_to_json_string_ext (calls, JSON_C_TO_STRING_PLAIN));

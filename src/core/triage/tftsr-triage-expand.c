@@ -17,7 +17,6 @@
 #include "tftsr-log-digest.h"
 #include "tftsr-triage-private.h"
 
-#define DEFAULT_CONTEXT_TOKENS 8192
 #define CHARS_PER_TOKEN 3  /* log text is dense: numbers, ids, punctuation */
 #define ANSWER_CHARS 6000  /* kept for the answer */
 #define LOG_SHARE_MIN 2048 /* a digest smaller than this says little */
@@ -25,13 +24,9 @@
 gsize
 tftsr_triage_log_share (const TftsrAiProvider *provider, gsize reserve, guint n_logs)
 {
-  g_autofree char *option = tftsr_ai_provider_dup_option (provider, "context_tokens");
-  guint64 tokens = DEFAULT_CONTEXT_TOKENS;
-  gsize budget, room;
+  gsize budget = (gsize) tftsr_ai_provider_get_context_tokens (provider) * CHARS_PER_TOKEN;
+  gsize room;
 
-  if (option != NULL)
-    g_ascii_string_to_unsigned (option, 10, 1024, G_MAXUINT32, &tokens, NULL);
-  budget = tokens * CHARS_PER_TOKEN;
   room = budget > reserve + ANSWER_CHARS ? budget - reserve - ANSWER_CHARS : 0;
   return MAX (room / MAX (n_logs, 1), LOG_SHARE_MIN);
 }

@@ -88,8 +88,8 @@ gboolean tftsr_triage_insert_attachments (sqlite3 *db, gint64 message_id, GPtrAr
 gboolean tftsr_triage_load_attachments (sqlite3 *db, gint64 issue_id, GPtrArray *messages,
                                         GError **error);
 
-/* The characters of a request to @provider that its context budget (option
- * "context_tokens", default 8192 tokens) leaves to each of @n_logs logs once @reserve
+/* The characters of a request to @provider that its context window
+ * (tftsr_ai_provider_get_context_tokens()) leaves to each of @n_logs logs once @reserve
  * characters of other text and the answer are counted; never less than a digest needs. */
 gsize tftsr_triage_log_share (const TftsrAiProvider *provider, gsize reserve, guint n_logs);
 
