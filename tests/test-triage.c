@@ -1511,6 +1511,23 @@ test_attach_sent (void)
                    ==, image_id);
   g_assert_cmpstr (json_member (json_object_array_get_idx (parts, 2), "sha256"), ==,
                    tftsr_image_get_sha256 (shot));
+
+  /* The last answer again reads the attachments again: the same message goes. */
+  g_clear_pointer (&turn, tftsr_triage_turn_free);
+  turn = tftsr_triage_regenerate (store, id, provider->name, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&requests, g_ptr_array_unref);
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 2);
+  g_clear_pointer (&body, json_object_put);
+  body = parse_body (requests->pdata[1]);
+  content = json_object_object_get (
+      json_object_array_get_idx (json_object_object_get (body, "messages"), 1), "content");
+  g_assert_cmpstr (json_member (json_object_array_get_idx (content, 0), "text"), ==, expected);
+  g_assert_cmpstr (
+      json_member (json_object_object_get (json_object_array_get_idx (content, 1), "image_url"),
+                   "url"),
+      ==, data_url);
 }
 
 /* @attachments refused with @domain/@code (and @why in the message): nothing stored,
