@@ -2,7 +2,8 @@
  * API descriptions. Prism serves each spec from ../shared/contracts on loopback and checks
  * every request it receives against it; the URL, headers and body each format builds for a
  * conversation (system prompt, a tool call and its result, tools offered; the same without
- * tools; two calls without text and their results) must pass, and a broken one must not.
+ * tools; two calls without text and their results; messages showing images) must pass, and
+ * a broken one must not.
  *
  * Each spec is served with only the chat operation, as spec-for-prism.js prepares it: Mistral's
  * whole spec does not load in Prism, and OpenAI's chat request would not be checked at all
@@ -195,6 +196,7 @@ test_contract (gconstpointer data)
   const TftsrAiWire *wire = tftsr_ai_wire_for (c->format);
   g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   g_autoptr (TftsrAiRequest) calls_only = calls_only_new ();
+  g_autoptr (TftsrAiRequest) images = tftsr_test_image_conversation_new (NULL, NULL);
   g_autoptr (TftsrAiProvider) provider = NULL;
   g_autoptr (TftsrPrism) prism = NULL;
   g_autoptr (GError) error = NULL;
@@ -202,6 +204,7 @@ test_contract (gconstpointer data)
   g_autoptr (json_object) with_tools = NULL;
   g_autoptr (json_object) without_tools = NULL;
   g_autoptr (json_object) parallel = NULL;
+  g_autoptr (json_object) shown = NULL;
   g_autoptr (json_object) broken = NULL;
 
   if (missing != NULL)
@@ -220,9 +223,11 @@ test_contract (gconstpointer data)
   with_tools = wire->chat_body (provider, request, TRUE);
   without_tools = wire->chat_body (provider, request, FALSE);
   parallel = wire->chat_body (provider, calls_only, TRUE);
+  shown = wire->chat_body (provider, images, FALSE);
   assert_accepted (prism, provider, with_tools, c->known);
   assert_accepted (prism, provider, without_tools, c->known);
   assert_accepted (prism, provider, parallel, c->known);
+  assert_accepted (prism, provider, shown, c->known);
 
   /* The check can fail: a role no vendor knows. */
   broken = wire->chat_body (provider, request, TRUE);

@@ -662,6 +662,142 @@ test_no_tools (void)
     }
 }
 
+/* --- images ------------------------------------------------------------------------------ */
+
+/* The base64 of the test PNG must hold what JSON could escape. */
+static TftsrAiRequest *
+image_conversation (char **png, char **jpeg)
+{
+  TftsrAiRequest *request = tftsr_test_image_conversation_new (png, jpeg);
+
+  g_assert_nonnull (strchr (*png, '+'));
+  g_assert_nonnull (strchr (*png, '/'));
+  return request;
+}
+
+/* The content parts of OpenAI's ChatCompletionRequestUserMessage (text, then
+ * ChatCompletionRequestMessageContentPartImage with a data URL), Mistral's UserMessage
+ * (TextChunk, ImageURLChunk) the same. */
+static void
+test_openai_images (void)
+{
+  g_autofree char *png = NULL, *jpeg = NULL, *png_url = NULL, *jpeg_url = NULL;
+  g_autoptr (TftsrAiRequest) request = image_conversation (&png, &jpeg);
+
+  png_url = g_strconcat ("data:image/png;base64,", png, NULL);
+  jpeg_url = g_strconcat ("data:image/jpeg;base64,", jpeg, NULL);
+  g_assert_true (tftsr_ai_request_has_images (request));
+  for (TftsrAiFormat format = TFTSR_AI_FORMAT_OPENAI; format <= TFTSR_AI_FORMAT_MISTRAL;
+       format += TFTSR_AI_FORMAT_MISTRAL - TFTSR_AI_FORMAT_OPENAI)
+    {
+      g_autoptr (TftsrAiProvider) provider =
+          provider_new (format, "https://ai.example.com/v1", "vision-model", NULL);
+      g_autoptr (json_object) body = body_of (provider, request, TRUE);
+
+      g_assert_true (tftsr_ai_provider_check_images (provider, NULL));
+      assert_len (body, "messages", 4);
+      assert_keys (body, "messages.1", "role content");
+      assert_len (body, "messages.1.content", 3);
+      assert_json (body, "messages.1.content.0",
+                   "{\"type\":\"text\",\"text\":\"" IMAGE_QUESTION "\"}");
+      assert_keys (body, "messages.1.content.1", "type image_url");
+      assert_str (body, "messages.1.content.1.type", "image_url");
+      assert_keys (body, "messages.1.content.1.image_url", "url");
+      assert_str (body, "messages.1.content.1.image_url.url", png_url);
+      assert_str (body, "messages.1.content.2.image_url.url", jpeg_url);
+      assert_str (body, "messages.2.content", ASSISTANT_TEXT);
+      /* An image alone: no empty text part (minItems 1 is met by the image). */
+      assert_len (body, "messages.3.content", 1);
+      assert_str (body, "messages.3.content.0.type", "image_url");
+      assert_str (body, "messages.3.content.0.image_url.url", png_url);
+    }
+}
+
+/* Anthropic's RequestImageBlock with a Base64ImageSource (type, media_type, data). */
+static void
+test_anthropic_images (void)
+{
+  g_autofree char *png = NULL, *jpeg = NULL;
+  g_autoptr (TftsrAiRequest) request = image_conversation (&png, &jpeg);
+  g_autoptr (TftsrAiProvider) provider = provider_new (
+      TFTSR_AI_FORMAT_ANTHROPIC, "https://api.anthropic.com", "claude-sonnet-4-5", NULL);
+  g_autoptr (json_object) body = body_of (provider, request, TRUE);
+
+  assert_len (body, "messages", 3);
+  assert_str (body, "messages.0.role", "user");
+  assert_len (body, "messages.0.content", 3);
+  assert_json (body, "messages.0.content.0", "{\"type\":\"text\",\"text\":\"" IMAGE_QUESTION "\"}");
+  assert_keys (body, "messages.0.content.1", "type source");
+  assert_str (body, "messages.0.content.1.type", "image");
+  assert_keys (body, "messages.0.content.1.source", "type media_type data");
+  assert_str (body, "messages.0.content.1.source.type", "base64");
+  assert_str (body, "messages.0.content.1.source.media_type", "image/png");
+  assert_str (body, "messages.0.content.1.source.data", png);
+  assert_str (body, "messages.0.content.2.source.media_type", "image/jpeg");
+  assert_str (body, "messages.0.content.2.source.data", jpeg);
+  assert_len (body, "messages.2.content", 1);
+  assert_str (body, "messages.2.content.0.type", "image");
+}
+
+/* Gemini's Part with inline_data, a Blob, in the JSON mapping: inlineData {mimeType, data}. */
+static void
+test_gemini_images (void)
+{
+  g_autofree char *png = NULL, *jpeg = NULL;
+  g_autoptr (TftsrAiRequest) request = image_conversation (&png, &jpeg);
+  g_autoptr (TftsrAiProvider) provider =
+      provider_new (TFTSR_AI_FORMAT_GEMINI, "https://generativelanguage.googleapis.com",
+                    "gemini-2.5-flash", NULL);
+  g_autoptr (json_object) body = body_of (provider, request, TRUE);
+
+  assert_len (body, "contents", 3);
+  assert_str (body, "contents.0.role", "user");
+  assert_len (body, "contents.0.parts", 3);
+  assert_json (body, "contents.0.parts.0", "{\"text\":\"" IMAGE_QUESTION "\"}");
+  assert_keys (body, "contents.0.parts.1", "inlineData");
+  assert_keys (body, "contents.0.parts.1.inlineData", "mimeType data");
+  assert_str (body, "contents.0.parts.1.inlineData.mimeType", "image/png");
+  assert_str (body, "contents.0.parts.1.inlineData.data", png);
+  assert_str (body, "contents.0.parts.2.inlineData.mimeType", "image/jpeg");
+  assert_str (body, "contents.0.parts.2.inlineData.data", jpeg);
+  /* An image alone is the turn's only part. */
+  assert_len (body, "contents.2.parts", 1);
+  assert_keys (body, "contents.2.parts.0", "inlineData");
+}
+
+/* Ollama's ChatMessage: the text in content, the images as base64 strings beside it. */
+static void
+test_ollama_images (void)
+{
+  g_autofree char *png = NULL, *jpeg = NULL, *both = NULL, *one = NULL;
+  g_autoptr (TftsrAiRequest) request = image_conversation (&png, &jpeg);
+  g_autoptr (TftsrAiProvider) provider =
+      provider_new (TFTSR_AI_FORMAT_OLLAMA, "http://localhost:11434", "llava", NULL);
+  g_autoptr (json_object) body = body_of (provider, request, TRUE);
+
+  both = g_strdup_printf ("{\"role\":\"user\",\"content\":\"" IMAGE_QUESTION
+                          "\",\"images\":[\"%s\",\"%s\"]}",
+                          png, jpeg);
+  one = g_strdup_printf ("{\"role\":\"user\",\"content\":\"\",\"images\":[\"%s\"]}", png);
+  assert_len (body, "messages", 4);
+  assert_json (body, "messages.1", both);
+  assert_json (body, "messages.2", "{\"role\":\"assistant\",\"content\":\"" ASSISTANT_TEXT "\"}");
+  assert_json (body, "messages.3", one);
+}
+
+/* A Custom REST gateway's template has no place for images: refused, with the reason. */
+static void
+test_custom_refuses_images (void)
+{
+  g_autoptr (TftsrAiProvider) provider =
+      provider_new (TFTSR_AI_FORMAT_CUSTOM, "https://gw.example.com/", "m", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (tftsr_ai_provider_check_images (provider, &error));
+  g_assert_error (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_NO_IMAGES);
+  g_assert_nonnull (strstr (error->message, "cannot take images"));
+}
+
 /* --- Custom REST ----------------------------------------------------------------------- */
 
 static void
@@ -1609,6 +1745,11 @@ main (int argc, char **argv)
   g_test_add_func ("/ai-wire/ollama/request", test_ollama_request);
   g_test_add_func ("/ai-wire/ollama/context-window", test_ollama_context_window);
   g_test_add_func ("/ai-wire/no-tools", test_no_tools);
+  g_test_add_func ("/ai-wire/openai/images", test_openai_images);
+  g_test_add_func ("/ai-wire/anthropic/images", test_anthropic_images);
+  g_test_add_func ("/ai-wire/gemini/images", test_gemini_images);
+  g_test_add_func ("/ai-wire/ollama/images", test_ollama_images);
+  g_test_add_func ("/ai-wire/custom/refuses-images", test_custom_refuses_images);
   g_test_add_func ("/ai-wire/custom/default-template", test_custom_default_template);
   g_test_add_func ("/ai-wire/custom/template", test_custom_template);
   g_test_add_func ("/ai-wire/custom/no-break-out", test_custom_no_break_out);

@@ -802,6 +802,84 @@ test_ai_provider_commands (void)
   g_assert_cmpint (refused->status, ==, 1);
 }
 
+static gboolean
+body_has (TftsrFakeRequest *request, const char *needle)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (request->body, &len);
+
+  return data != NULL && g_strstr_len (data, (gssize) len, needle) != NULL;
+}
+
+/* ai chat --log and --image: an excerpt, a whole log and an acknowledged screenshot reach
+ * the provider redacted and as an image part; an unacknowledged screenshot is refused before
+ * anything is sent; a malformed --log, or attachments for the offline guide, are usage
+ * errors. */
+static void
+test_ai_chat_attachments (void)
+{
+  static const char text[] = "a ok\nb from 10.23.45.67\nc ok\n";
+  g_autofree char *png = g_build_filename (TFTSR_TEST_DATA_DIR, "images", "shot.png", NULL);
+  g_autoptr (GBytes) input = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) chat =
+      fake_reply (200, "text/event-stream",
+                  "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Seen.\"},"
+                  "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+  g_autoptr (CliResult) help = NULL, added = NULL, log = NULL, image = NULL, raw = NULL;
+  g_autoptr (CliResult) malformed = NULL, offline = NULL, cleared = NULL, chatted = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree char *issue = NULL, *excerpt = NULL;
+  TftsrFakeRequest *sent;
+
+  help = run ("ai", "chat", "--help");
+  g_assert_cmpint (help->status, ==, 0);
+  g_assert_nonnull (strstr (help->out, "--log=LOG_ID[:FIRST-LAST]"));
+  g_assert_nonnull (strstr (help->out, "--image=IMAGE_ID"));
+
+  fresh_db ();
+  g_setenv ("TFTSR_TEST_AI_KEY", "sk-loopback", TRUE);
+  added = run ("ai", "add", "loop", "--format", "openai", "--url", url, "--model", "m-1",
+               "--api-key-env", "TFTSR_TEST_AI_KEY");
+  g_assert_cmpint (added->status, ==, 0);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", chat, NULL);
+  issue = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Attachments"));
+  log = run_with_input (input, "log", "add", issue, "-", NULL);
+  image = run ("image", "add", issue, png);
+  g_assert_cmpint (log->status + image->status, ==, 0);
+  g_strstrip (log->out);
+  g_strstrip (image->out);
+
+  raw = run ("ai", "chat", issue, "Look", "--image", image->out);
+  g_assert_cmpint (raw->status, ==, 1);
+  g_assert_nonnull (strstr (raw->err, "acknowledged"));
+  malformed = run ("ai", "chat", issue, "Look", "--log", "2:3");
+  g_assert_cmpint (malformed->status, ==, 2);
+  g_assert_nonnull (strstr (malformed->err, "ID:FIRST-LAST"));
+  offline = run ("ai", "chat", issue, "Look", "--offline", "--log", log->out);
+  g_assert_cmpint (offline->status, ==, 2);
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 0);
+
+  cleared = run ("image", "acknowledge", image->out);
+  g_assert_cmpint (cleared->status, ==, 0);
+  excerpt = g_strconcat (log->out, ":2-2", NULL);
+  chatted =
+      run ("ai", "chat", issue, "Look", "--log", excerpt, "--image", image->out, "--log", log->out);
+  g_assert_cmpint (chatted->status, ==, 0);
+  g_assert_cmpstr (chatted->out, ==, "Seen.\n");
+  g_clear_pointer (&requests, g_ptr_array_unref);
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 1);
+  sent = requests->pdata[0];
+  g_assert_true (body_has (sent, "Attached log “stdin”, line 2:\\n```\\nb from <IPV4_1>\\n```"));
+  g_assert_true (body_has (sent, "Attached log “stdin” (the whole log, 3 lines):"));
+  g_assert_true (body_has (sent, "Attached screenshot “shot.png”: image 1 of this message."));
+  g_assert_true (body_has (sent, "\"url\":\"data:image/png;base64,"));
+  g_assert_false (body_has (sent, "10.23.45.67"));
+}
+
 static json_object *
 json_path (json_object *obj, const char *path)
 {
@@ -1162,6 +1240,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/ai-provider-commands", test_ai_provider_commands);
   g_test_add_func ("/cli/log-rescan", test_log_rescan);
   g_test_add_func ("/cli/images", test_images);
+  g_test_add_func ("/cli/ai-chat-attachments", test_ai_chat_attachments);
   g_test_add_func ("/cli/ollama-hardware", test_ollama_hardware);
   g_test_add_func ("/cli/ollama-status", test_ollama_status);
   g_test_add_func ("/cli/ollama-models", test_ollama_models);

@@ -136,6 +136,100 @@ test_cancel_and_missing (void)
   g_assert_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_NOT_FOUND);
 }
 
+static TftsrLogDigest *
+lines (gint64 log_id, guint64 first, guint64 last, gsize budget)
+{
+  g_autoptr (GError) error = NULL;
+  TftsrLogDigest *d =
+      tftsr_store_digest_log_lines (store, log_id, first, last, budget, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (tftsr_log_digest_get_text (d), -1, NULL));
+  return d;
+}
+
+/* Lines @first..@last of the generated log, as an excerpt gives them. */
+static char *
+expected_lines (guint first, guint last)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = first; i <= last; i++)
+    g_string_append_printf (out, "line %05u of the worker's chatter\n", i);
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_refused (gint64 log_id, guint64 first, guint64 last, const char *why)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (tftsr_store_digest_log_lines (store, log_id, first, last, 4096, NULL, &error));
+  g_assert_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, why));
+}
+
+/* A range of lines, numbered as the viewer numbers them: exact at the start, the end and
+ * across a chunk boundary; a digest of them when they do not fit, numbered as in the log;
+ * lines the log does not have are refused. */
+static void
+test_lines (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *sql = NULL, *first_chunk_rows = NULL;
+  g_autofree char *head = expected_lines (1, 1), *tail = expected_lines (40000, 40000);
+  g_autofree char *across = NULL;
+  g_autoptr (TftsrLogDigest) start = NULL, end = NULL, seam = NULL, all = NULL, part = NULL;
+  g_autoptr (TftsrLogDigest) unended = NULL;
+  static const char no_newline[] = "a\nb\nc";
+  guint boundary;
+  gint64 log_id;
+
+  for (guint i = 1; i <= 40000; i++)
+    g_string_append_printf (text, "line %05u of the worker's chatter\n", i);
+  log_id = add_log (text->str, text->len);
+  sql = g_strdup_printf (
+      "SELECT rows FROM log_chunks WHERE log_id = %" G_GINT64_FORMAT " AND seq = 0", log_id);
+  first_chunk_rows = tftsr_test_query (store, sql);
+  boundary = (guint) g_ascii_strtoull (first_chunk_rows, NULL, 10);
+  g_assert_cmpuint (boundary, >, 2);
+  g_assert_cmpuint (boundary, <, 40000);
+
+  start = lines (log_id, 1, 1, 4096);
+  g_assert_true (tftsr_log_digest_is_whole (start));
+  g_assert_cmpstr (tftsr_log_digest_get_text (start), ==, head);
+  g_assert_cmpuint (tftsr_log_digest_get_lines (start), ==, 1);
+  end = lines (log_id, 40000, 40000, 4096);
+  g_assert_cmpstr (tftsr_log_digest_get_text (end), ==, tail);
+  seam = lines (log_id, boundary - 2, boundary + 2, 4096);
+  across = expected_lines (boundary - 2, boundary + 2);
+  g_assert_true (tftsr_log_digest_is_whole (seam));
+  g_assert_cmpstr (tftsr_log_digest_get_text (seam), ==, across);
+  g_assert_cmpuint (tftsr_log_digest_get_lines (seam), ==, 5);
+
+  all = lines (log_id, 1, 40000, 4096);
+  g_assert_false (tftsr_log_digest_is_whole (all));
+  g_assert_cmpuint (tftsr_log_digest_get_lines (all), ==, 40000);
+  g_assert_cmpuint (strlen (tftsr_log_digest_get_text (all)), <=, 4096);
+  g_assert_true (g_str_has_prefix (tftsr_log_digest_get_text (all),
+                                   "Lines 1–40000 of log “worker.log”: 40000 lines"));
+  part = lines (log_id, 20001, 30000, 4096);
+  g_assert_false (tftsr_log_digest_is_whole (part));
+  g_assert_cmpuint (tftsr_log_digest_get_lines (part), ==, 10000);
+  g_assert_nonnull (strstr (tftsr_log_digest_get_text (part), "\n20001: line 20001 of"));
+  g_assert_nonnull (strstr (tftsr_log_digest_get_text (part), "\n30000: line 30000 of"));
+  g_assert_null (strstr (tftsr_log_digest_get_text (part), "line 20000 of"));
+  g_assert_null (strstr (tftsr_log_digest_get_text (part), "line 30001 of"));
+
+  assert_refused (log_id, 39999, 40001, "has 40000 lines");
+  assert_refused (log_id, 0, 3, "numbered from 1");
+  assert_refused (log_id, 5, 4, "numbered from 1");
+
+  /* The last line, without a line break, is a line. */
+  unended = lines (add_log (no_newline, sizeof no_newline - 1), 3, 3, 4096);
+  g_assert_cmpstr (tftsr_log_digest_get_text (unended), ==, "c\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -148,6 +242,7 @@ main (int argc, char **argv)
   g_test_add_func ("/log-digest/big-log", test_digest_of_a_big_log);
   g_test_add_func ("/log-digest/long-line-and-binary", test_long_line_and_binary);
   g_test_add_func ("/log-digest/cancel-and-missing", test_cancel_and_missing);
+  g_test_add_func ("/log-digest/lines", test_lines);
   status = g_test_run ();
   g_clear_object (&scanner);
   g_clear_object (&store);

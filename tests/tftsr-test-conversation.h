@@ -22,3 +22,11 @@
 /* A system prompt, a question, an assistant turn with text and a call of search_logs, the
  * call's result and a follow-up question, with search_logs on offer. */
 TftsrAiRequest *tftsr_test_conversation_new (void);
+
+#define IMAGE_QUESTION "What does this error dialog say?"
+
+/* A user message showing a PNG and a JPEG after its text (IMAGE_QUESTION), an assistant
+ * turn, and a user message showing the PNG alone. @png and @jpeg (may be NULL) get the
+ * images' bytes in base64; the PNG's holds "+" and "/", which JSON must carry as they
+ * are. */
+TftsrAiRequest *tftsr_test_image_conversation_new (char **png, char **jpeg);

@@ -71,5 +71,8 @@ gboolean tftsr_ai_provider_uses_tools (const TftsrAiProvider *provider);
  * (stream_options). Yes until a server refused it: tftsr_ai_complete() then asks again
  * without it and records "stream_usage": "no" in the provider's options. */
 gboolean tftsr_ai_provider_streams_usage (const TftsrAiProvider *provider);
+/* Whether requests to @provider can carry images; FALSE with TFTSR_AI_ERROR_NO_IMAGES and
+ * the sentence to show for a Custom REST gateway, whose request has no place for them. */
+gboolean tftsr_ai_provider_check_images (const TftsrAiProvider *provider, GError **error);
 
 G_END_DECLS

@@ -22,6 +22,7 @@ typedef enum
   TFTSR_AI_ERROR_MALFORMED,      /* a reply that could not be understood */
   TFTSR_AI_ERROR_TRUNCATED,      /* the stream ended before the reply was complete */
   TFTSR_AI_ERROR_FAILED,
+  TFTSR_AI_ERROR_NO_IMAGES, /* the provider's wire format has no place for images */
 } TftsrAiError;
 
 G_END_DECLS

@@ -35,6 +35,17 @@ TftsrAiToolCall *tftsr_ai_tool_call_copy (const TftsrAiToolCall *call);
 void tftsr_ai_tool_call_free (TftsrAiToolCall *call);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrAiToolCall, tftsr_ai_tool_call_free)
 
+/* An image sent with a user message: the bytes as stored, and their type. */
+typedef struct
+{
+  char *mime; /* "image/png", "image/jpeg", "image/gif" or "image/webp" */
+  GBytes *data;
+} TftsrAiImage;
+
+TftsrAiImage *tftsr_ai_image_new (const char *mime, GBytes *data);
+void tftsr_ai_image_free (TftsrAiImage *image);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrAiImage, tftsr_ai_image_free)
+
 typedef struct
 {
   TftsrAiRole role;
@@ -42,6 +53,7 @@ typedef struct
   GPtrArray *tool_calls; /* TftsrAiToolCall: what an assistant message asked for */
   char *tool_call_id;    /* tool result: the call it answers */
   char *tool_name;       /* tool result: the tool's name */
+  GPtrArray *images;     /* TftsrAiImage: what a user message shows, after its text */
 } TftsrAiMessage;
 
 TftsrAiMessage *tftsr_ai_message_new (TftsrAiRole role, const char *content);
@@ -52,6 +64,8 @@ void tftsr_ai_message_free (TftsrAiMessage *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrAiMessage, tftsr_ai_message_free)
 /* Takes @call. */
 void tftsr_ai_message_add_tool_call (TftsrAiMessage *message, TftsrAiToolCall *call);
+/* Takes @image. */
+void tftsr_ai_message_add_image (TftsrAiMessage *message, TftsrAiImage *image);
 
 /* A tool offered to the model. */
 typedef struct
@@ -73,6 +87,8 @@ typedef struct
   GPtrArray *messages; /* TftsrAiMessage */
   GPtrArray *tools;    /* TftsrAiTool */
   guint max_tokens;    /* 0: the default (4096) */
+  GPtrArray *parts;    /* TftsrEgressPart (tftsr-egress.h): the logs and images the
+                        * messages carry, for the request's audit entry */
 } TftsrAiRequest;
 
 TftsrAiRequest *tftsr_ai_request_new (const char *system);
@@ -81,6 +97,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrAiRequest, tftsr_ai_request_free)
 /* Takes @message / @tool. */
 void tftsr_ai_request_add_message (TftsrAiRequest *request, TftsrAiMessage *message);
 void tftsr_ai_request_add_tool (TftsrAiRequest *request, TftsrAiTool *tool);
+/* Whether any message of @request shows an image. */
+gboolean tftsr_ai_request_has_images (const TftsrAiRequest *request);
 
 /* Why the model stopped. */
 typedef enum

@@ -59,4 +59,29 @@ TftsrEgressReceipt *tftsr_egress_record (TftsrStore *store, gint64 issue_id,
                                          const char *destination, GBytes *bytes, GHashTable *counts,
                                          GError **error);
 
+/* A log or an image that a request carries inside its bytes, as its audit entry lists
+ * it: what it was, and the SHA-256 and size of what of it left (a log's redacted text or
+ * digest, an image's bytes), never the content nor the name, which may be personal. */
+typedef struct
+{
+  char *kind;         /* "log", "excerpt", "image" */
+  gint64 id;          /* the log's or the image's */
+  guint64 first_line; /* an excerpt's lines; 0 otherwise */
+  guint64 last_line;
+  gboolean digest; /* a log that went as its digest, the whole of it not fitting */
+  char *sha256;
+  guint64 bytes;
+} TftsrEgressPart;
+
+/* A part of @kind and @id whose @len bytes at @data left. */
+TftsrEgressPart *tftsr_egress_part_new (const char *kind, gint64 id, gconstpointer data, gsize len);
+void tftsr_egress_part_free (TftsrEgressPart *part);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrEgressPart, tftsr_egress_part_free)
+
+/* tftsr_egress_record(), the entry also listing @parts (TftsrEgressPart; may be NULL). */
+TftsrEgressReceipt *tftsr_egress_record_parts (TftsrStore *store, gint64 issue_id,
+                                               const char *destination, GBytes *bytes,
+                                               GHashTable *counts, GPtrArray *parts,
+                                               GError **error);
+
 G_END_DECLS

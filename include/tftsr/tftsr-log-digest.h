@@ -18,6 +18,13 @@ typedef struct _TftsrLogDigest TftsrLogDigest;
 TftsrLogDigest *tftsr_store_digest_log (TftsrStore *store, gint64 log_id, gsize budget,
                                         TftsrProgressFunc progress, gpointer progress_data,
                                         GCancellable *cancellable, GError **error);
+/* The same for lines @first_line..@last_line of the log (1-based, both included, numbered
+ * as the log viewer numbers them): those lines as they are when they fit @budget, else a
+ * digest of them, its lines numbered as in the log. Only the chunks holding them are read.
+ * TFTSR_STORE_ERROR_INVALID when that is no range or the log does not have those lines. */
+TftsrLogDigest *tftsr_store_digest_log_lines (TftsrStore *store, gint64 log_id, guint64 first_line,
+                                              guint64 last_line, gsize budget,
+                                              GCancellable *cancellable, GError **error);
 /* In a worker; @progress is called on the caller's main context. */
 void tftsr_store_digest_log_async (TftsrStore *store, gint64 log_id, gsize budget,
                                    TftsrProgressFunc progress, gpointer progress_data,
@@ -30,7 +37,7 @@ void tftsr_log_digest_free (TftsrLogDigest *digest);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrLogDigest, tftsr_log_digest_free)
 /* The text to put in a prompt (valid UTF-8, at most the budget). */
 const char *tftsr_log_digest_get_text (const TftsrLogDigest *digest);
-/* Whether the text is the whole log rather than a digest. */
+/* Whether the text is the whole log (or all the lines asked for) rather than a digest. */
 gboolean tftsr_log_digest_is_whole (const TftsrLogDigest *digest);
 guint64 tftsr_log_digest_get_lines (const TftsrLogDigest *digest);
 guint64 tftsr_log_digest_get_error_lines (const TftsrLogDigest *digest);

@@ -17,6 +17,7 @@
 #include "tftsr-ai-message.h"
 #include "tftsr-issue.h"
 #include "tftsr-store.h"
+#include "tftsr-triage-attachment.h"
 
 G_BEGIN_DECLS
 
@@ -135,10 +136,12 @@ typedef struct
   TftsrTriageMessageState state;
   char *error; /* why a reply failed, or NULL */
   char *created_at;
-  gboolean superseded; /* a reply written again since (tftsr_triage_regenerate()): kept, but
+  gboolean superseded;    /* a reply written again since (tftsr_triage_regenerate()): kept, but
                         * neither sent nor shown */
-  char *display_text;  /* the text shown on this machine (tftsr_triage_dup_display_text()):
+  char *display_text;     /* the text shown on this machine (tftsr_triage_dup_display_text()):
                         * filled by tftsr_store_list_triage_messages_async(), else NULL */
+  GPtrArray *attachments; /* TftsrTriageAttachment: what the engineer attached, in order;
+                           * shown beside the text, never in it; empty for replies */
 } TftsrTriageMessage;
 
 void tftsr_triage_message_free (TftsrTriageMessage *message);
@@ -263,16 +266,24 @@ typedef struct
 void tftsr_triage_turn_free (TftsrTriageTurn *turn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageTurn, tftsr_triage_turn_free)
 
-/* Appends @text as the engineer's message, sends the conversation to the provider called
- * @provider_name (NULL: the active one) through egress, streams the reply to @listener
- * (in this thread), stores it and advances the 5 Whys by its markers. Every text of the
- * incident in the request (fields, log names, answers, earlier messages) is redacted with
- * the incident's pseudonyms and the stored detection settings; the request is recorded in
- * the audit log. No tools are offered yet. A failed or cancelled reply is stored with what
- * had arrived in that state, and the error returned. Blocks: call it from a worker. */
+/* Appends @text, with @attachments (TftsrTriageAttachment; may be NULL), as the engineer's
+ * message, sends the conversation to the provider called @provider_name (NULL: the active
+ * one) through egress, streams the reply to @listener (in this thread), stores it and
+ * advances the 5 Whys by its markers. Every text of the incident in the request (fields,
+ * log names, answers, earlier messages and the logs attached to them) is redacted with the
+ * incident's pseudonyms and the stored detection settings; the request is recorded in the
+ * audit log with the attachments it carries. The request is built before anything is
+ * stored, so a message refused for its attachments (a log or screenshot not of this
+ * incident, lines the log does not have, a screenshot whose PII warning was not
+ * acknowledged: TFTSR_IMAGE_ERROR_NOT_ACKNOWLEDGED; a screenshot for a Custom REST
+ * provider: TFTSR_AI_ERROR_NO_IMAGES) leaves nothing stored and sends nothing. @text may be
+ * empty when something is attached. No tools are offered yet. A failed or cancelled reply
+ * is stored with what had arrived in that state, and the error returned. Blocks: call it
+ * from a worker. */
 TftsrTriageTurn *tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text,
-                                    const char *provider_name, const TftsrAiListener *listener,
-                                    GCancellable *cancellable, GError **error);
+                                    GPtrArray *attachments, const char *provider_name,
+                                    const TftsrAiListener *listener, GCancellable *cancellable,
+                                    GError **error);
 /* The last answer again: every complete reply after the engineer's last message is marked
  * superseded (kept, but no longer sent or shown), and the conversation up to that message
  * is sent to the provider as tftsr_triage_send() would send it. Replies that failed or were
@@ -297,11 +308,11 @@ typedef struct
 
 /* tftsr_triage_send() in a worker; @viewer's functions are called on the caller's
  * thread-default main context, in order, before the callback, and the last text shown is
- * the whole reply. @viewer is copied. */
+ * the whole reply. @attachments and @viewer are copied. */
 void tftsr_triage_send_async (TftsrStore *store, gint64 issue_id, const char *text,
-                              const char *provider_name, const TftsrTriageViewer *viewer,
-                              GCancellable *cancellable, GAsyncReadyCallback callback,
-                              gpointer user_data);
+                              GPtrArray *attachments, const char *provider_name,
+                              const TftsrTriageViewer *viewer, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
 /* tftsr_triage_regenerate() in the same way; finishes with tftsr_triage_send_finish(). */
 void tftsr_triage_regenerate_async (TftsrStore *store, gint64 issue_id, const char *provider_name,
                                     const TftsrTriageViewer *viewer, GCancellable *cancellable,

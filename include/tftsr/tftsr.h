@@ -34,3 +34,4 @@
 #include "tftsr-store.h"
 #include "tftsr-timeline-event.h"
 #include "tftsr-triage.h"
+#include "tftsr-triage-attachment.h"

@@ -12,6 +12,7 @@
 #include "tftsr-export.h"
 #include "tftsr-image-texture.h"
 #include "tftsr-image-viewer.h"
+#include "tftsr-image-warning.h"
 
 struct _TftsrImageViewer
 {
@@ -199,7 +200,7 @@ tftsr_image_viewer_get_acknowledged (TftsrImageViewer *self)
 static void
 warning_answered (AdwMessageDialog *dialog, const char *response, TftsrImageViewer *self)
 {
-  if (!g_str_equal (response, "acknowledge"))
+  if (!g_str_equal (response, TFTSR_IMAGE_WARNING_ACCEPT))
     return;
   self->save_after_acknowledge = TRUE;
   tftsr_image_viewer_acknowledge (self);
@@ -216,17 +217,7 @@ export_action (GtkWidget *widget, const char *name, GVariant *param)
       choose_file (self);
       return;
     }
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("This Image May Show Personal Data"),
-                                   _ ("Screenshots cannot be redacted. Names, addresses, account "
-                                      "numbers, tokens or customer data visible in it leave with "
-                                      "it. Check the image first; your confirmation is recorded "
-                                      "in the audit log."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
-                                    "acknowledge", _ ("_It May Leave"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "acknowledge",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = tftsr_image_warning_new (GTK_WINDOW (self));
   g_signal_connect_object (dialog, "response", G_CALLBACK (warning_answered), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

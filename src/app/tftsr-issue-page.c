@@ -613,6 +613,16 @@ tftsr_issue_page_show_view (TftsrIssuePage *self, const char *name)
     gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
 }
 
+void
+tftsr_issue_page_attach_to_chat (TftsrIssuePage *self, gint64 issue_id,
+                                 const TftsrTriageAttachment *attachment)
+{
+  g_return_if_fail (TFTSR_IS_ISSUE_PAGE (self));
+
+  tftsr_triage_view_attach (self->triage_view, issue_id, attachment);
+  tftsr_issue_page_show_view (self, "triage");
+}
+
 /* --- class ---------------------------------------------------------------------------- */
 
 static void

@@ -29,5 +29,9 @@ AdwViewStack *tftsr_issue_page_get_view_stack (TftsrIssuePage *self);
 AdwViewSwitcherBar *tftsr_issue_page_get_switcher_bar (TftsrIssuePage *self);
 /* Shows the view called @name and moves the focus into it. */
 void tftsr_issue_page_show_view (TftsrIssuePage *self, const char *name);
+/* Adds @attachment to what goes with the next message in the triage chat of @issue_id and
+ * shows the Triage view. */
+void tftsr_issue_page_attach_to_chat (TftsrIssuePage *self, gint64 issue_id,
+                                      const TftsrTriageAttachment *attachment);
 
 G_END_DECLS

@@ -4,7 +4,9 @@
  * in a worker, so a 1 GB log opens as fast as a small one. Each row is a line number and
  * a selectable label whose Pango attributes colour the detections by kind. A line longer
  * than TEXT_SHOWN bytes is cut for display (a label laying out megabytes would stall the
- * UI); the export and the stored log keep it whole.
+ * UI); the export and the stored log keep it whole. Rows are selected as a range (click a
+ * number, Shift+click another) to attach those lines to the incident's triage chat, which
+ * the window behind takes ("win.attach-to-chat").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,7 +25,8 @@ struct _TftsrLogViewer
   TftsrStore *store;
   TftsrLogFile *log;
   TftsrLogLines *lines;
-  GtkSingleSelection *selection;
+  GtkSelectionModel *selection;
+  GMenu *line_menu;                   /* added to each line's context menu */
   GCancellable *cancellable;          /* opening and finding */
   GCancellable *activity_cancellable; /* while an export or a marking runs */
   guint activity_pulse;
@@ -168,6 +171,7 @@ setup_row (GtkSignalListItemFactory *factory, GtkListItem *item, TftsrLogViewer 
   gtk_label_set_selectable (GTK_LABEL (text), TRUE);
   gtk_widget_set_hexpand (text, TRUE);
   gtk_widget_add_css_class (text, "line-text");
+  gtk_label_set_extra_menu (GTK_LABEL (text), G_MENU_MODEL (self->line_menu));
   gtk_box_append (GTK_BOX (box), number);
   gtk_box_append (GTK_BOX (box), text);
   gtk_list_item_set_child (item, box);
@@ -265,13 +269,13 @@ lines_opened (GObject *source, GAsyncResult *result, gpointer user_data)
   self->lines = lines;
   n = g_list_model_get_n_items (G_LIST_MODEL (lines));
   self->number_chars = MAX (3, g_snprintf (NULL, 0, "%u", n));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (lines)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  self->selection =
+      GTK_SELECTION_MODEL (gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (lines))));
+  gtk_list_view_set_model (self->list_view, self->selection);
   gtk_stack_set_visible_child_name (self->stack, "lines");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.goto", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.attach", TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->find_toggle), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->redacted_toggle), TRUE);
   g_signal_emit (self, signals[READY], 0);
@@ -291,7 +295,7 @@ on_redacted_toggled (TftsrLogViewer *self)
 static void
 show_row (TftsrLogViewer *self, guint index)
 {
-  gtk_single_selection_set_selected (self->selection, index);
+  gtk_selection_model_select_item (self->selection, index, TRUE);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", index);
 }
 
@@ -360,6 +364,16 @@ found (GObject *source, GAsyncResult *result, gpointer user_data)
   show_row (self, row);
 }
 
+/* The first selected row, or GTK_INVALID_LIST_POSITION. */
+static guint
+first_selected (TftsrLogViewer *self)
+{
+  g_autoptr (GtkBitset) selected = gtk_selection_model_get_selection (self->selection);
+
+  return gtk_bitset_is_empty (selected) ? GTK_INVALID_LIST_POSITION
+                                        : gtk_bitset_get_minimum (selected);
+}
+
 /* Finds the text of the entry after (or before) the selected line; @include_current for
  * typing, so that a match on the line shown stays. */
 static void
@@ -382,7 +396,7 @@ find (TftsrLogViewer *self, gboolean backwards, gboolean include_current)
       return;
     }
   n = g_list_model_get_n_items (G_LIST_MODEL (self->lines));
-  from = gtk_single_selection_get_selected (self->selection);
+  from = first_selected (self);
   if (from == GTK_INVALID_LIST_POSITION)
     from = backwards ? 0 : n - 1;
   else if (include_current)
@@ -645,6 +659,58 @@ mark_action (GtkWidget *widget, const char *name, GVariant *param)
   ask_type (self, selected, log_start, log_end);
 }
 
+/* --- attaching lines to the chat --------------------------------------------------------- */
+
+/* The lines to attach (1-based, as numbered on screen): the selected rows, which must be
+ * one run, or else the line whose text has the focus (its context menu was opened). */
+static gboolean
+lines_to_attach (TftsrLogViewer *self, guint64 *first, guint64 *last)
+{
+  g_autoptr (GtkBitset) selected = gtk_selection_model_get_selection (self->selection);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  TftsrLogLine *line = GTK_IS_LABEL (focus) ? g_object_get_data (G_OBJECT (focus), "line") : NULL;
+
+  if (!gtk_bitset_is_empty (selected))
+    {
+      *first = gtk_bitset_get_minimum (selected) + 1;
+      *last = gtk_bitset_get_maximum (selected) + 1;
+      if (gtk_bitset_get_size (selected) == *last - *first + 1)
+        return TRUE;
+      toast (self, _ ("Select lines that follow one another: an excerpt is one range of lines"));
+      return FALSE;
+    }
+  if (line != NULL)
+    {
+      *first = *last = tftsr_log_line_get_number (line);
+      return TRUE;
+    }
+  toast (self, _ ("Select the lines to attach first: click a line number, then Shift+click "
+                  "another"));
+  return FALSE;
+}
+
+/* The window behind shows the incident's Triage view with the lines waiting to be sent. */
+static void
+attach_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
+  GtkWindow *main_window = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autofree char *log_name = tftsr_display_text (tftsr_log_file_get_name (self->log));
+  guint64 first, last;
+
+  if (self->lines == NULL || !lines_to_attach (self, &first, &last))
+    return;
+  if (main_window == NULL ||
+      !gtk_widget_activate_action (GTK_WIDGET (main_window), "win.attach-to-chat", "(xxtts)",
+                                   tftsr_log_file_get_issue_id (self->log),
+                                   tftsr_log_file_get_id (self->log), first, last, log_name))
+    {
+      toast (self, _ ("The triage chat is not open: open the incident in the main window"));
+      return;
+    }
+  toast (self, _ ("Attached to the next message in the triage chat"));
+}
+
 /* --- exporting ------------------------------------------------------------------------ */
 
 typedef struct
@@ -796,6 +862,7 @@ tftsr_log_viewer_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->activity_cancellable);
   g_clear_object (&self->selection);
+  g_clear_object (&self->line_menu);
   g_clear_object (&self->lines);
   g_clear_object (&self->log);
   g_clear_object (&self->store);
@@ -848,6 +915,7 @@ tftsr_log_viewer_class_init (TftsrLogViewerClass *klass)
   gtk_widget_class_install_action (widget_class, "viewer.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "viewer.goto", NULL, goto_action);
   gtk_widget_class_install_action (widget_class, "viewer.mark", NULL, mark_action);
+  gtk_widget_class_install_action (widget_class, "viewer.attach", NULL, attach_action);
   gtk_widget_class_install_action (widget_class, "viewer.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "viewer.redacted", NULL, redacted_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "viewer.find",
@@ -872,6 +940,8 @@ tftsr_log_viewer_init (TftsrLogViewer *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->number_chars = 3;
   self->bound = g_hash_table_new (NULL, NULL);
+  self->line_menu = g_menu_new ();
+  g_menu_append (self->line_menu, _ ("_Attach Lines to Chat"), "viewer.attach");
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
@@ -880,6 +950,7 @@ tftsr_log_viewer_init (TftsrLogViewer *self)
   gtk_search_bar_set_key_capture_widget (self->find_bar, GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.goto", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.attach", FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->find_toggle), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->redacted_toggle), FALSE);
 }

@@ -19,6 +19,7 @@ struct _TftsrTriageItem
   char *error;
   gboolean streaming;
   gboolean regenerable;
+  GPtrArray *attachments; /* TftsrTriageAttachment */
 };
 
 G_DEFINE_FINAL_TYPE (TftsrTriageItem, tftsr_triage_item, G_TYPE_OBJECT)
@@ -31,6 +32,7 @@ enum
   PROP_ERROR,
   PROP_STREAMING,
   PROP_REGENERABLE,
+  PROP_ATTACHMENTS,
   N_PROPS
 };
 
@@ -73,6 +75,34 @@ set_state (TftsrTriageItem *self, TftsrTriageMessageState state, const char *err
   set_string (self, &self->error, error, PROP_ERROR);
 }
 
+static gboolean
+same_attachments (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      TftsrTriageAttachment *x = a->pdata[i], *y = b->pdata[i];
+
+      if (!tftsr_triage_attachment_equal (x, y) ||
+          tftsr_triage_attachment_is_gone (x) != tftsr_triage_attachment_is_gone (y) ||
+          g_strcmp0 (x->name, y->name) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The chips are built again only when what is attached changed (a log deleted since). */
+static void
+set_attachments (TftsrTriageItem *self, GPtrArray *attachments)
+{
+  if (attachments == NULL || same_attachments (self->attachments, attachments))
+    return;
+  g_ptr_array_unref (self->attachments);
+  self->attachments = tftsr_triage_attachments_copy (attachments);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTACHMENTS]);
+}
+
 /* A reply stops streaming when it is stored or fails. */
 static void
 stop_streaming (TftsrTriageItem *self)
@@ -94,11 +124,12 @@ tftsr_triage_item_new (const TftsrTriageMessage *message)
 }
 
 TftsrTriageItem *
-tftsr_triage_item_new_typed (const char *text)
+tftsr_triage_item_new_typed (const char *text, GPtrArray *attachments)
 {
   TftsrTriageItem *self = g_object_new (TFTSR_TYPE_TRIAGE_ITEM, NULL);
 
   self->text = tftsr_display_text (text);
+  set_attachments (self, attachments);
   return self;
 }
 
@@ -135,6 +166,7 @@ tftsr_triage_item_update (TftsrTriageItem *self, const TftsrTriageMessage *messa
   text = tftsr_display_text (message->display_text);
   set_string (self, &self->text, text, PROP_TEXT);
   set_state (self, message->state, message->error);
+  set_attachments (self, message->attachments);
   stop_streaming (self);
 }
 
@@ -157,6 +189,13 @@ tftsr_triage_item_get_author (TftsrTriageItem *self)
 {
   g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), NULL);
   return self->author;
+}
+
+GPtrArray *
+tftsr_triage_item_get_attachments (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), NULL);
+  return self->attachments;
 }
 
 const char *
@@ -232,6 +271,7 @@ tftsr_triage_item_finalize (GObject *object)
   g_free (self->author);
   g_free (self->text);
   g_free (self->error);
+  g_ptr_array_unref (self->attachments);
   G_OBJECT_CLASS (tftsr_triage_item_parent_class)->finalize (object);
 }
 
@@ -256,6 +296,9 @@ tftsr_triage_item_get_property (GObject *object, guint prop_id, GValue *value, G
       break;
     case PROP_REGENERABLE:
       g_value_set_boolean (value, self->regenerable);
+      break;
+    case PROP_ATTACHMENTS:
+      g_value_set_boxed (value, self->attachments);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -282,6 +325,9 @@ tftsr_triage_item_class_init (TftsrTriageItemClass *klass)
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_REGENERABLE] = g_param_spec_boolean ("regenerable", NULL, NULL, FALSE,
                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* A GPtrArray of TftsrTriageAttachment. */
+  properties[PROP_ATTACHMENTS] = g_param_spec_boxed ("attachments", NULL, NULL, G_TYPE_PTR_ARRAY,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -289,4 +335,5 @@ static void
 tftsr_triage_item_init (TftsrTriageItem *self)
 {
   self->state = TFTSR_TRIAGE_MESSAGE_COMPLETE;
+  self->attachments = tftsr_triage_attachments_new ();
 }

@@ -14,8 +14,9 @@ G_DECLARE_FINAL_TYPE (TftsrTriageItem, tftsr_triage_item, TFTSR, TRIAGE_ITEM, GO
 
 /* A stored message (with its display_text). */
 TftsrTriageItem *tftsr_triage_item_new (const TftsrTriageMessage *message);
-/* The engineer's message while its turn runs, as typed. */
-TftsrTriageItem *tftsr_triage_item_new_typed (const char *text);
+/* The engineer's message while its turn runs, as typed, with @attachments
+ * (TftsrTriageAttachment; may be NULL). */
+TftsrTriageItem *tftsr_triage_item_new_typed (const char *text, GPtrArray *attachments);
 /* A reply of @provider about to stream in. */
 TftsrTriageItem *tftsr_triage_item_new_reply (const TftsrAiProvider *provider);
 
@@ -30,6 +31,9 @@ gboolean tftsr_triage_item_is_guide (TftsrTriageItem *self);
 /* "work · gpt-4o", "Built-in guide"; NULL for the engineer's messages. */
 const char *tftsr_triage_item_get_author (TftsrTriageItem *self);
 
+/* What the engineer attached (property "attachments"): TftsrTriageAttachment, never
+ * NULL, empty for replies. */
+GPtrArray *tftsr_triage_item_get_attachments (TftsrTriageItem *self);
 /* The text shown (property "text"); a streaming reply's grows. */
 const char *tftsr_triage_item_get_text (TftsrTriageItem *self);
 void tftsr_triage_item_set_text (TftsrTriageItem *self, const char *text);

@@ -1,14 +1,17 @@
 /* tftsr-triage-message-row.c
  *
- * The engineer's messages are plain text in an accented bubble on the right; replies are
- * Markdown under the name of who wrote them (a provider and model, or the built-in
- * guide). A reply that failed or was stopped keeps what had arrived and says why below it.
+ * The engineer's messages are plain text in an accented bubble on the right, with a chip
+ * under the text for each log, excerpt or screenshot attached (never the log itself);
+ * replies are Markdown under the name of who wrote them (a provider and model, or the
+ * built-in guide). A reply that failed or was stopped keeps what had arrived and says why
+ * below it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "tftsr-attachment-chip.h"
 #include "tftsr-markdown-view.h"
 #include "tftsr-triage-message-row.h"
 
@@ -18,11 +21,14 @@ struct _TftsrTriageMessageRow
 
   TftsrTriageItem *item;
   gulong notify_id;
+  gulong attachments_id;
 
   GtkWidget *author_box; /* who wrote a reply */
   GtkLabel *author_label;
   GtkWidget *bubble;
   GtkLabel *user_label;
+  GtkBox *attachment_box; /* a chip a line: a flow box measures its height for a width the
+                           * bubble, aligned to one side, does not get */
   TftsrMarkdownView *markdown;
   GtkWidget *typing_box;
   GtkSpinner *typing_spinner;
@@ -83,7 +89,7 @@ show_item (TftsrTriageMessageRow *self)
     gtk_label_set_label (self->author_label, tftsr_triage_item_get_author (item));
   if (tftsr_triage_item_is_guide (item))
     gtk_widget_add_css_class (GTK_WIDGET (self), "guide");
-  gtk_widget_set_visible (GTK_WIDGET (self->user_label), !reply);
+  gtk_widget_set_visible (GTK_WIDGET (self->user_label), !reply && !empty);
   if (!reply)
     gtk_label_set_label (self->user_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->markdown), reply && !empty);
@@ -100,17 +106,38 @@ show_item (TftsrTriageMessageRow *self)
                                                                           : _ ("_Try Again"));
 }
 
+/* Built when the row gets its item and when what is attached changes, not for every
+ * piece of a streaming reply. */
+static void
+show_attachments (TftsrTriageMessageRow *self)
+{
+  GPtrArray *attachments = tftsr_triage_item_get_attachments (self->item);
+
+  for (GtkWidget *child;
+       (child = gtk_widget_get_first_child (GTK_WIDGET (self->attachment_box))) != NULL;)
+    gtk_box_remove (self->attachment_box, child);
+  for (guint i = 0; i < attachments->len; i++)
+    gtk_box_append (self->attachment_box, tftsr_attachment_chip_new (attachments->pdata[i], FALSE));
+  gtk_widget_set_visible (GTK_WIDGET (self->attachment_box), attachments->len > 0);
+}
+
 void
 tftsr_triage_message_row_set_item (TftsrTriageMessageRow *self, TftsrTriageItem *item)
 {
   g_return_if_fail (TFTSR_IS_TRIAGE_MESSAGE_ROW (self));
 
   if (self->item != NULL)
-    g_clear_signal_handler (&self->notify_id, self->item);
+    {
+      g_clear_signal_handler (&self->notify_id, self->item);
+      g_clear_signal_handler (&self->attachments_id, self->item);
+    }
   if (!g_set_object (&self->item, item) || item == NULL)
     return;
   self->notify_id = g_signal_connect_swapped (item, "notify", G_CALLBACK (show_item), self);
+  self->attachments_id =
+      g_signal_connect_swapped (item, "notify::attachments", G_CALLBACK (show_attachments), self);
   show_item (self);
+  show_attachments (self);
 }
 
 GtkWidget *
@@ -144,6 +171,7 @@ tftsr_triage_message_row_class_init (TftsrTriageMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, author_label);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, bubble);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, attachment_box);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, markdown);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, typing_box);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, typing_spinner);

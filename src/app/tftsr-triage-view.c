@@ -8,7 +8,9 @@
  * the last redraws cost, so a fast stream into a long reply does not spend the UI thread
  * re-laying it out for every piece. When the turn ends the messages
  * are read again and take the place of what was shown, item by item, so nothing flickers.
- * Without a provider the built-in guide answers through the same composer.
+ * Without a provider the built-in guide answers through the same composer. Logs, lines of
+ * a log and screenshots go with a message as attachments (TftsrAttachmentPicker: the
+ * paperclip's menu and the chips above the text), chosen per incident like drafts.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "tftsr-app-format.h"
+#include "tftsr-attachment-picker.h"
 #include "tftsr-triage-item.h"
 #include "tftsr-triage-message-row.h"
 #include "tftsr-triage-view.h"
@@ -38,6 +41,7 @@ struct _TftsrTriageView
   GCancellable *cancellable; /* loads of the incident shown */
   GListStore *items;         /* TftsrTriageItem */
   GHashTable *drafts;        /* issue id → text typed and not sent */
+  TftsrAttachmentPicker *picker;
   TftsrAiProvider *provider; /* the one in use; NULL: the built-in guide answers */
   gboolean loaded;           /* the incident's messages are shown */
   gboolean provider_known;   /* the provider in use has been read */
@@ -51,7 +55,8 @@ struct _TftsrTriageView
   GCancellable *turn_cancellable;
   TftsrTriageItem *streaming; /* its reply, while it streams in */
   char *typed;                /* what the engineer sent, put back if it was not stored */
-  guint typed_before;         /* the engineer's messages before it */
+  GPtrArray *typed_attachments;
+  guint typed_before; /* the engineer's messages before it */
 
   /* Drawing the streaming reply. */
   char *pending_text;
@@ -74,6 +79,8 @@ struct _TftsrTriageView
   GtkScrolledWindow *scroller;
   GtkListView *message_list;
   GtkCheckButton *root_cause_check;
+  GtkFlowBox *chosen_box;
+  GtkMenuButton *attach_button;
   GtkTextView *composer_view;
   GtkLabel *placeholder_label;
   GtkStack *send_stack;
@@ -133,14 +140,22 @@ is_blank (const char *text)
 }
 
 /* A message whose turn stored nothing goes back into the composer, before anything typed
- * since. */
+ * or attached since. */
 static void
-restore_typed (TftsrTriageView *self, const char *typed)
+restore_typed (TftsrTriageView *self, const char *typed, GPtrArray *attachments)
 {
   g_autofree char *now = composer_text (self);
   g_autofree char *text = is_blank (now) ? g_strdup (typed) : g_strconcat (typed, "\n", now, NULL);
 
   gtk_text_buffer_set_text (composer_buffer (self), text, -1);
+  tftsr_attachment_picker_restore (self->picker, attachments);
+}
+
+/* Something to send: text, or attachments. */
+static gboolean
+has_message (TftsrTriageView *self, const char *typed)
+{
+  return !is_blank (typed) || tftsr_attachment_picker_get_chosen (self->picker)->len > 0;
 }
 
 /* --- state ------------------------------------------------------------------------------------- */
@@ -199,7 +214,10 @@ update_state (TftsrTriageView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.send", ready (self) && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.stop", self->streaming != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "triage.regenerate", regenerate);
-  gtk_widget_set_sensitive (self->send_button, !is_blank (typed));
+  gtk_widget_set_sensitive (self->send_button, has_message (self, typed));
+  /* Attachments go to a provider: the built-in guide reads none. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->attach_button),
+                            ready (self) && self->provider != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->placeholder_label),
                           gtk_text_buffer_get_char_count (composer_buffer (self)) == 0);
   gtk_label_set_label (self->placeholder_label, n == 0 ? _ ("Describe what you see…")
@@ -394,6 +412,7 @@ messages_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GPtrArray) messages =
       tftsr_store_list_triage_messages_finish (TFTSR_STORE (source), result, &error);
   g_autofree char *typed = NULL;
+  g_autoptr (GPtrArray) typed_attachments = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || job->load != self->loads)
     return;
@@ -408,8 +427,9 @@ messages_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   reconcile (self, messages);
   self->loaded = TRUE;
   typed = g_steal_pointer (&self->typed);
+  typed_attachments = g_steal_pointer (&self->typed_attachments);
   if (typed != NULL && count_typed (self) <= self->typed_before)
-    restore_typed (self, typed);
+    restore_typed (self, typed, typed_attachments);
   update_state (self);
 }
 
@@ -614,7 +634,10 @@ end_turn (Turn *turn, const GError *error)
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     fail (self, error);
   if (error == NULL)
-    g_clear_pointer (&self->typed, g_free);
+    {
+      g_clear_pointer (&self->typed, g_free);
+      g_clear_pointer (&self->typed_attachments, g_ptr_array_unref);
+    }
   self->busy = FALSE;
   g_clear_object (&self->streaming);
   g_clear_object (&self->turn_cancellable);
@@ -663,6 +686,21 @@ begin_turn (TftsrTriageView *self, gboolean with_reply)
   follow_newest (self);
 }
 
+/* The built-in guide reads no attachments: they wait for a provider. */
+static gboolean
+check_guide_attachments (TftsrTriageView *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->provider != NULL || tftsr_attachment_picker_get_chosen (self->picker)->len == 0)
+    return TRUE;
+  g_set_error_literal (&error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_NOT_CONFIGURED,
+                       _ ("The built-in guide reads no attachments: set up an AI provider to send "
+                          "them"));
+  fail (self, error);
+  return FALSE;
+}
+
 static void
 send_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -673,14 +711,16 @@ send_action (GtkWidget *widget, const char *name, GVariant *param)
                         gtk_check_button_get_active (self->root_cause_check);
 
   /* Enter in the composer comes here too: it never starts a new line. */
-  if (!ready (self) || self->busy || is_blank (text))
+  if (!ready (self) || self->busy || !has_message (self, text) || !check_guide_attachments (self))
     return;
   g_free (self->typed);
   self->typed = g_strdup (text);
+  g_clear_pointer (&self->typed_attachments, g_ptr_array_unref);
+  self->typed_attachments = tftsr_attachment_picker_take (self->picker);
   self->typed_before = count_typed (self);
   gtk_text_buffer_set_text (composer_buffer (self), "", -1);
   gtk_check_button_set_active (self->root_cause_check, FALSE);
-  typed = tftsr_triage_item_new_typed (text);
+  typed = tftsr_triage_item_new_typed (text, self->typed_attachments);
   g_list_store_append (self->items, typed);
   begin_turn (self, self->provider != NULL);
   if (self->provider != NULL)
@@ -688,8 +728,9 @@ send_action (GtkWidget *widget, const char *name, GVariant *param)
       Turn *turn = turn_new (self);
       TftsrTriageViewer viewer = { reply_shown, reply_retried, turn };
 
-      tftsr_triage_send_async (self->store, self->issue_id, text, self->provider->name, &viewer,
-                               self->turn_cancellable, replied, turn);
+      tftsr_triage_send_async (self->store, self->issue_id, text, self->typed_attachments,
+                               self->provider->name, &viewer, self->turn_cancellable, replied,
+                               turn);
     }
   else
     tftsr_triage_guide_async (self->store, self->issue_id, text, root_cause, self->turn_cancellable,
@@ -754,6 +795,7 @@ stop_all (TftsrTriageView *self)
   g_clear_object (&self->turn_cancellable);
   g_clear_object (&self->streaming);
   g_clear_pointer (&self->typed, g_free);
+  g_clear_pointer (&self->typed_attachments, g_ptr_array_unref);
   g_clear_pointer (&self->pending_text, g_free);
   stop_rendering (self);
   self->turns++;
@@ -771,6 +813,7 @@ tftsr_triage_view_load (TftsrTriageView *self, gint64 issue_id)
   self->cancellable = g_cancellable_new ();
   swap_draft (self, issue_id);
   self->issue_id = issue_id;
+  tftsr_attachment_picker_load (self->picker, issue_id);
   g_list_store_remove_all (self->items);
   gtk_check_button_set_active (self->root_cause_check, FALSE);
   tftsr_whys_panel_load (self->whys_panel, issue_id);
@@ -789,6 +832,7 @@ tftsr_triage_view_set_store (TftsrTriageView *self, TftsrStore *store)
   tftsr_triage_view_load (self, 0);
   g_hash_table_remove_all (self->drafts);
   g_set_object (&self->store, store);
+  tftsr_attachment_picker_set_store (self->picker, store);
   tftsr_whys_panel_set_store (self->whys_panel, store);
 }
 
@@ -804,6 +848,16 @@ tftsr_triage_view_get_whys_panel (TftsrTriageView *self)
 {
   g_return_val_if_fail (TFTSR_IS_TRIAGE_VIEW (self), NULL);
   return self->whys_panel;
+}
+
+void
+tftsr_triage_view_attach (TftsrTriageView *self, gint64 issue_id,
+                          const TftsrTriageAttachment *attachment)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_VIEW (self));
+  g_return_if_fail (attachment != NULL);
+
+  tftsr_attachment_picker_add (self->picker, issue_id, attachment);
 }
 
 /* --- class ------------------------------------------------------------------------------------- */
@@ -863,6 +917,8 @@ tftsr_triage_view_dispose (GObject *object)
 
   stop_all (self);
   g_clear_handle_id (&self->sync_toggle, g_source_remove);
+  if (self->picker != NULL)
+    g_object_run_dispose (G_OBJECT (self->picker));
   if (self->message_list != NULL)
     gtk_list_view_set_model (self->message_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_TRIAGE_VIEW);
@@ -878,6 +934,7 @@ tftsr_triage_view_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->provider, tftsr_ai_provider_free);
   g_hash_table_unref (self->drafts);
+  g_clear_object (&self->picker);
   G_OBJECT_CLASS (tftsr_triage_view_parent_class)->finalize (object);
 }
 
@@ -934,6 +991,8 @@ tftsr_triage_view_class_init (TftsrTriageViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, scroller);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, message_list);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, root_cause_check);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, chosen_box);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, attach_button);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, composer_view);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, placeholder_label);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageView, send_stack);
@@ -961,6 +1020,10 @@ tftsr_triage_view_init (TftsrTriageView *self)
   self->cancellable = g_cancellable_new ();
   self->items = g_list_store_new (TFTSR_TYPE_TRIAGE_ITEM);
   self->drafts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->picker = tftsr_attachment_picker_new (self->attach_button, self->chosen_box);
+  g_signal_connect_object (self->picker, "changed", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->picker, "failed", G_CALLBACK (fail), self, G_CONNECT_SWAPPED);
   self->follow = TRUE;
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);

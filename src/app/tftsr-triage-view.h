@@ -24,5 +24,9 @@ void tftsr_triage_view_load (TftsrTriageView *self, gint64 issue_id);
 const TftsrAiProvider *tftsr_triage_view_get_provider (TftsrTriageView *self);
 /* The 5-Whys panel beside the chat, for what records whys elsewhere to reload it. */
 TftsrWhysPanel *tftsr_triage_view_get_whys_panel (TftsrTriageView *self);
+/* Adds @attachment to what goes with the next message in the chat of @issue_id (shown
+ * now or later), unless it is there already. */
+void tftsr_triage_view_attach (TftsrTriageView *self, gint64 issue_id,
+                               const TftsrTriageAttachment *attachment);
 
 G_END_DECLS

@@ -518,6 +518,30 @@ show_view_action (GtkWidget *widget, const char *name, GVariant *param)
   tftsr_issue_page_show_view (self->issue_page, g_variant_get_string (param, NULL));
 }
 
+/* From a log viewer: lines of a log go with the next message in its incident's triage chat,
+ * which is shown. */
+static void
+attach_to_chat_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrWindow *self = TFTSR_WINDOW (widget);
+  TftsrIssue *shown = tftsr_issue_page_get_issue (self->issue_page);
+  g_autoptr (TftsrTriageAttachment) excerpt = NULL;
+  gint64 issue_id, log_id;
+  guint64 first, last;
+  const char *log_name;
+
+  g_variant_get (param, "(xxtt&s)", &issue_id, &log_id, &first, &last, &log_name);
+  excerpt = tftsr_triage_attachment_new_excerpt (log_id, first, last, log_name);
+  if (shown == NULL || tftsr_issue_get_id (shown) != issue_id)
+    {
+      show_issue (self, issue_id);
+      restore_selection (self);
+    }
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  tftsr_issue_page_attach_to_chat (self->issue_page, issue_id, excerpt);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
 static void
 search_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -606,6 +630,8 @@ tftsr_window_class_init (TftsrWindowClass *klass)
                                        "win.preferences", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.attach-to-chat", "(xxtts)",
+                                   attach_to_chat_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-view", "s",
                                        "details");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-view", "s",

@@ -85,15 +85,15 @@ report_level (const TftsrTriageTurn *turn)
 
 /* The reply streamed as it arrives, pseudonyms revealed. */
 static TftsrTriageTurn *
-chat_with_provider (TftsrCli *cli, gint64 id, const char *text, const char *provider,
-                    GError **error)
+chat_with_provider (TftsrCli *cli, gint64 id, const char *text, GPtrArray *attachments,
+                    const char *provider, GError **error)
 {
   g_autoptr (GString) pending = g_string_new (NULL);
   Printer printer = { cli->store, id, pending, NULL };
   TftsrAiListener listener = { printer_text, printer_retry, &printer };
   TftsrTriageTurn *turn;
 
-  turn = tftsr_triage_send (cli->store, id, text, provider, &listener, NULL, error);
+  turn = tftsr_triage_send (cli->store, id, text, attachments, provider, &listener, NULL, error);
   printer_finish (&printer);
   if (printer.error != NULL)
     {
@@ -133,14 +133,56 @@ has_providers (TftsrCli *cli, gboolean *any)
   return TRUE;
 }
 
+/* --log LOG_ID[:FIRST-LAST] and --image IMAGE_ID, in the order given by kind; NULL after
+ * a usage error. */
+static GPtrArray *
+parse_attachments (char **logs, char **images)
+{
+  g_autoptr (GPtrArray) attachments = tftsr_triage_attachments_new ();
+
+  for (guint i = 0; logs != NULL && logs[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      TftsrTriageAttachment *a = tftsr_triage_attachment_parse_log (logs[i], &error);
+
+      if (a == NULL)
+        {
+          tftsr_cli_usage_error ("--log: %s", error->message);
+          return NULL;
+        }
+      g_ptr_array_add (attachments, a);
+    }
+  for (guint i = 0; images != NULL && images[i] != NULL; i++)
+    {
+      guint64 id;
+
+      if (!g_ascii_string_to_unsigned (images[i], 10, 1, G_MAXINT64, &id, NULL))
+        {
+          tftsr_cli_usage_error (_ ("--image: “%s” is not an image id (a positive number)"),
+                                 images[i]);
+          return NULL;
+        }
+      g_ptr_array_add (attachments, tftsr_triage_attachment_new_image ((gint64) id, NULL));
+    }
+  return g_steal_pointer (&attachments);
+}
+
 int
 tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv)
 {
   g_autofree char *provider = NULL;
+  g_auto (GStrv) logs = NULL, images = NULL;
   gboolean offline = FALSE, root_cause = FALSE, any = TRUE;
   GOptionEntry entries[] = {
     { "provider", 0, 0, G_OPTION_ARG_STRING, &provider,
       N_ ("Ask this provider instead of the active one"), "NAME" },
+    { "log", 0, 0, G_OPTION_ARG_STRING_ARRAY, &logs,
+      N_ ("Attach a log of the incident, or lines FIRST to LAST of it; sent redacted, whole or "
+          "as a digest (repeatable)"),
+      "LOG_ID[:FIRST-LAST]" },
+    { "image", 0, 0, G_OPTION_ARG_STRING_ARRAY, &images,
+      N_ ("Attach a screenshot of the incident whose PII warning was acknowledged (repeatable)"),
+      "IMAGE_ID" },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
       N_ ("Use the built-in guide: nothing leaves this machine"), NULL },
     { "root-cause", 0, 0, G_OPTION_ARG_NONE, &root_cause,
@@ -148,24 +190,38 @@ tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv)
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (TftsrTriageTurn) turn = NULL;
+  g_autoptr (GPtrArray) attachments = NULL;
   g_autoptr (GError) error = NULL;
   gint64 id;
 
   if (!tftsr_cli_parse ("ai chat", "ISSUE_ID MESSAGE",
                         _ ("Sends a message to the incident's 5-Whys triage and prints the "
-                           "reply."),
+                           "reply. Attached logs go through the same redaction as the message; "
+                           "a screenshot cannot be redacted and is sent only once its PII "
+                           "warning was acknowledged (tftsr-cli image acknowledge)."),
                         entries, FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (argc != 3)
     return tftsr_cli_usage_error (_ ("ai chat needs an incident id and a message"));
-  if (!tftsr_cli_parse_id (argv[1], &id))
+  if (!tftsr_cli_parse_id (argv[1], &id) ||
+      (attachments = parse_attachments (logs, images)) == NULL)
     return TFTSR_CLI_USAGE;
   if (offline && provider != NULL)
     return tftsr_cli_usage_error (_ ("--offline and --provider exclude each other"));
+  if (offline && attachments->len > 0)
+    return tftsr_cli_usage_error (
+        _ ("--log and --image are for an AI provider; the offline guide reads no attachments"));
   if (tftsr_cli_store (cli) == NULL || (!offline && !has_providers (cli, &any)))
     return TFTSR_CLI_FAILED;
   if (!offline && !any && provider == NULL)
     {
+      if (attachments->len > 0)
+        {
+          g_set_error_literal (&error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_NOT_CONFIGURED,
+                               _ ("No AI provider is set up to send the attachments to: add "
+                                  "one with tftsr-cli ai add"));
+          return tftsr_cli_fail (error);
+        }
       fprintf (stderr, "%s\n", _ ("No AI provider is set up: the offline guide answers."));
       offline = TRUE;
     }
@@ -173,7 +229,7 @@ tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv)
     return tftsr_cli_usage_error (
         _ ("--root-cause is for the offline guide; with a provider, say so in the message"));
   turn = offline ? chat_with_guide (cli, id, argv[2], root_cause, &error)
-                 : chat_with_provider (cli, id, argv[2], provider, &error);
+                 : chat_with_provider (cli, id, argv[2], attachments, provider, &error);
   if (turn == NULL)
     return tftsr_cli_fail (error);
   report_level (turn);

@@ -11,6 +11,7 @@
 #include "tftsr-analysis-section.h"
 #include "tftsr-analyze-dialog.h"
 #include "tftsr-application.h"
+#include "tftsr-attachment-chip.h"
 #include "tftsr-attachments-window.h"
 #include "tftsr-fake-server.h"
 #include "tftsr-image-viewer.h"
@@ -2928,7 +2929,7 @@ test_analyze_logs (void)
   confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (confirm), "replace"));
   screenshot (confirm, "49-replace-why-1");
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "cancel");
+  respond (confirm, "_Cancel");
   g_clear_pointer (&why, tftsr_triage_why_free);
   why = stored_why_1 ();
   g_assert_cmpstr (why->answer, ==, "The connection pool was exhausted after the 14:00 deploy.");
@@ -2992,6 +2993,184 @@ test_analyze_logs (void)
   g_assert_true (tftsr_store_remove_ai_provider (store (), stored->id, NULL));
 }
 
+/* --- attachments in the triage chat ------------------------------------------------------- */
+
+static GtkWidget *
+chosen_box (void)
+{
+  return need (triage, GTK_TYPE_FLOW_BOX, "chosen_box");
+}
+
+static guint
+count_chips (GtkWidget *root)
+{
+  guint n = TFTSR_IS_ATTACHMENT_CHIP (root) && gtk_widget_is_visible (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_chips (child);
+  return n;
+}
+
+static guint expected_chips;
+
+static gboolean
+chips_chosen (void)
+{
+  return count_chips (chosen_box ()) == expected_chips;
+}
+
+static gboolean
+attach_menu_filled (void)
+{
+  GMenuModel *menu = gtk_menu_button_get_menu_model (
+      GTK_MENU_BUTTON (need (triage, GTK_TYPE_MENU_BUTTON, "attach_button")));
+  return g_menu_model_get_n_items (menu) == 2;
+}
+
+static gboolean
+warning_shown (void)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+sent_chips_shown (void)
+{
+  GtkWidget *list = need (triage, GTK_TYPE_LIST_VIEW, "message_list");
+  return count_chips (list) == 2 && chat_settled ();
+}
+
+static gboolean
+viewer_ready (void)
+{
+  return viewer_flag;
+}
+
+/* A range of a log's lines chosen in the log viewer and a screenshot from the composer's
+ * paperclip (asking the PII warning first) go with a message: the provider receives the
+ * lines redacted and the screenshot as an image part; the sent message shows both as
+ * chips. */
+static void
+test_attach_to_chat (void)
+{
+  /* Not in 10/8: the preferences test allow-listed that range. */
+  static const char app_log[] = "12:00 boot ok\n12:01 upstream 172.16.4.21 refused\n"
+                                "12:02 retry 172.16.4.21 refused\n12:03 giving up\n";
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) reply =
+      streamed_reply ("Both lines show <IPV4_1> refusing.", 0, TFTSR_FAKE_END_COMPLETE);
+  g_autoptr (TftsrAiProvider) provider =
+      tftsr_ai_provider_new ("vision", TFTSR_AI_FORMAT_OPENAI, url, "gpt-vision");
+  g_autofree char *png = g_build_filename (TFTSR_TEST_DATA_DIR, "images", "shot.png", NULL);
+  g_autoptr (GBytes) png_bytes = tftsr_test_read_file (png);
+  g_autofree char *png_base64 =
+      g_base64_encode (g_bytes_get_data (png_bytes, NULL), g_bytes_get_size (png_bytes));
+  g_autoptr (TftsrPiiScanner) scanner = NULL;
+  g_autoptr (GInputStream) input = g_memory_input_stream_new_from_data (app_log, -1, NULL);
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (TftsrImage) shot = NULL, acknowledged = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (TftsrAiProvider) stored = NULL;
+  g_autofree char *body = NULL, *image_part = NULL;
+  GtkWidget *dialog, *attach_button;
+  GtkSelectionModel *rows;
+  GPtrArray *sent;
+  gint64 id;
+
+  wait_until (main_shown, "the store to open");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, NULL);
+  g_assert_cmpint (tftsr_store_add_ai_provider (store (), provider, "sk-vision", NULL), >, 0);
+  id = create_triage_incident ("Checkout cannot reach the payment gateway");
+  scanner = tftsr_store_load_pii_scanner (store (), NULL);
+  log = tftsr_store_add_log (store (), id, input, "app.log", sizeof app_log - 1, scanner, NULL,
+                             NULL, NULL, NULL);
+  shot = tftsr_store_add_image (store (), id, "checkout-error.png", png_bytes, NULL);
+  g_assert_true (log != NULL && shot != NULL);
+
+  /* Lines 2–3 from the log viewer: the window shows the incident's chat with them. */
+  open_triage (id);
+  expected_messages = 0;
+  wait_until (chat_settled, "the empty chat");
+  press (window, GDK_KEY_1, GDK_ALT_MASK);
+  expected_logs = 1;
+  wait_until (logs_settled, "the incident's log");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (logs_group ()), "logs.open", "x",
+                                             tftsr_log_file_get_id (log)));
+  viewer = TFTSR_LOG_VIEWER (find_toplevel (TFTSR_TYPE_LOG_VIEWER));
+  viewer_flag = FALSE;
+  g_signal_connect (viewer, "ready", G_CALLBACK (set_flag), &viewer_flag);
+  wait_until (viewer_ready, "the viewer to open");
+  rows = gtk_list_view_get_model (
+      GTK_LIST_VIEW (need (GTK_WIDGET (viewer), GTK_TYPE_LIST_VIEW, "list_view")));
+  gtk_selection_model_select_range (rows, 1, 2, TRUE);
+  screenshot (GTK_WIDGET (viewer), "44-log-viewer-lines-selected");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.attach", NULL));
+  gtk_window_destroy (GTK_WINDOW (viewer));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (
+                       ADW_VIEW_STACK (need (window, ADW_TYPE_VIEW_STACK, "view_stack"))),
+                   ==, "triage");
+  expected_chips = 1;
+  wait_until (chips_chosen, "the excerpt's chip");
+  g_assert_true (label_starting (chosen_box (), "app.log, lines 2–3") != NULL);
+
+  /* The screenshot from the paperclip's menu: not cleared yet, the warning asks first. */
+  attach_button = need (triage, GTK_TYPE_MENU_BUTTON, "attach_button");
+  g_assert_true (gtk_widget_get_sensitive (attach_button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (attach_button));
+  wait_until (attach_menu_filled, "the logs and screenshots in the menu");
+  screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (attach_button))),
+              "45-triage-attach-menu");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (attach_button));
+  g_assert_true (
+      gtk_widget_activate_action (attach_button, "attach.image", "x", tftsr_image_get_id (shot)));
+  wait_until (warning_shown, "the PII warning");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "This Image May Show Personal Data");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "acknowledge");
+  expected_chips = 2;
+  wait_until (chips_chosen, "the screenshot's chip");
+  acknowledged = tftsr_store_get_image (store (), tftsr_image_get_id (shot), NULL);
+  g_assert_nonnull (tftsr_image_get_pii_acknowledged_at (acknowledged));
+  gtk_text_buffer_set_text (
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (need (triage, GTK_TYPE_TEXT_VIEW, "composer_view"))),
+      "The gateway refuses us; what do these show?", -1);
+  screenshot (window, "46-triage-composer-attachments");
+
+  /* Sent: the lines redacted, the screenshot as an image part; chips under the message. */
+  press (need (triage, GTK_TYPE_TEXT_VIEW, "composer_view"), GDK_KEY_Return, 0);
+  expected_messages = 2;
+  wait_until (sent_chips_shown, "the reply and the sent message's chips");
+  expected_chips = 0;
+  g_assert_true (chips_chosen ());
+  g_assert_cmpuint (tftsr_triage_item_get_attachments (chat_item (0))->len, ==, 2);
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 1);
+  body = g_strndup (g_bytes_get_data (((TftsrFakeRequest *) requests->pdata[0])->body, NULL),
+                    g_bytes_get_size (((TftsrFakeRequest *) requests->pdata[0])->body));
+  g_assert_nonnull (strstr (body, "Attached log “app.log”, lines 2–3:\\n```\\n"
+                                  "12:01 upstream <IPV4_1> refused\\n"
+                                  "12:02 retry <IPV4_1> refused\\n```"));
+  g_assert_null (strstr (body, "12:00 boot ok"));
+  g_assert_null (strstr (body, "172.16.4.21"));
+  image_part = g_strdup_printf ("{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/"
+                                "png;base64,%s\"}}",
+                                png_base64);
+  g_assert_nonnull (strstr (body, image_part));
+  screenshot (window, "47-triage-sent-attachments");
+
+  sent = tftsr_triage_item_get_attachments (chat_item (0));
+  g_assert_cmpint (((TftsrTriageAttachment *) sent->pdata[0])->kind, ==,
+                   TFTSR_TRIAGE_ATTACHMENT_EXCERPT);
+  g_assert_cmpint (((TftsrTriageAttachment *) sent->pdata[1])->kind, ==,
+                   TFTSR_TRIAGE_ATTACHMENT_IMAGE);
+  stored = stored_provider ("vision");
+  g_assert_true (tftsr_store_remove_ai_provider (store (), stored->id, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -3028,6 +3207,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/triage", test_triage);
   g_test_add_func ("/gui/ollama", test_ollama);
   g_test_add_func ("/gui/analyze-logs", test_analyze_logs);
+  g_test_add_func ("/gui/attach-to-chat", test_attach_to_chat);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);

@@ -67,6 +67,31 @@ assistant_content (const TftsrAiMessage *message)
   return content;
 }
 
+/* {"type":"image","source":{"type":"base64","media_type":…,"data":…}}: the four types
+ * the store takes are the four Anthropic does. */
+static json_object *
+image_block (const TftsrAiImage *image)
+{
+  json_object *block = json_object_new_object ();
+  json_object *source = json_object_new_object ();
+
+  json_object_object_add (source, "type", json_object_new_string ("base64"));
+  json_object_object_add (source, "media_type", json_object_new_string (image->mime));
+  json_object_object_add (source, "data", tftsr_ai_image_base64 (image));
+  json_object_object_add (block, "type", json_object_new_string ("image"));
+  json_object_object_add (block, "source", source);
+  return block;
+}
+
+/* The text as a string; with images, text and image blocks. */
+static json_object *
+user_content (const TftsrAiMessage *message)
+{
+  if (message->images->len > 0)
+    return tftsr_ai_content_parts (message, image_block);
+  return json_object_new_string (message->content);
+}
+
 static json_object *
 tool_result_block (const TftsrAiMessage *message)
 {
@@ -117,8 +142,7 @@ messages_json (const TftsrAiRequest *request)
       if (m->role == TFTSR_AI_ROLE_ASSISTANT)
         json_object_array_add (messages, message_json ("assistant", assistant_content (m)));
       else
-        json_object_array_add (messages,
-                               message_json ("user", json_object_new_string (m->content)));
+        json_object_array_add (messages, message_json ("user", user_content (m)));
     }
   return messages;
 }
@@ -265,6 +289,7 @@ parse (TftsrAiStream *stream, const TftsrAiProvider *provider, const char *event
 }
 
 const TftsrAiWire tftsr_ai_wire_anthropic = {
+  .images = TRUE,
   .framing = tftsr_ai_framing_sse,
   .chat_url = chat_url,
   .models_url = models_url,

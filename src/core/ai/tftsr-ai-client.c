@@ -32,6 +32,20 @@ tftsr_ai_provider_uses_tools (const TftsrAiProvider *provider)
   return g_strcmp0 (probed, "no") != 0;
 }
 
+gboolean
+tftsr_ai_provider_check_images (const TftsrAiProvider *provider, GError **error)
+{
+  g_return_val_if_fail (provider != NULL, FALSE);
+
+  if (tftsr_ai_wire_for (provider->format)->images)
+    return TRUE;
+  g_set_error (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_NO_IMAGES,
+               _ ("“%s” cannot take images: a %s provider sends text only. Ask a provider of "
+                  "another format about screenshots."),
+               provider->name, tftsr_ai_format_get_label (provider->format));
+  return FALSE;
+}
+
 /* A request to @url with the provider's headers; the key is read from the vault here and
  * wiped again once the request holds it. */
 static TftsrHttpRequest *
@@ -208,7 +222,8 @@ exchange (TftsrStore *store, const TftsrAiProvider *provider, gint64 issue_id,
   Exchange x = { NULL, listener };
 
   if ((http = new_request (store, provider, "POST", url, error)) == NULL ||
-      (receipt = tftsr_egress_record (store, issue_id, url, bytes, counts, error)) == NULL)
+      (receipt = tftsr_egress_record_parts (store, issue_id, url, bytes, counts, request->parts,
+                                            error)) == NULL)
     return NULL;
   tftsr_http_request_set_body (http, "application/json", bytes);
   tftsr_http_request_set_retry_func (http, on_retry, &x);
@@ -235,6 +250,9 @@ tftsr_ai_complete (TftsrStore *store, const TftsrAiProvider *provider, gint64 is
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   g_return_val_if_fail (provider != NULL && request != NULL, NULL);
 
+  /* Refused before anything is built or recorded: a gateway would get the text alone. */
+  if (tftsr_ai_request_has_images (request) && !tftsr_ai_provider_check_images (provider, error))
+    return NULL;
   reply =
       exchange (store, provider, issue_id, request, counts, listener, &refused, cancellable, error);
   if (refused != NULL && refuses_stream_usage (provider, refused))

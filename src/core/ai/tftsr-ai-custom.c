@@ -252,6 +252,7 @@ parse (TftsrAiStream *stream, const TftsrAiProvider *provider, const char *event
 }
 
 const TftsrAiWire tftsr_ai_wire_custom = {
+  .images = FALSE,
   .framing = framing,
   .chat_url = chat_url,
   .models_url = models_url,

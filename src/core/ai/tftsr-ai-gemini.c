@@ -46,6 +46,19 @@ text_part (const char *text)
   return part;
 }
 
+/* {"inlineData":{"mimeType":…,"data":…}}: a Blob in the JSON mapping of Gemini's Part. */
+static json_object *
+image_part (const TftsrAiImage *image)
+{
+  json_object *part = json_object_new_object ();
+  json_object *blob = json_object_new_object ();
+
+  json_object_object_add (blob, "mimeType", json_object_new_string (image->mime));
+  json_object_object_add (blob, "data", tftsr_ai_image_base64 (image));
+  json_object_object_add (part, "inlineData", blob);
+  return part;
+}
+
 static json_object *
 call_part (const TftsrAiToolCall *call)
 {
@@ -109,8 +122,11 @@ contents_json (const TftsrAiRequest *request)
         }
       results = NULL;
       parts = json_object_new_array ();
-      if (*m->content != '\0' || m->tool_calls->len == 0)
+      /* A turn needs one part at least: an empty text when it has nothing else. */
+      if (*m->content != '\0' || (m->tool_calls->len == 0 && m->images->len == 0))
         json_object_array_add (parts, text_part (m->content));
+      for (guint c = 0; c < m->images->len; c++)
+        json_object_array_add (parts, image_part (m->images->pdata[c]));
       for (guint c = 0; c < m->tool_calls->len; c++)
         json_object_array_add (parts, call_part (m->tool_calls->pdata[c]));
       json_object_array_add (
@@ -293,6 +309,7 @@ parse_models (json_object *reply)
 }
 
 const TftsrAiWire tftsr_ai_wire_gemini = {
+  .images = TRUE,
   .framing = tftsr_ai_framing_sse,
   .chat_url = chat_url,
   .models_url = models_url,

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "tftsr-ai-message.h"
+#include "tftsr-egress.h"
 
 #define DEFAULT_MAX_TOKENS 4096
 
@@ -65,6 +66,28 @@ tool_calls_new (void)
   return g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_ai_tool_call_free);
 }
 
+TftsrAiImage *
+tftsr_ai_image_new (const char *mime, GBytes *data)
+{
+  TftsrAiImage *image = g_new0 (TftsrAiImage, 1);
+
+  g_return_val_if_fail (mime != NULL && data != NULL, NULL);
+
+  image->mime = g_strdup (mime);
+  image->data = g_bytes_ref (data);
+  return image;
+}
+
+void
+tftsr_ai_image_free (TftsrAiImage *image)
+{
+  if (image == NULL)
+    return;
+  g_free (image->mime);
+  g_bytes_unref (image->data);
+  g_free (image);
+}
+
 TftsrAiMessage *
 tftsr_ai_message_new (TftsrAiRole role, const char *content)
 {
@@ -73,6 +96,7 @@ tftsr_ai_message_new (TftsrAiRole role, const char *content)
   message->role = role;
   message->content = g_strdup (content != NULL ? content : "");
   message->tool_calls = tool_calls_new ();
+  message->images = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_ai_image_free);
   return message;
 }
 
@@ -95,6 +119,11 @@ tftsr_ai_message_copy (const TftsrAiMessage *message)
   copy->tool_name = g_strdup (message->tool_name);
   for (guint i = 0; i < message->tool_calls->len; i++)
     g_ptr_array_add (copy->tool_calls, tftsr_ai_tool_call_copy (message->tool_calls->pdata[i]));
+  for (guint i = 0; i < message->images->len; i++)
+    {
+      TftsrAiImage *image = message->images->pdata[i];
+      g_ptr_array_add (copy->images, tftsr_ai_image_new (image->mime, image->data));
+    }
   return copy;
 }
 
@@ -105,6 +134,7 @@ tftsr_ai_message_free (TftsrAiMessage *message)
     return;
   g_free (message->content);
   g_ptr_array_unref (message->tool_calls);
+  g_ptr_array_unref (message->images);
   g_free (message->tool_call_id);
   g_free (message->tool_name);
   g_free (message);
@@ -114,6 +144,12 @@ void
 tftsr_ai_message_add_tool_call (TftsrAiMessage *message, TftsrAiToolCall *call)
 {
   g_ptr_array_add (message->tool_calls, call);
+}
+
+void
+tftsr_ai_message_add_image (TftsrAiMessage *message, TftsrAiImage *image)
+{
+  g_ptr_array_add (message->images, image);
 }
 
 TftsrAiTool *
@@ -147,6 +183,7 @@ tftsr_ai_request_new (const char *system)
   request->system = g_strdup (system != NULL ? system : "");
   request->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_ai_message_free);
   request->tools = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_ai_tool_free);
+  request->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_egress_part_free);
   request->max_tokens = DEFAULT_MAX_TOKENS;
   return request;
 }
@@ -159,6 +196,7 @@ tftsr_ai_request_free (TftsrAiRequest *request)
   g_free (request->system);
   g_ptr_array_unref (request->messages);
   g_ptr_array_unref (request->tools);
+  g_ptr_array_unref (request->parts);
   g_free (request);
 }
 
@@ -172,6 +210,15 @@ void
 tftsr_ai_request_add_tool (TftsrAiRequest *request, TftsrAiTool *tool)
 {
   g_ptr_array_add (request->tools, tool);
+}
+
+gboolean
+tftsr_ai_request_has_images (const TftsrAiRequest *request)
+{
+  for (guint i = 0; i < request->messages->len; i++)
+    if (((TftsrAiMessage *) request->messages->pdata[i])->images->len > 0)
+      return TRUE;
+  return FALSE;
 }
 
 void

@@ -46,6 +46,15 @@ message_json (const TftsrAiMessage *message)
   json_object_object_add (obj, "content", json_object_new_string (message->content));
   if (message->role == TFTSR_AI_ROLE_TOOL && message->tool_name != NULL)
     json_object_object_add (obj, "tool_name", json_object_new_string (message->tool_name));
+  /* Images beside the text, base64 without a type: Ollama sniffs it. */
+  if (message->images->len > 0)
+    {
+      json_object *images = json_object_new_array ();
+
+      for (guint i = 0; i < message->images->len; i++)
+        json_object_array_add (images, tftsr_ai_image_base64 (message->images->pdata[i]));
+      json_object_object_add (obj, "images", images);
+    }
   if (message->tool_calls->len > 0)
     {
       json_object *calls = json_object_new_array ();
@@ -159,6 +168,7 @@ parse_models (json_object *reply)
 }
 
 const TftsrAiWire tftsr_ai_wire_ollama = {
+  .images = TRUE,
   .framing = tftsr_ai_framing_ndjson,
   .chat_url = chat_url,
   .models_url = models_url,

@@ -109,6 +109,35 @@ tool_call_json (const TftsrAiProvider *provider, const TftsrAiToolCall *call)
   return obj;
 }
 
+/* {"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}: OpenAI takes a URL or
+ * a data URL there, Mistral the same (or the URL as a bare string). */
+static json_object *
+image_part (const TftsrAiImage *image)
+{
+  json_object *part = json_object_new_object ();
+  json_object *url = json_object_new_object ();
+  g_autoptr (json_object) base64 = tftsr_ai_image_base64 (image);
+  g_autofree char *data_url =
+      g_strconcat ("data:", image->mime, ";base64,", json_object_get_string (base64), NULL);
+
+  json_object_object_add (url, "url", json_object_new_string (data_url));
+  json_object_object_add (part, "type", json_object_new_string ("image_url"));
+  json_object_object_add (part, "image_url", url);
+  return part;
+}
+
+/* The text as a string; with images, an array of content parts. An assistant turn that
+ * only calls tools has no content. */
+static json_object *
+content_json (const TftsrAiMessage *message)
+{
+  if (message->images->len > 0)
+    return tftsr_ai_content_parts (message, image_part);
+  if (message->tool_calls->len > 0 && *message->content == '\0')
+    return NULL;
+  return json_object_new_string (message->content);
+}
+
 static json_object *
 message_json (const TftsrAiProvider *provider, const TftsrAiMessage *message)
 {
@@ -117,10 +146,7 @@ message_json (const TftsrAiProvider *provider, const TftsrAiMessage *message)
 
   json_object_object_add (obj, "role",
                           json_object_new_string (tftsr_ai_role_to_string (message->role)));
-  /* An assistant turn that only calls tools has no content. */
-  json_object_object_add (
-      obj, "content",
-      calls && *message->content == '\0' ? NULL : json_object_new_string (message->content));
+  json_object_object_add (obj, "content", content_json (message));
   if (message->role == TFTSR_AI_ROLE_TOOL)
     json_object_object_add (
         obj, "tool_call_id",
@@ -328,6 +354,7 @@ error_message (json_object *body)
 }
 
 const TftsrAiWire tftsr_ai_wire_openai = {
+  .images = TRUE,
   .framing = tftsr_ai_framing_sse,
   .chat_url = chat_url,
   .models_url = models_url,

@@ -299,3 +299,32 @@ tftsr_ai_add_system_message (json_object *messages, const char *system)
   json_object_object_add (message, "content", json_object_new_string (system));
   json_object_array_add (messages, message);
 }
+
+json_object *
+tftsr_ai_image_base64 (const TftsrAiImage *image)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (image->data, &len);
+  g_autofree char *encoded = g_base64_encode (data, len);
+
+  return json_object_new_string (encoded);
+}
+
+json_object *
+tftsr_ai_content_parts (const TftsrAiMessage *message,
+                        json_object *(*image_part) (const TftsrAiImage *image))
+{
+  json_object *parts = json_object_new_array ();
+
+  if (*message->content != '\0')
+    {
+      json_object *text = json_object_new_object ();
+
+      json_object_object_add (text, "type", json_object_new_string ("text"));
+      json_object_object_add (text, "text", json_object_new_string (message->content));
+      json_object_array_add (parts, text);
+    }
+  for (guint i = 0; i < message->images->len; i++)
+    json_object_array_add (parts, image_part (message->images->pdata[i]));
+  return parts;
+}

@@ -74,6 +74,8 @@ typedef enum
 
 typedef struct
 {
+  /* Whether a request can carry the messages' images. */
+  gboolean images;
   TftsrAiFraming (*framing) (const TftsrAiProvider *provider);
   /* Where a streamed chat request goes. */
   char *(*chat_url) (const TftsrAiProvider *provider);
@@ -128,6 +130,13 @@ GPtrArray *tftsr_ai_parse_names (json_object *reply, const char *array, const ch
                                  const char *prefix);
 /* Appends {"role":"system","content":@system} to @messages unless @system is empty. */
 void tftsr_ai_add_system_message (json_object *messages, const char *system);
+/* @image's bytes in base64, as every format that takes images inline wants them. */
+json_object *tftsr_ai_image_base64 (const TftsrAiImage *image);
+/* Text and images of a user message as [{"type":"text",…}, image…], the text left out
+ * when empty: OpenAI's (and Mistral's) and Anthropic's shape, each format giving the
+ * image part. */
+json_object *tftsr_ai_content_parts (const TftsrAiMessage *message,
+                                     json_object *(*image_part) (const TftsrAiImage *image));
 /* The "data"[].id names of an OpenAI-style model list ({"data":[{"id":…}]}). */
 GPtrArray *tftsr_ai_parse_data_ids (json_object *reply);
 /* The text of {"error":{"message":…}} or {"error":"…"}, or NULL. */

@@ -97,10 +97,39 @@ count (Departure *d, const char *type_name, guint n)
   g_hash_table_replace (d->counts, g_strdup (type_name), GUINT_TO_POINTER (old + n));
 }
 
-/* Closes the departure: flushes, writes the audit entry, hands out the receipt. */
+/* Describes @parts for the audit entry: kinds, ids, lines and hashes, never content. */
+static json_object *
+parts_json (GPtrArray *parts)
+{
+  json_object *array = json_object_new_array ();
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      TftsrEgressPart *part = parts->pdata[i];
+      json_object *obj = json_object_new_object ();
+
+      json_object_object_add (obj, "kind", json_object_new_string (part->kind));
+      json_object_object_add (obj, g_str_equal (part->kind, "image") ? "image" : "log",
+                              json_object_new_int64 (part->id));
+      if (part->first_line > 0)
+        {
+          json_object_object_add (obj, "first_line", json_object_new_int64 (part->first_line));
+          json_object_object_add (obj, "last_line", json_object_new_int64 (part->last_line));
+        }
+      if (!g_str_equal (part->kind, "image"))
+        json_object_object_add (obj, "digest", json_object_new_boolean (part->digest));
+      json_object_object_add (obj, "sha256", json_object_new_string (part->sha256));
+      json_object_object_add (obj, "bytes", json_object_new_int64 ((gint64) part->bytes));
+      json_object_array_add (array, obj);
+    }
+  return array;
+}
+
+/* Closes the departure: flushes, writes the audit entry (listing @parts, may be NULL),
+ * hands out the receipt. */
 static TftsrEgressReceipt *
 departure_finish (Departure *d, TftsrStore *store, const char *destination, const char *what,
-                  gint64 id, GCancellable *cancellable, GError **error)
+                  gint64 id, GPtrArray *parts, GCancellable *cancellable, GError **error)
 {
   guint8 digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -127,6 +156,8 @@ departure_finish (Departure *d, TftsrStore *store, const char *destination, cons
   while (g_hash_table_iter_next (&iter, &key, &value))
     json_object_object_add (counts, key, json_object_new_int64 (GPOINTER_TO_UINT (value)));
   json_object_object_add (detail, "replaced", counts);
+  if (parts != NULL && parts->len > 0)
+    json_object_object_add (detail, "attachments", parts_json (parts));
   ok = g_output_stream_flush (d->output, cancellable, error) &&
        tftsr_audit_append (store, "egress.send", destination,
                            json_object_to_json_string_ext (detail, JSON_C_TO_STRING_PLAIN), error);
@@ -203,7 +234,7 @@ tftsr_egress_export_log (TftsrStore *store, gint64 log_id, GOutputStream *output
   g_object_set_data (G_OBJECT (stream), "departure", &d);
   if (tftsr_store_write_log (store, log_id, TRUE, stream, cancellable, error) &&
       count_log_replacements (store, log_id, &d, error))
-    receipt = departure_finish (&d, store, destination, "log", log_id, cancellable, error);
+    receipt = departure_finish (&d, store, destination, "log", log_id, NULL, cancellable, error);
   departure_clear (&d);
   return receipt;
 }
@@ -233,7 +264,8 @@ tftsr_egress_export_image (TftsrStore *store, gint64 image_id, GOutputStream *ou
   data = g_bytes_get_data (bytes, &len);
   departure_init (&d, output);
   if (departure_write (&d, data, len, cancellable, error))
-    receipt = departure_finish (&d, store, destination, "image", image_id, cancellable, error);
+    receipt =
+        departure_finish (&d, store, destination, "image", image_id, NULL, cancellable, error);
   departure_clear (&d);
   return receipt;
 }
@@ -396,8 +428,8 @@ tftsr_egress_redact_stream (TftsrStore *store, gint64 issue_id, TftsrPiiScanner 
 
   if (redaction_begin (&r, store, &conn, issue_id, scanner, output, cancellable, error) &&
       redact_input (&r, input, error))
-    receipt =
-        departure_finish (&r.departure, store, destination, "issue", issue_id, cancellable, error);
+    receipt = departure_finish (&r.departure, store, destination, "issue", issue_id, NULL,
+                                cancellable, error);
   redaction_clear (&r);
   return receipt;
 }
@@ -437,9 +469,40 @@ tftsr_egress_redact_text (TftsrStore *store, gint64 issue_id, TftsrPiiScanner *s
   return redacted;
 }
 
+TftsrEgressPart *
+tftsr_egress_part_new (const char *kind, gint64 id, gconstpointer data, gsize len)
+{
+  TftsrEgressPart *part = g_new0 (TftsrEgressPart, 1);
+
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  part->kind = g_strdup (kind);
+  part->id = id;
+  part->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+  part->bytes = len;
+  return part;
+}
+
+void
+tftsr_egress_part_free (TftsrEgressPart *part)
+{
+  if (part == NULL)
+    return;
+  g_free (part->kind);
+  g_free (part->sha256);
+  g_free (part);
+}
+
 TftsrEgressReceipt *
 tftsr_egress_record (TftsrStore *store, gint64 issue_id, const char *destination, GBytes *bytes,
                      GHashTable *counts, GError **error)
+{
+  return tftsr_egress_record_parts (store, issue_id, destination, bytes, counts, NULL, error);
+}
+
+TftsrEgressReceipt *
+tftsr_egress_record_parts (TftsrStore *store, gint64 issue_id, const char *destination,
+                           GBytes *bytes, GHashTable *counts, GPtrArray *parts, GError **error)
 {
   g_autoptr (GOutputStream) sink = g_memory_output_stream_new_resizable ();
   TftsrEgressReceipt *receipt;
@@ -459,7 +522,7 @@ tftsr_egress_record (TftsrStore *store, gint64 issue_id, const char *destination
       while (g_hash_table_iter_next (&iter, &key, &value))
         count (&d, key, GPOINTER_TO_UINT (value));
     }
-  receipt = departure_finish (&d, store, destination, "issue", issue_id, NULL, error);
+  receipt = departure_finish (&d, store, destination, "issue", issue_id, parts, NULL, error);
   departure_clear (&d);
   return receipt;
 }

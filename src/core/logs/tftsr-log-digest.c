@@ -8,6 +8,10 @@
  * laid out within the budget: errors and warnings by frequency first, because that is where
  * a root cause shows, then the most repeated lines, with the head and the tail around them.
  *
+ * A range of lines (an excerpt attached to a chat message) is read from the chunks that
+ * hold it only, numbered as the log viewer numbers rows (a chunk's unfinished last line is
+ * a row of its own), and kept whole while it fits the budget.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n-lib.h>
@@ -69,6 +73,7 @@ typedef struct
   GString *whole_text;
   GString *held; /* the start of a line cut by a chunk end */
   guint64 line_no;
+  guint64 lines;   /* taken: the whole log's, or the range's */
   GPtrArray *head; /* Line */
   gsize head_bytes;
   Slot tail[TAIL_SLOTS];
@@ -241,6 +246,7 @@ take_line (Builder *b, const char *text, gsize len)
   if (len > 0 && text[len - 1] == '\r')
     len--;
   b->line_no++;
+  b->lines++;
   keep_line (b, text, len);
   count_shape (b, text, len);
 }
@@ -349,8 +355,9 @@ lay_out_shapes (GString *out, gsize limit, const char *title, GPtrArray *shapes,
     }
 }
 
+/* @what: "Log “app.log”" or "Lines 10–20 of log “app.log”". */
 static char *
-lay_out (Builder *b, const char *name)
+lay_out (Builder *b, const char *what)
 {
   g_autoptr (GString) out = g_string_new (NULL);
   g_autoptr (GPtrArray) shapes = g_ptr_array_sized_new (g_hash_table_size (b->shapes));
@@ -365,11 +372,11 @@ lay_out (Builder *b, const char *name)
     g_ptr_array_add (shapes, value);
   g_ptr_array_sort (shapes, by_count);
   g_string_append_printf (out,
-                          "Log “%s”: %" G_GUINT64_FORMAT " lines, %" G_GUINT64_FORMAT
-                          " bytes: a digest, the whole log does not fit. %" G_GUINT64_FORMAT
+                          "%s: %" G_GUINT64_FORMAT " lines, %" G_GUINT64_FORMAT
+                          " bytes: a digest, the whole of it does not fit. %" G_GUINT64_FORMAT
                           " error and %" G_GUINT64_FORMAT " warning lines; %u distinct line "
                           "shapes%s (numbers and ids shown as #).\n",
-                          name, b->line_no, b->total, b->errors, b->warnings,
+                          what, b->lines, b->total, b->errors, b->warnings,
                           g_hash_table_size (b->shapes),
                           b->unshaped > 0 ? ", more not counted" : "");
   rest = b->budget > out->len ? b->budget - out->len : 0;
@@ -419,12 +426,27 @@ builder_clear (Builder *b)
   g_string_free (b->scratch, TRUE);
 }
 
+static TftsrLogDigest *
+digest_new (Builder *b, const char *what)
+{
+  TftsrLogDigest *digest = g_new0 (TftsrLogDigest, 1);
+
+  digest->whole = b->whole;
+  digest->lines = b->lines;
+  digest->error_lines = b->errors;
+  digest->warning_lines = b->warnings;
+  digest->text =
+      b->whole ? g_utf8_make_valid (b->whole_text->str, b->whole_text->len) : lay_out (b, what);
+  return digest;
+}
+
 TftsrLogDigest *
 tftsr_store_digest_log (TftsrStore *store, gint64 log_id, gsize budget, TftsrProgressFunc progress,
                         gpointer progress_data, GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrConn) conn = NULL;
   g_autoptr (TftsrLogFile) log = NULL;
+  g_autofree char *what = NULL;
   TftsrLogDigest *digest;
   Builder b;
 
@@ -442,13 +464,162 @@ tftsr_store_digest_log (TftsrStore *store, gint64 log_id, gsize budget, TftsrPro
     }
   if (b.held->len > 0)
     take_line (&b, b.held->str, b.held->len);
-  digest = g_new0 (TftsrLogDigest, 1);
-  digest->whole = b.whole;
-  digest->lines = b.whole ? tftsr_log_file_get_line_count (log) : b.line_no;
-  digest->error_lines = b.errors;
-  digest->warning_lines = b.warnings;
-  digest->text = b.whole ? g_utf8_make_valid (b.whole_text->str, b.whole_text->len)
-                         : lay_out (&b, tftsr_log_file_get_name (log));
+  /* A whole log is not cut into lines: its count is the stored one. */
+  if (b.whole)
+    b.lines = tftsr_log_file_get_line_count (log);
+  what = g_strdup_printf ("Log “%s”", tftsr_log_file_get_name (log));
+  digest = digest_new (&b, what);
+  builder_clear (&b);
+  return digest;
+}
+
+/* --- a range of lines ------------------------------------------------------------------- */
+
+/* Row @number of the log, @len bytes at @text: kept whole while the range fits, and always
+ * taken into the digest in case it does not. */
+static void
+take_row (Builder *b, guint64 number, const char *text, gsize len)
+{
+  if (len > 0 && text[len - 1] == '\r')
+    len--;
+  if (b->whole)
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, len);
+      gsize size = strlen (valid);
+
+      b->whole = b->whole_text->len + size + 1 <= b->budget;
+      if (b->whole)
+        {
+          g_string_append_len (b->whole_text, valid, size);
+          g_string_append_c (b->whole_text, '\n');
+        }
+      else
+        g_string_truncate (b->whole_text, 0);
+    }
+  b->total += len + 1;
+  b->line_no = number - 1;
+  take_line (b, text, len);
+}
+
+/* The rows of chunk @text (its first row numbered @row) that lie in [@first, @last]. */
+static void
+take_rows (Builder *b, GBytes *text, guint64 row, guint64 first, guint64 last)
+{
+  gsize len = 0;
+  const char *p = g_bytes_get_data (text, &len), *end = p + len;
+
+  for (; p < end && row <= last; row++)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *stop = nl != NULL ? nl : end;
+
+      if (row >= first)
+        take_row (b, row, p, stop - p);
+      p = nl != NULL ? nl + 1 : end;
+    }
+}
+
+/* The chunks that hold rows @first..@last (their seq and the number of their first row);
+ * fails naming the log's row count when it has fewer than @last. */
+static GArray *
+chunks_of_rows (sqlite3 *db, TftsrLogFile *log, guint64 first, guint64 last, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GArray) chunks = g_array_new (FALSE, FALSE, sizeof (guint64) * 2);
+  guint64 rows = 0;
+  int rc;
+
+  /* The layout index covers this: no chunk's text is read. */
+  stmt = tftsr_db_prepare (db, "SELECT seq, rows FROM log_chunks WHERE log_id = ?1 ORDER BY seq",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tftsr_log_file_get_id (log));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint64 chunk[2] = { sqlite3_column_int64 (stmt, 0), rows + 1 };
+
+      rows += sqlite3_column_int64 (stmt, 1);
+      if (rows >= first && chunk[1] <= last)
+        g_array_append_val (chunks, chunk);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      tftsr_db_set_error (error, db, rc, _ ("Could not read the log"));
+      return NULL;
+    }
+  if (last > rows)
+    {
+      g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID,
+                   _ ("“%s” has %" G_GUINT64_FORMAT " lines: lines %" G_GUINT64_FORMAT
+                      "–%" G_GUINT64_FORMAT " are not all in it"),
+                   tftsr_log_file_get_name (log), rows, first, last);
+      return NULL;
+    }
+  return g_steal_pointer (&chunks);
+}
+
+static gboolean
+take_range (sqlite3 *db, TftsrLogFile *log, guint64 first, guint64 last, Builder *b,
+            GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GArray) chunks = chunks_of_rows (db, log, first, last, error);
+
+  if (chunks == NULL)
+    return FALSE;
+  for (guint i = 0; i < chunks->len; i++)
+    {
+      const guint64 *chunk = &g_array_index (chunks, guint64, i * 2);
+      guint64 offset;
+      g_autoptr (GBytes) text = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          (text = tftsr_log_read_chunk (db, tftsr_log_file_get_id (log), (guint) chunk[0], &offset,
+                                        error)) == NULL)
+        return FALSE;
+      take_rows (b, text, chunk[1], first, last);
+    }
+  return TRUE;
+}
+
+TftsrLogDigest *
+tftsr_store_digest_log_lines (TftsrStore *store, gint64 log_id, guint64 first_line,
+                              guint64 last_line, gsize budget, GCancellable *cancellable,
+                              GError **error)
+{
+  g_autoptr (TftsrConn) conn = NULL;
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autofree char *what = NULL;
+  TftsrLogDigest *digest;
+  Builder b;
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (budget >= 1024, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (first_line == 0 || last_line < first_line)
+    {
+      g_set_error (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID,
+                   _ ("Lines %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT " are no range of lines: "
+                      "they are numbered from 1, the first no later than the last"),
+                   first_line, last_line);
+      return NULL;
+    }
+  if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
+      (log = tftsr_log_load (conn->db, log_id, error)) == NULL)
+    return NULL;
+  builder_init (&b, log, budget, NULL, NULL);
+  /* Known only once the lines are read: kept whole while they fit. */
+  b.whole = TRUE;
+  b.total = 0;
+  if (!take_range (conn->db, log, first_line, last_line, &b, cancellable, error))
+    {
+      builder_clear (&b);
+      return NULL;
+    }
+  what = g_strdup_printf ("Lines %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT " of log “%s”",
+                          first_line, last_line, tftsr_log_file_get_name (log));
+  digest = digest_new (&b, what);
   builder_clear (&b);
   return digest;
 }

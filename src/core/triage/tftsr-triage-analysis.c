@@ -20,9 +20,6 @@
 #include "tftsr-json-private.h"
 #include "tftsr-triage-private.h"
 
-#define CHARS_PER_TOKEN 3   /* log text is dense: numbers, ids, punctuation */
-#define PROMPT_RESERVE 6000 /* characters kept for the instructions and the answer */
-#define LOG_SHARE_MIN 2048  /* a digest smaller than this says little */
 #define ANSWER_TOKENS 1500
 
 static const char instructions[] =
@@ -158,11 +155,7 @@ tftsr_log_analysis_describe_logs (const TftsrLogAnalysis *analysis)
 
 typedef struct
 {
-  TftsrStore *store;
-  gint64 issue_id;
-  TftsrPiiScanner *scanner;
-  GHashTable *counts;
-  GCancellable *cancellable;
+  TftsrTriageRedactor r;
   TftsrLogAnalysisProgressFunc progress;
   gpointer progress_data;
   TftsrLogAnalysisProgress now;
@@ -209,17 +202,11 @@ provider_busy (guint attempt, guint seconds, gpointer user_data)
   report (s, TFTSR_LOG_ANALYSIS_WAITING);
 }
 
-static char *
-redact (Sender *s, const char *text, GError **error)
-{
-  return tftsr_egress_redact_text (s->store, s->issue_id, s->scanner, text, s->counts, error);
-}
-
 /* The incident's logs among @ids (all of them when @n is 0). */
 static GPtrArray *
 chosen_logs (Sender *s, const gint64 *ids, guint n, GError **error)
 {
-  g_autoptr (GPtrArray) all = tftsr_store_list_logs (s->store, s->issue_id, error);
+  g_autoptr (GPtrArray) all = tftsr_store_list_logs (s->r.store, s->r.issue_id, error);
   g_autoptr (GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (all == NULL)
@@ -241,16 +228,6 @@ chosen_logs (Sender *s, const gint64 *ids, guint n, GError **error)
   return g_steal_pointer (&chosen);
 }
 
-static gsize
-share_per_log (const TftsrAiProvider *provider, guint n_logs)
-{
-  guint64 tokens = tftsr_ai_provider_get_context_tokens (provider);
-  gsize room;
-
-  room = tokens * CHARS_PER_TOKEN > PROMPT_RESERVE ? tokens * CHARS_PER_TOKEN - PROMPT_RESERVE : 0;
-  return MAX (room / MAX (n_logs, 1), LOG_SHARE_MIN);
-}
-
 /* One log's section of the message, redacted; notes in @described how it went. */
 static gboolean
 add_log (Sender *s, TftsrLogFile *log, gsize share, GString *message, json_object *described,
@@ -262,11 +239,12 @@ add_log (Sender *s, TftsrLogFile *log, gsize share, GString *message, json_objec
 
   s->now.log_id = tftsr_log_file_get_id (log);
   log_read (0, 0, s);
-  digest = tftsr_store_digest_log (s->store, tftsr_log_file_get_id (log), share, log_read, s,
-                                   s->cancellable, error);
+  digest = tftsr_store_digest_log (s->r.store, tftsr_log_file_get_id (log), share, log_read, s,
+                                   s->r.cancellable, error);
   s->read_before += tftsr_log_file_get_size (log);
-  if (digest == NULL || (name = redact (s, tftsr_log_file_get_name (log), error)) == NULL ||
-      (text = redact (s, tftsr_log_digest_get_text (digest), error)) == NULL)
+  if (digest == NULL ||
+      (name = tftsr_triage_redact (&s->r, tftsr_log_file_get_name (log), error)) == NULL ||
+      (text = tftsr_triage_redact (&s->r, tftsr_log_digest_get_text (digest), error)) == NULL)
     return FALSE;
   g_string_append_printf (message, "### Log %s (%s)\n```\n%s\n```\n\n", name,
                           tftsr_log_digest_is_whole (digest) ? "whole" : "digest", text);
@@ -283,13 +261,14 @@ static TftsrAiRequest *
 build_request (Sender *s, const TftsrAiProvider *provider, GPtrArray *logs, json_object *described,
                GError **error)
 {
-  g_autoptr (TftsrIssue) issue = tftsr_store_get_issue (s->store, s->issue_id, error);
+  g_autoptr (TftsrIssue) issue = tftsr_store_get_issue (s->r.store, s->r.issue_id, error);
   g_autoptr (GString) message = g_string_new (NULL);
   g_autofree char *title = NULL;
-  gsize share = share_per_log (provider, logs->len);
+  gsize share = tftsr_triage_log_share (provider, sizeof instructions, logs->len);
   TftsrAiRequest *request;
 
-  if (issue == NULL || (title = redact (s, tftsr_issue_get_title (issue), error)) == NULL)
+  if (issue == NULL ||
+      (title = tftsr_triage_redact (&s->r, tftsr_issue_get_title (issue), error)) == NULL)
     return NULL;
   g_string_append_printf (message, "Incident: %s (category: %s)\n\n", title,
                           tftsr_category_to_string (tftsr_issue_get_category (issue)));
@@ -365,7 +344,7 @@ tftsr_triage_analyze_logs (TftsrStore *store, gint64 issue_id, const gint64 *log
   g_autoptr (TftsrAiReply) reply = NULL;
   g_autoptr (TftsrLogAnalysis) analysis = NULL;
   g_autofree char *shown = NULL;
-  Sender s = { store, issue_id, NULL, counts, cancellable, progress, progress_data };
+  Sender s = { { store, issue_id, NULL, counts, cancellable }, progress, progress_data };
   TftsrAiListener listener = { answer_heard, provider_busy, &s };
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
@@ -375,7 +354,7 @@ tftsr_triage_analyze_logs (TftsrStore *store, gint64 issue_id, const gint64 *log
       (scanner = tftsr_store_load_pii_scanner (store, error)) == NULL ||
       (logs = chosen_logs (&s, log_ids, n_logs, error)) == NULL)
     return NULL;
-  s.scanner = scanner;
+  s.r.scanner = scanner;
   if ((request = build_request (&s, provider, logs, described, error)) == NULL)
     return NULL;
   s.now.fraction = 1.0;
@@ -385,7 +364,7 @@ tftsr_triage_analyze_logs (TftsrStore *store, gint64 issue_id, const gint64 *log
       (shown = tftsr_store_reveal_pseudonyms (store, issue_id, reply->text, error)) == NULL)
     return NULL;
   analysis = analysis_new ();
-  analysis->issue_id = issue_id;
+  analysis->r.issue_id = issue_id;
   analysis->provider = g_strdup (provider->name);
   analysis->model = g_strdup (provider->model);
   analysis->logs = g_strdup (json_object_to_json_string_ext (described, JSON_C_TO_STRING_PLAIN));

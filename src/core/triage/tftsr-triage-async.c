@@ -36,6 +36,7 @@ typedef struct
 {
   gint64 issue_id;
   char *text; /* NULL: the last answer again */
+  GPtrArray *attachments;
   char *provider_name;
   Relay relay;
 } SendData;
@@ -137,6 +138,7 @@ static void
 send_data_free (SendData *data)
 {
   g_free (data->text);
+  g_ptr_array_unref (data->attachments);
   g_free (data->provider_name);
   g_main_context_unref (data->relay.context);
   g_clear_pointer (&data->relay.display, tftsr_triage_display_free);
@@ -158,11 +160,12 @@ send_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   GError *error = NULL;
   TftsrTriageTurn *turn;
 
-  turn = data->text != NULL
-             ? tftsr_triage_send (TFTSR_STORE (source), data->issue_id, data->text,
-                                  data->provider_name, &listener, cancellable, &error)
-             : tftsr_triage_regenerate (TFTSR_STORE (source), data->issue_id, data->provider_name,
-                                        &listener, cancellable, &error);
+  turn =
+      data->text != NULL
+          ? tftsr_triage_send (TFTSR_STORE (source), data->issue_id, data->text, data->attachments,
+                               data->provider_name, &listener, cancellable, &error)
+          : tftsr_triage_regenerate (TFTSR_STORE (source), data->issue_id, data->provider_name,
+                                     &listener, cancellable, &error);
   /* The whole reply, its last line included, reaches the viewer before the callback. */
   if (relay->heard)
     {
@@ -179,8 +182,8 @@ send_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
 }
 
 static void
-start_turn (TftsrStore *store, gint64 issue_id, const char *text, const char *provider_name,
-            const TftsrTriageViewer *viewer, GCancellable *cancellable,
+start_turn (TftsrStore *store, gint64 issue_id, const char *text, GPtrArray *attachments,
+            const char *provider_name, const TftsrTriageViewer *viewer, GCancellable *cancellable,
             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
@@ -188,6 +191,7 @@ start_turn (TftsrStore *store, gint64 issue_id, const char *text, const char *pr
 
   data->issue_id = issue_id;
   data->text = g_strdup (text);
+  data->attachments = tftsr_triage_attachments_copy (attachments);
   data->provider_name = g_strdup (provider_name);
   if (viewer != NULL)
     data->relay.target = *viewer;
@@ -203,14 +207,15 @@ start_turn (TftsrStore *store, gint64 issue_id, const char *text, const char *pr
 
 void
 tftsr_triage_send_async (TftsrStore *store, gint64 issue_id, const char *text,
-                         const char *provider_name, const TftsrTriageViewer *viewer,
-                         GCancellable *cancellable, GAsyncReadyCallback callback,
-                         gpointer user_data)
+                         GPtrArray *attachments, const char *provider_name,
+                         const TftsrTriageViewer *viewer, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
   g_return_if_fail (text != NULL);
 
-  start_turn (store, issue_id, text, provider_name, viewer, cancellable, callback, user_data);
+  start_turn (store, issue_id, text, attachments, provider_name, viewer, cancellable, callback,
+              user_data);
 }
 
 void
@@ -220,7 +225,7 @@ tftsr_triage_regenerate_async (TftsrStore *store, gint64 issue_id, const char *p
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
 
-  start_turn (store, issue_id, NULL, provider_name, viewer, cancellable, callback, user_data);
+  start_turn (store, issue_id, NULL, NULL, provider_name, viewer, cancellable, callback, user_data);
 }
 
 TftsrTriageTurn *

@@ -1,15 +1,17 @@
 /* tftsr-triage-chat.c: one turn of the triage conversation with an AI provider
  *
- * The path of a turn: the engineer's message is stored as typed; the request is built
- * from the incident and the conversation, every text through egress (the incident's
- * pseudonyms, the stored detection settings); the AI client records the exact bytes in
- * the audit log and sends them over net; the reply is stored as it came (pseudonyms and
- * all), and its markers move the 5 Whys, their texts mapped back to the real values
- * because the whys are the engineer's record.
+ * The path of a turn: the request is built from the incident, the conversation and the
+ * engineer's new message, every text through egress (the incident's pseudonyms, the stored
+ * detection settings), the logs attached to messages read again and the screenshots put
+ * in; only then is the message stored as typed, with its attachments; the AI client
+ * records the exact bytes in the audit log and sends them over net; the reply is stored as
+ * it came (pseudonyms and all), and its markers move the 5 Whys, their texts mapped back to
+ * the real values because the whys are the engineer's record.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "tftsr-egress.h"
 #include "tftsr-log.h"
@@ -29,21 +31,6 @@ tftsr_triage_turn_free (TftsrTriageTurn *turn)
 
 /* --- the request, redacted ------------------------------------------------------------------ */
 
-typedef struct
-{
-  TftsrStore *store;
-  gint64 issue_id;
-  TftsrPiiScanner *scanner;
-  GHashTable *counts; /* type name → replacements, for the audit entry */
-} Redactor;
-
-static char *
-redact (const Redactor *r, const char *text, GError **error)
-{
-  return tftsr_egress_redact_text (r->store, r->issue_id, r->scanner, text != NULL ? text : "",
-                                   r->counts, error);
-}
-
 /* A NULL-terminated vector being built. */
 static GPtrArray *
 strv_new (void)
@@ -60,7 +47,7 @@ strv_end (GPtrArray *strv)
 
 /* The names of the incident's logs, redacted. */
 static GStrv
-redacted_log_names (const Redactor *r, GError **error)
+redacted_log_names (const TftsrTriageRedactor *r, GError **error)
 {
   g_autoptr (GPtrArray) logs = tftsr_store_list_logs (r->store, r->issue_id, error);
   g_autoptr (GPtrArray) names = strv_new ();
@@ -69,7 +56,7 @@ redacted_log_names (const Redactor *r, GError **error)
     return NULL;
   for (guint i = 0; i < logs->len; i++)
     {
-      char *name = redact (r, tftsr_log_file_get_name (logs->pdata[i]), error);
+      char *name = tftsr_triage_redact (r, tftsr_log_file_get_name (logs->pdata[i]), error);
       if (name == NULL)
         return NULL;
       g_ptr_array_add (names, name);
@@ -79,7 +66,7 @@ redacted_log_names (const Redactor *r, GError **error)
 
 /* The answers of the whys so far, in order, redacted. */
 static GStrv
-redacted_answers (const Redactor *r, const TftsrTriageState *state, GError **error)
+redacted_answers (const TftsrTriageRedactor *r, const TftsrTriageState *state, GError **error)
 {
   g_autoptr (GPtrArray) answers = strv_new ();
 
@@ -90,7 +77,7 @@ redacted_answers (const Redactor *r, const TftsrTriageState *state, GError **err
 
       if (why == NULL || *why->answer == '\0')
         break;
-      if ((answer = redact (r, why->answer, error)) == NULL)
+      if ((answer = tftsr_triage_redact (r, why->answer, error)) == NULL)
         return NULL;
       g_ptr_array_add (answers, answer);
     }
@@ -98,7 +85,7 @@ redacted_answers (const Redactor *r, const TftsrTriageState *state, GError **err
 }
 
 static char *
-system_prompt (const Redactor *r, GError **error)
+system_prompt (const TftsrTriageRedactor *r, GError **error)
 {
   g_autoptr (TftsrIssue) issue = tftsr_store_get_issue (r->store, r->issue_id, error);
   g_autoptr (TftsrTriageState) state = NULL;
@@ -107,9 +94,9 @@ system_prompt (const Redactor *r, GError **error)
   TftsrTriageContext context = { 0 };
 
   if (issue == NULL || (state = tftsr_store_get_triage (r->store, r->issue_id, error)) == NULL ||
-      (title = redact (r, tftsr_issue_get_title (issue), error)) == NULL ||
-      (description = redact (r, tftsr_issue_get_description (issue), error)) == NULL ||
-      (root_cause = redact (r, state->root_cause, error)) == NULL ||
+      (title = tftsr_triage_redact (r, tftsr_issue_get_title (issue), error)) == NULL ||
+      (description = tftsr_triage_redact (r, tftsr_issue_get_description (issue), error)) == NULL ||
+      (root_cause = tftsr_triage_redact (r, state->root_cause, error)) == NULL ||
       (logs = redacted_log_names (r, error)) == NULL ||
       (answers = redacted_answers (r, state, error)) == NULL)
     return NULL;
@@ -128,10 +115,10 @@ system_prompt (const Redactor *r, GError **error)
 
 /* @stored as sent: its text (and any tool call's arguments) redacted. */
 static TftsrAiMessage *
-redacted_message (const Redactor *r, const TftsrAiMessage *stored, GError **error)
+redacted_message (const TftsrTriageRedactor *r, const TftsrAiMessage *stored, GError **error)
 {
   g_autoptr (TftsrAiMessage) message = tftsr_ai_message_copy (stored);
-  char *content = redact (r, stored->content, error);
+  char *content = tftsr_triage_redact (r, stored->content, error);
 
   if (content == NULL)
     return NULL;
@@ -140,7 +127,7 @@ redacted_message (const Redactor *r, const TftsrAiMessage *stored, GError **erro
   for (guint i = 0; message->tool_calls != NULL && i < message->tool_calls->len; i++)
     {
       TftsrAiToolCall *call = message->tool_calls->pdata[i];
-      char *arguments = redact (r, call->arguments, error);
+      char *arguments = tftsr_triage_redact (r, call->arguments, error);
 
       if (arguments == NULL)
         return NULL;
@@ -150,30 +137,67 @@ redacted_message (const Redactor *r, const TftsrAiMessage *stored, GError **erro
   return g_steal_pointer (&message);
 }
 
-/* The system prompt and every complete message so far; a reply that failed, was
- * cancelled or was written again is not part of what the model said. */
+/* The stored messages a request carries: every complete one, except, when the last answer
+ * is asked for again, the replies after the engineer's last message. Borrowed from
+ * @stored. */
+static GPtrArray *
+messages_to_send (GPtrArray *stored, gboolean regenerate, GError **error)
+{
+  g_autoptr (GPtrArray) sent = g_ptr_array_new ();
+  guint end = stored->len;
+
+  while (regenerate && end > 0 &&
+         ((TftsrTriageMessage *) stored->pdata[end - 1])->message->role != TFTSR_AI_ROLE_USER)
+    end--;
+  if (regenerate && end == 0)
+    {
+      tftsr_triage_set_nothing_asked (error);
+      return NULL;
+    }
+  for (guint i = 0; i < end; i++)
+    {
+      TftsrTriageMessage *m = stored->pdata[i];
+
+      /* A reply that failed, was cancelled or was written again is not what the model
+       * said. */
+      if (m->state == TFTSR_TRIAGE_MESSAGE_COMPLETE && !m->superseded)
+        g_ptr_array_add (sent, m);
+    }
+  return g_steal_pointer (&sent);
+}
+
+/* The system prompt and @sent (TftsrTriageMessage), redacted, their attachments within
+ * what of the provider's context budget the texts leave. */
 static TftsrAiRequest *
-build_request (const Redactor *r, GError **error)
+build_request (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, GPtrArray *sent,
+               GError **error)
 {
   g_autofree char *system = system_prompt (r, error);
-  g_autoptr (GPtrArray) messages = NULL;
   g_autoptr (TftsrAiRequest) request = NULL;
+  gsize reserve, share;
+  guint n_logs = 0;
 
-  if (system == NULL ||
-      (messages = tftsr_store_list_triage_messages (r->store, r->issue_id, error)) == NULL)
+  if (system == NULL)
     return NULL;
   request = tftsr_ai_request_new (system);
-  for (guint i = 0; i < messages->len; i++)
+  reserve = strlen (system);
+  for (guint i = 0; i < sent->len; i++)
     {
-      TftsrTriageMessage *stored = messages->pdata[i];
-      TftsrAiMessage *message;
+      TftsrTriageMessage *m = sent->pdata[i];
+      TftsrAiMessage *message = redacted_message (r, m->message, error);
 
-      if (stored->state != TFTSR_TRIAGE_MESSAGE_COMPLETE || stored->superseded)
-        continue;
-      if ((message = redacted_message (r, stored->message, error)) == NULL)
+      if (message == NULL)
         return NULL;
+      reserve += strlen (message->content);
+      n_logs += tftsr_triage_count_logs (m->attachments);
       tftsr_ai_request_add_message (request, message);
     }
+  share = tftsr_triage_log_share (provider, reserve, n_logs);
+  for (guint i = 0; i < sent->len; i++)
+    if (!tftsr_triage_expand_attachments (r, ((TftsrTriageMessage *) sent->pdata[i])->attachments,
+                                          share, request->messages->pdata[i], request->parts,
+                                          error))
+      return NULL;
   return g_steal_pointer (&request);
 }
 
@@ -276,42 +300,84 @@ heard_retry (guint attempt, guint seconds, gpointer user_data)
     heard->target->retry (attempt, seconds, heard->target->user_data);
 }
 
-static gboolean
-append_user_message (TftsrStore *store, gint64 issue_id, const char *text, GError **error)
+/* The engineer's message as it will be stored, its attachments checked and named. */
+static TftsrTriageMessage *
+new_message (TftsrStore *store, gint64 issue_id, const char *text, GPtrArray *attachments,
+             GError **error)
 {
-  g_autoptr (TftsrAiMessage) message = tftsr_ai_message_new (TFTSR_AI_ROLE_USER, text);
-  g_autoptr (TftsrTriageMessage) stored = tftsr_store_append_triage_message (
-      store, issue_id, message, NULL, NULL, TFTSR_TRIAGE_MESSAGE_COMPLETE, NULL, error);
+  g_autoptr (TftsrTriageMessage) m = g_new0 (TftsrTriageMessage, 1);
 
+  m->message = tftsr_ai_message_new (TFTSR_AI_ROLE_USER, text);
+  m->state = TFTSR_TRIAGE_MESSAGE_COMPLETE;
+  m->attachments = tftsr_triage_attachments_copy (attachments);
+  if (!tftsr_triage_resolve_attachments (store, issue_id, m->attachments, error))
+    return NULL;
+  return g_steal_pointer (&m);
+}
+
+/* Stores @typed with its attachments, or for the last answer again (@typed NULL) marks the
+ * replies it replaces. */
+static gboolean
+record_turn (TftsrStore *store, gint64 issue_id, const TftsrTriageMessage *typed, GError **error)
+{
+  g_autoptr (TftsrTriageMessage) stored = NULL;
+
+  if (typed == NULL)
+    return tftsr_triage_supersede_replies (store, issue_id, error);
+  stored = tftsr_triage_append_message (store, issue_id, typed->message, typed->attachments, NULL,
+                                        NULL, TFTSR_TRIAGE_MESSAGE_COMPLETE, NULL, error);
   return stored != NULL;
 }
 
-/* A turn: @text as the engineer's next message, or with @text NULL the last answer again. */
+/* The request of a turn: @text (with @attachments) as the engineer's next message, or with
+ * @text NULL the last answer again; the new message in @typed. */
+static TftsrAiRequest *
+prepare_turn (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, const char *text,
+              GPtrArray *attachments, TftsrTriageMessage **typed, GError **error)
+{
+  g_autoptr (GPtrArray) stored = NULL, sent = NULL;
+  g_autoptr (TftsrAiRequest) request = NULL;
+
+  if ((stored = tftsr_store_list_triage_messages (r->store, r->issue_id, error)) == NULL ||
+      (sent = messages_to_send (stored, text == NULL, error)) == NULL)
+    return NULL;
+  if (text != NULL)
+    {
+      if ((*typed = new_message (r->store, r->issue_id, text, attachments, error)) == NULL)
+        return NULL;
+      g_ptr_array_add (sent, *typed);
+    }
+  if ((request = build_request (r, provider, sent, error)) == NULL ||
+      (tftsr_ai_request_has_images (request) && !tftsr_ai_provider_check_images (provider, error)))
+    return NULL;
+  return g_steal_pointer (&request);
+}
+
+/* A turn: @text as the engineer's next message, or with @text NULL the last answer again.
+ * The request is built before anything is stored, so that a message refused for what it
+ * carries leaves nothing behind. */
 static TftsrTriageTurn *
-turn (TftsrStore *store, gint64 issue_id, const char *text, const char *provider_name,
-      const TftsrAiListener *listener, GCancellable *cancellable, GError **error)
+turn (TftsrStore *store, gint64 issue_id, const char *text, GPtrArray *attachments,
+      const char *provider_name, const TftsrAiListener *listener, GCancellable *cancellable,
+      GError **error)
 {
   g_autoptr (TftsrAiProvider) provider = NULL;
   g_autoptr (TftsrPiiScanner) scanner = NULL;
   g_autoptr (GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (TftsrTriageMessage) typed = NULL;
   g_autoptr (TftsrAiRequest) request = NULL;
   g_autoptr (TftsrAiReply) reply = NULL;
   g_autoptr (GString) arrived = g_string_new (NULL);
   g_autoptr (GError) failure = NULL;
   Heard heard = { arrived, listener };
   TftsrAiListener relay = { heard_text, heard_retry, &heard };
-  Redactor r = { store, issue_id, NULL, counts };
+  TftsrTriageRedactor r = { store, issue_id, NULL, counts, cancellable };
 
-  /* Nothing is stored for a turn that cannot be sent anywhere. */
-  if ((text != NULL && !tftsr_triage_check_text (text, error)) ||
+  if ((text != NULL && !tftsr_triage_check_text (text, attachments, error)) ||
       (provider = tftsr_store_get_ai_provider (store, provider_name, error)) == NULL ||
-      (scanner = tftsr_store_load_pii_scanner (store, error)) == NULL)
-    return NULL;
-  if (text != NULL ? !append_user_message (store, issue_id, text, error)
-                   : !tftsr_triage_supersede_replies (store, issue_id, error))
-    return NULL;
-  r.scanner = scanner;
-  if ((request = build_request (&r, error)) == NULL)
+      (r.scanner = scanner = tftsr_store_load_pii_scanner (store, error)) == NULL ||
+      (request = prepare_turn (&r, provider, text, attachments, &typed, error)) == NULL ||
+      !record_turn (store, issue_id, typed, error))
     return NULL;
   reply =
       tftsr_ai_complete (store, provider, issue_id, request, counts, &relay, cancellable, &failure);
@@ -325,14 +391,15 @@ turn (TftsrStore *store, gint64 issue_id, const char *text, const char *provider
 }
 
 TftsrTriageTurn *
-tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text, const char *provider_name,
-                   const TftsrAiListener *listener, GCancellable *cancellable, GError **error)
+tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text, GPtrArray *attachments,
+                   const char *provider_name, const TftsrAiListener *listener,
+                   GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return turn (store, issue_id, text, provider_name, listener, cancellable, error);
+  return turn (store, issue_id, text, attachments, provider_name, listener, cancellable, error);
 }
 
 TftsrTriageTurn *
@@ -342,5 +409,5 @@ tftsr_triage_regenerate (TftsrStore *store, gint64 issue_id, const char *provide
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return turn (store, issue_id, NULL, provider_name, listener, cancellable, error);
+  return turn (store, issue_id, NULL, NULL, provider_name, listener, cancellable, error);
 }

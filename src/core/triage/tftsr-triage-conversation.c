@@ -40,6 +40,7 @@ tftsr_triage_message_free (TftsrTriageMessage *message)
   g_free (message->error);
   g_free (message->created_at);
   g_free (message->display_text);
+  g_clear_pointer (&message->attachments, g_ptr_array_unref);
   g_free (message);
 }
 
@@ -70,8 +71,10 @@ tftsr_triage_state_get_why (const TftsrTriageState *state, guint n)
 }
 
 gboolean
-tftsr_triage_check_text (const char *text, GError **error)
+tftsr_triage_check_text (const char *text, GPtrArray *attachments, GError **error)
 {
+  if (attachments != NULL && attachments->len > 0)
+    return TRUE;
   for (const char *p = text; *p != '\0'; p++)
     if (!g_ascii_isspace (*p))
       return TRUE;
@@ -211,6 +214,7 @@ message_from_row (sqlite3_stmt *stmt)
   m->error = nullable (stmt, 10);
   m->created_at = g_strdup (tftsr_db_text (stmt, 11));
   m->superseded = sqlite3_column_int (stmt, 12) != 0;
+  m->attachments = tftsr_triage_attachments_new ();
   return m;
 }
 
@@ -286,35 +290,42 @@ tftsr_triage_insert_message (sqlite3 *db, const TftsrTriageRow *row, const Tftsr
 }
 
 TftsrTriageMessage *
-tftsr_store_append_triage_message (TftsrStore *store, gint64 issue_id,
-                                   const TftsrAiMessage *message, const char *provider,
-                                   const char *model, TftsrTriageMessageState state,
-                                   const char *error_text, GError **error)
+tftsr_triage_append_message (TftsrStore *store, gint64 issue_id, const TftsrAiMessage *message,
+                             GPtrArray *attachments, const char *provider, const char *model,
+                             TftsrTriageMessageState state, const char *error_text, GError **error)
 {
   g_autoptr (TftsrConn) conn = NULL;
   g_auto (TftsrTriageRow) row = { 0 };
-  TftsrTriageMessage *stored;
-
-  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
-  g_return_val_if_fail (message != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_autoptr (TftsrTriageMessage) stored = NULL;
 
   if ((conn = tftsr_conn_acquire (store, error)) == NULL || !tftsr_db_begin (conn->db, error))
     return NULL;
   if (!tftsr_triage_load_row (conn->db, issue_id, TRUE, &row, error) ||
       (stored = tftsr_triage_insert_message (conn->db, &row, message, provider, model, state,
-                                             error_text, error)) == NULL)
+                                             error_text, error)) == NULL ||
+      !tftsr_triage_insert_attachments (conn->db, stored->id, attachments, error) ||
+      !tftsr_db_commit (conn->db, error))
     {
       tftsr_db_rollback (conn->db);
       return NULL;
     }
-  if (!tftsr_db_commit (conn->db, error))
-    {
-      tftsr_db_rollback (conn->db);
-      tftsr_triage_message_free (stored);
-      return NULL;
-    }
-  return stored;
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    g_ptr_array_add (stored->attachments, tftsr_triage_attachment_copy (attachments->pdata[i]));
+  return g_steal_pointer (&stored);
+}
+
+TftsrTriageMessage *
+tftsr_store_append_triage_message (TftsrStore *store, gint64 issue_id,
+                                   const TftsrAiMessage *message, const char *provider,
+                                   const char *model, TftsrTriageMessageState state,
+                                   const char *error_text, GError **error)
+{
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return tftsr_triage_append_message (store, issue_id, message, NULL, provider, model, state,
+                                      error_text, error);
 }
 
 gboolean
@@ -349,6 +360,13 @@ tftsr_store_set_triage_message_state (TftsrStore *store, gint64 message_id,
   return TRUE;
 }
 
+void
+tftsr_triage_set_nothing_asked (GError **error)
+{
+  g_set_error_literal (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID,
+                       _ ("There is no answer to write again: nothing has been asked yet"));
+}
+
 gboolean
 tftsr_triage_supersede_replies (TftsrStore *store, gint64 issue_id, GError **error)
 {
@@ -374,8 +392,7 @@ tftsr_triage_supersede_replies (TftsrStore *store, gint64 issue_id, GError **err
     }
   if (sqlite3_column_type (last, 1) == SQLITE_NULL)
     {
-      g_set_error_literal (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_INVALID,
-                           _ ("There is no answer to write again: nothing has been asked yet"));
+      tftsr_triage_set_nothing_asked (error);
       goto fail;
     }
   mark = tftsr_db_prepare (conn->db,
@@ -423,6 +440,8 @@ tftsr_store_list_triage_messages (TftsrStore *store, gint64 issue_id, GError **e
       tftsr_db_set_error (error, conn->db, rc, _ ("Could not read the conversation"));
       return NULL;
     }
+  if (!tftsr_triage_load_attachments (conn->db, issue_id, messages, error))
+    return NULL;
   return g_steal_pointer (&messages);
 }
 

@@ -219,7 +219,7 @@ tftsr_triage_guide (TftsrStore *store, gint64 issue_id, const char *text, gboole
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   answer = g_strstrip (g_strdup (text));
-  if (!tftsr_triage_check_text (answer, error) ||
+  if (!tftsr_triage_check_text (answer, NULL, error) ||
       (issue = tftsr_store_get_issue (store, issue_id, error)) == NULL ||
       (conn = tftsr_conn_acquire (store, error)) == NULL || !tftsr_db_begin (conn->db, error))
     return NULL;

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "tftsr-pii.h"
 #include "tftsr-store-private.h"
 #include "tftsr-triage.h"
 
@@ -29,15 +30,25 @@ TftsrTriageMessage *tftsr_triage_insert_message (sqlite3 *db, const TftsrTriageR
                                                  const char *provider, const char *model,
                                                  TftsrTriageMessageState state,
                                                  const char *error_text, GError **error);
+/* tftsr_store_append_triage_message() with @attachments (may be NULL) stored with the
+ * message, in the same transaction. */
+TftsrTriageMessage *tftsr_triage_append_message (TftsrStore *store, gint64 issue_id,
+                                                 const TftsrAiMessage *message,
+                                                 GPtrArray *attachments, const char *provider,
+                                                 const char *model, TftsrTriageMessageState state,
+                                                 const char *error_text, GError **error);
 /* Marks every complete reply after the engineer's last message of @issue_id as superseded;
  * TFTSR_STORE_ERROR_INVALID when there is no such message. */
 gboolean tftsr_triage_supersede_replies (TftsrStore *store, gint64 issue_id, GError **error);
+/* The error of asking for the last answer again before the engineer said anything. */
+void tftsr_triage_set_nothing_asked (GError **error);
 /* The whys of @issue_id (TftsrTriageWhy by n). */
 GPtrArray *tftsr_triage_load_whys (sqlite3 *db, gint64 issue_id, GError **error);
 /* Why @n of @whys, or NULL. */
 const TftsrTriageWhy *tftsr_triage_find_why (GPtrArray *whys, guint n);
-/* Fails (TFTSR_STORE_ERROR_INVALID) for a message with nothing but white space. */
-gboolean tftsr_triage_check_text (const char *text, GError **error);
+/* Fails (TFTSR_STORE_ERROR_INVALID) for a message with nothing but white space and
+ * nothing attached (@attachments may be NULL). */
+gboolean tftsr_triage_check_text (const char *text, GPtrArray *attachments, GError **error);
 
 /* Inside a transaction: applies @markers, whose effects tftsr_triage_advance() set from
  * @row->level, to the stored whys and root cause, and moves @row to @level. The first
@@ -62,3 +73,46 @@ gsize tftsr_triage_marker_free_prefix (const char *line, gsize len);
 /* A marker as the engineer's own answer (never ignored by parsing). */
 TftsrTriageMarker *tftsr_triage_marker_new (TftsrTriageMarkerKind kind, guint why, const char *text,
                                             const char *evidence);
+
+/* --- attachments (tftsr-triage-attachment.c, tftsr-triage-expand.c) ----------------------- */
+
+/* Checks that each of @attachments is a log or acknowledged screenshot of @issue_id, and
+ * attached once; puts each one's stored name in it. */
+gboolean tftsr_triage_resolve_attachments (TftsrStore *store, gint64 issue_id,
+                                           GPtrArray *attachments, GError **error);
+/* Inside a transaction: stores @attachments (may be NULL) with message @message_id. */
+gboolean tftsr_triage_insert_attachments (sqlite3 *db, gint64 message_id, GPtrArray *attachments,
+                                          GError **error);
+/* Puts the stored attachments of @issue_id's conversation into @messages (its messages,
+ * in order). */
+gboolean tftsr_triage_load_attachments (sqlite3 *db, gint64 issue_id, GPtrArray *messages,
+                                        GError **error);
+
+/* The characters of a request to @provider that its context window
+ * (tftsr_ai_provider_get_context_tokens()) leaves to each of @n_logs logs once @reserve
+ * characters of other text and the answer are counted; never less than a digest needs. */
+gsize tftsr_triage_log_share (const TftsrAiProvider *provider, gsize reserve, guint n_logs);
+
+/* Redacts the texts of one request with the incident's pseudonyms and the stored detection
+ * settings, adding up the replacements for its audit entry. */
+typedef struct
+{
+  TftsrStore *store;
+  gint64 issue_id;
+  TftsrPiiScanner *scanner;
+  GHashTable *counts; /* type name → replacements */
+  GCancellable *cancellable;
+} TftsrTriageRedactor;
+
+char *tftsr_triage_redact (const TftsrTriageRedactor *r, const char *text, GError **error);
+
+/* The logs among @attachments that are still there. */
+guint tftsr_triage_count_logs (GPtrArray *attachments);
+/* Adds @attachments to @message, a redacted user message of a request: after its text each
+ * log's (or excerpt's) text, redacted, in a fenced block under its name and lines, whole or,
+ * past @share characters, as a digest; each screenshot as an image of the message, named in
+ * the text; a line for each one deleted since. What left of each goes to @parts
+ * (TftsrEgressPart) for the audit entry. */
+gboolean tftsr_triage_expand_attachments (const TftsrTriageRedactor *r, GPtrArray *attachments,
+                                          gsize share, TftsrAiMessage *message, GPtrArray *parts,
+                                          GError **error);
