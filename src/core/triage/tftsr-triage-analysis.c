@@ -364,7 +364,7 @@ tftsr_triage_analyze_logs (TftsrStore *store, gint64 issue_id, const gint64 *log
       (shown = tftsr_store_reveal_pseudonyms (store, issue_id, reply->text, error)) == NULL)
     return NULL;
   analysis = analysis_new ();
-  analysis->r.issue_id = issue_id;
+  analysis->issue_id = issue_id;
   analysis->provider = g_strdup (provider->name);
   analysis->model = g_strdup (provider->model);
   analysis->logs = g_strdup (json_object_to_json_string_ext (described, JSON_C_TO_STRING_PLAIN));
