@@ -875,6 +875,217 @@ test_tls_insecure (void)
   g_test_assert_expected_messages ();
 }
 
+/* --- timeouts, CA bundles, proxies, circuit breakers --------------------------------------- */
+
+/* A reply that keeps trickling in never trips the idle timeout; the total one stops it. */
+static void
+test_total_timeout (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrFakeReply) reply = tftsr_fake_reply_new (200, "text/plain");
+  g_autofree char *url = tftsr_fake_server_url (server, "/slow");
+  g_autoptr (TftsrHttpRequest) request = tftsr_http_request_new ("GET", url);
+  g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  g_auto (Sink) sink;
+  double elapsed;
+
+  sink_init (&sink);
+  for (guint i = 0; i < 20; i++)
+    tftsr_fake_reply_add_piece (reply, "tick\n", -1);
+  tftsr_fake_reply_set_delay (reply, 200);
+  tftsr_fake_server_add_replies (server, "/slow", reply, NULL);
+  tftsr_http_request_set_timeouts (request, 5, 1);
+  tftsr_http_request_set_total_timeout (request, 1);
+  g_assert_null (tftsr_http_perform (request, sink_data, &sink, NULL, &error));
+  elapsed = seconds_since (start);
+  g_assert_error (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "did not finish answering within 1 s"));
+  g_assert_cmpfloat (elapsed, >=, 0.95);
+  g_assert_cmpfloat (elapsed, <, 3);
+  g_assert_cmpuint (sink.data->len, >, 0);
+}
+
+/* The self-signed certificate as the request's own CA bundle: verified without turning
+ * verification off; a bundle that cannot be read is a TLS error. */
+static void
+test_tls_ca_file (void)
+{
+  g_autoptr (GTlsCertificate) certificate = test_certificate ();
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new_tls (certificate);
+  g_autoptr (TftsrFakeReply) reply = reply_with (200, "text/plain", "trusted");
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1/models");
+  g_autoptr (TftsrHttpRequest) request = tftsr_http_request_new ("GET", url);
+  g_autoptr (TftsrHttpRequest) missing = tftsr_http_request_new ("GET", url);
+  g_autoptr (TftsrHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+
+  tftsr_fake_server_add_replies (server, "/v1/models", reply, NULL);
+  tftsr_http_request_set_ca_file (request, TFTSR_TEST_DATA_DIR "/tls/self-signed.pem");
+  response = tftsr_http_perform (request, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+  tftsr_http_request_set_ca_file (missing, TFTSR_TEST_DATA_DIR "/tls/no-such-bundle.pem");
+  g_assert_null (tftsr_http_perform (missing, NULL, NULL, NULL, &error));
+  g_assert_error (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_TLS);
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/models"), ==, 1);
+}
+
+/* A proxy from the environment is used unless the request names its own; "" is none. */
+static void
+test_proxy (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrFakeReply) reply = reply_with (200, "text/plain", "direct");
+  g_autofree char *url = tftsr_fake_server_url (server, "/direct");
+  guint port = 0;
+  g_autoptr (GSocket) dead = tftsr_test_refusing_socket (&port);
+  g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autoptr (TftsrHttpRequest) through_env = tftsr_http_request_new ("GET", url);
+  g_autoptr (TftsrHttpRequest) without = tftsr_http_request_new ("GET", url);
+  g_autoptr (TftsrHttpRequest) named = tftsr_http_request_new ("GET", url);
+  g_autoptr (TftsrHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+
+  tftsr_fake_server_add_replies (server, "/direct", reply, NULL);
+  g_setenv ("http_proxy", proxy, TRUE);
+  g_unsetenv ("no_proxy");
+  g_assert_null (tftsr_http_perform (through_env, NULL, NULL, NULL, &error));
+  g_assert_error (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_CONNECT);
+  g_clear_error (&error);
+  tftsr_http_request_set_proxy (without, "");
+  response = tftsr_http_perform (without, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_unsetenv ("http_proxy");
+  tftsr_http_request_set_proxy (named, proxy);
+  g_assert_null (tftsr_http_perform (named, NULL, NULL, NULL, &error));
+  g_assert_error (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_CONNECT);
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/direct"), ==, 1);
+}
+
+static TftsrHttpResponse *
+through (TftsrCircuit *circuit, const char *url, GError **error)
+{
+  g_autoptr (TftsrHttpRequest) request = tftsr_http_request_new ("GET", url);
+
+  tftsr_http_request_set_retries (request, 0, 1);
+  tftsr_http_request_set_circuit (request, circuit);
+  return tftsr_http_perform (request, NULL, NULL, NULL, error);
+}
+
+/* Two 500s open the circuit; the third request is not sent; after the cool-down one probe
+ * goes, and its success closes it. 4xx answers are the service working. */
+static void
+test_circuit_opens_and_recovers (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrFakeReply) down = reply_with (500, "text/plain", "down");
+  g_autoptr (TftsrFakeReply) missing = reply_with (404, "text/plain", "no such page");
+  g_autoptr (TftsrFakeReply) up = reply_with (200, "text/plain", "up");
+  g_autofree char *url = tftsr_fake_server_url (server, "/api");
+  g_autoptr (TftsrCircuit) circuit = tftsr_circuit_new ("ServiceNow", 2, 1);
+  g_autoptr (GError) error = NULL;
+
+  tftsr_fake_server_add_replies (server, "/api", missing, missing, missing, down, down, up, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (TftsrHttpResponse) response = through (circuit, url, &error);
+      g_assert_cmpuint (response->status, ==, 404);
+    }
+  g_assert_cmpint (tftsr_circuit_get_state (circuit), ==, TFTSR_CIRCUIT_CLOSED);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (TftsrHttpResponse) response = through (circuit, url, &error);
+      g_assert_cmpuint (response->status, ==, 500);
+    }
+  g_assert_cmpint (tftsr_circuit_get_state (circuit), ==, TFTSR_CIRCUIT_OPEN);
+  g_assert_null (through (circuit, url, &error));
+  g_assert_error (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_CIRCUIT_OPEN);
+  g_assert_cmpstr (error->message, ==,
+                   "ServiceNow failed 2 times in a row: it is tried again in 1 s");
+  g_clear_error (&error);
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/api"), ==, 5);
+
+  g_usleep (1100 * 1000);
+  g_assert_cmpint (tftsr_circuit_get_state (circuit), ==, TFTSR_CIRCUIT_HALF_OPEN);
+  {
+    g_autoptr (TftsrHttpResponse) response = through (circuit, url, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (response->status, ==, 200);
+  }
+  g_assert_cmpint (tftsr_circuit_get_state (circuit), ==, TFTSR_CIRCUIT_CLOSED);
+}
+
+typedef struct
+{
+  TftsrCircuit *circuit;
+  const char *url;
+  guint status;
+} Probe;
+
+static gpointer
+probe_thread (gpointer data)
+{
+  Probe *probe = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrHttpResponse) response = through (probe->circuit, probe->url, &error);
+
+  g_assert_no_error (error);
+  probe->status = response->status;
+  return NULL;
+}
+
+/* Half-open lets one probe through while the others still fail at once; a failed probe
+ * opens the circuit again; a refused connection and a cancelled request count as they
+ * should (a failure, nothing). */
+static void
+test_circuit_probe (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrFakeReply) slow = tftsr_fake_reply_new (503, "text/plain");
+  g_autofree char *url = tftsr_fake_server_url (server, "/api");
+  g_autoptr (TftsrCircuit) circuit = tftsr_circuit_new ("Jira", 1, 1);
+  guint port = 0;
+  g_autoptr (GSocket) refusing = tftsr_test_refusing_socket (&port);
+  g_autofree char *dead = g_strdup_printf ("http://127.0.0.1:%u/api", port);
+  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr (TftsrHttpRequest) request = NULL;
+  g_autoptr (GError) error = NULL;
+  Probe probe = { circuit, url, 0 };
+  GThread *thread;
+
+  tftsr_fake_reply_add_piece (slow, "still ", -1);
+  tftsr_fake_reply_add_piece (slow, "down", -1);
+  tftsr_fake_reply_set_delay (slow, 600);
+  tftsr_fake_server_add_replies (server, "/api", slow, NULL);
+  g_assert_null (through (circuit, dead, &error));
+  g_assert_error (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_CONNECT);
+  g_clear_error (&error);
+  g_assert_cmpint (tftsr_circuit_get_state (circuit), ==, TFTSR_CIRCUIT_OPEN);
+
+  /* A request cancelled before it went does not use up the probe. */
+  g_usleep (1100 * 1000);
+  g_cancellable_cancel (cancelled);
+  request = tftsr_http_request_new ("GET", url);
+  tftsr_http_request_set_circuit (request, circuit);
+  g_assert_null (tftsr_http_perform (request, NULL, NULL, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (tftsr_circuit_get_state (circuit), ==, TFTSR_CIRCUIT_HALF_OPEN);
+
+  thread = g_thread_new ("probe", probe_thread, &probe);
+  while (tftsr_fake_server_count_requests (server, "/api") == 0)
+    g_usleep (10 * 1000);
+  g_assert_null (through (circuit, url, &error));
+  g_assert_error (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_CIRCUIT_OPEN);
+  g_assert_nonnull (strstr (error->message, "a request is checking whether it is back"));
+  g_thread_join (thread);
+  g_assert_cmpuint (probe.status, ==, 503);
+  g_assert_cmpint (tftsr_circuit_get_state (circuit), ==, TFTSR_CIRCUIT_OPEN);
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/api"), ==, 1);
+}
+
 /* --- parts --------------------------------------------------------------------------- */
 
 static void
@@ -934,6 +1145,11 @@ main (int argc, char **argv)
   g_setenv ("no_proxy", "127.0.0.1", TRUE);
 
   g_test_add_func ("/net/send/get-with-headers", test_get_with_headers);
+  g_test_add_func ("/net/total-timeout", test_total_timeout);
+  g_test_add_func ("/net/tls/ca-file", test_tls_ca_file);
+  g_test_add_func ("/net/proxy", test_proxy);
+  g_test_add_func ("/net/circuit/opens-and-recovers", test_circuit_opens_and_recovers);
+  g_test_add_func ("/net/circuit/probe", test_circuit_probe);
   g_test_add_func ("/net/send/post-body", test_post_body);
   g_test_add_func ("/net/send/other-methods", test_other_methods);
   g_test_add_func ("/net/stream/one-byte-pieces", test_stream_one_byte_pieces);

@@ -1,8 +1,10 @@
 /* tftsr-net.h: the one HTTP client of the core (libcurl)
  *
  * A request is performed in the calling thread, which it blocks: call it from a worker.
- * TLS certificates are verified unless a request is marked insecure; proxies come from the
- * environment (http_proxy, https_proxy, no_proxy) as libcurl reads them; redirects are not
+ * TLS certificates are verified unless a request is marked insecure (against the system's
+ * certificate authorities, or a bundle of the request's own); proxies come from the
+ * environment (http_proxy, https_proxy, no_proxy) as libcurl reads them, unless a request
+ * names its own; redirects are not
  * followed, so a secret header never travels to a host it was not meant for. Debug output
  * (G_MESSAGES_DEBUG=tftsr-net) names the method, scheme, host and path, the status, the
  * attempts and the time taken: never headers, bodies or query strings.
@@ -27,6 +29,7 @@ typedef enum
   TFTSR_NET_ERROR_TIMEOUT,   /* no byte received for the idle timeout */
   TFTSR_NET_ERROR_TOO_LARGE, /* a buffered reply over its cap */
   TFTSR_NET_ERROR_FAILED,
+  TFTSR_NET_ERROR_CIRCUIT_OPEN, /* the service failed too often lately: not asked (TftsrCircuit) */
 } TftsrNetError;
 
 /* Defaults of a new request. */
@@ -68,6 +71,40 @@ void tftsr_http_request_set_retries (TftsrHttpRequest *request, guint max_retrie
 void tftsr_http_request_set_insecure (TftsrHttpRequest *request, gboolean insecure);
 /* The cap of a buffered 2xx body (no data func); default 16 MiB. */
 void tftsr_http_request_set_max_body (TftsrHttpRequest *request, gsize max_bytes);
+
+/* Seconds one attempt may take in all, from connecting to the last byte; 0 (the default): no
+ * limit but the idle timeout. */
+void tftsr_http_request_set_total_timeout (TftsrHttpRequest *request, guint total_seconds);
+/* A PEM file of the certificate authorities to trust instead of the system's (a company's
+ * own CA); NULL: the system's. A file that cannot be read fails the request with
+ * TFTSR_NET_ERROR_TLS. */
+void tftsr_http_request_set_ca_file (TftsrHttpRequest *request, const char *path);
+/* The proxy to use ("http://proxy:3128", "socks5h://…"), overriding the environment; "" for
+ * none at all; NULL (the default): the environment's. */
+void tftsr_http_request_set_proxy (TftsrHttpRequest *request, const char *proxy);
+
+/* A circuit breaker for one service: after @threshold failures in a row (a transport error
+ * or a 5xx answer, once its retries are spent; a 4xx answer is the service working) it
+ * opens, and requests through it fail at once with TFTSR_NET_ERROR_CIRCUIT_OPEN for
+ * @cooldown_seconds. Then it is half-open: one request goes through as a probe (others still
+ * fail at once) and its success closes the circuit, its failure opens it again. A cancelled
+ * request counts neither way. Thread-safe; @name (the service, for messages) is copied. */
+typedef struct _TftsrCircuit TftsrCircuit;
+
+typedef enum
+{
+  TFTSR_CIRCUIT_CLOSED,
+  TFTSR_CIRCUIT_OPEN,
+  TFTSR_CIRCUIT_HALF_OPEN,
+} TftsrCircuitState;
+
+TftsrCircuit *tftsr_circuit_new (const char *name, guint threshold, guint cooldown_seconds);
+TftsrCircuit *tftsr_circuit_ref (TftsrCircuit *circuit);
+void tftsr_circuit_unref (TftsrCircuit *circuit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrCircuit, tftsr_circuit_unref)
+TftsrCircuitState tftsr_circuit_get_state (TftsrCircuit *circuit);
+/* Requests performed go through @circuit (referenced); NULL: none. */
+void tftsr_http_request_set_circuit (TftsrHttpRequest *request, TftsrCircuit *circuit);
 
 /* Told before each wait for a retry (in the performing thread): @attempt is the attempt that
  * will follow the wait (2 for the first retry), @status the answer that caused it. */

@@ -4,7 +4,8 @@
  * in the calling thread. The poll is what makes the request responsive: the cancellable's
  * handler wakes it (curl_multi_wakeup is the one curl call safe from another thread), and
  * its timeout is the idle deadline, so neither waits for the next byte to be noticed. The
- * same poll, without a transfer, is the wait between retries.
+ * same poll, without a transfer, is the wait between retries. A request with a circuit
+ * breaker asks it first and tells it the outcome of the whole perform, retries included.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,6 +39,10 @@ struct _TftsrHttpRequest
   GBytes *body;
   guint connect_timeout;
   guint idle_timeout;
+  guint total_timeout; /* per attempt; 0: none */
+  char *ca_file;
+  char *proxy;
+  TftsrCircuit *circuit;
   guint max_retries;
   guint max_wait;
   gboolean insecure;
@@ -76,6 +81,7 @@ typedef struct
   GError *callback_error;
   gboolean connected;
   gint64 last_activity; /* monotonic µs of the last byte moved since connecting */
+  gint64 started;       /* monotonic µs the attempt began */
   curl_off_t uploaded;
 } Transfer;
 
@@ -120,6 +126,9 @@ tftsr_http_request_free (TftsrHttpRequest *request)
   g_array_unref (request->headers);
   g_free (request->content_type);
   g_clear_pointer (&request->body, g_bytes_unref);
+  g_free (request->ca_file);
+  g_free (request->proxy);
+  g_clear_pointer (&request->circuit, tftsr_circuit_unref);
   g_free (request);
 }
 
@@ -172,6 +181,41 @@ tftsr_http_request_set_timeouts (TftsrHttpRequest *request, guint connect_second
 
   request->connect_timeout = connect_seconds;
   request->idle_timeout = idle_seconds;
+}
+
+void
+tftsr_http_request_set_total_timeout (TftsrHttpRequest *request, guint total_seconds)
+{
+  g_return_if_fail (request != NULL);
+
+  request->total_timeout = total_seconds;
+}
+
+void
+tftsr_http_request_set_ca_file (TftsrHttpRequest *request, const char *path)
+{
+  g_return_if_fail (request != NULL);
+
+  g_free (request->ca_file);
+  request->ca_file = g_strdup (path);
+}
+
+void
+tftsr_http_request_set_proxy (TftsrHttpRequest *request, const char *proxy)
+{
+  g_return_if_fail (request != NULL);
+
+  g_free (request->proxy);
+  request->proxy = g_strdup (proxy);
+}
+
+void
+tftsr_http_request_set_circuit (TftsrHttpRequest *request, TftsrCircuit *circuit)
+{
+  g_return_if_fail (request != NULL);
+
+  g_clear_pointer (&request->circuit, tftsr_circuit_unref);
+  request->circuit = circuit != NULL ? tftsr_circuit_ref (circuit) : NULL;
 }
 
 void
@@ -478,6 +522,10 @@ set_options (Transfer *t)
     t->headers = curl_slist_append (t->headers, g_array_index (request->headers, Header, i).line);
   set_method_and_body (t);
   curl_easy_setopt (easy, CURLOPT_HTTPHEADER, t->headers);
+  if (request->ca_file != NULL)
+    curl_easy_setopt (easy, CURLOPT_CAINFO, request->ca_file);
+  if (request->proxy != NULL)
+    curl_easy_setopt (easy, CURLOPT_PROXY, request->proxy);
 }
 
 static gboolean
@@ -599,15 +647,28 @@ idle_expired (Transfer *t, GError **error)
   return TRUE;
 }
 
+static gboolean
+total_expired (Transfer *t, GError **error)
+{
+  guint total = t->request->total_timeout;
+
+  if (total == 0 || g_get_monotonic_time () - t->started < (gint64) total * G_USEC_PER_SEC)
+    return FALSE;
+  g_set_error (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_TIMEOUT,
+               _ ("%s did not finish answering within %u s"), t->target.host, total);
+  return TRUE;
+}
+
 static int
 poll_timeout_ms (Transfer *t)
 {
-  gint64 left;
+  gint64 now = g_get_monotonic_time ();
+  gint64 left = POLL_MAX_MS * 1000; /* before connecting libcurl shortens it to its own */
 
-  if (!t->connected)
-    return POLL_MAX_MS; /* libcurl shortens it to its own connect timeout */
-  left = t->last_activity + (gint64) t->request->idle_timeout * G_USEC_PER_SEC -
-         g_get_monotonic_time ();
+  if (t->connected)
+    left = t->last_activity + (gint64) t->request->idle_timeout * G_USEC_PER_SEC - now;
+  if (t->request->total_timeout > 0)
+    left = MIN (left, t->started + (gint64) t->request->total_timeout * G_USEC_PER_SEC - now);
   return (int) CLAMP ((left + 999) / 1000, 1, POLL_MAX_MS);
 }
 
@@ -635,7 +696,8 @@ drive (Transfer *t, CURLcode *result, GError **error)
         return set_multi_error (t, code, error);
       if (running == 0)
         break;
-      if (g_cancellable_set_error_if_cancelled (t->cancellable, error) || idle_expired (t, error))
+      if (g_cancellable_set_error_if_cancelled (t->cancellable, error) || idle_expired (t, error) ||
+          total_expired (t, error))
         return FALSE;
       if ((code = curl_multi_poll (t->multi, NULL, 0, poll_timeout_ms (t), NULL)) != CURLM_OK)
         return set_multi_error (t, code, error);
@@ -688,6 +750,7 @@ attempt (Transfer *t, GError **error)
   t->connected = FALSE;
   t->uploaded = 0;
   t->errbuf[0] = '\0';
+  t->started = g_get_monotonic_time ();
 
   if ((code = curl_multi_add_handle (t->multi, t->easy)) != CURLM_OK)
     {
@@ -788,6 +851,20 @@ perform_with_retries (Transfer *t, GError **error)
     }
 }
 
+/* What the circuit breaker makes of a perform: the service answered, did not, or the
+ * caller stopped it. An address that cannot be parsed never reached the service either. */
+static TftsrCircuitOutcome
+outcome_of (Transfer *t, TftsrHttpResponse *response, const GError *error)
+{
+  if (response != NULL)
+    return response->status >= 500 ? TFTSR_CIRCUIT_FAILURE : TFTSR_CIRCUIT_SUCCESS;
+  if (t->reader_failed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_INVALID_URL) ||
+      g_error_matches (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_TOO_LARGE))
+    return TFTSR_CIRCUIT_NEUTRAL;
+  return TFTSR_CIRCUIT_FAILURE;
+}
+
 TftsrHttpResponse *
 tftsr_http_perform (TftsrHttpRequest *request, TftsrHttpDataFunc data_func, gpointer user_data,
                     GCancellable *cancellable, GError **error)
@@ -796,6 +873,7 @@ tftsr_http_perform (TftsrHttpRequest *request, TftsrHttpDataFunc data_func, gpoi
   g_autoptr (GError) local_error = NULL;
   TftsrHttpResponse *response = NULL;
   gint64 start = g_get_monotonic_time ();
+  gboolean probe = FALSE;
 
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
@@ -804,8 +882,16 @@ tftsr_http_perform (TftsrHttpRequest *request, TftsrHttpDataFunc data_func, gpoi
   t.data_func = data_func;
   t.user_data = user_data;
   t.cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  if (request->circuit != NULL && !tftsr_circuit_admit (request->circuit, &probe, &local_error))
+    {
+      g_debug ("%s: not sent, %s", request->method, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (transfer_init (&t, request, &local_error))
     response = perform_with_retries (&t, &local_error);
+  if (request->circuit != NULL)
+    tftsr_circuit_record (request->circuit, probe, outcome_of (&t, response, local_error));
 
   if (response != NULL)
     g_debug ("%s %s: %u after %u attempt(s), %" G_GINT64_FORMAT " ms", request->method,
