@@ -152,13 +152,16 @@ TftsrOAuthRequestKind
 tftsr_oauth_parse_request (const char *data, gsize len, TftsrOAuthRedirect **redirect)
 {
   static const gsize path_len = sizeof TFTSR_OAUTH_CALLBACK_PATH - 1;
-  const char *head_end = g_strstr_len (data, MIN (len, TFTSR_OAUTH_REQUEST_MAX), "\r\n\r\n");
+  const char *head_end;
   const char *target;
   gsize target_len = 0;
 
   g_return_val_if_fail (redirect != NULL, TFTSR_OAUTH_REQUEST_BAD);
   *redirect = NULL;
 
+  if (len == 0)
+    return TFTSR_OAUTH_REQUEST_INCOMPLETE;
+  head_end = g_strstr_len (data, MIN (len, TFTSR_OAUTH_REQUEST_MAX), "\r\n\r\n");
   /* g_strstr_len stops at a NUL byte: a request holding one is refused below or never
    * completes within the cap. */
   if (head_end == NULL)

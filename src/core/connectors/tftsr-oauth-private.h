@@ -38,7 +38,7 @@ typedef enum
 /* Reads the request head in @data (@len bytes, not NUL-terminated): the request line must be
  * "GET /callback?QUERY HTTP/1.x" with a query of unique, well percent-encoded parameters
  * holding a code or an error; the head must end with an empty line within
- * TFTSR_OAUTH_REQUEST_MAX bytes. */
+ * TFTSR_OAUTH_REQUEST_MAX bytes. @data may be NULL when @len is 0. */
 TftsrOAuthRequestKind tftsr_oauth_parse_request (const char *data, gsize len,
                                                  TftsrOAuthRedirect **redirect);
 
