@@ -207,6 +207,33 @@ test_vault_tokens (void)
   g_assert_error (error, TFTSR_VAULT_ERROR, TFTSR_VAULT_ERROR_FAILED);
 }
 
+/* With the database key in the Secret Service, connector secrets go there too. */
+static void
+test_vault_keyring (void)
+{
+  g_autofree char *path = tftsr_test_db_path ("keyring");
+  g_autoptr (TftsrDbKey) key = tftsr_db_key_new (TFTSR_TEST_KEY, TFTSR_DB_KEY_SOURCE_KEYRING);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrStore) store = tftsr_store_open (path, key, &error);
+  g_autoptr (TftsrSecret) pat = NULL;
+  g_autoptr (TftsrOAuthTokens) tokens = NULL;
+  g_autofree char *where = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (tftsr_vault_put_secret (store, "ado", TFTSR_SECRET_PAT, "pat-1", &error));
+  g_assert_no_error (error);
+  put_tokens (store, "at-1", "rt-1", 3600);
+  where = tftsr_test_query (store, "SELECT group_concat(location) FROM credentials "
+                                   "WHERE ciphertext IS NULL");
+  g_assert_cmpstr (where, ==, "keyring,keyring");
+  pat = tftsr_vault_dup_secret (store, "ado", TFTSR_SECRET_PAT, &error);
+  g_assert_cmpstr (pat, ==, "pat-1");
+  tokens = get_tokens (store);
+  g_assert_cmpstr (tokens->refresh_token, ==, "rt-1");
+  g_assert_true (tftsr_vault_forget_connector (store, CONNECTOR, &error));
+  g_assert_null (get_tokens (store));
+}
+
 /* ---- sign-in end to end ---- */
 
 typedef struct
@@ -754,6 +781,7 @@ main (int argc, char **argv)
   g_test_add_func ("/oauth/parse-values", test_parse_values);
   g_test_add_func ("/oauth/vault-secrets", test_vault_secrets);
   g_test_add_func ("/oauth/vault-tokens", test_vault_tokens);
+  g_test_add_func ("/oauth/keyring", test_vault_keyring);
   add_fixture_test ("/oauth/sign-in", test_sign_in);
   add_fixture_test ("/oauth/wrong-state", test_wrong_state);
   add_fixture_test ("/oauth/denied", test_denied);
