@@ -26,6 +26,7 @@
 #include "tftsr-markdown.h"
 #include "tftsr-md-escape.h"
 #include "tftsr-net.h"
+#include "tftsr-oauth.h"
 #include "tftsr-ollama.h"
 #include "tftsr-pii.h"
 #include "tftsr-pii-review.h"
@@ -35,3 +36,4 @@
 #include "tftsr-timeline-event.h"
 #include "tftsr-triage.h"
 #include "tftsr-triage-attachment.h"
+#include "tftsr-vault.h"

@@ -6,13 +6,12 @@
 #pragma once
 
 #include "tftsr-store-private.h"
+#include "tftsr-vault.h"
 
-/* A secret in memory: freed with its bytes zeroed. */
-typedef char TftsrSecret;
-void tftsr_secret_free (TftsrSecret *secret);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrSecret, tftsr_secret_free)
+/* The one store of secrets under the AI provider keys and the connectors' secrets
+ * (tftsr-vault.c): an owner names the secret. */
 
-/* Keeps @secret for @owner ("ai_provider:3"), replacing what it had, on @db inside the
+/* Keeps @secret for @owner ("ai_provider:3", "connector:jira:pat"), replacing what it had, on @db inside the
  * caller's transaction: in the Secret Service when the database key is kept there, else
  * encrypted in the database under a key derived from the database key. */
 gboolean tftsr_credential_put (TftsrStore *store, sqlite3 *db, const char *owner,
