@@ -758,7 +758,7 @@ tftsr_pdf_render (const char *markdown, const char *title, TftsrPaper paper, GOu
   g_return_val_if_fail (markdown != NULL && title != NULL, FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
-  blocks = tftsr_markdown_to_blocks (markdown, -1);
+  blocks = tftsr_markdown_parse (markdown, -1, TFTSR_MD_DOCUMENT);
   steps.total = 2 * blocks->len;
   pdf_init (&pdf, paper, title);
   ok = lay_out (&pdf, blocks, &steps, 0, cancellable, error);
