@@ -2,7 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* memmem */
 #include <json.h>
+#include <string.h>
 
 #include "tftsr-fake-server.h"
 #include "tftsr-test-util.h"
@@ -1114,7 +1116,58 @@ test_doc_export (void)
   g_assert_cmpuint (timeline_kinds (id, "document_exported"), ==, 2);
 
   pdf = run ("doc", "rca", id, "--format", "pdf");
-  g_assert_cmpint (pdf->status, ==, 2);
+  g_assert_cmpint (pdf->status, ==, 0);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (pdf->out_bytes, NULL), "%PDF-"));
+  g_assert_cmpuint (timeline_kinds (id, "document_exported"), ==, 2);
+}
+
+static gboolean
+file_has (const char *path, const char *text)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return memmem (contents, len, text, strlen (text)) != NULL;
+}
+
+/* PDF export: the paper from --paper, else the stored setting, else the locale's (the
+ * tests run in C.UTF-8: A4). */
+static void
+test_doc_export_pdf (void)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *path = g_build_filename (tftsr_test_dir (), "cli-rca.pdf", NULL);
+  g_autofree char *expected = g_strconcat (path, "\n", NULL);
+  g_autoptr (CliResult) generated = NULL;
+  g_autoptr (CliResult) a4 = NULL;
+  g_autoptr (CliResult) paper = NULL;
+  g_autoptr (CliResult) set = NULL;
+  g_autoptr (CliResult) letter = NULL;
+  g_autoptr (CliResult) forced = NULL;
+
+  fresh_db ();
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Disk full on db-02"));
+  generated = run ("doc", "generate", id, "rca");
+  g_assert_cmpint (generated->status, ==, 0);
+  a4 = run ("doc", "export", id, "rca", "--format", "pdf", "-o", path);
+  g_assert_cmpint (a4->status, ==, 0);
+  g_assert_cmpstr (a4->out, ==, expected);
+  g_assert_cmpstr (a4->err, ==, "");
+  g_assert_true (file_has (path, "%PDF-"));
+  g_assert_true (file_has (path, "/MediaBox [ 0 0 595.276 841.89 ]"));
+  paper = run ("doc", "paper");
+  g_assert_cmpstr (paper->out, ==, "a4\n");
+
+  set = run ("doc", "paper", "letter");
+  g_assert_cmpint (set->status, ==, 0);
+  letter = run ("doc", "export", id, "rca", "--format", "pdf", "-o", path);
+  g_assert_cmpint (letter->status, ==, 0);
+  g_assert_true (file_has (path, "/MediaBox [ 0 0 612 792 ]"));
+  forced = run ("doc", "rca", id, "--format", "pdf", "--paper", "a4", "-o", path);
+  g_assert_cmpint (forced->status, ==, 0);
+  g_assert_true (file_has (path, "/MediaBox [ 0 0 595.276 841.89 ]"));
+  g_assert_cmpuint (timeline_kinds (id, "document_exported"), ==, 3);
 }
 
 static void
@@ -1128,6 +1181,9 @@ test_doc_usage (void)
     { "doc", "diff", "1", "rca", "1", NULL },
     { "doc", "export", "1", "rca", NULL },
     { "doc", "show", "1", NULL },
+    { "doc", "rca", "1", "--paper=a5", NULL },
+    { "doc", "rca", "1", "--format=docx", NULL },
+    { "doc", "paper", "tabloid", NULL },
   };
 
   fresh_db ();
@@ -1167,6 +1223,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/ollama-models", test_ollama_models);
   g_test_add_func ("/cli/doc-revisions", test_doc_revisions);
   g_test_add_func ("/cli/doc-export", test_doc_export);
+  g_test_add_func ("/cli/doc-export-pdf", test_doc_export_pdf);
   g_test_add_func ("/cli/doc-usage", test_doc_usage);
   return g_test_run ();
 }
