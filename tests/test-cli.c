@@ -1170,6 +1170,48 @@ test_doc_export_pdf (void)
   g_assert_cmpuint (timeline_kinds (id, "document_exported"), ==, 3);
 }
 
+/* doc draft against a loopback provider: printed as Markdown with the real values, or put
+ * into the post-mortem as a new revision. */
+static void
+test_doc_draft (void)
+{
+  static const char stream[] =
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"{\\\"executive_summary\\\": "
+      "\\\"<HOSTNAME_1> lost power.\\\", \\\"action_items\\\": [{\\\"priority\\\": "
+      "\\\"P1\\\", \\\"action\\\": \\\"Add a second feed\\\"}]}\"},"
+      "\"finish_reason\":\"stop\"}]}\n\n"
+      "data: [DONE]\n\n";
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) reply = fake_reply (200, "text/event-stream", stream);
+  g_autoptr (CliResult) added = NULL, created = NULL, missing = NULL, generated = NULL;
+  g_autoptr (CliResult) printed = NULL, applied = NULL, shown = NULL;
+  g_autofree char *id = NULL;
+
+  fresh_db ();
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, NULL);
+  added = run ("ai", "add", "loop", "--format", "openai", "--url", url, "--model", "m-1");
+  g_assert_cmpint (added->status, ==, 0);
+  created = run ("issue", "create", "--title", "Outage on db-canary-01.prod.acme.internal");
+  id = g_strstrip (g_strdup (created->out));
+
+  missing = run ("doc", "draft", id, "--apply");
+  g_assert_cmpint (missing->status, ==, 1);
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/chat/completions"), ==, 0);
+  printed = run ("doc", "draft", id);
+  g_assert_cmpint (printed->status, ==, 0);
+  g_assert_nonnull (strstr (printed->out, "## Executive Summary\n\n"
+                                          "db-canary-01.prod.acme.internal lost power.\n"));
+  g_assert_nonnull (strstr (printed->out, "| P1 | Add a second feed | — | — | Open |"));
+
+  generated = run ("doc", "generate", id, "postmortem");
+  applied = run ("doc", "draft", id, "--apply");
+  g_assert_cmpint (applied->status, ==, 0);
+  g_assert_cmpstr (applied->out, ==, "2\n");
+  shown = run ("doc", "show", id, "postmortem");
+  g_assert_nonnull (strstr (shown->out, "db-canary-01.prod.acme.internal lost power."));
+}
+
 static void
 test_doc_usage (void)
 {
@@ -1184,6 +1226,7 @@ test_doc_usage (void)
     { "doc", "rca", "1", "--paper=a5", NULL },
     { "doc", "rca", "1", "--format=docx", NULL },
     { "doc", "paper", "tabloid", NULL },
+    { "doc", "draft", NULL },
   };
 
   fresh_db ();
@@ -1224,6 +1267,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/doc-revisions", test_doc_revisions);
   g_test_add_func ("/cli/doc-export", test_doc_export);
   g_test_add_func ("/cli/doc-export-pdf", test_doc_export_pdf);
+  g_test_add_func ("/cli/doc-draft", test_doc_draft);
   g_test_add_func ("/cli/doc-usage", test_doc_usage);
   return g_test_run ();
 }

@@ -455,6 +455,76 @@ test_postmortem (void)
   cmark_node_free (doc);
 }
 
+static TftsrDocDraft *
+hostile_draft (void)
+{
+  TftsrDocDraft *draft = g_new0 (TftsrDocDraft, 1);
+  TftsrDocActionItem *item = g_new0 (TftsrDocActionItem, 1);
+
+  draft->executive_summary = g_strdup ("Checkout failed | for **40 min**.\n# Not a heading");
+  draft->contributing_factors = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (draft->contributing_factors, g_strdup ("max_conn=20 | too low"));
+  g_ptr_array_add (draft->contributing_factors, g_strdup ("1. no alert on pool use"));
+  draft->action_items =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_doc_action_item_free);
+  item->priority = g_strdup ("P2");
+  item->action = g_strdup ("Raise the pool | alert at 80%");
+  item->owner = g_strdup ("");
+  item->due = g_strdup ("2026-12-01");
+  g_ptr_array_add (draft->action_items, item);
+  return draft;
+}
+
+/* A draft takes the place of the three sections' bodies, its text escaped; the rest of the
+ * post-mortem stays; applying again replaces rather than repeats; a section the author
+ * removed comes back at the end. */
+static void
+test_draft_apply (void)
+{
+  g_autoptr (TftsrDocSource) source = rich_source ();
+  g_autofree char *markdown = tftsr_doc_build (TFTSR_DOC_POSTMORTEM, source);
+  g_autoptr (TftsrDocDraft) draft = hostile_draft ();
+  g_autofree char *applied = tftsr_doc_draft_apply (draft, markdown);
+  g_autofree char *again = tftsr_doc_draft_apply (draft, applied);
+  cmark_node *doc = tftsr_md_check_parse (applied);
+  cmark_node *factors = section (doc, 2, "Contributing Factors");
+  g_autoptr (GPtrArray) actions = table_rows (section (doc, 2, "Action Items"));
+  g_autofree char *summary = text_of (section (doc, 2, "Executive Summary"));
+  g_autofree char *h2 = headings (doc, 2);
+  g_autofree char *first_factor = text_of (cmark_node_first_child (factors));
+  g_autofree char *cut = NULL;
+  g_autofree char *restored = NULL;
+  cmark_node *restored_doc;
+  g_autofree char *restored_h2 = NULL;
+  char *at;
+
+  assert_no_html (doc);
+  g_assert_cmpstr (summary, ==, "Checkout failed | for **40 min**.\n# Not a heading");
+  g_assert_cmpint (cmark_node_get_type (factors), ==, CMARK_NODE_LIST);
+  g_assert_cmpstr (first_factor, ==, "max_conn=20 | too low");
+  g_assert_cmpuint (actions->len, ==, 2);
+  g_assert_cmpstr (cell (actions, 1, 0), ==, "P2");
+  g_assert_cmpstr (cell (actions, 1, 1), ==, "Raise the pool | alert at 80%");
+  g_assert_cmpstr (cell (actions, 1, 2), ==, "—");
+  g_assert_cmpstr (cell (actions, 1, 4), ==, "Open");
+  g_assert_true (is_placeholder (section (doc, 2, "What Went Well")));
+  g_assert_cmpstr (h2, ==,
+                   "Metadata|Executive Summary|Impact|Timeline|Root Cause Analysis|"
+                   "Contributing Factors|What Went Well|What Could Be Improved|Action Items|"
+                   "Appendix: Logs");
+  g_assert_cmpstr (again, ==, applied);
+  cmark_node_free (doc);
+
+  /* Sections the author removed (here everything after the metadata) come back at the end. */
+  at = strstr (markdown, "## Executive Summary");
+  cut = g_strndup (markdown, (gsize) (at - markdown));
+  restored = tftsr_doc_draft_apply (draft, cut);
+  restored_doc = tftsr_md_check_parse (restored);
+  restored_h2 = headings (restored_doc, 2);
+  g_assert_cmpstr (restored_h2, ==, "Metadata|Executive Summary|Contributing Factors|Action Items");
+  cmark_node_free (restored_doc);
+}
+
 /* An incident just created: every section the data cannot fill asks the author. */
 static void
 test_empty_incident (void)
@@ -1211,23 +1281,23 @@ test_paper (void)
     { "en_USA", TFTSR_PAPER_A4 },          { "C.UTF-8", TFTSR_PAPER_A4 },
     { "POSIX", TFTSR_PAPER_A4 },           { NULL, TFTSR_PAPER_A4 },
   };
-  g_autofree char *lc_all = g_strdup (g_getenv ("LC_ALL"));
   g_autoptr (GError) error = NULL;
   TftsrPaper paper;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_assert_cmpint (tftsr_paper_for_locale (cases[i].locale), ==, cases[i].paper);
   /* LC_ALL before LC_PAPER before LANG. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   g_setenv ("LC_PAPER", "en_CA.UTF-8", TRUE);
   g_setenv ("LANG", "de_DE.UTF-8", TRUE);
-  g_assert_cmpint (tftsr_paper_default (), ==, TFTSR_PAPER_A4); /* LC_ALL is C.UTF-8 */
+  g_assert_cmpint (tftsr_paper_default (), ==, TFTSR_PAPER_A4);
   g_unsetenv ("LC_ALL");
   g_assert_cmpint (tftsr_paper_default (), ==, TFTSR_PAPER_LETTER);
   g_assert_true (tftsr_store_get_paper (store, &paper, &error));
   g_assert_cmpint (paper, ==, TFTSR_PAPER_LETTER);
   g_unsetenv ("LC_PAPER");
   g_assert_cmpint (tftsr_paper_default (), ==, TFTSR_PAPER_A4);
-  g_setenv ("LC_ALL", lc_all, TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 
   g_assert_true (tftsr_store_set_paper (store, TFTSR_PAPER_LETTER, &error));
   g_assert_true (tftsr_store_get_paper (store, &paper, &error));
@@ -1424,6 +1494,7 @@ main (int argc, char **argv)
   g_test_add_func ("/documents/findings", test_findings);
   g_test_add_func ("/documents/postmortem", test_postmortem);
   g_test_add_func ("/documents/empty-incident", test_empty_incident);
+  g_test_add_func ("/documents/draft-apply", test_draft_apply);
   g_test_add_func ("/documents/metrics", test_metrics);
   g_test_add_func ("/documents/durations", test_durations);
   g_test_add_func ("/documents/diff-hunks", test_diff_hunks);

@@ -1,5 +1,5 @@
 /* tftsr-cli-doc.c: tftsr-cli doc generate|show|revisions|edit|regenerate|revert|diff|export,
- * paper, and doc rca|postmortem (the contract's one-step form)
+ * paper|draft, and doc rca|postmortem (the contract's one-step form)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -552,6 +552,56 @@ doc_paper (TftsrCli *cli, int argc, char **argv)
   return TFTSR_CLI_OK;
 }
 
+/* Prints the AI draft of the post-mortem's summary, factors and actions; with --apply it
+ * goes into the post-mortem as a new revision. */
+static int
+doc_draft (TftsrCli *cli, int argc, char **argv)
+{
+  g_autofree char *provider = NULL;
+  gboolean apply = FALSE;
+  GOptionEntry entries[] = {
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider,
+      N_ ("Use this provider, not the one in use"), "NAME" },
+    { "apply", 0, 0, G_OPTION_ARG_NONE, &apply,
+      N_ ("Put the draft into the post-mortem as a new revision and print its number"), NULL },
+    END_OPTIONS,
+  };
+  g_autoptr (TftsrDocument) doc = NULL;
+  g_autoptr (TftsrDocDraft) draft = NULL;
+  g_autoptr (TftsrDocument) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 issue_id;
+
+  if (!tftsr_cli_parse ("doc draft", "ISSUE_ID",
+                        _ ("Asks the AI provider for a draft of the post-mortem's executive "
+                           "summary, contributing factors and action items from the incident and "
+                           "its triage (sent redacted, recorded in the audit log) and prints it "
+                           "as Markdown."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 2)
+    return tftsr_cli_usage_error (_ ("doc draft needs an incident id"));
+  if (!tftsr_cli_parse_id (argv[1], &issue_id))
+    return TFTSR_CLI_USAGE;
+  /* The post-mortem first: a draft it could not take would be sent for nothing. */
+  if (apply && (doc = open_document (cli, issue_id, TFTSR_DOC_POSTMORTEM)) == NULL)
+    return TFTSR_CLI_FAILED;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if ((draft = tftsr_doc_draft_postmortem (cli->store, issue_id, provider, NULL, &error)) == NULL)
+    return tftsr_cli_fail (error);
+  if (!apply)
+    {
+      text = tftsr_doc_draft_to_markdown (draft);
+      tftsr_cli_print_text (text);
+      return TFTSR_CLI_OK;
+    }
+  text = tftsr_doc_draft_apply (draft, doc->markdown);
+  saved = tftsr_store_save_document (cli->store, doc->id, text, TFTSR_DOC_SAVE_REVISION, &error);
+  return print_changed (saved, error, FALSE);
+}
+
 /* The stored document, generated first when there is none: the contract's one step. */
 static TftsrDocument *
 document_or_generate (TftsrCli *cli, gint64 issue_id, TftsrDocKind kind)
@@ -636,6 +686,7 @@ tftsr_cli_doc (TftsrCli *cli, int argc, char **argv)
     { "diff", doc_diff },
     { "export", doc_export },
     { "paper", doc_paper },
+    { "draft", doc_draft },
   };
   TftsrDocKind kind;
 
@@ -645,5 +696,5 @@ tftsr_cli_doc (TftsrCli *cli, int argc, char **argv)
   if (argc >= 2 && tftsr_doc_kind_from_string (argv[1], &kind))
     return doc_one_step (cli, kind, argc - 1, argv + 1);
   return tftsr_cli_usage_error (_ ("usage: tftsr-cli doc generate|show|revisions|edit|regenerate|"
-                                   "revert|diff|export|paper|rca|postmortem [arguments]"));
+                                   "revert|diff|export|paper|draft|rca|postmortem [arguments]"));
 }
