@@ -12,7 +12,7 @@ set -eu
 BACKPORTS_PKGS="libsqlcipher-dev"
 PKGS="
   build-essential cmake ninja-build pkg-config git ca-certificates
-  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
   libjson-c-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-dev libpango1.0-dev
   libsecret-1-dev libsoup-3.0-dev
