@@ -3170,6 +3170,39 @@ static const char draft_reply[] =
     "max_conn to 20\", \"No alert watched pool use\"], \"action_items\": [{\"priority\": \"P2\", "
     "\"action\": \"Alert at 80% pool use\", \"owner\": \"SRE\", \"due\": \"2026-12-15\"}]}";
 
+/* The message dialog shown with @heading (earlier tests may leave others open). */
+static const char *awaited_heading;
+
+static GtkWidget *
+message_dialog_headed (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+awaited_dialog_shown (void)
+{
+  return message_dialog_headed (awaited_heading) != NULL;
+}
+
+static GtkWidget *
+wait_for_dialog (const char *heading)
+{
+  awaited_heading = heading;
+  wait_until (awaited_dialog_shown, heading);
+  return message_dialog_headed (heading);
+}
+
 /* Answers @dialog as its button would: the response, then the dialog closes. */
 static void
 answer (GtkWidget *dialog, const char *response)
@@ -3268,8 +3301,7 @@ test_documents (void)
 
   /* Regenerate, after a confirmation that says the text stays. */
   g_assert_true (gtk_widget_activate_action (docs, "docs.regenerate", NULL));
-  wait_until (message_dialog_shown, "the confirmation");
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  confirm = wait_for_dialog ("Regenerate the RCA?");
   g_assert_nonnull (
       strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (confirm)), "stays as revision 2"));
   answer (confirm, "regenerate");
@@ -3305,8 +3337,7 @@ test_documents (void)
   screenshot (revisions_dialog, "59-revisions-compare");
   g_assert_true (gtk_widget_activate_action (revisions_dialog, "revisions.back", NULL));
   g_assert_true (gtk_widget_activate_action (revisions_dialog, "revisions.revert", "u", 2));
-  wait_until (message_dialog_shown, "the revert confirmation");
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  confirm = wait_for_dialog ("Revert to Revision 2?");
   answer (confirm, "revert");
   wait_until (revisions_dialog_gone, "the revert");
   expected_revision = 4;
@@ -3338,10 +3369,7 @@ test_documents (void)
   expected_revision = 1;
   wait_until (docs_saved_as_expected, "the post-mortem's revision 1");
   g_assert_true (gtk_widget_activate_action (docs, "docs.draft", NULL));
-  wait_until (message_dialog_shown, "the note on providers");
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (confirm)), ==,
-                   "No AI Provider");
+  confirm = wait_for_dialog ("No AI Provider");
   answer (confirm, "close");
 
   /* With one: the draft, marked as a model's, accepted as revision 2. */
