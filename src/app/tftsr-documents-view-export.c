@@ -29,7 +29,7 @@ tftsr_documents_view_show_bar (TftsrDocumentsView *self, const char *text, gbool
 }
 
 void
-tftsr_documents_view_dismiss_export (TftsrDocumentsView *self)
+tftsr_documents_view_hide_bar (TftsrDocumentsView *self)
 {
   gtk_revealer_set_reveal_child (self->export_bar, FALSE);
 }
@@ -105,7 +105,7 @@ exported (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   g_clear_object (&self->export_cancellable);
   tftsr_documents_view_update_actions (self);
-  tftsr_documents_view_dismiss_export (self);
+  tftsr_documents_view_hide_bar (self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     tftsr_documents_view_toast (self, _ ("Export stopped; nothing was written"));
   else if (!ok)

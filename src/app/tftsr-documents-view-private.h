@@ -30,7 +30,8 @@ struct _TftsrDocumentsView
   guint preview_timeout; /* the preview waiting for a pause in typing */
   gboolean dirty;        /* edits not yet handed to a save */
   gboolean saving;       /* a save in flight (one at a time, in order) */
-  gboolean as_revision;  /* the next save starts a revision of its own */
+  TftsrDocSave saving_mode;
+  gboolean as_revision; /* the next save starts a revision of its own */
   gboolean save_failed;
   TftsrAfterSave after_save;
 
@@ -82,4 +83,4 @@ void tftsr_documents_view_open_file_action (GtkWidget *widget, const char *name,
 /* The bar under the editor: an export's progress with Cancel while @running, else a
  * notice (a failed export or save, characters no font has) until dismissed. */
 void tftsr_documents_view_show_bar (TftsrDocumentsView *self, const char *text, gboolean running);
-void tftsr_documents_view_dismiss_export (TftsrDocumentsView *self);
+void tftsr_documents_view_hide_bar (TftsrDocumentsView *self);

@@ -162,7 +162,7 @@ set_document (TftsrDocumentsView *self, TftsrDocument *doc)
   g_clear_pointer (&self->doc, tftsr_document_free);
   self->doc = doc;
   if (self->save_failed)
-    tftsr_documents_view_dismiss_export (self);
+    tftsr_documents_view_hide_bar (self);
   self->save_failed = FALSE;
   show_status (self);
   tftsr_documents_view_update_actions (self);
@@ -359,9 +359,10 @@ saved (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (doc == NULL)
     {
-      /* The text stays in the editor; it goes out again after a while. */
+      /* The text stays in the editor; it goes out again after a while, as what it was. */
       self->save_failed = TRUE;
       self->dirty = TRUE;
+      self->as_revision |= self->saving_mode == TFTSR_DOC_SAVE_REVISION;
       self->after_save = NULL;
       show_save_error (self, error);
       schedule_save (self, RETRY_DELAY_MS);
@@ -382,7 +383,6 @@ save_now (TftsrDocumentsView *self)
 {
   GtkTextIter start, end;
   g_autofree char *text = NULL;
-  TftsrDocSave mode;
 
   g_clear_handle_id (&self->save_timeout, g_source_remove);
   if (self->saving || self->doc == NULL)
@@ -394,14 +394,14 @@ save_now (TftsrDocumentsView *self)
     }
   gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
   text = gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->buffer), &start, &end, FALSE);
-  mode = self->as_revision ? TFTSR_DOC_SAVE_REVISION : TFTSR_DOC_SAVE_AUTOSAVE;
+  self->saving_mode = self->as_revision ? TFTSR_DOC_SAVE_REVISION : TFTSR_DOC_SAVE_AUTOSAVE;
   self->dirty = FALSE;
   self->as_revision = FALSE;
   self->saving = TRUE;
   hold_application (TRUE);
   if (!self->save_failed)
     show_status (self);
-  tftsr_store_save_document_async (self->store, self->doc->id, text, mode, NULL, saved,
+  tftsr_store_save_document_async (self->store, self->doc->id, text, self->saving_mode, NULL, saved,
                                    g_object_ref (self));
 }
 
@@ -816,8 +816,8 @@ tftsr_documents_view_class_init (TftsrDocumentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrDocumentsView, export_dismiss);
   gtk_widget_class_bind_template_callback (widget_class, on_preview_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_folded);
-  gtk_widget_class_bind_template_callback_full (widget_class, "on_export_dismissed",
-                                                G_CALLBACK (tftsr_documents_view_dismiss_export));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_bar_dismissed",
+                                                G_CALLBACK (tftsr_documents_view_hide_bar));
   install_actions (widget_class);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "documentsview");
