@@ -6,7 +6,8 @@
 # is there already) run Prism, the contract tests' mock servers, which npm installs into
 # tests/contracts/node_modules from its package-lock.json. PDF export draws any script:
 # DejaVu has Latin, Greek, Cyrillic, Arabic and Hebrew, WenQuanYi Micro Hei the CJK
-# characters; the tests read the PDFs back with Poppler.
+# characters; the tests read the PDFs back with Poppler, and bench/bench-pdf.c times the HTML
+# export against the cmark-gfm command.
 set -eu
 
 BACKPORTS_PKGS="libsqlcipher-dev"
@@ -20,7 +21,7 @@ PKGS="
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring
   clang libclang-rt-14-dev llvm valgrind ripgrep pcre2-utils lnav curl
   adwaita-icon-theme fonts-cantarell fonts-dejavu-core fonts-wqy-microhei webp-pixbuf-loader
-  libpoppler-glib-dev
+  libpoppler-glib-dev cmark-gfm time
 "
 
 SUDO=""
