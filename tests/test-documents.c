@@ -1453,7 +1453,8 @@ export_done (gpointer user_data)
   return ((Export *) user_data)->done;
 }
 
-/* A PDF export in a worker: its progress on this thread before the callback, its pages. */
+/* A PDF export of several pages in a worker: its progress on this thread before the
+ * callback, its pages. */
 static void
 test_export_pdf_async (void)
 {
@@ -1464,7 +1465,8 @@ test_export_pdf_async (void)
   g_autofree char *path = g_build_filename (tftsr_test_dir (), "long.pdf", NULL);
   Export e = { 0 };
 
-  for (guint i = 0; i < 2000; i++)
+  /* Pages enough for reports on the way, few enough for valgrind on a busy machine. */
+  for (guint i = 0; i < 300; i++)
     g_string_append_printf (long_text, "Paragraph %u of a long document.\n\n", i);
   saved = save (doc->id, long_text->str, TFTSR_DOC_SAVE_REVISION);
   tftsr_store_export_document_async (store, doc->id, TFTSR_DOC_FORMAT_PDF, TFTSR_PAPER_A4, path,
@@ -1477,7 +1479,7 @@ test_export_pdf_async (void)
   g_assert_cmpuint (e.reports, >=, 1);
   g_assert_false (e.late);
   g_assert_false (e.elsewhere);
-  g_assert_cmpuint (e.info.pages, >=, 40);
+  g_assert_cmpuint (e.info.pages, >=, 5);
   g_assert_cmpuint (timeline_count (id, "document_exported"), ==, 1);
 }
 
