@@ -6,13 +6,14 @@
 # is there already) run Prism, the contract tests' mock servers, which npm installs into
 # tests/contracts/node_modules from its package-lock.json. PDF export draws any script:
 # DejaVu has Latin, Greek, Cyrillic, Arabic and Hebrew, WenQuanYi Micro Hei the CJK
-# characters; the tests read the PDFs back with Poppler.
+# characters; the tests read the PDFs back with Poppler, and bench/bench-pdf.c times the HTML
+# export against the cmark-gfm command.
 set -eu
 
 BACKPORTS_PKGS="libsqlcipher-dev"
 PKGS="
   build-essential cmake ninja-build pkg-config git ca-certificates
-  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
   libjson-c-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-dev libpango1.0-dev
   libsecret-1-dev libsoup-3.0-dev
@@ -20,7 +21,7 @@ PKGS="
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring
   clang libclang-rt-14-dev llvm valgrind ripgrep pcre2-utils lnav curl
   adwaita-icon-theme fonts-cantarell fonts-dejavu-core fonts-wqy-microhei webp-pixbuf-loader
-  libpoppler-glib-dev
+  libpoppler-glib-dev cmark-gfm time
 "
 
 SUDO=""

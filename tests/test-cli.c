@@ -2,7 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* memmem */
 #include <json.h>
+#include <string.h>
 
 #include "tftsr-fake-server.h"
 #include "tftsr-test-util.h"
@@ -1192,7 +1194,100 @@ test_doc_export (void)
   g_assert_cmpuint (timeline_kinds (id, "document_exported"), ==, 2);
 
   pdf = run ("doc", "rca", id, "--format", "pdf");
-  g_assert_cmpint (pdf->status, ==, 2);
+  g_assert_cmpint (pdf->status, ==, 0);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (pdf->out_bytes, NULL), "%PDF-"));
+  g_assert_cmpuint (timeline_kinds (id, "document_exported"), ==, 2);
+}
+
+static gboolean
+file_has (const char *path, const char *text)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return memmem (contents, len, text, strlen (text)) != NULL;
+}
+
+/* PDF export: the paper from --paper, else the stored setting, else the locale's (the
+ * tests run in C.UTF-8: A4). */
+static void
+test_doc_export_pdf (void)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *path = g_build_filename (tftsr_test_dir (), "cli-rca.pdf", NULL);
+  g_autofree char *expected = g_strconcat (path, "\n", NULL);
+  g_autoptr (CliResult) generated = NULL;
+  g_autoptr (CliResult) a4 = NULL;
+  g_autoptr (CliResult) paper = NULL;
+  g_autoptr (CliResult) set = NULL;
+  g_autoptr (CliResult) letter = NULL;
+  g_autoptr (CliResult) forced = NULL;
+
+  fresh_db ();
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Disk full on db-02"));
+  generated = run ("doc", "generate", id, "rca");
+  g_assert_cmpint (generated->status, ==, 0);
+  a4 = run ("doc", "export", id, "rca", "--format", "pdf", "-o", path);
+  g_assert_cmpint (a4->status, ==, 0);
+  g_assert_cmpstr (a4->out, ==, expected);
+  g_assert_cmpstr (a4->err, ==, "");
+  g_assert_true (file_has (path, "%PDF-"));
+  g_assert_true (file_has (path, "/MediaBox [ 0 0 595.276 841.89 ]"));
+  paper = run ("doc", "paper");
+  g_assert_cmpstr (paper->out, ==, "a4\n");
+
+  set = run ("doc", "paper", "letter");
+  g_assert_cmpint (set->status, ==, 0);
+  letter = run ("doc", "export", id, "rca", "--format", "pdf", "-o", path);
+  g_assert_cmpint (letter->status, ==, 0);
+  g_assert_true (file_has (path, "/MediaBox [ 0 0 612 792 ]"));
+  forced = run ("doc", "rca", id, "--format", "pdf", "--paper", "a4", "-o", path);
+  g_assert_cmpint (forced->status, ==, 0);
+  g_assert_true (file_has (path, "/MediaBox [ 0 0 595.276 841.89 ]"));
+  g_assert_cmpuint (timeline_kinds (id, "document_exported"), ==, 3);
+}
+
+/* doc draft against a loopback provider: printed as Markdown with the real values, or put
+ * into the post-mortem as a new revision. */
+static void
+test_doc_draft (void)
+{
+  static const char stream[] =
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"{\\\"executive_summary\\\": "
+      "\\\"<HOSTNAME_1> lost power.\\\", \\\"action_items\\\": [{\\\"priority\\\": "
+      "\\\"P1\\\", \\\"action\\\": \\\"Add a second feed\\\"}]}\"},"
+      "\"finish_reason\":\"stop\"}]}\n\n"
+      "data: [DONE]\n\n";
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) reply = fake_reply (200, "text/event-stream", stream);
+  g_autoptr (CliResult) added = NULL, created = NULL, missing = NULL, generated = NULL;
+  g_autoptr (CliResult) printed = NULL, applied = NULL, shown = NULL;
+  g_autofree char *id = NULL;
+
+  fresh_db ();
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, NULL);
+  added = run ("ai", "add", "loop", "--format", "openai", "--url", url, "--model", "m-1");
+  g_assert_cmpint (added->status, ==, 0);
+  created = run ("issue", "create", "--title", "Outage on db-canary-01.prod.acme.internal");
+  id = g_strstrip (g_strdup (created->out));
+
+  missing = run ("doc", "draft", id, "--apply");
+  g_assert_cmpint (missing->status, ==, 1);
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/chat/completions"), ==, 0);
+  printed = run ("doc", "draft", id);
+  g_assert_cmpint (printed->status, ==, 0);
+  g_assert_nonnull (strstr (printed->out, "## Executive Summary\n\n"
+                                          "db-canary-01.prod.acme.internal lost power.\n"));
+  g_assert_nonnull (strstr (printed->out, "| P1 | Add a second feed | — | — | Open |"));
+
+  generated = run ("doc", "generate", id, "postmortem");
+  applied = run ("doc", "draft", id, "--apply");
+  g_assert_cmpint (applied->status, ==, 0);
+  g_assert_cmpstr (applied->out, ==, "2\n");
+  shown = run ("doc", "show", id, "postmortem");
+  g_assert_nonnull (strstr (shown->out, "db-canary-01.prod.acme.internal lost power."));
 }
 
 static void
@@ -1206,6 +1301,10 @@ test_doc_usage (void)
     { "doc", "diff", "1", "rca", "1", NULL },
     { "doc", "export", "1", "rca", NULL },
     { "doc", "show", "1", NULL },
+    { "doc", "rca", "1", "--paper=a5", NULL },
+    { "doc", "rca", "1", "--format=docx", NULL },
+    { "doc", "paper", "tabloid", NULL },
+    { "doc", "draft", NULL },
   };
 
   fresh_db ();
@@ -1246,6 +1345,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/ollama-models", test_ollama_models);
   g_test_add_func ("/cli/doc-revisions", test_doc_revisions);
   g_test_add_func ("/cli/doc-export", test_doc_export);
+  g_test_add_func ("/cli/doc-export-pdf", test_doc_export_pdf);
+  g_test_add_func ("/cli/doc-draft", test_doc_draft);
   g_test_add_func ("/cli/doc-usage", test_doc_usage);
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* memmem */
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tftsr-doc-private.h"
@@ -451,6 +453,76 @@ test_postmortem (void)
     g_assert_true (is_placeholder (c));
   g_assert_cmpuint (logs->len, ==, 4);
   cmark_node_free (doc);
+}
+
+static TftsrDocDraft *
+hostile_draft (void)
+{
+  TftsrDocDraft *draft = g_new0 (TftsrDocDraft, 1);
+  TftsrDocActionItem *item = g_new0 (TftsrDocActionItem, 1);
+
+  draft->executive_summary = g_strdup ("Checkout failed | for **40 min**.\n# Not a heading");
+  draft->contributing_factors = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (draft->contributing_factors, g_strdup ("max_conn=20 | too low"));
+  g_ptr_array_add (draft->contributing_factors, g_strdup ("1. no alert on pool use"));
+  draft->action_items =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_doc_action_item_free);
+  item->priority = g_strdup ("P2");
+  item->action = g_strdup ("Raise the pool | alert at 80%");
+  item->owner = g_strdup ("");
+  item->due = g_strdup ("2026-12-01");
+  g_ptr_array_add (draft->action_items, item);
+  return draft;
+}
+
+/* A draft takes the place of the three sections' bodies, its text escaped; the rest of the
+ * post-mortem stays; applying again replaces rather than repeats; a section the author
+ * removed comes back at the end. */
+static void
+test_draft_apply (void)
+{
+  g_autoptr (TftsrDocSource) source = rich_source ();
+  g_autofree char *markdown = tftsr_doc_build (TFTSR_DOC_POSTMORTEM, source);
+  g_autoptr (TftsrDocDraft) draft = hostile_draft ();
+  g_autofree char *applied = tftsr_doc_draft_apply (draft, markdown);
+  g_autofree char *again = tftsr_doc_draft_apply (draft, applied);
+  cmark_node *doc = tftsr_md_check_parse (applied);
+  cmark_node *factors = section (doc, 2, "Contributing Factors");
+  g_autoptr (GPtrArray) actions = table_rows (section (doc, 2, "Action Items"));
+  g_autofree char *summary = text_of (section (doc, 2, "Executive Summary"));
+  g_autofree char *h2 = headings (doc, 2);
+  g_autofree char *first_factor = text_of (cmark_node_first_child (factors));
+  g_autofree char *cut = NULL;
+  g_autofree char *restored = NULL;
+  cmark_node *restored_doc;
+  g_autofree char *restored_h2 = NULL;
+  char *at;
+
+  assert_no_html (doc);
+  g_assert_cmpstr (summary, ==, "Checkout failed | for **40 min**.\n# Not a heading");
+  g_assert_cmpint (cmark_node_get_type (factors), ==, CMARK_NODE_LIST);
+  g_assert_cmpstr (first_factor, ==, "max_conn=20 | too low");
+  g_assert_cmpuint (actions->len, ==, 2);
+  g_assert_cmpstr (cell (actions, 1, 0), ==, "P2");
+  g_assert_cmpstr (cell (actions, 1, 1), ==, "Raise the pool | alert at 80%");
+  g_assert_cmpstr (cell (actions, 1, 2), ==, "—");
+  g_assert_cmpstr (cell (actions, 1, 4), ==, "Open");
+  g_assert_true (is_placeholder (section (doc, 2, "What Went Well")));
+  g_assert_cmpstr (h2, ==,
+                   "Metadata|Executive Summary|Impact|Timeline|Root Cause Analysis|"
+                   "Contributing Factors|What Went Well|What Could Be Improved|Action Items|"
+                   "Appendix: Logs");
+  g_assert_cmpstr (again, ==, applied);
+  cmark_node_free (doc);
+
+  /* Sections the author removed (here everything after the metadata) come back at the end. */
+  at = strstr (markdown, "## Executive Summary");
+  cut = g_strndup (markdown, (gsize) (at - markdown));
+  restored = tftsr_doc_draft_apply (draft, cut);
+  restored_doc = tftsr_md_check_parse (restored);
+  restored_h2 = headings (restored_doc, 2);
+  g_assert_cmpstr (restored_h2, ==, "Metadata|Executive Summary|Contributing Factors|Action Items");
+  cmark_node_free (restored_doc);
 }
 
 /* An incident just created: every section the data cannot fill asks the author. */
@@ -1053,6 +1125,13 @@ read_file (const char *path)
   return contents;
 }
 
+static gboolean export(gint64 document_id, TftsrDocFormat format, TftsrPaper paper,
+                       const char *path, TftsrPdfInfo *info, GError **error)
+{
+  return tftsr_store_export_document (store, document_id, format, paper, path, info, NULL, NULL,
+                                      NULL, error);
+}
+
 static void
 test_export (void)
 {
@@ -1073,10 +1152,8 @@ test_export (void)
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (md_path, "old contents", -1, NULL));
-  g_assert_true (tftsr_store_export_document (store, doc->id, TFTSR_DOC_FORMAT_MARKDOWN, md_path,
-                                              NULL, &error));
-  g_assert_true (
-      tftsr_store_export_document (store, doc->id, TFTSR_DOC_FORMAT_HTML, html_path, NULL, &error));
+  g_assert_true (export(doc->id, TFTSR_DOC_FORMAT_MARKDOWN, TFTSR_PAPER_A4, md_path, NULL, &error));
+  g_assert_true (export(doc->id, TFTSR_DOC_FORMAT_HTML, TFTSR_PAPER_A4, html_path, NULL, &error));
   g_assert_no_error (error);
   md = read_file (md_path);
   html = read_file (html_path);
@@ -1084,8 +1161,7 @@ test_export (void)
   g_assert_nonnull (strstr (html, "<title>Root Cause Analysis: Export &lt;me&gt; | now</title>"));
 
   /* Written whole or not at all: no temporary file stays, a failure records nothing. */
-  g_assert_false (
-      tftsr_store_export_document (store, doc->id, TFTSR_DOC_FORMAT_HTML, nowhere, NULL, &error));
+  g_assert_false (export(doc->id, TFTSR_DOC_FORMAT_HTML, TFTSR_PAPER_A4, nowhere, NULL, &error));
   g_assert_nonnull (error);
   listing = g_dir_open (dir, 0, NULL);
   while (g_dir_read_name (listing) != NULL)
@@ -1103,6 +1179,133 @@ test_export (void)
   described = tftsr_timeline_event_describe (timeline->pdata[timeline->len - 1]);
   expected = g_strdup_printf ("RCA exported as HTML to “%s”", html_path);
   g_assert_cmpstr (described, ==, expected);
+}
+
+static gboolean
+bytes_contain (GBytes *bytes, const char *text)
+{
+  return memmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), text, strlen (text)) !=
+         NULL;
+}
+
+/* A PDF: written whole and private, recorded once with the SHA-256 of its bytes, on the
+ * paper asked for. */
+static void
+test_export_pdf (void)
+{
+  gint64 id = new_incident ("PDF 报告 | now");
+  g_autoptr (TftsrDocument) doc = generate (id, TFTSR_DOC_POSTMORTEM);
+  g_autofree char *a4_path = g_build_filename (tftsr_test_dir (), "postmortem-a4.pdf", NULL);
+  g_autofree char *letter_path =
+      g_build_filename (tftsr_test_dir (), "postmortem-letter.pdf", NULL);
+  g_autoptr (GBytes) a4 = NULL;
+  g_autoptr (GBytes) letter = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *detail = NULL;
+  g_autoptr (GError) error = NULL;
+  TftsrPdfInfo info = { 0 };
+  GStatBuf st;
+
+  g_assert_true (export(doc->id, TFTSR_DOC_FORMAT_PDF, TFTSR_PAPER_A4, a4_path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.pages, >=, 2);
+  /* DejaVu and WenQuanYi Micro Hei (scripts/install-deps.sh) have every character. */
+  g_assert_cmpuint (info.missing_glyphs, ==, 0);
+  a4 = tftsr_test_read_file (a4_path);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (a4, NULL), "%PDF-"));
+  g_assert_true (bytes_contain (a4, "/MediaBox [ 0 0 595.276 841.89 ]"));
+  g_assert_cmpint (g_stat (a4_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_true (
+      export(doc->id, TFTSR_DOC_FORMAT_PDF, TFTSR_PAPER_LETTER, letter_path, NULL, &error));
+  letter = tftsr_test_read_file (letter_path);
+  g_assert_true (bytes_contain (letter, "/MediaBox [ 0 0 612 792 ]"));
+
+  g_assert_cmpuint (timeline_count (id, "document_exported"), ==, 2);
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, a4);
+  detail = tftsr_test_query (store, "SELECT detail FROM audit_log WHERE action = "
+                                    "'document.export' ORDER BY id DESC LIMIT 1 OFFSET 1");
+  g_assert_nonnull (strstr (detail, sha256));
+  g_assert_nonnull (strstr (detail, "\"format\":\"pdf\""));
+}
+
+static void
+cancel_at_first_report (guint64 done, guint64 total, gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+/* A cancelled export leaves the file that was there and records nothing. */
+static void
+test_export_pdf_cancelled (void)
+{
+  gint64 id = new_incident ("Cancelled");
+  g_autoptr (TftsrDocument) doc = generate (id, TFTSR_DOC_RCA);
+  g_autofree char *dir = g_build_filename (tftsr_test_dir (), "cancelled", NULL);
+  g_autofree char *path = g_build_filename (dir, "rca.pdf", NULL);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr (GDir) listing = NULL;
+  guint files = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "earlier", -1, NULL));
+  g_assert_false (tftsr_store_export_document (store, doc->id, TFTSR_DOC_FORMAT_PDF, TFTSR_PAPER_A4,
+                                               path, NULL, cancel_at_first_report, cancellable,
+                                               cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  kept = read_file (path);
+  g_assert_cmpstr (kept, ==, "earlier");
+  listing = g_dir_open (dir, 0, NULL);
+  while (g_dir_read_name (listing) != NULL)
+    files++;
+  g_assert_cmpuint (files, ==, 1);
+  g_assert_cmpuint (timeline_count (id, "document_exported"), ==, 0);
+}
+
+/* The paper: the locale's until one is stored; a stored value this version does not know
+ * counts as unset. */
+static void
+test_paper (void)
+{
+  static const struct
+  {
+    const char *locale;
+    TftsrPaper paper;
+  } cases[] = {
+    { "en_US.UTF-8", TFTSR_PAPER_LETTER }, { "fr_CA", TFTSR_PAPER_LETTER },
+    { "es_MX.utf8", TFTSR_PAPER_LETTER },  { "en_PH", TFTSR_PAPER_LETTER },
+    { "en_GB.UTF-8", TFTSR_PAPER_A4 },     { "de_DE@euro", TFTSR_PAPER_A4 },
+    { "en_USA", TFTSR_PAPER_A4 },          { "C.UTF-8", TFTSR_PAPER_A4 },
+    { "POSIX", TFTSR_PAPER_A4 },           { NULL, TFTSR_PAPER_A4 },
+  };
+  g_autoptr (GError) error = NULL;
+  TftsrPaper paper;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (tftsr_paper_for_locale (cases[i].locale), ==, cases[i].paper);
+  /* LC_ALL before LC_PAPER before LANG. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("LC_PAPER", "en_CA.UTF-8", TRUE);
+  g_setenv ("LANG", "de_DE.UTF-8", TRUE);
+  g_assert_cmpint (tftsr_paper_default (), ==, TFTSR_PAPER_A4);
+  g_unsetenv ("LC_ALL");
+  g_assert_cmpint (tftsr_paper_default (), ==, TFTSR_PAPER_LETTER);
+  g_assert_true (tftsr_store_get_paper (store, &paper, &error));
+  g_assert_cmpint (paper, ==, TFTSR_PAPER_LETTER);
+  g_unsetenv ("LC_PAPER");
+  g_assert_cmpint (tftsr_paper_default (), ==, TFTSR_PAPER_A4);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+
+  g_assert_true (tftsr_store_set_paper (store, TFTSR_PAPER_LETTER, &error));
+  g_assert_true (tftsr_store_get_paper (store, &paper, &error));
+  g_assert_cmpint (paper, ==, TFTSR_PAPER_LETTER);
+  g_assert_true (tftsr_store_set_setting (store, "documents.paper", "tabloid", &error));
+  g_assert_true (tftsr_store_get_paper (store, &paper, &error));
+  g_assert_cmpint (paper, ==, TFTSR_PAPER_A4);
+  g_assert_no_error (error);
 }
 
 /* --- in a worker --------------------------------------------------------------------------- */
@@ -1126,6 +1329,18 @@ call_done (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (tag == tftsr_store_get_document_revision_async)
     call->result =
         tftsr_store_get_document_revision_finish (TFTSR_STORE (source), result, &call->error);
+  else if (tag == tftsr_store_get_paper_async)
+    {
+      TftsrPaper paper;
+
+      call->result =
+          tftsr_store_get_paper_finish (TFTSR_STORE (source), result, &paper, &call->error)
+              ? GINT_TO_POINTER (paper + 1)
+              : NULL;
+    }
+  else if (tag == tftsr_store_export_document_async)
+    call->result = GINT_TO_POINTER (
+        tftsr_store_export_document_finish (TFTSR_STORE (source), result, NULL, &call->error));
   else if (tag == tftsr_store_change_finish)
     call->result =
         GINT_TO_POINTER (tftsr_store_change_finish (TFTSR_STORE (source), result, &call->error));
@@ -1191,10 +1406,81 @@ test_async (void)
   tftsr_store_get_document_revision_async (store, generated->id, 2, NULL, call_done, &call);
   second = finish (&call);
   g_assert_cmpstr (second->markdown, ==, "# Draft\n");
-  tftsr_store_export_document_async (store, generated->id, TFTSR_DOC_FORMAT_HTML, path, NULL,
-                                     call_done, &call);
+  tftsr_store_export_document_async (store, generated->id, TFTSR_DOC_FORMAT_HTML, TFTSR_PAPER_A4,
+                                     path, NULL, NULL, NULL, call_done, &call);
   g_assert_true (GPOINTER_TO_INT (finish (&call)));
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  tftsr_store_set_paper_async (store, TFTSR_PAPER_LETTER, NULL, call_done, &call);
+  g_assert_true (GPOINTER_TO_INT (finish (&call)));
+  tftsr_store_get_paper_async (store, NULL, call_done, &call);
+  g_assert_cmpint (GPOINTER_TO_INT (finish (&call)), ==, TFTSR_PAPER_LETTER + 1);
+  g_assert_true (tftsr_store_set_setting (store, "documents.paper", NULL, NULL));
+}
+
+typedef struct
+{
+  guint reports;
+  gboolean late;      /* a report came after the callback */
+  gboolean elsewhere; /* a report came on another thread */
+  gboolean done;
+  TftsrPdfInfo info;
+  GError *error;
+} Export;
+
+static void
+export_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  Export *e = user_data;
+
+  e->reports++;
+  e->late |= e->done;
+  e->elsewhere |= !g_main_context_is_owner (g_main_context_default ());
+  g_assert_cmpuint (done, <=, total);
+}
+
+static void
+exported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Export *e = user_data;
+
+  tftsr_store_export_document_finish (TFTSR_STORE (source), result, &e->info, &e->error);
+  e->done = TRUE;
+}
+
+static gboolean
+export_done (gpointer user_data)
+{
+  return ((Export *) user_data)->done;
+}
+
+/* A PDF export of several pages in a worker: its progress on this thread before the
+ * callback, its pages. */
+static void
+test_export_pdf_async (void)
+{
+  gint64 id = new_incident ("Long");
+  g_autoptr (TftsrDocument) doc = generate (id, TFTSR_DOC_RCA);
+  g_autoptr (GString) long_text = g_string_new ("# Long\n\n");
+  g_autoptr (TftsrDocument) saved = NULL;
+  g_autofree char *path = g_build_filename (tftsr_test_dir (), "long.pdf", NULL);
+  Export e = { 0 };
+
+  /* Pages enough for reports on the way, few enough for valgrind on a busy machine. */
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (long_text, "Paragraph %u of a long document.\n\n", i);
+  saved = save (doc->id, long_text->str, TFTSR_DOC_SAVE_REVISION);
+  tftsr_store_export_document_async (store, doc->id, TFTSR_DOC_FORMAT_PDF, TFTSR_PAPER_A4, path,
+                                     export_progress, &e, NULL, exported, &e);
+  tftsr_test_iterate_until (export_done, &e);
+  /* Reports still on their way would arrive now. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_no_error (e.error);
+  g_assert_cmpuint (e.reports, >=, 1);
+  g_assert_false (e.late);
+  g_assert_false (e.elsewhere);
+  g_assert_cmpuint (e.info.pages, >=, 5);
+  g_assert_cmpuint (timeline_count (id, "document_exported"), ==, 1);
 }
 
 int
@@ -1210,6 +1496,7 @@ main (int argc, char **argv)
   g_test_add_func ("/documents/findings", test_findings);
   g_test_add_func ("/documents/postmortem", test_postmortem);
   g_test_add_func ("/documents/empty-incident", test_empty_incident);
+  g_test_add_func ("/documents/draft-apply", test_draft_apply);
   g_test_add_func ("/documents/metrics", test_metrics);
   g_test_add_func ("/documents/durations", test_durations);
   g_test_add_func ("/documents/diff-hunks", test_diff_hunks);
@@ -1223,7 +1510,11 @@ main (int argc, char **argv)
   g_test_add_func ("/documents/purge-cascades", test_purge_cascades);
   g_test_add_func ("/documents/generate-from-store", test_generate_from_store);
   g_test_add_func ("/documents/export", test_export);
+  g_test_add_func ("/documents/export-pdf", test_export_pdf);
+  g_test_add_func ("/documents/export-pdf-cancelled", test_export_pdf_cancelled);
+  g_test_add_func ("/documents/paper", test_paper);
   g_test_add_func ("/documents/async", test_async);
+  g_test_add_func ("/documents/export-pdf-async", test_export_pdf_async);
   status = g_test_run ();
   g_object_unref (store);
   return status;

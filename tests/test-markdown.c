@@ -125,12 +125,27 @@ test_partial_and_invalid (void)
   g_assert_cmpuint (empty->len, ==, 0);
 }
 
+/* A document is read without autolink, as its HTML and PDF are: an escaped "\\_" stays in
+ * the text instead of becoming part of a link's target. */
+static void
+test_document_flavour (void)
+{
+  const char *text = "See www.example.com/a\\_b or https://example.com/x today.";
+  g_autoptr (GPtrArray) chat = tftsr_markdown_parse (text, -1, TFTSR_MD_CHAT);
+  g_autoptr (GPtrArray) doc = tftsr_markdown_parse (text, -1, TFTSR_MD_DOCUMENT);
+
+  g_assert_nonnull (strstr (nth (chat, 0)->markup, "<a href="));
+  g_assert_cmpstr (nth (doc, 0)->markup, ==,
+                   "See www.example.com/a_b or https://example.com/x today.");
+}
+
 int
 main (int argc, char **argv)
 {
   tftsr_test_init (&argc, &argv);
   g_test_add_func ("/markdown/inline", test_inline);
   g_test_add_func ("/markdown/links", test_links);
+  g_test_add_func ("/markdown/document-flavour", test_document_flavour);
   g_test_add_func ("/markdown/lists", test_lists);
   g_test_add_func ("/markdown/code-quote-rule-table", test_code_quote_rule_table);
   g_test_add_func ("/markdown/partial-and-invalid", test_partial_and_invalid);

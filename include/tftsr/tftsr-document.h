@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "tftsr-pdf.h"
 #include "tftsr-store.h"
 
 G_BEGIN_DECLS
@@ -123,23 +124,35 @@ typedef enum
 {
   TFTSR_DOC_FORMAT_MARKDOWN, /* the text as stored */
   TFTSR_DOC_FORMAT_HTML,     /* a standalone page (tftsr_doc_render_html()) */
+  TFTSR_DOC_FORMAT_PDF,      /* pages for print (tftsr-pdf.h) */
 } TftsrDocFormat;
 
-/* "md", "html". */
+/* "md", "html", "pdf": as tftsr-cli takes them, and the files' extensions. */
 const char *tftsr_doc_format_to_string (TftsrDocFormat format);
 gboolean tftsr_doc_format_from_string (const char *name, TftsrDocFormat *out);
-/* "Markdown", "HTML". */
+/* "Markdown", "HTML", "PDF". */
 const char *tftsr_doc_format_get_label (TftsrDocFormat format);
 
-/* Writes the current revision of @document_id in @format to @path: into a temporary file
- * beside it, renamed over @path once complete, so @path is never half written. Each
- * export is then recorded once: a timeline event and a "document.export" audit entry
- * with the SHA-256 of the bytes written. */
+/* The paper PDFs are laid out on: the one stored with tftsr_store_set_paper(), else the
+ * locale's (tftsr_paper_default()). Kept in the database, so the app and tftsr-cli agree. */
+gboolean tftsr_store_get_paper (TftsrStore *store, TftsrPaper *paper, GError **error);
+gboolean tftsr_store_set_paper (TftsrStore *store, TftsrPaper paper, GError **error);
+
+/* Writes the current revision of @document_id in @format to @path: rendered whole (a PDF
+ * on @paper, which the other formats ignore), then written into a temporary file beside
+ * @path that is renamed over it once complete, so @path is never half written and a
+ * failed or cancelled export leaves whatever was there. The file is the user's alone
+ * (0600). Each export is then recorded once: a timeline event and a "document.export"
+ * audit entry with the SHA-256 of the bytes written. @info (may be NULL) gets the pages and
+ * the characters no installed font has (zero for Markdown and HTML). @progress (may be
+ * NULL) hears, in this thread, the blocks of a PDF laid out and drawn. */
 gboolean tftsr_store_export_document (TftsrStore *store, gint64 document_id, TftsrDocFormat format,
-                                      const char *path, GCancellable *cancellable, GError **error);
+                                      TftsrPaper paper, const char *path, TftsrPdfInfo *info,
+                                      TftsrProgressFunc progress, gpointer progress_data,
+                                      GCancellable *cancellable, GError **error);
 
 /* The same in a worker, for the UI thread. Calls that return a document finish with
- * tftsr_store_document_finish(); export with tftsr_store_change_finish(). */
+ * tftsr_store_document_finish(); setting the paper with tftsr_store_change_finish(). */
 void tftsr_store_get_document_async (TftsrStore *store, gint64 issue_id, TftsrDocKind kind,
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data);
@@ -167,9 +180,20 @@ void tftsr_store_get_document_revision_async (TftsrStore *store, gint64 document
                                               GAsyncReadyCallback callback, gpointer user_data);
 TftsrDocRevision *tftsr_store_get_document_revision_finish (TftsrStore *store, GAsyncResult *result,
                                                             GError **error);
+/* @progress is called on the caller's thread-default main context, at most ~10 times a
+ * second; the export's end is its callback. */
 void tftsr_store_export_document_async (TftsrStore *store, gint64 document_id,
-                                        TftsrDocFormat format, const char *path,
+                                        TftsrDocFormat format, TftsrPaper paper, const char *path,
+                                        TftsrProgressFunc progress, gpointer progress_data,
                                         GCancellable *cancellable, GAsyncReadyCallback callback,
                                         gpointer user_data);
+gboolean tftsr_store_export_document_finish (TftsrStore *store, GAsyncResult *result,
+                                             TftsrPdfInfo *info, GError **error);
+void tftsr_store_get_paper_async (TftsrStore *store, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean tftsr_store_get_paper_finish (TftsrStore *store, GAsyncResult *result, TftsrPaper *paper,
+                                       GError **error);
+void tftsr_store_set_paper_async (TftsrStore *store, TftsrPaper paper, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
 
 G_END_DECLS

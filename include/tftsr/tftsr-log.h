@@ -47,9 +47,6 @@ gboolean tftsr_log_file_get_binary (TftsrLogFile *self);
 guint tftsr_log_file_get_pii_count (TftsrLogFile *self);
 const char *tftsr_log_file_get_created_at (TftsrLogFile *self);
 
-/* Called from the working thread with bytes consumed so far and the total, if known. */
-typedef void (*TftsrProgressFunc) (guint64 done, guint64 total, gpointer user_data);
-
 /* Reads @input to its end into a new log of incident @issue_id: compressed chunks,
  * SHA-256 of the bytes read, .gz decompressed on the fly (with the bomb guard), and every
  * span @scanner finds with its pseudonym. Memory stays constant whatever the size. A

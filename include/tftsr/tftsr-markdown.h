@@ -36,9 +36,22 @@ typedef struct
 void tftsr_md_block_free (TftsrMdBlock *block);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrMdBlock, tftsr_md_block_free)
 
+/* How a text is read. */
+typedef enum
+{
+  /* A model's reply: a bare URL or address becomes a link (GFM's autolink). */
+  TFTSR_MD_CHAT,
+  /* An RCA or post-mortem, read as everywhere documents are (HTML, PDF, the editor's
+   * preview): without autolink, which works on the raw text and would take an escape's
+   * backslash into the link. */
+  TFTSR_MD_DOCUMENT,
+} TftsrMdFlavour;
+
 /* The blocks of @markdown (any text, also a reply cut off mid-stream), in order. Raw HTML
  * is shown as text; only http, https and mailto links are links. Every markup string is
  * valid Pango markup. */
+GPtrArray *tftsr_markdown_parse (const char *markdown, gssize len, TftsrMdFlavour flavour);
+/* The same as a chat reply (TFTSR_MD_CHAT). */
 GPtrArray *tftsr_markdown_to_blocks (const char *markdown, gssize len);
 
 G_END_DECLS

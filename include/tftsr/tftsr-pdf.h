@@ -24,6 +24,16 @@ typedef enum
 /* "a4" or "letter". */
 const char *tftsr_paper_to_string (TftsrPaper paper);
 gboolean tftsr_paper_from_string (const char *name, TftsrPaper *paper);
+/* "A4", "Letter". */
+const char *tftsr_paper_get_label (TftsrPaper paper);
+/* The paper of the territory in locale name @locale ("en_US.UTF-8", "fr_CA"): Letter in the
+ * Americas' Letter countries (the United States, Canada, Mexico, Chile, Colombia, Venezuela,
+ * Bolivia, central America, Puerto Rico) and the Philippines, as glibc's locales have it;
+ * A4 everywhere else, and for "C", "POSIX" or NULL. */
+TftsrPaper tftsr_paper_for_locale (const char *locale);
+/* The paper of the user's locale for paper sizes: the first of LC_ALL, LC_PAPER and LANG
+ * that is set, by the POSIX order of precedence. */
+TftsrPaper tftsr_paper_default (void);
 
 /* What a rendering made. */
 typedef struct

@@ -73,6 +73,10 @@ TftsrIssueQuery *tftsr_issue_query_copy (const TftsrIssueQuery *query);
 void tftsr_issue_query_free (TftsrIssueQuery *query);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrIssueQuery, tftsr_issue_query_free)
 
+/* How far a long operation is (a log read, a document exported): @done of @total units,
+ * @total 0 when unknown. Called from the thread doing the work unless said otherwise. */
+typedef void (*TftsrProgressFunc) (guint64 done, guint64 total, gpointer user_data);
+
 #define TFTSR_TYPE_STORE (tftsr_store_get_type ())
 G_DECLARE_FINAL_TYPE (TftsrStore, tftsr_store, TFTSR, STORE, GObject)
 

@@ -209,25 +209,6 @@ show_running (TftsrAnalyzeDialog *self, gboolean running)
     set_pulsing (self, FALSE);
 }
 
-/* A sentence the engineer can act on: where the core's says what happened but not what to
- * do about it, the way on is added. */
-static char *
-failure_text (const GError *error)
-{
-  const char *hint = NULL;
-
-  if (error->domain == TFTSR_NET_ERROR)
-    hint = _ ("Check that the provider is running, and its address in Preferences → AI "
-              "Providers.");
-  else if (g_error_matches (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_MALFORMED) ||
-           g_error_matches (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_TRUNCATED))
-    hint = _ ("Nothing was saved: try again, or test the provider in Preferences → AI Providers.");
-  if (hint == NULL)
-    return g_strdup (error->message);
-  return g_strdup_printf (g_str_has_suffix (error->message, ".") ? "%s %s" : "%s. %s",
-                          error->message, hint);
-}
-
 static void
 analyzed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -254,7 +235,7 @@ analyzed (GObject *source, GAsyncResult *result, gpointer user_data)
     show_notice (self, _ ("The analysis was stopped; nothing was saved."), FALSE);
   else
     {
-      failure = failure_text (error);
+      failure = tftsr_format_ai_failure (error);
       show_notice (self, failure, TRUE);
     }
 }

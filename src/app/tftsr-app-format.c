@@ -124,3 +124,20 @@ tftsr_format_lines (guint64 n)
   /* Translators: %s is a number of lines */
   return g_strdup_printf (g_dngettext (NULL, "%s line", "%s lines", count), number);
 }
+
+char *
+tftsr_format_ai_failure (const GError *error)
+{
+  const char *hint = NULL;
+
+  if (error->domain == TFTSR_NET_ERROR)
+    hint = _ ("Check that the provider is running, and its address in Preferences → AI "
+              "Providers.");
+  else if (g_error_matches (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_MALFORMED) ||
+           g_error_matches (error, TFTSR_AI_ERROR, TFTSR_AI_ERROR_TRUNCATED))
+    hint = _ ("Nothing was saved: try again, or test the provider in Preferences → AI Providers.");
+  if (hint == NULL)
+    return g_strdup (error->message);
+  return g_strdup_printf (g_str_has_suffix (error->message, ".") ? "%s %s" : "%s. %s",
+                          error->message, hint);
+}

@@ -24,6 +24,10 @@ char *tftsr_display_text (const char *text);
 char *tftsr_format_lines (guint64 n);
 /* "Sent: api.log (whole), worker.log (digest)": the logs a log analysis was made from. */
 char *tftsr_format_logs_sent (const TftsrLogAnalysis *analysis);
+/* A failed AI request as a sentence the engineer can act on: where the core's says what
+ * happened but not what to do about it (an unreachable provider, a broken answer), the
+ * way on is added. */
+char *tftsr_format_ai_failure (const GError *error);
 /* The CSS class of a severity badge: "p1".."p4". */
 const char *tftsr_severity_css_class (TftsrSeverity severity);
 

@@ -12,6 +12,7 @@
 #include "tftsr-analysis-section.h"
 #include "tftsr-analyze-dialog.h"
 #include "tftsr-app-format.h"
+#include "tftsr-documents-view.h"
 #include "tftsr-images-group.h"
 #include "tftsr-issue-page.h"
 #include "tftsr-logs-group.h"
@@ -47,6 +48,7 @@ struct _TftsrIssuePage
   AdwViewSwitcherBar *switcher_bar;
   TftsrAnalysisSection *analysis_section;
   TftsrTriageView *triage_view;
+  TftsrDocumentsView *documents_view;
 };
 
 G_DEFINE_FINAL_TYPE (TftsrIssuePage, tftsr_issue_page, GTK_TYPE_WIDGET)
@@ -494,13 +496,19 @@ on_whys_changed (TftsrIssuePage *self)
 
 /* --- views ------------------------------------------------------------------------------ */
 
-/* The triage view is for typing: the composer takes the focus when it is shown. */
+/* Triage and documents are for typing: the composer or the editor takes the focus when
+ * its view is shown. */
 static void
 on_view_changed (TftsrIssuePage *self)
 {
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "triage") == 0 &&
-      gtk_widget_get_mapped (GTK_WIDGET (self)))
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (g_strcmp0 (name, "triage") == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->triage_view));
+  else if (g_strcmp0 (name, "documents") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->documents_view));
 }
 
 /* --- loading ------------------------------------------------------------------------ */
@@ -527,6 +535,7 @@ issue_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   tftsr_logs_group_load (self->logs_group, tftsr_issue_get_id (issue));
   tftsr_images_group_load (self->images_group, tftsr_issue_get_id (issue));
   tftsr_triage_view_load (self->triage_view, tftsr_issue_get_id (issue));
+  tftsr_documents_view_load (self->documents_view, tftsr_issue_get_id (issue));
 }
 
 static void
@@ -541,6 +550,7 @@ reset (TftsrIssuePage *self)
   tftsr_logs_group_load (self->logs_group, 0);
   tftsr_images_group_load (self->images_group, 0);
   tftsr_triage_view_load (self->triage_view, 0);
+  tftsr_documents_view_load (self->documents_view, 0);
 }
 
 void
@@ -587,6 +597,7 @@ tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store)
   tftsr_images_group_set_store (self->images_group, store);
   tftsr_analysis_section_set_store (self->analysis_section, store);
   tftsr_triage_view_set_store (self->triage_view, store);
+  tftsr_documents_view_set_store (self->documents_view, store);
 }
 
 AdwViewStack *
@@ -608,7 +619,7 @@ tftsr_issue_page_show_view (TftsrIssuePage *self, const char *name)
 {
   g_return_if_fail (TFTSR_IS_ISSUE_PAGE (self));
   adw_view_stack_set_visible_child_name (self->view_stack, name);
-  /* The triage view takes the focus as it is shown (on_view_changed). */
+  /* The triage and documents views take the focus as they are shown (on_view_changed). */
   if (g_str_equal (name, "details"))
     gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
 }
@@ -711,6 +722,7 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, analysis_section);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, triage_view);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, documents_view);
   gtk_widget_class_bind_template_callback (widget_class, update_analyze);
   gtk_widget_class_bind_template_callback (widget_class, on_whys_changed);
   gtk_widget_class_install_action (widget_class, "page.analyze-logs", NULL, analyze_logs_action);
@@ -740,6 +752,7 @@ tftsr_issue_page_init (TftsrIssuePage *self)
   g_type_ensure (TFTSR_TYPE_IMAGES_GROUP);
   g_type_ensure (TFTSR_TYPE_ANALYSIS_SECTION);
   g_type_ensure (TFTSR_TYPE_TRIAGE_VIEW);
+  g_type_ensure (TFTSR_TYPE_DOCUMENTS_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_object_bind_property (tftsr_triage_view_get_whys_panel (self->triage_view), "level",
                           self->analysis_section, "level", G_BINDING_SYNC_CREATE);

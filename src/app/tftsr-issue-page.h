@@ -23,7 +23,8 @@ void tftsr_issue_page_clear (TftsrIssuePage *self);
 gboolean tftsr_issue_page_get_saving (TftsrIssuePage *self);
 /* The incident shown, or NULL (property "issue"). */
 TftsrIssue *tftsr_issue_page_get_issue (TftsrIssuePage *self);
-/* The page's views, "details" and "triage", for a view switcher in the header; the bar
+/* The page's views, "details", "triage" and "documents", for a view switcher in the
+ * header; the bar
  * at the bottom of the page is for windows too narrow for one there. */
 AdwViewStack *tftsr_issue_page_get_view_stack (TftsrIssuePage *self);
 AdwViewSwitcherBar *tftsr_issue_page_get_switcher_bar (TftsrIssuePage *self);

@@ -22,6 +22,7 @@ struct _TftsrMarkdownView
   GPtrArray *blocks;  /* TftsrMdBlock shown */
   GPtrArray *widgets; /* one per block, or per table (its first row) */
   char *text;
+  TftsrMdFlavour flavour;
 };
 
 G_DEFINE_FINAL_TYPE (TftsrMarkdownView, tftsr_markdown_view, GTK_TYPE_WIDGET)
@@ -185,7 +186,7 @@ tftsr_markdown_view_set_text (TftsrMarkdownView *self, const char *text)
     return;
   g_free (self->text);
   self->text = g_strdup (text != NULL ? text : "");
-  blocks = tftsr_markdown_to_blocks (self->text, -1);
+  blocks = tftsr_markdown_parse (self->text, -1, self->flavour);
   while (keep < blocks->len && keep < self->blocks->len &&
          same_block (blocks->pdata[keep], self->blocks->pdata[keep]))
     keep++;
@@ -214,6 +215,13 @@ tftsr_markdown_view_get_text (TftsrMarkdownView *self)
 {
   g_return_val_if_fail (TFTSR_IS_MARKDOWN_VIEW (self), NULL);
   return self->text;
+}
+
+void
+tftsr_markdown_view_set_flavour (TftsrMarkdownView *self, TftsrMdFlavour flavour)
+{
+  g_return_if_fail (TFTSR_IS_MARKDOWN_VIEW (self));
+  self->flavour = flavour;
 }
 
 GtkWidget *

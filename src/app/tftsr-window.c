@@ -508,7 +508,8 @@ back_action (GtkWidget *widget, const char *name, GVariant *param)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
-/* Alt+1, Alt+2: the incident's details or its triage, from anywhere in the window. */
+/* Alt+1, Alt+2, Alt+3: the incident's details, its triage or its documents, from anywhere in
+ * the window. */
 static void
 show_view_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -636,6 +637,8 @@ tftsr_window_class_init (TftsrWindowClass *klass)
                                        "details");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-view", "s",
                                        "triage");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-view", "s",
+                                       "documents");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-incident", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",

@@ -1,10 +1,12 @@
 /* tftsr-cli-doc.c: tftsr-cli doc generate|show|revisions|edit|regenerate|revert|diff|export,
- * and doc rca|postmortem (the contract's one-step form)
+ * paper|draft, and doc rca|postmortem (the contract's one-step form)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "tftsr-cli.h"
 
@@ -50,8 +52,49 @@ parse_format (const char *text, TftsrDocFormat *format)
     }
   if (tftsr_doc_format_from_string (text, format))
     return TRUE;
-  tftsr_cli_usage_error (_ ("“%s” is not a format that can be written here: md or html"), text);
+  tftsr_cli_usage_error (_ ("“%s” is not a format that can be written here: md, html or pdf"),
+                         text);
   return FALSE;
+}
+
+static gboolean
+parse_paper (const char *text, TftsrPaper *paper)
+{
+  if (tftsr_paper_from_string (text, paper))
+    return TRUE;
+  tftsr_cli_usage_error (_ ("“%s” is not a paper size: a4 or letter"), text);
+  return FALSE;
+}
+
+/* The paper named by --paper, else the stored setting (else the locale's). */
+static gboolean
+paper_for (TftsrCli *cli, const char *name, TftsrPaper *paper)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (name != NULL)
+    return TRUE; /* parsed with the other arguments */
+  if (tftsr_store_get_paper (cli->store, paper, &error))
+    return TRUE;
+  tftsr_cli_fail (error);
+  return FALSE;
+}
+
+/* Fonts are the machine's: a character none of them has prints as a box, and the reader
+ * should know before sending the file on. */
+static void
+warn_missing_glyphs (const TftsrPdfInfo *info)
+{
+  if (info->missing_glyphs == 0)
+    return;
+  fprintf (stderr,
+           g_dngettext (NULL,
+                        "tftsr-cli: %u character has no installed font and prints as a box; "
+                        "install a font that has it (such as fonts-noto) and export again\n",
+                        "tftsr-cli: %u characters have no installed font and print as boxes; "
+                        "install a font that has them (such as fonts-noto) and export again\n",
+                        info->missing_glyphs),
+           info->missing_glyphs);
 }
 
 /* The stored document, or NULL after saying why (and how to create it). */
@@ -403,25 +446,57 @@ doc_diff (TftsrCli *cli, int argc, char **argv)
 
 /* Writes @doc to @path, recorded, and prints where. */
 static int
-export_to (TftsrCli *cli, const TftsrDocument *doc, TftsrDocFormat format, const char *path)
+export_to (TftsrCli *cli, const TftsrDocument *doc, TftsrDocFormat format, TftsrPaper paper,
+           const char *path)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  TftsrPdfInfo info = { 0 };
 
-  if (!tftsr_store_export_document (cli->store, doc->id, format, absolute, NULL, &error))
+  if (!tftsr_store_export_document (cli->store, doc->id, format, paper, absolute, &info, NULL, NULL,
+                                    NULL, &error))
     return tftsr_cli_fail (error);
+  warn_missing_glyphs (&info);
   tftsr_cli_print_text (absolute);
   putchar ('\n');
   return TFTSR_CLI_OK;
 }
 
+/* A PDF on standard output (not recorded, as printing never is). */
+static int
+print_pdf (const TftsrDocument *doc, TftsrPaper paper)
+{
+  g_autoptr (GOutputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+  TftsrPdfInfo info = { 0 };
+
+  fflush (stdout);
+  out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  if (!tftsr_pdf_render (doc->markdown, doc->title, paper, out, &info, NULL, NULL, NULL, &error))
+    return tftsr_cli_fail (error);
+  warn_missing_glyphs (&info);
+  return TFTSR_CLI_OK;
+}
+
+#define FORMAT_OPTION(var)                                                                         \
+  {                                                                                                \
+    "format", 'f', 0, G_OPTION_ARG_STRING, &(var), N_ ("md (default), html or pdf"), "FORMAT"      \
+  }
+#define PAPER_OPTION(var)                                                                          \
+  {                                                                                                \
+    "paper", 0, 0, G_OPTION_ARG_STRING, &(var),                                                    \
+        N_ ("A PDF's paper: a4 or letter (default: tftsr-cli doc paper)"), "PAPER"                 \
+  }
+
 static int
 doc_export (TftsrCli *cli, int argc, char **argv)
 {
   g_autofree char *format_name = NULL;
+  g_autofree char *paper_name = NULL;
   g_autofree char *output = NULL;
   GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, N_ ("md (default) or html"), "FORMAT" },
+    FORMAT_OPTION (format_name),
+    PAPER_OPTION (paper_name),
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("The file to write"), "FILE" },
     END_OPTIONS,
   };
@@ -429,10 +504,11 @@ doc_export (TftsrCli *cli, int argc, char **argv)
   gint64 issue_id;
   TftsrDocKind kind;
   TftsrDocFormat format;
+  TftsrPaper paper = TFTSR_PAPER_A4;
 
   if (!tftsr_cli_parse ("doc export", "ISSUE_ID rca|postmortem",
-                        _ ("Writes the current revision to FILE as Markdown or as a standalone "
-                           "HTML page (whole or not at all), records the export in the "
+                        _ ("Writes the current revision to FILE as Markdown, a standalone HTML "
+                           "page or a PDF (whole or not at all), records the export in the "
                            "incident's timeline and prints the file's path."),
                         entries, FALSE, &argc, &argv))
     return TFTSR_CLI_USAGE;
@@ -440,11 +516,90 @@ doc_export (TftsrCli *cli, int argc, char **argv)
     return tftsr_cli_usage_error (_ ("doc export needs an incident id and a kind"));
   if (output == NULL)
     return tftsr_cli_usage_error (_ ("doc export needs --output FILE"));
-  if (!parse_target (argv, &issue_id, &kind) || !parse_format (format_name, &format))
+  if (!parse_target (argv, &issue_id, &kind) || !parse_format (format_name, &format) ||
+      (paper_name != NULL && !parse_paper (paper_name, &paper)))
     return TFTSR_CLI_USAGE;
-  if ((doc = open_document (cli, issue_id, kind)) == NULL)
+  if ((doc = open_document (cli, issue_id, kind)) == NULL || !paper_for (cli, paper_name, &paper))
     return TFTSR_CLI_FAILED;
-  return export_to (cli, doc, format, output);
+  return export_to (cli, doc, format, paper, output);
+}
+
+static int
+doc_paper (TftsrCli *cli, int argc, char **argv)
+{
+  GOptionEntry entries[] = { END_OPTIONS };
+  g_autoptr (GError) error = NULL;
+  TftsrPaper paper;
+
+  if (!tftsr_cli_parse ("doc paper", "[a4|letter]",
+                        _ ("Prints the paper PDFs are laid out on, or sets it. Until it is set, "
+                           "the paper of your locale (LC_PAPER): letter in the United States, "
+                           "Canada and much of the Americas, a4 elsewhere."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc > 2)
+    return tftsr_cli_usage_error (_ ("doc paper takes at most one paper size"));
+  if (argc == 2 && !parse_paper (argv[1], &paper))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if (argc == 2)
+    return tftsr_store_set_paper (cli->store, paper, &error) ? TFTSR_CLI_OK
+                                                             : tftsr_cli_fail (error);
+  if (!tftsr_store_get_paper (cli->store, &paper, &error))
+    return tftsr_cli_fail (error);
+  printf ("%s\n", tftsr_paper_to_string (paper));
+  return TFTSR_CLI_OK;
+}
+
+/* Prints the AI draft of the post-mortem's summary, factors and actions; with --apply it
+ * goes into the post-mortem as a new revision. */
+static int
+doc_draft (TftsrCli *cli, int argc, char **argv)
+{
+  g_autofree char *provider = NULL;
+  gboolean apply = FALSE;
+  GOptionEntry entries[] = {
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider,
+      N_ ("Use this provider, not the one in use"), "NAME" },
+    { "apply", 0, 0, G_OPTION_ARG_NONE, &apply,
+      N_ ("Put the draft into the post-mortem as a new revision and print its number"), NULL },
+    END_OPTIONS,
+  };
+  g_autoptr (TftsrDocument) doc = NULL;
+  g_autoptr (TftsrDocDraft) draft = NULL;
+  g_autoptr (TftsrDocument) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 issue_id;
+
+  if (!tftsr_cli_parse ("doc draft", "ISSUE_ID",
+                        _ ("Asks the AI provider for a draft of the post-mortem's executive "
+                           "summary, contributing factors and action items from the incident and "
+                           "its triage (sent redacted, recorded in the audit log) and prints it "
+                           "as Markdown."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 2)
+    return tftsr_cli_usage_error (_ ("doc draft needs an incident id"));
+  if (!tftsr_cli_parse_id (argv[1], &issue_id))
+    return TFTSR_CLI_USAGE;
+  /* The post-mortem first: a draft it could not take would be sent for nothing. */
+  if (apply && (doc = open_document (cli, issue_id, TFTSR_DOC_POSTMORTEM)) == NULL)
+    return TFTSR_CLI_FAILED;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if ((draft = tftsr_doc_draft_postmortem (cli->store, issue_id, provider, NULL, &error)) == NULL)
+    return tftsr_cli_fail (error);
+  if (!apply)
+    {
+      text = tftsr_doc_draft_to_markdown (draft);
+      tftsr_cli_print_text (text);
+      return TFTSR_CLI_OK;
+    }
+  text = tftsr_doc_draft_apply (draft, doc->markdown);
+  saved = tftsr_store_save_document (cli->store, doc->id, text, TFTSR_DOC_SAVE_REVISION, &error);
+  return print_changed (saved, error, FALSE);
 }
 
 /* The stored document, generated first when there is none: the contract's one step. */
@@ -467,14 +622,16 @@ document_or_generate (TftsrCli *cli, gint64 issue_id, TftsrDocKind kind)
   return doc;
 }
 
-/* tftsr-cli doc rca|postmortem ISSUE_ID [--format md|html] [-o FILE] */
+/* tftsr-cli doc rca|postmortem ISSUE_ID [--format md|html|pdf] [--paper a4|letter] [-o FILE] */
 static int
 doc_one_step (TftsrCli *cli, TftsrDocKind kind, int argc, char **argv)
 {
   g_autofree char *format_name = NULL;
+  g_autofree char *paper_name = NULL;
   g_autofree char *output = NULL;
   GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, N_ ("md (default) or html"), "FORMAT" },
+    FORMAT_OPTION (format_name),
+    PAPER_OPTION (paper_name),
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_ ("Write to FILE (recorded as an export) instead of standard output"), "FILE" },
     END_OPTIONS,
@@ -484,6 +641,7 @@ doc_one_step (TftsrCli *cli, TftsrDocKind kind, int argc, char **argv)
   g_autofree char *html = NULL;
   gint64 issue_id;
   TftsrDocFormat format;
+  TftsrPaper paper = TFTSR_PAPER_A4;
 
   if (!tftsr_cli_parse (command, "ISSUE_ID",
                         _ ("Prints the incident's document as saved, generating it first only "
@@ -492,12 +650,19 @@ doc_one_step (TftsrCli *cli, TftsrDocKind kind, int argc, char **argv)
     return TFTSR_CLI_USAGE;
   if (argc != 2)
     return tftsr_cli_usage_error (_ ("%s needs an incident id"), command);
-  if (!tftsr_cli_parse_id (argv[1], &issue_id) || !parse_format (format_name, &format))
+  if (!tftsr_cli_parse_id (argv[1], &issue_id) || !parse_format (format_name, &format) ||
+      (paper_name != NULL && !parse_paper (paper_name, &paper)))
     return TFTSR_CLI_USAGE;
-  if ((doc = document_or_generate (cli, issue_id, kind)) == NULL)
+  if (format == TFTSR_DOC_FORMAT_PDF && output == NULL && isatty (STDOUT_FILENO))
+    return tftsr_cli_usage_error (
+        _ ("a PDF is not for the terminal: write it with -o FILE or redirect the output"));
+  if ((doc = document_or_generate (cli, issue_id, kind)) == NULL ||
+      !paper_for (cli, paper_name, &paper))
     return TFTSR_CLI_FAILED;
   if (output != NULL)
-    return export_to (cli, doc, format, output);
+    return export_to (cli, doc, format, paper, output);
+  if (format == TFTSR_DOC_FORMAT_PDF)
+    return print_pdf (doc, paper);
   if (format == TFTSR_DOC_FORMAT_HTML)
     html = tftsr_doc_render_html (doc->markdown, doc->title);
   tftsr_cli_print_text (html != NULL ? html : doc->markdown);
@@ -520,6 +685,8 @@ tftsr_cli_doc (TftsrCli *cli, int argc, char **argv)
     { "revert", doc_revert },
     { "diff", doc_diff },
     { "export", doc_export },
+    { "paper", doc_paper },
+    { "draft", doc_draft },
   };
   TftsrDocKind kind;
 
@@ -529,5 +696,5 @@ tftsr_cli_doc (TftsrCli *cli, int argc, char **argv)
   if (argc >= 2 && tftsr_doc_kind_from_string (argv[1], &kind))
     return doc_one_step (cli, kind, argc - 1, argv + 1);
   return tftsr_cli_usage_error (_ ("usage: tftsr-cli doc generate|show|revisions|edit|regenerate|"
-                                   "revert|diff|export|rca|postmortem [arguments]"));
+                                   "revert|diff|export|paper|draft|rca|postmortem [arguments]"));
 }

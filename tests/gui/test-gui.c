@@ -14,6 +14,8 @@
 #include "tftsr-application.h"
 #include "tftsr-attachment-chip.h"
 #include "tftsr-attachments-window.h"
+#include "tftsr-documents-view.h"
+#include "tftsr-draft-dialog.h"
 #include "tftsr-fake-server.h"
 #include "tftsr-image-viewer.h"
 #include "tftsr-images-group.h"
@@ -26,6 +28,7 @@
 #include "tftsr-ollama-page.h"
 #include "tftsr-preferences-window.h"
 #include "tftsr-review-window.h"
+#include "tftsr-revisions-dialog.h"
 #include "tftsr-test-util.h"
 #include "tftsr-triage-item.h"
 #include "tftsr-triage-view.h"
@@ -3172,6 +3175,438 @@ test_attach_to_chat (void)
   g_assert_true (tftsr_store_remove_ai_provider (store (), stored->id, NULL));
 }
 
+/* --- Documents ----------------------------------------------------------------------------- */
+
+static GtkWidget *docs;
+static gint64 docs_issue;
+
+static const char *
+docs_page (void)
+{
+  return visible_page_of (docs, "pages");
+}
+
+static gboolean
+docs_empty (void)
+{
+  return g_strcmp0 (docs_page (), "empty") == 0;
+}
+
+static gboolean
+docs_editing (void)
+{
+  return g_strcmp0 (docs_page (), "editor") == 0;
+}
+
+static GtkTextBuffer *
+editor_buffer (void)
+{
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (need (docs, GTK_TYPE_TEXT_VIEW, "source_view")));
+}
+
+static char *
+editor_text (void)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (editor_buffer (), &start, &end);
+  return gtk_text_buffer_get_text (editor_buffer (), &start, &end, FALSE);
+}
+
+static const char *
+docs_status (void)
+{
+  return gtk_label_get_text (GTK_LABEL (need (docs, GTK_TYPE_LABEL, "status_label")));
+}
+
+static TftsrDocKind docs_kind;
+static guint expected_revision;
+
+/* The stored document of the kind shown has reached @expected_revision and the view says
+ * it is saved. */
+static gboolean
+docs_saved_as_expected (void)
+{
+  g_autoptr (TftsrDocument) doc = tftsr_store_get_document (store (), docs_issue, docs_kind, NULL);
+  g_autofree char *saved = g_strdup_printf ("Saved · revision %u", expected_revision);
+
+  return doc != NULL && doc->revision == expected_revision &&
+         g_strcmp0 (docs_status (), saved) == 0;
+}
+
+static TftsrDocRevision *
+stored_revision (guint n)
+{
+  g_autoptr (TftsrDocument) doc = tftsr_store_get_document (store (), docs_issue, docs_kind, NULL);
+  TftsrDocRevision *revision = tftsr_store_get_document_revision (store (), doc->id, n, NULL);
+
+  g_assert_nonnull (revision);
+  return revision;
+}
+
+/* Types @text at the end, as a person would (an undoable user action). */
+static void
+type_at_end (const char *text)
+{
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (editor_buffer (), &end);
+  gtk_text_buffer_place_cursor (editor_buffer (), &end);
+  gtk_text_buffer_insert_interactive_at_cursor (editor_buffer (), text, -1, TRUE);
+}
+
+static GtkWidget *revisions_dialog;
+
+static gboolean
+revisions_listed (void)
+{
+  return g_strcmp0 (visible_page_of (revisions_dialog, "pages"), "list") == 0;
+}
+
+static gboolean
+diff_shown (void)
+{
+  return *gtk_label_get_text (
+             GTK_LABEL (need (revisions_dialog, GTK_TYPE_LABEL, "summary_label"))) != '\0';
+}
+
+static gboolean
+revisions_dialog_gone (void)
+{
+  return find_toplevel (TFTSR_TYPE_REVISIONS_DIALOG) == NULL;
+}
+
+static guint
+rows_of (GtkWidget *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
+}
+
+static char *export_dir;
+static const char *export_name;
+
+/* The file was written and the toast names it. */
+static gboolean
+exported_and_told (void)
+{
+  g_autofree char *path = g_build_filename (export_dir, export_name, NULL);
+  g_autofree char *told = g_strdup_printf ("Exported to %s", path);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS) && label_starting (docs, told) != NULL &&
+         gtk_widget_is_sensitive (need (docs, GTK_TYPE_BUTTON, "export_button"));
+}
+
+static char *
+exported_file (const char *name)
+{
+  g_autofree char *path = g_build_filename (export_dir, name, NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static void
+export_as (const char *name, TftsrDocFormat format, TftsrPaper paper)
+{
+  g_autofree char *path = g_build_filename (export_dir, name, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  export_name = name;
+  tftsr_documents_view_export (TFTSR_DOCUMENTS_VIEW (docs), file, format, paper);
+  wait_until (exported_and_told, "the export and its toast");
+}
+
+static GtkWidget *draft_dialog;
+
+static gboolean
+draft_shown (void)
+{
+  return g_strcmp0 (visible_page_of (draft_dialog, "pages"), "draft") == 0;
+}
+
+static gboolean
+draft_dialog_gone (void)
+{
+  return find_toplevel (TFTSR_TYPE_DRAFT_DIALOG) == NULL;
+}
+
+static gboolean
+provider_known_drafter (void)
+{
+  return g_str_has_prefix (
+      gtk_label_get_text (GTK_LABEL (need (triage, GTK_TYPE_LABEL, "provider_label"))),
+      "Answered by drafter");
+}
+
+static const char draft_reply[] =
+    "{\"executive_summary\": \"Checkout failed for 40 minutes after the 14:00 deploy shrank the "
+    "database pool; a rollback restored it.\", \"contributing_factors\": [\"The deploy set "
+    "max_conn to 20\", \"No alert watched pool use\"], \"action_items\": [{\"priority\": \"P2\", "
+    "\"action\": \"Alert at 80% pool use\", \"owner\": \"SRE\", \"due\": \"2026-12-15\"}]}";
+
+/* The message dialog shown with @heading (earlier tests may leave others open). */
+static const char *awaited_heading;
+
+static GtkWidget *
+message_dialog_headed (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+awaited_dialog_shown (void)
+{
+  return message_dialog_headed (awaited_heading) != NULL;
+}
+
+static GtkWidget *
+wait_for_dialog (const char *heading)
+{
+  awaited_heading = heading;
+  wait_until (awaited_dialog_shown, heading);
+  return message_dialog_headed (heading);
+}
+
+/* Answers @dialog as its button would: the response, then the dialog closes. */
+static void
+answer (GtkWidget *dialog, const char *response)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+open_documents (gint64 id)
+{
+  g_assert_true (gtk_widget_activate_action (window, "win.show-incident", "x", id));
+  wait_until (page_loaded, "the incident");
+  press (window, GDK_KEY_3, GDK_ALT_MASK);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (
+                       ADW_VIEW_STACK (need (window, ADW_TYPE_VIEW_STACK, "view_stack"))),
+                   ==, "documents");
+  docs = need (window, TFTSR_TYPE_DOCUMENTS_VIEW, "documents_view");
+}
+
+/* Generate on request only, edit with autosave and undo, regenerate, compare and revert,
+ * export HTML and PDF with the toast; the post-mortem's AI draft accepted; light, dark and
+ * narrow. */
+static void
+test_documents (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) reply = streamed_reply (draft_reply, 0, TFTSR_FAKE_END_COMPLETE);
+  g_autoptr (TftsrAiProvider) provider =
+      tftsr_ai_provider_new ("drafter", TFTSR_AI_FORMAT_OPENAI, url, "gpt-draft");
+  g_autoptr (TftsrAiProvider) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrDocument) missing = NULL;
+  g_autoptr (TftsrDocRevision) edited = NULL;
+  g_autoptr (TftsrDocRevision) reverted = NULL;
+  g_autoptr (TftsrDocRevision) accepted = NULL;
+  g_autofree char *generated = NULL, *text = NULL, *html = NULL, *pdf = NULL, *diff = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  GtkWidget *confirm;
+
+  if (error_shown ())
+    g_assert_true (gtk_widget_activate_action (window, "win.open-store", NULL));
+  wait_until (main_shown, "the store to open");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  export_dir = g_build_filename (tftsr_test_dir (), "documents", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (export_dir, 0700), ==, 0);
+
+  /* Opening offers Generate and makes nothing. */
+  docs_issue = create_triage_incident ("Checkout fails after the 14:00 deploy");
+  docs_kind = TFTSR_DOC_RCA;
+  open_documents (docs_issue);
+  wait_until (docs_empty, "the empty state");
+  missing = tftsr_store_get_document (store (), docs_issue, TFTSR_DOC_RCA, &error);
+  g_assert_null (missing);
+  g_assert_error (error, TFTSR_DOC_ERROR, TFTSR_DOC_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpstr (
+      gtk_button_get_label (GTK_BUTTON (need (docs, GTK_TYPE_BUTTON, "generate_button"))), ==,
+      "_Generate RCA");
+  screenshot (window, "55-documents-empty");
+
+  /* Generate: the RCA in the editor and its preview. */
+  g_signal_emit_by_name (need (docs, GTK_TYPE_BUTTON, "generate_button"), "clicked");
+  wait_until (docs_editing, "the generated RCA");
+  generated = editor_text ();
+  g_assert_true (g_str_has_prefix (
+      generated, "# Root Cause Analysis: Checkout fails after the 14:00 deploy\n"));
+  g_assert_cmpstr (tftsr_markdown_view_get_text (
+                       TFTSR_MARKDOWN_VIEW (need (docs, TFTSR_TYPE_MARKDOWN_VIEW, "preview"))),
+                   ==, generated);
+  expected_revision = 1;
+  wait_until (docs_saved_as_expected, "revision 1");
+  screenshot (window, "56-documents-editor");
+
+  /* Typing is saved after a pause, as an edited revision; undo and redo work. */
+  type_at_end ("\n## Notes\n\nThe pool was too small for the new release.\n");
+  g_assert_cmpstr (docs_status (), ==, "Saving…");
+  expected_revision = 2;
+  wait_until (docs_saved_as_expected, "the autosave");
+  edited = stored_revision (2);
+  g_assert_cmpint (edited->reason, ==, TFTSR_DOC_REVISION_EDITED);
+  g_assert_nonnull (strstr (edited->markdown, "The pool was too small"));
+  g_assert_true (gtk_text_buffer_get_can_undo (editor_buffer ()));
+  gtk_text_buffer_undo (editor_buffer ());
+  text = editor_text ();
+  g_assert_cmpstr (text, ==, generated);
+  gtk_text_buffer_redo (editor_buffer ());
+  g_free (text);
+  text = editor_text ();
+  g_assert_nonnull (strstr (text, "## Notes"));
+  wait_until (docs_saved_as_expected, "the autosave after undo and redo");
+  screenshot (window, "57-documents-edited");
+
+  /* Regenerate, after a confirmation that says the text stays. */
+  g_assert_true (gtk_widget_activate_action (docs, "docs.regenerate", NULL));
+  confirm = wait_for_dialog ("Regenerate the RCA?");
+  g_assert_nonnull (
+      strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (confirm)), "stays as revision 2"));
+  answer (confirm, "regenerate");
+  expected_revision = 3;
+  wait_until (docs_saved_as_expected, "the regeneration");
+  g_free (text);
+  text = editor_text ();
+  g_assert_null (strstr (text, "## Notes"));
+
+  /* Revisions: three, compared, and revision 2 back as revision 4. */
+  g_assert_true (gtk_widget_activate_action (docs, "docs.revisions", NULL));
+  revisions_dialog = find_toplevel (TFTSR_TYPE_REVISIONS_DIALOG);
+  g_assert_nonnull (revisions_dialog);
+  wait_until (revisions_listed, "the revisions");
+  g_assert_cmpuint (rows_of (need (revisions_dialog, GTK_TYPE_LIST_BOX, "list")), ==, 3);
+  screenshot (revisions_dialog, "58-revisions");
+  g_assert_true (gtk_widget_activate_action (revisions_dialog, "revisions.compare", "u", 2));
+  wait_until (diff_shown, "the comparison");
+  g_assert_true (g_str_has_prefix (
+      gtk_label_get_text (GTK_LABEL (need (revisions_dialog, GTK_TYPE_LABEL, "summary_label"))),
+      "0 lines added, "));
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (
+        GTK_TEXT_VIEW (need (revisions_dialog, GTK_TYPE_TEXT_VIEW, "diff_view")));
+    GtkTextIter start, end;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    diff = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  }
+  g_assert_true (g_str_has_prefix (diff, "⋯ "));
+  g_assert_nonnull (strstr (diff, " unchanged lines\n"));
+  g_assert_nonnull (strstr (diff, "\n− ## Notes\n"));
+  screenshot (revisions_dialog, "59-revisions-compare");
+  g_assert_true (gtk_widget_activate_action (revisions_dialog, "revisions.back", NULL));
+  g_assert_true (gtk_widget_activate_action (revisions_dialog, "revisions.revert", "u", 2));
+  confirm = wait_for_dialog ("Revert to Revision 2?");
+  answer (confirm, "revert");
+  wait_until (revisions_dialog_gone, "the revert");
+  expected_revision = 4;
+  wait_until (docs_saved_as_expected, "the reverted text");
+  reverted = stored_revision (4);
+  g_assert_cmpint (reverted->reason, ==, TFTSR_DOC_REVISION_REVERTED);
+  g_assert_cmpuint (reverted->reverted_from, ==, 2);
+  g_free (text);
+  text = editor_text ();
+  g_assert_nonnull (strstr (text, "## Notes"));
+
+  /* Export: what was just typed is in the file, written before the export starts. */
+  type_at_end ("Exported at once.\n");
+  export_as ("rca.html", TFTSR_DOC_FORMAT_HTML, TFTSR_PAPER_A4);
+  html = exported_file ("rca.html");
+  g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>"));
+  g_assert_nonnull (strstr (html, "Exported at once."));
+  export_as ("rca.pdf", TFTSR_DOC_FORMAT_PDF, TFTSR_PAPER_LETTER);
+  pdf = exported_file ("rca.pdf");
+  g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+  screenshot (window, "60-documents-exported");
+
+  /* The post-mortem: without a provider, the draft says where to add one. */
+  docs_kind = TFTSR_DOC_POSTMORTEM;
+  g_assert_true (gtk_widget_activate_action (docs, "docs.kind", "s", "postmortem"));
+  wait_until (docs_empty, "the post-mortem's empty state");
+  g_signal_emit_by_name (need (docs, GTK_TYPE_BUTTON, "generate_button"), "clicked");
+  wait_until (docs_editing, "the generated post-mortem");
+  expected_revision = 1;
+  wait_until (docs_saved_as_expected, "the post-mortem's revision 1");
+  g_assert_true (gtk_widget_activate_action (docs, "docs.draft", NULL));
+  confirm = wait_for_dialog ("No AI Provider");
+  answer (confirm, "close");
+
+  /* With one: the draft, marked as a model's, accepted as revision 2. */
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, NULL);
+  g_assert_cmpint (tftsr_store_add_ai_provider (store (), provider, "sk-draft", NULL), >, 0);
+  open_documents (docs_issue); /* the provider in use is read again */
+  wait_until (docs_saved_as_expected, "the post-mortem again");
+  triage = need (window, TFTSR_TYPE_TRIAGE_VIEW, "triage_view");
+  wait_until (provider_known_drafter, "the provider in use");
+  g_assert_true (gtk_widget_activate_action (docs, "docs.draft", NULL));
+  draft_dialog = find_toplevel (TFTSR_TYPE_DRAFT_DIALOG);
+  g_assert_nonnull (draft_dialog);
+  screenshot (draft_dialog, "61-draft-setup");
+  g_assert_true (gtk_widget_activate_action (draft_dialog, "draft.start", NULL));
+  wait_until (draft_shown, "the draft");
+  g_assert_true (g_str_has_prefix (
+      gtk_label_get_text (GTK_LABEL (need (draft_dialog, GTK_TYPE_LABEL, "draft_banner"))),
+      "Draft by drafter · gpt-draft. A model can be wrong"));
+  screenshot (draft_dialog, "62-draft");
+  g_assert_true (gtk_widget_activate_action (draft_dialog, "draft.accept", NULL));
+  wait_until (draft_dialog_gone, "the dialog to close");
+  expected_revision = 2;
+  wait_until (docs_saved_as_expected, "the accepted draft");
+  accepted = stored_revision (2);
+  g_assert_cmpint (accepted->reason, ==, TFTSR_DOC_REVISION_EDITED);
+  g_assert_nonnull (strstr (accepted->markdown, "a rollback restored it."));
+  g_assert_nonnull (
+      strstr (accepted->markdown, "| P2 | Alert at 80% pool use | SRE | 2026-12-15 | Open |"));
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 1);
+  body = g_strndup (g_bytes_get_data (((TftsrFakeRequest *) requests->pdata[0])->body, NULL),
+                    g_bytes_get_size (((TftsrFakeRequest *) requests->pdata[0])->body));
+  g_assert_nonnull (strstr (body, "Checkout fails after the 14:00 deploy"));
+  screenshot (window, "63-documents-draft-accepted");
+
+  /* Dark, and narrow: the editor alone with the preview a toggle away. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("dark"));
+  screenshot (window, "64-documents-dark");
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 760);
+  screenshot (window, "65-documents-narrow");
+  g_assert_cmpint (gtk_widget_get_width (window), <=, 400);
+  g_assert_true (shown (docs, GTK_TYPE_TOGGLE_BUTTON, "preview_toggle"));
+  gtk_toggle_button_set_active (
+      GTK_TOGGLE_BUTTON (need (docs, GTK_TYPE_TOGGLE_BUTTON, "preview_toggle")), TRUE);
+  screenshot (window, "66-documents-narrow-preview-dark");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("system"));
+  screenshot (window, "67-documents-narrow-preview");
+  gtk_toggle_button_set_active (
+      GTK_TOGGLE_BUTTON (need (docs, GTK_TYPE_TOGGLE_BUTTON, "preview_toggle")), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+
+  press (window, GDK_KEY_1, GDK_ALT_MASK);
+  stored = stored_provider ("drafter");
+  g_assert_true (tftsr_store_remove_ai_provider (store (), stored->id, NULL));
+  g_clear_pointer (&export_dir, g_free);
+}
+
 /* GTK 4.8's list view warns, and ignores the request, when it is asked to keep an item in
  * view before that item's row is laid out: under a slow build (sanitizers) the chat's list
  * can be rebuilt between the two. Harmless and out of the app's hands, so that one message
@@ -3234,6 +3669,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/ollama", test_ollama);
   g_test_add_func ("/gui/analyze-logs", test_analyze_logs);
   g_test_add_func ("/gui/attach-to-chat", test_attach_to_chat);
+  g_test_add_func ("/gui/documents", test_documents);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);

@@ -213,6 +213,17 @@ tftsr_ai_json_object_or_empty (const char *text)
   return json_object_new_object ();
 }
 
+json_object *
+tftsr_ai_object_in_reply (const char *reply)
+{
+  const char *open = reply != NULL ? strchr (reply, '{') : NULL;
+  const char *close = reply != NULL ? strrchr (reply, '}') : NULL;
+
+  if (open == NULL || close == NULL || close < open)
+    return NULL;
+  return tftsr_ai_parse_object (open, (gsize) (close - open + 1), NULL);
+}
+
 gboolean
 tftsr_ai_stream_error (GError **error, TftsrAiError code, const char *message)
 {

@@ -119,6 +119,9 @@ const char *tftsr_ai_json_string (json_object *obj, const char *key);
 /* The JSON object in @text, or an empty object when it is not one (a model's broken
  * arguments are passed on as {} rather than failing the request). */
 json_object *tftsr_ai_json_object_or_empty (const char *text);
+/* The JSON object a model was asked to answer with: from the first "{" of @reply to its
+ * last "}", so code fences and words around it do not matter; NULL when there is none. */
+json_object *tftsr_ai_object_in_reply (const char *reply);
 /* An error from a message a provider put in its stream ("overloaded", a content policy);
  * @code is the TftsrAiError that fits it. */
 gboolean tftsr_ai_stream_error (GError **error, TftsrAiError code, const char *message);

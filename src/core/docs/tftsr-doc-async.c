@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "tftsr-document-private.h"
+#include "tftsr-progress-private.h"
 
 /* Results of calls that only succeed or fail. */
 #define DONE GINT_TO_POINTER (1)
@@ -15,8 +16,10 @@ typedef struct
   guint n;
   TftsrDocSave mode;
   TftsrDocFormat format;
+  TftsrPaper paper;
   char *text; /* the Markdown to save, or the path to export to */
   GCancellable *cancellable;
+  TftsrProgressRelay relay; /* an export's progress */
 } Call;
 
 static void
@@ -24,6 +27,7 @@ call_free (Call *call)
 {
   g_free (call->text);
   g_clear_object (&call->cancellable);
+  tftsr_progress_relay_clear (&call->relay);
   g_free (call);
 }
 
@@ -206,16 +210,19 @@ static gpointer
 export_call (TftsrStore *store, gpointer data, GError **error)
 {
   Call *call = data;
+  TftsrPdfInfo info = { 0 };
 
-  return tftsr_store_export_document (store, call->id, call->format, call->text, call->cancellable,
-                                      error)
-             ? DONE
-             : NULL;
+  if (!tftsr_store_export_document (store, call->id, call->format, call->paper, call->text, &info,
+                                    tftsr_progress_relay_func (&call->relay), &call->relay,
+                                    call->cancellable, error))
+    return NULL;
+  return g_memdup2 (&info, sizeof info);
 }
 
 void
 tftsr_store_export_document_async (TftsrStore *store, gint64 document_id, TftsrDocFormat format,
-                                   const char *path, GCancellable *cancellable,
+                                   TftsrPaper paper, const char *path, TftsrProgressFunc progress,
+                                   gpointer progress_data, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data)
 {
   Call *call;
@@ -224,8 +231,73 @@ tftsr_store_export_document_async (TftsrStore *store, gint64 document_id, TftsrD
   g_return_if_fail (path != NULL);
   call = call_new (document_id);
   call->format = format;
+  call->paper = paper;
   call->text = g_strdup (path);
   call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  tftsr_store_run_async (store, tftsr_store_change_finish, export_call, call,
+  tftsr_progress_relay_init (&call->relay, progress, progress_data);
+  tftsr_store_run_async (store, tftsr_store_export_document_async, export_call, call,
+                         (GDestroyNotify) call_free, g_free, cancellable, callback, user_data);
+}
+
+gboolean
+tftsr_store_export_document_finish (TftsrStore *store, GAsyncResult *result, TftsrPdfInfo *info,
+                                    GError **error)
+{
+  g_autofree TftsrPdfInfo *made =
+      tftsr_store_run_finish (store, result, tftsr_store_export_document_async, error);
+
+  if (made != NULL && info != NULL)
+    *info = *made;
+  return made != NULL;
+}
+
+static gpointer
+get_paper_call (TftsrStore *store, gpointer data, GError **error)
+{
+  TftsrPaper paper;
+
+  if (!tftsr_store_get_paper (store, &paper, error))
+    return NULL;
+  return g_memdup2 (&paper, sizeof paper);
+}
+
+void
+tftsr_store_get_paper_async (TftsrStore *store, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  tftsr_store_run_async (store, tftsr_store_get_paper_async, get_paper_call, NULL, NULL, g_free,
+                         cancellable, callback, user_data);
+}
+
+gboolean
+tftsr_store_get_paper_finish (TftsrStore *store, GAsyncResult *result, TftsrPaper *paper,
+                              GError **error)
+{
+  g_autofree TftsrPaper *stored =
+      tftsr_store_run_finish (store, result, tftsr_store_get_paper_async, error);
+
+  if (stored != NULL)
+    *paper = *stored;
+  return stored != NULL;
+}
+
+static gpointer
+set_paper_call (TftsrStore *store, gpointer data, GError **error)
+{
+  Call *call = data;
+  return tftsr_store_set_paper (store, call->paper, error) ? DONE : NULL;
+}
+
+void
+tftsr_store_set_paper_async (TftsrStore *store, TftsrPaper paper, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  Call *call;
+
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  call = call_new (0);
+  call->paper = paper;
+  tftsr_store_run_async (store, tftsr_store_change_finish, set_paper_call, call,
                          (GDestroyNotify) call_free, NULL, cancellable, callback, user_data);
 }

@@ -17,19 +17,6 @@
 
 #define STYLE_PATH TFTSR_RESOURCE_PATH "/documents/document.css"
 
-cmark_parser *
-tftsr_doc_parser_new (void)
-{
-  static const char *const names[] = { "table", "tasklist", "strikethrough" };
-  cmark_parser *parser;
-
-  cmark_gfm_core_extensions_ensure_registered ();
-  parser = cmark_parser_new (CMARK_OPT_DEFAULT);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    cmark_parser_attach_syntax_extension (parser, cmark_find_syntax_extension (names[i]));
-  return parser;
-}
-
 /* Appends the body's HTML to @out. */
 static void
 render_body (GString *out, const char *markdown)

@@ -53,6 +53,24 @@ void tftsr_doc_write_logs (GString *md, const TftsrDocSource *source);
 /* What log analyses found, under a heading of @level; nothing without analyses. */
 void tftsr_doc_write_findings (GString *md, const TftsrDocSource *source, guint level);
 
+/* --- the post-mortem's sections an AI draft fills (tftsr-doc-postmortem.c) ------------- */
+
+typedef enum
+{
+  TFTSR_DOC_SECTION_SUMMARY, /* Executive Summary */
+  TFTSR_DOC_SECTION_FACTORS, /* Contributing Factors */
+  TFTSR_DOC_SECTION_ACTIONS, /* Action Items */
+} TftsrDocSection;
+
+#define TFTSR_DOC_N_DRAFT_SECTIONS 3
+
+/* The section's heading (level 2), as the post-mortem writes it. */
+const char *tftsr_doc_section_heading (TftsrDocSection section);
+/* The action items table's header: priority, action, owner, due, status. */
+void tftsr_doc_action_table_start (GString *md);
+/* "Open": the status of a new action item. */
+const char *tftsr_doc_action_open_status (void);
+
 /* The two documents (tftsr-doc-rca.c, tftsr-doc-postmortem.c). */
 char *tftsr_doc_build_rca (const TftsrDocSource *source);
 char *tftsr_doc_build_postmortem (const TftsrDocSource *source);

@@ -26,6 +26,7 @@ static const GEnumValue reason_values[] = {
 static const GEnumValue format_values[] = {
   { TFTSR_DOC_FORMAT_MARKDOWN, "TFTSR_DOC_FORMAT_MARKDOWN", "md" },
   { TFTSR_DOC_FORMAT_HTML, "TFTSR_DOC_FORMAT_HTML", "html" },
+  { TFTSR_DOC_FORMAT_PDF, "TFTSR_DOC_FORMAT_PDF", "pdf" },
   { 0, NULL, NULL },
 };
 
@@ -88,7 +89,9 @@ tftsr_doc_format_from_string (const char *name, TftsrDocFormat *out)
 const char *
 tftsr_doc_format_get_label (TftsrDocFormat format)
 {
-  return format == TFTSR_DOC_FORMAT_HTML ? "HTML" : "Markdown";
+  static const char *const labels[] = { "Markdown", "HTML", "PDF" };
+
+  return labels[MIN ((guint) format, G_N_ELEMENTS (labels) - 1)];
 }
 
 void

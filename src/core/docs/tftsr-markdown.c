@@ -1,8 +1,9 @@
 /* tftsr-markdown.c: GitHub-flavoured Markdown into blocks with Pango markup
  *
- * cmark-gfm (with the table, task list, strikethrough and autolink extensions) parses;
- * this walks its tree and writes each block's inline content as markup: text escaped,
- * emphasis, code, strikethrough, and links only where the scheme is one a click may open.
+ * cmark-gfm parses (the table, task list and strikethrough extensions; autolink too for a
+ * chat reply); this walks its tree and writes each block's inline content as markup: text
+ * escaped, emphasis, code, strikethrough, and links only where the scheme is one a click
+ * may open.
  * A reply that stops mid-stream is still Markdown, so there is no failure path.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,6 +12,7 @@
 #include <cmark-gfm.h>
 #include <string.h>
 
+#include "tftsr-doc-private.h"
 #include "tftsr-markdown.h"
 
 void
@@ -259,29 +261,38 @@ walk_from (Walk *w, cmark_node *first)
     block_node (w, node);
 }
 
+/* The documents' parser is this one without autolink (tftsr-doc-private.h). */
 static cmark_parser *
-new_parser (void)
+new_parser (TftsrMdFlavour flavour)
 {
   static const char *const names[] = { "table", "tasklist", "strikethrough", "autolink" };
+  guint n = flavour == TFTSR_MD_CHAT ? G_N_ELEMENTS (names) : G_N_ELEMENTS (names) - 1;
   cmark_parser *parser;
 
   cmark_gfm_core_extensions_ensure_registered ();
   parser = cmark_parser_new (CMARK_OPT_DEFAULT);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+  for (guint i = 0; i < n; i++)
     cmark_parser_attach_syntax_extension (parser, cmark_find_syntax_extension (names[i]));
   return parser;
 }
 
-GPtrArray *
-tftsr_markdown_to_blocks (const char *markdown, gssize len)
+cmark_parser *
+tftsr_doc_parser_new (void)
 {
-  cmark_parser *parser = new_parser ();
+  return new_parser (TFTSR_MD_DOCUMENT);
+}
+
+GPtrArray *
+tftsr_markdown_parse (const char *markdown, gssize len, TftsrMdFlavour flavour)
+{
+  cmark_parser *parser;
   Walk w = { g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_md_block_free), 0, 0 };
   g_autofree char *valid = NULL;
   cmark_node *document;
 
   g_return_val_if_fail (markdown != NULL, w.blocks);
 
+  parser = new_parser (flavour);
   valid = g_utf8_make_valid (markdown, len);
   cmark_parser_feed (parser, valid, strlen (valid));
   document = cmark_parser_finish (parser);
@@ -289,4 +300,10 @@ tftsr_markdown_to_blocks (const char *markdown, gssize len)
   cmark_node_free (document);
   cmark_parser_free (parser);
   return w.blocks;
+}
+
+GPtrArray *
+tftsr_markdown_to_blocks (const char *markdown, gssize len)
+{
+  return tftsr_markdown_parse (markdown, len, TFTSR_MD_CHAT);
 }

@@ -677,6 +677,45 @@ tftsr_paper_from_string (const char *name, TftsrPaper *paper)
   return TRUE;
 }
 
+const char *
+tftsr_paper_get_label (TftsrPaper paper)
+{
+  return paper == TFTSR_PAPER_LETTER ? _ ("Letter") : _ ("A4");
+}
+
+TftsrPaper
+tftsr_paper_for_locale (const char *locale)
+{
+  /* The territories of glibc's locales whose LC_PAPER is Letter. */
+  static const char *const letter[] = { "US", "CA", "MX", "CL", "CO", "VE", "BO",
+                                        "CR", "GT", "NI", "PA", "SV", "PR", "PH" };
+  const char *underscore = locale != NULL ? strchr (locale, '_') : NULL;
+  g_autofree char *territory = NULL;
+
+  if (underscore == NULL)
+    return TFTSR_PAPER_A4;
+  territory = g_strndup (underscore + 1, strcspn (underscore + 1, ".@"));
+  for (guint i = 0; i < G_N_ELEMENTS (letter); i++)
+    if (g_str_equal (territory, letter[i]))
+      return TFTSR_PAPER_LETTER;
+  return TFTSR_PAPER_A4;
+}
+
+TftsrPaper
+tftsr_paper_default (void)
+{
+  static const char *const variables[] = { "LC_ALL", "LC_PAPER", "LANG" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    {
+      const char *value = g_getenv (variables[i]);
+
+      if (value != NULL && *value != '\0')
+        return tftsr_paper_for_locale (value);
+    }
+  return TFTSR_PAPER_A4;
+}
+
 typedef struct
 {
   GOutputStream *stream;
@@ -758,7 +797,7 @@ tftsr_pdf_render (const char *markdown, const char *title, TftsrPaper paper, GOu
   g_return_val_if_fail (markdown != NULL && title != NULL, FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
-  blocks = tftsr_markdown_to_blocks (markdown, -1);
+  blocks = tftsr_markdown_parse (markdown, -1, TFTSR_MD_DOCUMENT);
   steps.total = 2 * blocks->len;
   pdf_init (&pdf, paper, title);
   ok = lay_out (&pdf, blocks, &steps, 0, cancellable, error);

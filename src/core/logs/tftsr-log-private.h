@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tftsr-log.h"
+#include "tftsr-progress-private.h"
 #include "tftsr-store-private.h"
 
 /* Text per chunk before it is cut (after the last newline, if there is one). */
@@ -31,20 +32,3 @@ typedef gboolean (*TftsrChunkFunc) (const guint8 *text, gsize len, guint64 offse
 /* Calls @func with every chunk's text in order; one chunk in memory at a time. */
 gboolean tftsr_log_each_chunk (sqlite3 *db, gint64 log_id, TftsrChunkFunc func, gpointer user_data,
                                GCancellable *cancellable, GError **error);
-
-/* Progress of work in a worker thread, delivered on the main context of the thread that
- * started it, at most ~10 times a second (tftsr-log-ingest.c). */
-typedef struct
-{
-  TftsrProgressFunc progress;
-  gpointer progress_data;
-  GMainContext *context;
-  gint64 last_report;
-} TftsrProgressRelay;
-
-/* Call in the thread whose main context is to receive the reports. */
-void tftsr_progress_relay_init (TftsrProgressRelay *relay, TftsrProgressFunc progress,
-                                gpointer progress_data);
-void tftsr_progress_relay_clear (TftsrProgressRelay *relay);
-/* The TftsrProgressFunc for the worker (with @relay as its data), NULL without progress. */
-TftsrProgressFunc tftsr_progress_relay_func (TftsrProgressRelay *relay);
