@@ -73,23 +73,10 @@ member (json_object *obj, const char *key)
   return g_strstrip (g_strdup (json_object_get_string (value)));
 }
 
-/* The JSON object in @reply: from its first "{" to its last "}", so fences and words
- * around it do not matter. */
-static json_object *
-object_in (const char *reply)
-{
-  const char *open = strchr (reply, '{');
-  const char *close = strrchr (reply, '}');
-
-  if (open == NULL || close == NULL || close < open)
-    return NULL;
-  return tftsr_ai_parse_object (open, close - open + 1, NULL);
-}
-
 void
 tftsr_log_analysis_read_reply (TftsrLogAnalysis *analysis, const char *reply)
 {
-  g_autoptr (json_object) obj = object_in (reply != NULL ? reply : "");
+  g_autoptr (json_object) obj = tftsr_ai_object_in_reply (reply);
   json_object *findings = NULL;
   g_autofree char *severity = NULL, *lower = NULL;
 
