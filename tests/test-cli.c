@@ -1169,7 +1169,7 @@ test_doc_export (void)
   g_autoptr (CliResult) exported = NULL;
   g_autoptr (CliResult) one_step = NULL;
   g_autoptr (CliResult) printed = NULL;
-  g_autoptr (CliResult) pdf = NULL;
+  g_autoptr (CliResult) pdf = NULL, confluence = NULL;
 
   fresh_db ();
   id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Disk full on db-02"));
@@ -1197,6 +1197,14 @@ test_doc_export (void)
   g_assert_cmpint (pdf->status, ==, 0);
   g_assert_true (g_str_has_prefix (g_bytes_get_data (pdf->out_bytes, NULL), "%PDF-"));
   g_assert_cmpuint (timeline_kinds (id, "document_exported"), ==, 2);
+
+  /* The body of a Confluence page: storage format, its title a heading, its tables tables. */
+  confluence = run ("doc", "rca", id, "--format", "confluence");
+  g_assert_cmpint (confluence->status, ==, 0);
+  g_assert_true (
+      g_str_has_prefix (confluence->out, "<h1>Root Cause Analysis: Disk full on db-02</h1>\n"));
+  g_assert_nonnull (strstr (confluence->out, "<table><tbody>\n<tr><th>"));
+  g_assert_null (strstr (confluence->out, "<!DOCTYPE"));
 }
 
 static gboolean

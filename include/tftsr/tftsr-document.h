@@ -122,12 +122,14 @@ TftsrDocRevision *tftsr_store_get_document_revision (TftsrStore *store, gint64 d
 /* Export formats. */
 typedef enum
 {
-  TFTSR_DOC_FORMAT_MARKDOWN, /* the text as stored */
-  TFTSR_DOC_FORMAT_HTML,     /* a standalone page (tftsr_doc_render_html()) */
-  TFTSR_DOC_FORMAT_PDF,      /* pages for print (tftsr-pdf.h) */
+  TFTSR_DOC_FORMAT_MARKDOWN,   /* the text as stored */
+  TFTSR_DOC_FORMAT_HTML,       /* a standalone page (tftsr_doc_render_html()) */
+  TFTSR_DOC_FORMAT_PDF,        /* pages for print (tftsr-pdf.h) */
+  TFTSR_DOC_FORMAT_CONFLUENCE, /* a page body in Confluence's storage format
+                                * (tftsr_doc_render_confluence()) */
 } TftsrDocFormat;
 
-/* "md", "html", "pdf": as tftsr-cli takes them, and the files' extensions. */
+/* "md", "html", "pdf", "confluence": as tftsr-cli takes them, and the files' extensions. */
 const char *tftsr_doc_format_to_string (TftsrDocFormat format);
 gboolean tftsr_doc_format_from_string (const char *name, TftsrDocFormat *out);
 /* "Markdown", "HTML", "PDF". */

@@ -14,6 +14,7 @@
 #include "tftsr-doc-builder.h"
 #include "tftsr-doc-diff.h"
 #include "tftsr-doc-draft.h"
+#include "tftsr-doc-confluence.h"
 #include "tftsr-doc-html.h"
 #include "tftsr-document.h"
 #include "tftsr-egress.h"

@@ -52,8 +52,8 @@ parse_format (const char *text, TftsrDocFormat *format)
     }
   if (tftsr_doc_format_from_string (text, format))
     return TRUE;
-  tftsr_cli_usage_error (_ ("“%s” is not a format that can be written here: md, html or pdf"),
-                         text);
+  tftsr_cli_usage_error (
+      _ ("“%s” is not a format that can be written here: md, html, pdf or confluence"), text);
   return FALSE;
 }
 
@@ -480,7 +480,8 @@ print_pdf (const TftsrDocument *doc, TftsrPaper paper)
 
 #define FORMAT_OPTION(var)                                                                         \
   {                                                                                                \
-    "format", 'f', 0, G_OPTION_ARG_STRING, &(var), N_ ("md (default), html or pdf"), "FORMAT"      \
+    "format", 'f', 0, G_OPTION_ARG_STRING, &(var), N_ ("md (default), html, pdf or confluence"),   \
+        "FORMAT"                                                                                   \
   }
 #define PAPER_OPTION(var)                                                                          \
   {                                                                                                \
@@ -665,6 +666,8 @@ doc_one_step (TftsrCli *cli, TftsrDocKind kind, int argc, char **argv)
     return print_pdf (doc, paper);
   if (format == TFTSR_DOC_FORMAT_HTML)
     html = tftsr_doc_render_html (doc->markdown, doc->title);
+  else if (format == TFTSR_DOC_FORMAT_CONFLUENCE)
+    html = tftsr_doc_render_confluence (doc->markdown);
   tftsr_cli_print_text (html != NULL ? html : doc->markdown);
   return TFTSR_CLI_OK;
 }

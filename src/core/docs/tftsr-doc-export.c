@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "tftsr-doc-confluence.h"
 #include "tftsr-doc-html.h"
 #include "tftsr-document-private.h"
 #include "tftsr-settings.h"
@@ -80,8 +81,12 @@ render (const TftsrDocument *doc, TftsrDocFormat format, TftsrPaper paper, Tftsr
 
   if (format == TFTSR_DOC_FORMAT_PDF)
     return render_pdf (doc, paper, info, progress, cancellable, error);
-  text = format == TFTSR_DOC_FORMAT_HTML ? tftsr_doc_render_html (doc->markdown, doc->title)
-                                         : g_strdup (doc->markdown);
+  if (format == TFTSR_DOC_FORMAT_HTML)
+    text = tftsr_doc_render_html (doc->markdown, doc->title);
+  else if (format == TFTSR_DOC_FORMAT_CONFLUENCE)
+    text = tftsr_doc_render_confluence (doc->markdown);
+  else
+    text = g_strdup (doc->markdown);
   return g_bytes_new_take (text, strlen (text));
 }
 

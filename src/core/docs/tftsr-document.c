@@ -27,6 +27,7 @@ static const GEnumValue format_values[] = {
   { TFTSR_DOC_FORMAT_MARKDOWN, "TFTSR_DOC_FORMAT_MARKDOWN", "md" },
   { TFTSR_DOC_FORMAT_HTML, "TFTSR_DOC_FORMAT_HTML", "html" },
   { TFTSR_DOC_FORMAT_PDF, "TFTSR_DOC_FORMAT_PDF", "pdf" },
+  { TFTSR_DOC_FORMAT_CONFLUENCE, "TFTSR_DOC_FORMAT_CONFLUENCE", "confluence" },
   { 0, NULL, NULL },
 };
 
@@ -89,7 +90,7 @@ tftsr_doc_format_from_string (const char *name, TftsrDocFormat *out)
 const char *
 tftsr_doc_format_get_label (TftsrDocFormat format)
 {
-  static const char *const labels[] = { "Markdown", "HTML", "PDF" };
+  static const char *const labels[] = { "Markdown", "HTML", "PDF", "Confluence" };
 
   return labels[MIN ((guint) format, G_N_ELEMENTS (labels) - 1)];
 }
