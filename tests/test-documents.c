@@ -1483,6 +1483,34 @@ test_export_pdf_async (void)
   g_assert_cmpuint (timeline_count (id, "document_exported"), ==, 1);
 }
 
+/* The documents of an empty incident and of a full one with hostile text, exactly as kept
+ * in tests/data/documents (read and checked by eye when they were made). With
+ * TFTSR_UPDATE_GOLDEN=1 the files are written instead, to be looked at again. */
+static void
+test_golden (void)
+{
+  static const char *const kinds[] = { "rca", "postmortem" };
+  g_autoptr (TftsrDocSource) empty = bare_source ("Disk full on db-02");
+  g_autoptr (TftsrDocSource) full = rich_source ();
+  const TftsrDocSource *sources[] = { empty, full };
+  static const char *const names[] = { "empty", "full" };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sources); s++)
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        g_autofree char *path =
+            g_strdup_printf ("%s/documents/%s-%s.md", TFTSR_TEST_DATA_DIR, names[s], kinds[k]);
+        g_autofree char *built =
+            tftsr_doc_build (k == 0 ? TFTSR_DOC_RCA : TFTSR_DOC_POSTMORTEM, sources[s]);
+        g_autofree char *kept = NULL;
+
+        if (g_getenv ("TFTSR_UPDATE_GOLDEN") != NULL)
+          g_assert_true (g_file_set_contents (path, built, -1, NULL));
+        g_assert_true (g_file_get_contents (path, &kept, NULL, NULL));
+        g_assert_cmpstr (built, ==, kept);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1496,6 +1524,7 @@ main (int argc, char **argv)
   g_test_add_func ("/documents/findings", test_findings);
   g_test_add_func ("/documents/postmortem", test_postmortem);
   g_test_add_func ("/documents/empty-incident", test_empty_incident);
+  g_test_add_func ("/documents/golden", test_golden);
   g_test_add_func ("/documents/draft-apply", test_draft_apply);
   g_test_add_func ("/documents/metrics", test_metrics);
   g_test_add_func ("/documents/durations", test_durations);

@@ -91,6 +91,61 @@ count (const char *haystack, const char *needle)
   return n;
 }
 
+/* No character of any page lies outside the margins' band (2 cm; the header and footer
+ * are inside it too), nor off the page: nothing is cut at the edge. */
+static void
+assert_inside_margins (Rendered *r)
+{
+  for (int i = 0; i < poppler_document_get_n_pages (r->document); i++)
+    {
+      g_autoptr (PopplerPage) page = poppler_document_get_page (r->document, i);
+      g_autofree PopplerRectangle *boxes = NULL;
+      g_autofree char *text = poppler_page_get_text (page);
+      guint n = 0;
+      double width, height;
+
+      poppler_page_get_size (page, &width, &height);
+      g_assert_true (poppler_page_get_text_layout (page, &boxes, &n));
+      for (guint b = 0; b < n; b++)
+        {
+          g_assert_cmpfloat (boxes[b].x1, >=, 56 - 1);
+          g_assert_cmpfloat (boxes[b].x2, <=, width - 56 + 1);
+          g_assert_cmpfloat (MIN (boxes[b].y1, boxes[b].y2), >=, 0);
+          g_assert_cmpfloat (MAX (boxes[b].y1, boxes[b].y2), <=, height);
+        }
+    }
+}
+
+/* Each page as a PNG beside the GUI's screenshots, to be looked at. */
+static void
+save_pages (Rendered *r, const char *name)
+{
+  const char *dir = g_getenv ("TFTSR_SCREENSHOT_DIR");
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  for (int i = 0; i < poppler_document_get_n_pages (r->document); i++)
+    {
+      g_autoptr (PopplerPage) page = poppler_document_get_page (r->document, i);
+      g_autofree char *path = g_strdup_printf ("%s/pdf-%s-%d.png", dir, name, i + 1);
+      double width, height;
+      cairo_surface_t *surface;
+      cairo_t *cr;
+
+      poppler_page_get_size (page, &width, &height);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+      cr = cairo_create (surface);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      poppler_page_render (page, cr);
+      g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+      g_test_message ("page: %s", path);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+}
+
 /* Every kind of block, on one page with its running header and footer. */
 static void
 test_blocks (void)
@@ -126,6 +181,8 @@ test_blocks (void)
   g_assert_null (strstr (text, "href"));
   g_assert_null (strstr (text, "<span"));
   g_assert_cmpuint (r.progress_calls, >, 0);
+  assert_inside_margins (&r);
+  save_pages (&r, "blocks");
 }
 
 /* A long table continues over pages, its header row on top of each; every row is there
@@ -153,6 +210,8 @@ test_long_table (void)
       g_assert_nonnull (strstr (t, "Owner"));
       g_assert_nonnull (strstr (t, footer));
     }
+  assert_inside_margins (&r);
+  save_pages (&r, "long-table");
   text = all_text (&r);
   for (guint i = 0; i < 150; i++)
     {
@@ -254,6 +313,8 @@ test_scripts (void)
 
   render (&r, markdown, TFTSR_PAPER_A4);
   g_assert_cmpuint (r.info.missing_glyphs, ==, 0);
+  assert_inside_margins (&r);
+  save_pages (&r, "scripts");
   text = all_text (&r);
   g_assert_nonnull (strstr (text, "故障报告"));
   g_assert_nonnull (strstr (text, "データベース"));
