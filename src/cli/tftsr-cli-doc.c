@@ -28,6 +28,24 @@ parse_target (char **argv, gint64 *issue_id, TftsrDocKind *kind)
   return tftsr_cli_parse_id (argv[1], issue_id) && parse_kind (argv[2], kind);
 }
 
+/* A verb on one document: @command's options in @entries, then @n_args arguments (the
+ * command, ISSUE_ID, rca|postmortem and any further ones), @missing said when there are
+ * not so many. FALSE once the user has been told what was wrong. */
+static gboolean
+parse_verb (const char *command, const char *usage, const char *summary, GOptionEntry *entries,
+            int n_args, const char *missing, int *argc, char ***argv, gint64 *issue_id,
+            TftsrDocKind *kind)
+{
+  if (!tftsr_cli_parse (command, usage, summary, entries, FALSE, argc, argv))
+    return FALSE;
+  if (*argc != n_args)
+    {
+      tftsr_cli_usage_error ("%s", missing);
+      return FALSE;
+    }
+  return parse_target (*argv, issue_id, kind);
+}
+
 static gboolean
 parse_revision (const char *text, guint *n)
 {
@@ -200,15 +218,12 @@ doc_generate (TftsrCli *cli, int argc, char **argv)
   gint64 issue_id;
   TftsrDocKind kind;
 
-  if (!tftsr_cli_parse ("doc generate", "ISSUE_ID rca|postmortem",
-                        _ ("Builds the incident's RCA or post-mortem from its data and stores it "
-                           "as revision 1; prints the revision number. Refused when it exists: "
-                           "regenerate it instead."),
-                        entries, FALSE, &argc, &argv))
-    return TFTSR_CLI_USAGE;
-  if (argc != 3)
-    return tftsr_cli_usage_error (_ ("doc generate needs an incident id and a kind"));
-  if (!parse_target (argv, &issue_id, &kind))
+  if (!parse_verb ("doc generate", "ISSUE_ID rca|postmortem",
+                   _ ("Builds the incident's RCA or post-mortem from its data and stores it "
+                      "as revision 1; prints the revision number. Refused when it exists: "
+                      "regenerate it instead."),
+                   entries, 3, _ ("doc generate needs an incident id and a kind"), &argc, &argv,
+                   &issue_id, &kind))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
@@ -227,14 +242,11 @@ doc_regenerate (TftsrCli *cli, int argc, char **argv)
   gint64 issue_id;
   TftsrDocKind kind;
 
-  if (!tftsr_cli_parse ("doc regenerate", "ISSUE_ID rca|postmortem",
-                        _ ("Builds the document again from the incident's data as a new "
-                           "revision; the earlier ones stay. Prints the revision number."),
-                        entries, FALSE, &argc, &argv))
-    return TFTSR_CLI_USAGE;
-  if (argc != 3)
-    return tftsr_cli_usage_error (_ ("doc regenerate needs an incident id and a kind"));
-  if (!parse_target (argv, &issue_id, &kind))
+  if (!parse_verb ("doc regenerate", "ISSUE_ID rca|postmortem",
+                   _ ("Builds the document again from the incident's data as a new "
+                      "revision; the earlier ones stay. Prints the revision number."),
+                   entries, 3, _ ("doc regenerate needs an incident id and a kind"), &argc, &argv,
+                   &issue_id, &kind))
     return TFTSR_CLI_USAGE;
   if ((doc = open_document (cli, issue_id, kind)) == NULL)
     return TFTSR_CLI_FAILED;
@@ -255,14 +267,11 @@ doc_edit (TftsrCli *cli, int argc, char **argv)
   gint64 issue_id;
   TftsrDocKind kind;
 
-  if (!tftsr_cli_parse ("doc edit", "ISSUE_ID rca|postmortem FILE|-",
-                        _ ("Saves the file's Markdown (or standard input's) as a new revision of "
-                           "the document; prints the revision number."),
-                        entries, FALSE, &argc, &argv))
-    return TFTSR_CLI_USAGE;
-  if (argc != 4)
-    return tftsr_cli_usage_error (_ ("doc edit needs an incident id, a kind and a file"));
-  if (!parse_target (argv, &issue_id, &kind))
+  if (!parse_verb ("doc edit", "ISSUE_ID rca|postmortem FILE|-",
+                   _ ("Saves the file's Markdown (or standard input's) as a new revision of "
+                      "the document; prints the revision number."),
+                   entries, 4, _ ("doc edit needs an incident id, a kind and a file"), &argc, &argv,
+                   &issue_id, &kind))
     return TFTSR_CLI_USAGE;
   if ((text = tftsr_cli_read_text (argv[3], &error)) == NULL)
     return tftsr_cli_fail (error);
@@ -286,15 +295,12 @@ doc_revert (TftsrCli *cli, int argc, char **argv)
   TftsrDocKind kind;
   guint n;
 
-  if (!tftsr_cli_parse ("doc revert", "ISSUE_ID rca|postmortem N",
-                        _ ("Makes revision N's text current again, as a new revision; prints its "
-                           "number."),
-                        entries, FALSE, &argc, &argv))
-    return TFTSR_CLI_USAGE;
-  if (argc != 4)
-    return tftsr_cli_usage_error (
-        _ ("doc revert needs an incident id, a kind and a revision number"));
-  if (!parse_target (argv, &issue_id, &kind) || !parse_revision (argv[3], &n))
+  if (!parse_verb ("doc revert", "ISSUE_ID rca|postmortem N",
+                   _ ("Makes revision N's text current again, as a new revision; prints its "
+                      "number."),
+                   entries, 4, _ ("doc revert needs an incident id, a kind and a revision number"),
+                   &argc, &argv, &issue_id, &kind) ||
+      !parse_revision (argv[3], &n))
     return TFTSR_CLI_USAGE;
   if ((doc = open_document (cli, issue_id, kind)) == NULL)
     return TFTSR_CLI_FAILED;
@@ -319,13 +325,9 @@ doc_show (TftsrCli *cli, int argc, char **argv)
   gint64 issue_id;
   TftsrDocKind kind;
 
-  if (!tftsr_cli_parse ("doc show", "ISSUE_ID rca|postmortem",
-                        _ ("Prints the document's Markdown as saved (never generates it)."),
-                        entries, FALSE, &argc, &argv))
-    return TFTSR_CLI_USAGE;
-  if (argc != 3)
-    return tftsr_cli_usage_error (_ ("doc show needs an incident id and a kind"));
-  if (!parse_target (argv, &issue_id, &kind))
+  if (!parse_verb ("doc show", "ISSUE_ID rca|postmortem",
+                   _ ("Prints the document's Markdown as saved (never generates it)."), entries, 3,
+                   _ ("doc show needs an incident id and a kind"), &argc, &argv, &issue_id, &kind))
     return TFTSR_CLI_USAGE;
   if (revision < 0)
     return tftsr_cli_usage_error (_ ("“%d” is not a revision number"), revision);
@@ -372,14 +374,11 @@ doc_revisions (TftsrCli *cli, int argc, char **argv)
   gint64 issue_id;
   TftsrDocKind kind;
 
-  if (!tftsr_cli_parse ("doc revisions", "ISSUE_ID rca|postmortem",
-                        _ ("Lists the document's revisions, oldest first: number, why it was "
-                           "made, when, and when it was last saved."),
-                        entries, FALSE, &argc, &argv))
-    return TFTSR_CLI_USAGE;
-  if (argc != 3)
-    return tftsr_cli_usage_error (_ ("doc revisions needs an incident id and a kind"));
-  if (!parse_target (argv, &issue_id, &kind))
+  if (!parse_verb ("doc revisions", "ISSUE_ID rca|postmortem",
+                   _ ("Lists the document's revisions, oldest first: number, why it was "
+                      "made, when, and when it was last saved."),
+                   entries, 3, _ ("doc revisions needs an incident id and a kind"), &argc, &argv,
+                   &issue_id, &kind))
     return TFTSR_CLI_USAGE;
   if ((doc = open_document (cli, issue_id, kind)) == NULL)
     return TFTSR_CLI_FAILED;
@@ -420,15 +419,12 @@ doc_diff (TftsrCli *cli, int argc, char **argv)
   TftsrDocKind kind;
   guint n_a, n_b;
 
-  if (!tftsr_cli_parse ("doc diff", "ISSUE_ID rca|postmortem A B",
-                        _ ("Shows what changed from revision A to revision B, in unified "
-                           "format; nothing when their lines are the same."),
-                        entries, FALSE, &argc, &argv))
-    return TFTSR_CLI_USAGE;
-  if (argc != 5)
-    return tftsr_cli_usage_error (_ ("doc diff needs an incident id, a kind and two revisions"));
-  if (!parse_target (argv, &issue_id, &kind) || !parse_revision (argv[3], &n_a) ||
-      !parse_revision (argv[4], &n_b))
+  if (!parse_verb ("doc diff", "ISSUE_ID rca|postmortem A B",
+                   _ ("Shows what changed from revision A to revision B, in unified "
+                      "format; nothing when their lines are the same."),
+                   entries, 5, _ ("doc diff needs an incident id, a kind and two revisions"), &argc,
+                   &argv, &issue_id, &kind) ||
+      !parse_revision (argv[3], &n_a) || !parse_revision (argv[4], &n_b))
     return TFTSR_CLI_USAGE;
   if (context < 0)
     return tftsr_cli_usage_error (_ ("the context cannot be negative"));
@@ -507,17 +503,16 @@ doc_export (TftsrCli *cli, int argc, char **argv)
   TftsrDocFormat format;
   TftsrPaper paper = TFTSR_PAPER_A4;
 
-  if (!tftsr_cli_parse ("doc export", "ISSUE_ID rca|postmortem",
-                        _ ("Writes the current revision to FILE as Markdown, a standalone HTML "
-                           "page or a PDF (whole or not at all), records the export in the "
-                           "incident's timeline and prints the file's path."),
-                        entries, FALSE, &argc, &argv))
+  if (!parse_verb ("doc export", "ISSUE_ID rca|postmortem",
+                   _ ("Writes the current revision to FILE as Markdown, a standalone HTML "
+                      "page, a PDF or a Confluence page body (whole or not at all), records "
+                      "the export in the incident's timeline and prints the file's path."),
+                   entries, 3, _ ("doc export needs an incident id and a kind"), &argc, &argv,
+                   &issue_id, &kind))
     return TFTSR_CLI_USAGE;
-  if (argc != 3)
-    return tftsr_cli_usage_error (_ ("doc export needs an incident id and a kind"));
   if (output == NULL)
     return tftsr_cli_usage_error (_ ("doc export needs --output FILE"));
-  if (!parse_target (argv, &issue_id, &kind) || !parse_format (format_name, &format) ||
+  if (!parse_format (format_name, &format) ||
       (paper_name != NULL && !parse_paper (paper_name, &paper)))
     return TFTSR_CLI_USAGE;
   if ((doc = open_document (cli, issue_id, kind)) == NULL || !paper_for (cli, paper_name, &paper))
