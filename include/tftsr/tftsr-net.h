@@ -69,6 +69,10 @@ void tftsr_http_request_set_retries (TftsrHttpRequest *request, guint max_retrie
 /* TLS verification off; default FALSE. Performing such an https request logs a warning
  * naming the host. */
 void tftsr_http_request_set_insecure (TftsrHttpRequest *request, gboolean insecure);
+/* A request the service must not act on twice (creating a ticket): it is retried only on
+ * 429 and 503, which say it was not acted on, never on a gateway's 502 or 504. Default
+ * FALSE. */
+void tftsr_http_request_set_not_repeatable (TftsrHttpRequest *request, gboolean not_repeatable);
 /* The cap of a buffered 2xx body (no data func); default 16 MiB. */
 void tftsr_http_request_set_max_body (TftsrHttpRequest *request, gsize max_bytes);
 
@@ -138,7 +142,7 @@ typedef gboolean (*TftsrHttpDataFunc) (const guint8 *data, gsize len, gpointer u
  * ~100 ms of g_cancellable_cancel, also while waiting to retry), a body cut short by the peer
  * (TFTSR_NET_ERROR_FAILED "The connection closed before the reply was complete"), or an error
  * from @data_func. With @data_func, a 2xx body is streamed to it and response->body is empty.
- * 429, 502, 503 and 504 are retried up to max_retries times, waiting Retry-After when given
+ * 429, 502, 503 and 504 (429 and 503 only for a request not repeatable) are retried up to max_retries times, waiting Retry-After when given
  * (if it exceeds max_wait_seconds: no retry, the response is returned with retry_after set)
  * else exponential backoff 1 s, 2 s, 4 s … with jitter; never after a byte of a 2xx body was
  * delivered. A request may be performed more than once. */

@@ -26,6 +26,10 @@ typedef enum
   /* A document was exported: new_value is its kind, old_value the format ("md", "html"),
    * the note the file written. */
   TFTSR_TIMELINE_DOCUMENT_EXPORTED,
+  /* Something was created or updated in a connected service: new_value is the connector
+   * kind ("jira"), old_value the object ("ticket", "page", "alert", "execution"), the note
+   * "KEY URL" (the key people use, then the link). */
+  TFTSR_TIMELINE_EXTERNAL_LINKED,
 } TftsrTimelineKind;
 
 #define TFTSR_TYPE_TIMELINE_KIND (tftsr_timeline_kind_get_type ())

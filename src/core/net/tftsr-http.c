@@ -46,6 +46,7 @@ struct _TftsrHttpRequest
   guint max_retries;
   guint max_wait;
   gboolean insecure;
+  gboolean not_repeatable;
   gboolean warned_insecure;
   gsize max_body;
   TftsrHttpRetryFunc retry_func;
@@ -234,6 +235,14 @@ tftsr_http_request_set_insecure (TftsrHttpRequest *request, gboolean insecure)
   g_return_if_fail (request != NULL);
 
   request->insecure = !!insecure;
+}
+
+void
+tftsr_http_request_set_not_repeatable (TftsrHttpRequest *request, gboolean not_repeatable)
+{
+  g_return_if_fail (request != NULL);
+
+  request->not_repeatable = !!not_repeatable;
 }
 
 void
@@ -776,10 +785,14 @@ attempt (Transfer *t, GError **error)
 
 /* --- retries ------------------------------------------------------------------------- */
 
+/* A gateway's 502 or 504 may come after the service acted: only a request that may be
+ * repeated is retried on them. */
 static gboolean
-is_retryable (guint status)
+is_retryable (const TftsrHttpRequest *request, guint status)
 {
-  return status == 429 || status == 502 || status == 503 || status == 504;
+  if (status == 429 || status == 503)
+    return TRUE;
+  return !request->not_repeatable && (status == 502 || status == 504);
 }
 
 /* 1 s, 2 s, 4 s… up to @max_wait, less up to a quarter at random so that clients which
@@ -797,7 +810,7 @@ static gboolean
 should_retry (TftsrHttpRequest *request, TftsrHttpResponse *response, guint attempt,
               guint64 *wait_ms)
 {
-  if (!is_retryable (response->status) || attempt > request->max_retries)
+  if (!is_retryable (request, response->status) || attempt > request->max_retries)
     return FALSE;
   if (response->retry_after == 0)
     *wait_ms = backoff_ms (attempt, request->max_wait);

@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
+#include "tftsr-connector.h"
 #include "tftsr-document.h"
 #include "tftsr-issue.h"
 #include "tftsr-timeline-event.h"
@@ -23,6 +25,7 @@ static const GEnumValue kind_values[] = {
   { TFTSR_TIMELINE_ROOT_CAUSE, "TFTSR_TIMELINE_ROOT_CAUSE", "root_cause_identified" },
   { TFTSR_TIMELINE_DOCUMENT_GENERATED, "TFTSR_TIMELINE_DOCUMENT_GENERATED", "document_generated" },
   { TFTSR_TIMELINE_DOCUMENT_EXPORTED, "TFTSR_TIMELINE_DOCUMENT_EXPORTED", "document_exported" },
+  { TFTSR_TIMELINE_EXTERNAL_LINKED, "TFTSR_TIMELINE_EXTERNAL_LINKED", "external_linked" },
   { 0, NULL, NULL },
 };
 
@@ -243,6 +246,33 @@ format_label (const char *name)
   return name != NULL ? name : "";
 }
 
+/* "Ticket INC0010023 created in ServiceNow": the note is "KEY URL". */
+static char *
+describe_external (TftsrTimelineEvent *self)
+{
+  TftsrConnectorKind kind;
+  const char *service = tftsr_connector_kind_from_string (self->new_value, &kind)
+                            ? tftsr_connector_kind_get_label (kind)
+                            : (self->new_value != NULL ? self->new_value : "?");
+  g_autofree char *key = g_strdup (self->note != NULL ? self->note : "");
+  char *space = strchr (key, ' ');
+  const char *object = self->old_value != NULL ? self->old_value : "";
+
+  if (space != NULL)
+    *space = '\0';
+  if (g_strcmp0 (object, "page") == 0)
+    /* Translators: "Page 123456 published in Confluence" */
+    return g_strdup_printf (_ ("Page %s published in %s"), key, service);
+  if (g_strcmp0 (object, "alert") == 0)
+    /* Translators: "On-call paged in PagerDuty (tftsr-12)" */
+    return g_strdup_printf (_ ("On-call paged in %s (%s)"), service, key);
+  if (g_strcmp0 (object, "execution") == 0)
+    /* Translators: "Automation 5f3c… run in StackStorm" */
+    return g_strdup_printf (_ ("Automation %s run in %s"), key, service);
+  /* Translators: "Ticket INC0010023 created in ServiceNow" */
+  return g_strdup_printf (_ ("Ticket %s created in %s"), key, service);
+}
+
 char *
 tftsr_timeline_event_describe (TftsrTimelineEvent *self)
 {
@@ -285,6 +315,8 @@ tftsr_timeline_event_describe (TftsrTimelineEvent *self)
       /* Translators: "RCA exported as HTML to “rca.html”" */
       return g_strdup_printf (_ ("%s exported as %s to “%s”"), document_label (self->new_value),
                               format_label (self->old_value), self->note != NULL ? self->note : "");
+    case TFTSR_TIMELINE_EXTERNAL_LINKED:
+      return describe_external (self);
     case TFTSR_TIMELINE_NOTE:
     default:
       return g_strdup (self->note != NULL ? self->note : "");

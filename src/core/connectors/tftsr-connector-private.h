@@ -1,0 +1,167 @@
+/* tftsr-connector-private.h: what a connector file implements and the runtime it uses
+ *
+ * Each service is one file (tftsr-connector-<kind>.c) that fills a TftsrConnectorOps: the
+ * operations it supports, as functions of a TftsrConnectorCtx. The context carries the
+ * configuration, the secret, the incident and the run being recorded; tftsr_connector_call()
+ * is the only way a connector talks to its service: it adds the credentials, TLS and proxy
+ * settings and the circuit breaker, records the departure with egress and the call as an
+ * event of the run, and turns failures into TFTSR_CONNECTOR_ERROR messages.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib/gi18n-lib.h>
+
+#include "tftsr-connector.h"
+#include "tftsr-json-private.h"
+#include "tftsr-pii.h"
+
+/* What is sent about an incident, every text already redacted by egress. */
+typedef struct
+{
+  gint64 issue_id;
+  char *title;
+  char *description; /* Markdown */
+  char *severity;    /* "critical"… */
+  char *status;      /* "open"… */
+  char *category;
+  char *created_at;
+  char *marker; /* the correlation marker: "tftsr-<issue id>-<connector id>-<random>" */
+  char *link;   /* NOTIFY_PUBLISHED: the page; else NULL */
+} TftsrTicketDraft;
+
+void tftsr_ticket_draft_free (TftsrTicketDraft *draft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTicketDraft, tftsr_ticket_draft_free)
+
+/* A document to publish, redacted. */
+typedef struct
+{
+  gint64 document_id;
+  gint64 issue_id;
+  char *title;
+  char *markdown;
+  char *storage;   /* Confluence storage format of markdown */
+  char *page_id;   /* the page it was published as; NULL: not yet */
+  gint64 version;  /* that page's version when it was published */
+  char *space;
+  char *parent;
+  gboolean overwrite;
+} TftsrPageDraft;
+
+void tftsr_page_draft_free (TftsrPageDraft *draft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrPageDraft, tftsr_page_draft_free)
+
+typedef struct _TftsrConnectorCtx TftsrConnectorCtx;
+
+struct _TftsrConnectorCtx
+{
+  TftsrStore *store;
+  const TftsrConnectorConfig *config;
+  const char *candidate_secret; /* a connection test before saving; else NULL */
+  GCancellable *cancellable;
+  gint64 issue_id;           /* whose texts are sent; 0: none */
+  GHashTable *counts;        /* redactions made in what is sent (type → count) */
+  gboolean preview;          /* build the request, return it in preview_text, send nothing */
+  char *preview_text;        /* "METHOD URL\n\nBODY" of the first request with a body */
+  GPtrArray *events;         /* TftsrConnectorEvent, written with the run */
+  guint last_status;         /* of the last answer; 0: none */
+  char *payload_sha256;      /* of the last body sent */
+  TftsrConnectorProgress progress;
+  gpointer progress_data;
+};
+
+/* The operations of one kind; NULL where the service has none. Each returns what the
+ * public function of the same name returns (tftsr-connector.h). */
+typedef struct
+{
+  TftsrConnectorKind kind;
+  const char *name;  /* "servicenow" */
+  const char *label; /* "ServiceNow", untranslated brand */
+  TftsrConnectorCaps caps;
+  const TftsrConnectorField *fields;
+  guint n_fields;
+  /* The auth methods the service accepts (bit 1 << TftsrConnectorAuth). */
+  guint auths;
+
+  char *(*test) (TftsrConnectorCtx *ctx, GError **error);
+  TftsrExternalItem *(*create_ticket) (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft,
+                                       GError **error);
+  /* The ticket that carries @marker, or NULL without @error when there is none. */
+  TftsrExternalItem *(*find_marker) (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft,
+                                     GError **error);
+  TftsrExternalItem *(*update_ticket) (TftsrConnectorCtx *ctx, const char *id,
+                                       const TftsrTicketDraft *draft, GError **error);
+  TftsrExternalItem *(*get_ticket) (TftsrConnectorCtx *ctx, const char *id_or_key,
+                                    GError **error);
+  gboolean (*comment) (TftsrConnectorCtx *ctx, const char *id, const char *text, GError **error);
+  GPtrArray *(*search) (TftsrConnectorCtx *ctx, const char *query, guint limit, GError **error);
+  GPtrArray *(*list_containers) (TftsrConnectorCtx *ctx, GError **error);
+  TftsrExternalItem *(*publish) (TftsrConnectorCtx *ctx, const TftsrPageDraft *draft,
+                                 GError **error);
+  TftsrExternalItem *(*page) (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft,
+                              TftsrPageAction action, GError **error);
+  TftsrExternalItem *(*run_action) (TftsrConnectorCtx *ctx, const char *action_ref,
+                                    json_object *parameters, GError **error);
+  gboolean (*notify) (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft,
+                      TftsrNotifyEvent event, GError **error);
+} TftsrConnectorOps;
+
+/* The operations of each kind (one per connector file). */
+extern const TftsrConnectorOps tftsr_connector_confluence_ops;
+extern const TftsrConnectorOps tftsr_connector_servicenow_ops;
+extern const TftsrConnectorOps tftsr_connector_azure_devops_ops;
+extern const TftsrConnectorOps tftsr_connector_jira_ops;
+extern const TftsrConnectorOps tftsr_connector_pagerduty_ops;
+extern const TftsrConnectorOps tftsr_connector_stackstorm_ops;
+extern const TftsrConnectorOps tftsr_connector_webhook_ops;
+extern const TftsrConnectorOps tftsr_connector_slack_ops;
+extern const TftsrConnectorOps tftsr_connector_teams_ops;
+
+const TftsrConnectorOps *tftsr_connector_ops (TftsrConnectorKind kind);
+
+/* ---- The runtime (tftsr-connector-runtime.c) ---- */
+
+/* @config's base URL (without a trailing '/') followed by @path, which the caller built
+ * with every variable segment escaped (tftsr_connector_escape_segment). */
+char *tftsr_connector_url (const TftsrConnectorConfig *config, const char *path);
+/* @segment escaped for a URL path or query value (RFC 3986 unreserved kept). */
+char *tftsr_connector_escape (const char *segment);
+
+/* How tftsr_connector_call sends. */
+typedef enum
+{
+  TFTSR_CALL_DEFAULT = 0,
+  TFTSR_CALL_NOT_REPEATABLE = 1 << 0, /* creates: see tftsr_http_request_set_not_repeatable */
+  TFTSR_CALL_NO_AUTH = 1 << 1,        /* the connector puts its secret elsewhere (body, URL) */
+  TFTSR_CALL_NO_JSON = 1 << 2,        /* the answer is not JSON: *@reply stays NULL */
+} TftsrCallFlags;
+
+/* Sends @body (NULL: none; @content_type NULL: application/json) with @method to @url and
+ * returns the parsed JSON answer of a 2xx (JSON null for an empty body) in *@reply. The
+ * body is recorded with egress as a departure to @url's scheme, host and path. Extra
+ * headers: @headers (NULL-terminated name, value pairs; may be NULL). A non-2xx answer is
+ * an error whose message quotes the service's own (the first error message its JSON holds).
+ * In preview mode nothing is sent: the request is kept in ctx->preview_text and the call
+ * fails with G_IO_ERROR_CANCELLED, which the operation passes on. */
+gboolean tftsr_connector_call (TftsrConnectorCtx *ctx, const char *method, const char *url,
+                               const char *content_type, const char *body,
+                               const char *const *headers, TftsrCallFlags flags,
+                               json_object **reply, GError **error);
+
+/* The connector's secret: the candidate being tested, else the vault's; NULL with @error
+ * when it has none and needs one. */
+TftsrSecret *tftsr_connector_dup_secret (TftsrConnectorCtx *ctx, GError **error);
+/* The value of @field for the draft's severity (tftsr_connector_config_dup_mapping). */
+char *tftsr_connector_map (TftsrConnectorCtx *ctx, const char *field, const char *severity);
+
+/* JSON helpers for replies: the string at @path ("result.sys_id", "_links.base"; an
+ * integer member is given as text), or NULL. */
+const char *tftsr_json_path_string (json_object *object, const char *path);
+char *tftsr_json_path_dup (json_object *object, const char *path);
+/* A new item from the members of a reply. */
+TftsrExternalItem *tftsr_external_item_new (const char *id, const char *key, const char *title,
+                                            const char *status, const char *url);
+/* TFTSR_CONNECTOR_ERROR_BAD_REPLY: "@what answered without @member". */
+gpointer tftsr_connector_bad_reply (const TftsrConnectorCtx *ctx, const char *member,
+                                    GError **error);
