@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 
 #include "tftsr-net.h"
+#include "tftsr-oauth.h"
 #include "tftsr-store.h"
 #include "tftsr-vault.h"
 
@@ -162,6 +163,11 @@ GPtrArray *tftsr_store_list_connectors (TftsrStore *store, GError **error);
 /* TFTSR_STORE_ERROR_NOT_FOUND when there is none. */
 TftsrConnectorConfig *tftsr_store_get_connector (TftsrStore *store, const char *id, GError **error);
 
+/* An OAuth sign-in of @config (auth OAUTH, its client in the options' "oauth" object): see
+ * tftsr-oauth.h for running it. TFTSR_CONNECTOR_ERROR_INVALID when OAuth is not set up. */
+TftsrOAuthFlow *tftsr_connector_sign_in_new (TftsrStore *store, const TftsrConnectorConfig *config,
+                                             GError **error);
+
 /* ---- Operations ---- */
 
 /* A connection test: who the service says we are ("Signed in as Ana"), or why not.
@@ -181,6 +187,9 @@ typedef struct
   gint64 version; /* pages: the version number; 0 otherwise */
 } TftsrExternalItem;
 
+/* A new item (@key NULL: the id). */
+TftsrExternalItem *tftsr_external_item_new (const char *id, const char *key, const char *title,
+                                            const char *status, const char *url);
 void tftsr_external_item_free (TftsrExternalItem *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrExternalItem, tftsr_external_item_free)
 

@@ -125,6 +125,24 @@ tftsr_connector_oauth_config (const TftsrConnectorConfig *config, json_object **
   return TRUE;
 }
 
+TftsrOAuthFlow *
+tftsr_connector_sign_in_new (TftsrStore *store, const TftsrConnectorConfig *config, GError **error)
+{
+  g_autoptr (json_object) holder = NULL;
+  TftsrOAuthConfig oauth;
+
+  if (config->auth != TFTSR_CONNECTOR_AUTH_OAUTH ||
+      !tftsr_connector_oauth_config (config, &holder, &oauth))
+    {
+      g_set_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_INVALID,
+                   _ ("“%s” does not sign in with OAuth: choose OAuth and enter its client id "
+                      "and endpoints first"),
+                   config->id);
+      return NULL;
+    }
+  return tftsr_oauth_flow_new (store, config->id, &oauth, error);
+}
+
 static TftsrSecret *
 authorization (TftsrConnectorCtx *ctx, GError **error)
 {
