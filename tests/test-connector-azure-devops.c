@@ -426,20 +426,32 @@ test_bad_replies (Fixture *f, gconstpointer data)
 
 /* --- against the published API descriptions ---------------------------------------------- */
 
-/* The derived specs type a JSON Patch body as an object (README of the contracts). */
-#define KNOWN_PATCH_DEFECT "must be object"
+/* The derived specs type a JSON Patch body, and each operation's value, as an object
+ * (README of the contracts): Prism refuses the array the API takes, and its strings and
+ * numbers, with 422. The rest of each operation (op, path) must pass. */
+static gboolean
+is_known_defect (const char *line)
+{
+  return strstr (line, "Request body must be object") != NULL ||
+         (strstr (line, "Request body property ") != NULL &&
+          strstr (line, ".value must be object") != NULL) ||
+         strstr (line, "errors#UNPROCESSABLE_ENTITY") != NULL;
+}
 
 static TftsrPrism *core_prism;
 static TftsrPrism *wit_prism;
 static char *prism_missing;
 
-static void
+/* Prism checked the requests since the last look and found nothing wrong with them but
+ * the spec's known defect; TRUE when it found that one. */
+static gboolean
 assert_valid_requests (TftsrPrism *prism, const char *operation)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *log = tftsr_prism_take_log (prism, &error);
   g_autofree char *violations = NULL;
   g_auto (GStrv) lines = NULL;
+  gboolean known = FALSE;
 
   g_assert_no_error (error);
   g_test_message ("%s:\n%s", operation, log);
@@ -447,16 +459,27 @@ assert_valid_requests (TftsrPrism *prism, const char *operation)
   violations = tftsr_prism_violations (log);
   lines = g_strsplit (violations, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
-    if (*lines[i] != '\0' && strstr (lines[i], KNOWN_PATCH_DEFECT) == NULL)
-      g_error ("%s: Prism found violations:\n%s", operation, violations);
+    {
+      if (*lines[i] == '\0')
+        continue;
+      if (!is_known_defect (lines[i]))
+        g_error ("%s: Prism found violations:\n%s", operation, violations);
+      known = TRUE;
+    }
+  return known;
 }
 
+/* Prism's answers are made up from the schemas, and may lack a member the operation needs
+ * (BAD_REPLY); a request with the spec's known defect is answered 422 (REJECTED). */
 static void
 assert_sent (TftsrPrism *prism, const char *operation, gboolean ok, GError *error)
 {
-  if (!ok)
+  gboolean known = assert_valid_requests (prism, operation);
+
+  if (!ok && known)
+    g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_REJECTED);
+  else if (!ok)
     g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_BAD_REPLY);
-  assert_valid_requests (prism, operation);
 }
 
 /* Connector @id on @prism's organisation "org", signed in with OAuth: the derived specs
@@ -473,6 +496,11 @@ save_oauth_connector (TftsrStore *store, TftsrPrism *prism, const char *id, cons
   g_autoptr (GError) error = NULL;
 
   config->auth = TFTSR_CONNECTOR_AUTH_OAUTH;
+  g_free (config->options);
+  /* The token is valid for an hour: these endpoints are never called. */
+  config->options = g_strdup ("{\"oauth\":{\"authorize_url\":\"https://login.example/authorize\","
+                              "\"token_url\":\"https://login.example/token\","
+                              "\"client_id\":\"tftsr-test\",\"scope\":\"vso.work_write\"}}");
   tftsr_connector_config_set_option (config, "project", "Ops");
   if (team != NULL)
     tftsr_connector_config_set_option (config, "team", team);

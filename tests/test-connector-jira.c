@@ -219,11 +219,12 @@ test_create (Fixture *f, gconstpointer data)
   g_assert_cmpuint (json_object_array_length (labels), ==, 1);
   g_assert_true (
       g_str_has_prefix (json_object_get_string (json_object_array_get_idx (labels, 0)), "tftsr-"));
-  g_assert_null (strstr (json_object_get_string (labels), " "));
+  /* A label holds no space. */
+  g_assert_null (strchr (json_object_get_string (json_object_array_get_idx (labels, 0)), ' '));
 }
 
-/* Each severity's default priority name, and the options' own mapping: a value, and an
- * empty one that leaves the priority out; the options' issue type. */
+/* Each severity's default priority name, the options' own mapping (an empty value keeps
+ * the default) and the options' issue type. */
 static void
 test_priority_mapping (Fixture *f, gconstpointer data)
 {
@@ -231,12 +232,12 @@ test_priority_mapping (Fixture *f, gconstpointer data)
   {
     TftsrSeverity severity;
     const char *standard;
-    const char *custom; /* NULL: no priority sent */
+    const char *custom;
   } cases[] = {
     { TFTSR_SEVERITY_CRITICAL, "Highest", "Blocker" },
     { TFTSR_SEVERITY_HIGH, "High", "High" },
     { TFTSR_SEVERITY_MEDIUM, "Medium", "Medium" },
-    { TFTSR_SEVERITY_LOW, "Low", NULL },
+    { TFTSR_SEVERITY_LOW, "Low", "Low" },
   };
 
   save_connector (f, "jira", "{\"project\":\"OPS\"}", TFTSR_CONNECTOR_AUTH_BASIC);

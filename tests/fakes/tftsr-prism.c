@@ -270,6 +270,21 @@ tftsr_prism_perform (TftsrPrism *prism, TftsrHttpRequest *request, char **log, G
   return g_steal_pointer (&response);
 }
 
+/* @len bytes of @text without the lines about mark requests (Prism logs a mark's missing
+ * route after the line that announced it). */
+static char *
+without_marks (const char *text, gsize len)
+{
+  g_autofree char *copy = g_strndup (text, len);
+  g_auto (GStrv) lines = g_strsplit (copy, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "[HTTP SERVER] get /tftsr-mark-") == NULL && *lines[i] != '\0')
+      g_string_append_printf (out, "%s\n", lines[i]);
+  return g_string_free (out, FALSE);
+}
+
 char *
 tftsr_prism_take_log (TftsrPrism *prism, GError **error)
 {
@@ -296,7 +311,7 @@ tftsr_prism_take_log (TftsrPrism *prism, GError **error)
       const char *after = strchr (end, '\n');
 
       end = line_start (prism->output->str, end);
-      log = g_strndup (start, end - start);
+      log = without_marks (start, end - start);
       prism->taken = after != NULL ? (gsize) (after + 1 - prism->output->str) : prism->output->len;
     }
   g_mutex_unlock (&prism->lock);

@@ -212,8 +212,7 @@ dup_type (TftsrConnectorCtx *ctx)
   return type;
 }
 
-/* The fields a create and an update send: title, description, severity, priority. An
- * empty mapping leaves its field out. */
+/* The fields a create and an update send: title, description, severity, priority. */
 static json_object *
 ticket_patch (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft)
 {

@@ -247,7 +247,6 @@ issue_fields (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft)
 
   json_object_object_add (fields, "summary", json_object_new_string (summary));
   json_object_object_add (fields, "description", rich_text (ctx, draft->description));
-  /* An empty mapping sends no priority: projects whose screens lack the field refuse it. */
   if (priority != NULL && *priority != '\0')
     {
       json_object *named = json_object_new_object ();
