@@ -22,6 +22,7 @@ struct _TftsrPrism
   GMutex lock;
   GCond changed;
   GString *output; /* everything Prism printed */
+  gsize taken;     /* how much of it tftsr_prism_take_log() returned */
   gboolean ended;  /* its output reached the end: it exited */
 };
 
@@ -267,6 +268,60 @@ tftsr_prism_perform (TftsrPrism *prism, TftsrHttpRequest *request, char **log, G
       return NULL;
     }
   return g_steal_pointer (&response);
+}
+
+/* @len bytes of @text without the lines about mark requests (Prism logs a mark's missing
+ * route after the line that announced it). */
+static char *
+without_marks (const char *text, gsize len)
+{
+  g_autofree char *copy = g_strndup (text, len);
+  g_auto (GStrv) lines = g_strsplit (copy, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "[HTTP SERVER] get /tftsr-mark-") == NULL && *lines[i] != '\0')
+      g_string_append_printf (out, "%s\n", lines[i]);
+  return g_string_free (out, FALSE);
+}
+
+char *
+tftsr_prism_take_log (TftsrPrism *prism, GError **error)
+{
+  g_autofree char *mark_path = g_strdup_printf ("/tftsr-mark-%u", ++prism->marks);
+  g_autofree char *mark_url = tftsr_prism_url (prism, mark_path);
+  g_autofree char *mark_line = g_strdup_printf ("[HTTP SERVER] get %s ", mark_path);
+  g_autoptr (TftsrHttpRequest) mark = tftsr_http_request_new ("GET", mark_url);
+  g_autoptr (TftsrHttpResponse) mark_response = NULL;
+  gint64 deadline = g_get_monotonic_time () + LOG_WAIT_SECONDS * G_TIME_SPAN_SECOND;
+  const char *end = NULL;
+  char *log = NULL;
+
+  /* As in tftsr_prism_perform(): the mark's line comes after every earlier request's. */
+  tftsr_http_request_set_retries (mark, 0, 1);
+  if ((mark_response = tftsr_http_perform (mark, NULL, NULL, NULL, error)) == NULL)
+    return NULL;
+  g_mutex_lock (&prism->lock);
+  while ((end = strstr (prism->output->str + prism->taken, mark_line)) == NULL && !prism->ended)
+    if (!g_cond_wait_until (&prism->changed, &prism->lock, deadline))
+      break;
+  if (end != NULL)
+    {
+      const char *start = prism->output->str + prism->taken;
+      const char *after = strchr (end, '\n');
+
+      end = line_start (prism->output->str, end);
+      log = without_marks (start, end - start);
+      prism->taken = after != NULL ? (gsize) (after + 1 - prism->output->str) : prism->output->len;
+    }
+  g_mutex_unlock (&prism->lock);
+  if (log == NULL)
+    {
+      g_autofree char *output = dup_output (prism);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Prism's output lacks the mark:\n%s",
+                   tail_of (output));
+    }
+  return log;
 }
 
 char *

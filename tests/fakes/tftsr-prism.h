@@ -35,6 +35,10 @@ char *tftsr_prism_url (TftsrPrism *prism, const char *path);
  * printed while it handled that request, from its "Request received" line on. */
 TftsrHttpResponse *tftsr_prism_perform (TftsrPrism *prism, TftsrHttpRequest *request, char **log,
                                         GError **error);
+/* What Prism printed since the previous call (or since it started), up to a mark request
+ * sent now: the log of every request made in between, by any client (a connector's calls
+ * through the net module). NULL with @error when the mark does not show. */
+char *tftsr_prism_take_log (TftsrPrism *prism, GError **error);
 /* The lines of @log that report a failed check: "✖" (error) and "Violation:" lines; "" if
  * there is none. */
 char *tftsr_prism_violations (const char *log);
