@@ -18,6 +18,7 @@ struct _TftsrPrism
   GSubprocess *process;
   guint port;
   guint marks; /* marker requests sent so far */
+  gsize taken; /* how much of output tftsr_prism_take_log returned */
   GThread *reader;
   GMutex lock;
   GCond changed;
@@ -267,6 +268,60 @@ tftsr_prism_perform (TftsrPrism *prism, TftsrHttpRequest *request, char **log, G
       return NULL;
     }
   return g_steal_pointer (&response);
+}
+
+/* The request marking where a log ends, sent now: the line Prism prints when it receives it
+ * (every line about it holds the "[HTTP SERVER] get /tftsr-mark-N " part). */
+static char *
+send_mark (TftsrPrism *prism, GError **error)
+{
+  g_autofree char *mark_path = g_strdup_printf ("/tftsr-mark-%u", ++prism->marks);
+  g_autofree char *mark_url = tftsr_prism_url (prism, mark_path);
+  g_autoptr (TftsrHttpRequest) mark = tftsr_http_request_new ("GET", mark_url);
+  g_autoptr (TftsrHttpResponse) response = NULL;
+
+  tftsr_http_request_set_retries (mark, 0, 1);
+  if ((response = tftsr_http_perform (mark, NULL, NULL, NULL, error)) == NULL)
+    return NULL;
+  return g_strdup_printf ("[HTTP SERVER] get %s ", mark_path);
+}
+
+char *
+tftsr_prism_take_log (TftsrPrism *prism, GError **error)
+{
+  g_autofree char *mark_line = send_mark (prism, error);
+  gint64 deadline = g_get_monotonic_time () + LOG_WAIT_SECONDS * G_TIME_SPAN_SECOND;
+  g_autoptr (GString) log = g_string_new (NULL);
+  g_auto (GStrv) lines = NULL;
+  const char *end = NULL;
+  g_autofree char *text = NULL;
+
+  if (mark_line == NULL)
+    return NULL;
+  g_mutex_lock (&prism->lock);
+  while ((end = strstr (prism->output->str + prism->taken, mark_line)) == NULL && !prism->ended)
+    if (!g_cond_wait_until (&prism->changed, &prism->lock, deadline))
+      break;
+  if (end != NULL)
+    {
+      end = line_start (prism->output->str, end);
+      text = g_strndup (prism->output->str + prism->taken, end - prism->output->str - prism->taken);
+      prism->taken = end - prism->output->str;
+    }
+  g_mutex_unlock (&prism->lock);
+  if (text == NULL)
+    {
+      g_autofree char *output = dup_output (prism);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Prism's output does not show the mark request:\n%s", tail_of (output));
+      return NULL;
+    }
+  /* Without the lines about earlier marks (Prism finds no operation for them). */
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0' && strstr (lines[i], "[HTTP SERVER] get /tftsr-mark-") == NULL)
+      g_string_append_printf (log, "%s\n", lines[i]);
+  return g_string_free (g_steal_pointer (&log), FALSE);
 }
 
 char *

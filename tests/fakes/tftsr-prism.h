@@ -35,6 +35,10 @@ char *tftsr_prism_url (TftsrPrism *prism, const char *path);
  * printed while it handled that request, from its "Request received" line on. */
 TftsrHttpResponse *tftsr_prism_perform (TftsrPrism *prism, TftsrHttpRequest *request, char **log,
                                         GError **error);
+/* What Prism printed about the requests another client (a connector under test) sent it
+ * since the previous call, or since it started: waits until Prism has handled them all,
+ * as tftsr_prism_perform does. "" when there were none. */
+char *tftsr_prism_take_log (TftsrPrism *prism, GError **error);
 /* The lines of @log that report a failed check: "✖" (error) and "Violation:" lines; "" if
  * there is none. */
 char *tftsr_prism_violations (const char *log);
