@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tftsr-fake-server.h"
+#include "tftsr-json-private.h"
 #include "tftsr-test-util.h"
 
 typedef struct
@@ -1324,6 +1325,93 @@ test_doc_usage (void)
     }
 }
 
+/* ---- connector ---- */
+
+/* A ServiceNow instance that knows user ana and takes incidents: INC0010001, … */
+static void
+handle_sn_user (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  static const char reply[] = "{\"result\":[{\"name\":\"Ana Lima\"}]}";
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, reply,
+                                    strlen (reply));
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+static void
+handle_sn_incident (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  static const char created[] =
+    "{\"result\":{\"sys_id\":\"00000000000000000000000000000abc\",\"number\":\"INC0010001\","
+    "\"short_description\":\"Queue stuck\",\"state\":\"New\"}}";
+  static const char none[] = "{\"result\":[]}";
+  gboolean post = strcmp (soup_server_message_get_method (msg), "POST") == 0;
+
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                    post ? created : none, strlen (post ? created : none));
+  soup_server_message_set_status (msg, post ? 201 : 200, NULL);
+}
+
+static void
+test_connector_commands (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "");
+  g_autofree char *id = NULL;
+  g_autoptr (CliResult) wrong = NULL, configured = NULL, listed = NULL, preview = NULL;
+  g_autoptr (CliResult) created = NULL, again = NULL, links = NULL, runs = NULL, usage = NULL;
+  g_autoptr (json_object) list = NULL;
+  g_autoptr (json_object) run_list = NULL;
+  gint64 issue;
+
+  fresh_db ();
+  tftsr_fake_server_add_handler (server, "/api/now/table/sys_user", handle_sn_user, NULL);
+  tftsr_fake_server_add_handler (server, "/api/now/table/incident", handle_sn_incident, NULL);
+  issue = create ("Queue stuck for ops@example-corp.com");
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, issue);
+
+  wrong = run ("connector", "configure", "servicenow", "--url", url, "--user", "ana",
+               "--token-env", "TFTSR_TEST_NO_SUCH_VARIABLE");
+  g_assert_cmpint (wrong->status, ==, 2);
+  g_assert_nonnull (strstr (wrong->err, "TFTSR_TEST_NO_SUCH_VARIABLE"));
+  g_setenv ("TFTSR_TEST_SN_TOKEN", "sn-cli-secret-9", TRUE);
+  configured = run ("connector", "configure", "servicenow", "--url", url, "--user", "ana",
+                    "--token-env", "TFTSR_TEST_SN_TOKEN");
+  g_assert_cmpint (configured->status, ==, 0);
+  g_assert_cmpstr (configured->out, ==, "Signed in as Ana Lima\n");
+
+  listed = run ("connector", "list", "--json");
+  g_assert_cmpint (listed->status, ==, 0);
+  g_assert_null (strstr (listed->out, "sn-cli-secret-9"));
+  list = parse_json (listed->out);
+  g_assert_cmpstr (json_str (json_object_array_get_idx (list, 0), "kind"), ==, "servicenow");
+  g_assert_true (
+    json_object_get_boolean (json_object_object_get (json_object_array_get_idx (list, 0),
+                                                     "configured")));
+
+  preview = run ("connector", "create-ticket", "servicenow", id, "--preview");
+  g_assert_cmpint (preview->status, ==, 0);
+  g_assert_true (g_str_has_prefix (preview->out, "POST http://127.0.0.1:"));
+  g_assert_null (strstr (preview->out, "ops@example-corp.com"));
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/api/now/table/incident"), ==, 0);
+
+  created = run ("connector", "create-ticket", "servicenow", id);
+  g_assert_cmpint (created->status, ==, 0);
+  g_assert_true (g_str_has_prefix (created->out, "INC0010001  New  Queue stuck  http://"));
+  again = run ("connector", "create-ticket", "servicenow", id, "--json");
+  g_assert_cmpint (again->status, ==, 0);
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/api/now/table/incident"), ==, 1);
+
+  links = run ("connector", "links", id);
+  g_assert_true (g_str_has_prefix (links->out, "INC0010001"));
+  runs = run ("connector", "runs", "servicenow", "--json");
+  run_list = parse_json (runs->out);
+  g_assert_cmpstr (json_str (json_object_array_get_idx (run_list, 0), "operation"), ==,
+                   "create-ticket");
+  usage = run ("connector", "create-ticket", "servicenow", "abc");
+  g_assert_cmpint (usage->status, ==, 2);
+  g_unsetenv ("TFTSR_TEST_SN_TOKEN");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1356,5 +1444,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/doc-export-pdf", test_doc_export_pdf);
   g_test_add_func ("/cli/doc-draft", test_doc_draft);
   g_test_add_func ("/cli/doc-usage", test_doc_usage);
+  g_test_add_func ("/cli/connector-commands", test_connector_commands);
   return g_test_run ();
 }

@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 
 #include "tftsr-net.h"
+#include "tftsr-oauth.h"
 #include "tftsr-store.h"
 #include "tftsr-vault.h"
 
@@ -110,6 +111,7 @@ const TftsrConnectorField *tftsr_connector_kind_get_fields (TftsrConnectorKind k
  *   "deployment": "cloud" | "datacenter" (Confluence, Jira)
  *   "project", "space", "parent", "team", "work_item_type", "issue_type", "table"
  *   "mapping": { field: { severity: value } }
+ *   "timeout": seconds one call may take, "1" to "600" (default "60")
  *   "headers": { name: value } (webhook), "method": "POST" | "PUT" | "PATCH" (webhook)
  *   "oauth": { "authorize_url", "token_url", "revoke_url", "client_id", "scope",
  *              "redirect_port" }
@@ -161,6 +163,11 @@ GPtrArray *tftsr_store_list_connectors (TftsrStore *store, GError **error);
 /* TFTSR_STORE_ERROR_NOT_FOUND when there is none. */
 TftsrConnectorConfig *tftsr_store_get_connector (TftsrStore *store, const char *id, GError **error);
 
+/* An OAuth sign-in of @config (auth OAUTH, its client in the options' "oauth" object): see
+ * tftsr-oauth.h for running it. TFTSR_CONNECTOR_ERROR_INVALID when OAuth is not set up. */
+TftsrOAuthFlow *tftsr_connector_sign_in_new (TftsrStore *store, const TftsrConnectorConfig *config,
+                                             GError **error);
+
 /* ---- Operations ---- */
 
 /* A connection test: who the service says we are ("Signed in as Ana"), or why not.
@@ -180,6 +187,9 @@ typedef struct
   gint64 version; /* pages: the version number; 0 otherwise */
 } TftsrExternalItem;
 
+/* A new item (@key NULL: the id). */
+TftsrExternalItem *tftsr_external_item_new (const char *id, const char *key, const char *title,
+                                            const char *status, const char *url);
 void tftsr_external_item_free (TftsrExternalItem *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrExternalItem, tftsr_external_item_free)
 

@@ -10,6 +10,7 @@
 #include "tftsr-ai-provider.h"
 #include "tftsr-attachment.h"
 #include "tftsr-audit.h"
+#include "tftsr-connector.h"
 #include "tftsr-db-key.h"
 #include "tftsr-doc-builder.h"
 #include "tftsr-doc-diff.h"

@@ -6,12 +6,8 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "tftsr-cli.h"
-
-#define KEY_INPUT_MAX 8192
 
 static json_object *
 provider_to_json (const TftsrAiProvider *p)
@@ -31,55 +27,6 @@ provider_to_json (const TftsrAiProvider *p)
   json_object_object_add (obj, "active", json_object_new_boolean (p->active));
   json_object_object_add (obj, "has_key", json_object_new_boolean (p->has_key));
   return obj;
-}
-
-/* Reads a key from the terminal without echoing it. */
-static char *
-prompt_key (const char *name)
-{
-  struct termios saved, quiet;
-  char *line = g_malloc0 (KEY_INPUT_MAX);
-
-  fprintf (stderr, _ ("API key for %s (empty for none): "), name);
-  fflush (stderr);
-  tcgetattr (STDIN_FILENO, &saved);
-  quiet = saved;
-  quiet.c_lflag &= ~ECHO;
-  tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
-  if (fgets (line, KEY_INPUT_MAX, stdin) == NULL)
-    line[0] = '\0';
-  tcsetattr (STDIN_FILENO, TCSANOW, &saved);
-  fputc ('\n', stderr);
-  line[strcspn (line, "\r\n")] = '\0';
-  return line;
-}
-
-/* The key named by --api-key-env, else typed at a terminal, else none. Secrets never come
- * from the command line, where shell history and ps would keep them. */
-static gboolean
-read_key (const char *env, const char *name, char **key)
-{
-  if (env != NULL)
-    {
-      const char *value = g_getenv (env);
-      if (value == NULL || *value == '\0')
-        {
-          tftsr_cli_usage_error (_ ("The environment variable %s is not set"), env);
-          return FALSE;
-        }
-      *key = g_strdup (value);
-      return TRUE;
-    }
-  *key = isatty (STDIN_FILENO) ? prompt_key (name) : NULL;
-  return TRUE;
-}
-
-static void
-wipe_key (char *key)
-{
-  if (key != NULL)
-    explicit_bzero (key, strlen (key));
-  g_free (key);
 }
 
 /* --option KEY=VALUE… as a JSON object. */
@@ -148,15 +95,15 @@ ai_add (TftsrCli *cli, int argc, char **argv)
   g_free (provider->options);
   if ((provider->options = options_json (options)) == NULL)
     return tftsr_cli_usage_error (_ ("--option takes KEY=VALUE"));
-  if (!read_key (key_env, argv[1], &key))
+  if (!tftsr_cli_read_secret (key_env, _ ("API key"), argv[1], &key))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)
     {
-      wipe_key (key);
+      tftsr_cli_wipe_secret (key);
       return TFTSR_CLI_FAILED;
     }
   id = tftsr_store_add_ai_provider (cli->store, provider, key, &error);
-  wipe_key (key);
+  tftsr_cli_wipe_secret (key);
   if (id == 0)
     return tftsr_cli_fail (error);
   printf ("%" G_GINT64_FORMAT "\n", id);

@@ -23,6 +23,8 @@ static const struct
     N_ ("attach screenshots to incidents; export them once their PII warning is acknowledged") },
   { "pii", tftsr_cli_pii, N_ ("find personal data and secrets; list the catalogue") },
   { "ai", tftsr_cli_ai, N_ ("configure AI providers; the 5-Whys triage chat") },
+  { "connector", tftsr_cli_connector,
+    N_ ("tickets, pages, paging, automation and notifications in other services") },
   { "doc", tftsr_cli_doc,
     N_ ("RCA and post-mortem: generate, show, edit, revisions, diff, revert, export") },
   { "ollama", tftsr_cli_ollama,

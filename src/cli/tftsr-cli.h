@@ -47,6 +47,15 @@ gboolean tftsr_cli_parse_id (const char *text, gint64 *id);
 /* Reads a whole file, or standard input for "-". */
 char *tftsr_cli_read_text (const char *path, GError **error);
 
+/* A secret named by @env (an environment variable: "not set" is a usage error), else typed
+ * at a terminal without echo ("@what for @name (empty for none): "), else none (NULL).
+ * Secrets never come from the command line, where shell history and ps would keep them.
+ * FALSE after a usage error. */
+gboolean tftsr_cli_read_secret (const char *env, const char *what, const char *name,
+                                char **secret);
+/* Zeroes and frees a secret from tftsr_cli_read_secret(). */
+void tftsr_cli_wipe_secret (char *secret);
+
 /* Output. Text that came from the database is printed as stored, except that on a
  * terminal control characters are shown as U+FFFD so a title cannot drive the terminal. */
 void tftsr_cli_print_text (const char *text);
@@ -71,3 +80,4 @@ int tftsr_cli_ai_whys (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_ai_analyze (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_ollama (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_doc (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_connector (TftsrCli *cli, int argc, char **argv);

@@ -184,9 +184,6 @@ char *tftsr_connector_map (TftsrConnectorCtx *ctx, const char *field, const char
  * integer member is given as text), or NULL. */
 const char *tftsr_json_path_string (json_object *object, const char *path);
 char *tftsr_json_path_dup (json_object *object, const char *path);
-/* A new item from the members of a reply. */
-TftsrExternalItem *tftsr_external_item_new (const char *id, const char *key, const char *title,
-                                            const char *status, const char *url);
 /* TFTSR_CONNECTOR_ERROR_BAD_REPLY: "@what answered without @member". */
 gpointer tftsr_connector_bad_reply (const TftsrConnectorCtx *ctx, const char *member,
                                     GError **error);
