@@ -32,6 +32,7 @@ static const char *const auth_names[] = {
 
 /* The services built into this version; a kind without ops cannot be configured. */
 static const TftsrConnectorOps *const all_ops[] = {
+  &tftsr_connector_confluence_ops,
   &tftsr_connector_servicenow_ops,
   &tftsr_connector_azure_devops_ops,
   &tftsr_connector_jira_ops,
