@@ -392,14 +392,17 @@ assert_preview_accepted (TftsrPrism *prism, TftsrStore *store, const char *opera
   g_autofree char *preview =
       tftsr_connector_preview (store, "pd", operation, issue_id, NULL, &error);
   g_auto (GStrv) parts = NULL;
-  g_auto (GStrv) line = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_auto (GStrv) request_line = NULL;
   g_autofree char *violations = NULL;
   guint status;
 
+  /* "METHOD URL\nContent-Type: …\n\nBODY" */
   g_assert_no_error (error);
   parts = g_strsplit (preview, "\n\n", 2);
-  line = g_strsplit (parts[0], " ", 2);
-  status = replay (prism, line[0], line[1], parts[1], &violations);
+  lines = g_strsplit (parts[0], "\n", -1);
+  request_line = g_strsplit (lines[0], " ", 2);
+  status = replay (prism, request_line[0], request_line[1], parts[1], &violations);
   g_assert_cmpstr (violations, ==, "");
   g_assert_cmpuint (status, ==, 202);
 }

@@ -24,8 +24,9 @@ static const char *const final_statuses[] = {
   "succeeded", "failed", "timeout", "abandoned", "canceled", NULL,
 };
 
-/* Calls @path of the API with the key in its header (none in a preview, which shows no
- * headers and must work before a key is stored). */
+/* Calls @path of the API with the key in its header. A preview stops at the first request
+ * with a body and shows no headers: that one is built without reading the key, so the
+ * request can be reviewed before a key is stored. */
 static gboolean
 st2_call (TftsrConnectorCtx *ctx, const char *method, const char *path, const char *body,
           TftsrCallFlags flags, json_object **reply, GError **error)
@@ -34,7 +35,7 @@ st2_call (TftsrConnectorCtx *ctx, const char *method, const char *path, const ch
   g_autoptr (TftsrSecret) key = NULL;
   const char *headers[] = { API_KEY_HEADER, NULL, NULL };
 
-  if (!ctx->preview)
+  if (!ctx->preview || body == NULL)
     {
       key = tftsr_connector_dup_secret (ctx, error);
       if (key == NULL)
