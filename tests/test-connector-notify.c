@@ -277,12 +277,14 @@ test_webhook_refused (Fixture *f, gconstpointer data)
   assert_invalid_config ("https://hooks.example.com/in", "{\"headers\":{\"X-A\":5}}");
   assert_invalid_config ("https://hooks.example.com/in", "{\"headers\":[\"X-A\"]}");
 
-  /* Nothing leaves for a plain-http address elsewhere, even once saved. */
-  save (f, "hook", TFTSR_CONNECTOR_WEBHOOK, "http://hooks.example.com/in",
-        TFTSR_CONNECTOR_AUTH_NONE, NULL, NULL);
-  g_assert_false (tftsr_connector_notify (f->store, "hook", f->issue_id, TFTSR_NOTIFY_OPENED, NULL,
-                                          NULL, &error));
-  g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_INVALID);
+  /* Such a webhook cannot even be saved. */
+  {
+    g_autoptr (TftsrConnectorConfig) config =
+        tftsr_connector_config_new ("hook", TFTSR_CONNECTOR_WEBHOOK, "http://hooks.example.com/in");
+
+    g_assert_false (tftsr_store_save_connector_untested (f->store, config, NULL, &error));
+    g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_INVALID);
+  }
   g_assert_cmpuint (n_requests (f), ==, 0);
 }
 
@@ -429,7 +431,7 @@ test_slack_wrong_host (Fixture *f, gconstpointer data)
   g_assert_null (strstr (error->message, "secretpart"));
   g_clear_error (&error);
   /* Plain http to another machine: refused. */
-  save (f, "slack", TFTSR_CONNECTOR_SLACK, "http://hooks.slack.com", TFTSR_CONNECTOR_AUTH_TOKEN,
+  save (f, "slack", TFTSR_CONNECTOR_SLACK, "https://hooks.slack.com", TFTSR_CONNECTOR_AUTH_TOKEN,
         "http://hooks.slack.com/services/T0001/B0002/secretpart", NULL);
   g_assert_false (tftsr_connector_notify (f->store, "slack", f->issue_id, TFTSR_NOTIFY_OPENED, NULL,
                                           NULL, &error));

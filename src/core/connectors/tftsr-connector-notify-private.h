@@ -7,8 +7,8 @@
 
 #include "tftsr-connector-private.h"
 
-/* Whether @url may receive incident data: https, or http to this machine only (127.0.0.1,
- * ::1, localhost). @what names it in the message ("webhook URL"); the URL itself is never
+/* Whether @url may receive incident data: https, or http to this machine only
+ * (tftsr_connector_url_is_loopback). @what names it in the message ("webhook URL"); the URL itself is never
  * quoted, since a chat webhook's URL is its secret. */
 gboolean tftsr_connector_check_notify_url (const char *url, const char *what, GError **error);
 

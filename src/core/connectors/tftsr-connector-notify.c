@@ -6,13 +6,6 @@
 
 #include "tftsr-connector-notify-private.h"
 
-static gboolean
-is_loopback_host (const char *host)
-{
-  return g_ascii_strcasecmp (host, "localhost") == 0 || g_str_equal (host, "127.0.0.1") ||
-         g_str_equal (host, "::1") || g_str_equal (host, "[::1]");
-}
-
 gboolean
 tftsr_connector_check_notify_url (const char *url, const char *what, GError **error)
 {
@@ -29,7 +22,7 @@ tftsr_connector_check_notify_url (const char *url, const char *what, GError **er
     }
   /* Incident data must not cross a network in the clear; a receiver on this machine (a
    * relay, a test) has no network to cross. */
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && !is_loopback_host (host))
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !tftsr_connector_url_is_loopback (host))
     {
       g_set_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_INVALID,
                    _ ("The %s must be an https address (http is allowed only to this "
@@ -92,7 +85,7 @@ check_header (const char *name, json_object *value, GError **error)
     if (g_ascii_strcasecmp (name, reserved_headers[i]) == 0)
       {
         g_set_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_INVALID,
-                     _ ("The header “%s” is set by the connection itself and cannot be "
+                     _ ("The header “%s” is set by the connector itself and cannot be "
                         "configured"),
                      name);
         return FALSE;

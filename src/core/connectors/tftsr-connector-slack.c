@@ -147,17 +147,19 @@ slack_notify (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrNotify
   g_autoptr (json_object) message = build_message (draft, event);
   g_autoptr (TftsrSecret) url = NULL;
 
-  /* A preview shows the host only: the rest of the URL is the secret. */
+  /* The URL is the secret: only its host is shown, recorded or logged, and a preview, which
+   * shows the host, needs no secret read. */
   if (ctx->preview)
-    return tftsr_connector_call (ctx, "POST", ctx->config->base_url, NULL,
-                                 tftsr_connector_json_text (message), NULL,
-                                 TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON, NULL, error);
+    return tftsr_connector_call (
+        ctx, "POST", ctx->config->base_url, NULL, tftsr_connector_json_text (message), NULL,
+        TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL, NULL, error);
   url = tftsr_connector_dup_hook_url (ctx, error);
   if (url == NULL)
     return FALSE;
   /* Slack answers "ok" as text/plain. */
   return tftsr_connector_call (ctx, "POST", url, NULL, tftsr_connector_json_text (message), NULL,
-                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON, NULL, error);
+                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL,
+                               NULL, error);
 }
 
 /* An incoming webhook cannot be asked anything without posting to the channel: the test
