@@ -32,10 +32,11 @@ static const char *const auth_names[] = {
 
 /* The services built into this version; a kind without ops cannot be configured. */
 static const TftsrConnectorOps *const all_ops[] = {
-  &tftsr_connector_confluence_ops,
-  &tftsr_connector_servicenow_ops,
-  &tftsr_connector_azure_devops_ops,
-  &tftsr_connector_jira_ops,
+  &tftsr_connector_confluence_ops,   &tftsr_connector_servicenow_ops,
+  &tftsr_connector_azure_devops_ops, &tftsr_connector_jira_ops,
+  &tftsr_connector_pagerduty_ops,    &tftsr_connector_stackstorm_ops,
+  &tftsr_connector_webhook_ops,      &tftsr_connector_slack_ops,
+  &tftsr_connector_teams_ops,
 };
 
 const TftsrConnectorOps *
