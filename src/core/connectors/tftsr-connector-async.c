@@ -35,10 +35,10 @@ typedef struct
   TftsrConnectorConfig *config;
   TftsrSecret *secret;
   char *connector;
-  char *text;  /* operation, action reference, query */
-  char *arg;   /* preview argument, parameters, space, link */
-  char *extra; /* parent */
-  gint64 id;   /* incident or document */
+  char *text;   /* operation, action reference, query */
+  char *arg;    /* preview argument, parameters, space, link */
+  char *extra;  /* parent */
+  gint64 id;    /* incident or document */
   guint number; /* page action, notify event, limit */
   gboolean flag;
   Relay *relay;
@@ -205,15 +205,13 @@ run_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   switch (call->op)
     {
     case OP_SAVE:
-      return_boolean (task,
-                      tftsr_store_save_connector (store, call->config, call->secret, cancellable,
-                                                  &error),
-                      error);
+      return_boolean (
+          task, tftsr_store_save_connector (store, call->config, call->secret, cancellable, &error),
+          error);
       break;
     case OP_REMOVE:
-      return_boolean (task,
-                      tftsr_store_remove_connector (store, call->connector, cancellable, &error),
-                      error);
+      return_boolean (
+          task, tftsr_store_remove_connector (store, call->connector, cancellable, &error), error);
       break;
     case OP_LIST:
       return_pointer (task, tftsr_store_list_connectors (store, &error),
@@ -233,14 +231,15 @@ run_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
                       g_free, error);
       break;
     case OP_PREVIEW:
-      return_pointer (task,
-                      tftsr_connector_preview (store, call->connector, call->text, call->id,
-                                               call->arg, &error),
-                      g_free, error);
+      return_pointer (
+          task,
+          tftsr_connector_preview (store, call->connector, call->text, call->id, call->arg, &error),
+          g_free, error);
       break;
     case OP_CREATE_TICKET:
       return_pointer (
-          task, tftsr_connector_create_ticket (store, call->connector, call->id, cancellable, &error),
+          task,
+          tftsr_connector_create_ticket (store, call->connector, call->id, cancellable, &error),
           (GDestroyNotify) tftsr_external_item_free, error);
       break;
     case OP_PUBLISH:
