@@ -28,16 +28,16 @@ GQuark tftsr_connector_error_quark (void);
 
 typedef enum
 {
-  TFTSR_CONNECTOR_ERROR_INVALID,       /* the configuration or an argument is not usable */
-  TFTSR_CONNECTOR_ERROR_NOT_SUPPORTED, /* the connector's service has no such operation */
-  TFTSR_CONNECTOR_ERROR_AUTH,          /* 401: the credentials were refused */
-  TFTSR_CONNECTOR_ERROR_FORBIDDEN,     /* 403 */
-  TFTSR_CONNECTOR_ERROR_NOT_FOUND,     /* 404 */
-  TFTSR_CONNECTOR_ERROR_CONFLICT,      /* 409, or an edit over a newer version */
-  TFTSR_CONNECTOR_ERROR_RATE_LIMITED,  /* 429 after the retries */
-  TFTSR_CONNECTOR_ERROR_SERVER,        /* 5xx after the retries */
-  TFTSR_CONNECTOR_ERROR_REJECTED,      /* another 4xx: the service refused the request */
-  TFTSR_CONNECTOR_ERROR_BAD_REPLY,     /* the answer is not what the service's API promises */
+  TFTSR_CONNECTOR_ERROR_INVALID,         /* the configuration or an argument is not usable */
+  TFTSR_CONNECTOR_ERROR_NOT_SUPPORTED,   /* the connector's service has no such operation */
+  TFTSR_CONNECTOR_ERROR_AUTH,            /* 401: the credentials were refused */
+  TFTSR_CONNECTOR_ERROR_FORBIDDEN,       /* 403 */
+  TFTSR_CONNECTOR_ERROR_NOT_FOUND,       /* 404 */
+  TFTSR_CONNECTOR_ERROR_CONFLICT,        /* 409, or an edit over a newer version */
+  TFTSR_CONNECTOR_ERROR_RATE_LIMITED,    /* 429 after the retries */
+  TFTSR_CONNECTOR_ERROR_SERVER,          /* 5xx after the retries */
+  TFTSR_CONNECTOR_ERROR_REJECTED,        /* another 4xx: the service refused the request */
+  TFTSR_CONNECTOR_ERROR_BAD_REPLY,       /* the answer is not what the service's API promises */
   TFTSR_CONNECTOR_ERROR_UNKNOWN_OUTCOME, /* sent, but no answer: it may have been acted on */
 } TftsrConnectorError;
 
@@ -87,6 +87,8 @@ typedef enum
 } TftsrConnectorAuth;
 
 const char *tftsr_connector_auth_to_string (TftsrConnectorAuth auth);
+/* Whether the service of @kind accepts @auth. */
+gboolean tftsr_connector_kind_accepts_auth (TftsrConnectorKind kind, TftsrConnectorAuth auth);
 gboolean tftsr_connector_auth_from_string (const char *name, TftsrConnectorAuth *auth);
 
 /* One field a severity is mapped to, e.g. ServiceNow "urgency": its default value for
@@ -148,8 +150,7 @@ gboolean tftsr_connector_config_validate (const TftsrConnectorConfig *config, GE
  * (NULL keeps the stored one): a secret the service refuses is never stored. Each save,
  * removal and sign-out is an audit entry. */
 gboolean tftsr_store_save_connector (TftsrStore *store, const TftsrConnectorConfig *config,
-                                     const char *secret, GCancellable *cancellable,
-                                     GError **error);
+                                     const char *secret, GCancellable *cancellable, GError **error);
 /* Saves without a connection test (the CLI's --no-test, and tests). */
 gboolean tftsr_store_save_connector_untested (TftsrStore *store, const TftsrConnectorConfig *config,
                                               const char *secret, GError **error);
@@ -171,11 +172,11 @@ char *tftsr_connector_test (TftsrStore *store, const TftsrConnectorConfig *confi
 /* An object on the other side: a ticket, page, alert, execution. */
 typedef struct
 {
-  char *id;      /* the service's id (sys_id, page id, work item id, dedup_key…) */
-  char *key;     /* what people call it (INC0010023, OPS-12, #42); may equal id */
-  char *title;   /* may be NULL */
-  char *status;  /* the service's own word; may be NULL */
-  char *url;     /* for a browser; may be NULL */
+  char *id;       /* the service's id (sys_id, page id, work item id, dedup_key…) */
+  char *key;      /* what people call it (INC0010023, OPS-12, #42); may equal id */
+  char *title;    /* may be NULL */
+  char *status;   /* the service's own word; may be NULL */
+  char *url;      /* for a browser; may be NULL */
   gint64 version; /* pages: the version number; 0 otherwise */
 } TftsrExternalItem;
 
@@ -232,9 +233,9 @@ typedef enum
 } TftsrPageAction;
 
 /* Pages on-call about incident @issue_id (dedup_key derived from the incident). */
-TftsrExternalItem *tftsr_connector_page (TftsrStore *store, const char *connector,
-                                         gint64 issue_id, TftsrPageAction action,
-                                         GCancellable *cancellable, GError **error);
+TftsrExternalItem *tftsr_connector_page (TftsrStore *store, const char *connector, gint64 issue_id,
+                                         TftsrPageAction action, GCancellable *cancellable,
+                                         GError **error);
 
 /* Progress of a long operation, in the worker's thread: @status is the service's word
  * ("requested", "running"…), @fraction 0–1 or negative when unknown. */
@@ -270,8 +271,10 @@ typedef struct
   gint64 issue_id;
   char *connector;
   TftsrConnectorKind kind;
-  char *object; /* "ticket", "page", "alert", "execution" */
-  TftsrExternalItem item;
+  char *object;           /* "ticket", "page", "alert", "execution" */
+  TftsrExternalItem item; /* of a pending link: id NULL */
+  char *correlation;      /* the marker the create carried */
+  gboolean pending;       /* sent, no answer recorded yet */
   char *created_at;
   char *updated_at;
 } TftsrExternalLink;

@@ -15,6 +15,7 @@
 
 #include "tftsr-connector.h"
 #include "tftsr-json-private.h"
+#include "tftsr-oauth.h"
 #include "tftsr-pii.h"
 
 /* What is sent about an incident, every text already redacted by egress. */
@@ -41,9 +42,9 @@ typedef struct
   gint64 issue_id;
   char *title;
   char *markdown;
-  char *storage;   /* Confluence storage format of markdown */
-  char *page_id;   /* the page it was published as; NULL: not yet */
-  gint64 version;  /* that page's version when it was published */
+  char *storage;  /* Confluence storage format of markdown */
+  char *page_id;  /* the page it was published as; NULL: not yet */
+  gint64 version; /* that page's version when it was published */
   char *space;
   char *parent;
   gboolean overwrite;
@@ -60,13 +61,13 @@ struct _TftsrConnectorCtx
   const TftsrConnectorConfig *config;
   const char *candidate_secret; /* a connection test before saving; else NULL */
   GCancellable *cancellable;
-  gint64 issue_id;           /* whose texts are sent; 0: none */
-  GHashTable *counts;        /* redactions made in what is sent (type → count) */
-  gboolean preview;          /* build the request, return it in preview_text, send nothing */
-  char *preview_text;        /* "METHOD URL\n\nBODY" of the first request with a body */
-  GPtrArray *events;         /* TftsrConnectorEvent, written with the run */
-  guint last_status;         /* of the last answer; 0: none */
-  char *payload_sha256;      /* of the last body sent */
+  gint64 issue_id;      /* whose texts are sent; 0: none */
+  GHashTable *counts;   /* redactions made in what is sent (type → count) */
+  gboolean preview;     /* build the request, return it in preview_text, send nothing */
+  char *preview_text;   /* "METHOD URL\n\nBODY" of the first request with a body */
+  GPtrArray *events;    /* TftsrConnectorEvent, written with the run */
+  guint last_status;    /* of the last answer; 0: none */
+  char *payload_sha256; /* of the last body sent */
   TftsrConnectorProgress progress;
   gpointer progress_data;
 };
@@ -92,8 +93,7 @@ typedef struct
                                      GError **error);
   TftsrExternalItem *(*update_ticket) (TftsrConnectorCtx *ctx, const char *id,
                                        const TftsrTicketDraft *draft, GError **error);
-  TftsrExternalItem *(*get_ticket) (TftsrConnectorCtx *ctx, const char *id_or_key,
-                                    GError **error);
+  TftsrExternalItem *(*get_ticket) (TftsrConnectorCtx *ctx, const char *id_or_key, GError **error);
   gboolean (*comment) (TftsrConnectorCtx *ctx, const char *id, const char *text, GError **error);
   GPtrArray *(*search) (TftsrConnectorCtx *ctx, const char *query, guint limit, GError **error);
   GPtrArray *(*list_containers) (TftsrConnectorCtx *ctx, GError **error);
@@ -103,8 +103,8 @@ typedef struct
                               TftsrPageAction action, GError **error);
   TftsrExternalItem *(*run_action) (TftsrConnectorCtx *ctx, const char *action_ref,
                                     json_object *parameters, GError **error);
-  gboolean (*notify) (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft,
-                      TftsrNotifyEvent event, GError **error);
+  gboolean (*notify) (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrNotifyEvent event,
+                      GError **error);
 } TftsrConnectorOps;
 
 /* The operations of each kind (one per connector file). */
@@ -122,9 +122,28 @@ const TftsrConnectorOps *tftsr_connector_ops (TftsrConnectorKind kind);
 
 /* ---- The runtime (tftsr-connector-runtime.c) ---- */
 
+/* One HTTP call of a run, as integration_events keeps it. */
+typedef struct
+{
+  char *method;
+  char *path; /* never the query; only "/" for a secret URL */
+  guint status;
+  guint attempts;
+  guint latency_ms;
+  char *error;
+  char *payload_sha256;
+} TftsrConnectorEvent;
+
+void tftsr_connector_event_free (TftsrConnectorEvent *event);
+
+/* The circuit breaker of connector @id (one per connector, for the process's lifetime). */
+TftsrCircuit *tftsr_connector_circuit (const char *id);
+
 /* @config's base URL (without a trailing '/') followed by @path, which the caller built
  * with every variable segment escaped (tftsr_connector_escape_segment). */
 char *tftsr_connector_url (const TftsrConnectorConfig *config, const char *path);
+/* Whether @host is this machine (localhost, 127.0.0.0/8, ::1). */
+gboolean tftsr_connector_url_is_loopback (const char *host);
 /* @segment escaped for a URL path or query value (RFC 3986 unreserved kept). */
 char *tftsr_connector_escape (const char *segment);
 
@@ -135,6 +154,8 @@ typedef enum
   TFTSR_CALL_NOT_REPEATABLE = 1 << 0, /* creates: see tftsr_http_request_set_not_repeatable */
   TFTSR_CALL_NO_AUTH = 1 << 1,        /* the connector puts its secret elsewhere (body, URL) */
   TFTSR_CALL_NO_JSON = 1 << 2,        /* the answer is not JSON: *@reply stays NULL */
+  TFTSR_CALL_SECRET_URL = 1 << 3,     /* the URL is a secret (Slack, Teams): only its host is
+                                       * recorded, shown or logged */
 } TftsrCallFlags;
 
 /* Sends @body (NULL: none; @content_type NULL: application/json) with @method to @url and
@@ -149,6 +170,10 @@ gboolean tftsr_connector_call (TftsrConnectorCtx *ctx, const char *method, const
                                const char *const *headers, TftsrCallFlags flags,
                                json_object **reply, GError **error);
 
+/* @config's OAuth client from its options ("oauth"); the strings in @out belong to
+ * *@holder (free it after). FALSE when none is configured. */
+gboolean tftsr_connector_oauth_config (const TftsrConnectorConfig *config, json_object **holder,
+                                       TftsrOAuthConfig *out);
 /* The connector's secret: the candidate being tested, else the vault's; NULL with @error
  * when it has none and needs one. */
 TftsrSecret *tftsr_connector_dup_secret (TftsrConnectorCtx *ctx, GError **error);
@@ -165,3 +190,24 @@ TftsrExternalItem *tftsr_external_item_new (const char *id, const char *key, con
 /* TFTSR_CONNECTOR_ERROR_BAD_REPLY: "@what answered without @member". */
 gpointer tftsr_connector_bad_reply (const TftsrConnectorCtx *ctx, const char *member,
                                     GError **error);
+
+/* ---- Records (tftsr-connector-store.c) ---- */
+
+/* Writes the run of @operation that @ctx made (its events with it) in one transaction. */
+void tftsr_connector_record_run (TftsrConnectorCtx *ctx, const char *operation, gint64 started_us,
+                                 const char *started_at, const GError *error);
+/* The link of @issue_id's @object at @connector with correlation @correlation, or NULL. */
+TftsrExternalLink *tftsr_connector_find_link (TftsrStore *store, gint64 issue_id,
+                                              const char *connector, const char *object,
+                                              const char *correlation, GError **error);
+/* A pending link carrying @marker, written before a create is sent. Returns its id. */
+gint64 tftsr_connector_add_pending_link (TftsrStore *store, gint64 issue_id,
+                                         const TftsrConnectorConfig *config, const char *object,
+                                         const char *marker, GError **error);
+/* Link @link_id now names @item; a timeline entry is added when it was pending. */
+gboolean tftsr_connector_complete_link (TftsrStore *store, gint64 link_id,
+                                        const TftsrConnectorConfig *config, const char *object,
+                                        const TftsrExternalItem *item, GError **error);
+/* Stores where document @document_id was published. */
+gboolean tftsr_connector_set_document_url (TftsrStore *store, gint64 document_id, const char *url,
+                                           GError **error);

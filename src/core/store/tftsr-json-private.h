@@ -8,3 +8,4 @@
 #include <json.h>
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_tokener, json_tokener_free)

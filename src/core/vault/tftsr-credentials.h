@@ -20,6 +20,8 @@ gboolean tftsr_credential_put (TftsrStore *store, sqlite3 *db, const char *owner
 TftsrSecret *tftsr_credential_get (TftsrStore *store, sqlite3 *db, const char *owner,
                                    GError **error);
 /* Whether @owner has a secret (without reading it). */
+/* The credentials owner of @connector's secret of @kind ("connector:ID:KIND"). */
+char *tftsr_vault_owner (const char *connector, TftsrSecretKind kind);
 gboolean tftsr_credential_exists (sqlite3 *db, const char *owner);
 gboolean tftsr_credential_delete (TftsrStore *store, sqlite3 *db, const char *owner,
                                   GError **error);

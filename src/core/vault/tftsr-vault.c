@@ -43,8 +43,8 @@ tftsr_vault_check_connector (const char *connector, GError **error)
   return TRUE;
 }
 
-static char *
-owner_of (const char *connector, TftsrSecretKind kind)
+char *
+tftsr_vault_owner (const char *connector, TftsrSecretKind kind)
 {
   g_assert ((guint) kind < G_N_ELEMENTS (kind_names));
   return g_strconcat ("connector:", connector, ":", kind_names[kind], NULL);
@@ -61,7 +61,7 @@ write_secret (TftsrStore *store, const char *connector, TftsrSecretKind kind, co
   if (!tftsr_vault_check_connector (connector, error) ||
       (conn = tftsr_conn_acquire (store, error)) == NULL || !tftsr_db_begin (conn->db, error))
     return FALSE;
-  owner = owner_of (connector, kind);
+  owner = tftsr_vault_owner (connector, kind);
   if ((secret != NULL ? tftsr_credential_put (store, conn->db, owner, secret, error)
                       : tftsr_credential_delete (store, conn->db, owner, error)) &&
       tftsr_db_commit (conn->db, error))
@@ -79,7 +79,7 @@ read_secret (TftsrStore *store, const char *connector, TftsrSecretKind kind, GEr
   if (!tftsr_vault_check_connector (connector, error) ||
       (conn = tftsr_conn_acquire (store, error)) == NULL)
     return NULL;
-  owner = owner_of (connector, kind);
+  owner = tftsr_vault_owner (connector, kind);
   return tftsr_credential_get (store, conn->db, owner, error);
 }
 
@@ -115,7 +115,7 @@ tftsr_vault_has_secret (TftsrStore *store, const char *connector, TftsrSecretKin
   if (!tftsr_vault_check_connector (connector, NULL) ||
       (conn = tftsr_conn_acquire (store, NULL)) == NULL)
     return FALSE;
-  owner = owner_of (connector, kind);
+  owner = tftsr_vault_owner (connector, kind);
   return tftsr_credential_exists (conn->db, owner);
 }
 
