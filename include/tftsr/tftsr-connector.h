@@ -329,9 +329,6 @@ GPtrArray *tftsr_store_list_connector_runs (TftsrStore *store, const char *conne
  * given are copied for the worker and wiped when the call ends. Every _finish takes the
  * store the call was started on. */
 
-/* The auth methods @kind accepts (bit 1 << TftsrConnectorAuth), for a form to offer. */
-guint tftsr_connector_kind_get_auths (TftsrConnectorKind kind);
-
 /* tftsr_store_save_connector(): with @secret, tested before it is kept. */
 void tftsr_store_save_connector_async (TftsrStore *store, const TftsrConnectorConfig *config,
                                        const char *secret, GCancellable *cancellable,

@@ -471,7 +471,6 @@ fill (TftsrConnectorDialog *self)
     TFTSR_CONNECTOR_AUTH_BASIC, TFTSR_CONNECTOR_AUTH_BEARER, TFTSR_CONNECTOR_AUTH_TOKEN,
     TFTSR_CONNECTOR_AUTH_OAUTH, TFTSR_CONNECTOR_AUTH_NONE,
   };
-  guint accepted = tftsr_connector_kind_get_auths (c->kind);
   g_autofree char *deployment = tftsr_connector_config_dup_option (c, "deployment");
   g_autofree char *method = tftsr_connector_config_dup_option (c, "method");
   g_autoptr (GString) headers = g_string_new (NULL);
@@ -489,7 +488,7 @@ fill (TftsrConnectorDialog *self)
   gtk_editable_set_text (GTK_EDITABLE (self->user_row), c->user != NULL ? c->user : "");
 
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    if (accepted & (1u << order[i]))
+    if (tftsr_connector_kind_accepts_auth (c->kind, order[i]))
       {
         if (order[i] == c->auth)
           selected = self->n_auths;
@@ -705,7 +704,6 @@ show_saving (TftsrConnectorDialog *self)
   gtk_stack_set_visible_child_name (self->save_stack, busy ? "spinner" : "label");
   gtk_spinner_set_spinning (self->save_spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "connector.save", !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->fields_box), !busy);
 }
 
 typedef struct
@@ -925,17 +923,20 @@ tftsr_connector_dialog_new (GtkWindow *parent, TftsrStore *store,
         [TFTSR_CONNECTOR_PAGERDUTY] = "https://events.pagerduty.com",
         [TFTSR_CONNECTOR_SLACK] = "https://hooks.slack.com",
       };
-      guint accepted = tftsr_connector_kind_get_auths (kind);
+      static const TftsrConnectorAuth order[] = {
+        TFTSR_CONNECTOR_AUTH_BASIC,
+        TFTSR_CONNECTOR_AUTH_BEARER,
+        TFTSR_CONNECTOR_AUTH_TOKEN,
+        TFTSR_CONNECTOR_AUTH_OAUTH,
+      };
 
       self->config = tftsr_connector_config_new (tftsr_connector_kind_to_string (kind), kind,
                                                  default_urls[kind]);
       /* The first method the kind takes, in the order the row offers them. */
-      self->config->auth =
-          (accepted & (1u << TFTSR_CONNECTOR_AUTH_BASIC))    ? TFTSR_CONNECTOR_AUTH_BASIC
-          : (accepted & (1u << TFTSR_CONNECTOR_AUTH_BEARER)) ? TFTSR_CONNECTOR_AUTH_BEARER
-          : (accepted & (1u << TFTSR_CONNECTOR_AUTH_TOKEN))  ? TFTSR_CONNECTOR_AUTH_TOKEN
-          : (accepted & (1u << TFTSR_CONNECTOR_AUTH_OAUTH))  ? TFTSR_CONNECTOR_AUTH_OAUTH
-                                                             : TFTSR_CONNECTOR_AUTH_NONE;
+      self->config->auth = TFTSR_CONNECTOR_AUTH_NONE;
+      for (guint i = G_N_ELEMENTS (order); i > 0; i--)
+        if (tftsr_connector_kind_accepts_auth (kind, order[i - 1]))
+          self->config->auth = order[i - 1];
     }
   fill (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->is_new ? self->id_row : self->url_row));

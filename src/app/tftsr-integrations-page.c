@@ -525,9 +525,14 @@ tftsr_integrations_page_init (TftsrIntegrationsPage *self)
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new ();
   self->testing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Only the services this version can talk to (a kind without operations has no caps). */
   for (TftsrConnectorKind k = 0; k < TFTSR_N_CONNECTOR_KINDS; k++)
     {
-      g_autoptr (GMenuItem) item = g_menu_item_new (tftsr_connector_kind_get_label (k), NULL);
+      g_autoptr (GMenuItem) item = NULL;
+
+      if (tftsr_connector_kind_get_caps (k) == 0)
+        continue;
+      item = g_menu_item_new (tftsr_connector_kind_get_label (k), NULL);
 
       g_menu_item_set_action_and_target_value (
           item, "integrations.add", g_variant_new_string (tftsr_connector_kind_to_string (k)));

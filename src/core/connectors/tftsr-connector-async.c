@@ -343,18 +343,6 @@ finish_boolean (TftsrStore *store, GAsyncResult *result, gpointer tag, GError **
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* --- the kind ----------------------------------------------------------------------------- */
-
-guint
-tftsr_connector_kind_get_auths (TftsrConnectorKind kind)
-{
-  const TftsrConnectorOps *ops;
-
-  g_return_val_if_fail (kind < TFTSR_N_CONNECTOR_KINDS, 0);
-  ops = tftsr_connector_ops (kind);
-  return ops != NULL ? ops->auths : 0;
-}
-
 /* --- the store ---------------------------------------------------------------------------- */
 
 void
