@@ -139,7 +139,7 @@ auth_label (TftsrConnectorKind kind, TftsrConnectorAuth auth)
     case TFTSR_CONNECTOR_AUTH_NONE:
       return kind == TFTSR_CONNECTOR_WEBHOOK ? _ ("None, unsigned requests") : _ ("None");
     case TFTSR_CONNECTOR_AUTH_BASIC:
-      return _ ("User and API Token or Password");
+      return _ ("User and API Token");
     case TFTSR_CONNECTOR_AUTH_BEARER:
       return _ ("Personal Access Token");
     case TFTSR_CONNECTOR_AUTH_OAUTH:

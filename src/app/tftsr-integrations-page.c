@@ -124,7 +124,7 @@ describe (const TftsrConnectorConfig *c, const TftsrConnectorHealth *h)
   else if (h->last_success_at != NULL)
     {
       g_autofree char *when = tftsr_format_relative_time (h->last_success_at);
-      g_string_append_printf (text, _ ("Configured · last success %s"), when);
+      g_string_append_printf (text, _ ("Configured · Last success: %s"), when);
     }
   else
     g_string_append (text, _ ("Configured · no success yet"));

@@ -654,7 +654,7 @@ link_row (const TftsrExternalLink *link)
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   if (item->url != NULL)
     {
-      GtkWidget *open = gtk_button_new_from_icon_name ("web-browser-symbolic");
+      GtkWidget *open = gtk_button_new_with_mnemonic (_ ("_Open"));
       g_autofree char *label = g_strdup_printf (_ ("Open %s in the browser"), title_shown);
 
       gtk_widget_add_css_class (open, "flat");

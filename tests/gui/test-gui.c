@@ -3629,7 +3629,7 @@ servicenow_incident (SoupServerMessage *msg, GBytes *body, gpointer data)
     answer_json (msg, 201,
                  "{\"result\":{\"sys_id\":\"9d385017c611228701d22104cc95c371\","
                  "\"number\":\"INC0010001\",\"short_description\":\"Payments API returns 502\","
-                 "\"state\":\"1\",\"urgency\":\"2\",\"impact\":\"2\"}}");
+                 "\"state\":\"New\",\"urgency\":\"2\",\"impact\":\"2\"}}");
   else
     answer_json (msg, 200, "{\"result\":[]}");
 }
@@ -3692,7 +3692,7 @@ integrations_success_shown (void)
 {
   GtkWidget *row = row_titled (integrations_page, "servicenow");
   return row != NULL &&
-         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "last success") != NULL;
+         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Last success: ") != NULL;
 }
 
 static gboolean
