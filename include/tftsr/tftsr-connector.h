@@ -110,6 +110,7 @@ const TftsrConnectorField *tftsr_connector_kind_get_fields (TftsrConnectorKind k
  *   "deployment": "cloud" | "datacenter" (Confluence, Jira)
  *   "project", "space", "parent", "team", "work_item_type", "issue_type", "table"
  *   "mapping": { field: { severity: value } }
+ *   "timeout": seconds one call may take, "1" to "600" (default "60")
  *   "headers": { name: value } (webhook), "method": "POST" | "PUT" | "PATCH" (webhook)
  *   "oauth": { "authorize_url", "token_url", "revoke_url", "client_id", "scope",
  *              "redirect_port" }

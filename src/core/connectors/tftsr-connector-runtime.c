@@ -17,6 +17,7 @@
 #define CIRCUIT_COOLDOWN 60
 /* How much of a service's own error message an error quotes. */
 #define QUOTE_MAX_CHARS 300
+#define DEFAULT_TIMEOUT 60
 
 /* --- circuits ------------------------------------------------------------------------- */
 
@@ -313,6 +314,18 @@ tftsr_connector_event_free (TftsrConnectorEvent *event)
   g_free (event);
 }
 
+/* Seconds one attempt may take: the option "timeout" (1–600), else 60. */
+static guint
+call_timeout (const TftsrConnectorConfig *config)
+{
+  g_autofree char *option = tftsr_connector_config_dup_option (config, "timeout");
+  guint64 seconds = DEFAULT_TIMEOUT;
+
+  if (option != NULL && !g_ascii_string_to_unsigned (option, 10, 1, 600, &seconds, NULL))
+    seconds = DEFAULT_TIMEOUT;
+  return (guint) seconds;
+}
+
 static TftsrHttpRequest *
 request_new (TftsrConnectorCtx *ctx, const char *method, const char *url, const char *content_type,
              GBytes *body, const char *const *headers, TftsrCallFlags flags, GError **error)
@@ -320,6 +333,7 @@ request_new (TftsrConnectorCtx *ctx, const char *method, const char *url, const 
   const TftsrConnectorConfig *config = ctx->config;
   g_autoptr (TftsrHttpRequest) request = tftsr_http_request_new (method, url);
   g_autoptr (TftsrSecret) auth = NULL;
+  guint timeout;
 
   if ((flags & TFTSR_CALL_NO_AUTH) == 0)
     {
@@ -339,8 +353,9 @@ request_new (TftsrConnectorCtx *ctx, const char *method, const char *url, const 
     tftsr_http_request_set_ca_file (request, config->ca_file);
   if (config->proxy != NULL)
     tftsr_http_request_set_proxy (request, config->proxy);
-  tftsr_http_request_set_timeouts (request, 10, 30);
-  tftsr_http_request_set_total_timeout (request, 60);
+  timeout = call_timeout (config);
+  tftsr_http_request_set_timeouts (request, MIN (timeout, 10u), MIN (timeout, 30u));
+  tftsr_http_request_set_total_timeout (request, timeout);
   tftsr_http_request_set_not_repeatable (request, (flags & TFTSR_CALL_NOT_REPEATABLE) != 0);
   tftsr_http_request_set_circuit (request, tftsr_connector_circuit (config->id));
   return g_steal_pointer (&request);

@@ -83,11 +83,12 @@ run_begin (Run *run, TftsrStore *store, const char *connector, const char *opera
          run_begin_with (run, store, config, operation, issue_id, cancellable, error);
 }
 
-/* Records the run, unless nothing was meant to leave (a preview). */
+/* Records the run, unless nothing was meant to leave (a preview) or nothing had to (the
+ * ticket existed already). */
 static void
 run_end (Run *run, const GError *error)
 {
-  if (!run->ctx.preview)
+  if (!run->ctx.preview && (error != NULL || run->ctx.events != NULL))
     tftsr_connector_record_run (&run->ctx, run->operation, run->started_us, run->started_at, error);
 }
 
