@@ -332,4 +332,85 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrConnectorRun, tftsr_connector_run_free)
 GPtrArray *tftsr_store_list_connector_runs (TftsrStore *store, const char *connector, guint limit,
                                             GError **error);
 
+/* ---- Async ----
+ *
+ * The calls above for the UI thread: each runs in a worker (g_task_run_in_thread) with
+ * @cancellable, and @callback runs in the caller's thread-default main context. Secrets
+ * given are copied for the worker and wiped when the call ends. Every _finish takes the
+ * store the call was started on. */
+
+/* tftsr_store_save_connector(): with @secret, tested before it is kept. */
+void tftsr_store_save_connector_async (TftsrStore *store, const TftsrConnectorConfig *config,
+                                       const char *secret, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+gboolean tftsr_store_save_connector_finish (TftsrStore *store, GAsyncResult *result,
+                                            GError **error);
+void tftsr_store_remove_connector_async (TftsrStore *store, const char *id,
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                                         gpointer user_data);
+gboolean tftsr_store_remove_connector_finish (TftsrStore *store, GAsyncResult *result,
+                                              GError **error);
+/* TftsrConnectorConfig, by id. */
+void tftsr_store_list_connectors_async (TftsrStore *store, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *tftsr_store_list_connectors_finish (TftsrStore *store, GAsyncResult *result,
+                                               GError **error);
+/* TftsrConnectorHealth, by id. */
+void tftsr_store_list_connector_health_async (TftsrStore *store, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *tftsr_store_list_connector_health_finish (TftsrStore *store, GAsyncResult *result,
+                                                     GError **error);
+/* TftsrExternalLink of incident @issue_id, oldest first. */
+void tftsr_store_list_external_links_async (TftsrStore *store, gint64 issue_id,
+                                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                                            gpointer user_data);
+GPtrArray *tftsr_store_list_external_links_finish (TftsrStore *store, GAsyncResult *result,
+                                                   GError **error);
+
+void tftsr_connector_test_async (TftsrStore *store, const TftsrConnectorConfig *config,
+                                 const char *candidate_secret, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+char *tftsr_connector_test_finish (TftsrStore *store, GAsyncResult *result, GError **error);
+
+void tftsr_connector_preview_async (TftsrStore *store, const char *connector, const char *operation,
+                                    gint64 issue_id, const char *arg, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+char *tftsr_connector_preview_finish (TftsrStore *store, GAsyncResult *result, GError **error);
+
+/* The operations that make or find one item share a finish function. */
+void tftsr_connector_create_ticket_async (TftsrStore *store, const char *connector, gint64 issue_id,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data);
+void tftsr_connector_publish_async (TftsrStore *store, const char *connector, gint64 document_id,
+                                    const char *space, const char *parent, gboolean overwrite,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+void tftsr_connector_page_async (TftsrStore *store, const char *connector, gint64 issue_id,
+                                 TftsrPageAction action, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+/* @progress is called in the caller's main context (the newest report; reports of the same
+ * status arrive at most ten times a second), never after @callback. */
+void tftsr_connector_run_action_async (TftsrStore *store, const char *connector, gint64 issue_id,
+                                       const char *action_ref, const char *parameters_json,
+                                       TftsrConnectorProgress progress, gpointer progress_data,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+TftsrExternalItem *tftsr_connector_item_finish (TftsrStore *store, GAsyncResult *result,
+                                                GError **error);
+
+void tftsr_connector_notify_async (TftsrStore *store, const char *connector, gint64 issue_id,
+                                   TftsrNotifyEvent event, const char *link,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+gboolean tftsr_connector_notify_finish (TftsrStore *store, GAsyncResult *result, GError **error);
+
+/* TftsrExternalItem: spaces, projects or actions; or the search's matches. */
+void tftsr_connector_list_containers_async (TftsrStore *store, const char *connector,
+                                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                                            gpointer user_data);
+void tftsr_connector_search_async (TftsrStore *store, const char *connector, const char *query,
+                                   guint limit, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *tftsr_connector_items_finish (TftsrStore *store, GAsyncResult *result, GError **error);
+
 G_END_DECLS

@@ -141,3 +141,36 @@ tftsr_format_ai_failure (const GError *error)
   return g_strdup_printf (g_str_has_suffix (error->message, ".") ? "%s %s" : "%s. %s",
                           error->message, hint);
 }
+
+const char *
+tftsr_connector_kind_icon_name (TftsrConnectorKind kind)
+{
+  static const char *const icons[TFTSR_N_CONNECTOR_KINDS] = {
+    [TFTSR_CONNECTOR_CONFLUENCE] = "emblem-documents-symbolic",
+    [TFTSR_CONNECTOR_SERVICENOW] = "emblem-system-symbolic",
+    [TFTSR_CONNECTOR_AZURE_DEVOPS] = "applications-engineering-symbolic",
+    [TFTSR_CONNECTOR_JIRA] = "applications-system-symbolic",
+    [TFTSR_CONNECTOR_PAGERDUTY] = "alarm-symbolic",
+    [TFTSR_CONNECTOR_STACKSTORM] = "system-run-symbolic",
+    [TFTSR_CONNECTOR_WEBHOOK] = "network-transmit-symbolic",
+    [TFTSR_CONNECTOR_SLACK] = "chat-message-new-symbolic",
+    [TFTSR_CONNECTOR_TEAMS] = "chat-message-new-symbolic",
+  };
+
+  return kind < TFTSR_N_CONNECTOR_KINDS ? icons[kind] : "network-server-symbolic";
+}
+
+const char *
+tftsr_circuit_state_describe (TftsrCircuitState state)
+{
+  switch (state)
+    {
+    case TFTSR_CIRCUIT_OPEN:
+      return _ ("Circuit open: requests are held back after repeated failures");
+    case TFTSR_CIRCUIT_HALF_OPEN:
+      return _ ("Circuit half-open: the next request tests the service");
+    case TFTSR_CIRCUIT_CLOSED:
+    default:
+      return _ ("Circuit closed");
+    }
+}

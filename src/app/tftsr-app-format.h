@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <tftsr.h>
+#include <tftsr-connector.h>
 
 G_BEGIN_DECLS
 
@@ -30,5 +31,9 @@ char *tftsr_format_logs_sent (const TftsrLogAnalysis *analysis);
 char *tftsr_format_ai_failure (const GError *error);
 /* The CSS class of a severity badge: "p1".."p4". */
 const char *tftsr_severity_css_class (TftsrSeverity severity);
+/* The symbolic icon shown for a kind of connector. */
+const char *tftsr_connector_kind_icon_name (TftsrConnectorKind kind);
+/* "Closed", "Open: requests are refused for now", "Half-open: one request is let through". */
+const char *tftsr_circuit_state_describe (TftsrCircuitState state);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "tftsr-analysis-section.h"
 #include "tftsr-analyze-dialog.h"
 #include "tftsr-app-format.h"
+#include "tftsr-connector-send-dialog.h"
 #include "tftsr-documents-view.h"
 #include "tftsr-images-group.h"
 #include "tftsr-issue-page.h"
@@ -32,6 +33,9 @@ struct _TftsrIssuePage
   gboolean filling; /* widgets are being set from the incident: no saves */
   gboolean saving;
   GQueue *pending; /* TftsrIssue snapshots waiting to be saved */
+  GCancellable *connectors_cancellable;
+  GPtrArray *connectors; /* TftsrConnectorConfig: what the Integrations menu offers */
+  guint links_shown;     /* rows in links_list */
 
   AdwEntryRow *title_row;
   AdwComboRow *severity_row;
@@ -42,6 +46,9 @@ struct _TftsrIssuePage
   GtkTextView *description_view;
   GtkLabel *dates_label;
   GtkListBox *timeline_list;
+  AdwPreferencesGroup *links_group;
+  GtkMenuButton *integrations_button;
+  GtkListBox *links_list;
   TftsrLogsGroup *logs_group;
   TftsrImagesGroup *images_group;
   AdwViewStack *view_stack;
@@ -57,6 +64,8 @@ enum
 {
   ISSUE_CHANGED,
   FAILED,
+  INTEGRATIONS_CHANGED,
+  LINKS_CHANGED,
   N_SIGNALS
 };
 
@@ -72,6 +81,7 @@ static guint signals[N_SIGNALS];
 static GParamSpec *properties[N_PROPS];
 
 static void update_analyze (TftsrIssuePage *self);
+static void load_links (TftsrIssuePage *self);
 
 /* Replaces the incident shown (NULL for none) and tells listeners. */
 static void
@@ -494,6 +504,265 @@ on_whys_changed (TftsrIssuePage *self)
   tftsr_whys_panel_reload (tftsr_triage_view_get_whys_panel (self->triage_view));
 }
 
+/* --- integrations ------------------------------------------------------------------------ */
+
+/* The group shows once there is something to send to or something linked. */
+static void
+update_links_group (TftsrIssuePage *self)
+{
+  gboolean can_send = self->connectors != NULL && self->connectors->len > 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->integrations_button), can_send);
+  gtk_widget_set_visible (GTK_WIDGET (self->links_group), can_send || self->links_shown > 0);
+}
+
+static char *
+menu_label (TftsrSendOperation operation, const char *connector)
+{
+  switch (operation)
+    {
+    case TFTSR_SEND_TICKET:
+      return g_strdup_printf (_ ("Create Ticket in %s…"), connector);
+    case TFTSR_SEND_PAGE:
+      return g_strdup_printf (_ ("Page On-Call via %s…"), connector);
+    case TFTSR_SEND_ACTION:
+      return g_strdup_printf (_ ("Run Automation on %s…"), connector);
+    case TFTSR_SEND_PUBLISH:
+      return g_strdup_printf (_ ("Publish RCA or Post-Mortem to %s…"), connector);
+    case TFTSR_SEND_NOTIFY:
+    default:
+      return g_strdup_printf (_ ("Notify %s…"), connector);
+    }
+}
+
+/* One section per capability, one item per connector that has it: the menu never offers
+ * what no connector can do. */
+static void
+build_integrations_menu (TftsrIssuePage *self)
+{
+  static const struct
+  {
+    TftsrConnectorCaps cap;
+    TftsrSendOperation operation;
+  } entries[] = {
+    { TFTSR_CONNECTOR_CAN_TICKETS, TFTSR_SEND_TICKET },
+    { TFTSR_CONNECTOR_CAN_PAGE, TFTSR_SEND_PAGE },
+    { TFTSR_CONNECTOR_CAN_AUTOMATION, TFTSR_SEND_ACTION },
+    { TFTSR_CONNECTOR_CAN_PUBLISH, TFTSR_SEND_PUBLISH },
+    { TFTSR_CONNECTOR_CAN_NOTIFY, TFTSR_SEND_NOTIFY },
+  };
+  g_autoptr (GMenu) menu = g_menu_new ();
+
+  for (guint e = 0; e < G_N_ELEMENTS (entries); e++)
+    {
+      g_autoptr (GMenu) section = g_menu_new ();
+
+      for (guint i = 0; self->connectors != NULL && i < self->connectors->len; i++)
+        {
+          const TftsrConnectorConfig *c = self->connectors->pdata[i];
+          g_autofree char *name = NULL;
+          g_autofree char *label = NULL;
+          g_autoptr (GMenuItem) item = NULL;
+
+          if (!(tftsr_connector_kind_get_caps (c->kind) & entries[e].cap))
+            continue;
+          name = tftsr_display_text (c->id);
+          label = menu_label (entries[e].operation, name);
+          item = g_menu_item_new (label, NULL);
+          g_menu_item_set_action_and_target_value (
+              item, "page.send-to", g_variant_new ("(us)", entries[e].operation, c->id));
+          g_menu_append_item (section, item);
+        }
+      if (g_menu_model_get_n_items (G_MENU_MODEL (section)) > 0)
+        g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+    }
+  gtk_menu_button_set_menu_model (self->integrations_button, G_MENU_MODEL (menu));
+}
+
+static void
+connectors_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrIssuePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *connectors = tftsr_store_list_connectors_finish (TFTSR_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (connectors == NULL)
+    {
+      fail (self, error);
+      return;
+    }
+  g_clear_pointer (&self->connectors, g_ptr_array_unref);
+  self->connectors = connectors;
+  build_integrations_menu (self);
+  update_links_group (self);
+  g_signal_emit (self, signals[INTEGRATIONS_CHANGED], 0);
+}
+
+void
+tftsr_issue_page_reload_integrations (TftsrIssuePage *self)
+{
+  g_return_if_fail (TFTSR_IS_ISSUE_PAGE (self));
+  if (self->store == NULL)
+    return;
+  g_cancellable_cancel (self->connectors_cancellable);
+  g_clear_object (&self->connectors_cancellable);
+  self->connectors_cancellable = g_cancellable_new ();
+  tftsr_store_list_connectors_async (self->store, self->connectors_cancellable, connectors_loaded,
+                                     g_object_ref (self));
+}
+
+static const TftsrConnectorConfig *
+connector_by_id (TftsrIssuePage *self, const char *id)
+{
+  for (guint i = 0; self->connectors != NULL && i < self->connectors->len; i++)
+    if (g_strcmp0 (((TftsrConnectorConfig *) self->connectors->pdata[i])->id, id) == 0)
+      return self->connectors->pdata[i];
+  return NULL;
+}
+
+static GtkWidget *
+link_row (const TftsrExternalLink *link)
+{
+  const TftsrExternalItem *item = &link->item;
+  const char *key = item->key != NULL ? item->key : item->id;
+  g_autofree char *title = item->title != NULL && g_strcmp0 (item->title, key) != 0
+                               ? g_strdup_printf ("%s — %s", key, item->title)
+                               : g_strdup (key);
+  g_autofree char *title_shown = tftsr_display_text (title);
+  g_autofree char *title_escaped = g_markup_escape_text (title_shown, -1);
+  g_autofree char *when =
+      tftsr_format_relative_time (link->updated_at != NULL ? link->updated_at : link->created_at);
+  GString *subtitle = g_string_new (tftsr_connector_kind_get_label (link->kind));
+  g_autofree char *subtitle_shown = NULL;
+  g_autofree char *subtitle_escaped = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name (tftsr_connector_kind_icon_name (link->kind));
+
+  g_string_append_printf (subtitle, " (%s)", link->connector);
+  if (item->status != NULL)
+    g_string_append_printf (subtitle, " · %s", item->status);
+  g_string_append_printf (subtitle, " · %s", when);
+  subtitle_shown = tftsr_display_text (subtitle->str);
+  subtitle_escaped = g_markup_escape_text (subtitle_shown, -1);
+  g_string_free (subtitle, TRUE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title_escaped);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle_escaped);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  tftsr_connector_kind_get_label (link->kind), -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  if (item->url != NULL)
+    {
+      GtkWidget *open = gtk_button_new_with_mnemonic (_ ("_Open"));
+      g_autofree char *label = g_strdup_printf (_ ("Open %s in the browser"), title_shown);
+
+      gtk_widget_add_css_class (open, "flat");
+      gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (open, _ ("Open in the browser"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "page.open-link");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (open), "s", item->url);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), open);
+    }
+  return row;
+}
+
+static void
+links_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrIssuePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) links =
+      tftsr_store_list_external_links_finish (TFTSR_STORE (source), result, &error);
+  GtkWidget *child;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (links == NULL)
+    {
+      fail (self, error);
+      return;
+    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->links_list))) != NULL)
+    gtk_list_box_remove (self->links_list, child);
+  for (guint i = 0; i < links->len; i++)
+    gtk_list_box_append (self->links_list, link_row (links->pdata[i]));
+  self->links_shown = links->len;
+  gtk_widget_set_visible (GTK_WIDGET (self->links_list), links->len > 0);
+  update_links_group (self);
+  g_signal_emit (self, signals[LINKS_CHANGED], 0);
+}
+
+static void
+load_links (TftsrIssuePage *self)
+{
+  if (self->issue == NULL)
+    return;
+  tftsr_store_list_external_links_async (self->store, tftsr_issue_get_id (self->issue),
+                                         self->load_cancellable, links_loaded, g_object_ref (self));
+}
+
+static void
+open_link_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), g_variant_get_string (param, NULL),
+                GDK_CURRENT_TIME);
+}
+
+static void
+on_toast_open (AdwToast *toast, GtkWidget *widget)
+{
+  const char *url = g_object_get_data (G_OBJECT (toast), "url");
+
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), url, GDK_CURRENT_TIME);
+}
+
+/* The service took it: a toast that opens what was made, and the link and the timeline
+ * entry the core wrote. */
+static void
+on_sent (TftsrIssuePage *self, const char *summary, const char *url)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *shown = tftsr_display_text (summary);
+  g_autofree char *escaped = g_markup_escape_text (shown, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  if (url != NULL)
+    {
+      adw_toast_set_button_label (toast, _ ("_Open"));
+      g_object_set_data_full (G_OBJECT (toast), "url", g_strdup (url), g_free);
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_open), self, 0);
+    }
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+  load_links (self);
+  load_timeline (self);
+}
+
+static void
+send_to_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrIssuePage *self = TFTSR_ISSUE_PAGE (widget);
+  TftsrSendOperation operation;
+  const char *id;
+  const TftsrConnectorConfig *connector;
+  TftsrConnectorSendDialog *dialog;
+
+  g_variant_get (param, "(u&s)", &operation, &id);
+  connector = connector_by_id (self, id);
+  if (self->issue == NULL || connector == NULL || operation > TFTSR_SEND_NOTIFY)
+    return;
+  dialog = tftsr_connector_send_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store,
+                                            tftsr_issue_get_id (self->issue), connector, operation);
+  g_signal_connect_object (dialog, "sent", G_CALLBACK (on_sent), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* --- views ------------------------------------------------------------------------------ */
 
 /* Triage and documents are for typing: the composer or the editor takes the focus when
@@ -532,6 +801,8 @@ issue_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   fill_widgets (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
   load_timeline (self);
+  load_links (self);
+  tftsr_issue_page_reload_integrations (self);
   tftsr_logs_group_load (self->logs_group, tftsr_issue_get_id (issue));
   tftsr_images_group_load (self->images_group, tftsr_issue_get_id (issue));
   tftsr_triage_view_load (self->triage_view, tftsr_issue_get_id (issue));
@@ -547,6 +818,10 @@ reset (TftsrIssuePage *self)
   g_clear_object (&self->load_cancellable);
   set_issue (self, NULL);
   g_list_store_remove_all (self->timeline);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self->links_list)));)
+    gtk_list_box_remove (self->links_list, child);
+  self->links_shown = 0;
+  update_links_group (self);
   tftsr_logs_group_load (self->logs_group, 0);
   tftsr_images_group_load (self->images_group, 0);
   tftsr_triage_view_load (self->triage_view, 0);
@@ -642,6 +917,7 @@ tftsr_issue_page_dispose (GObject *object)
   TftsrIssuePage *self = TFTSR_ISSUE_PAGE (object);
 
   reset (self);
+  g_cancellable_cancel (self->connectors_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_ISSUE_PAGE);
   /* Children the template does not bind are ours to unparent. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
@@ -660,6 +936,8 @@ tftsr_issue_page_finalize (GObject *object)
   g_queue_free (self->pending);
   g_clear_object (&self->store);
   g_clear_object (&self->timeline);
+  g_clear_object (&self->connectors_cancellable);
+  g_clear_pointer (&self->connectors, g_ptr_array_unref);
   G_OBJECT_CLASS (tftsr_issue_page_parent_class)->finalize (object);
 }
 
@@ -704,6 +982,11 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
                     NULL, G_TYPE_NONE, 1, TFTSR_TYPE_ISSUE);
   signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[INTEGRATIONS_CHANGED] =
+      g_signal_new ("integrations-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                    NULL, NULL, G_TYPE_NONE, 0);
+  signals[LINKS_CHANGED] = g_signal_new ("links-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                TFTSR_RESOURCE_PATH "/ui/tftsr-issue-page.ui");
@@ -716,6 +999,11 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, description_view);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, dates_label);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, timeline_list);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, links_group);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, integrations_button);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, links_list);
+  gtk_widget_class_install_action (widget_class, "page.send-to", "(us)", send_to_action);
+  gtk_widget_class_install_action (widget_class, "page.open-link", "s", open_link_action);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, logs_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, images_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, view_stack);

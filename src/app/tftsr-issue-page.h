@@ -13,7 +13,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TftsrIssuePage, tftsr_issue_page, TFTSR, ISSUE_PAGE, GtkWidget)
 
 /* Signals: ::issue-changed (TftsrIssue *saved) after every successful save, and
- * ::failed (GError *) when loading or saving failed; edits stay in the widgets. */
+ * ::failed (GError *) when loading or saving failed; edits stay in the widgets.
+ * ::integrations-changed after the connectors the Integrations menu offers were (re)loaded,
+ * ::links-changed after the Linked Items were. Actions: page.send-to ((us): a
+ * TftsrSendOperation and a connector id) opens the review before sending;
+ * page.open-link (s: a URL). */
 void tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store);
 /* Saves pending edits of the current incident, then loads incident @id. */
 void tftsr_issue_page_load (TftsrIssuePage *self, gint64 id);
@@ -34,5 +38,8 @@ void tftsr_issue_page_show_view (TftsrIssuePage *self, const char *name);
  * shows the Triage view. */
 void tftsr_issue_page_attach_to_chat (TftsrIssuePage *self, gint64 issue_id,
                                       const TftsrTriageAttachment *attachment);
+
+/* Loads the configured connectors again (after Preferences changed them). */
+void tftsr_issue_page_reload_integrations (TftsrIssuePage *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include "tftsr-ai-providers-page.h"
 #include "tftsr-app-format.h"
+#include "tftsr-integrations-page.h"
 #include "tftsr-ollama-page.h"
 #include "tftsr-preferences-window.h"
 
@@ -25,6 +26,7 @@ struct _TftsrPreferencesWindow
   GPtrArray *list_rows; /* allow-list and pattern rows, rebuilt on each fill */
   GtkSwitch *switches[TFTSR_PII_N_TYPES];
   AdwPreferencesPage *ai_providers_page;
+  AdwPreferencesPage *integrations_page;
 
   AdwPreferencesGroup *types_group;
   AdwPreferencesGroup *allow_group;
@@ -332,6 +334,8 @@ tftsr_preferences_window_new (TftsrStore *store)
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->ai_providers_page);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                               ADW_PREFERENCES_PAGE (tftsr_ollama_page_new (store)));
+  self->integrations_page = ADW_PREFERENCES_PAGE (tftsr_integrations_page_new (store));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->integrations_page);
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
   load (self);
   tftsr_store_get_image_max_size_async (store, self->cancellable, max_size_loaded,
@@ -355,6 +359,13 @@ tftsr_preferences_window_toast (GtkWidget *inside, const char *text)
 
   if (window != NULL)
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (markup));
+}
+
+void
+tftsr_preferences_window_show_integrations (TftsrPreferencesWindow *self)
+{
+  g_return_if_fail (TFTSR_IS_PREFERENCES_WINDOW (self));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), self->integrations_page);
 }
 
 const TftsrPiiSettings *

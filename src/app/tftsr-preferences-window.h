@@ -1,5 +1,5 @@
 /* tftsr-preferences-window.h: the detection settings (types, allow-list, own patterns),
- * the screenshot size limit, the AI providers and the local models
+ * the screenshot size limit, the AI providers, the local models and the integrations
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (TftsrPreferencesWindow, tftsr_preferences_window, TFTSR, P
 TftsrPreferencesWindow *tftsr_preferences_window_new (TftsrStore *store);
 /* Shows the AI Providers page. */
 void tftsr_preferences_window_show_ai_providers (TftsrPreferencesWindow *self);
+/* Shows the Integrations page. */
+void tftsr_preferences_window_show_integrations (TftsrPreferencesWindow *self);
 /* Shows @text (plain text, any bytes) as a toast of the Preferences window @inside is
  * in; nothing when it is in none (any more). */
 void tftsr_preferences_window_toast (GtkWidget *inside, const char *text);

@@ -476,6 +476,10 @@ preferences_action (GtkWidget *widget, const char *name, GVariant *param)
   if (g_str_equal (name, "win.ai-providers"))
     tftsr_preferences_window_show_ai_providers (preferences);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (self));
+  /* The Integrations menu offers what is configured when Preferences closes. */
+  g_signal_connect_object (preferences, "destroy",
+                           G_CALLBACK (tftsr_issue_page_reload_integrations), self->issue_page,
+                           G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

@@ -14,11 +14,14 @@
 #include "tftsr-application.h"
 #include "tftsr-attachment-chip.h"
 #include "tftsr-attachments-window.h"
+#include "tftsr-connector-dialog.h"
+#include "tftsr-connector-send-dialog.h"
 #include "tftsr-documents-view.h"
 #include "tftsr-draft-dialog.h"
 #include "tftsr-fake-server.h"
 #include "tftsr-image-viewer.h"
 #include "tftsr-images-group.h"
+#include "tftsr-integrations-page.h"
 #include "tftsr-issue-page.h"
 #include "tftsr-issue-row.h"
 #include "tftsr-log-viewer.h"
@@ -3607,6 +3610,236 @@ test_documents (void)
   g_clear_pointer (&export_dir, g_free);
 }
 
+/* --- integrations ------------------------------------------------------------------------ */
+
+/* A ServiceNow instance: the connection test reads the user, a create makes INC0010001 and
+ * a look-up by the correlation marker finds nothing. */
+static void
+servicenow_user (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  answer_json (msg, 200,
+               "{\"result\":[{\"sys_id\":\"6816f79cc0a8016401c5a33be04be441\","
+               "\"user_name\":\"ana.ops\",\"name\":\"Ana Ops\"}]}");
+}
+
+static void
+servicenow_incident (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  if (g_str_equal (soup_server_message_get_method (msg), "POST"))
+    answer_json (msg, 201,
+                 "{\"result\":{\"sys_id\":\"9d385017c611228701d22104cc95c371\","
+                 "\"number\":\"INC0010001\",\"short_description\":\"Payments API returns 502\","
+                 "\"state\":\"New\",\"urgency\":\"2\",\"impact\":\"2\"}}");
+  else
+    answer_json (msg, 200, "{\"result\":[]}");
+}
+
+static guint
+posts_to (TftsrFakeServer *server, const char *path)
+{
+  g_autoptr (GPtrArray) requests = tftsr_fake_server_dup_requests (server);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      TftsrFakeRequest *request = requests->pdata[i];
+      if (g_str_equal (request->method, "POST") && g_str_has_prefix (request->path, path))
+        n++;
+    }
+  return n;
+}
+
+static gboolean integrations_flag;
+
+static GtkWidget *
+entry_titled (GtkWidget *root, const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = entry_titled (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+integrations_flag_set (void)
+{
+  return integrations_flag;
+}
+
+static gboolean
+connector_dialog_gone (void)
+{
+  return find_toplevel (TFTSR_TYPE_CONNECTOR_DIALOG) == NULL;
+}
+
+static gboolean
+send_dialog_gone (void)
+{
+  return find_toplevel (TFTSR_TYPE_CONNECTOR_SEND_DIALOG) == NULL;
+}
+
+static GtkWidget *integrations_page;
+
+static gboolean
+integrations_success_shown (void)
+{
+  GtkWidget *row = row_titled (integrations_page, "servicenow");
+  return row != NULL &&
+         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Last success: ") != NULL;
+}
+
+static gboolean
+integrations_menu_offered (void)
+{
+  GtkWidget *button = need (window, GTK_TYPE_MENU_BUTTON, "integrations_button");
+  return gtk_widget_get_visible (button) &&
+         gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)) != NULL;
+}
+
+static gboolean
+link_shown (void)
+{
+  return row_titled (need (window, GTK_TYPE_LIST_BOX, "links_list"),
+                     "INC0010001 — Payments API returns 502") != NULL;
+}
+
+/* Configures ServiceNow through the real dialog against a loopback instance, tests it, and
+ * creates a ticket from an incident after reviewing what is sent. */
+static void
+test_integrations (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "");
+  g_autoptr (TftsrConnectorConfig) stored = NULL;
+  g_autoptr (GPtrArray) links = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *preview = NULL;
+  GtkWidget *prefs, *dialog, *row, *send, *mapped;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  gint64 issue;
+
+  tftsr_fake_server_add_handler (server, "/api/now/table/sys_user", servicenow_user, NULL);
+  tftsr_fake_server_add_handler (server, "/api/now/table/incident", servicenow_incident, NULL);
+  if (error_shown ())
+    g_assert_true (gtk_widget_activate_action (window, "win.open-store", NULL));
+  wait_until (main_shown, "the store to open");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+
+  /* No connector: the incident offers no Integrations menu. */
+  issue = create_triage_incident ("Payments API returns 502");
+  g_assert_true (gtk_widget_activate_action (window, "win.show-incident", "x", issue));
+  wait_until (page_loaded, "the incident");
+  press (window, GDK_KEY_1, GDK_ALT_MASK);
+  g_assert_false (
+      gtk_widget_get_visible (need (window, GTK_TYPE_MENU_BUTTON, "integrations_button")));
+
+  g_assert_true (gtk_widget_activate_action (window, "win.preferences", NULL));
+  prefs = find_toplevel (TFTSR_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  integrations_page = need (prefs, TFTSR_TYPE_INTEGRATIONS_PAGE, NULL);
+  integrations_flag = FALSE;
+  g_signal_connect (integrations_page, "loaded", G_CALLBACK (set_flag), &integrations_flag);
+  wait_until (integrations_flag_set, "the integrations to load");
+  tftsr_preferences_window_show_integrations (TFTSR_PREFERENCES_WINDOW (prefs));
+  g_assert_true (shown (integrations_page, ADW_TYPE_ACTION_ROW, "empty_row"));
+  screenshot (prefs, "68-integrations-empty");
+
+  /* Add ServiceNow: its sign-in methods only, the severity mapping with its defaults. */
+  g_assert_true (
+      gtk_widget_activate_action (integrations_page, "integrations.add", "s", "servicenow"));
+  dialog = find_toplevel (TFTSR_TYPE_CONNECTOR_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (field (dialog, "id_row"), ==, "servicenow");
+  g_assert_true (shown (dialog, ADW_TYPE_ENTRY_ROW, "table_row"));
+  g_assert_false (shown (dialog, ADW_TYPE_ENTRY_ROW, "space_row"));
+  g_assert_false (shown (dialog, ADW_TYPE_PREFERENCES_GROUP, "headers_group"));
+  mapped = entry_titled (dialog, "Critical (P1)");
+  g_assert_nonnull (mapped);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (mapped)), !=, "");
+  set_field (dialog, "url_row", url);
+  set_field (dialog, "user_row", "ana.ops");
+  gtk_editable_set_text (GTK_EDITABLE (need (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "secret_row")),
+                         "sn-gui-secret");
+  screenshot (dialog, "69-connector-dialog");
+  gtk_switch_set_active (GTK_SWITCH (need (dialog, GTK_TYPE_SWITCH, "tls_switch")), FALSE);
+  g_assert_true (shown (dialog, ADW_TYPE_ACTION_ROW, "tls_warning_row"));
+  scroll_to (dialog, need (dialog, ADW_TYPE_ACTION_ROW, "ca_row"));
+  screenshot (dialog, "70-connector-dialog-tls-mapping");
+  gtk_switch_set_active (GTK_SWITCH (need (dialog, GTK_TYPE_SWITCH, "tls_switch")), TRUE);
+
+  /* Save tests the secret first, then keeps it; the entry is wiped. */
+  integrations_flag = FALSE;
+  g_signal_emit_by_name (need (dialog, GTK_TYPE_BUTTON, "save_button"), "clicked");
+  wait_until (connector_dialog_gone, "the connector dialog to close");
+  wait_until (integrations_flag_set, "the integrations to reload");
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/api/now/table/sys_user"), >=, 1);
+  stored = tftsr_store_get_connector (store (), "servicenow", &error);
+  g_assert_no_error (error);
+  g_assert_true (stored->has_secret && stored->auth == TFTSR_CONNECTOR_AUTH_BASIC);
+  g_assert_cmpstr (stored->user, ==, "ana.ops");
+  row = row_titled (integrations_page, "servicenow");
+  g_assert_nonnull (row);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "ServiceNow · 127.0.0.1\n"));
+
+  /* Test from the list: a toast with who the service says we are. */
+  integrations_flag = FALSE;
+  g_signal_connect (integrations_page, "tested", G_CALLBACK (set_flag), &integrations_flag);
+  g_assert_true (
+      gtk_widget_activate_action (integrations_page, "integrations.test", "s", "servicenow"));
+  wait_until (integrations_flag_set, "the connection test");
+  g_assert_nonnull (label_starting (prefs, "“servicenow”: Signed in"));
+  wait_until (integrations_success_shown, "the health after the test");
+  screenshot (prefs, "71-integrations");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* The incident now offers ServiceNow; the review shows the redacted request. */
+  wait_until (integrations_menu_offered, "the Integrations menu");
+  g_assert_true (gtk_widget_activate_action (need (window, TFTSR_TYPE_ISSUE_PAGE, "issue_page"),
+                                             "page.send-to", "(us)", TFTSR_SEND_TICKET,
+                                             "servicenow"));
+  send = find_toplevel (TFTSR_TYPE_CONNECTOR_SEND_DIALOG);
+  g_assert_nonnull (send);
+  integrations_flag = FALSE;
+  g_signal_connect (send, "previewed", G_CALLBACK (set_flag), &integrations_flag);
+  wait_until (integrations_flag_set, "the preview");
+  buffer =
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (need (send, GTK_TYPE_TEXT_VIEW, "preview_view")));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  preview = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_true (g_str_has_prefix (preview, "POST "));
+  g_assert_nonnull (strstr (preview, "/api/now/table/incident"));
+  g_assert_nonnull (strstr (preview, "Payments API returns 502"));
+  g_assert_null (strstr (preview, "sn-gui-secret"));
+  g_assert_cmpuint (posts_to (server, "/api/now/table/incident"), ==, 0);
+  screenshot (send, "72-connector-review");
+
+  g_assert_true (gtk_widget_activate_action (send, "send.start", NULL));
+  wait_until (send_dialog_gone, "the ticket");
+  wait_until (link_shown, "the link on the incident");
+  g_assert_cmpuint (posts_to (server, "/api/now/table/incident"), ==, 1);
+  links = tftsr_store_list_external_links (store (), issue, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (links->len, ==, 1);
+  g_assert_cmpstr (((TftsrExternalLink *) links->pdata[0])->item.key, ==, "INC0010001");
+  g_assert_nonnull (label_starting (window, "Ticket INC0010001 in “servicenow”"));
+  scroll_to (window, need (window, ADW_TYPE_PREFERENCES_GROUP, "links_group"));
+  screenshot (window, "73-incident-linked");
+
+  g_assert_true (tftsr_store_remove_connector (store (), "servicenow", NULL, &error));
+  g_assert_no_error (error);
+  tftsr_issue_page_reload_integrations (
+      TFTSR_ISSUE_PAGE (need (window, TFTSR_TYPE_ISSUE_PAGE, "issue_page")));
+}
+
 /* GTK 4.8's list view warns, and ignores the request, when it is asked to keep an item in
  * view before that item's row is laid out: under a slow build (sanitizers) the chat's list
  * can be rebuilt between the two. Harmless and out of the app's hands, so that one message
@@ -3670,6 +3903,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/analyze-logs", test_analyze_logs);
   g_test_add_func ("/gui/attach-to-chat", test_attach_to_chat);
   g_test_add_func ("/gui/documents", test_documents);
+  g_test_add_func ("/gui/integrations", test_integrations);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
