@@ -62,10 +62,16 @@ page (TftsrStore *store, gint64 issue_id, TftsrPageAction action)
   return item;
 }
 
+/* The dedup_key is the incident's correlation marker: this database's id (fixed here) and
+ * the incident's, so incidents of two databases never share an alert. */
 static char *
-expected_dedup (gint64 issue_id)
+expected_dedup (TftsrStore *store, gint64 issue_id)
 {
-  return g_strdup_printf ("tftsr-%" G_GINT64_FORMAT "-pd", issue_id);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tftsr_store_set_setting (store, "connectors.instance_id", "0badc0de", &error));
+  g_assert_no_error (error);
+  return g_strdup_printf ("tftsr-0badc0de-%" G_GINT64_FORMAT, issue_id);
 }
 
 static void
@@ -137,7 +143,7 @@ test_trigger_body (void)
   g_autofree char *base = tftsr_fake_server_url (server, "");
   gint64 issue_id =
       create_issue (store, "Primary database refuses connections", TFTSR_SEVERITY_CRITICAL);
-  g_autofree char *dedup = expected_dedup (issue_id);
+  g_autofree char *dedup = expected_dedup (store, issue_id);
   g_autoptr (TftsrFakeReply) reply = accepted (dedup);
   g_autoptr (TftsrExternalItem) triggered = NULL;
   g_autoptr (TftsrExternalItem) resolved = NULL;
@@ -188,7 +194,7 @@ test_same_dedup_key (void)
   g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
   g_autofree char *base = tftsr_fake_server_url (server, "");
   gint64 issue_id = create_issue (store, "Queue backlog", TFTSR_SEVERITY_HIGH);
-  g_autofree char *dedup = expected_dedup (issue_id);
+  g_autofree char *dedup = expected_dedup (store, issue_id);
   g_autoptr (TftsrFakeReply) gateway = tftsr_fake_reply_new (502, "text/html");
   g_autoptr (TftsrFakeReply) ok = accepted (dedup);
   g_autoptr (TftsrExternalItem) first = NULL;
@@ -214,7 +220,7 @@ test_retry_after (void)
   g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
   g_autofree char *base = tftsr_fake_server_url (server, "");
   gint64 issue_id = create_issue (store, "Disk full", TFTSR_SEVERITY_MEDIUM);
-  g_autofree char *dedup = expected_dedup (issue_id);
+  g_autofree char *dedup = expected_dedup (store, issue_id);
   g_autoptr (TftsrFakeReply) throttled = status_reply (429, "2");
   g_autoptr (TftsrFakeReply) ok = accepted (dedup);
   g_autoptr (TftsrExternalItem) item = NULL;

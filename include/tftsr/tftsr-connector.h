@@ -88,6 +88,11 @@ typedef enum
 } TftsrConnectorAuth;
 
 const char *tftsr_connector_auth_to_string (TftsrConnectorAuth auth);
+/* The address of @kind's service when it has one for everybody
+ * ("https://events.pagerduty.com"); NULL otherwise. */
+const char *tftsr_connector_kind_get_default_url (TftsrConnectorKind kind);
+/* The way of signing in offered first for @kind: basic, else bearer, token, OAuth, none. */
+TftsrConnectorAuth tftsr_connector_kind_get_default_auth (TftsrConnectorKind kind);
 /* Whether the service of @kind accepts @auth. */
 gboolean tftsr_connector_kind_accepts_auth (TftsrConnectorKind kind, TftsrConnectorAuth auth);
 gboolean tftsr_connector_auth_from_string (const char *name, TftsrConnectorAuth *auth);

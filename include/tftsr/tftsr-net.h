@@ -69,6 +69,9 @@ void tftsr_http_request_set_retries (TftsrHttpRequest *request, guint max_retrie
 /* TLS verification off; default FALSE. Performing such an https request logs a warning
  * naming the host. */
 void tftsr_http_request_set_insecure (TftsrHttpRequest *request, gboolean insecure);
+/* The URL's path is a secret (a Slack or Teams webhook): debug output and messages name
+ * only the scheme and host. Default FALSE. */
+void tftsr_http_request_set_secret_url (TftsrHttpRequest *request, gboolean secret_url);
 /* A request the service must not act on twice (creating a ticket): it is retried only on
  * 429 and 503, which say it was not acted on, never on a gateway's 502 or 504. Default
  * FALSE. */

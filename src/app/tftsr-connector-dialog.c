@@ -919,24 +919,9 @@ tftsr_connector_dialog_new (GtkWindow *parent, TftsrStore *store,
     self->config = tftsr_connector_config_copy (config);
   else
     {
-      static const char *const default_urls[TFTSR_N_CONNECTOR_KINDS] = {
-        [TFTSR_CONNECTOR_PAGERDUTY] = "https://events.pagerduty.com",
-        [TFTSR_CONNECTOR_SLACK] = "https://hooks.slack.com",
-      };
-      static const TftsrConnectorAuth order[] = {
-        TFTSR_CONNECTOR_AUTH_BASIC,
-        TFTSR_CONNECTOR_AUTH_BEARER,
-        TFTSR_CONNECTOR_AUTH_TOKEN,
-        TFTSR_CONNECTOR_AUTH_OAUTH,
-      };
-
       self->config = tftsr_connector_config_new (tftsr_connector_kind_to_string (kind), kind,
-                                                 default_urls[kind]);
-      /* The first method the kind takes, in the order the row offers them. */
-      self->config->auth = TFTSR_CONNECTOR_AUTH_NONE;
-      for (guint i = G_N_ELEMENTS (order); i > 0; i--)
-        if (tftsr_connector_kind_accepts_auth (kind, order[i - 1]))
-          self->config->auth = order[i - 1];
+                                                 tftsr_connector_kind_get_default_url (kind));
+      self->config->auth = tftsr_connector_kind_get_default_auth (kind);
     }
   fill (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->is_new ? self->id_row : self->url_row));

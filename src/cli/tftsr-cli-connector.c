@@ -164,20 +164,6 @@ kind_of (const ConfigureArgs *a, const char *name, TftsrConnectorKind *kind)
   return FALSE;
 }
 
-/* The service's usual way of signing in when --auth is not given. */
-static TftsrConnectorAuth
-default_auth (TftsrConnectorKind kind)
-{
-  static const TftsrConnectorAuth order[] = {
-    TFTSR_CONNECTOR_AUTH_BASIC, TFTSR_CONNECTOR_AUTH_TOKEN, TFTSR_CONNECTOR_AUTH_BEARER,
-    TFTSR_CONNECTOR_AUTH_OAUTH, TFTSR_CONNECTOR_AUTH_NONE,
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    if (tftsr_connector_kind_accepts_auth (kind, order[i]))
-      return order[i];
-  return TFTSR_CONNECTOR_AUTH_NONE;
-}
-
 static gboolean
 apply_options (TftsrConnectorConfig *config, const ConfigureArgs *a)
 {
@@ -207,8 +193,9 @@ config_from_args (const ConfigureArgs *a, const char *name)
 
   if (!kind_of (a, name, &kind))
     return NULL;
-  config = tftsr_connector_config_new (name, kind, a->url);
-  config->auth = default_auth (kind);
+  config = tftsr_connector_config_new (
+      name, kind, a->url != NULL ? a->url : tftsr_connector_kind_get_default_url (kind));
+  config->auth = tftsr_connector_kind_get_default_auth (kind);
   if (a->auth != NULL && !tftsr_connector_auth_from_string (a->auth, &config->auth))
     {
       tftsr_cli_usage_error (_ ("--auth must be basic, bearer, token, oauth or none"));
@@ -230,7 +217,8 @@ connector_configure (TftsrCli *cli, int argc, char **argv)
       N_ ("confluence, servicenow, azure-devops, jira, pagerduty, stackstorm, webhook, slack or "
           "teams (default: the name up to its first dot)"),
       "KIND" },
-    { "url", 0, 0, G_OPTION_ARG_STRING, &a.url, N_ ("Base URL of the service"), "URL" },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &a.url,
+      N_ ("Base URL of the service (PagerDuty and Slack have a default)"), "URL" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &a.user, N_ ("User name or e-mail address"), "USER" },
     { "token-env", 0, 0, G_OPTION_ARG_STRING, &a.token_env,
       N_ ("Read the token, password or key from this environment variable"), "VAR" },

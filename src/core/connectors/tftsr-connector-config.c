@@ -90,11 +90,32 @@ tftsr_connector_kind_get_fields (TftsrConnectorKind kind, guint *n_fields)
   return ops != NULL ? ops->fields : NULL;
 }
 
+const char *
+tftsr_connector_kind_get_default_url (TftsrConnectorKind kind)
+{
+  const TftsrConnectorOps *ops = tftsr_connector_ops (kind);
+  return ops != NULL ? ops->default_url : NULL;
+}
+
 gboolean
 tftsr_connector_kind_accepts_auth (TftsrConnectorKind kind, TftsrConnectorAuth auth)
 {
   const TftsrConnectorOps *ops = tftsr_connector_ops (kind);
   return ops != NULL && (ops->auths & (1u << auth)) != 0;
+}
+
+TftsrConnectorAuth
+tftsr_connector_kind_get_default_auth (TftsrConnectorKind kind)
+{
+  static const TftsrConnectorAuth order[] = {
+    TFTSR_CONNECTOR_AUTH_BASIC, TFTSR_CONNECTOR_AUTH_BEARER, TFTSR_CONNECTOR_AUTH_TOKEN,
+    TFTSR_CONNECTOR_AUTH_OAUTH, TFTSR_CONNECTOR_AUTH_NONE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (tftsr_connector_kind_accepts_auth (kind, order[i]))
+      return order[i];
+  return TFTSR_CONNECTOR_AUTH_NONE;
 }
 
 const char *
@@ -273,15 +294,17 @@ options_valid (const TftsrConnectorConfig *config, GError **error)
 gboolean
 tftsr_connector_config_validate (const TftsrConnectorConfig *config, GError **error)
 {
+  const TftsrConnectorOps *ops = tftsr_connector_ops (config->kind);
   g_autoptr (GError) local = NULL;
 
   if (!tftsr_vault_check_connector (config->id, &local))
     return invalid (error, local->message);
-  if (tftsr_connector_ops (config->kind) == NULL)
+  if (ops == NULL)
     return invalid (error, _ ("Unknown kind of connector"));
   if (!tftsr_connector_kind_accepts_auth (config->kind, config->auth))
     return invalid (error, _ ("This service does not accept that way of signing in"));
-  if (!base_url_valid (config->base_url, error))
+  if (ops->validate != NULL ? !ops->validate (config, error)
+                            : !base_url_valid (config->base_url, error))
     return FALSE;
   if (config->auth == TFTSR_CONNECTOR_AUTH_BASIC && config->kind != TFTSR_CONNECTOR_AZURE_DEVOPS &&
       (config->user == NULL || *config->user == '\0'))

@@ -60,15 +60,15 @@ action_status (TftsrPageAction action)
 static char *
 enqueue_url (const TftsrConnectorConfig *config)
 {
-  if (config->base_url == NULL || *config->base_url == '\0')
-    return g_strdup (DEFAULT_BASE_URL ENQUEUE_PATH);
   return tftsr_connector_url (config, ENQUEUE_PATH);
 }
 
+/* The incident's correlation marker: the same for every event about it from this database,
+ * and never one of another database's incidents (PagerDuty's own idempotency). */
 static char *
 dedup_key (const TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft)
 {
-  return g_strdup_printf ("tftsr-%" G_GINT64_FORMAT "-%s", draft->issue_id, ctx->config->id);
+  return g_strdup (draft->marker);
 }
 
 /* Integration keys are 32 letters and digits. Checking the shape also means the key can be
@@ -204,7 +204,8 @@ pagerduty_page (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrPage
   event = event_without_key (dedup, action, payload);
   body = with_routing_key (event, key);
   /* A retried event is harmless: the dedup_key makes it the same alert. */
-  if (!tftsr_connector_call (ctx, "POST", url, NULL, body, NULL, TFTSR_CALL_NO_AUTH, &reply, error))
+  if (!tftsr_connector_call (ctx, "POST", url, NULL, body, NULL,
+                             TFTSR_CALL_NO_AUTH | TFTSR_CALL_SECRET_BODY, &reply, error))
     return NULL;
   answered = tftsr_json_path_string (reply, "dedup_key");
   return tftsr_external_item_new (answered != NULL ? answered : dedup,
@@ -232,6 +233,7 @@ const TftsrConnectorOps tftsr_connector_pagerduty_ops = {
   .fields = pagerduty_fields,
   .n_fields = G_N_ELEMENTS (pagerduty_fields),
   .auths = 1 << TFTSR_CONNECTOR_AUTH_TOKEN,
+  .default_url = DEFAULT_BASE_URL,
   .test = pagerduty_test,
   .page = pagerduty_page,
 };

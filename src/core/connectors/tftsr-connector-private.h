@@ -70,6 +70,11 @@ struct _TftsrConnectorCtx
   char *payload_sha256; /* of the last body sent */
   TftsrConnectorProgress progress;
   gpointer progress_data;
+  /* Replay (the fuzz target of replies): nothing is sent or recorded; the first call is
+   * answered with replay_status and replay_body, any later one fails as a lost connection. */
+  gboolean replay;
+  guint replay_status;
+  GBytes *replay_body;
 };
 
 /* The operations of one kind; NULL where the service has none. Each returns what the
@@ -84,6 +89,11 @@ typedef struct
   guint n_fields;
   /* The auth methods the service accepts (bit 1 << TftsrConnectorAuth). */
   guint auths;
+  /* The service's one public address (PagerDuty's Events API); NULL: none. */
+  const char *default_url;
+  /* The kind's own checks of the URL and options, in place of the general URL check (a
+   * webhook's URL may carry a query); NULL: the general check. */
+  gboolean (*validate) (const TftsrConnectorConfig *config, GError **error);
 
   char *(*test) (TftsrConnectorCtx *ctx, GError **error);
   TftsrExternalItem *(*create_ticket) (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft,
@@ -154,6 +164,7 @@ typedef enum
   TFTSR_CALL_NOT_REPEATABLE = 1 << 0, /* creates: see tftsr_http_request_set_not_repeatable */
   TFTSR_CALL_NO_AUTH = 1 << 1,        /* the connector puts its secret elsewhere (body, URL) */
   TFTSR_CALL_NO_JSON = 1 << 2,        /* the answer is not JSON: *@reply stays NULL */
+  TFTSR_CALL_SECRET_BODY = 1 << 4,    /* the body holds a secret: zeroed when freed */
   TFTSR_CALL_SECRET_URL = 1 << 3,     /* the URL is a secret (Slack, Teams): only its host is
                                        * recorded, shown or logged */
 } TftsrCallFlags;

@@ -375,6 +375,7 @@ request_new (TftsrConnectorCtx *ctx, const char *method, const char *url, const 
   tftsr_http_request_set_timeouts (request, MIN (timeout, 10u), MIN (timeout, 30u));
   tftsr_http_request_set_total_timeout (request, timeout);
   tftsr_http_request_set_not_repeatable (request, (flags & TFTSR_CALL_NOT_REPEATABLE) != 0);
+  tftsr_http_request_set_secret_url (request, (flags & TFTSR_CALL_SECRET_URL) != 0);
   tftsr_http_request_set_circuit (request, tftsr_connector_circuit (config->id));
   return g_steal_pointer (&request);
 }
@@ -459,35 +460,14 @@ parse_reply (TftsrConnectorCtx *ctx, GBytes *body, json_object **reply, GError *
   return TRUE;
 }
 
-gboolean
-tftsr_connector_call (TftsrConnectorCtx *ctx, const char *method, const char *url,
-                      const char *content_type, const char *body, const char *const *headers,
-                      TftsrCallFlags flags, json_object **reply, GError **error)
+/* The part of a call after the answer came: statuses become errors, bodies JSON. */
+static gboolean
+take_answer (TftsrConnectorCtx *ctx, const char *method, const char *path, gint64 started,
+             const TftsrHttpResponse *response, TftsrCallFlags flags, json_object **reply,
+             GError **error)
 {
-  gboolean secret_url = (flags & TFTSR_CALL_SECRET_URL) != 0;
-  g_autofree char *path = NULL;
-  g_autofree char *destination = destination_of (url, secret_url, &path);
-  g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
-  g_autoptr (TftsrHttpRequest) request = NULL;
-  g_autoptr (TftsrHttpResponse) response = NULL;
   GError *local = NULL;
-  gint64 started = g_get_monotonic_time ();
 
-  if (reply != NULL)
-    *reply = NULL;
-  if (ctx->preview && body != NULL)
-    return keep_preview (ctx, method, secret_url ? destination : url, content_type, body, error);
-  if ((request = request_new (ctx, method, url, content_type, bytes, headers, flags, error)) ==
-          NULL ||
-      !record_departure (ctx, destination, url, bytes, error))
-    return FALSE;
-  response = tftsr_http_perform (request, NULL, NULL, ctx->cancellable, &local);
-  if (response == NULL)
-    {
-      add_event (ctx, method, path, 0, 1, started, local);
-      set_transport_error (ctx, flags, local, error);
-      return FALSE;
-    }
   if (response->status < 200 || response->status >= 300)
     {
       set_status_error (ctx, response, &local);
@@ -499,6 +479,71 @@ tftsr_connector_call (TftsrConnectorCtx *ctx, const char *method, const char *ur
   if ((flags & TFTSR_CALL_NO_JSON) != 0 || reply == NULL)
     return TRUE;
   return parse_reply (ctx, response->body, reply, error);
+}
+
+static gboolean
+replay (TftsrConnectorCtx *ctx, const char *method, const char *path, TftsrCallFlags flags,
+        json_object **reply, GError **error)
+{
+  g_autoptr (GBytes) body = g_steal_pointer (&ctx->replay_body);
+  TftsrHttpResponse response = { ctx->replay_status, NULL, body, 0, 1 };
+
+  if (body == NULL)
+    {
+      g_set_error_literal (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_FAILED,
+                           "The connection closed before the reply was complete");
+      return FALSE;
+    }
+  return take_answer (ctx, method, path, g_get_monotonic_time (), &response, flags, reply, error);
+}
+
+/* A body that holds a secret (PagerDuty's routing key) is zeroed when freed. */
+static void
+wipe_body (gpointer data)
+{
+  explicit_bzero (data, strlen (data));
+  g_free (data);
+}
+
+gboolean
+tftsr_connector_call (TftsrConnectorCtx *ctx, const char *method, const char *url,
+                      const char *content_type, const char *body, const char *const *headers,
+                      TftsrCallFlags flags, json_object **reply, GError **error)
+{
+  gboolean secret_url = (flags & TFTSR_CALL_SECRET_URL) != 0;
+  g_autofree char *path = NULL;
+  g_autofree char *destination = destination_of (url, secret_url, &path);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (TftsrHttpRequest) request = NULL;
+  g_autoptr (TftsrHttpResponse) response = NULL;
+  GError *local = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  if (reply != NULL)
+    *reply = NULL;
+  if (ctx->preview && body != NULL)
+    return keep_preview (ctx, method, secret_url ? destination : url, content_type, body, error);
+  if (ctx->replay)
+    return replay (ctx, method, path, flags, reply, error);
+  if (body != NULL && (flags & TFTSR_CALL_SECRET_BODY) != 0)
+    {
+      char *copy = g_strdup (body);
+      bytes = g_bytes_new_with_free_func (copy, strlen (copy), wipe_body, copy);
+    }
+  else if (body != NULL)
+    bytes = g_bytes_new (body, strlen (body));
+  if ((request = request_new (ctx, method, url, content_type, bytes, headers, flags, error)) ==
+          NULL ||
+      !record_departure (ctx, destination, url, bytes, error))
+    return FALSE;
+  response = tftsr_http_perform (request, NULL, NULL, ctx->cancellable, &local);
+  if (response == NULL)
+    {
+      add_event (ctx, method, path, 0, 1, started, local);
+      set_transport_error (ctx, flags, local, error);
+      return FALSE;
+    }
+  return take_answer (ctx, method, path, started, response, flags, reply, error);
 }
 
 /* --- helpers for connectors ------------------------------------------------------------- */

@@ -180,6 +180,7 @@ const TftsrConnectorOps tftsr_connector_slack_ops = {
   .label = "Slack",
   .caps = TFTSR_CONNECTOR_CAN_NOTIFY,
   .auths = 1 << TFTSR_CONNECTOR_AUTH_TOKEN,
+  .default_url = "https://hooks.slack.com",
   .test = slack_test,
   .notify = slack_notify,
 };

@@ -162,6 +162,7 @@ const TftsrConnectorOps tftsr_connector_webhook_ops = {
   .label = "Webhook",
   .caps = TFTSR_CONNECTOR_CAN_NOTIFY,
   .auths = 1 << TFTSR_CONNECTOR_AUTH_NONE | 1 << TFTSR_CONNECTOR_AUTH_TOKEN,
+  .validate = tftsr_connector_webhook_validate,
   .test = webhook_test,
   .notify = webhook_notify,
 };

@@ -47,6 +47,7 @@ struct _TftsrHttpRequest
   guint max_wait;
   gboolean insecure;
   gboolean not_repeatable;
+  gboolean secret_url;
   gboolean warned_insecure;
   gsize max_body;
   TftsrHttpRetryFunc retry_func;
@@ -238,6 +239,14 @@ tftsr_http_request_set_insecure (TftsrHttpRequest *request, gboolean insecure)
 }
 
 void
+tftsr_http_request_set_secret_url (TftsrHttpRequest *request, gboolean secret_url)
+{
+  g_return_if_fail (request != NULL);
+
+  request->secret_url = !!secret_url;
+}
+
+void
 tftsr_http_request_set_not_repeatable (TftsrHttpRequest *request, gboolean not_repeatable)
 {
   g_return_if_fail (request != NULL);
@@ -316,7 +325,7 @@ url_part (CURLU *url, CURLUPart what)
 }
 
 static gboolean
-target_parse (Target *target, const char *url, GError **error)
+target_parse (Target *target, const char *url, gboolean secret, GError **error)
 {
   g_autoptr (CURLU) parsed = curl_url ();
   g_autofree char *scheme = NULL;
@@ -331,8 +340,8 @@ target_parse (Target *target, const char *url, GError **error)
     }
   if (host == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
     {
-      /* What follows "?" may be a key: never show it. */
-      g_autofree char *shown = g_strndup (url, strcspn (url, "?#"));
+      /* What follows "?" may be a key, and a secret URL is a key: never show them. */
+      g_autofree char *shown = secret ? g_strdup ("…") : g_strndup (url, strcspn (url, "?#"));
       g_set_error (error, TFTSR_NET_ERROR, TFTSR_NET_ERROR_INVALID_URL,
                    _ ("“%s” is not a web address tftsr can use: it must start with http:// or "
                       "https:// and name a host"),
@@ -342,7 +351,7 @@ target_parse (Target *target, const char *url, GError **error)
   port = url_part (parsed, CURLUPART_PORT); /* only when the URL names one */
   path = url_part (parsed, CURLUPART_PATH);
   target->host = port != NULL ? g_strdup_printf ("%s:%s", host, port) : g_steal_pointer (&host);
-  target->redacted = g_strconcat (scheme, "://", target->host, path, NULL);
+  target->redacted = g_strconcat (scheme, "://", target->host, secret ? "/…" : path, NULL);
   target->https = g_str_equal (scheme, "https");
   return TRUE;
 }
@@ -543,7 +552,7 @@ transfer_init (Transfer *t, TftsrHttpRequest *request, GError **error)
   static GOnce once = G_ONCE_INIT;
 
   t->request = request;
-  if (!target_parse (&t->target, request->url, error))
+  if (!target_parse (&t->target, request->url, request->secret_url, error))
     return FALSE;
   if (!GPOINTER_TO_INT (g_once (&once, global_init, NULL)) ||
       (t->easy = curl_easy_init ()) == NULL || (t->multi = curl_multi_init ()) == NULL)
