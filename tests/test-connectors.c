@@ -799,6 +799,137 @@ test_canaries_and_preview (void)
   }
 }
 
+/* ---- every service ---- */
+
+/* Confluence Cloud resolves a space key to its id before it creates a page. */
+static void
+handle_spaces (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  reply_json (msg, 200, "{\"results\":[{\"id\":\"98\",\"key\":\"ENG\",\"name\":\"Eng\"}]}");
+}
+
+/* A connector of @kind against @server with what its service needs to build requests. */
+static void
+save_any (TftsrStore *store, TftsrFakeServer *server, TftsrConnectorKind kind)
+{
+  g_autofree char *base = tftsr_fake_server_url (server, "");
+  g_autofree char *hook = tftsr_fake_server_url (server, "/hooks/T0/B0/secretpart");
+  const char *id = tftsr_connector_kind_to_string (kind);
+  g_autoptr (TftsrConnectorConfig) config = tftsr_connector_config_new (id, kind, base);
+  g_autoptr (GError) error = NULL;
+  const char *secret = TOKEN;
+
+  config->auth = tftsr_connector_kind_get_default_auth (kind);
+  if (config->auth == TFTSR_CONNECTOR_AUTH_BASIC && kind != TFTSR_CONNECTOR_AZURE_DEVOPS)
+    config->user = g_strdup (USER);
+  g_free (config->options);
+  config->options = g_strdup ("{\"project\":\"OPS\",\"space\":\"ENG\"}");
+  if (kind == TFTSR_CONNECTOR_PAGERDUTY)
+    secret = "0123456789abcdef0123456789abcdef";
+  else if (kind == TFTSR_CONNECTOR_SLACK || kind == TFTSR_CONNECTOR_TEAMS)
+    secret = hook;
+  g_assert_true (tftsr_store_save_connector_untested (store, config, secret, &error));
+  g_assert_no_error (error);
+}
+
+/* The operations @kind can do that send the incident's texts, as preview names. */
+static GPtrArray *
+operations_of (TftsrConnectorKind kind)
+{
+  GPtrArray *ops = g_ptr_array_new ();
+  TftsrConnectorCaps caps = tftsr_connector_kind_get_caps (kind);
+
+  if (caps & TFTSR_CONNECTOR_CAN_TICKETS)
+    g_ptr_array_add (ops, "create-ticket");
+  if (caps & TFTSR_CONNECTOR_CAN_PUBLISH)
+    g_ptr_array_add (ops, "publish");
+  if (caps & TFTSR_CONNECTOR_CAN_PAGE)
+    g_ptr_array_add (ops, "page-trigger");
+  if (caps & TFTSR_CONNECTOR_CAN_AUTOMATION)
+    g_ptr_array_add (ops, "run-action");
+  if (caps & TFTSR_CONNECTOR_CAN_NOTIFY)
+    g_ptr_array_add (ops, "notify-opened");
+  return ops;
+}
+
+/* Sends @operation for real; the answer (the fake's 404 or 200) does not matter here. */
+static void
+send_any (TftsrStore *store, const char *id, const char *operation, gint64 issue, gint64 doc)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrExternalItem) item = NULL;
+
+  if (g_str_equal (operation, "create-ticket"))
+    item = tftsr_connector_create_ticket (store, id, issue, NULL, &error);
+  else if (g_str_equal (operation, "publish"))
+    item = tftsr_connector_publish (store, id, doc, NULL, NULL, FALSE, NULL, &error);
+  else if (g_str_equal (operation, "page-trigger"))
+    item = tftsr_connector_page (store, id, issue, TFTSR_PAGE_TRIGGER, NULL, &error);
+  else if (g_str_equal (operation, "run-action"))
+    item = tftsr_connector_run_action (store, id, issue, "core.local",
+                                       "{\"cmd\":\"ping " CANARY_IP " for " CANARY_EMAIL "\"}",
+                                       NULL, NULL, NULL, &error);
+  else
+    tftsr_connector_notify (store, id, issue, TFTSR_NOTIFY_OPENED, NULL, NULL, &error);
+}
+
+/* Whatever service an incident goes to, no value the scanner finds in it leaves: not in a
+ * preview, not in any byte a service received. */
+static void
+test_canaries_every_service (void)
+{
+  g_autoptr (TftsrStore) store = tftsr_test_new_store ();
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autoptr (TftsrDocument) rca = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (GError) error = NULL;
+  guint previews = 0;
+  gint64 issue;
+
+  tftsr_fake_server_add_handler (server, "/wiki/api/v2/spaces", handle_spaces, NULL);
+  issue = new_issue (store, "Login fails for " CANARY_EMAIL,
+                     "db at " CANARY_IP " refuses; contact " CANARY_EMAIL, TFTSR_SEVERITY_HIGH);
+  rca = tftsr_store_generate_document (store, issue, TFTSR_DOC_RCA, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < TFTSR_N_CONNECTOR_KINDS; k++)
+    {
+      g_autoptr (GPtrArray) ops = operations_of ((TftsrConnectorKind) k);
+      const char *id = tftsr_connector_kind_to_string ((TftsrConnectorKind) k);
+
+      g_assert_cmpuint (ops->len, >, 0);
+      save_any (store, server, (TftsrConnectorKind) k);
+      for (guint o = 0; o < ops->len; o++)
+        {
+          const char *op = g_ptr_array_index (ops, o);
+          g_autofree char *arg = g_str_equal (op, "publish")
+                                     ? g_strdup_printf ("%" G_GINT64_FORMAT, rca->id)
+                                 : g_str_equal (op, "run-action") ? g_strdup ("core.local")
+                                                                  : NULL;
+          g_autofree char *preview = tftsr_connector_preview (store, id, op, issue, arg, &error);
+          g_assert_no_error (error);
+          g_assert_null (strstr (preview, CANARY_EMAIL));
+          g_assert_null (strstr (preview, CANARY_IP));
+          g_assert_null (strstr (preview, TOKEN));
+          g_assert_null (strstr (preview, "secretpart"));
+          previews++;
+          send_any (store, id, op, issue, rca->id);
+        }
+    }
+  g_assert_cmpuint (previews, >=, TFTSR_N_CONNECTOR_KINDS);
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, >=, TFTSR_N_CONNECTOR_KINDS);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      TftsrFakeRequest *r = g_ptr_array_index (requests, i);
+      g_autofree char *body =
+          g_strndup (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body));
+      g_autofree char *path = g_uri_unescape_string (r->path, NULL);
+      g_assert_null (strstr (body, CANARY_EMAIL));
+      g_assert_null (strstr (body, CANARY_IP));
+      g_assert_null (strstr (path != NULL ? path : r->path, CANARY_EMAIL));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -819,5 +950,6 @@ main (int argc, char **argv)
   g_test_add_func ("/connectors/tls-ca-bundle", test_tls_ca_bundle);
   g_test_add_func ("/connectors/search-escaping", test_search_escaping);
   g_test_add_func ("/connectors/canaries-and-preview", test_canaries_and_preview);
+  g_test_add_func ("/connectors/canaries-every-service", test_canaries_every_service);
   return g_test_run ();
 }
