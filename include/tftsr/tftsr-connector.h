@@ -114,7 +114,7 @@ const TftsrConnectorField *tftsr_connector_kind_get_fields (TftsrConnectorKind k
 /* A configured connector. Its secret stays in the vault: has_secret only says there is one.
  * @options is a JSON object of the kind's settings:
  *   "deployment": "cloud" | "datacenter" (Confluence, Jira)
- *   "project", "space", "parent", "team", "work_item_type", "issue_type", "table"
+ *   "project", "space", "parent", "team", "work_item_type", "issue_type"
  *   "mapping": { field: { severity: value } }
  *   "timeout": seconds one call may take, "1" to "600" (default "60")
  *   "headers": { name: value } (webhook), "method": "POST" | "PUT" | "PATCH" (webhook)
@@ -213,7 +213,7 @@ char *tftsr_connector_preview (TftsrStore *store, const char *connector, const c
 TftsrExternalItem *tftsr_connector_create_ticket (TftsrStore *store, const char *connector,
                                                   gint64 issue_id, GCancellable *cancellable,
                                                   GError **error);
-/* Sends the incident's current title, description, severity and status to its ticket. */
+/* Sends the incident's current title, description and severity (as mapped) to its ticket. */
 TftsrExternalItem *tftsr_connector_update_ticket (TftsrStore *store, const char *connector,
                                                   gint64 issue_id, GCancellable *cancellable,
                                                   GError **error);

@@ -32,7 +32,6 @@ typedef struct
 #define KIND(k) (1u << (k))
 
 static const TextOption text_options[] = {
-  { "table", "table_row", KIND (TFTSR_CONNECTOR_SERVICENOW) },
   { "project", "project_row", KIND (TFTSR_CONNECTOR_AZURE_DEVOPS) | KIND (TFTSR_CONNECTOR_JIRA) },
   { "space", "space_row", KIND (TFTSR_CONNECTOR_CONFLUENCE) },
   { "parent", "parent_row", KIND (TFTSR_CONNECTOR_CONFLUENCE) },
@@ -64,7 +63,7 @@ struct _TftsrConnectorDialog
   GCancellable *saving;     /* the save in flight, or NULL */
   GCancellable *signing_in; /* the OAuth sign-in in flight, or NULL */
   TftsrOAuthFlow *flow;
-  gboolean signed_in; /* tokens were stored by a sign-in here */
+  char *signed_in_id; /* a new integration signed in here and not saved yet: its id */
   char *ca_file;
   GPtrArray *mapping_rows; /* AdwEntryRow, 4 per field, in field order */
 
@@ -631,7 +630,8 @@ signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&self->signing_in);
   if (ok)
     {
-      self->signed_in = TRUE;
+      g_free (self->signed_in_id);
+      self->signed_in_id = self->is_new ? text_of (self->id_row) : NULL;
       show_error (self, NULL);
       show_signing_in (self, _ ("Signed in: the tokens are in your keyring. Save to keep the "
                                 "settings."));
@@ -645,6 +645,20 @@ signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
         show_error (self, error->message);
     }
   g_signal_emit (self, signals[SIGNED_IN], 0, ok);
+}
+
+/* The loopback port registered with the service ("oauth" → "redirect_port"); 0: any. */
+static guint16
+stored_redirect_port (const TftsrConnectorConfig *config)
+{
+  json_object *options = json_tokener_parse (config->options), *oauth, *port;
+  guint16 value = 0;
+
+  if (options != NULL && json_object_object_get_ex (options, "oauth", &oauth) &&
+      json_object_object_get_ex (oauth, "redirect_port", &port))
+    value = (guint16) CLAMP (json_object_get_int (port), 0, 65535);
+  json_object_put (options);
+  return value;
 }
 
 static void
@@ -677,6 +691,7 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   oauth.token_url = values[2];
   oauth.revoke_url = values[3];
   oauth.scope = values[4];
+  oauth.redirect_port = stored_redirect_port (self->config);
   self->flow = tftsr_oauth_flow_new (self->store, id, &oauth, &error);
   for (guint i = 0; i < N_OAUTH; i++)
     g_free (values[i]);
@@ -739,6 +754,7 @@ saved (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
+  g_clear_pointer (&self->signed_in_id, g_free); /* its tokens now belong to it */
   gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -792,6 +808,28 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 /* --- class ------------------------------------------------------------------------------- */
 
 static void
+forget_tokens_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!tftsr_vault_delete_secret (TFTSR_STORE (source), data, TFTSR_SECRET_OAUTH, &error))
+    g_warning ("Could not forget the tokens of “%s”: %s", (const char *) data, error->message);
+}
+
+/* A new integration that signed in but was never saved leaves no tokens behind. */
+static void
+forget_unsaved_tokens (TftsrConnectorDialog *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  if (self->signed_in_id == NULL)
+    return;
+  task = g_task_new (self->store, NULL, NULL, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&self->signed_in_id), g_free);
+  g_task_run_in_thread (task, forget_tokens_thread);
+}
+
+static void
 tftsr_connector_dialog_dispose (GObject *object)
 {
   TftsrConnectorDialog *self = TFTSR_CONNECTOR_DIALOG (object);
@@ -800,6 +838,7 @@ tftsr_connector_dialog_dispose (GObject *object)
     gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
   g_cancellable_cancel (self->signing_in);
   g_cancellable_cancel (self->saving);
+  forget_unsaved_tokens (self);
   g_clear_object (&self->signing_in);
   g_clear_object (&self->saving);
   g_clear_object (&self->flow);

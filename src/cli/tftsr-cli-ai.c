@@ -95,7 +95,7 @@ ai_add (TftsrCli *cli, int argc, char **argv)
   g_free (provider->options);
   if ((provider->options = options_json (options)) == NULL)
     return tftsr_cli_usage_error (_ ("--option takes KEY=VALUE"));
-  if (!tftsr_cli_read_secret (key_env, _ ("API key"), argv[1], &key))
+  if (!tftsr_cli_read_secret (key_env, _ ("API key"), argv[1], _ ("empty for none"), &key))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)
     {

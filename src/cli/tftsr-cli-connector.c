@@ -130,7 +130,7 @@ typedef struct
 {
   char *kind, *url, *user, *token_env, *auth, *project, *space, *ca_file, *proxy;
   char **options;
-  gboolean insecure, no_test;
+  gboolean insecure, verify, no_test;
 } ConfigureArgs;
 
 static void
@@ -185,26 +185,49 @@ apply_options (TftsrConnectorConfig *config, const ConfigureArgs *a)
   return TRUE;
 }
 
+/* Replaces *@field by @value when the option was given. */
+static void
+override (char **field, const char *value)
+{
+  if (value == NULL)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/* The connector as the options say: the stored one (@stored, may be NULL) with what they
+ * change, so settings made in the app (mapping, headers, OAuth client) stay. */
 static TftsrConnectorConfig *
-config_from_args (const ConfigureArgs *a, const char *name)
+config_from_args (const ConfigureArgs *a, const char *name, const TftsrConnectorConfig *stored)
 {
   g_autoptr (TftsrConnectorConfig) config = NULL;
   TftsrConnectorKind kind;
 
   if (!kind_of (a, name, &kind))
     return NULL;
-  config = tftsr_connector_config_new (
-      name, kind, a->url != NULL ? a->url : tftsr_connector_kind_get_default_url (kind));
-  config->auth = tftsr_connector_kind_get_default_auth (kind);
+  if (stored != NULL && stored->kind != kind)
+    {
+      tftsr_cli_usage_error (_ ("“%s” is a %s connector: remove it to use the name for another "
+                                "service"),
+                             name, tftsr_connector_kind_to_string (stored->kind));
+      return NULL;
+    }
+  config =
+      stored != NULL
+          ? tftsr_connector_config_copy (stored)
+          : tftsr_connector_config_new (name, kind, tftsr_connector_kind_get_default_url (kind));
+  if (stored == NULL)
+    config->auth = tftsr_connector_kind_get_default_auth (kind);
   if (a->auth != NULL && !tftsr_connector_auth_from_string (a->auth, &config->auth))
     {
       tftsr_cli_usage_error (_ ("--auth must be basic, bearer, token, oauth or none"));
       return NULL;
     }
-  config->user = g_strdup (a->user);
-  config->ca_file = g_strdup (a->ca_file);
-  config->proxy = g_strdup (a->proxy);
-  config->insecure = a->insecure;
+  override (&config->base_url, a->url);
+  override (&config->user, a->user);
+  override (&config->ca_file, a->ca_file);
+  override (&config->proxy, a->proxy);
+  config->insecure = a->insecure || (config->insecure && !a->verify);
   return apply_options (config, a) ? g_steal_pointer (&config) : NULL;
 }
 
@@ -234,28 +257,38 @@ connector_configure (TftsrCli *cli, int argc, char **argv)
       N_ ("Proxy URL (\"\" for none; default: the environment's)"), "URL" },
     { "insecure", 0, 0, G_OPTION_ARG_NONE, &a.insecure,
       N_ ("Do not verify the service's TLS certificate (dangerous)"), NULL },
+    { "verify-tls", 0, 0, G_OPTION_ARG_NONE, &a.verify,
+      N_ ("Verify the service's TLS certificate again after --insecure"), NULL },
     { "no-test", 0, 0, G_OPTION_ARG_NONE, &a.no_test,
       N_ ("Save without testing the connection first"), NULL },
     END_OPTIONS,
   };
   g_autoptr (TftsrConnectorConfig) config = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrConnectorConfig) stored = NULL;
   g_autofree char *detail = NULL;
   char *secret = NULL;
   gboolean saved;
 
-  if (!parse ("connector configure", "NAME --url URL",
-              _ ("Configures a connector; the secret is tested with the service before it is "
-                 "saved, and never printed."),
-              entries, 2, &argc, &argv) ||
-      (config = config_from_args (&a, argv[1])) == NULL ||
-      !tftsr_cli_read_secret (a.token_env, _ ("Token"), argv[1], &secret))
+  if (!parse ("connector configure", "NAME [--url URL]",
+              _ ("Configures a connector, or changes the given settings of one; the secret is "
+                 "tested with the service before it is saved, and never printed."),
+              entries, 2, &argc, &argv))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)
-    {
-      tftsr_cli_wipe_secret (secret);
-      return TFTSR_CLI_FAILED;
-    }
+    return TFTSR_CLI_FAILED;
+  if ((stored = tftsr_store_get_connector (cli->store, argv[1], &error)) == NULL &&
+      !g_error_matches (error, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_NOT_FOUND))
+    return tftsr_cli_fail (error);
+  g_clear_error (&error);
+  if ((config = config_from_args (&a, argv[1], stored)) == NULL ||
+      !tftsr_cli_read_secret (
+          a.token_env, _ ("Token"), argv[1],
+          stored != NULL ? _ ("empty: keep the stored one") : _ ("empty for none"), &secret))
+    return TFTSR_CLI_USAGE;
+  /* Nothing typed at the prompt keeps the stored secret. */
+  if (secret != NULL && *secret == '\0')
+    g_clear_pointer (&secret, tftsr_cli_wipe_secret);
   if (!a.no_test && secret != NULL)
     detail = tftsr_connector_test (cli->store, config, secret, NULL, &error);
   saved = (a.no_test || secret == NULL || detail != NULL) &&

@@ -44,7 +44,10 @@ tftsr_cli_usage_error (const char *format, ...)
 int
 tftsr_cli_fail (const GError *error)
 {
-  fprintf (stderr, "tftsr-cli: %s\n", error != NULL ? error->message : _ ("failed"));
+  /* A message may quote a service's answer: shown like any text from outside. */
+  fputs ("tftsr-cli: ", stderr);
+  tftsr_cli_write_text (stderr, error != NULL ? error->message : _ ("failed"));
+  fputc ('\n', stderr);
   return TFTSR_CLI_FAILED;
 }
 

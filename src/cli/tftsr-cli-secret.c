@@ -12,13 +12,13 @@
 #define SECRET_INPUT_MAX 8192
 
 static char *
-prompt (const char *what, const char *name)
+prompt (const char *what, const char *name, const char *empty)
 {
   struct termios saved, quiet;
   char *line = g_malloc0 (SECRET_INPUT_MAX);
 
   /* Translators: "API key for openai (empty for none): " */
-  fprintf (stderr, _ ("%s for %s (empty for none): "), what, name);
+  fprintf (stderr, _ ("%s for %s (%s): "), what, name, empty);
   fflush (stderr);
   tcgetattr (STDIN_FILENO, &saved);
   quiet = saved;
@@ -33,7 +33,8 @@ prompt (const char *what, const char *name)
 }
 
 gboolean
-tftsr_cli_read_secret (const char *env, const char *what, const char *name, char **secret)
+tftsr_cli_read_secret (const char *env, const char *what, const char *name, const char *empty,
+                       char **secret)
 {
   if (env != NULL)
     {
@@ -46,7 +47,7 @@ tftsr_cli_read_secret (const char *env, const char *what, const char *name, char
       *secret = g_strdup (value);
       return TRUE;
     }
-  *secret = isatty (STDIN_FILENO) ? prompt (what, name) : NULL;
+  *secret = isatty (STDIN_FILENO) ? prompt (what, name, empty) : NULL;
   return TRUE;
 }
 

@@ -48,11 +48,12 @@ gboolean tftsr_cli_parse_id (const char *text, gint64 *id);
 char *tftsr_cli_read_text (const char *path, GError **error);
 
 /* A secret named by @env (an environment variable: "not set" is a usage error), else typed
- * at a terminal without echo ("@what for @name (empty for none): "), else none (NULL).
+ * at a terminal without echo ("@what for @name (@empty): ", @empty saying what typing
+ * nothing means), else none (NULL).
  * Secrets never come from the command line, where shell history and ps would keep them.
  * FALSE after a usage error. */
 gboolean tftsr_cli_read_secret (const char *env, const char *what, const char *name,
-                                char **secret);
+                                const char *empty, char **secret);
 /* Zeroes and frees a secret from tftsr_cli_read_secret(). */
 void tftsr_cli_wipe_secret (char *secret);
 

@@ -3758,7 +3758,7 @@ test_integrations (void)
   dialog = find_toplevel (TFTSR_TYPE_CONNECTOR_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (field (dialog, "id_row"), ==, "servicenow");
-  g_assert_true (shown (dialog, ADW_TYPE_ENTRY_ROW, "table_row"));
+  g_assert_false (shown (dialog, ADW_TYPE_ENTRY_ROW, "project_row"));
   g_assert_false (shown (dialog, ADW_TYPE_ENTRY_ROW, "space_row"));
   g_assert_false (shown (dialog, ADW_TYPE_PREFERENCES_GROUP, "headers_group"));
   mapped = entry_titled (dialog, "Critical (P1)");

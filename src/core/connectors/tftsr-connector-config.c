@@ -253,9 +253,17 @@ invalid (GError **error, const char *message)
 gboolean
 tftsr_connector_url_is_loopback (const char *host)
 {
-  return host != NULL &&
-         (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.") ||
-          strcmp (host, "::1") == 0 || strcmp (host, "[::1]") == 0);
+  g_autofree char *bare = NULL;
+  g_autoptr (GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  /* An address, not a name that merely starts like one ("127.evil.example"). */
+  bare = g_strndup (host + (*host == '['), strlen (host) - (*host == '[') * 2);
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 /* http(s) with a host; plain http only to this machine, since the connector's secret and

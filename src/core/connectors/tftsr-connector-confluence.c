@@ -393,7 +393,7 @@ confluence_search (TftsrConnectorCtx *ctx, const char *query, guint limit, GErro
   limit = limit == 0 ? SEARCH_DEFAULT_LIMIT : MIN (limit, SEARCH_MAX_LIMIT);
   path = g_strdup_printf ("/content/search?cql=%s&limit=%u&expand=version", escaped, limit);
   url = v1_url (&site, path);
-  if ((reply = call (ctx, "GET", url, NULL, 0, error)) == NULL)
+  if ((reply = call (ctx, "GET", url, NULL, TFTSR_CALL_TEXT_QUERY, error)) == NULL)
     return NULL;
   if ((results = array_member (reply, "results")) == NULL)
     return tftsr_connector_bad_reply (ctx, "results", error);

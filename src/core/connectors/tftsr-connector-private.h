@@ -28,7 +28,7 @@ typedef struct
   char *status;      /* "open"… */
   char *category;
   char *created_at;
-  char *marker; /* the correlation marker: "tftsr-<issue id>-<connector id>-<random>" */
+  char *marker; /* the correlation marker: "tftsr-<database id>-<issue id>" */
   char *link;   /* NOTIFY_PUBLISHED: the page; else NULL */
 } TftsrTicketDraft;
 
@@ -64,7 +64,7 @@ struct _TftsrConnectorCtx
   gint64 issue_id;      /* whose texts are sent; 0: none */
   GHashTable *counts;   /* redactions made in what is sent (type → count) */
   gboolean preview;     /* build the request, return it in preview_text, send nothing */
-  char *preview_text;   /* "METHOD URL\n\nBODY" of the first request with a body */
+  char *preview_text;   /* "METHOD URL\nContent-Type: T\n\nBODY" of the first body */
   GPtrArray *events;    /* TftsrConnectorEvent, written with the run */
   guint last_status;    /* of the last answer; 0: none */
   char *payload_sha256; /* of the last body sent */
@@ -165,6 +165,8 @@ typedef enum
   TFTSR_CALL_NO_AUTH = 1 << 1,        /* the connector puts its secret elsewhere (body, URL) */
   TFTSR_CALL_NO_JSON = 1 << 2,        /* the answer is not JSON: *@reply stays NULL */
   TFTSR_CALL_SECRET_BODY = 1 << 4,    /* the body holds a secret: zeroed when freed */
+  TFTSR_CALL_TEXT_QUERY = 1 << 5,     /* the query string carries the user's text (a search):
+                                       * recorded as a departure like a body */
   TFTSR_CALL_SECRET_URL = 1 << 3,     /* the URL is a secret (Slack, Teams): only its host is
                                        * recorded, shown or logged */
 } TftsrCallFlags;

@@ -380,36 +380,55 @@ request_new (TftsrConnectorCtx *ctx, const char *method, const char *url, const 
   return g_steal_pointer (&request);
 }
 
+/* One call: @sha256 is of what it carried out (NULL: nothing recorded). */
+typedef struct
+{
+  const char *method;
+  const char *path;
+  gint64 started;
+  char *sha256;
+} Call;
+
 static void
-add_event (TftsrConnectorCtx *ctx, const char *method, const char *path, guint status,
-           guint attempts, gint64 started, const GError *error)
+call_clear (Call *call)
+{
+  g_clear_pointer (&call->sha256, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Call, call_clear)
+
+static void
+add_event (TftsrConnectorCtx *ctx, const Call *call, guint status, guint attempts,
+           const GError *error)
 {
   TftsrConnectorEvent *event = g_new0 (TftsrConnectorEvent, 1);
 
-  event->method = g_strdup (method);
-  event->path = g_strdup (path);
+  event->method = g_strdup (call->method);
+  event->path = g_strdup (call->path);
   event->status = status;
   event->attempts = MAX (attempts, 1u);
-  event->latency_ms = (guint) ((g_get_monotonic_time () - started) / 1000);
+  event->latency_ms = (guint) ((g_get_monotonic_time () - call->started) / 1000);
   event->error = error != NULL ? g_strdup (error->message) : NULL;
-  event->payload_sha256 = g_strdup (ctx->payload_sha256);
+  event->payload_sha256 = g_strdup (call->sha256);
   if (ctx->events == NULL)
     ctx->events = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_connector_event_free);
   g_ptr_array_add (ctx->events, event);
   ctx->last_status = status;
 }
 
-/* The departure: a body, or a query string (a search carries the user's text there). */
+/* The departure: a body, or the query string of a call that carries the user's text there
+ * (a search). Nothing is recorded when nothing will leave: the circuit is open. The run
+ * keeps the SHA-256 of its last body (or, without one, of its last query). */
 static gboolean
-record_departure (TftsrConnectorCtx *ctx, const char *destination, const char *url, GBytes *body,
-                  GError **error)
+record_departure (TftsrConnectorCtx *ctx, Call *call, const char *destination, const char *url,
+                  GBytes *body, TftsrCallFlags flags, GError **error)
 {
   g_autoptr (GBytes) query = NULL;
   g_autoptr (TftsrEgressReceipt) receipt = NULL;
   const char *q = strchr (url, '?');
 
-  g_clear_pointer (&ctx->payload_sha256, g_free);
-  if (body == NULL && q == NULL)
+  if (tftsr_circuit_get_state (tftsr_connector_circuit (ctx->config->id)) == TFTSR_CIRCUIT_OPEN ||
+      (body == NULL && (q == NULL || (flags & TFTSR_CALL_TEXT_QUERY) == 0)))
     return TRUE;
   if (body == NULL)
     query = g_bytes_new (q + 1, strlen (q + 1));
@@ -417,7 +436,12 @@ record_departure (TftsrConnectorCtx *ctx, const char *destination, const char *u
                                  body != NULL ? body : query, ctx->counts, error);
   if (receipt == NULL)
     return FALSE;
-  ctx->payload_sha256 = g_strdup (tftsr_egress_receipt_get_sha256 (receipt));
+  call->sha256 = g_strdup (tftsr_egress_receipt_get_sha256 (receipt));
+  if (body != NULL || ctx->payload_sha256 == NULL)
+    {
+      g_free (ctx->payload_sha256);
+      ctx->payload_sha256 = g_strdup (call->sha256);
+    }
   return TRUE;
 }
 
@@ -462,28 +486,27 @@ parse_reply (TftsrConnectorCtx *ctx, GBytes *body, json_object **reply, GError *
 
 /* The part of a call after the answer came: statuses become errors, bodies JSON. */
 static gboolean
-take_answer (TftsrConnectorCtx *ctx, const char *method, const char *path, gint64 started,
-             const TftsrHttpResponse *response, TftsrCallFlags flags, json_object **reply,
-             GError **error)
+take_answer (TftsrConnectorCtx *ctx, const Call *call, const TftsrHttpResponse *response,
+             TftsrCallFlags flags, json_object **reply, GError **error)
 {
   GError *local = NULL;
 
   if (response->status < 200 || response->status >= 300)
     {
       set_status_error (ctx, response, &local);
-      add_event (ctx, method, path, response->status, response->attempts, started, local);
+      add_event (ctx, call, response->status, response->attempts, local);
       g_propagate_error (error, local);
       return FALSE;
     }
-  add_event (ctx, method, path, response->status, response->attempts, started, NULL);
+  add_event (ctx, call, response->status, response->attempts, NULL);
   if ((flags & TFTSR_CALL_NO_JSON) != 0 || reply == NULL)
     return TRUE;
   return parse_reply (ctx, response->body, reply, error);
 }
 
 static gboolean
-replay (TftsrConnectorCtx *ctx, const char *method, const char *path, TftsrCallFlags flags,
-        json_object **reply, GError **error)
+replay (TftsrConnectorCtx *ctx, const Call *call, TftsrCallFlags flags, json_object **reply,
+        GError **error)
 {
   g_autoptr (GBytes) body = g_steal_pointer (&ctx->replay_body);
   TftsrHttpResponse response = { ctx->replay_status, NULL, body, 0, 1 };
@@ -494,7 +517,7 @@ replay (TftsrConnectorCtx *ctx, const char *method, const char *path, TftsrCallF
                            "The connection closed before the reply was complete");
       return FALSE;
     }
-  return take_answer (ctx, method, path, g_get_monotonic_time (), &response, flags, reply, error);
+  return take_answer (ctx, call, &response, flags, reply, error);
 }
 
 /* A body that holds a secret (PagerDuty's routing key) is zeroed when freed. */
@@ -516,15 +539,15 @@ tftsr_connector_call (TftsrConnectorCtx *ctx, const char *method, const char *ur
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (TftsrHttpRequest) request = NULL;
   g_autoptr (TftsrHttpResponse) response = NULL;
+  g_auto (Call) call = { method, path, g_get_monotonic_time (), NULL };
   GError *local = NULL;
-  gint64 started = g_get_monotonic_time ();
 
   if (reply != NULL)
     *reply = NULL;
   if (ctx->preview && body != NULL)
     return keep_preview (ctx, method, secret_url ? destination : url, content_type, body, error);
   if (ctx->replay)
-    return replay (ctx, method, path, flags, reply, error);
+    return replay (ctx, &call, flags, reply, error);
   if (body != NULL && (flags & TFTSR_CALL_SECRET_BODY) != 0)
     {
       char *copy = g_strdup (body);
@@ -534,16 +557,16 @@ tftsr_connector_call (TftsrConnectorCtx *ctx, const char *method, const char *ur
     bytes = g_bytes_new (body, strlen (body));
   if ((request = request_new (ctx, method, url, content_type, bytes, headers, flags, error)) ==
           NULL ||
-      !record_departure (ctx, destination, url, bytes, error))
+      !record_departure (ctx, &call, destination, url, bytes, flags, error))
     return FALSE;
   response = tftsr_http_perform (request, NULL, NULL, ctx->cancellable, &local);
   if (response == NULL)
     {
-      add_event (ctx, method, path, 0, 1, started, local);
+      add_event (ctx, &call, 0, 1, local);
       set_transport_error (ctx, flags, local, error);
       return FALSE;
     }
-  return take_answer (ctx, method, path, started, response, flags, reply, error);
+  return take_answer (ctx, &call, response, flags, reply, error);
 }
 
 /* --- helpers for connectors ------------------------------------------------------------- */

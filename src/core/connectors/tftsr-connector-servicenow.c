@@ -22,13 +22,13 @@ static const TftsrConnectorField fields[] = {
 };
 
 /* A value in an encoded query: '^' separates conditions, so a literal one is doubled; a
- * value starting "javascript:" would run on the server, so its colon is dropped; line
- * breaks end nothing and become spaces. */
+ * value holding "javascript:" could run on the server, so that colon is dropped wherever
+ * it stands; line breaks end nothing and become spaces. */
 static char *
 query_value (const char *text)
 {
   GString *out = g_string_new (NULL);
-  g_autofree char *lower = NULL;
+  static const char script[] = "javascript:";
 
   for (const char *p = text; *p != '\0'; p++)
     {
@@ -36,14 +36,14 @@ query_value (const char *text)
         g_string_append (out, "^^");
       else if (*p == '\r' || *p == '\n')
         g_string_append_c (out, ' ');
+      else if (*p == ':' && out->len >= strlen (script) - 1 &&
+               g_ascii_strncasecmp (out->str + out->len - (strlen (script) - 1), script,
+                                    strlen (script) - 1) == 0)
+        continue;
       else
         g_string_append_c (out, *p);
     }
   g_strstrip (out->str);
-  out->len = strlen (out->str);
-  lower = g_ascii_strdown (out->str, -1);
-  if (g_str_has_prefix (lower, "javascript:"))
-    g_string_erase (out, strlen ("javascript"), 1);
   return g_string_free (out, FALSE);
 }
 
@@ -118,13 +118,15 @@ list_result (TftsrConnectorCtx *ctx, json_object *reply, GError **error)
   return g_steal_pointer (&items);
 }
 
+/* @flags: TFTSR_CALL_TEXT_QUERY when @encoded holds the user's text. */
 static GPtrArray *
-query (TftsrConnectorCtx *ctx, const char *encoded, guint limit, GError **error)
+query (TftsrConnectorCtx *ctx, const char *encoded, guint limit, TftsrCallFlags flags,
+       GError **error)
 {
   g_autofree char *url = list_url (ctx, encoded, limit);
   g_autoptr (json_object) reply = NULL;
 
-  if (!tftsr_connector_call (ctx, "GET", url, NULL, NULL, NULL, TFTSR_CALL_DEFAULT, &reply, error))
+  if (!tftsr_connector_call (ctx, "GET", url, NULL, NULL, NULL, flags, &reply, error))
     return NULL;
   return list_result (ctx, reply, error);
 }
@@ -138,7 +140,8 @@ servicenow_test (TftsrConnectorCtx *ctx, GError **error)
 
   if (ctx->config->auth != TFTSR_CONNECTOR_AUTH_BASIC)
     {
-      g_autoptr (GPtrArray) items = query (ctx, "ORDERBYDESCsys_created_on", 1, error);
+      g_autoptr (GPtrArray) items =
+          query (ctx, "ORDERBYDESCsys_created_on", 1, TFTSR_CALL_DEFAULT, error);
       return items != NULL ? g_strdup (_ ("Signed in; incidents can be read")) : NULL;
     }
   {
@@ -198,23 +201,24 @@ servicenow_find_marker (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, G
 {
   g_autofree char *value = query_value (draft->marker);
   g_autofree char *q = g_strdup_printf ("correlation_id=%s", value);
-  g_autoptr (GPtrArray) items = query (ctx, q, 1, error);
+  g_autoptr (GPtrArray) items = query (ctx, q, 1, TFTSR_CALL_DEFAULT, error);
 
   if (items == NULL || items->len == 0)
     return NULL;
   return g_ptr_array_steal_index (items, 0);
 }
 
+/* @flags: TFTSR_CALL_NOT_REPEATABLE for a work note, which a second PATCH would add twice. */
 static TftsrExternalItem *
-patch (TftsrConnectorCtx *ctx, const char *sys_id, const char *body, GError **error)
+patch (TftsrConnectorCtx *ctx, const char *sys_id, const char *body, TftsrCallFlags flags,
+       GError **error)
 {
   g_autofree char *record = record_url (ctx, sys_id);
   g_autofree char *url =
       g_strdup_printf ("%s?sysparm_fields=" FIELDS "&sysparm_display_value=true", record);
   g_autoptr (json_object) reply = NULL;
 
-  if (!tftsr_connector_call (ctx, "PATCH", url, NULL, body, NULL, TFTSR_CALL_DEFAULT, &reply,
-                             error))
+  if (!tftsr_connector_call (ctx, "PATCH", url, NULL, body, NULL, flags, &reply, error))
     return NULL;
   return single_result (ctx, reply, error);
 }
@@ -224,7 +228,7 @@ servicenow_update (TftsrConnectorCtx *ctx, const char *sys_id, const TftsrTicket
                    GError **error)
 {
   g_autofree char *body = incident_body (ctx, draft, FALSE);
-  return patch (ctx, sys_id, body, error);
+  return patch (ctx, sys_id, body, TFTSR_CALL_DEFAULT, error);
 }
 
 static gboolean
@@ -234,7 +238,8 @@ servicenow_comment (TftsrConnectorCtx *ctx, const char *sys_id, const char *text
   g_autoptr (TftsrExternalItem) item = NULL;
 
   json_object_object_add (body, "work_notes", json_object_new_string (text));
-  item = patch (ctx, sys_id, json_object_to_json_string_ext (body, JSON_C_TO_STRING_PLAIN), error);
+  item = patch (ctx, sys_id, json_object_to_json_string_ext (body, JSON_C_TO_STRING_PLAIN),
+                TFTSR_CALL_NOT_REPEATABLE, error);
   return item != NULL;
 }
 
@@ -269,7 +274,7 @@ servicenow_get (TftsrConnectorCtx *ctx, const char *id_or_key, GError **error)
     }
   value = query_value (id_or_key);
   q = g_strdup_printf ("number=%s", value);
-  if ((items = query (ctx, q, 1, error)) == NULL)
+  if ((items = query (ctx, q, 1, TFTSR_CALL_TEXT_QUERY, error)) == NULL)
     return NULL;
   if (items->len == 0)
     {
@@ -286,7 +291,7 @@ servicenow_search (TftsrConnectorCtx *ctx, const char *text, guint limit, GError
   g_autofree char *value = query_value (text);
   g_autofree char *q = g_strdup_printf (
       "short_descriptionLIKE%s^ORnumber=%s^ORDERBYDESCsys_updated_on", value, value);
-  return query (ctx, q, limit, error);
+  return query (ctx, q, limit, TFTSR_CALL_TEXT_QUERY, error);
 }
 
 const TftsrConnectorOps tftsr_connector_servicenow_ops = {

@@ -152,13 +152,15 @@ slack_notify (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrNotify
   if (ctx->preview)
     return tftsr_connector_call (
         ctx, "POST", ctx->config->base_url, NULL, tftsr_connector_json_text (message), NULL,
-        TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL, NULL, error);
+        TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL | TFTSR_CALL_NOT_REPEATABLE,
+        NULL, error);
   url = tftsr_connector_dup_hook_url (ctx, error);
   if (url == NULL)
     return FALSE;
   /* Slack answers "ok" as text/plain. */
   return tftsr_connector_call (ctx, "POST", url, NULL, tftsr_connector_json_text (message), NULL,
-                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL,
+                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL |
+                                   TFTSR_CALL_NOT_REPEATABLE,
                                NULL, error);
 }
 

@@ -103,6 +103,27 @@ audit_detail (const TftsrConnectorConfig *c, gboolean new_secret)
   return g_strdup (json_object_to_json_string_ext (detail, JSON_C_TO_STRING_PLAIN));
 }
 
+/* Removes the secrets @config's way of signing in does not use (a token left from before a
+ * switch to OAuth), inside the caller's transaction. */
+static gboolean
+drop_unused_secrets (TftsrStore *store, sqlite3 *db, const TftsrConnectorConfig *config,
+                     GError **error)
+{
+  static const TftsrSecretKind kinds[] = { TFTSR_SECRET_API_TOKEN, TFTSR_SECRET_PAT,
+                                           TFTSR_SECRET_OAUTH };
+  TftsrSecretKind used =
+      config->auth == TFTSR_CONNECTOR_AUTH_OAUTH ? TFTSR_SECRET_OAUTH : secret_kind (config->auth);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *owner = tftsr_vault_owner (config->id, kinds[i]);
+      if ((kinds[i] != used || config->auth == TFTSR_CONNECTOR_AUTH_NONE) &&
+          tftsr_credential_exists (db, owner) && !tftsr_credential_delete (store, db, owner, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 tftsr_store_save_connector_untested (TftsrStore *store, const TftsrConnectorConfig *config,
                                      const char *secret, GError **error)
@@ -121,6 +142,7 @@ tftsr_store_save_connector_untested (TftsrStore *store, const TftsrConnectorConf
   detail = audit_detail (config, with_secret);
   if (write_row (conn->db, config, error) &&
       (!with_secret || tftsr_credential_put (store, conn->db, owner, secret, error)) &&
+      drop_unused_secrets (store, conn->db, config, error) &&
       tftsr_audit_append_in_transaction (conn->db, "connector.save", config->id, detail, error) &&
       tftsr_db_commit (conn->db, error))
     return TRUE;

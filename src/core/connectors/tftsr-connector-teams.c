@@ -158,13 +158,15 @@ teams_notify (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrNotify
   if (ctx->preview)
     return tftsr_connector_call (
         ctx, "POST", ctx->config->base_url, NULL, tftsr_connector_json_text (message), NULL,
-        TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL, NULL, error);
+        TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL | TFTSR_CALL_NOT_REPEATABLE,
+        NULL, error);
   url = tftsr_connector_dup_hook_url (ctx, error);
   if (url == NULL)
     return FALSE;
   /* Teams answers "1" (incoming webhooks) or nothing (Workflows), never JSON. */
   return tftsr_connector_call (ctx, "POST", url, NULL, tftsr_connector_json_text (message), NULL,
-                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL,
+                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL |
+                                   TFTSR_CALL_NOT_REPEATABLE,
                                NULL, error);
 }
 

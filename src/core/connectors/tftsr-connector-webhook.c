@@ -133,7 +133,8 @@ webhook_notify (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrNoti
   /* Receivers answer anything from nothing to a page of HTML: only the status counts. */
   return tftsr_connector_call (ctx, method != NULL ? method : "POST", config->base_url, NULL, body,
                                (const char *const *) headers->pdata,
-                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON, NULL, error);
+                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_NOT_REPEATABLE,
+                               NULL, error);
 }
 
 /* A webhook has nothing to ask that would not act on an event: the test checks what can be

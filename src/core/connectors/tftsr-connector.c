@@ -84,11 +84,13 @@ run_begin (Run *run, TftsrStore *store, const char *connector, const char *opera
 }
 
 /* Records the run, unless nothing was meant to leave (a preview) or nothing had to (the
- * ticket existed already). */
+ * ticket existed already). A connection test is always recorded, even one that sends
+ * nothing (a PagerDuty key checked by its form): it is the connector's health. */
 static void
 run_end (Run *run, const GError *error)
 {
-  if (!run->ctx.preview && (error != NULL || run->ctx.events != NULL))
+  if (!run->ctx.preview &&
+      (error != NULL || run->ctx.events != NULL || g_str_equal (run->operation, "test")))
     tftsr_connector_record_run (&run->ctx, run->operation, run->started_us, run->started_at, error);
 }
 
