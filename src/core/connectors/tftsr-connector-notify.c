@@ -244,10 +244,3 @@ tftsr_connector_is_web_link (const char *link)
   return scheme != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
          (g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0);
 }
-
-const char *
-tftsr_connector_json_text (json_object *object)
-{
-  return json_object_to_json_string_ext (object,
-                                         JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-}
