@@ -13,6 +13,7 @@
 #include "tftsr-ai-provider-dialog.h"
 #include "tftsr-ai-providers-page.h"
 #include "tftsr-app-format.h"
+#include "tftsr-confirm-dialog.h"
 #include "tftsr-preferences-window.h"
 
 struct _TftsrAiProvidersPage
@@ -419,25 +420,15 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   TftsrAiProvidersPage *self = TFTSR_AI_PROVIDERS_PAGE (widget);
   const TftsrAiProvider *provider = provider_by_id (self, g_variant_get_int64 (parameter));
   g_autofree char *name = NULL;
-  GtkWidget *dialog;
-  Job *job;
+  g_autofree char *heading = NULL;
 
   if (provider == NULL)
     return;
   name = tftsr_display_text (provider->name);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), NULL,
-                                   _ ("Its settings and its saved API key are deleted."));
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Remove “%s”?"), name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  job = job_new (self, provider);
-  g_object_set_data_full (G_OBJECT (dialog), "job", job, (GDestroyNotify) job_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (remove_answered), job);
-  gtk_window_present (GTK_WINDOW (dialog));
+  heading = g_strdup_printf (_ ("Remove “%s”?"), name);
+  tftsr_confirm_destructive (widget, heading, _ ("Its settings and its saved API key are deleted."),
+                             "remove", _ ("_Remove"), G_CALLBACK (remove_answered),
+                             job_new (self, provider), (GDestroyNotify) job_free);
 }
 
 /* --- class ------------------------------------------------------------------------------- */

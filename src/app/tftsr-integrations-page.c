@@ -11,6 +11,7 @@
 #include <tftsr-connector.h>
 
 #include "tftsr-app-format.h"
+#include "tftsr-confirm-dialog.h"
 #include "tftsr-connector-dialog.h"
 #include "tftsr-integrations-page.h"
 #include "tftsr-preferences-window.h"
@@ -429,27 +430,18 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   const TftsrConnectorConfig *config =
       connector_by_id (self, g_variant_get_string (parameter, NULL));
   g_autofree char *name = NULL;
-  GtkWidget *dialog;
-  Job *job;
+  g_autofree char *heading = NULL;
 
   if (config == NULL)
     return;
   name = tftsr_display_text (config->id);
-  dialog = adw_message_dialog_new (
-      GTK_WINDOW (gtk_widget_get_root (widget)), NULL,
+  heading = g_strdup_printf (_ ("Remove “%s”?"), name);
+  tftsr_confirm_destructive (
+      widget, heading,
       _ ("Its settings and saved credentials are deleted and an OAuth sign-in is revoked. "
-         "Links already made from incidents stay."));
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Remove “%s”?"), name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  job = job_new (self, config->id);
-  g_object_set_data_full (G_OBJECT (dialog), "job", job, (GDestroyNotify) job_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (remove_answered), job);
-  gtk_window_present (GTK_WINDOW (dialog));
+         "Links already made from incidents stay."),
+      "remove", _ ("_Remove"), G_CALLBACK (remove_answered), job_new (self, config->id),
+      (GDestroyNotify) job_free);
 }
 
 /* --- class ------------------------------------------------------------------------------- */
