@@ -15,6 +15,7 @@
 #include "tftsr-connector-dialog.h"
 #include "tftsr-integrations-page.h"
 #include "tftsr-preferences-window.h"
+#include "tftsr-settings-row.h"
 
 struct _TftsrIntegrationsPage
 {
@@ -143,34 +144,6 @@ describe (const TftsrConnectorConfig *c, const TftsrConnectorHealth *h)
 }
 
 static GtkWidget *
-row_button (GtkWidget *row, const char *action, const char *id, const char *tooltip,
-            const char *icon, const char *label)
-{
-  GtkWidget *button = icon != NULL ? gtk_button_new_from_icon_name (icon) : gtk_button_new ();
-
-  if (icon != NULL)
-    gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  g_object_set_data (G_OBJECT (row), action, button);
-  return button;
-}
-
-static void
-show_testing (GtkWidget *row, gboolean testing)
-{
-  GtkStack *stack = g_object_get_data (G_OBJECT (row), "test-stack");
-
-  gtk_stack_set_visible_child_name (stack, testing ? "spinner" : "label");
-  gtk_spinner_set_spinning (GTK_SPINNER (gtk_stack_get_child_by_name (stack, "spinner")), testing);
-}
-
-static GtkWidget *
 connector_row (TftsrIntegrationsPage *self, const TftsrConnectorConfig *c,
                const TftsrConnectorHealth *h)
 {
@@ -179,13 +152,8 @@ connector_row (TftsrIntegrationsPage *self, const TftsrConnectorConfig *c,
   g_autofree char *description = describe (c, h);
   g_autofree char *shown = tftsr_display_text (description);
   g_autofree char *subtitle = g_markup_escape_text (shown, -1);
-  g_autofree char *test_label = g_strdup_printf (_ ("Test “%s”"), name);
-  g_autofree char *edit_label = g_strdup_printf (_ ("Edit “%s”"), name);
-  g_autofree char *remove_label = g_strdup_printf (_ ("Remove “%s”"), name);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name (tftsr_connector_kind_icon_name (c->kind));
-  GtkWidget *stack = gtk_stack_new ();
-  GtkWidget *test;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -203,16 +171,10 @@ connector_row (TftsrIntegrationsPage *self, const TftsrConnectorConfig *c,
     gtk_widget_add_css_class (row, "circuit-open");
   g_object_set_data_full (G_OBJECT (row), "id", g_strdup (c->id), g_free);
 
-  test = row_button (row, "integrations.test", c->id,
-                     _ ("Ask the service who these credentials are; no incident content is sent"),
-                     NULL, test_label);
-  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new (_ ("Test")), "label");
-  gtk_stack_add_named (GTK_STACK (stack), gtk_spinner_new (), "spinner");
-  gtk_button_set_child (GTK_BUTTON (test), stack);
-  g_object_set_data (G_OBJECT (row), "test-stack", stack);
-  show_testing (row, g_hash_table_contains (self->testing, c->id));
-  row_button (row, "integrations.edit", c->id, _ ("Edit"), "document-edit-symbolic", edit_label);
-  row_button (row, "integrations.remove", c->id, _ ("Remove"), "user-trash-symbolic", remove_label);
+  tftsr_settings_row_add_buttons (
+      row, "integrations", g_variant_new_string (c->id), name,
+      _ ("Ask the service who these credentials are; no incident content is sent"),
+      g_hash_table_contains (self->testing, c->id));
   return row;
 }
 
@@ -394,7 +356,7 @@ test_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_hash_table_add (self->testing, g_strdup (config->id));
   for (guint i = 0; i < self->rows->len; i++)
     if (g_strcmp0 (g_object_get_data (self->rows->pdata[i], "id"), config->id) == 0)
-      show_testing (self->rows->pdata[i], TRUE);
+      tftsr_settings_row_show_testing (self->rows->pdata[i], TRUE);
   tftsr_connector_test_async (self->store, config, NULL, self->cancellable, tested,
                               job_new (self, config->id));
 }
