@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include "tftsr-connector-private.h"
-#include "tftsr-fake-server.h"
+#include "tftsr-connector-test-util.h"
 #include "tftsr-prism.h"
-#include "tftsr-test-util.h"
 
 #define PAT "pat-0123456789"
 #define PRISM_STARTUP_SECONDS 180
+#define DESCRIPTION "**Payments** failed."
 
 #define WORK_ITEM_JSON                                                                             \
   "{\"id\":42,\"rev\":3,\"fields\":{\"System.Title\":\"Checkout down\",\"System.State\":"          \
@@ -28,38 +28,32 @@ typedef struct
 } Fixture;
 
 static void
-json_reply (SoupServerMessage *msg, guint status, const char *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
-static void
 on_work_item (SoupServerMessage *msg, GBytes *body, gpointer user_data)
 {
-  json_reply (msg, 200, WORK_ITEM_JSON);
+  tftsr_test_json_reply (msg, 200, WORK_ITEM_JSON);
 }
 
 static void
 on_wiql (SoupServerMessage *msg, GBytes *body, gpointer user_data)
 {
-  json_reply (msg, 200,
-              "{\"queryType\":\"flat\",\"asOf\":\"2026-01-01T00:00:00Z\",\"columns\":[],"
-              "\"workItems\":[{\"id\":42,\"url\":\"https://x\"}]}");
+  tftsr_test_json_reply (msg, 200,
+                         "{\"queryType\":\"flat\",\"asOf\":\"2026-01-01T00:00:00Z\",\"columns\":[],"
+                         "\"workItems\":[{\"id\":42,\"url\":\"https://x\"}]}");
 }
 
 static void
 on_batch (SoupServerMessage *msg, GBytes *body, gpointer user_data)
 {
-  json_reply (msg, 200, "{\"count\":1,\"value\":[" WORK_ITEM_JSON "]}");
+  tftsr_test_json_reply (msg, 200, "{\"count\":1,\"value\":[" WORK_ITEM_JSON "]}");
 }
 
 static void
 on_projects (SoupServerMessage *msg, GBytes *body, gpointer user_data)
 {
-  json_reply (msg, 200,
-              "{\"count\":2,\"value\":[{\"id\":\"p1\",\"name\":\"Ops\",\"state\":\"wellFormed\"},"
-              "{\"id\":\"p2\",\"name\":\"Web Shop\",\"state\":\"wellFormed\"}]}");
+  tftsr_test_json_reply (
+      msg, 200,
+      "{\"count\":2,\"value\":[{\"id\":\"p1\",\"name\":\"Ops\",\"state\":\"wellFormed\"},"
+      "{\"id\":\"p2\",\"name\":\"Web Shop\",\"state\":\"wellFormed\"}]}");
 }
 
 static void
@@ -90,58 +84,9 @@ static void
 save_connector (Fixture *f, const char *id, const char *options)
 {
   g_autofree char *url = tftsr_fake_server_url (f->server, "/org");
-  g_autoptr (TftsrConnectorConfig) config =
-      tftsr_connector_config_new (id, TFTSR_CONNECTOR_AZURE_DEVOPS, url);
-  g_autoptr (GError) error = NULL;
 
-  config->auth = TFTSR_CONNECTOR_AUTH_BASIC;
-  g_free (config->options);
-  config->options = g_strdup (options);
-  g_assert_true (tftsr_store_save_connector_untested (f->store, config, PAT, &error));
-  g_assert_no_error (error);
-}
-
-static gint64
-new_incident (Fixture *f, const char *title, TftsrSeverity severity)
-{
-  g_autoptr (TftsrIssue) issue = tftsr_test_create (f->store, title, "**Payments** failed.");
-  g_autoptr (TftsrIssue) saved = NULL;
-  g_autoptr (GError) error = NULL;
-
-  tftsr_issue_set_severity (issue, severity);
-  saved = tftsr_store_update_issue (f->store, issue, &error);
-  g_assert_no_error (error);
-  return tftsr_issue_get_id (issue);
-}
-
-static TftsrFakeRequest *
-last_request (Fixture *f, const char *method, const char *path)
-{
-  g_autoptr (GPtrArray) requests = tftsr_fake_server_dup_requests (f->server);
-
-  for (guint i = requests->len; i > 0; i--)
-    {
-      TftsrFakeRequest *request = requests->pdata[i - 1];
-      gsize len = strcspn (request->path, "?");
-
-      if (g_str_equal (request->method, method) && strlen (path) == len &&
-          strncmp (request->path, path, len) == 0)
-        return tftsr_fake_request_ref (request);
-    }
-  g_error ("no %s %s received", method, path);
-  return NULL;
-}
-
-static json_object *
-body_of (TftsrFakeRequest *request)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (request->body, &len);
-  g_autofree char *text = g_strndup (data, len);
-  json_object *body = json_tokener_parse (text);
-
-  g_assert_nonnull (body);
-  return body;
+  tftsr_test_save_connector (f->store, id, TFTSR_CONNECTOR_AZURE_DEVOPS, url,
+                             TFTSR_CONNECTOR_AUTH_BASIC, NULL, PAT, options);
 }
 
 /* The value a JSON Patch sets @field to, or NULL when it does not. */
@@ -199,7 +144,7 @@ test_connection (Fixture *f, gconstpointer data)
   said = tftsr_connector_test (f->store, config, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (said, ==, "2 projects visible");
-  request = last_request (f, "GET", "/org/_apis/projects");
+  request = tftsr_test_last_request (f->server, "GET", "/org/_apis/projects");
   g_assert_cmpstr (soup_message_headers_get_one (request->fields, "Authorization"), ==, expected);
   projects = tftsr_connector_list_containers (f->store, "ado", NULL, &error);
   g_assert_no_error (error);
@@ -214,7 +159,8 @@ test_connection (Fixture *f, gconstpointer data)
 static void
 test_create (Fixture *f, gconstpointer data)
 {
-  gint64 id = new_incident (f, "Checkout down", TFTSR_SEVERITY_CRITICAL);
+  gint64 id =
+      tftsr_test_new_incident (f->store, "Checkout down", DESCRIPTION, TFTSR_SEVERITY_CRITICAL);
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrExternalItem) item = NULL;
   g_autoptr (TftsrFakeRequest) request = NULL;
@@ -228,10 +174,10 @@ test_create (Fixture *f, gconstpointer data)
   g_assert_cmpstr (item->key, ==, "#42");
   g_assert_cmpstr (item->status, ==, "Active");
   g_assert_cmpstr (item->url, ==, "https://dev.azure.com/org/Ops/_workitems/edit/42");
-  request = last_request (f, "POST", "/org/Ops/_apis/wit/workitems/$Bug");
+  request = tftsr_test_last_request (f->server, "POST", "/org/Ops/_apis/wit/workitems/$Bug");
   g_assert_cmpstr (soup_message_headers_get_content_type (request->fields, NULL), ==,
                    "application/json-patch+json");
-  patch = body_of (request);
+  patch = tftsr_test_request_json (request);
   g_assert_true (json_object_is_type (patch, json_type_array));
   g_assert_cmpstr (json_object_get_string (patched (patch, "System.Title")), ==, "Checkout down");
   g_assert_nonnull (strstr (json_object_get_string (patched (patch, "System.Description")),
@@ -275,7 +221,7 @@ test_mapping (Fixture *f, gconstpointer data)
   save_connector (f, "ado.task", "{\"project\":\"Ops\",\"work_item_type\":\"Task\"}");
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      gint64 id = new_incident (f, "Mapped", cases[i].severity);
+      gint64 id = tftsr_test_new_incident (f->store, "Mapped", DESCRIPTION, cases[i].severity);
       g_autoptr (GError) error = NULL;
       g_autoptr (TftsrExternalItem) item =
           tftsr_connector_create_ticket (f->store, cases[i].connector, id, NULL, &error);
@@ -284,8 +230,8 @@ test_mapping (Fixture *f, gconstpointer data)
       json_object *severity;
 
       g_assert_no_error (error);
-      request = last_request (f, "POST", cases[i].path);
-      patch = body_of (request);
+      request = tftsr_test_last_request (f->server, "POST", cases[i].path);
+      patch = tftsr_test_request_json (request);
       severity = patched (patch, "Microsoft.VSTS.Common.Severity");
       g_assert_cmpstr (severity != NULL ? json_object_get_string (severity) : NULL, ==,
                        cases[i].severity_value);
@@ -332,11 +278,11 @@ test_search_escaping (Fixture *f, gconstpointer data)
       item = found->pdata[0];
       g_assert_cmpstr (item->key, ==, "#42");
       g_assert_cmpstr (item->title, ==, "Checkout down");
-      wiql = last_request (f, "POST", "/org/Ops/Blue/_apis/wit/wiql");
-      body = body_of (wiql);
+      wiql = tftsr_test_last_request (f->server, "POST", "/org/Ops/Blue/_apis/wit/wiql");
+      body = tftsr_test_request_json (wiql);
       g_assert_cmpstr (tftsr_json_path_string (body, "query"), ==, expected);
-      batch = last_request (f, "POST", "/org/Ops/_apis/wit/workitemsbatch");
-      batch_body = body_of (batch);
+      batch = tftsr_test_last_request (f->server, "POST", "/org/Ops/_apis/wit/workitemsbatch");
+      batch_body = tftsr_test_request_json (batch);
       g_assert_cmpstr (json_object_to_json_string (json_object_object_get (batch_body, "ids")), ==,
                        "[ 42 ]");
     }
@@ -346,7 +292,7 @@ test_search_escaping (Fixture *f, gconstpointer data)
 static void
 test_update_comment_get (Fixture *f, gconstpointer data)
 {
-  gint64 id = new_incident (f, "Checkout down", TFTSR_SEVERITY_HIGH);
+  gint64 id = tftsr_test_new_incident (f->store, "Checkout down", DESCRIPTION, TFTSR_SEVERITY_HIGH);
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrExternalItem) created = NULL;
   g_autoptr (TftsrExternalItem) updated = NULL;
@@ -367,13 +313,13 @@ test_update_comment_get (Fixture *f, gconstpointer data)
   g_assert_cmpuint (requests->len, >=, 3);
   request = requests->pdata[requests->len - 2];
   g_assert_cmpstr (request->method, ==, "PATCH");
-  update = body_of (request);
+  update = tftsr_test_request_json (request);
   g_assert_nonnull (patched (update, "System.Title"));
   g_assert_null (patched (update, "System.Tags"));
   request = requests->pdata[requests->len - 1];
   g_assert_cmpstr (request->method, ==, "PATCH");
   g_assert_true (g_str_has_prefix (request->path, "/org/Ops/_apis/wit/workitems/42?"));
-  comment = body_of (request);
+  comment = tftsr_test_request_json (request);
   g_assert_cmpuint (json_object_array_length (comment), ==, 1);
   g_assert_nonnull (
       strstr (json_object_get_string (patched (comment, "System.History")), "<em>back</em>"));

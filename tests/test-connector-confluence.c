@@ -23,11 +23,10 @@
  */
 #include <string.h>
 
+#include "tftsr-connector-test-util.h"
 #include "tftsr-connector.h"
-#include "tftsr-fake-server.h"
 #include "tftsr-json-private.h"
 #include "tftsr-prism.h"
-#include "tftsr-test-util.h"
 
 #define USER "ana@example.com"
 #define TOKEN "atl-token-1"
@@ -60,16 +59,10 @@ typedef struct
 } Fake;
 
 static void
-reply_json (SoupServerMessage *msg, guint status, const char *json)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-}
-
-static void
 reply_object (SoupServerMessage *msg, guint status, json_object *object)
 {
-  reply_json (msg, status, json_object_to_json_string_ext (object, JSON_C_TO_STRING_PLAIN));
+  tftsr_test_json_reply (msg, status,
+                         json_object_to_json_string_ext (object, JSON_C_TO_STRING_PLAIN));
 }
 
 static gboolean
@@ -83,7 +76,8 @@ authorized (SoupServerMessage *msg)
 
   if (g_strcmp0 (got, expected) == 0)
     return TRUE;
-  reply_json (msg, 401, "{\"statusCode\":401,\"message\":\"Client must be authenticated\"}");
+  tftsr_test_json_reply (msg, 401,
+                         "{\"statusCode\":401,\"message\":\"Client must be authenticated\"}");
   return FALSE;
 }
 
@@ -157,10 +151,11 @@ create_page (SoupServerMessage *msg, GBytes *bytes, gpointer data)
   g_assert_nonnull (storage_of (fake, request));
   if (fake->title_taken)
     {
-      reply_json (msg, 400,
-                  "{\"errors\":[{\"status\":400,\"code\":\"BAD_REQUEST\",\"title\":\"A page with "
-                  "this title already exists: A page already exists with the same TITLE in "
-                  "this space\"}]}");
+      tftsr_test_json_reply (
+          msg, 400,
+          "{\"errors\":[{\"status\":400,\"code\":\"BAD_REQUEST\",\"title\":\"A page with "
+          "this title already exists: A page already exists with the same TITLE in "
+          "this space\"}]}");
       return;
     }
   g_mutex_lock (&fake->lock);
@@ -177,9 +172,9 @@ create_page (SoupServerMessage *msg, GBytes *bytes, gpointer data)
 static void
 not_found (SoupServerMessage *msg)
 {
-  reply_json (msg, 404,
-              "{\"errors\":[{\"status\":404,\"code\":\"NOT_FOUND\",\"title\":\"Not "
-              "Found\"}]}");
+  tftsr_test_json_reply (msg, 404,
+                         "{\"errors\":[{\"status\":404,\"code\":\"NOT_FOUND\",\"title\":\"Not "
+                         "Found\"}]}");
 }
 
 /* GET and PUT of /pages/ID (v2) or /content/ID (v1). */
@@ -227,7 +222,7 @@ page (SoupServerMessage *msg, GBytes *bytes, gpointer data)
           p->version);
 
       g_mutex_unlock (&fake->lock);
-      reply_json (msg, 409, text);
+      tftsr_test_json_reply (msg, 409, text);
       return;
     }
   p->version++;
@@ -265,7 +260,7 @@ spaces (SoupServerMessage *msg, GBytes *bytes, gpointer data)
     return;
   if (fake->malformed)
     {
-      reply_json (msg, 200, "{\"results\": [{\"id\": \"98305\", \"key\": ");
+      tftsr_test_json_reply (msg, 200, "{\"results\": [{\"id\": \"98305\", \"key\": ");
       return;
     }
   query_param (msg, "keys", &keys);
@@ -285,7 +280,7 @@ spaces (SoupServerMessage *msg, GBytes *bytes, gpointer data)
                               "\"/spaces/DEV\"}}],\"_links\":{\"base\":\"%s\"}}",
                               base);
     }
-  reply_json (msg, 200, text);
+  tftsr_test_json_reply (msg, 200, text);
 }
 
 static void
@@ -294,8 +289,8 @@ current_user (SoupServerMessage *msg, GBytes *bytes, gpointer data)
   (void) bytes;
   (void) data;
   if (authorized (msg))
-    reply_json (msg, 200,
-                "{\"type\":\"known\",\"accountId\":\"5b10a2\",\"displayName\":\"Ana Lima\"}");
+    tftsr_test_json_reply (
+        msg, 200, "{\"type\":\"known\",\"accountId\":\"5b10a2\",\"displayName\":\"Ana Lima\"}");
 }
 
 static void
@@ -319,7 +314,7 @@ search (SoupServerMessage *msg, GBytes *bytes, gpointer data)
       "\"/spaces/OPS/pages/1001\"}}],\"start\":0,\"limit\":25,\"size\":1,\"_links\":{\"base\":"
       "\"%s\"}}",
       base);
-  reply_json (msg, 200, text);
+  tftsr_test_json_reply (msg, 200, text);
 }
 
 static Fake *
@@ -393,16 +388,11 @@ static TftsrStore *
 store_with_connector (const char *base_url, const char *deployment, const char *token)
 {
   TftsrStore *store = tftsr_test_new_store ();
-  g_autoptr (TftsrConnectorConfig) config =
-      tftsr_connector_config_new ("wiki", TFTSR_CONNECTOR_CONFLUENCE, base_url);
-  g_autoptr (GError) error = NULL;
+  g_autofree char *options =
+      g_strdup_printf ("{\"deployment\":\"%s\",\"space\":\"OPS\"}", deployment);
 
-  config->user = g_strdup (USER);
-  config->auth = TFTSR_CONNECTOR_AUTH_BASIC;
-  tftsr_connector_config_set_option (config, "deployment", deployment);
-  tftsr_connector_config_set_option (config, "space", "OPS");
-  tftsr_store_save_connector_untested (store, config, token, &error);
-  g_assert_no_error (error);
+  tftsr_test_save_connector (store, "wiki", TFTSR_CONNECTOR_CONFLUENCE, base_url,
+                             TFTSR_CONNECTOR_AUTH_BASIC, USER, token, options);
   return store;
 }
 
@@ -443,15 +433,6 @@ static TftsrExternalItem *
 publish (TftsrStore *store, gint64 document_id, gboolean overwrite, GError **error)
 {
   return tftsr_connector_publish (store, "wiki", document_id, NULL, NULL, overwrite, NULL, error);
-}
-
-static json_object *
-body_of (TftsrFakeRequest *request)
-{
-  json_object *body = json_tokener_parse (g_bytes_get_data (request->body, NULL));
-
-  g_assert_nonnull (body);
-  return body;
 }
 
 /* ---- behaviour ---- */
@@ -589,7 +570,7 @@ test_create_then_update (gconstpointer data)
   g_assert_cmpuint (posts->len, ==, 1);
   puts = requests_to (fake, "PUT", page_path);
   g_assert_cmpuint (puts->len, ==, 1);
-  put = body_of (puts->pdata[0]);
+  put = tftsr_test_request_json (puts->pdata[0]);
   g_assert_true (json_object_object_get_ex (put, "version", &version));
   g_assert_true (json_object_object_get_ex (version, "number", &version));
   g_assert_cmpint (json_object_get_int64 (version), ==, 2);

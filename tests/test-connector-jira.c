@@ -9,28 +9,19 @@
 #include <string.h>
 
 #include "tftsr-connector-private.h"
-#include "tftsr-fake-server.h"
+#include "tftsr-connector-test-util.h"
 #include "tftsr-prism.h"
-#include "tftsr-test-util.h"
 
 #define USER "ana@example.com"
 #define TOKEN "s3cret-token"
 #define PRISM_STARTUP_SECONDS 180
+#define DESCRIPTION "**Payments** failed."
 
 typedef struct
 {
   TftsrStore *store;
   TftsrFakeServer *server;
 } Fixture;
-
-static void
-json_reply (SoupServerMessage *msg, guint status, const char *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  if (body != NULL)
-    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body,
-                                      strlen (body));
-}
 
 #define ISSUE_JSON                                                                                 \
   "{\"id\":\"10007\",\"key\":\"OPS-7\",\"fields\":{\"summary\":\"Checkout down\","                 \
@@ -41,22 +32,23 @@ static void
 on_issue (SoupServerMessage *msg, GBytes *body, gpointer user_data)
 {
   if (g_str_equal (soup_server_message_get_method (msg), "PUT"))
-    json_reply (msg, 204, NULL);
+    tftsr_test_json_reply (msg, 204, NULL);
   else
-    json_reply (msg, 200, ISSUE_JSON);
+    tftsr_test_json_reply (msg, 200, ISSUE_JSON);
 }
 
 static void
 on_create (SoupServerMessage *msg, GBytes *body, gpointer user_data)
 {
-  json_reply (msg, 201,
-              "{\"id\":\"10007\",\"key\":\"OPS-7\",\"self\":\"https://x/rest/api/3/issue/10007\"}");
+  tftsr_test_json_reply (
+      msg, 201,
+      "{\"id\":\"10007\",\"key\":\"OPS-7\",\"self\":\"https://x/rest/api/3/issue/10007\"}");
 }
 
 static void
 on_search (SoupServerMessage *msg, GBytes *body, gpointer user_data)
 {
-  json_reply (msg, 200, "{\"isLast\":true,\"issues\":[" ISSUE_JSON "]}");
+  tftsr_test_json_reply (msg, 200, "{\"isLast\":true,\"issues\":[" ISSUE_JSON "]}");
 }
 
 /* Two pages: 50 projects, then one. */
@@ -72,7 +64,7 @@ on_projects (SoupServerMessage *msg, GBytes *body, gpointer user_data)
                             i > 0 ? "," : "", i + (first ? 0 : 50), i + (first ? 0 : 50),
                             i + (first ? 0 : 50));
   g_string_append_printf (out, "],\"isLast\":%s}", first ? "false" : "true");
-  json_reply (msg, 200, out->str);
+  tftsr_test_json_reply (msg, 200, out->str);
   g_string_free (out, TRUE);
 }
 
@@ -103,60 +95,9 @@ static void
 save_connector (Fixture *f, const char *id, const char *options, TftsrConnectorAuth auth)
 {
   g_autofree char *url = tftsr_fake_server_url (f->server, "");
-  g_autoptr (TftsrConnectorConfig) config =
-      tftsr_connector_config_new (id, TFTSR_CONNECTOR_JIRA, url);
-  g_autoptr (GError) error = NULL;
 
-  config->auth = auth;
-  config->user = auth == TFTSR_CONNECTOR_AUTH_BASIC ? g_strdup (USER) : NULL;
-  g_free (config->options);
-  config->options = g_strdup (options);
-  g_assert_true (tftsr_store_save_connector_untested (f->store, config, TOKEN, &error));
-  g_assert_no_error (error);
-}
-
-static gint64
-new_incident (Fixture *f, const char *title, TftsrSeverity severity)
-{
-  g_autoptr (TftsrIssue) issue = tftsr_test_create (f->store, title, "**Payments** failed.");
-  g_autoptr (TftsrIssue) saved = NULL;
-  g_autoptr (GError) error = NULL;
-
-  tftsr_issue_set_severity (issue, severity);
-  saved = tftsr_store_update_issue (f->store, issue, &error);
-  g_assert_no_error (error);
-  return tftsr_issue_get_id (issue);
-}
-
-/* The last request the fake received with @method on @path (without the query). */
-static TftsrFakeRequest *
-last_request (Fixture *f, const char *method, const char *path)
-{
-  g_autoptr (GPtrArray) requests = tftsr_fake_server_dup_requests (f->server);
-
-  for (guint i = requests->len; i > 0; i--)
-    {
-      TftsrFakeRequest *request = requests->pdata[i - 1];
-      gsize len = strcspn (request->path, "?");
-
-      if (g_str_equal (request->method, method) && strlen (path) == len &&
-          strncmp (request->path, path, len) == 0)
-        return tftsr_fake_request_ref (request);
-    }
-  g_error ("no %s %s received", method, path);
-  return NULL;
-}
-
-static json_object *
-body_of (TftsrFakeRequest *request)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (request->body, &len);
-  g_autofree char *text = g_strndup (data, len);
-  json_object *body = json_tokener_parse (text);
-
-  g_assert_nonnull (body);
-  return body;
+  tftsr_test_save_connector (f->store, id, TFTSR_CONNECTOR_JIRA, url, auth,
+                             auth == TFTSR_CONNECTOR_AUTH_BASIC ? USER : NULL, TOKEN, options);
 }
 
 static const char *
@@ -186,7 +127,7 @@ test_connection (Fixture *f, gconstpointer data)
   said = tftsr_connector_test (f->store, config, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (said, ==, "Signed in as Ana Ops");
-  request = last_request (f, "GET", "/rest/api/3/myself");
+  request = tftsr_test_last_request (f->server, "GET", "/rest/api/3/myself");
   g_assert_cmpstr (soup_message_headers_get_one (request->fields, "Authorization"), ==, expected);
 }
 
@@ -194,7 +135,8 @@ test_connection (Fixture *f, gconstpointer data)
 static void
 test_create (Fixture *f, gconstpointer data)
 {
-  gint64 id = new_incident (f, "Checkout down", TFTSR_SEVERITY_CRITICAL);
+  gint64 id =
+      tftsr_test_new_incident (f->store, "Checkout down", DESCRIPTION, TFTSR_SEVERITY_CRITICAL);
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrExternalItem) item = NULL;
   g_autoptr (TftsrFakeRequest) request = NULL;
@@ -208,8 +150,8 @@ test_create (Fixture *f, gconstpointer data)
   g_assert_cmpstr (item->id, ==, "10007");
   g_assert_cmpstr (item->key, ==, "OPS-7");
   g_assert_cmpstr (item->url, ==, browse);
-  request = last_request (f, "POST", "/rest/api/3/issue");
-  body = body_of (request);
+  request = tftsr_test_last_request (f->server, "POST", "/rest/api/3/issue");
+  body = tftsr_test_request_json (request);
   g_assert_cmpstr (at (body, "fields.project.key"), ==, "OPS");
   g_assert_cmpstr (at (body, "fields.issuetype.name"), ==, "Bug");
   g_assert_cmpstr (at (body, "fields.summary"), ==, "Checkout down");
@@ -248,7 +190,7 @@ test_priority_mapping (Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     for (guint custom = 0; custom < 2; custom++)
       {
-        gint64 id = new_incident (f, "Mapped", cases[i].severity);
+        gint64 id = tftsr_test_new_incident (f->store, "Mapped", DESCRIPTION, cases[i].severity);
         g_autoptr (GError) error = NULL;
         g_autoptr (TftsrExternalItem) item = tftsr_connector_create_ticket (
             f->store, custom ? "jira.custom" : "jira", id, NULL, &error);
@@ -256,8 +198,8 @@ test_priority_mapping (Fixture *f, gconstpointer data)
         g_autoptr (json_object) body = NULL;
 
         g_assert_no_error (error);
-        request = last_request (f, "POST", "/rest/api/3/issue");
-        body = body_of (request);
+        request = tftsr_test_last_request (f->server, "POST", "/rest/api/3/issue");
+        body = tftsr_test_request_json (request);
         g_assert_cmpstr (at (body, "fields.priority.name"), ==,
                          custom ? cases[i].custom : cases[i].standard);
         g_assert_cmpstr (at (body, "fields.issuetype.name"), ==, custom ? "Incident" : "Bug");
@@ -300,8 +242,8 @@ test_search_escaping (Fixture *f, gconstpointer data)
       g_assert_cmpstr (item->key, ==, "OPS-7");
       g_assert_cmpstr (item->title, ==, "Checkout down");
       g_assert_cmpstr (item->status, ==, "In Progress");
-      request = last_request (f, "POST", "/rest/api/3/search/jql");
-      body = body_of (request);
+      request = tftsr_test_last_request (f->server, "POST", "/rest/api/3/search/jql");
+      body = tftsr_test_request_json (request);
       g_assert_cmpstr (at (body, "jql"), ==, cases[i].jql);
       g_assert_cmpint (json_object_get_int (json_object_object_get (body, "maxResults")), ==, 10);
     }
@@ -311,7 +253,7 @@ test_search_escaping (Fixture *f, gconstpointer data)
 static void
 test_update_comment_get (Fixture *f, gconstpointer data)
 {
-  gint64 id = new_incident (f, "Checkout down", TFTSR_SEVERITY_HIGH);
+  gint64 id = tftsr_test_new_incident (f->store, "Checkout down", DESCRIPTION, TFTSR_SEVERITY_HIGH);
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrExternalItem) created = NULL;
   g_autoptr (TftsrExternalItem) updated = NULL;
@@ -327,16 +269,16 @@ test_update_comment_get (Fixture *f, gconstpointer data)
   updated = tftsr_connector_update_ticket (f->store, "jira", id, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (updated->status, ==, "In Progress");
-  put = last_request (f, "PUT", "/rest/api/3/issue/10007");
-  put_body = body_of (put);
+  put = tftsr_test_last_request (f->server, "PUT", "/rest/api/3/issue/10007");
+  put_body = tftsr_test_request_json (put);
   g_assert_cmpstr (at (put_body, "fields.priority.name"), ==, "High");
   g_assert_cmpstr (at (put_body, "fields.description.type"), ==, "doc");
   g_assert_null (json_object_object_get (json_object_object_get (put_body, "fields"), "labels"));
   g_assert_true (
       tftsr_connector_comment (f->store, "jira", id, "Rolled back *api*.", NULL, &error));
   g_assert_no_error (error);
-  comment = last_request (f, "POST", "/rest/api/3/issue/10007/comment");
-  comment_body = body_of (comment);
+  comment = tftsr_test_last_request (f->server, "POST", "/rest/api/3/issue/10007/comment");
+  comment_body = tftsr_test_request_json (comment);
   g_assert_cmpstr (at (comment_body, "body.type"), ==, "doc");
   got = tftsr_connector_get_ticket (f->store, "jira", "OPS-7", NULL, &error);
   g_assert_no_error (error);
@@ -365,7 +307,8 @@ test_projects (Fixture *f, gconstpointer data)
 static void
 test_datacenter (Fixture *f, gconstpointer data)
 {
-  gint64 id = new_incident (f, "Checkout down", TFTSR_SEVERITY_MEDIUM);
+  gint64 id =
+      tftsr_test_new_incident (f->store, "Checkout down", DESCRIPTION, TFTSR_SEVERITY_MEDIUM);
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrExternalItem) item = NULL;
   g_autoptr (GPtrArray) found = NULL;
@@ -376,10 +319,10 @@ test_datacenter (Fixture *f, gconstpointer data)
                   TFTSR_CONNECTOR_AUTH_BEARER);
   item = tftsr_connector_create_ticket (f->store, "jira.dc", id, NULL, &error);
   g_assert_no_error (error);
-  request = last_request (f, "POST", "/rest/api/2/issue");
+  request = tftsr_test_last_request (f->server, "POST", "/rest/api/2/issue");
   g_assert_cmpstr (soup_message_headers_get_one (request->fields, "Authorization"), ==,
                    "Bearer " TOKEN);
-  body = body_of (request);
+  body = tftsr_test_request_json (request);
   g_assert_true (g_str_has_prefix (at (body, "fields.description"), "{noformat}\n"));
   g_assert_nonnull (strstr (at (body, "fields.description"), "**Payments** failed."));
   g_assert_cmpstr (at (body, "fields.priority.name"), ==, "Medium");

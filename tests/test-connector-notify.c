@@ -9,8 +9,7 @@
 #include <string.h>
 
 #include "tftsr-connector-notify-private.h"
-#include "tftsr-fake-server.h"
-#include "tftsr-test-util.h"
+#include "tftsr-connector-test-util.h"
 
 #define SIGNING_KEY "whsec-7f3a9c"
 #define HOSTILE_TITLE                                                                              \
@@ -54,24 +53,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_object_unref (f->store);
 }
 
-/* Saves connector @id of @kind at @base_url with @secret (NULL: none) and @options. */
-static void
-save (Fixture *f, const char *id, TftsrConnectorKind kind, const char *base_url,
-      TftsrConnectorAuth auth, const char *secret, const char *options)
-{
-  g_autoptr (TftsrConnectorConfig) config = tftsr_connector_config_new (id, kind, base_url);
-  g_autoptr (GError) error = NULL;
-
-  config->auth = auth;
-  if (options != NULL)
-    {
-      g_free (config->options);
-      config->options = g_strdup (options);
-    }
-  g_assert_true (tftsr_store_save_connector_untested (f->store, config, secret, &error));
-  g_assert_no_error (error);
-}
-
 static void
 notify (Fixture *f, const char *id, TftsrNotifyEvent event, const char *link)
 {
@@ -96,18 +77,6 @@ n_requests (Fixture *f)
   g_autoptr (GPtrArray) requests = tftsr_fake_server_dup_requests (f->server);
 
   return requests->len;
-}
-
-static json_object *
-body_json (TftsrFakeRequest *request)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (request->body, &len);
-  g_autofree char *text = g_strndup (data, len);
-  json_object *object = json_tokener_parse (text);
-
-  g_assert_nonnull (object);
-  return object;
 }
 
 static const char *
@@ -143,8 +112,9 @@ test_webhook_signed (Fixture *f, gconstpointer data)
   g_autoptr (GDateTime) timestamp = NULL;
 
   (void) data;
-  save (f, "hook", TFTSR_CONNECTOR_WEBHOOK, url, TFTSR_CONNECTOR_AUTH_TOKEN, SIGNING_KEY,
-        "{\"headers\":{\"X-Team\":\"payments\",\"Authorization\":\"Bearer abc\"}}");
+  tftsr_test_save_connector (
+      f->store, "hook", TFTSR_CONNECTOR_WEBHOOK, url, TFTSR_CONNECTOR_AUTH_TOKEN, NULL, SIGNING_KEY,
+      "{\"headers\":{\"X-Team\":\"payments\",\"Authorization\":\"Bearer abc\"}}");
   notify (f, "hook", TFTSR_NOTIFY_OPENED, NULL);
 
   request = last_request (f);
@@ -155,7 +125,7 @@ test_webhook_signed (Fixture *f, gconstpointer data)
                    "Bearer abc");
   g_assert_true (g_str_has_prefix (soup_message_headers_get_one (request->fields, "Content-Type"),
                                    "application/json"));
-  body = body_json (request);
+  body = tftsr_test_request_json (request);
   g_assert_cmpstr (str_at (body, "event_type"), ==, "incident.opened");
   g_assert_cmpstr (str_at (body, "source"), ==, "tftsr");
   g_assert_cmpint (json_object_get_int64 (json_object_object_get (body, "incident_id")), ==,
@@ -176,7 +146,7 @@ test_webhook_signed (Fixture *f, gconstpointer data)
   g_clear_pointer (&body, json_object_put);
   request = last_request (f);
   assert_signed (request, SIGNING_KEY);
-  body = body_json (request);
+  body = tftsr_test_request_json (request);
   g_assert_cmpstr (str_at (body, "event_type"), ==, "incident.rca_published");
   g_assert_cmpstr (str_at (body, "custom_details.link"), ==, "https://wiki.example.com/rca/7");
 }
@@ -189,11 +159,12 @@ test_webhook_unsigned (Fixture *f, gconstpointer data)
   g_autoptr (json_object) body = NULL;
 
   (void) data;
-  save (f, "hook", TFTSR_CONNECTOR_WEBHOOK, url, TFTSR_CONNECTOR_AUTH_NONE, NULL, NULL);
+  tftsr_test_save_connector (f->store, "hook", TFTSR_CONNECTOR_WEBHOOK, url,
+                             TFTSR_CONNECTOR_AUTH_NONE, NULL, NULL, NULL);
   notify (f, "hook", TFTSR_NOTIFY_STATUS_CHANGED, NULL);
   request = last_request (f);
   g_assert_null (soup_message_headers_get_one (request->fields, "X-Tftsr-Signature"));
-  body = body_json (request);
+  body = tftsr_test_request_json (request);
   g_assert_cmpstr (str_at (body, "event_type"), ==, "incident.status_changed");
 }
 
@@ -209,8 +180,8 @@ test_webhook_methods (Fixture *f, gconstpointer data)
       g_autofree char *options = g_strdup_printf ("{\"method\":\"%s\"}", methods[i]);
       g_autoptr (TftsrFakeRequest) request = NULL;
 
-      save (f, "hook", TFTSR_CONNECTOR_WEBHOOK, url, TFTSR_CONNECTOR_AUTH_TOKEN, SIGNING_KEY,
-            options);
+      tftsr_test_save_connector (f->store, "hook", TFTSR_CONNECTOR_WEBHOOK, url,
+                                 TFTSR_CONNECTOR_AUTH_TOKEN, NULL, SIGNING_KEY, options);
       notify (f, "hook", TFTSR_NOTIFY_OPENED, NULL);
       request = last_request (f);
       g_assert_cmpstr (request->method, ==, methods[i]);
@@ -332,7 +303,8 @@ save_slack (Fixture *f)
   g_autofree char *host = tftsr_fake_server_url (f->server, "");
   g_autofree char *hook = tftsr_fake_server_url (f->server, "/services/T0001/B0002/secretpart");
 
-  save (f, "slack", TFTSR_CONNECTOR_SLACK, host, TFTSR_CONNECTOR_AUTH_TOKEN, hook, NULL);
+  tftsr_test_save_connector (f->store, "slack", TFTSR_CONNECTOR_SLACK, host,
+                             TFTSR_CONNECTOR_AUTH_TOKEN, NULL, hook, NULL);
 }
 
 static void
@@ -348,7 +320,7 @@ test_slack_message (Fixture *f, gconstpointer data)
   request = last_request (f);
   g_assert_cmpstr (request->path, ==, "/services/T0001/B0002/secretpart");
   g_assert_cmpstr (request->method, ==, "POST");
-  message = body_json (request);
+  message = tftsr_test_request_json (request);
   g_assert_nonnull (strstr (str_at (message, "text"), "Checkout API returns 502"));
   blocks = json_object_object_get (message, "blocks");
   g_assert_true (json_object_is_type (blocks, json_type_array));
@@ -376,7 +348,7 @@ test_slack_message (Fixture *f, gconstpointer data)
   g_clear_pointer (&request, tftsr_fake_request_unref);
   g_clear_pointer (&message, json_object_put);
   request = last_request (f);
-  message = body_json (request);
+  message = tftsr_test_request_json (request);
   g_assert_null (block_of_type (json_object_object_get (message, "blocks"), "actions"));
   g_assert_cmpstr (
       str_at (block_of_type (json_object_object_get (message, "blocks"), "header"), "text.text"),
@@ -385,7 +357,7 @@ test_slack_message (Fixture *f, gconstpointer data)
   g_clear_pointer (&request, tftsr_fake_request_unref);
   g_clear_pointer (&message, json_object_put);
   request = last_request (f);
-  message = body_json (request);
+  message = tftsr_test_request_json (request);
   g_assert_null (block_of_type (json_object_object_get (message, "blocks"), "actions"));
   assert_not_recorded (f, "secretpart");
 }
@@ -401,7 +373,7 @@ test_slack_hostile (Fixture *f, gconstpointer data)
   save_slack (f);
   notify (f, "slack", TFTSR_NOTIFY_OPENED, NULL);
   request = last_request (f);
-  message = body_json (request);
+  message = tftsr_test_request_json (request);
   section_text =
       str_at (block_of_type (json_object_object_get (message, "blocks"), "section"), "text.text");
   text = str_at (message, "text");
@@ -423,16 +395,18 @@ test_slack_wrong_host (Fixture *f, gconstpointer data)
 
   (void) data;
   /* The webhook URL points elsewhere than the host shown: refused, and not quoted. */
-  save (f, "slack", TFTSR_CONNECTOR_SLACK, "https://hooks.slack.com", TFTSR_CONNECTOR_AUTH_TOKEN,
-        "https://attacker.example/services/T0001/B0002/secretpart", NULL);
+  tftsr_test_save_connector (f->store, "slack", TFTSR_CONNECTOR_SLACK, "https://hooks.slack.com",
+                             TFTSR_CONNECTOR_AUTH_TOKEN, NULL,
+                             "https://attacker.example/services/T0001/B0002/secretpart", NULL);
   g_assert_false (tftsr_connector_notify (f->store, "slack", f->issue_id, TFTSR_NOTIFY_OPENED, NULL,
                                           NULL, &error));
   g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_INVALID);
   g_assert_null (strstr (error->message, "secretpart"));
   g_clear_error (&error);
   /* Plain http to another machine: refused. */
-  save (f, "slack", TFTSR_CONNECTOR_SLACK, "https://hooks.slack.com", TFTSR_CONNECTOR_AUTH_TOKEN,
-        "http://hooks.slack.com/services/T0001/B0002/secretpart", NULL);
+  tftsr_test_save_connector (f->store, "slack", TFTSR_CONNECTOR_SLACK, "https://hooks.slack.com",
+                             TFTSR_CONNECTOR_AUTH_TOKEN, NULL,
+                             "http://hooks.slack.com/services/T0001/B0002/secretpart", NULL);
   g_assert_false (tftsr_connector_notify (f->store, "slack", f->issue_id, TFTSR_NOTIFY_OPENED, NULL,
                                           NULL, &error));
   g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_INVALID);
@@ -449,7 +423,8 @@ save_teams (Fixture *f)
   g_autofree char *hook =
       tftsr_fake_server_url (f->server, "/webhookb2/abc/IncomingWebhook/secretpart");
 
-  save (f, "teams", TFTSR_CONNECTOR_TEAMS, host, TFTSR_CONNECTOR_AUTH_TOKEN, hook, NULL);
+  tftsr_test_save_connector (f->store, "teams", TFTSR_CONNECTOR_TEAMS, host,
+                             TFTSR_CONNECTOR_AUTH_TOKEN, NULL, hook, NULL);
 }
 
 /* The card of the message the fake received last. */
@@ -460,7 +435,7 @@ last_card (Fixture *f, json_object **message)
   json_object *attachment;
 
   g_assert_cmpstr (request->path, ==, "/webhookb2/abc/IncomingWebhook/secretpart");
-  *message = body_json (request);
+  *message = tftsr_test_request_json (request);
   g_assert_cmpstr (str_at (*message, "type"), ==, "message");
   g_assert_cmpuint (json_object_array_length (json_object_object_get (*message, "attachments")), ==,
                     1);

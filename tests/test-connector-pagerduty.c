@@ -12,9 +12,8 @@
 #include <string.h>
 
 #include "tftsr-connector-private.h"
-#include "tftsr-fake-server.h"
+#include "tftsr-connector-test-util.h"
 #include "tftsr-prism.h"
-#include "tftsr-test-util.h"
 
 #define ROUTING_KEY "e93facc04764012d7bfb002500d5d1a6"
 #define ACCEPTED "{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"%s\"}"
@@ -37,18 +36,8 @@ create_issue (TftsrStore *store, const char *title, TftsrSeverity severity)
 static void
 save (TftsrStore *store, const char *base_url, const char *options)
 {
-  g_autoptr (TftsrConnectorConfig) config =
-      tftsr_connector_config_new ("pd", TFTSR_CONNECTOR_PAGERDUTY, base_url);
-  g_autoptr (GError) error = NULL;
-
-  config->auth = TFTSR_CONNECTOR_AUTH_TOKEN;
-  if (options != NULL)
-    {
-      g_free (config->options);
-      config->options = g_strdup (options);
-    }
-  g_assert_true (tftsr_store_save_connector_untested (store, config, ROUTING_KEY, &error));
-  g_assert_no_error (error);
+  tftsr_test_save_connector (store, "pd", TFTSR_CONNECTOR_PAGERDUTY, base_url,
+                             TFTSR_CONNECTOR_AUTH_TOKEN, NULL, ROUTING_KEY, options);
 }
 
 static TftsrExternalItem *
@@ -80,18 +69,6 @@ json_free (gpointer object)
   json_object_put (object);
 }
 
-static json_object *
-request_json (TftsrFakeRequest *request)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (request->body, &len);
-  g_autofree char *text = g_strndup (data, len);
-  json_object *object = json_tokener_parse (text);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
 /* The events the fake received, parsed. */
 static GPtrArray *
 received_events (TftsrFakeServer *server)
@@ -107,7 +84,7 @@ received_events (TftsrFakeServer *server)
       g_assert_cmpstr (request->path, ==, "/v2/enqueue");
       /* The routing key travels in the body only. */
       g_assert_null (soup_message_headers_get_one (request->fields, "Authorization"));
-      g_ptr_array_add (events, request_json (request));
+      g_ptr_array_add (events, tftsr_test_request_json (request));
     }
   return events;
 }

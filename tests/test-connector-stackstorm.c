@@ -11,9 +11,8 @@
 #include <string.h>
 
 #include "tftsr-connector-private.h"
-#include "tftsr-fake-server.h"
+#include "tftsr-connector-test-util.h"
 #include "tftsr-prism.h"
-#include "tftsr-test-util.h"
 
 #define API_KEY "ZjZlNDY3NjE2YjE3MjFkZTEzYTI5ZGE0NjM1YzUx"
 #define EXECUTION "5f1c2f7e9d1b4a0012ab34cd"
@@ -33,18 +32,14 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autofree char *base = NULL;
-  g_autoptr (TftsrConnectorConfig) config = NULL;
-  g_autoptr (GError) error = NULL;
 
   (void) data;
   f->store = tftsr_test_new_store ();
   f->server = tftsr_fake_server_new ();
   f->statuses = g_ptr_array_new_with_free_func (g_free);
   base = tftsr_fake_server_url (f->server, "");
-  config = tftsr_connector_config_new ("st2", TFTSR_CONNECTOR_STACKSTORM, base);
-  config->auth = TFTSR_CONNECTOR_AUTH_TOKEN;
-  g_assert_true (tftsr_store_save_connector_untested (f->store, config, API_KEY, &error));
-  g_assert_no_error (error);
+  tftsr_test_save_connector (f->store, "st2", TFTSR_CONNECTOR_STACKSTORM, base,
+                             TFTSR_CONNECTOR_AUTH_TOKEN, NULL, API_KEY, NULL);
 }
 
 static void

@@ -13,7 +13,9 @@
 #include "tftsr-ai-provider-dialog.h"
 #include "tftsr-ai-providers-page.h"
 #include "tftsr-app-format.h"
+#include "tftsr-confirm-dialog.h"
 #include "tftsr-preferences-window.h"
+#include "tftsr-settings-row.h"
 
 struct _TftsrAiProvidersPage
 {
@@ -129,37 +131,6 @@ describe (const TftsrAiProvider *p)
   return g_string_free (text, FALSE);
 }
 
-/* A button of @row for @action on provider @id; @label (with the provider's name) is what
- * screen readers say. */
-static GtkWidget *
-row_button (GtkWidget *row, const char *action, gint64 id, const char *tooltip, const char *icon,
-            const char *label)
-{
-  GtkWidget *button = icon != NULL ? gtk_button_new_from_icon_name (icon) : gtk_button_new ();
-
-  if (icon != NULL)
-    gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  g_object_set_data (G_OBJECT (row), action, button);
-  return button;
-}
-
-/* The Test button of @row shows a spinner in place of its label while the test runs. */
-static void
-show_testing (GtkWidget *row, gboolean testing)
-{
-  GtkStack *stack = g_object_get_data (G_OBJECT (row), "test-stack");
-
-  gtk_stack_set_visible_child_name (stack, testing ? "spinner" : "label");
-  gtk_spinner_set_spinning (GTK_SPINNER (gtk_stack_get_child_by_name (stack, "spinner")), testing);
-}
-
 static void
 on_use_toggled (GtkCheckButton *radio, TftsrAiProvidersPage *self)
 {
@@ -181,14 +152,8 @@ provider_row (TftsrAiProvidersPage *self, const TftsrAiProvider *p, GtkCheckButt
   g_autofree char *shown = tftsr_display_text (description);
   g_autofree char *subtitle = g_markup_escape_text (shown, -1);
   g_autofree char *use = g_strdup_printf (_ ("Use “%s”"), name);
-  g_autofree char *test_label = g_strdup_printf (_ ("Test “%s”"), name);
-  g_autofree char *edit_label = g_strdup_printf (_ ("Edit “%s”"), name);
-  g_autofree char *remove_label = g_strdup_printf (_ ("Remove “%s”"), name);
-  gboolean testing = g_hash_table_contains (self->testing, &p->id);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *radio = gtk_check_button_new ();
-  GtkWidget *stack = gtk_stack_new ();
-  GtkWidget *test;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -204,16 +169,9 @@ provider_row (TftsrAiProvidersPage *self, const TftsrAiProvider *p, GtkCheckButt
   g_object_set_data (G_OBJECT (row), "use", radio);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), radio);
 
-  /* The spinner takes the label's place, so the row keeps its layout while a test runs. */
-  test = row_button (row, "providers.test", p->id,
-                     _ ("Send a short request without incident content"), NULL, test_label);
-  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new (_ ("Test")), "label");
-  gtk_stack_add_named (GTK_STACK (stack), gtk_spinner_new (), "spinner");
-  gtk_button_set_child (GTK_BUTTON (test), stack);
-  g_object_set_data (G_OBJECT (row), "test-stack", stack);
-  show_testing (row, testing);
-  row_button (row, "providers.edit", p->id, _ ("Edit"), "document-edit-symbolic", edit_label);
-  row_button (row, "providers.remove", p->id, _ ("Remove"), "user-trash-symbolic", remove_label);
+  tftsr_settings_row_add_buttons (row, "providers", g_variant_new_int64 (p->id), name,
+                                  _ ("Send a short request without incident content"),
+                                  g_hash_table_contains (self->testing, &p->id));
   return row;
 }
 
@@ -400,7 +358,7 @@ test_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_hash_table_add (self->testing, g_memdup2 (&provider->id, sizeof provider->id));
   for (guint i = 0; i < self->rows->len; i++)
     if (*(gint64 *) g_object_get_data (self->rows->pdata[i], "id") == provider->id)
-      show_testing (self->rows->pdata[i], TRUE);
+      tftsr_settings_row_show_testing (self->rows->pdata[i], TRUE);
   tftsr_ai_test_provider_async (self->store, provider, self->cancellable, tested,
                                 job_new (self, provider));
 }
@@ -419,25 +377,15 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   TftsrAiProvidersPage *self = TFTSR_AI_PROVIDERS_PAGE (widget);
   const TftsrAiProvider *provider = provider_by_id (self, g_variant_get_int64 (parameter));
   g_autofree char *name = NULL;
-  GtkWidget *dialog;
-  Job *job;
+  g_autofree char *heading = NULL;
 
   if (provider == NULL)
     return;
   name = tftsr_display_text (provider->name);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), NULL,
-                                   _ ("Its settings and its saved API key are deleted."));
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Remove “%s”?"), name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  job = job_new (self, provider);
-  g_object_set_data_full (G_OBJECT (dialog), "job", job, (GDestroyNotify) job_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (remove_answered), job);
-  gtk_window_present (GTK_WINDOW (dialog));
+  heading = g_strdup_printf (_ ("Remove “%s”?"), name);
+  tftsr_confirm_destructive (widget, heading, _ ("Its settings and its saved API key are deleted."),
+                             "remove", _ ("_Remove"), G_CALLBACK (remove_answered),
+                             job_new (self, provider), (GDestroyNotify) job_free);
 }
 
 /* --- class ------------------------------------------------------------------------------- */

@@ -11,9 +11,11 @@
 #include <tftsr-connector.h>
 
 #include "tftsr-app-format.h"
+#include "tftsr-confirm-dialog.h"
 #include "tftsr-connector-dialog.h"
 #include "tftsr-integrations-page.h"
 #include "tftsr-preferences-window.h"
+#include "tftsr-settings-row.h"
 
 struct _TftsrIntegrationsPage
 {
@@ -142,34 +144,6 @@ describe (const TftsrConnectorConfig *c, const TftsrConnectorHealth *h)
 }
 
 static GtkWidget *
-row_button (GtkWidget *row, const char *action, const char *id, const char *tooltip,
-            const char *icon, const char *label)
-{
-  GtkWidget *button = icon != NULL ? gtk_button_new_from_icon_name (icon) : gtk_button_new ();
-
-  if (icon != NULL)
-    gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  g_object_set_data (G_OBJECT (row), action, button);
-  return button;
-}
-
-static void
-show_testing (GtkWidget *row, gboolean testing)
-{
-  GtkStack *stack = g_object_get_data (G_OBJECT (row), "test-stack");
-
-  gtk_stack_set_visible_child_name (stack, testing ? "spinner" : "label");
-  gtk_spinner_set_spinning (GTK_SPINNER (gtk_stack_get_child_by_name (stack, "spinner")), testing);
-}
-
-static GtkWidget *
 connector_row (TftsrIntegrationsPage *self, const TftsrConnectorConfig *c,
                const TftsrConnectorHealth *h)
 {
@@ -178,13 +152,8 @@ connector_row (TftsrIntegrationsPage *self, const TftsrConnectorConfig *c,
   g_autofree char *description = describe (c, h);
   g_autofree char *shown = tftsr_display_text (description);
   g_autofree char *subtitle = g_markup_escape_text (shown, -1);
-  g_autofree char *test_label = g_strdup_printf (_ ("Test “%s”"), name);
-  g_autofree char *edit_label = g_strdup_printf (_ ("Edit “%s”"), name);
-  g_autofree char *remove_label = g_strdup_printf (_ ("Remove “%s”"), name);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name (tftsr_connector_kind_icon_name (c->kind));
-  GtkWidget *stack = gtk_stack_new ();
-  GtkWidget *test;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -202,16 +171,10 @@ connector_row (TftsrIntegrationsPage *self, const TftsrConnectorConfig *c,
     gtk_widget_add_css_class (row, "circuit-open");
   g_object_set_data_full (G_OBJECT (row), "id", g_strdup (c->id), g_free);
 
-  test = row_button (row, "integrations.test", c->id,
-                     _ ("Ask the service who these credentials are; no incident content is sent"),
-                     NULL, test_label);
-  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new (_ ("Test")), "label");
-  gtk_stack_add_named (GTK_STACK (stack), gtk_spinner_new (), "spinner");
-  gtk_button_set_child (GTK_BUTTON (test), stack);
-  g_object_set_data (G_OBJECT (row), "test-stack", stack);
-  show_testing (row, g_hash_table_contains (self->testing, c->id));
-  row_button (row, "integrations.edit", c->id, _ ("Edit"), "document-edit-symbolic", edit_label);
-  row_button (row, "integrations.remove", c->id, _ ("Remove"), "user-trash-symbolic", remove_label);
+  tftsr_settings_row_add_buttons (
+      row, "integrations", g_variant_new_string (c->id), name,
+      _ ("Ask the service who these credentials are; no incident content is sent"),
+      g_hash_table_contains (self->testing, c->id));
   return row;
 }
 
@@ -393,7 +356,7 @@ test_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_hash_table_add (self->testing, g_strdup (config->id));
   for (guint i = 0; i < self->rows->len; i++)
     if (g_strcmp0 (g_object_get_data (self->rows->pdata[i], "id"), config->id) == 0)
-      show_testing (self->rows->pdata[i], TRUE);
+      tftsr_settings_row_show_testing (self->rows->pdata[i], TRUE);
   tftsr_connector_test_async (self->store, config, NULL, self->cancellable, tested,
                               job_new (self, config->id));
 }
@@ -429,27 +392,18 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   const TftsrConnectorConfig *config =
       connector_by_id (self, g_variant_get_string (parameter, NULL));
   g_autofree char *name = NULL;
-  GtkWidget *dialog;
-  Job *job;
+  g_autofree char *heading = NULL;
 
   if (config == NULL)
     return;
   name = tftsr_display_text (config->id);
-  dialog = adw_message_dialog_new (
-      GTK_WINDOW (gtk_widget_get_root (widget)), NULL,
+  heading = g_strdup_printf (_ ("Remove “%s”?"), name);
+  tftsr_confirm_destructive (
+      widget, heading,
       _ ("Its settings and saved credentials are deleted and an OAuth sign-in is revoked. "
-         "Links already made from incidents stay."));
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Remove “%s”?"), name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  job = job_new (self, config->id);
-  g_object_set_data_full (G_OBJECT (dialog), "job", job, (GDestroyNotify) job_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (remove_answered), job);
-  gtk_window_present (GTK_WINDOW (dialog));
+         "Links already made from incidents stay."),
+      "remove", _ ("_Remove"), G_CALLBACK (remove_answered), job_new (self, config->id),
+      (GDestroyNotify) job_free);
 }
 
 /* --- class ------------------------------------------------------------------------------- */

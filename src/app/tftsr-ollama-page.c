@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "tftsr-app-format.h"
+#include "tftsr-confirm-dialog.h"
 #include "tftsr-ollama-page.h"
 #include "tftsr-preferences-window.h"
 
@@ -777,30 +778,19 @@ delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TftsrOllamaPage *self = TFTSR_OLLAMA_PAGE (widget);
   const TftsrOllamaModel *model = model_named (self, g_variant_get_string (parameter, NULL));
-  g_autofree char *name = NULL, *size = NULL;
-  GtkWidget *dialog;
-  Job *job;
+  g_autofree char *name = NULL, *size = NULL, *heading = NULL, *body = NULL;
 
   if (model == NULL || g_hash_table_contains (self->deleting, model->name))
     return;
   name = tftsr_display_text (model->name);
   size = g_format_size (model->size);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"), name);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _ ("Ollama at %s removes the model and frees %s. To use it "
-                                     "again it has to be pulled again."),
-                                  self->url, size);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
-                                    _ ("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  job = job_new (self, model->name, self->url);
-  g_object_set_data_full (G_OBJECT (dialog), "job", job, (GDestroyNotify) job_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (delete_answered), job);
-  gtk_window_present (GTK_WINDOW (dialog));
+  heading = g_strdup_printf (_ ("Delete “%s”?"), name);
+  body = g_strdup_printf (_ ("Ollama at %s removes the model and frees %s. To use it "
+                             "again it has to be pulled again."),
+                          self->url, size);
+  tftsr_confirm_destructive (widget, heading, body, "delete", _ ("_Delete"),
+                             G_CALLBACK (delete_answered), job_new (self, model->name, self->url),
+                             (GDestroyNotify) job_free);
 }
 
 /* --- class --------------------------------------------------------------------------------- */

@@ -264,30 +264,11 @@ heading (json_object *content, cmark_node *node)
   json_object_array_add (content, block);
 }
 
-/* The fence's language when it is a plain name ("sh", "c++", "c#"). */
-static char *
-code_language (cmark_node *node)
-{
-  const char *info = cmark_node_get_fence_info (node);
-  gsize len = info != NULL ? strcspn (info, " \t") : 0;
-
-  if (len == 0 || len > 20)
-    return NULL;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalnum (info[i]) && strchr ("+#-_.", info[i]) == NULL)
-      return NULL;
-  return g_ascii_strdown (info, (gssize) len);
-}
-
 static void
 code_block (json_object *content, cmark_node *node)
 {
-  g_autofree char *language = code_language (node);
-  const char *literal = cmark_node_get_literal (node);
-  gsize len = literal != NULL ? strlen (literal) : 0;
-  /* The newline before the closing fence is not the code's. */
-  g_autofree char *code = g_strndup (literal != NULL ? literal : "",
-                                     len > 0 && literal[len - 1] == '\n' ? len - 1 : len);
+  g_autofree char *language = tftsr_doc_code_language (node, "+#-_.");
+  g_autofree char *code = tftsr_doc_code_text (node);
   g_autofree char *clean = clean_text (code, TRUE);
   json_object *inner;
   json_object *block = parent_new ("codeBlock", &inner);

@@ -105,36 +105,7 @@ work_item_id (const char *id_or_key, GError **error)
   return g_strdup (digits);
 }
 
-static char *
-json_text (json_object *object)
-{
-  return g_strdup (json_object_to_json_string_ext (object, JSON_C_TO_STRING_PLAIN |
-                                                               JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 /* --- texts --------------------------------------------------------------------------------- */
-
-/* @title as one line of at most TITLE_MAX_CHARS characters. */
-static char *
-title_of (const char *title)
-{
-  g_autofree char *valid = g_utf8_make_valid (title != NULL ? title : "", -1);
-  GString *line = g_string_new (NULL);
-  guint n = 0;
-
-  for (const char *p = valid; *p != '\0' && n < TITLE_MAX_CHARS; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        g_string_append_c (line, ' ');
-      else
-        g_string_append_unichar (line, c);
-    }
-  g_strstrip (line->str);
-  g_string_set_size (line, strlen (line->str));
-  return g_string_free (line, FALSE);
-}
 
 /* @markdown as the HTML of a work item's rich-text field: the body only (the documents'
  * renderer makes whole pages), in cmark-gfm's safe mode (no raw HTML, no script links). */
@@ -217,7 +188,7 @@ static json_object *
 ticket_patch (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft)
 {
   json_object *patch = json_object_new_array ();
-  g_autofree char *title = title_of (draft->title);
+  g_autofree char *title = tftsr_connector_one_line (draft->title, TITLE_MAX_CHARS);
   g_autofree char *html = html_of (draft->description);
   g_autofree char *type = dup_type (ctx);
   g_autofree char *severity = tftsr_connector_map (ctx, "severity", draft->severity);
@@ -274,7 +245,7 @@ static TftsrExternalItem *
 send_patch (TftsrConnectorCtx *ctx, const char *method, const char *url, json_object *patch,
             TftsrCallFlags flags, GError **error)
 {
-  g_autofree char *text = json_text (patch);
+  const char *text = tftsr_connector_json_text (patch);
   g_autoptr (json_object) reply = NULL;
 
   if (!tftsr_connector_call (ctx, method, url, "application/json-patch+json", text, NULL, flags,
@@ -290,7 +261,7 @@ run_wiql (TftsrConnectorCtx *ctx, const char *where, guint limit, GError **error
   g_autofree char *tail = g_strdup_printf ("wiql?$top=%u", limit);
   g_autofree char *url = wit_url_in (ctx, TRUE, tail, error);
   g_autofree char *query = NULL;
-  g_autofree char *text = NULL;
+  const char *text;
   g_autoptr (json_object) body = json_object_new_object ();
   g_autoptr (json_object) reply = NULL;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -302,7 +273,7 @@ run_wiql (TftsrConnectorCtx *ctx, const char *where, guint limit, GError **error
                            "@project AND %s ORDER BY [System.ChangedDate] DESC",
                            where);
   json_object_object_add (body, "query", json_object_new_string (query));
-  text = json_text (body);
+  text = tftsr_connector_json_text (body);
   if (!tftsr_connector_call (ctx, "POST", url, NULL, text, NULL, TFTSR_CALL_DEFAULT, &reply, error))
     return NULL;
   items = json_object_object_get (reply, "workItems");
@@ -330,7 +301,7 @@ fetch_work_items (TftsrConnectorCtx *ctx, GArray *ids, GError **error)
   g_autoptr (json_object) body = NULL;
   g_autoptr (json_object) reply = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *text = NULL;
+  const char *text;
   json_object *id_array, *fields, *values;
 
   if (ids->len == 0)
@@ -349,7 +320,7 @@ fetch_work_items (TftsrConnectorCtx *ctx, GArray *ids, GError **error)
   json_object_object_add (body, "ids", id_array);
   json_object_object_add (body, "fields", fields);
   json_object_object_add (body, "errorPolicy", json_object_new_string ("omit"));
-  text = json_text (body);
+  text = tftsr_connector_json_text (body);
   if (!tftsr_connector_call (ctx, "POST", url, NULL, text, NULL, TFTSR_CALL_DEFAULT, &reply, error))
     return NULL;
   values = json_object_object_get (reply, "value");
@@ -538,25 +509,15 @@ azure_devops_list_containers (TftsrConnectorCtx *ctx, GError **error)
       g_autofree char *url = org_url (ctx, path);
       g_autoptr (json_object) reply = NULL;
       json_object *values;
-      gsize n;
 
       if (!tftsr_connector_call (ctx, "GET", url, NULL, NULL, NULL, TFTSR_CALL_DEFAULT, &reply,
                                  error))
         return NULL;
       values = json_object_object_get (reply, "value");
-      if (!json_object_is_type (values, json_type_array))
-        return tftsr_connector_bad_reply (ctx, "value", error);
-      n = json_object_array_length (values);
-      for (gsize i = 0; i < n; i++)
-        {
-          TftsrExternalItem *item =
-              item_from_project (ctx, json_object_array_get_idx (values, i), error);
-
-          if (item == NULL)
-            return NULL;
-          g_ptr_array_add (items, item);
-        }
-      if (n < PROJECTS_PAGE)
+      if (!tftsr_connector_add_items (ctx, values, "value", item_from_project, G_MAXUINT, items,
+                                      error))
+        return NULL;
+      if (json_object_array_length (values) < PROJECTS_PAGE)
         break;
     }
   return g_steal_pointer (&items);

@@ -127,8 +127,7 @@ call (TftsrConnectorCtx *ctx, const char *method, const char *url, json_object *
   json_object *reply = NULL;
 
   if (body != NULL)
-    text = json_object_to_json_string_ext (body,
-                                           JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    text = tftsr_connector_json_text (body);
   if (!tftsr_connector_call (ctx, method, url, NULL, text, NULL, flags, &reply, error))
     return NULL;
   if (!json_object_is_type (reply, json_type_object))

@@ -66,36 +66,7 @@ browse_url (TftsrConnectorCtx *ctx, const char *key)
   return tftsr_connector_url (ctx->config, path);
 }
 
-static char *
-json_text (json_object *object)
-{
-  return g_strdup (json_object_to_json_string_ext (object, JSON_C_TO_STRING_PLAIN |
-                                                               JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 /* --- texts --------------------------------------------------------------------------------- */
-
-/* @title as a summary: one line, at most SUMMARY_MAX_CHARS characters. */
-static char *
-summary_of (const char *title)
-{
-  g_autofree char *valid = g_utf8_make_valid (title != NULL ? title : "", -1);
-  GString *line = g_string_new (NULL);
-  guint n = 0;
-
-  for (const char *p = valid; *p != '\0' && n < SUMMARY_MAX_CHARS; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        g_string_append_c (line, ' ');
-      else
-        g_string_append_unichar (line, c);
-    }
-  g_strstrip (line->str);
-  g_string_set_size (line, strlen (line->str));
-  return g_string_free (line, FALSE);
-}
 
 /* Data Center's rich text is wiki markup, in which Markdown reads wrongly (a "#" line is a
  * numbered item, "*" bold): the text goes as it is, in a {noformat} block that shows it
@@ -194,29 +165,20 @@ run_jql (TftsrConnectorCtx *ctx, const char *jql, guint limit, GError **error)
   g_autoptr (GPtrArray) items =
       g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_external_item_free);
   g_autofree char *url = api_url (ctx, is_datacenter (ctx) ? "search" : "search/jql");
-  g_autofree char *text = NULL;
+  const char *text;
   json_object *fields = json_object_new_array ();
-  json_object *issues;
 
   json_object_array_add (fields, json_object_new_string ("summary"));
   json_object_array_add (fields, json_object_new_string ("status"));
   json_object_object_add (body, "jql", json_object_new_string (jql));
   json_object_object_add (body, "maxResults", json_object_new_int ((int) limit));
   json_object_object_add (body, "fields", fields);
-  text = json_text (body);
+  text = tftsr_connector_json_text (body);
   if (!tftsr_connector_call (ctx, "POST", url, NULL, text, NULL, TFTSR_CALL_DEFAULT, &reply, error))
     return NULL;
-  issues = json_object_object_get (reply, "issues");
-  if (!json_object_is_type (issues, json_type_array))
-    return tftsr_connector_bad_reply (ctx, "issues", error);
-  for (gsize i = 0; i < json_object_array_length (issues) && items->len < limit; i++)
-    {
-      TftsrExternalItem *item = item_from_issue (ctx, json_object_array_get_idx (issues, i), error);
-
-      if (item == NULL)
-        return NULL;
-      g_ptr_array_add (items, item);
-    }
+  if (!tftsr_connector_add_items (ctx, json_object_object_get (reply, "issues"), "issues",
+                                  item_from_issue, limit, items, error))
+    return NULL;
   return g_steal_pointer (&items);
 }
 
@@ -242,7 +204,7 @@ static json_object *
 issue_fields (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft)
 {
   json_object *fields = json_object_new_object ();
-  g_autofree char *summary = summary_of (draft->title);
+  g_autofree char *summary = tftsr_connector_one_line (draft->title, SUMMARY_MAX_CHARS);
   g_autofree char *priority = tftsr_connector_map (ctx, "priority", draft->severity);
 
   json_object_object_add (fields, "summary", json_object_new_string (summary));
@@ -281,7 +243,7 @@ jira_create_ticket (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, GErro
   g_autofree char *project = dup_project (ctx, error);
   g_autofree char *issue_type = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *text = NULL;
+  const char *text;
   g_autofree char *browse = NULL;
   g_autoptr (json_object) body = NULL;
   g_autoptr (json_object) reply = NULL;
@@ -305,7 +267,7 @@ jira_create_ticket (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, GErro
   json_object_object_add (fields, "labels", labels);
   body = json_object_new_object ();
   json_object_object_add (body, "fields", fields);
-  text = json_text (body);
+  text = tftsr_connector_json_text (body);
   url = api_url (ctx, "issue");
   if (!tftsr_connector_call (ctx, "POST", url, NULL, text, NULL, TFTSR_CALL_NOT_REPEATABLE, &reply,
                              error))
@@ -351,10 +313,10 @@ jira_update_ticket (TftsrConnectorCtx *ctx, const char *id, const TftsrTicketDra
   g_autofree char *url = issue_url (ctx, id, "");
   g_autoptr (json_object) body = json_object_new_object ();
   g_autoptr (json_object) reply = NULL;
-  g_autofree char *text = NULL;
+  const char *text;
 
   json_object_object_add (body, "fields", issue_fields (ctx, draft));
-  text = json_text (body);
+  text = tftsr_connector_json_text (body);
   /* An edit answers 204 without the issue: it is read back for its status. */
   if (!tftsr_connector_call (ctx, "PUT", url, NULL, text, NULL, TFTSR_CALL_DEFAULT, &reply, error))
     return NULL;
@@ -367,10 +329,10 @@ jira_comment (TftsrConnectorCtx *ctx, const char *id, const char *text, GError *
   g_autofree char *url = issue_url (ctx, id, "/comment");
   g_autoptr (json_object) body = json_object_new_object ();
   g_autoptr (json_object) reply = NULL;
-  g_autofree char *payload = NULL;
+  const char *payload;
 
   json_object_object_add (body, "body", rich_text (ctx, text));
-  payload = json_text (body);
+  payload = tftsr_connector_json_text (body);
   return tftsr_connector_call (ctx, "POST", url, NULL, payload, NULL, TFTSR_CALL_NOT_REPEATABLE,
                                &reply, error);
 }
@@ -404,27 +366,6 @@ item_from_project (TftsrConnectorCtx *ctx, json_object *project, GError **error)
   return tftsr_external_item_new (id, key, tftsr_json_path_string (project, "name"), NULL, url);
 }
 
-/* Adds the projects of @values to @items. */
-static gboolean
-add_projects (TftsrConnectorCtx *ctx, json_object *values, GPtrArray *items, GError **error)
-{
-  if (!json_object_is_type (values, json_type_array))
-    {
-      tftsr_connector_bad_reply (ctx, "values", error);
-      return FALSE;
-    }
-  for (gsize i = 0; i < json_object_array_length (values); i++)
-    {
-      TftsrExternalItem *item =
-          item_from_project (ctx, json_object_array_get_idx (values, i), error);
-
-      if (item == NULL)
-        return FALSE;
-      g_ptr_array_add (items, item);
-    }
-  return TRUE;
-}
-
 static GPtrArray *
 jira_list_containers (TftsrConnectorCtx *ctx, GError **error)
 {
@@ -439,7 +380,8 @@ jira_list_containers (TftsrConnectorCtx *ctx, GError **error)
 
       if (!tftsr_connector_call (ctx, "GET", url, NULL, NULL, NULL, TFTSR_CALL_DEFAULT, &reply,
                                  error) ||
-          !add_projects (ctx, reply, items, error))
+          !tftsr_connector_add_items (ctx, reply, "values", item_from_project, G_MAXUINT, items,
+                                      error))
         return NULL;
       return g_steal_pointer (&items);
     }
@@ -457,7 +399,8 @@ jira_list_containers (TftsrConnectorCtx *ctx, GError **error)
                                  error))
         return NULL;
       values = json_object_object_get (reply, "values");
-      if (!add_projects (ctx, values, items, error))
+      if (!tftsr_connector_add_items (ctx, values, "values", item_from_project, G_MAXUINT, items,
+                                      error))
         return NULL;
       /* isLast is missing on some sites: an empty or short page ends the list too. */
       if ((json_object_object_get_ex (reply, "isLast", &last) && json_object_get_boolean (last)) ||

@@ -35,5 +35,14 @@ char *tftsr_connector_truncate (const char *text, guint max_chars);
 /* Whether @link may be offered as a button: an absolute http or https URL. */
 gboolean tftsr_connector_is_web_link (const char *link);
 
-/* @object as compact JSON without escaped slashes (owned by @object). */
-const char *tftsr_connector_json_text (json_object *object);
+/* Posts @message (a chat message) to the webhook URL a Slack or Teams connector keeps as
+ * its secret (tftsr_connector_dup_hook_url). The URL is the secret: only its host is shown,
+ * recorded or logged, and a preview, which shows the host, needs no secret read. The answer
+ * is not JSON. */
+gboolean tftsr_connector_post_hook_message (TftsrConnectorCtx *ctx, json_object *message,
+                                            GError **error);
+
+/* A chat webhook's connection test: the webhook URL is checked (tftsr_connector_dup_hook_url)
+ * and @accepted (translated, naming the service) is returned; NULL with @error when the URL
+ * is refused. */
+char *tftsr_connector_test_hook (TftsrConnectorCtx *ctx, const char *accepted, GError **error);

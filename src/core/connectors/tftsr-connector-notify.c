@@ -178,6 +178,36 @@ tftsr_connector_dup_hook_url (TftsrConnectorCtx *ctx, GError **error)
   return g_steal_pointer (&url);
 }
 
+gboolean
+tftsr_connector_post_hook_message (TftsrConnectorCtx *ctx, json_object *message, GError **error)
+{
+  /* A message posted twice is seen twice: not repeated after a gateway's 502/504. */
+  const TftsrCallFlags flags = TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL |
+                               TFTSR_CALL_NOT_REPEATABLE;
+  g_autoptr (TftsrSecret) url = NULL;
+
+  /* The URL is the secret: only its host is shown, recorded or logged, and a preview, which
+   * shows the host, needs no secret read. */
+  if (ctx->preview)
+    return tftsr_connector_call (ctx, "POST", ctx->config->base_url, NULL,
+                                 tftsr_connector_json_text (message), NULL, flags, NULL, error);
+  url = tftsr_connector_dup_hook_url (ctx, error);
+  if (url == NULL)
+    return FALSE;
+  return tftsr_connector_call (ctx, "POST", url, NULL, tftsr_connector_json_text (message), NULL,
+                               flags, NULL, error);
+}
+
+char *
+tftsr_connector_test_hook (TftsrConnectorCtx *ctx, const char *accepted, GError **error)
+{
+  g_autoptr (TftsrSecret) url = tftsr_connector_dup_hook_url (ctx, error);
+
+  if (url == NULL)
+    return NULL;
+  return g_strdup (accepted);
+}
+
 const char *
 tftsr_connector_notify_headline (TftsrNotifyEvent event)
 {
@@ -215,11 +245,4 @@ tftsr_connector_is_web_link (const char *link)
 
   return scheme != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
          (g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0);
-}
-
-const char *
-tftsr_connector_json_text (json_object *object)
-{
-  return json_object_to_json_string_ext (object,
-                                         JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 }

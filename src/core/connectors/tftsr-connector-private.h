@@ -200,6 +200,20 @@ char *tftsr_json_path_dup (json_object *object, const char *path);
 /* TFTSR_CONNECTOR_ERROR_BAD_REPLY: "@what answered without @member". */
 gpointer tftsr_connector_bad_reply (const TftsrConnectorCtx *ctx, const char *member,
                                     GError **error);
+/* Appends to @items, until it holds @limit of them, an item made by @item_from of each
+ * element of the JSON array @array (the @member of a reply); FALSE with @error when @array
+ * is no array (tftsr_connector_bad_reply, naming @member) or @item_from fails. */
+typedef TftsrExternalItem *(*TftsrItemFromJson) (TftsrConnectorCtx *ctx, json_object *object,
+                                                 GError **error);
+gboolean tftsr_connector_add_items (TftsrConnectorCtx *ctx, json_object *array, const char *member,
+                                    TftsrItemFromJson item_from, guint limit, GPtrArray *items,
+                                    GError **error);
+
+/* @object as compact JSON without escaped slashes (owned by @object). */
+const char *tftsr_connector_json_text (json_object *object);
+/* @text (NULL: "") as one line of at most @max_chars characters: invalid UTF-8 repaired,
+ * control characters made spaces, the ends stripped. */
+char *tftsr_connector_one_line (const char *text, guint max_chars);
 
 /* ---- Records (tftsr-connector-store.c) ---- */
 

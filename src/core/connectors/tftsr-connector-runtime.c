@@ -320,6 +320,55 @@ tftsr_connector_bad_reply (const TftsrConnectorCtx *ctx, const char *member, GEr
   return NULL;
 }
 
+gboolean
+tftsr_connector_add_items (TftsrConnectorCtx *ctx, json_object *array, const char *member,
+                           TftsrItemFromJson item_from, guint limit, GPtrArray *items,
+                           GError **error)
+{
+  if (!json_object_is_type (array, json_type_array))
+    {
+      tftsr_connector_bad_reply (ctx, member, error);
+      return FALSE;
+    }
+  for (gsize i = 0; i < json_object_array_length (array) && items->len < limit; i++)
+    {
+      TftsrExternalItem *item = item_from (ctx, json_object_array_get_idx (array, i), error);
+
+      if (item == NULL)
+        return FALSE;
+      g_ptr_array_add (items, item);
+    }
+  return TRUE;
+}
+
+const char *
+tftsr_connector_json_text (json_object *object)
+{
+  return json_object_to_json_string_ext (object,
+                                         JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+char *
+tftsr_connector_one_line (const char *text, guint max_chars)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  GString *line = g_string_new (NULL);
+  guint n = 0;
+
+  for (const char *p = valid; *p != '\0' && n < max_chars; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (line, ' ');
+      else
+        g_string_append_unichar (line, c);
+    }
+  g_strstrip (line->str);
+  g_string_set_size (line, strlen (line->str));
+  return g_string_free (line, FALSE);
+}
+
 /* --- the call -------------------------------------------------------------------------- */
 
 void

@@ -145,23 +145,9 @@ slack_notify (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrNotify
               GError **error)
 {
   g_autoptr (json_object) message = build_message (draft, event);
-  g_autoptr (TftsrSecret) url = NULL;
 
-  /* The URL is the secret: only its host is shown, recorded or logged, and a preview, which
-   * shows the host, needs no secret read. */
-  if (ctx->preview)
-    return tftsr_connector_call (
-        ctx, "POST", ctx->config->base_url, NULL, tftsr_connector_json_text (message), NULL,
-        TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL | TFTSR_CALL_NOT_REPEATABLE,
-        NULL, error);
-  url = tftsr_connector_dup_hook_url (ctx, error);
-  if (url == NULL)
-    return FALSE;
   /* Slack answers "ok" as text/plain. */
-  return tftsr_connector_call (ctx, "POST", url, NULL, tftsr_connector_json_text (message), NULL,
-                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL |
-                                   TFTSR_CALL_NOT_REPEATABLE,
-                               NULL, error);
+  return tftsr_connector_post_hook_message (ctx, message, error);
 }
 
 /* An incoming webhook cannot be asked anything without posting to the channel: the test
@@ -169,11 +155,8 @@ slack_notify (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrNotify
 static char *
 slack_test (TftsrConnectorCtx *ctx, GError **error)
 {
-  g_autoptr (TftsrSecret) url = tftsr_connector_dup_hook_url (ctx, error);
-
-  if (url == NULL)
-    return NULL;
-  return g_strdup (_ ("Webhook URL accepted by format; Slack checks it on the first message"));
+  return tftsr_connector_test_hook (
+      ctx, _ ("Webhook URL accepted by format; Slack checks it on the first message"), error);
 }
 
 const TftsrConnectorOps tftsr_connector_slack_ops = {

@@ -243,9 +243,7 @@ stackstorm_run_action (TftsrConnectorCtx *ctx, const char *action_ref, json_obje
                           parameters != NULL ? json_object_get (parameters)
                                              : json_object_new_object ());
   /* Starting an action twice would run it twice. */
-  if (!st2_call (ctx, "POST", "/api/v1/executions",
-                 json_object_to_json_string_ext (request, JSON_C_TO_STRING_PLAIN |
-                                                              JSON_C_TO_STRING_NOSLASHESCAPE),
+  if (!st2_call (ctx, "POST", "/api/v1/executions", tftsr_connector_json_text (request),
                  TFTSR_CALL_NOT_REPEATABLE, &reply, error))
     return NULL;
   id = tftsr_json_path_dup (reply, "id");

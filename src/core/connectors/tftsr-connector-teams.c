@@ -151,23 +151,9 @@ teams_notify (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrNotify
               GError **error)
 {
   g_autoptr (json_object) message = build_message (draft, event);
-  g_autoptr (TftsrSecret) url = NULL;
 
-  /* The URL is the secret: only its host is shown, recorded or logged, and a preview, which
-   * shows the host, needs no secret read. */
-  if (ctx->preview)
-    return tftsr_connector_call (
-        ctx, "POST", ctx->config->base_url, NULL, tftsr_connector_json_text (message), NULL,
-        TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL | TFTSR_CALL_NOT_REPEATABLE,
-        NULL, error);
-  url = tftsr_connector_dup_hook_url (ctx, error);
-  if (url == NULL)
-    return FALSE;
   /* Teams answers "1" (incoming webhooks) or nothing (Workflows), never JSON. */
-  return tftsr_connector_call (ctx, "POST", url, NULL, tftsr_connector_json_text (message), NULL,
-                               TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL |
-                                   TFTSR_CALL_NOT_REPEATABLE,
-                               NULL, error);
+  return tftsr_connector_post_hook_message (ctx, message, error);
 }
 
 /* An incoming webhook cannot be asked anything without posting to the channel: the test
@@ -175,11 +161,8 @@ teams_notify (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft, TftsrNotify
 static char *
 teams_test (TftsrConnectorCtx *ctx, GError **error)
 {
-  g_autoptr (TftsrSecret) url = tftsr_connector_dup_hook_url (ctx, error);
-
-  if (url == NULL)
-    return NULL;
-  return g_strdup (_ ("Webhook URL accepted by format; Teams checks it on the first message"));
+  return tftsr_connector_test_hook (
+      ctx, _ ("Webhook URL accepted by format; Teams checks it on the first message"), error);
 }
 
 const TftsrConnectorOps tftsr_connector_teams_ops = {

@@ -157,30 +157,12 @@ inlines (Writer *w, cmark_node *parent)
 
 static void blocks (Writer *w, cmark_node *parent, gboolean tight);
 
-/* The fence's language when it is a plain name the macro may know ("sh", "c++", "c#"). */
-static char *
-code_language (cmark_node *node)
-{
-  const char *info = cmark_node_get_fence_info (node);
-  gsize len = info != NULL ? strcspn (info, " \t") : 0;
-
-  if (len == 0 || len > 20)
-    return NULL;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalnum (info[i]) && strchr ("+#-_", info[i]) == NULL)
-      return NULL;
-  return g_ascii_strdown (info, (gssize) len);
-}
-
 static void
 code_macro (Writer *w, cmark_node *node)
 {
-  g_autofree char *language = code_language (node);
-  const char *literal = cmark_node_get_literal (node);
-  gsize len = literal != NULL ? strlen (literal) : 0;
-  /* The newline before the closing fence is not the code's. */
-  g_autofree char *code = g_strndup (literal != NULL ? literal : "",
-                                     len > 0 && literal[len - 1] == '\n' ? len - 1 : len);
+  /* A plain name the macro may know ("sh", "c++", "c#"). */
+  g_autofree char *language = tftsr_doc_code_language (node, "+#-_");
+  g_autofree char *code = tftsr_doc_code_text (node);
 
   g_string_append (w->out, "<ac:structured-macro ac:name=\"code\">");
   if (language != NULL)

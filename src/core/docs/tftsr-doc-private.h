@@ -12,6 +12,11 @@
  * strikethrough. Not autolink: it matches the raw text, where it would take an escape's
  * backslash into the link. */
 cmark_parser *tftsr_doc_parser_new (void);
+/* The code of the code block @node, without the newline before its closing fence. */
+char *tftsr_doc_code_text (cmark_node *node);
+/* The language of the fenced code block @node when it is a plain name ("sh", "c++"): at
+ * most 20 letters, digits and characters of @punctuation, lowered; else NULL. */
+char *tftsr_doc_code_language (cmark_node *node, const char *punctuation);
 
 /* --- writing Markdown (tftsr-doc-sections.c) -------------------------------------------- */
 

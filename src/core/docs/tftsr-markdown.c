@@ -150,12 +150,8 @@ add_code (Walk *w, cmark_node *node)
 {
   TftsrMdBlock *block = add (w, TFTSR_MD_CODE);
   const char *info = cmark_node_get_fence_info (node);
-  const char *literal = cmark_node_get_literal (node);
-  gsize len = literal != NULL ? strlen (literal) : 0;
 
-  /* The fence's newline before the closing fence is not part of the code. */
-  block->code = g_strndup (literal != NULL ? literal : "",
-                           len > 0 && literal[len - 1] == '\n' ? len - 1 : len);
+  block->code = tftsr_doc_code_text (node);
   if (info != NULL && *info != '\0')
     block->language = g_strndup (info, strcspn (info, " \t"));
 }
@@ -280,6 +276,31 @@ cmark_parser *
 tftsr_doc_parser_new (void)
 {
   return new_parser (TFTSR_MD_DOCUMENT);
+}
+
+char *
+tftsr_doc_code_text (cmark_node *node)
+{
+  const char *literal = cmark_node_get_literal (node);
+  gsize len = literal != NULL ? strlen (literal) : 0;
+
+  /* The newline before the closing fence is not part of the code. */
+  return g_strndup (literal != NULL ? literal : "",
+                    len > 0 && literal[len - 1] == '\n' ? len - 1 : len);
+}
+
+char *
+tftsr_doc_code_language (cmark_node *node, const char *punctuation)
+{
+  const char *info = cmark_node_get_fence_info (node);
+  gsize len = info != NULL ? strcspn (info, " \t") : 0;
+
+  if (len == 0 || len > 20)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (info[i]) && strchr (punctuation, info[i]) == NULL)
+      return NULL;
+  return g_ascii_strdown (info, (gssize) len);
 }
 
 GPtrArray *

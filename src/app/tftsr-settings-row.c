@@ -1,0 +1,58 @@
+/* tftsr-settings-row.c: the Test, Edit and Remove buttons of a row of a settings list
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+
+#include "tftsr-settings-row.h"
+
+/* A button of @row for @action; @label (with the item's name) is what screen readers say. */
+static GtkWidget *
+row_button (GtkWidget *row, const char *group, const char *action, GVariant *target,
+            const char *tooltip, const char *icon, const char *label)
+{
+  GtkWidget *button = icon != NULL ? gtk_button_new_from_icon_name (icon) : gtk_button_new ();
+  g_autofree char *name = g_strconcat (group, ".", action, NULL);
+
+  if (icon != NULL)
+    gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), name);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), name, button);
+  return button;
+}
+
+void
+tftsr_settings_row_add_buttons (GtkWidget *row, const char *group, GVariant *target,
+                                const char *name, const char *test_tooltip, gboolean testing)
+{
+  g_autoptr (GVariant) sunk = g_variant_ref_sink (target);
+  g_autofree char *test_label = g_strdup_printf (_ ("Test “%s”"), name);
+  g_autofree char *edit_label = g_strdup_printf (_ ("Edit “%s”"), name);
+  g_autofree char *remove_label = g_strdup_printf (_ ("Remove “%s”"), name);
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *test = row_button (row, group, "test", sunk, test_tooltip, NULL, test_label);
+
+  /* The spinner takes the label's place, so the row keeps its layout while a test runs. */
+  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new (_ ("Test")), "label");
+  gtk_stack_add_named (GTK_STACK (stack), gtk_spinner_new (), "spinner");
+  gtk_button_set_child (GTK_BUTTON (test), stack);
+  g_object_set_data (G_OBJECT (row), "test-stack", stack);
+  tftsr_settings_row_show_testing (row, testing);
+  row_button (row, group, "edit", sunk, _ ("Edit"), "document-edit-symbolic", edit_label);
+  row_button (row, group, "remove", sunk, _ ("Remove"), "user-trash-symbolic", remove_label);
+}
+
+void
+tftsr_settings_row_show_testing (GtkWidget *row, gboolean testing)
+{
+  GtkStack *stack = g_object_get_data (G_OBJECT (row), "test-stack");
+
+  gtk_stack_set_visible_child_name (stack, testing ? "spinner" : "label");
+  gtk_spinner_set_spinning (GTK_SPINNER (gtk_stack_get_child_by_name (stack, "spinner")), testing);
+}

@@ -1,0 +1,23 @@
+/* tftsr-settings-row.h: the Test, Edit and Remove buttons of a row of a settings list (AI
+ * providers, integrations)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* Adds to @row the buttons of the actions "@group.test", "@group.edit" and "@group.remove"
+ * with @target (a floating GVariant is sunk; it is each action's parameter). What screen
+ * readers say names @name ("Test “name”"); @test_tooltip says what a test sends. Each
+ * button is kept on @row under its action's name. The Test button shows a spinner in place
+ * of its label while @testing (tftsr_settings_row_show_testing). */
+void tftsr_settings_row_add_buttons (GtkWidget *row, const char *group, GVariant *target,
+                                     const char *name, const char *test_tooltip, gboolean testing);
+
+/* Whether the Test button of @row shows its spinner (a test runs) or its label. */
+void tftsr_settings_row_show_testing (GtkWidget *row, gboolean testing);
+
+G_END_DECLS
