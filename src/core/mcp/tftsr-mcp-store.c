@@ -427,7 +427,7 @@ insert_row (sqlite3 *db, const TftsrMcpServer *server, gint64 *id, GError **erro
     return FALSE;
   bind_config (stmt, server);
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_CONSTRAINT && sqlite3_extended_errcode (db) == SQLITE_CONSTRAINT_UNIQUE)
+  if ((rc & 0xff) == SQLITE_CONSTRAINT && sqlite3_extended_errcode (db) == SQLITE_CONSTRAINT_UNIQUE)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_EXISTS,
                    _("An MCP server named “%s” exists already."), server->name);
