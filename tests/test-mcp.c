@@ -131,7 +131,7 @@ check_session (TftsrMcpClient *client)
   g_assert_no_error (error);
   g_assert_cmpuint (resources->len, >, 0);
   contents = tftsr_mcp_client_read_resource (
-    client, ((TftsrMcpResource *) g_ptr_array_index (resources, 0))->uri, NULL, &error);
+      client, ((TftsrMcpResource *) g_ptr_array_index (resources, 0))->uri, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (contents->len, >, 0);
   g_assert_true (((TftsrMcpContent *) g_ptr_array_index (contents, 0))->text != NULL ||
@@ -194,9 +194,9 @@ test_stdio_schemas_exact (void)
 
       g_assert_true (json_object_object_get_ex (whole, "inputSchema", &sent));
       g_assert_true (json_object_equal (sent, schema));
-      g_assert_cmpstr (json_object_to_json_string_ext (
-                         sent, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), ==,
-                       tool->input_schema);
+      g_assert_cmpstr (json_object_to_json_string_ext (sent, JSON_C_TO_STRING_PLAIN |
+                                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
+                       ==, tool->input_schema);
     }
 }
 
@@ -260,7 +260,8 @@ test_stdio_timeout_and_cancel (void)
   g_clear_error (&error);
 
   /* The session goes on after both. */
-  echo = tftsr_mcp_client_call_tool (client, "echo", "{\"message\":\"still here\"}", 0, NULL, &error);
+  echo =
+      tftsr_mcp_client_call_tool (client, "echo", "{\"message\":\"still here\"}", 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (echo->is_error);
 }
@@ -345,9 +346,9 @@ static void
 test_fake_not_jsonrpc (void)
 {
   const char *const scripts[] = {
-    "read l; echo '{\"id\":1,\"result\":{}}'; sleep 30",            /* no jsonrpc */
+    "read l; echo '{\"id\":1,\"result\":{}}'; sleep 30",                       /* no jsonrpc */
     "read l; echo '[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}]'; sleep 30", /* batch */
-    "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1}'; sleep 30",      /* neither */
+    "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1}'; sleep 30",                 /* neither */
     "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":\"x\"}}'; sleep 30",
   };
 
@@ -390,11 +391,11 @@ static void
 test_fake_versions (void)
 {
   g_autoptr (TftsrMcpServer) modern = sh_server (
-    "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32022,\"message\":"
-    "\"Unsupported protocol version\",\"data\":{\"supported\":[\"2026-07-28\"]}}}'; sleep 30");
+      "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32022,\"message\":"
+      "\"Unsupported protocol version\",\"data\":{\"supported\":[\"2026-07-28\"]}}}'; sleep 30");
   g_autoptr (TftsrMcpServer) newer = sh_server (
-    "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2026-07-28\","
-    "\"capabilities\":{}}}'; sleep 30");
+      "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2026-07-28\","
+      "\"capabilities\":{}}}'; sleep 30");
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrMcpClient) a = tftsr_mcp_client_new (NULL, modern);
   g_autoptr (TftsrMcpClient) b = tftsr_mcp_client_new (NULL, newer);
@@ -409,7 +410,7 @@ test_fake_versions (void)
   g_clear_error (&error);
   {
     g_autoptr (TftsrMcpServer) accepts =
-      sh_server ("read l; echo '" INIT_RESULT ("1") "'; read l; sleep 30");
+        sh_server ("read l; echo '" INIT_RESULT ("1") "'; read l; sleep 30");
     c = connected (accepts);
     g_assert_cmpstr (tftsr_mcp_client_get_protocol_version (c), ==, "2025-06-18");
   }
@@ -419,20 +420,22 @@ test_fake_versions (void)
 static void
 test_fake_pagination (void)
 {
-  g_autoptr (TftsrMcpServer) paged = sh_server (
-    "read l; echo '" INIT_RESULT ("1") "'; read l;"
-    "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":[{\"name\":\"a\","
-    "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"array\",\"items\":"
-    "{\"enum\":[\"p\",\"q\"]}},\"o\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":"
-    "\"number\",\"minimum\":1.50}}}},\"required\":[\"x\"]}}],\"nextCursor\":\"c2\"}}';"
-    "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"tools\":[{\"name\":\"b\"}],"
-    "\"nextCursor\":\"c3\"}}';"
-    "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"tools\":[{\"name\":\"c\"}]}}';"
-    "sleep 30");
-  g_autoptr (TftsrMcpServer) endless = sh_server (
-    "read l; echo '" INIT_RESULT ("1") "'; read l; i=2; while read l; do "
-    "echo \"{\\\"jsonrpc\\\":\\\"2.0\\\",\\\"id\\\":$i,\\\"result\\\":{\\\"tools\\\":[],"
-    "\\\"nextCursor\\\":\\\"c$i\\\"}}\"; i=$((i+1)); done");
+  g_autoptr (TftsrMcpServer) paged = sh_server ("read l; echo '" INIT_RESULT (
+      "1") "'; read l;"
+           "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":[{\"name\":\"a\","
+           "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"array\","
+           "\"items\":"
+           "{\"enum\":[\"p\",\"q\"]}},\"o\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":"
+           "\"number\",\"minimum\":1.50}}}},\"required\":[\"x\"]}}],\"nextCursor\":\"c2\"}}';"
+           "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"tools\":[{\"name\":\"b\"}],"
+           "\"nextCursor\":\"c3\"}}';"
+           "read l; echo "
+           "'{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"tools\":[{\"name\":\"c\"}]}}';"
+           "sleep 30");
+  g_autoptr (TftsrMcpServer) endless = sh_server ("read l; echo '" INIT_RESULT (
+      "1") "'; read l; i=2; while read l; do "
+           "echo \"{\\\"jsonrpc\\\":\\\"2.0\\\",\\\"id\\\":$i,\\\"result\\\":{\\\"tools\\\":[],"
+           "\\\"nextCursor\\\":\\\"c$i\\\"}}\"; i=$((i+1)); done");
   g_autoptr (TftsrMcpClient) client = connected (paged);
   g_autoptr (TftsrMcpClient) other = NULL;
   g_autoptr (GPtrArray) tools = NULL;
@@ -499,8 +502,11 @@ test_http_fake (void)
 static void
 test_env_refused (void)
 {
-  const char *refused[] = { "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES",
-                            "GCONV_PATH", "PYTHONPATH", "NODE_OPTIONS", "BASH_ENV", "PATH" };
+  const char *refused[] = { "LD_PRELOAD",   "LD_LIBRARY_PATH",
+                            "LD_AUDIT",     "DYLD_INSERT_LIBRARIES",
+                            "GCONV_PATH",   "PYTHONPATH",
+                            "NODE_OPTIONS", "BASH_ENV",
+                            "PATH" };
   const char *allowed[] = { "GITHUB_OWNER", "LOG_LEVEL", "HOME_REGION" };
   g_autoptr (TftsrStore) store = tftsr_test_new_store ();
   g_autoptr (TftsrMcpServer) server = sh_server ("true");
@@ -536,7 +542,7 @@ test_registry (void)
   g_autoptr (TftsrMcpServer) http = tftsr_mcp_server_new ();
   g_autoptr (TftsrMcpServer) read = NULL;
   g_autoptr (TftsrMcpServer) stdio =
-    sh_server ("read l; echo '" INIT_RESULT ("1") "'; read l; cat >/dev/null");
+      sh_server ("read l; echo '" INIT_RESULT ("1") "'; read l; cat >/dev/null");
   g_autoptr (GPtrArray) servers = NULL;
   g_autoptr (GError) error = NULL;
   const char *env_secret[] = { "API_TOKEN=env-canary-77", NULL };
@@ -577,13 +583,14 @@ test_registry (void)
                                   " || m.secret_env || m.secret_headers, '') FROM mcp_servers m");
   g_assert_null (strstr (dump, "canary"));
   g_clear_pointer (&dump, g_free);
-  dump = tftsr_test_query (store, "SELECT group_concat(CAST(ciphertext AS TEXT), '') FROM credentials");
+  dump = tftsr_test_query (store,
+                           "SELECT group_concat(CAST(ciphertext AS TEXT), '') FROM credentials");
   g_assert_true (dump == NULL || strstr (dump, "canary") == NULL);
 
   /* The secret variable reaches the process. */
   {
-    g_autoptr (TftsrMcpServer) env = sh_server (
-      "read l; echo '" INIT_RESULT ("1") "'; read l; echo \"$API_TOKEN $MODE\" >&2; cat >/dev/null");
+    g_autoptr (TftsrMcpServer) env = sh_server ("read l; echo '" INIT_RESULT (
+        "1") "'; read l; echo \"$API_TOKEN $MODE\" >&2; cat >/dev/null");
     g_autoptr (TftsrMcpClient) client = NULL;
     g_free (env->name);
     env->name = g_strdup ("local");

@@ -36,14 +36,14 @@ GQuark tftsr_mcp_error_quark (void);
 
 typedef enum
 {
-  TFTSR_MCP_ERROR_INVALID,             /* a configuration or argument refused (the message says why) */
-  TFTSR_MCP_ERROR_NOT_FOUND,           /* no server of that name */
-  TFTSR_MCP_ERROR_EXISTS,              /* a server of that name exists already */
-  TFTSR_MCP_ERROR_DISABLED,            /* the server is disabled */
-  TFTSR_MCP_ERROR_SPAWN,               /* the command could not be started */
-  TFTSR_MCP_ERROR_UNREACHABLE,         /* HTTP: no connection, or no answer at all */
-  TFTSR_MCP_ERROR_AUTH,                /* HTTP 401/403, or no usable credentials */
-  TFTSR_MCP_ERROR_PROTOCOL,            /* the peer broke JSON-RPC or MCP (malformed message…) */
+  TFTSR_MCP_ERROR_INVALID,     /* a configuration or argument refused (the message says why) */
+  TFTSR_MCP_ERROR_NOT_FOUND,   /* no server of that name */
+  TFTSR_MCP_ERROR_EXISTS,      /* a server of that name exists already */
+  TFTSR_MCP_ERROR_DISABLED,    /* the server is disabled */
+  TFTSR_MCP_ERROR_SPAWN,       /* the command could not be started */
+  TFTSR_MCP_ERROR_UNREACHABLE, /* HTTP: no connection, or no answer at all */
+  TFTSR_MCP_ERROR_AUTH,        /* HTTP 401/403, or no usable credentials */
+  TFTSR_MCP_ERROR_PROTOCOL,    /* the peer broke JSON-RPC or MCP (malformed message…) */
   TFTSR_MCP_ERROR_UNSUPPORTED_VERSION, /* no protocol version both sides speak */
   TFTSR_MCP_ERROR_SERVER,              /* the server answered a request with a JSON-RPC error */
   TFTSR_MCP_ERROR_CLOSED,              /* the process exited or the session ended mid-call */
@@ -59,8 +59,8 @@ typedef enum
 
 #define TFTSR_MCP_DEFAULT_TIMEOUT_MS 60000 /* per request, when none is given */
 #define TFTSR_MCP_MAX_MESSAGE ((gsize) 16 * 1024 * 1024)
-#define TFTSR_MCP_MAX_PAGES 100          /* pages of tools/list or resources/list followed */
-#define TFTSR_MCP_LOG_SIZE (64 * 1024)   /* bytes of a server's stderr kept, whole lines */
+#define TFTSR_MCP_MAX_PAGES 100        /* pages of tools/list or resources/list followed */
+#define TFTSR_MCP_LOG_SIZE (64 * 1024) /* bytes of a server's stderr kept, whole lines */
 #define TFTSR_MCP_DEFAULT_API_KEY_HEADER "X-API-Key"
 
 /* ------------------------------------------------------------------------------------------
@@ -107,10 +107,10 @@ typedef struct
   char *name;
   TftsrMcpTransport transport;
   /* stdio */
-  char *command;     /* an absolute path to an executable */
-  GStrv args;        /* arguments after the command; NULL: none */
-  GStrv env;         /* "NAME=value", non-secret, added to the inherited environment */
-  GStrv secret_env;  /* NAMEs whose values are in the vault */
+  char *command;    /* an absolute path to an executable */
+  GStrv args;       /* arguments after the command; NULL: none */
+  GStrv env;        /* "NAME=value", non-secret, added to the inherited environment */
+  GStrv secret_env; /* NAMEs whose values are in the vault */
   /* http */
   char *url;            /* http:// or https:// */
   GStrv headers;        /* "Name: value", non-secret */
@@ -166,9 +166,9 @@ void tftsr_mcp_server_get_oauth_config (const TftsrMcpServer *server, TftsrOAuth
  * what is stored. */
 typedef struct
 {
-  const char *token;                 /* the API key or bearer token, as the auth says */
-  const char *const *env;            /* "NAME=value" for names in server->secret_env */
-  const char *const *headers;        /* "Name: value" for names in server->secret_headers */
+  const char *token;          /* the API key or bearer token, as the auth says */
+  const char *const *env;     /* "NAME=value" for names in server->secret_env */
+  const char *const *headers; /* "Name: value" for names in server->secret_headers */
 } TftsrMcpSecrets;
 
 /* Stores a new server (with its secrets, in one transaction, with an mcp.add audit entry)
@@ -206,9 +206,8 @@ void tftsr_mcp_store_add_server_async (TftsrStore *store, const TftsrMcpServer *
                                        GAsyncReadyCallback callback, gpointer user_data);
 gint64 tftsr_mcp_store_add_server_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 void tftsr_mcp_store_update_server_async (TftsrStore *store, const TftsrMcpServer *server,
-                                          const TftsrMcpSecrets *secrets,
-                                          GCancellable *cancellable, GAsyncReadyCallback callback,
-                                          gpointer user_data);
+                                          const TftsrMcpSecrets *secrets, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
 gboolean tftsr_mcp_store_update_server_finish (TftsrStore *store, GAsyncResult *result,
                                                GError **error);
 void tftsr_mcp_store_remove_server_async (TftsrStore *store, const char *name,
@@ -324,8 +323,7 @@ const TftsrMcpServer *tftsr_mcp_client_get_server (TftsrMcpClient *self);
 /* Starts the process (stdio) or reaches the URL (HTTP), sends `initialize` and, once it is
  * answered with a version this client speaks, `notifications/initialized`. Bounded by the
  * server's timeout and @cancellable; on failure everything started is stopped again. */
-gboolean tftsr_mcp_client_connect (TftsrMcpClient *self, GCancellable *cancellable,
-                                   GError **error);
+gboolean tftsr_mcp_client_connect (TftsrMcpClient *self, GCancellable *cancellable, GError **error);
 void tftsr_mcp_client_connect_async (TftsrMcpClient *self, GCancellable *cancellable,
                                      GAsyncReadyCallback callback, gpointer user_data);
 gboolean tftsr_mcp_client_connect_finish (TftsrMcpClient *self, GAsyncResult *result,

@@ -13,8 +13,8 @@
 #include "tftsr-cli.h"
 
 #define ADD_USAGE                                                                                  \
-  "mcp add NAME [--header K:V]… [--secret-header NAME=FROM_VAR]… [--env K=V]… "                    \
-  "[--secret-env-var NAME_IN_SERVER=FROM_VAR]… [--api-key-env VAR [--api-key-header H] | "         \
+  "mcp add NAME [--header K:V]… [--secret-header NAME=FROM_VAR]… [--env K=V]… "              \
+  "[--secret-env-var NAME_IN_SERVER=FROM_VAR]… [--api-key-env VAR [--api-key-header H] | "       \
   "--bearer-env VAR] [--timeout MS] (--stdio CMD [ARG…] | --http URL)"
 
 /* One line of output: text as tftsr_cli_print_text shows it, and its end. */
@@ -81,8 +81,8 @@ set_transport (TftsrMcpServer *server, int argc, char **argv)
     return FALSE;
   server->transport = TFTSR_MCP_TRANSPORT_STDIO;
   /* A bare program name is looked up now and stored as the absolute path. */
-  server->command = g_path_is_absolute (argv[1]) ? g_strdup (argv[1])
-                                                 : g_find_program_in_path (argv[1]);
+  server->command =
+      g_path_is_absolute (argv[1]) ? g_strdup (argv[1]) : g_find_program_in_path (argv[1]);
   if (server->command == NULL)
     server->command = g_strdup (argv[1]);
   if (argc > 2)
@@ -140,7 +140,7 @@ mcp_add (TftsrCli *cli, int argc, char **argv)
   server->env = g_steal_pointer (&env);
   server->timeout_ms = (guint) timeout;
   server->api_key_header = g_steal_pointer (&api_key_header);
-  server->auth = api_key_env != NULL ? TFTSR_MCP_AUTH_API_KEY
+  server->auth = api_key_env != NULL  ? TFTSR_MCP_AUTH_API_KEY
                  : bearer_env != NULL ? TFTSR_MCP_AUTH_BEARER
                                       : TFTSR_MCP_AUTH_NONE;
   if (!read_secret_pairs (secret_env, "=", env_names, env_values) ||
@@ -251,9 +251,9 @@ mcp_list (TftsrCli *cli, int argc, char **argv)
     {
       const TftsrMcpServer *s = servers->pdata[i];
       g_autofree char *line = g_strdup_printf (
-        "%s\t%s\t%s\t%s%s\t%s", s->name, tftsr_mcp_transport_to_string (s->transport),
-        s->command != NULL ? s->command : s->url, s->enabled ? "" : _ ("disabled, "),
-        tftsr_mcp_status_to_label (s->status), s->status_reason != NULL ? s->status_reason : "");
+          "%s\t%s\t%s\t%s%s\t%s", s->name, tftsr_mcp_transport_to_string (s->transport),
+          s->command != NULL ? s->command : s->url, s->enabled ? "" : _ ("disabled, "),
+          tftsr_mcp_status_to_label (s->status), s->status_reason != NULL ? s->status_reason : "");
       print_line (line);
     }
   return TFTSR_CLI_OK;
@@ -272,8 +272,8 @@ discovery_json (const TftsrMcpDiscovery *d)
   for (guint i = 0; i < d->tools->len; i++)
     json_object_array_add (tools, json_tokener_parse (((TftsrMcpTool *) d->tools->pdata[i])->json));
   for (guint i = 0; i < d->resources->len; i++)
-    json_object_array_add (resources,
-                           json_tokener_parse (((TftsrMcpResource *) d->resources->pdata[i])->json));
+    json_object_array_add (
+        resources, json_tokener_parse (((TftsrMcpResource *) d->resources->pdata[i])->json));
   json_object_object_add (obj, "tools", tools);
   json_object_object_add (obj, "resources", resources);
   return obj;
@@ -282,15 +282,16 @@ discovery_json (const TftsrMcpDiscovery *d)
 static void
 print_discovery (const TftsrMcpDiscovery *d)
 {
-  g_autofree char *head = g_strdup_printf ("%s %s (MCP %s)", d->server_name ? d->server_name : "",
-                                           d->server_version ? d->server_version : "",
-                                           d->protocol_version);
+  g_autofree char *head =
+      g_strdup_printf ("%s %s (MCP %s)", d->server_name ? d->server_name : "",
+                       d->server_version ? d->server_version : "", d->protocol_version);
   print_line (head);
   print_line (_ ("Tools:"));
   for (guint i = 0; i < d->tools->len; i++)
     {
       const TftsrMcpTool *t = d->tools->pdata[i];
-      g_autofree char *line = g_strdup_printf ("  %s\t%s", t->name, t->description ? t->description : "");
+      g_autofree char *line =
+          g_strdup_printf ("  %s\t%s", t->name, t->description ? t->description : "");
       print_line (line);
     }
   print_line (_ ("Resources:"));
@@ -374,8 +375,8 @@ mcp_call (TftsrCli *cli, int argc, char **argv)
   tftsr_mcp_client_close (client);
   if (result == NULL)
     return g_error_matches (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID)
-             ? tftsr_cli_usage_error ("%s", error->message)
-             : tftsr_cli_fail (error);
+               ? tftsr_cli_usage_error ("%s", error->message)
+               : tftsr_cli_fail (error);
   if (json)
     {
       json_object *obj = json_tokener_parse (result->json);
@@ -425,7 +426,7 @@ mcp_remove (TftsrCli *cli, int argc, char **argv)
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
   return tftsr_mcp_store_remove_server (cli->store, argv[1], &error) ? TFTSR_CLI_OK
-                                                                      : tftsr_cli_fail (error);
+                                                                     : tftsr_cli_fail (error);
 }
 
 static int
@@ -440,8 +441,8 @@ mcp_set_enabled (TftsrCli *cli, int argc, char **argv, gboolean enabled)
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
   return tftsr_mcp_store_set_enabled (cli->store, argv[1], enabled, &error)
-           ? TFTSR_CLI_OK
-           : tftsr_cli_fail (error);
+             ? TFTSR_CLI_OK
+             : tftsr_cli_fail (error);
 }
 
 static int
@@ -464,8 +465,8 @@ tftsr_cli_mcp (TftsrCli *cli, int argc, char **argv)
     const char *verb;
     TftsrCliCommand run;
   } verbs[] = {
-    { "add", mcp_add },         { "list", mcp_list },       { "discover", mcp_discover },
-    { "call", mcp_call },       { "remove", mcp_remove },   { "enable", mcp_enable },
+    { "add", mcp_add },         { "list", mcp_list },     { "discover", mcp_discover },
+    { "call", mcp_call },       { "remove", mcp_remove }, { "enable", mcp_enable },
     { "disable", mcp_disable }, { "log", mcp_log },
   };
 
@@ -473,5 +474,5 @@ tftsr_cli_mcp (TftsrCli *cli, int argc, char **argv)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
   return tftsr_cli_usage_error (
-    _ ("usage: tftsr-cli mcp add|list|discover|call|remove|enable|disable|log [arguments]"));
+      _ ("usage: tftsr-cli mcp add|list|discover|call|remove|enable|disable|log [arguments]"));
 }

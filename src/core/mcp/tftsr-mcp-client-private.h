@@ -83,8 +83,8 @@ TftsrMcpHttp *tftsr_mcp_http_new (TftsrMcpClient *client, const TftsrMcpServer *
 /* POSTs one message and dispatches what the answer carries (JSON or SSE); @id is the
  * request's id, or -1 for a notification or an answer. Bounded by @timeout_ms and
  * @cancellable. */
-gboolean tftsr_mcp_http_send (TftsrMcpHttp *http, const char *text, gint64 id,
-                              guint timeout_ms, GCancellable *cancellable, GError **error);
+gboolean tftsr_mcp_http_send (TftsrMcpHttp *http, const char *text, gint64 id, guint timeout_ms,
+                              GCancellable *cancellable, GError **error);
 /* Ends the session (DELETE with its id); idempotent. */
 void tftsr_mcp_http_stop (TftsrMcpHttp *http);
 void tftsr_mcp_http_free (TftsrMcpHttp *http);

@@ -118,11 +118,11 @@ tftsr_mcp_client_class_init (TftsrMcpClientClass *klass)
 
   object_class->dispose = tftsr_mcp_client_dispose;
   object_class->finalize = tftsr_mcp_client_finalize;
-  signals[SIGNAL_TOOLS_CHANGED] = g_signal_new ("tools-changed", G_TYPE_FROM_CLASS (klass),
-                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 0);
-  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_TOOLS_CHANGED] =
+      g_signal_new ("tools-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -191,7 +191,7 @@ resolve (TftsrMcpClient *self, gint64 id, json_object *result, json_object *erro
                                                       message != NULL ? strlen (message) : 0, 300);
           pending->error_object = json_object_get (error_object);
           pending->error = g_error_new (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_SERVER,
-                                        _("The MCP server answered with an error: %s"), shown);
+                                        _ ("The MCP server answered with an error: %s"), shown);
         }
       g_cond_broadcast (&self->cond);
     }
@@ -211,14 +211,14 @@ void
 tftsr_mcp_client_send_reply (TftsrMcpClient *self, const char *text)
 {
   g_autoptr (GError) error = NULL;
-  gboolean ok = self->stdio != NULL
-                  ? tftsr_mcp_stdio_send (self->stdio, text, g_get_monotonic_time () + 5 * G_USEC_PER_SEC,
-                                          NULL, &error)
-                  : tftsr_mcp_http_send (self->http, text, -1, 5000, NULL, &error);
+  gboolean ok =
+      self->stdio != NULL
+          ? tftsr_mcp_stdio_send (self->stdio, text, g_get_monotonic_time () + 5 * G_USEC_PER_SEC,
+                                  NULL, &error)
+          : tftsr_mcp_http_send (self->http, text, -1, 5000, NULL, &error);
 
   if (!ok)
-    g_debug ("MCP server %s: could not answer its request: %s", self->server->name,
-             error->message);
+    g_debug ("MCP server %s: could not answer its request: %s", self->server->name, error->message);
 }
 
 /* The server asks something of us. We declare no client capabilities, so only ping is
@@ -234,8 +234,8 @@ answer_request (TftsrMcpClient *self, const TftsrJsonRpcMessage *message)
       text = tftsr_jsonrpc_result (message->raw_id, empty);
     }
   else
-    text = tftsr_jsonrpc_error (message->raw_id, TFTSR_JSONRPC_METHOD_NOT_FOUND,
-                                "Method not found");
+    text =
+        tftsr_jsonrpc_error (message->raw_id, TFTSR_JSONRPC_METHOD_NOT_FOUND, "Method not found");
   tftsr_mcp_client_send_reply (self, text);
 }
 
@@ -247,9 +247,9 @@ log_notification (TftsrMcpClient *self, json_object *params)
   g_autofree char *line = NULL;
 
   json_object_object_get_ex (params, "data", &data);
-  line = g_strdup_printf ("[%s] %s", level != NULL ? level : "log",
-                          data != NULL ? json_object_to_json_string_ext (data, JSON_C_TO_STRING_PLAIN)
-                                       : "");
+  line = g_strdup_printf (
+      "[%s] %s", level != NULL ? level : "log",
+      data != NULL ? json_object_to_json_string_ext (data, JSON_C_TO_STRING_PLAIN) : "");
   if (self->log != NULL)
     tftsr_mcp_log_append_line (self->log, line);
 }
@@ -350,7 +350,7 @@ transport_send (TftsrMcpClient *self, const char *text, gint64 id, gint64 deadli
   if (left_ms <= 0)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT,
-                   _("The MCP server did not answer in time."));
+                   _ ("The MCP server did not answer in time."));
       return FALSE;
     }
   if (self->stdio != NULL)
@@ -381,13 +381,13 @@ wait_answer (TftsrMcpClient *self, TftsrMcpPending *pending, gint64 deadline, gu
         {
           /* The POST is over: its answer held no reply to this request. */
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL,
-                       _("The MCP server's answer did not hold a reply to the request."));
+                       _ ("The MCP server's answer did not hold a reply to the request."));
           return FALSE;
         }
       if (!g_cond_wait_until (&self->cond, &self->lock, deadline) && !pending->done)
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT,
-                       _("The MCP server did not answer within %.1f seconds."),
+                       _ ("The MCP server did not answer within %.1f seconds."),
                        timeout_ms / 1000.0);
           return FALSE;
         }
@@ -414,7 +414,7 @@ usable (TftsrMcpClient *self, GError **error)
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED, "%s", self->closed_reason);
   else if (self->closed || (self->stdio == NULL && self->http == NULL))
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_NOT_CONNECTED,
-                 _("The MCP server “%s” is not connected."), self->server->name);
+                 _ ("The MCP server “%s” is not connected."), self->server->name);
   else
     return TRUE;
   return FALSE;
@@ -557,7 +557,7 @@ static gboolean
 start_transport (TftsrMcpClient *self, GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrMcpResolved) secrets =
-    tftsr_mcp_store_resolve_secrets (self->store, self->server, cancellable, error);
+      tftsr_mcp_store_resolve_secrets (self->store, self->server, cancellable, error);
 
   if (secrets == NULL)
     return FALSE;
@@ -580,14 +580,14 @@ tftsr_mcp_client_connect (TftsrMcpClient *self, GCancellable *cancellable, GErro
     {
       g_mutex_unlock (&self->lock);
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_NOT_CONNECTED,
-                   _("This connection to the MCP server was used already; make a new one."));
+                   _ ("This connection to the MCP server was used already; make a new one."));
       return FALSE;
     }
   g_mutex_unlock (&self->lock);
   if (!self->server->enabled)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_DISABLED,
-                   _("The MCP server “%s” is disabled."), self->server->name);
+                   _ ("The MCP server “%s” is disabled."), self->server->name);
       return FALSE;
     }
   if (!tftsr_mcp_server_validate (self->server, error))
@@ -683,7 +683,7 @@ close_session (TftsrMcpClient *self, gboolean emit)
   self->closed = TRUE;
   self->connected = FALSE;
   error = g_error_new (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED,
-                       _("The connection to the MCP server “%s” was closed."), self->server->name);
+                       _ ("The connection to the MCP server “%s” was closed."), self->server->name);
   fail_pending (self, error);
   g_mutex_unlock (&self->lock);
   /* The transports are stopped outside the lock: their threads take it to deliver. */
@@ -730,7 +730,7 @@ list_all (TftsrMcpClient *self, const char *method, const char *member, ItemFunc
           !json_object_is_type (array, json_type_array))
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL,
-                       _("The server's answer to %s has no list of %s."), method, member);
+                       _ ("The server's answer to %s has no list of %s."), method, member);
           return NULL;
         }
       for (size_t i = 0; i < json_object_array_length (array); i++)
@@ -749,8 +749,8 @@ list_all (TftsrMcpClient *self, const char *method, const char *member, ItemFunc
       cursor = g_strdup (next);
     }
   g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL,
-               _("The server's answer to %s goes on for more than %u pages; tftsr stopped "
-                 "reading it."),
+               _ ("The server's answer to %s goes on for more than %u pages; tftsr stopped "
+                  "reading it."),
                method, TFTSR_MCP_MAX_PAGES);
   return NULL;
 }
@@ -828,7 +828,7 @@ tftsr_mcp_client_read_resource (TftsrMcpClient *self, const char *uri, GCancella
   g_autoptr (json_object) params = json_object_new_object ();
   g_autoptr (json_object) result = NULL;
   g_autoptr (GPtrArray) contents =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_mcp_content_free);
+      g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_mcp_content_free);
   json_object *array = NULL;
 
   g_return_val_if_fail (TFTSR_IS_MCP_CLIENT (self), NULL);
@@ -841,13 +841,13 @@ tftsr_mcp_client_read_resource (TftsrMcpClient *self, const char *uri, GCancella
       !json_object_is_type (array, json_type_array))
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL,
-                   _("The server's answer to resources/read has no contents."));
+                   _ ("The server's answer to resources/read has no contents."));
       return NULL;
     }
   for (size_t i = 0; i < json_object_array_length (array); i++)
     {
       TftsrMcpContent *content =
-        tftsr_mcp_content_from_json (json_object_array_get_idx (array, i), TRUE, error);
+          tftsr_mcp_content_from_json (json_object_array_get_idx (array, i), TRUE, error);
       if (content == NULL)
         return NULL;
       g_ptr_array_add (contents, content);
@@ -870,7 +870,7 @@ parse_arguments (const char *arguments_json, GError **error)
     {
       json_object_put (arguments);
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                   _("The tool's arguments must be a JSON object."));
+                   _ ("The tool's arguments must be a JSON object."));
       return NULL;
     }
   return arguments;

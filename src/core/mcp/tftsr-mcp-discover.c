@@ -41,8 +41,7 @@ run_discovery (TftsrStore *store, const TftsrMcpServer *server, GCancellable *ca
 }
 
 TftsrMcpDiscovery *
-tftsr_mcp_discover (TftsrStore *store, const char *name, GCancellable *cancellable,
-                    GError **error)
+tftsr_mcp_discover (TftsrStore *store, const char *name, GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrMcpServer) server = NULL;
   g_autoptr (TftsrMcpDiscovery) discovery = NULL;
@@ -56,7 +55,7 @@ tftsr_mcp_discover (TftsrStore *store, const char *name, GCancellable *cancellab
   if (!server->enabled)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_DISABLED,
-                   _("The MCP server “%s” is disabled."), name);
+                   _ ("The MCP server “%s” is disabled."), name);
       return NULL;
     }
   discovery = run_discovery (store, server, cancellable, &local);
@@ -246,8 +245,8 @@ update_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   Call *call = data;
   GError *error = NULL;
 
-  return_boolean (task, tftsr_mcp_store_update_server (source, call->server, &call->secrets, &error),
-                  error);
+  return_boolean (
+      task, tftsr_mcp_store_update_server (source, call->server, &call->secrets, &error), error);
 }
 
 void
@@ -277,9 +276,8 @@ remove_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
 }
 
 void
-tftsr_mcp_store_remove_server_async (TftsrStore *store, const char *name,
-                                     GCancellable *cancellable, GAsyncReadyCallback callback,
-                                     gpointer user_data)
+tftsr_mcp_store_remove_server_async (TftsrStore *store, const char *name, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (TFTSR_IS_STORE (store));
   run_task (store, tftsr_mcp_store_remove_server_async, remove_thread, call_new (name, NULL, NULL),
@@ -425,8 +423,7 @@ tftsr_mcp_client_list_resources_async (TftsrMcpClient *self, GCancellable *cance
 }
 
 GPtrArray *
-tftsr_mcp_client_list_resources_finish (TftsrMcpClient *self, GAsyncResult *result,
-                                        GError **error)
+tftsr_mcp_client_list_resources_finish (TftsrMcpClient *self, GAsyncResult *result, GError **error)
 {
   return finish_pointer (self, result, tftsr_mcp_client_list_resources_async, error);
 }
@@ -455,8 +452,7 @@ tftsr_mcp_client_read_resource_async (TftsrMcpClient *self, const char *uri,
 }
 
 GPtrArray *
-tftsr_mcp_client_read_resource_finish (TftsrMcpClient *self, GAsyncResult *result,
-                                       GError **error)
+tftsr_mcp_client_read_resource_finish (TftsrMcpClient *self, GAsyncResult *result, GError **error)
 {
   return finish_pointer (self, result, tftsr_mcp_client_read_resource_async, error);
 }
@@ -466,8 +462,8 @@ call_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
 {
   Call *call = data;
   GError *error = NULL;
-  TftsrMcpToolResult *result =
-    tftsr_mcp_client_call_tool (source, call->name, call->text, call->timeout_ms, cancellable, &error);
+  TftsrMcpToolResult *result = tftsr_mcp_client_call_tool (source, call->name, call->text,
+                                                           call->timeout_ms, cancellable, &error);
 
   if (result != NULL)
     g_task_return_pointer (task, result, (GDestroyNotify) tftsr_mcp_tool_result_free);

@@ -51,8 +51,7 @@ typedef struct
 } Post;
 
 TftsrMcpHttp *
-tftsr_mcp_http_new (TftsrMcpClient *client, const TftsrMcpServer *server,
-                    TftsrMcpResolved *secrets)
+tftsr_mcp_http_new (TftsrMcpClient *client, const TftsrMcpServer *server, TftsrMcpResolved *secrets)
 {
   TftsrMcpHttp *http = g_new0 (TftsrMcpHttp, 1);
 
@@ -67,9 +66,9 @@ on_header (const char *name, const char *value, gpointer data)
 {
   Post *post = data;
 
-  char **slot = g_ascii_strcasecmp (name, "Mcp-Session-Id") == 0  ? &post->session_id
+  char **slot = g_ascii_strcasecmp (name, "Mcp-Session-Id") == 0 ? &post->session_id
                 : g_ascii_strcasecmp (name, "Content-Type") == 0 ? &post->content_type
-                                                                  : NULL;
+                                                                 : NULL;
 
   /* Each attempt's headers replace the last one's. */
   if (slot != NULL)
@@ -115,9 +114,9 @@ on_data (const guint8 *data, gsize len, gpointer user_data, GError **error)
   if (post->kind == BODY_UNKNOWN)
     {
       post->kind = post->content_type != NULL &&
-                       g_ascii_strncasecmp (post->content_type, "text/event-stream", 17) == 0
-                     ? BODY_SSE
-                     : BODY_JSON;
+                           g_ascii_strncasecmp (post->content_type, "text/event-stream", 17) == 0
+                       ? BODY_SSE
+                       : BODY_JSON;
       if (post->kind == BODY_SSE)
         post->sse = tftsr_sse_parser_new (on_event, post);
       else
@@ -128,7 +127,7 @@ on_data (const guint8 *data, gsize len, gpointer user_data, GError **error)
   if (post->json->len + len > TFTSR_MCP_MAX_MESSAGE)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TOO_LARGE,
-                   _("The server sent a message larger than %u MiB."),
+                   _ ("The server sent a message larger than %u MiB."),
                    (guint) (TFTSR_MCP_MAX_MESSAGE >> 20));
       return FALSE;
     }
@@ -172,8 +171,7 @@ build (TftsrMcpHttp *http, const char *method, const char *text, guint timeout_m
 
   add_headers (http, request);
   if (text != NULL)
-    tftsr_http_request_set_body (request, "application/json",
-                                 g_bytes_new (text, strlen (text)));
+    tftsr_http_request_set_body (request, "application/json", g_bytes_new (text, strlen (text)));
   tftsr_http_request_set_timeouts (request, MIN (seconds, TFTSR_HTTP_DEFAULT_CONNECT_TIMEOUT),
                                    seconds);
   tftsr_http_request_set_total_timeout (request, seconds);
@@ -192,16 +190,16 @@ transport_error (TftsrMcpHttp *http, GError *local, GError **error)
       (local->code == TFTSR_NET_ERROR_CONNECT || local->code == TFTSR_NET_ERROR_RESOLVE ||
        local->code == TFTSR_NET_ERROR_TLS || local->code == TFTSR_NET_ERROR_INVALID_URL))
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_UNREACHABLE,
-                 _("Could not reach the MCP server at %s: %s"), url, local->message);
+                 _ ("Could not reach the MCP server at %s: %s"), url, local->message);
   else if (g_error_matches (local, TFTSR_NET_ERROR, TFTSR_NET_ERROR_TIMEOUT))
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT,
-                 _("The MCP server did not answer in time."));
+                 _ ("The MCP server did not answer in time."));
   else if (local->domain == TFTSR_NET_ERROR)
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED,
-                 _("The connection to the MCP server failed: %s"), local->message);
+                 _ ("The connection to the MCP server failed: %s"), local->message);
   else if (g_error_matches (local, TFTSR_AI_ERROR, TFTSR_AI_ERROR_MALFORMED))
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TOO_LARGE,
-                 _("The server sent a message larger than %u MiB."),
+                 _ ("The server sent a message larger than %u MiB."),
                  (guint) (TFTSR_MCP_MAX_MESSAGE >> 20));
   else
     {
@@ -224,7 +222,7 @@ status_error (TftsrMcpHttp *http, Post *post, TftsrHttpResponse *response, GErro
   if (response->status == 401 || response->status == 403)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_AUTH,
-                   _("The MCP server refused the credentials (HTTP %u)."), response->status);
+                   _ ("The MCP server refused the credentials (HTTP %u)."), response->status);
       return FALSE;
     }
   if (len > 0 && tftsr_jsonrpc_parse (body, len, &message, NULL))
@@ -241,12 +239,12 @@ status_error (TftsrMcpHttp *http, Post *post, TftsrHttpResponse *response, GErro
   if (response->status == 404 && http->session_id != NULL)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED,
-                   _("The MCP server ended the session; connect again."));
+                   _ ("The MCP server ended the session; connect again."));
       return FALSE;
     }
   shown = tftsr_mcp_excerpt (body != NULL ? body : "", len, 200);
   g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_SERVER,
-               _("The MCP server answered HTTP %u: %s"), response->status, shown);
+               _ ("The MCP server answered HTTP %u: %s"), response->status, shown);
   return FALSE;
 }
 
@@ -258,7 +256,7 @@ finish_body (TftsrMcpHttp *http, Post *post, GError **error)
       if (!tftsr_sse_parser_finish (post->sse, NULL))
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL,
-                       _("The MCP server's event stream ended in the middle of an event."));
+                       _ ("The MCP server's event stream ended in the middle of an event."));
           return FALSE;
         }
       return TRUE;

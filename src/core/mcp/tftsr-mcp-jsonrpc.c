@@ -12,7 +12,7 @@
 
 #include "tftsr-mcp-private.h"
 
-G_DEFINE_QUARK (tftsr-mcp-error-quark, tftsr_mcp_error)
+G_DEFINE_QUARK (tftsr - mcp - error - quark, tftsr_mcp_error)
 
 char *
 tftsr_mcp_excerpt (const char *text, gsize len, gsize max_chars)
@@ -39,8 +39,8 @@ tftsr_mcp_json_text (json_object *object)
 {
   if (object == NULL)
     return NULL;
-  return g_strdup (json_object_to_json_string_ext (
-    object, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  return g_strdup (json_object_to_json_string_ext (object, JSON_C_TO_STRING_PLAIN |
+                                                               JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 const char *
@@ -60,7 +60,7 @@ protocol_error (GError **error, const char *what, const char *text, gsize len)
   g_autofree char *excerpt = tftsr_mcp_excerpt (text, len, 80);
 
   g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL,
-               _("The server sent a message that is not valid JSON-RPC (%s): “%s”"), what,
+               _ ("The server sent a message that is not valid JSON-RPC (%s): “%s”"), what,
                excerpt);
   return FALSE;
 }
@@ -74,13 +74,13 @@ parse_json (const char *text, gsize len, GError **error)
   if (len > TFTSR_MCP_MAX_MESSAGE)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TOO_LARGE,
-                   _("The server sent a message larger than %u MiB."),
+                   _ ("The server sent a message larger than %u MiB."),
                    (guint) (TFTSR_MCP_MAX_MESSAGE >> 20));
       return NULL;
     }
   /* json-c stops at a NUL: a message holding one is not what it claims to be. */
   if (memchr (text, '\0', len) != NULL)
-    return protocol_error (error, _("it contains a NUL byte"), text, len), NULL;
+    return protocol_error (error, _ ("it contains a NUL byte"), text, len), NULL;
   tokener = json_tokener_new_ex (64);
   if (tokener == NULL)
     g_error ("out of memory");
@@ -90,7 +90,7 @@ parse_json (const char *text, gsize len, GError **error)
       json_tokener_get_parse_end (tokener) != len)
     {
       json_object_put (root);
-      return protocol_error (error, _("not JSON"), text, len), NULL;
+      return protocol_error (error, _ ("not JSON"), text, len), NULL;
     }
   return root;
 }
@@ -117,7 +117,7 @@ read_error_member (json_object *object, TftsrJsonRpcMessage *message, const char
       !json_object_is_type (code, json_type_int) ||
       !json_object_object_get_ex (object, "message", &msg) ||
       !json_object_is_type (msg, json_type_string))
-    return protocol_error (error, _("an error without a code and message"), text, len);
+    return protocol_error (error, _ ("an error without a code and message"), text, len);
   message->kind = TFTSR_JSONRPC_ERROR;
   message->error_code = json_object_get_int64 (code);
   message->error_message = json_object_get_string (msg);
@@ -135,19 +135,19 @@ classify (TftsrJsonRpcMessage *message, const char *text, gsize len, GError **er
   if (!json_object_object_get_ex (root, "jsonrpc", &version) ||
       g_strcmp0 (json_object_get_string (version), "2.0") != 0 ||
       !json_object_is_type (version, json_type_string))
-    return protocol_error (error, _("no “jsonrpc”: “2.0”"), text, len);
+    return protocol_error (error, _ ("no “jsonrpc”: “2.0”"), text, len);
   if (has_id && id != NULL && !json_object_is_type (id, json_type_int) &&
       !json_object_is_type (id, json_type_string))
-    return protocol_error (error, _("an id that is neither a number nor a string"), text, len);
+    return protocol_error (error, _ ("an id that is neither a number nor a string"), text, len);
   if (json_object_object_get_ex (root, "method", &method))
     {
       if (!json_object_is_type (method, json_type_string))
-        return protocol_error (error, _("a method that is not a string"), text, len);
+        return protocol_error (error, _ ("a method that is not a string"), text, len);
       message->method = json_object_get_string (method);
       json_object_object_get_ex (root, "params", &message->params);
       if (message->params != NULL && !json_object_is_type (message->params, json_type_object) &&
           !json_object_is_type (message->params, json_type_array))
-        return protocol_error (error, _("parameters that are not structured"), text, len);
+        return protocol_error (error, _ ("parameters that are not structured"), text, len);
       message->kind = has_id && id != NULL ? TFTSR_JSONRPC_REQUEST : TFTSR_JSONRPC_NOTIFICATION;
       message->raw_id = id;
       return TRUE;
@@ -155,12 +155,12 @@ classify (TftsrJsonRpcMessage *message, const char *text, gsize len, GError **er
   gboolean has_result = json_object_object_get_ex (root, "result", &result);
   gboolean has_error = json_object_object_get_ex (root, "error", &err);
   if (!has_id || has_result == has_error)
-    return protocol_error (error, _("neither a request nor one answer"), text, len);
+    return protocol_error (error, _ ("neither a request nor one answer"), text, len);
   message->id = our_id (id);
   if (has_error)
     return read_error_member (err, message, text, len, error);
   if (!json_object_is_type (result, json_type_object))
-    return protocol_error (error, _("a result that is not an object"), text, len);
+    return protocol_error (error, _ ("a result that is not an object"), text, len);
   message->kind = TFTSR_JSONRPC_RESULT;
   message->result = result;
   return TRUE;
@@ -180,13 +180,13 @@ tftsr_jsonrpc_parse (const char *text, gsize len, TftsrJsonRpcMessage *message, 
     {
       /* Batches were removed from MCP in 2025-06-18, which this client speaks at least. */
       tftsr_jsonrpc_message_clear (message);
-      return protocol_error (error, _("a batch"), text, len);
+      return protocol_error (error, _ ("a batch"), text, len);
     }
   if (!json_object_is_type (message->root, json_type_object) ||
       !classify (message, text, len, error))
     {
       if (error != NULL && *error == NULL)
-        protocol_error (error, _("not an object"), text, len);
+        protocol_error (error, _ ("not an object"), text, len);
       tftsr_jsonrpc_message_clear (message);
       return FALSE;
     }
@@ -275,7 +275,7 @@ static gboolean
 shape_error (GError **error, const char *what)
 {
   g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL,
-               _("The server's answer is not what MCP describes: %s."), what);
+               _ ("The server's answer is not what MCP describes: %s."), what);
   return FALSE;
 }
 
@@ -297,7 +297,7 @@ tftsr_mcp_tool_from_json (json_object *object, GError **error)
   const char *name = tftsr_mcp_json_string (object, "name");
 
   if (!json_object_is_type (object, json_type_object) || name == NULL || *name == '\0')
-    return shape_error (error, _("a tool without a name")), NULL;
+    return shape_error (error, _ ("a tool without a name")), NULL;
   tool->name = g_strdup (name);
   tool->title = g_strdup (tftsr_mcp_json_string (object, "title"));
   tool->description = g_strdup (tftsr_mcp_json_string (object, "description"));
@@ -319,14 +319,15 @@ tftsr_mcp_resource_from_json (json_object *object, GError **error)
   json_object *size = NULL;
 
   if (!json_object_is_type (object, json_type_object) || uri == NULL || name == NULL)
-    return shape_error (error, _("a resource without a URI and name")), NULL;
+    return shape_error (error, _ ("a resource without a URI and name")), NULL;
   resource->uri = g_strdup (uri);
   resource->name = g_strdup (name);
   resource->title = g_strdup (tftsr_mcp_json_string (object, "title"));
   resource->description = g_strdup (tftsr_mcp_json_string (object, "description"));
   resource->mime_type = g_strdup (tftsr_mcp_json_string (object, "mimeType"));
   resource->size = -1;
-  if (json_object_object_get_ex (object, "size", &size) && json_object_is_type (size, json_type_int))
+  if (json_object_object_get_ex (object, "size", &size) &&
+      json_object_is_type (size, json_type_int))
     resource->size = MAX (json_object_get_int64 (size), -1);
   resource->json = tftsr_mcp_json_text (object);
   return g_steal_pointer (&resource);
@@ -339,11 +340,11 @@ decode_base64 (const char *text, GBytes **out, GError **error)
   guchar *data = NULL;
 
   if (text == NULL)
-    return shape_error (error, _("binary content without data"));
+    return shape_error (error, _ ("binary content without data"));
   /* g_base64_decode accepts anything; refuse what is not base64 at all. */
   for (const char *p = text; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && strchr ("+/=\r\n", *p) == NULL)
-      return shape_error (error, _("binary content that is not base64"));
+      return shape_error (error, _ ("binary content that is not base64"));
   data = g_base64_decode (text, &len);
   *out = g_bytes_new_take (data, len);
   return TRUE;
@@ -359,7 +360,7 @@ read_resource_contents (json_object *object, TftsrMcpContent *content, GError **
   content->uri = g_strdup (tftsr_mcp_json_string (object, "uri"));
   content->mime_type = g_strdup (tftsr_mcp_json_string (object, "mimeType"));
   if (content->uri == NULL)
-    return shape_error (error, _("resource contents without a URI"));
+    return shape_error (error, _ ("resource contents without a URI"));
   if (text != NULL)
     {
       content->text = g_strdup (text);
@@ -377,7 +378,7 @@ read_block (json_object *object, const char *type, TftsrMcpContent *content, GEr
     {
       content->kind = TFTSR_MCP_CONTENT_TEXT;
       content->text = g_strdup (tftsr_mcp_json_string (object, "text"));
-      return content->text != NULL || shape_error (error, _("text content without text"));
+      return content->text != NULL || shape_error (error, _ ("text content without text"));
     }
   if (g_strcmp0 (type, "image") == 0 || g_strcmp0 (type, "audio") == 0)
     {
@@ -391,13 +392,13 @@ read_block (json_object *object, const char *type, TftsrMcpContent *content, GEr
       content->uri = g_strdup (tftsr_mcp_json_string (object, "uri"));
       content->name = g_strdup (tftsr_mcp_json_string (object, "name"));
       content->mime_type = g_strdup (tftsr_mcp_json_string (object, "mimeType"));
-      return content->uri != NULL || shape_error (error, _("a resource link without a URI"));
+      return content->uri != NULL || shape_error (error, _ ("a resource link without a URI"));
     }
   if (g_strcmp0 (type, "resource") == 0)
     {
       if (!json_object_object_get_ex (object, "resource", &embedded) ||
           !json_object_is_type (embedded, json_type_object))
-        return shape_error (error, _("an embedded resource without its contents"));
+        return shape_error (error, _ ("an embedded resource without its contents"));
       return read_resource_contents (embedded, content, error);
     }
   content->kind = TFTSR_MCP_CONTENT_OTHER;
@@ -410,10 +411,10 @@ tftsr_mcp_content_from_json (json_object *object, gboolean resource_contents, GE
   g_autoptr (TftsrMcpContent) content = g_new0 (TftsrMcpContent, 1);
 
   if (!json_object_is_type (object, json_type_object))
-    return shape_error (error, _("content that is not an object")), NULL;
-  if (resource_contents ? !read_resource_contents (object, content, error)
-                        : !read_block (object, tftsr_mcp_json_string (object, "type"), content,
-                                       error))
+    return shape_error (error, _ ("content that is not an object")), NULL;
+  if (resource_contents
+          ? !read_resource_contents (object, content, error)
+          : !read_block (object, tftsr_mcp_json_string (object, "type"), content, error))
     return NULL;
   content->json = tftsr_mcp_json_text (object);
   return g_steal_pointer (&content);
@@ -428,11 +429,11 @@ tftsr_mcp_tool_result_from_json (json_object *result, GError **error)
   out->content = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_mcp_content_free);
   if (!json_object_object_get_ex (result, "content", &content) ||
       !json_object_is_type (content, json_type_array))
-    return shape_error (error, _("a tool result without content")), NULL;
+    return shape_error (error, _ ("a tool result without content")), NULL;
   for (size_t i = 0; i < json_object_array_length (content); i++)
     {
       TftsrMcpContent *block =
-        tftsr_mcp_content_from_json (json_object_array_get_idx (content, i), FALSE, error);
+          tftsr_mcp_content_from_json (json_object_array_get_idx (content, i), FALSE, error);
       if (block == NULL)
         return NULL;
       g_ptr_array_add (out->content, block);
@@ -458,12 +459,12 @@ tftsr_mcp_check_initialize_result (json_object *result, const char **version, GE
   json_object *capabilities = NULL;
 
   if (answered == NULL)
-    return shape_error (error, _("the answer to initialize names no protocol version"));
+    return shape_error (error, _ ("the answer to initialize names no protocol version"));
   if (g_strcmp0 (answered, TFTSR_MCP_PROTOCOL_VERSION_STATELESS) == 0)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_UNSUPPORTED_VERSION,
-                   _("The server speaks only MCP %s, which tftsr does not support yet (it "
-                     "speaks %s and %s)."),
+                   _ ("The server speaks only MCP %s, which tftsr does not support yet (it "
+                      "speaks %s and %s)."),
                    answered, TFTSR_MCP_PROTOCOL_VERSION, TFTSR_MCP_PROTOCOL_VERSION_OLD);
       return FALSE;
     }
@@ -472,13 +473,13 @@ tftsr_mcp_check_initialize_result (json_object *result, const char **version, GE
     {
       g_autofree char *shown = tftsr_mcp_excerpt (answered, strlen (answered), 40);
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_UNSUPPORTED_VERSION,
-                   _("The server speaks MCP %s; tftsr speaks %s and %s."), shown,
+                   _ ("The server speaks MCP %s; tftsr speaks %s and %s."), shown,
                    TFTSR_MCP_PROTOCOL_VERSION, TFTSR_MCP_PROTOCOL_VERSION_OLD);
       return FALSE;
     }
   if (!json_object_object_get_ex (result, "capabilities", &capabilities) ||
       !json_object_is_type (capabilities, json_type_object))
-    return shape_error (error, _("the answer to initialize has no capabilities"));
+    return shape_error (error, _ ("the answer to initialize has no capabilities"));
   *version = answered;
   return TRUE;
 }
@@ -505,8 +506,7 @@ names_only_modern (json_object *data)
 }
 
 void
-tftsr_mcp_set_initialize_error (gint64 code, const char *message, json_object *data,
-                                GError **error)
+tftsr_mcp_set_initialize_error (gint64 code, const char *message, json_object *data, GError **error)
 {
   g_autofree char *shown = tftsr_mcp_excerpt (message, strlen (message), 200);
 
@@ -516,12 +516,12 @@ tftsr_mcp_set_initialize_error (gint64 code, const char *message, json_object *d
   if (code == TFTSR_MCP_UNSUPPORTED_VERSION_CODE || code == TFTSR_JSONRPC_METHOD_NOT_FOUND ||
       names_only_modern (data) || strstr (message, TFTSR_MCP_PROTOCOL_VERSION_STATELESS) != NULL)
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_UNSUPPORTED_VERSION,
-                 _("The server does not accept initialize: it seems to speak only MCP %s "
-                   "(stateless), which tftsr does not support yet (it speaks %s and %s). The "
-                   "server said: %s"),
+                 _ ("The server does not accept initialize: it seems to speak only MCP %s "
+                    "(stateless), which tftsr does not support yet (it speaks %s and %s). The "
+                    "server said: %s"),
                  TFTSR_MCP_PROTOCOL_VERSION_STATELESS, TFTSR_MCP_PROTOCOL_VERSION,
                  TFTSR_MCP_PROTOCOL_VERSION_OLD, shown);
   else
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_SERVER,
-                 _("The server refused to start a session: %s"), shown);
+                 _ ("The server refused to start a session: %s"), shown);
 }

@@ -32,12 +32,12 @@ typedef struct
 {
   json_object *root;
   TftsrJsonRpcKind kind;
-  gint64 id;              /* RESULT/ERROR with an integer id we could have sent; else -1 */
-  json_object *raw_id;    /* REQUEST's id, echoed in our answer */
-  const char *method;     /* REQUEST, NOTIFICATION */
-  json_object *params;    /* may be NULL */
-  json_object *result;    /* RESULT */
-  gint64 error_code;      /* ERROR */
+  gint64 id;           /* RESULT/ERROR with an integer id we could have sent; else -1 */
+  json_object *raw_id; /* REQUEST's id, echoed in our answer */
+  const char *method;  /* REQUEST, NOTIFICATION */
+  json_object *params; /* may be NULL */
+  json_object *result; /* RESULT */
+  gint64 error_code;   /* ERROR */
   const char *error_message;
   json_object *error_data; /* may be NULL */
 } TftsrJsonRpcMessage;

@@ -17,20 +17,48 @@ static const char *const hijack_prefixes[] = {
   "MALLOC_", "GLIBC_", /* glibc tunables reach into allocator and hardware-capability code */
 };
 static const char *const hijack_names[] = {
-  "GCONV_PATH",        /* iconv loads modules from it */
-  "GIO_MODULE_DIR", "GIO_EXTRA_MODULES", "GTK_MODULES", "GTK3_MODULES", "GTK_PATH",
-  "GST_PLUGIN_PATH", "QT_PLUGIN_PATH", /* toolkits load plug-ins from them */
-  "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONUSERBASE", "PYTHONINSPECT",
-  "PYTHONEXECUTABLE", "PYTHONWARNINGS", /* a warning filter can import any module */
-  "PERL5LIB", "PERL5OPT", "PERLLIB", "PERL5DB",
-  "RUBYOPT", "RUBYLIB",
-  "NODE_OPTIONS", "NODE_PATH", "NODE_REPL_EXTERNAL_MODULE", /* --require runs code */
-  "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH",
-  "DOTNET_STARTUP_HOOKS", "CORECLR_PROFILER_PATH",
-  "BASH_ENV", "ENV", "PS4", "SHELLOPTS", "BASHOPTS", "IFS", "CDPATH", /* shells source or eval */
-  "PATH", /* the command is absolute, but what it starts in turn is looked up here */
-  "HOSTALIASES", "RESOLV_HOST_CONF", "LOCALDOMAIN", /* name resolution redirected */
-  "TMPDIR", /* not code, but a server's scratch files somewhere chosen for it */
+  "GCONV_PATH", /* iconv loads modules from it */
+  "GIO_MODULE_DIR",
+  "GIO_EXTRA_MODULES",
+  "GTK_MODULES",
+  "GTK3_MODULES",
+  "GTK_PATH",
+  "GST_PLUGIN_PATH",
+  "QT_PLUGIN_PATH", /* toolkits load plug-ins from them */
+  "PYTHONPATH",
+  "PYTHONSTARTUP",
+  "PYTHONHOME",
+  "PYTHONUSERBASE",
+  "PYTHONINSPECT",
+  "PYTHONEXECUTABLE",
+  "PYTHONWARNINGS", /* a warning filter can import any module */
+  "PERL5LIB",
+  "PERL5OPT",
+  "PERLLIB",
+  "PERL5DB",
+  "RUBYOPT",
+  "RUBYLIB",
+  "NODE_OPTIONS",
+  "NODE_PATH",
+  "NODE_REPL_EXTERNAL_MODULE", /* --require runs code */
+  "JAVA_TOOL_OPTIONS",
+  "_JAVA_OPTIONS",
+  "JDK_JAVA_OPTIONS",
+  "CLASSPATH",
+  "DOTNET_STARTUP_HOOKS",
+  "CORECLR_PROFILER_PATH",
+  "BASH_ENV",
+  "ENV",
+  "PS4",
+  "SHELLOPTS",
+  "BASHOPTS",
+  "IFS",
+  "CDPATH", /* shells source or eval */
+  "PATH",   /* the command is absolute, but what it starts in turn is looked up here */
+  "HOSTALIASES",
+  "RESOLV_HOST_CONF",
+  "LOCALDOMAIN", /* name resolution redirected */
+  "TMPDIR",      /* not code, but a server's scratch files somewhere chosen for it */
 };
 
 gboolean
@@ -44,8 +72,8 @@ tftsr_mcp_check_env_name (const char *name, GError **error)
   if (!portable || strlen (name) > 128)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                   _("“%s” is not an environment variable name: use letters, digits and “_”, "
-                     "not starting with a digit."),
+                   _ ("“%s” is not an environment variable name: use letters, digits and “_”, "
+                      "not starting with a digit."),
                    name);
       return FALSE;
     }
@@ -59,8 +87,8 @@ tftsr_mcp_check_env_name (const char *name, GError **error)
 
 refused:
   g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-               _("The environment variable %s is refused: it can make the server's process "
-                 "load or run other code."),
+               _ ("The environment variable %s is refused: it can make the server's process "
+                  "load or run other code."),
                name);
   return FALSE;
 }
@@ -74,8 +102,8 @@ tftsr_mcp_check_name (const char *name, GError **error)
     ok = (g_ascii_isalnum (*p) && !g_ascii_isupper (*p)) || strchr ("._-", *p) != NULL;
   if (!ok)
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                 _("“%s” is not a valid server name: use 1 to 60 lower-case letters, digits, "
-                   "“.”, “_” and “-”, starting with a letter or digit."),
+                 _ ("“%s” is not a valid server name: use 1 to 60 lower-case letters, digits, "
+                    "“.”, “_” and “-”, starting with a letter or digit."),
                  name != NULL ? name : "");
   return ok;
 }
@@ -142,14 +170,14 @@ tftsr_mcp_status_to_label (TftsrMcpStatus status)
   switch (status)
     {
     case TFTSR_MCP_STATUS_PENDING:
-      return _("Not checked");
+      return _ ("Not checked");
     case TFTSR_MCP_STATUS_CONNECTED:
-      return _("Connected");
+      return _ ("Connected");
     case TFTSR_MCP_STATUS_UNREACHABLE:
-      return _("Unreachable");
+      return _ ("Unreachable");
     case TFTSR_MCP_STATUS_ERROR:
     default:
-      return _("Error");
+      return _ ("Error");
     }
 }
 
@@ -220,8 +248,7 @@ tftsr_mcp_server_free (TftsrMcpServer *server)
   g_free (server);
 }
 
-G_DEFINE_BOXED_TYPE (TftsrMcpServer, tftsr_mcp_server, tftsr_mcp_server_copy,
-                     tftsr_mcp_server_free)
+G_DEFINE_BOXED_TYPE (TftsrMcpServer, tftsr_mcp_server, tftsr_mcp_server_copy, tftsr_mcp_server_free)
 
 void
 tftsr_mcp_server_get_oauth_config (const TftsrMcpServer *server, TftsrOAuthConfig *config)
@@ -255,7 +282,7 @@ check_header_name (const char *name, GError **error)
     ok = g_ascii_isalnum (*p) || strchr ("!#$%&'*+-.^_`|~", *p) != NULL;
   if (!ok)
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                 _("“%s” is not an HTTP header name."), name);
+                 _ ("“%s” is not an HTTP header name."), name);
   /* These the client sets itself; a configured one would break the session. */
   else if (g_ascii_strcasecmp (name, "Content-Type") == 0 ||
            g_ascii_strcasecmp (name, "Accept") == 0 ||
@@ -265,7 +292,7 @@ check_header_name (const char *name, GError **error)
            g_ascii_strcasecmp (name, "Host") == 0)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                   _("The header %s is set by tftsr itself and cannot be configured."), name);
+                   _ ("The header %s is set by tftsr itself and cannot be configured."), name);
       ok = FALSE;
     }
   return ok;
@@ -288,10 +315,11 @@ tftsr_mcp_split_pair (const char *pair, char sep, char **name, const char **valu
 static gboolean
 check_value (const char *what, const char *name, const char *value, GError **error)
 {
-  if (!g_utf8_validate (value, -1, NULL) || strpbrk (value, "\r\n") != NULL || strlen (value) > 8192)
+  if (!g_utf8_validate (value, -1, NULL) || strpbrk (value, "\r\n") != NULL ||
+      strlen (value) > 8192)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                   _("The value of %s %s must be one line of text (at most 8 KiB)."), what, name);
+                   _ ("The value of %s %s must be one line of text (at most 8 KiB)."), what, name);
       return FALSE;
     }
   return TRUE;
@@ -308,14 +336,14 @@ check_pairs (GStrv pairs, char sep, GError **error)
       if (!tftsr_mcp_split_pair (pairs[i], sep, &name, &value))
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                       sep == '=' ? _("“%s” is not NAME=value.") : _("“%s” is not Name: value."),
+                       sep == '=' ? _ ("“%s” is not NAME=value.") : _ ("“%s” is not Name: value."),
                        pairs[i]);
           return FALSE;
         }
       if (sep == '=' ? !tftsr_mcp_check_env_name (name, error) ||
-                         !check_value (_("the variable"), name, value, error)
+                           !check_value (_ ("the variable"), name, value, error)
                      : !check_header_name (name, error) ||
-                         !check_value (_("the header"), name, value, error))
+                           !check_value (_ ("the header"), name, value, error))
         return FALSE;
     }
   return TRUE;
@@ -351,7 +379,7 @@ check_secret_names (GStrv names, GStrv pairs, char sep, GError **error)
       if (listed (pairs, names, sep, names[i], i))
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                       _("%s is given twice; give each name once, plain or secret."), names[i]);
+                       _ ("%s is given twice; give each name once, plain or secret."), names[i]);
           return FALSE;
         }
     }
@@ -362,13 +390,13 @@ static gboolean
 check_stdio (const TftsrMcpServer *server, GError **error)
 {
   if (server->command == NULL || !g_path_is_absolute (server->command))
-    return invalid (error, _("The command must be an absolute path to a program."));
+    return invalid (error, _ ("The command must be an absolute path to a program."));
   if (server->url != NULL || server->headers != NULL || server->secret_headers != NULL ||
       server->auth != TFTSR_MCP_AUTH_NONE)
-    return invalid (error, _("A server started as a command has no URL, headers or sign-in."));
+    return invalid (error, _ ("A server started as a command has no URL, headers or sign-in."));
   for (guint i = 0; server->args != NULL && server->args[i] != NULL; i++)
     if (!g_utf8_validate (server->args[i], -1, NULL))
-      return invalid (error, _("The arguments must be text (UTF-8)."));
+      return invalid (error, _ ("The arguments must be text (UTF-8)."));
   return check_pairs (server->env, '=', error) &&
          check_secret_names (server->secret_env, server->env, '=', error);
 }
@@ -378,13 +406,14 @@ check_auth (const TftsrMcpServer *server, GError **error)
 {
   const char *header = server->api_key_header;
 
-  if (server->auth == TFTSR_MCP_AUTH_API_KEY && header != NULL && !check_header_name (header, error))
+  if (server->auth == TFTSR_MCP_AUTH_API_KEY && header != NULL &&
+      !check_header_name (header, error))
     return FALSE;
   if (server->auth == TFTSR_MCP_AUTH_OAUTH &&
       (server->oauth_authorize_url == NULL || server->oauth_token_url == NULL ||
        server->oauth_client_id == NULL))
-    return invalid (error, _("Signing in with OAuth needs the authorization URL, the token URL "
-                             "and the client id."));
+    return invalid (error, _ ("Signing in with OAuth needs the authorization URL, the token URL "
+                              "and the client id."));
   return TRUE;
 }
 
@@ -393,18 +422,17 @@ check_http (const TftsrMcpServer *server, GError **error)
 {
   g_autoptr (GUri) uri = NULL;
 
-  if (server->url == NULL ||
-      (uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL)) == NULL ||
+  if (server->url == NULL || (uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL)) == NULL ||
       (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
        g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
       g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return invalid (error, _("The URL must be an http:// or https:// address."));
+    return invalid (error, _ ("The URL must be an http:// or https:// address."));
   if (g_uri_get_userinfo (uri) != NULL)
-    return invalid (error, _("The URL must not hold a user name or password; use the sign-in "
-                             "settings or a secret header."));
+    return invalid (error, _ ("The URL must not hold a user name or password; use the sign-in "
+                              "settings or a secret header."));
   if (server->command != NULL || server->args != NULL || server->env != NULL ||
       server->secret_env != NULL)
-    return invalid (error, _("A server reached by URL has no command or environment."));
+    return invalid (error, _ ("A server reached by URL has no command or environment."));
   return check_pairs (server->headers, ':', error) &&
          check_secret_names (server->secret_headers, server->headers, ':', error) &&
          check_auth (server, error);
@@ -418,9 +446,9 @@ tftsr_mcp_server_validate (const TftsrMcpServer *server, GError **error)
   if (!tftsr_mcp_check_name (server->name, error))
     return FALSE;
   if (server->timeout_ms > 3600 * 1000)
-    return invalid (error, _("The timeout can be at most an hour."));
+    return invalid (error, _ ("The timeout can be at most an hour."));
   return server->transport == TFTSR_MCP_TRANSPORT_STDIO ? check_stdio (server, error)
-                                                       : check_http (server, error);
+                                                        : check_http (server, error);
 }
 
 /* ------------------------------------------------------------------------------------------

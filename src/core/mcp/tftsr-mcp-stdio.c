@@ -109,11 +109,11 @@ static char *
 describe_exit (TftsrMcpStdio *stdio)
 {
   if (!wait_exit (stdio, 1000))
-    return g_strdup (_("The MCP server closed its output."));
+    return g_strdup (_ ("The MCP server closed its output."));
   if (g_subprocess_get_if_signaled (stdio->process))
-    return g_strdup_printf (_("The MCP server's process was killed by signal %d."),
+    return g_strdup_printf (_ ("The MCP server's process was killed by signal %d."),
                             g_subprocess_get_term_sig (stdio->process));
-  return g_strdup_printf (_("The MCP server's process exited with status %d."),
+  return g_strdup_printf (_ ("The MCP server's process exited with status %d."),
                           g_subprocess_get_exit_status (stdio->process));
 }
 
@@ -121,12 +121,13 @@ static void
 fail_with_exit (TftsrMcpStdio *stdio)
 {
   g_autofree char *what = describe_exit (stdio);
-  g_autofree char *tail = stdio->client->log != NULL ? tftsr_mcp_log_dup_tail (stdio->client->log, 500)
-                                                      : g_strdup ("");
+  g_autofree char *tail =
+      stdio->client->log != NULL ? tftsr_mcp_log_dup_tail (stdio->client->log, 500) : g_strdup ("");
   g_autoptr (GError) error = NULL;
 
   if (*tail != '\0')
-    error = g_error_new (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED, _("%s It wrote: %s"), what, tail);
+    error =
+        g_error_new (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED, _ ("%s It wrote: %s"), what, tail);
   else
     error = g_error_new_literal (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED, what);
   tftsr_mcp_client_fail_all (stdio->client, error);
@@ -164,7 +165,7 @@ fail_protocol (TftsrMcpStdio *stdio, GError *error)
     {
       g_clear_error (&error);
       error = g_error_new (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TOO_LARGE,
-                           _("The server sent a message larger than %u MiB."),
+                           _ ("The server sent a message larger than %u MiB."),
                            (guint) (TFTSR_MCP_MAX_MESSAGE >> 20));
     }
   tftsr_mcp_client_fail_all (stdio->client, error);
@@ -224,8 +225,9 @@ read_stderr (gpointer data)
 static GSubprocess *
 spawn (const TftsrMcpServer *server, const TftsrMcpResolved *secrets, GError **error)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                 G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   char **environ = child_environ (server, secrets);
   g_autoptr (GError) local = NULL;
@@ -241,7 +243,7 @@ spawn (const TftsrMcpServer *server, const TftsrMcpResolved *secrets, GError **e
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &local);
   if (process == NULL)
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_SPAWN,
-                 _("Could not start the MCP server “%s”: %s"), server->command, local->message);
+                 _ ("Could not start the MCP server “%s”: %s"), server->command, local->message);
   return process;
 }
 
@@ -259,9 +261,12 @@ tftsr_mcp_stdio_start (TftsrMcpClient *client, const TftsrMcpServer *server,
   stdio->client = client;
   stdio->process = process;
   stdio->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (process), NULL, 10);
-  stdio->in_fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (g_subprocess_get_stdin_pipe (process)));
-  stdio->out_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
-  stdio->err_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stderr_pipe (process)));
+  stdio->in_fd =
+      g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (g_subprocess_get_stdin_pipe (process)));
+  stdio->out_fd =
+      g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
+  stdio->err_fd =
+      g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stderr_pipe (process)));
   fcntl (stdio->in_fd, F_SETFL, fcntl (stdio->in_fd, F_GETFL) | O_NONBLOCK);
   g_mutex_init (&stdio->write_lock);
   stdio->stop = g_cancellable_new ();
@@ -293,7 +298,7 @@ wait_writable (TftsrMcpStdio *stdio, gint64 deadline, GCancellable *cancellable,
   if (rc == 0)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT,
-                   _("The MCP server is not reading its input."));
+                   _ ("The MCP server is not reading its input."));
       return FALSE;
     }
   return TRUE;
@@ -316,7 +321,7 @@ write_all (TftsrMcpStdio *stdio, const char *data, gsize len, gsize *written, gi
       else if (n < 0 && errno != EINTR)
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED,
-                       _("The MCP server's process no longer reads its input: %s"),
+                       _ ("The MCP server's process no longer reads its input: %s"),
                        g_strerror (errno));
           return FALSE;
         }
@@ -335,7 +340,7 @@ tftsr_mcp_stdio_send (TftsrMcpStdio *stdio, const char *text, gint64 deadline,
   g_mutex_lock (&stdio->write_lock);
   if (stdio->stopped)
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED,
-                 _("The MCP server's process was stopped."));
+                 _ ("The MCP server's process was stopped."));
   else
     ok = write_all (stdio, line, len, &written, deadline, cancellable, error);
   g_mutex_unlock (&stdio->write_lock);
@@ -343,8 +348,8 @@ tftsr_mcp_stdio_send (TftsrMcpStdio *stdio, const char *text, gint64 deadline,
   if (!ok && written > 0)
     {
       g_autoptr (GError) broken = g_error_new (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED,
-                                               _("A message to the MCP server was cut off; the "
-                                                 "session was ended."));
+                                               _ ("A message to the MCP server was cut off; the "
+                                                  "session was ended."));
       tftsr_mcp_client_fail_all (stdio->client, broken);
       kill (-stdio->pid, SIGKILL);
     }

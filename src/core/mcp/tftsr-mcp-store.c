@@ -75,10 +75,10 @@ pairs_from_json (const char *text, const char *sep)
       json_object_object_length (object) == 0)
     return NULL;
   json_object_object_foreach (object, key, value)
-    {
-      g_autofree char *pair = g_strconcat (key, sep, json_object_get_string (value), NULL);
-      g_strv_builder_add (builder, pair);
-    }
+  {
+    g_autofree char *pair = g_strconcat (key, sep, json_object_get_string (value), NULL);
+    g_strv_builder_add (builder, pair);
+  }
   return g_strv_builder_end (builder);
 }
 
@@ -163,7 +163,7 @@ static TftsrMcpServer *
 get_server (sqlite3 *db, const char *name, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt =
-    tftsr_db_prepare (db, "SELECT " COLUMNS " FROM mcp_servers WHERE name = ?", error);
+      tftsr_db_prepare (db, "SELECT " COLUMNS " FROM mcp_servers WHERE name = ?", error);
   int rc = 0;
 
   if (stmt == NULL)
@@ -174,9 +174,9 @@ get_server (sqlite3 *db, const char *name, GError **error)
     return server_from_row (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_NOT_FOUND,
-                 _("There is no MCP server named “%s”."), name);
+                 _ ("There is no MCP server named “%s”."), name);
   else
-    tftsr_db_set_error (error, db, rc, _("Could not read the MCP server"));
+    tftsr_db_set_error (error, db, rc, _ ("Could not read the MCP server"));
   return NULL;
 }
 
@@ -254,15 +254,16 @@ check_given (const char *const *pairs, GStrv names, char sep, GError **error)
           strpbrk (value, "\r\n") != NULL)
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                       _("A secret value must be one non-empty line."));
+                       _ ("A secret value must be one non-empty line."));
           return FALSE;
         }
       for (guint j = 0; names != NULL && names[j] != NULL && !found; j++)
-        found = sep == '=' ? strcmp (names[j], name) == 0 : g_ascii_strcasecmp (names[j], name) == 0;
+        found =
+            sep == '=' ? strcmp (names[j], name) == 0 : g_ascii_strcasecmp (names[j], name) == 0;
       if (!found)
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                       _("A secret value is given for %s, which is not listed as secret."), name);
+                       _ ("A secret value is given for %s, which is not listed as secret."), name);
           return FALSE;
         }
     }
@@ -285,7 +286,7 @@ put_named (TftsrStore *store, sqlite3 *db, const char *server, GStrv names,
       if (value == NULL && !tftsr_credential_exists (db, owner))
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                       _("The secret %s has no value."), names[i]);
+                       _ ("The secret %s has no value."), names[i]);
           return FALSE;
         }
     }
@@ -294,14 +295,15 @@ put_named (TftsrStore *store, sqlite3 *db, const char *server, GStrv names,
 
 /* Removes the secrets of names in @old that @names no longer lists. */
 static gboolean
-drop_unlisted (TftsrStore *store, sqlite3 *db, const char *server, GStrv old, GStrv names,
-               char sep, GError **error)
+drop_unlisted (TftsrStore *store, sqlite3 *db, const char *server, GStrv old, GStrv names, char sep,
+               GError **error)
 {
   for (guint i = 0; old != NULL && old[i] != NULL; i++)
     {
       gboolean kept = FALSE;
       for (guint j = 0; names != NULL && names[j] != NULL && !kept; j++)
-        kept = sep == '=' ? strcmp (names[j], old[i]) == 0 : g_ascii_strcasecmp (names[j], old[i]) == 0;
+        kept = sep == '=' ? strcmp (names[j], old[i]) == 0
+                          : g_ascii_strcasecmp (names[j], old[i]) == 0;
       if (!kept)
         {
           g_autofree char *owner = secret_owner (server, sep, old[i]);
@@ -341,7 +343,7 @@ put_secrets (TftsrStore *store, sqlite3 *db, const TftsrMcpServer *server,
       if (*secrets->token == '\0' || strpbrk (secrets->token, "\r\n") != NULL)
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                       _("The key or token must be one non-empty line."));
+                       _ ("The key or token must be one non-empty line."));
           return FALSE;
         }
       return tftsr_credential_put (store, db, owner, secrets->token, error);
@@ -349,7 +351,7 @@ put_secrets (TftsrStore *store, sqlite3 *db, const TftsrMcpServer *server,
   if (!tftsr_credential_exists (db, owner))
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                   _("The server signs in with a key or token, and none was given."));
+                   _ ("The server signs in with a key or token, and none was given."));
       return FALSE;
     }
   return TRUE;
@@ -382,8 +384,9 @@ audit_detail (const TftsrMcpServer *server)
   g_autofree char *secret_env = strv_to_json (server->secret_env);
   g_autofree char *secret_headers = strv_to_json (server->secret_headers);
 
-  json_object_object_add (object, "transport",
-                          json_object_new_string (tftsr_mcp_transport_to_string (server->transport)));
+  json_object_object_add (
+      object, "transport",
+      json_object_new_string (tftsr_mcp_transport_to_string (server->transport)));
   add_optional (object, "command", server->command);
   if (server->url != NULL)
     {
@@ -416,11 +419,11 @@ static gboolean
 insert_row (sqlite3 *db, const TftsrMcpServer *server, gint64 *id, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = tftsr_db_prepare (
-    db,
-    "INSERT INTO mcp_servers (name, transport, command, arguments, environment, secret_env, url,"
-    " headers, secret_headers, auth, api_key_header, oauth, enabled, timeout_ms)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    error);
+      db,
+      "INSERT INTO mcp_servers (name, transport, command, arguments, environment, secret_env, url,"
+      " headers, secret_headers, auth, api_key_header, oauth, enabled, timeout_ms)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      error);
   int rc = 0;
 
   if (stmt == NULL)
@@ -430,11 +433,11 @@ insert_row (sqlite3 *db, const TftsrMcpServer *server, gint64 *id, GError **erro
   if ((rc & 0xff) == SQLITE_CONSTRAINT && sqlite3_extended_errcode (db) == SQLITE_CONSTRAINT_UNIQUE)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_EXISTS,
-                   _("An MCP server named “%s” exists already."), server->name);
+                   _ ("An MCP server named “%s” exists already."), server->name);
       return FALSE;
     }
   if (rc != SQLITE_DONE)
-    return tftsr_db_set_error (error, db, rc, _("Could not save the MCP server"));
+    return tftsr_db_set_error (error, db, rc, _ ("Could not save the MCP server"));
   *id = sqlite3_last_insert_rowid (db);
   return TRUE;
 }
@@ -464,18 +467,18 @@ static gboolean
 update_row (sqlite3 *db, const TftsrMcpServer *server, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = tftsr_db_prepare (
-    db,
-    "UPDATE mcp_servers SET transport = ?2, command = ?3, arguments = ?4, environment = ?5,"
-    " secret_env = ?6, url = ?7, headers = ?8, secret_headers = ?9, auth = ?10,"
-    " api_key_header = ?11, oauth = ?12, enabled = ?13, timeout_ms = ?14,"
-    " updated_at = " TFTSR_SQL_NOW ", status = 'pending', status_reason = NULL,"
-    " n_tools = -1, n_resources = -1 WHERE name = ?1",
-    error);
+      db,
+      "UPDATE mcp_servers SET transport = ?2, command = ?3, arguments = ?4, environment = ?5,"
+      " secret_env = ?6, url = ?7, headers = ?8, secret_headers = ?9, auth = ?10,"
+      " api_key_header = ?11, oauth = ?12, enabled = ?13, timeout_ms = ?14,"
+      " updated_at = " TFTSR_SQL_NOW ", status = 'pending', status_reason = NULL,"
+      " n_tools = -1, n_resources = -1 WHERE name = ?1",
+      error);
 
   if (stmt == NULL)
     return FALSE;
   bind_config (stmt, server);
-  return tftsr_db_step_done (stmt, _("Could not save the MCP server"), error);
+  return tftsr_db_step_done (stmt, _ ("Could not save the MCP server"), error);
 }
 
 gboolean
@@ -520,8 +523,10 @@ tftsr_mcp_store_remove_server (TftsrStore *store, const char *name, GError **err
   if ((conn = tftsr_conn_acquire (store, error)) == NULL || !tftsr_db_begin (conn->db, error))
     return FALSE;
   if ((old = get_server (conn->db, name, error)) != NULL &&
-      (stmt = tftsr_db_prepare (conn->db, "DELETE FROM mcp_servers WHERE name = ?", error)) != NULL &&
-      (tftsr_db_bind_text (stmt, 1, name), tftsr_db_step_done (stmt, _("Could not remove the MCP server"), error)) &&
+      (stmt = tftsr_db_prepare (conn->db, "DELETE FROM mcp_servers WHERE name = ?", error)) !=
+          NULL &&
+      (tftsr_db_bind_text (stmt, 1, name),
+       tftsr_db_step_done (stmt, _ ("Could not remove the MCP server"), error)) &&
       forget_secrets (store, conn->db, old, error) && audit (conn->db, "mcp.remove", old, error) &&
       tftsr_db_commit (conn->db, error))
     {
@@ -533,8 +538,7 @@ tftsr_mcp_store_remove_server (TftsrStore *store, const char *name, GError **err
 }
 
 gboolean
-tftsr_mcp_store_set_enabled (TftsrStore *store, const char *name, gboolean enabled,
-                             GError **error)
+tftsr_mcp_store_set_enabled (TftsrStore *store, const char *name, gboolean enabled, GError **error)
 {
   g_autoptr (TftsrConn) conn = NULL;
   g_autoptr (TftsrMcpServer) server = NULL;
@@ -554,7 +558,7 @@ tftsr_mcp_store_set_enabled (TftsrStore *store, const char *name, gboolean enabl
   sqlite3_bind_int (stmt, 1, enabled ? 1 : 0);
   tftsr_db_bind_text (stmt, 2, name);
   server->enabled = enabled;
-  if (!tftsr_db_step_done (stmt, _("Could not save the MCP server"), error) ||
+  if (!tftsr_db_step_done (stmt, _ ("Could not save the MCP server"), error) ||
       !audit (conn->db, enabled ? "mcp.enable" : "mcp.disable", server, error) ||
       !tftsr_db_commit (conn->db, error))
     goto failed;
@@ -586,7 +590,7 @@ tftsr_mcp_store_list_servers (TftsrStore *store, GError **error)
   g_autoptr (TftsrConn) conn = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GPtrArray) servers =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_mcp_server_free);
+      g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_mcp_server_free);
   int rc = 0;
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
@@ -598,7 +602,7 @@ tftsr_mcp_store_list_servers (TftsrStore *store, GError **error)
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (servers, server_from_row (stmt));
   if (rc != SQLITE_DONE)
-    return tftsr_db_set_error (error, conn->db, rc, _("Could not read the MCP servers")), NULL;
+    return tftsr_db_set_error (error, conn->db, rc, _ ("Could not read the MCP servers")), NULL;
   return g_steal_pointer (&servers);
 }
 
@@ -623,12 +627,12 @@ tftsr_mcp_store_set_status (TftsrStore *store, const char *name, TftsrMcpStatus 
   sqlite3_bind_int (stmt, 3, MAX (n_tools, -1));
   sqlite3_bind_int (stmt, 4, MAX (n_resources, -1));
   tftsr_db_bind_text (stmt, 5, name);
-  if (!tftsr_db_step_done (stmt, _("Could not save the MCP server's status"), error))
+  if (!tftsr_db_step_done (stmt, _ ("Could not save the MCP server's status"), error))
     return FALSE;
   if (sqlite3_changes (conn->db) == 0)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_NOT_FOUND,
-                   _("There is no MCP server named “%s”."), name);
+                   _ ("There is no MCP server named “%s”."), name);
       return FALSE;
     }
   return TRUE;
@@ -673,8 +677,7 @@ resolve_named (TftsrStore *store, sqlite3 *db, const char *server, GStrv names, 
         {
           if (error == NULL || *error == NULL)
             g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_AUTH,
-                         _("The secret %s of the MCP server is missing; set it again."),
-                         names[i]);
+                         _ ("The secret %s of the MCP server is missing; set it again."), names[i]);
           return FALSE;
         }
       g_ptr_array_add (out, g_strconcat (names[i], sep == '=' ? "=" : ": ", value, NULL));
@@ -704,13 +707,13 @@ resolve_auth (TftsrStore *store, sqlite3 *db, const TftsrMcpServer *server,
     {
       if (error == NULL || *error == NULL)
         g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_AUTH,
-                     _("The MCP server's key or token is missing; set it again."));
+                     _ ("The MCP server's key or token is missing; set it again."));
       return FALSE;
     }
   if (server->auth == TFTSR_MCP_AUTH_API_KEY)
     g_ptr_array_add (headers,
                      g_strconcat (server->api_key_header != NULL ? server->api_key_header
-                                                                  : TFTSR_MCP_DEFAULT_API_KEY_HEADER,
+                                                                 : TFTSR_MCP_DEFAULT_API_KEY_HEADER,
                                   ": ", token, NULL));
   else
     g_ptr_array_add (headers, g_strconcat ("Authorization: Bearer ", token, NULL));
@@ -733,13 +736,14 @@ tftsr_mcp_store_resolve_secrets (TftsrStore *store, const TftsrMcpServer *server
   if (store == NULL)
     {
       g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_AUTH,
-                   _("The MCP server needs secrets, and no database holds them."));
+                   _ ("The MCP server needs secrets, and no database holds them."));
       return NULL;
     }
   if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
-      !resolve_named (store, conn->db, server->name, server->secret_env, '=', resolved->env, error) ||
-      !resolve_named (store, conn->db, server->name, server->secret_headers, ':',
-                      resolved->headers, error))
+      !resolve_named (store, conn->db, server->name, server->secret_env, '=', resolved->env,
+                      error) ||
+      !resolve_named (store, conn->db, server->name, server->secret_headers, ':', resolved->headers,
+                      error))
     return NULL;
   /* OAuth may refresh through the vault's own connection: give this one back first. */
   g_clear_pointer (&conn, tftsr_conn_release);
