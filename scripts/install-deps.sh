@@ -63,9 +63,28 @@ install_prism() {
   fi
 }
 
+# The reference MCP server (@modelcontextprotocol/server-everything) the MCP tests talk to,
+# pinned by tests/mcp-server/package-lock.json, installed again only when the lock changed.
+MCP_SERVER_DIR=$(cd "$(dirname "$0")/../tests/mcp-server" && pwd)
+install_mcp_server() {
+  dir=$MCP_SERVER_DIR
+  stamp="$dir/node_modules/.tftsr-lock.sha256"
+  sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then
+    return 0
+  fi
+  if (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null); then
+    echo "$sum" >"$stamp"
+    echo "install-deps: the reference MCP server installed in tests/mcp-server"
+  else
+    echo "install-deps: npm could not install the reference MCP server; its tests will be skipped" >&2
+  fi
+}
+
 if [ -z "$need" ] && [ -z "$need_bp" ]; then
   echo "install-deps: all packages present"
   install_prism
+  install_mcp_server
   exit 0
 fi
 
@@ -90,4 +109,5 @@ $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 [ -z "$need_bp" ] || $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports $need_bp
 install_prism
+install_mcp_server
 echo "install-deps: done"

@@ -120,6 +120,13 @@ typedef void (*TftsrHttpRetryFunc) (guint attempt, guint wait_seconds, guint sta
 void tftsr_http_request_set_retry_func (TftsrHttpRequest *request, TftsrHttpRetryFunc func,
                                         gpointer user_data);
 
+/* Told in the performing thread of each header of each answer as it arrives, before its
+ * body ("Mcp-Session-Id", "Content-Type"): @name as sent, @value without surrounding
+ * white space. */
+typedef void (*TftsrHttpHeaderFunc) (const char *name, const char *value, gpointer user_data);
+void tftsr_http_request_set_header_func (TftsrHttpRequest *request, TftsrHttpHeaderFunc func,
+                                         gpointer user_data);
+
 typedef struct
 {
   guint status;

@@ -27,6 +27,7 @@
 #include "tftsr-log-digest.h"
 #include "tftsr-log-lines.h"
 #include "tftsr-markdown.h"
+#include "tftsr-mcp.h"
 #include "tftsr-md-escape.h"
 #include "tftsr-net.h"
 #include "tftsr-oauth.h"

@@ -25,6 +25,8 @@ static const struct
   { "ai", tftsr_cli_ai, N_ ("configure AI providers; the 5-Whys triage chat") },
   { "connector", tftsr_cli_connector,
     N_ ("tickets, pages, paging, automation and notifications in other services") },
+  { "mcp", tftsr_cli_mcp,
+    N_ ("MCP servers: add, list, discover their tools, call one, enable, disable, remove") },
   { "doc", tftsr_cli_doc,
     N_ ("RCA and post-mortem: generate, show, edit, revisions, diff, revert, export") },
   { "ollama", tftsr_cli_ollama,

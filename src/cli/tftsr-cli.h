@@ -82,3 +82,4 @@ int tftsr_cli_ai_analyze (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_ollama (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_doc (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_connector (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_mcp (TftsrCli *cli, int argc, char **argv);

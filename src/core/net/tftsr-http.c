@@ -52,6 +52,8 @@ struct _TftsrHttpRequest
   gsize max_body;
   TftsrHttpRetryFunc retry_func;
   gpointer retry_data;
+  TftsrHttpHeaderFunc header_func;
+  gpointer header_data;
 };
 
 /* The parts of a URL that may be shown: never the user, password, query or fragment. */
@@ -263,6 +265,15 @@ tftsr_http_request_set_max_body (TftsrHttpRequest *request, gsize max_bytes)
 }
 
 void
+tftsr_http_request_set_header_func (TftsrHttpRequest *request, TftsrHttpHeaderFunc func,
+                                    gpointer user_data)
+{
+  g_return_if_fail (request != NULL);
+  request->header_func = func;
+  request->header_data = user_data;
+}
+
+void
 tftsr_http_request_set_retry_func (TftsrHttpRequest *request, TftsrHttpRetryFunc func,
                                    gpointer user_data)
 {
@@ -405,12 +416,30 @@ on_body (char *data, size_t size, size_t len, void *user_data)
   return len;
 }
 
+/* Hands "Name: value" lines to the request's header func; the status line, folded lines
+ * and the blank line are not headers. */
+static void
+pass_header (TftsrHttpRequest *request, const char *data, size_t len)
+{
+  const char *colon = memchr (data, ':', len);
+  g_autofree char *name = NULL;
+  g_autofree char *value = NULL;
+
+  if (request->header_func == NULL || colon == NULL || colon == data || data[0] == ' ' ||
+      data[0] == '\t')
+    return;
+  name = g_strndup (data, (gsize) (colon - data));
+  value = g_strstrip (g_strndup (colon + 1, len - (gsize) (colon - data) - 1));
+  request->header_func (name, value, request->header_data);
+}
+
 static size_t
 on_header (char *data, size_t size, size_t len, void *user_data)
 {
   Transfer *t = user_data;
 
   t->last_activity = g_get_monotonic_time ();
+  pass_header (t->request, data, len);
   return len;
 }
 

@@ -1,0 +1,684 @@
+/* test-mcp.c: the MCP client against the reference server (@modelcontextprotocol/
+ * server-everything, pinned in tests/mcp-server) over stdio and Streamable HTTP, and against
+ * small fake servers for what a good server never does
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "tftsr-fake-server.h"
+#include "tftsr-mcp-private.h"
+#include "tftsr-test-util.h"
+
+#define EVERYTHING "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+
+/* node and the server's script, or NULL (and the test skipped) when either is missing. */
+static char *
+everything_script (void)
+{
+  g_autofree char *script = g_strconcat (TFTSR_MCP_SERVER_DIR, EVERYTHING, NULL);
+  g_autofree char *node = g_find_program_in_path ("node");
+
+  if (node == NULL || !g_file_test (script, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The reference MCP server is not installed (scripts/install-deps.sh runs "
+                   "npm ci in tests/mcp-server); skipped.");
+      return NULL;
+    }
+  return g_steal_pointer (&script);
+}
+
+static TftsrMcpServer *
+stdio_server (const char *name, const char *command, const char *const *args)
+{
+  TftsrMcpServer *server = tftsr_mcp_server_new ();
+
+  server->name = g_strdup (name);
+  server->transport = TFTSR_MCP_TRANSPORT_STDIO;
+  server->command = g_strdup (command);
+  server->args = g_strdupv ((char **) args);
+  server->timeout_ms = 30000;
+  return server;
+}
+
+static TftsrMcpServer *
+everything_stdio (void)
+{
+  g_autofree char *script = everything_script ();
+  g_autofree char *node = g_find_program_in_path ("node");
+  const char *args[] = { script, "stdio", NULL };
+
+  return script != NULL ? stdio_server ("everything", node, args) : NULL;
+}
+
+/* A fake server: sh running @script. */
+static TftsrMcpServer *
+sh_server (const char *script)
+{
+  const char *args[] = { "-c", script, NULL };
+  TftsrMcpServer *server = stdio_server ("fake", "/bin/sh", args);
+
+  server->timeout_ms = 5000;
+  return server;
+}
+
+static TftsrMcpClient *
+connected (TftsrMcpServer *server)
+{
+  g_autoptr (GError) error = NULL;
+  TftsrMcpClient *client = tftsr_mcp_client_new (NULL, server);
+
+  g_assert_true (tftsr_mcp_client_connect (client, NULL, &error));
+  g_assert_no_error (error);
+  return client;
+}
+
+static const TftsrMcpTool *
+find_tool (GPtrArray *tools, const char *name)
+{
+  for (guint i = 0; i < tools->len; i++)
+    if (strcmp (((TftsrMcpTool *) g_ptr_array_index (tools, i))->name, name) == 0)
+      return g_ptr_array_index (tools, i);
+  return NULL;
+}
+
+static gboolean
+process_gone (GPid pid)
+{
+  return kill (pid, 0) < 0 && errno == ESRCH;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The reference server
+ */
+
+static void
+check_session (TftsrMcpClient *client)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) tools = NULL;
+  g_autoptr (GPtrArray) resources = NULL;
+  g_autoptr (GPtrArray) contents = NULL;
+  g_autoptr (TftsrMcpToolResult) echo = NULL;
+  g_autoptr (TftsrMcpToolResult) sum = NULL;
+  g_autofree char *text = NULL;
+  const TftsrMcpTool *tool = NULL;
+
+  g_assert_cmpstr (tftsr_mcp_client_get_protocol_version (client), ==, TFTSR_MCP_PROTOCOL_VERSION);
+  g_assert_true (tftsr_mcp_client_has_tools (client));
+  tools = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull ((tool = find_tool (tools, "echo")));
+  g_assert_nonnull (strstr (tool->input_schema, "\"message\""));
+  g_assert_nonnull ((tool = find_tool (tools, "get-sum")));
+
+  echo = tftsr_mcp_client_call_tool (client, "echo", "{\"message\":\"héllo\\nworld\"}", 0, NULL,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_false (echo->is_error);
+  text = tftsr_mcp_tool_result_dup_text (echo);
+  g_assert_nonnull (strstr (text, "héllo\nworld"));
+
+  sum = tftsr_mcp_client_call_tool (client, "get-sum", "{\"a\":2,\"b\":40}", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  text = tftsr_mcp_tool_result_dup_text (sum);
+  g_assert_nonnull (strstr (text, "42"));
+
+  resources = tftsr_mcp_client_list_resources (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (resources->len, >, 0);
+  contents = tftsr_mcp_client_read_resource (
+      client, ((TftsrMcpResource *) g_ptr_array_index (resources, 0))->uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (contents->len, >, 0);
+  g_assert_true (((TftsrMcpContent *) g_ptr_array_index (contents, 0))->text != NULL ||
+                 ((TftsrMcpContent *) g_ptr_array_index (contents, 0))->data != NULL);
+}
+
+static void
+test_stdio_everything (void)
+{
+  g_autoptr (TftsrMcpServer) server = everything_stdio ();
+  g_autoptr (TftsrMcpClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrMcpToolResult) failed = NULL;
+  GPid pid = 0;
+
+  if (server == NULL)
+    return;
+  client = connected (server);
+  pid = tftsr_mcp_client_get_pid (client);
+  g_assert_cmpint (pid, >, 0);
+  check_session (client);
+
+  /* A tool's own failure is a result for the model, not an error of the call. */
+  failed = tftsr_mcp_client_call_tool (client, "get-sum", "{\"a\":\"x\"}", 0, NULL, &error);
+  if (failed != NULL)
+    g_assert_true (failed->is_error);
+  else
+    g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_SERVER);
+  g_clear_error (&error);
+
+  g_assert_null (tftsr_mcp_client_call_tool (client, "echo", "[1]", 0, NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID);
+
+  tftsr_mcp_client_close (client);
+  g_assert_true (process_gone (pid));
+  g_assert_false (tftsr_mcp_client_is_connected (client));
+}
+
+/* The schemas as the server sent them: the raw tools/list answer, read by a second client
+ * of our own making, compared member by member and in order. */
+static void
+test_stdio_schemas_exact (void)
+{
+  g_autoptr (TftsrMcpServer) server = everything_stdio ();
+  g_autoptr (TftsrMcpClient) client = NULL;
+  g_autoptr (GPtrArray) tools = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (server == NULL)
+    return;
+  client = connected (server);
+  tools = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < tools->len; i++)
+    {
+      const TftsrMcpTool *tool = g_ptr_array_index (tools, i);
+      g_autoptr (json_object) whole = json_tokener_parse (tool->json);
+      g_autoptr (json_object) schema = json_tokener_parse (tool->input_schema);
+      json_object *sent = NULL;
+
+      g_assert_true (json_object_object_get_ex (whole, "inputSchema", &sent));
+      g_assert_true (json_object_equal (sent, schema));
+      g_assert_cmpstr (json_object_to_json_string_ext (sent, JSON_C_TO_STRING_PLAIN |
+                                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
+                       ==, tool->input_schema);
+    }
+}
+
+static gpointer
+kill_later (gpointer data)
+{
+  g_usleep (500 * 1000);
+  kill (GPOINTER_TO_INT (data), SIGKILL);
+  return NULL;
+}
+
+static void
+test_stdio_crash (void)
+{
+  g_autoptr (TftsrMcpServer) server = everything_stdio ();
+  g_autoptr (TftsrMcpClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  GThread *killer = NULL;
+  GPid pid = 0;
+
+  if (server == NULL)
+    return;
+  client = connected (server);
+  pid = tftsr_mcp_client_get_pid (client);
+  killer = g_thread_new ("killer", kill_later, GINT_TO_POINTER (pid));
+  g_assert_null (tftsr_mcp_client_call_tool (client, "trigger-long-running-operation",
+                                             "{\"duration\":20,\"steps\":2}", 0, NULL, &error));
+  g_thread_join (killer);
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED);
+  g_assert_nonnull (strstr (error->message, "signal 9"));
+  g_clear_error (&error);
+  g_assert_null (tftsr_mcp_client_list_tools (client, NULL, &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_stdio_timeout_and_cancel (void)
+{
+  g_autoptr (TftsrMcpServer) server = everything_stdio ();
+  g_autoptr (TftsrMcpClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (TftsrMcpToolResult) echo = NULL;
+  gint64 start = 0;
+
+  if (server == NULL)
+    return;
+  client = connected (server);
+  start = g_get_monotonic_time ();
+  g_assert_null (tftsr_mcp_client_call_tool (client, "trigger-long-running-operation",
+                                             "{\"duration\":20,\"steps\":2}", 400, NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_null (tftsr_mcp_client_call_tool (client, "trigger-long-running-operation",
+                                             "{\"duration\":20,\"steps\":2}", 0, cancellable,
+                                             &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* The session goes on after both. */
+  echo =
+      tftsr_mcp_client_call_tool (client, "echo", "{\"message\":\"still here\"}", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (echo->is_error);
+}
+
+/* Streamable HTTP: the same server on a free loopback port. */
+static void
+test_http_everything (void)
+{
+  g_autofree char *script = everything_script ();
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (TftsrMcpServer) server = NULL;
+  g_autoptr (TftsrMcpClient) client = NULL;
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *port = NULL;
+  guint number = 0;
+
+  if (script == NULL)
+    return;
+  /* A free port: bound, then released for the server. */
+  socket = tftsr_test_refusing_socket (&number);
+  g_socket_close (socket, NULL);
+  port = g_strdup_printf ("%u", number);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "PORT", port, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, node, script, "streamableHttp", NULL);
+  g_assert_no_error (error);
+
+  server = tftsr_mcp_server_new ();
+  server->name = g_strdup ("everything-http");
+  server->transport = TFTSR_MCP_TRANSPORT_HTTP;
+  server->url = g_strdup_printf ("http://127.0.0.1:%s/mcp", port);
+  server->timeout_ms = 10000;
+  /* Node takes a moment to listen. */
+  for (int i = 0; i < 100; i++)
+    {
+      g_clear_object (&client);
+      g_clear_error (&error);
+      client = tftsr_mcp_client_new (NULL, server);
+      if (tftsr_mcp_client_connect (client, NULL, &error) ||
+          !g_error_matches (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_UNREACHABLE))
+        break;
+      g_usleep (100 * 1000);
+    }
+  g_assert_no_error (error);
+  check_session (client);
+  g_clear_error (&error);
+  g_assert_null (tftsr_mcp_client_call_tool (client, "trigger-long-running-operation",
+                                             "{\"duration\":20,\"steps\":2}", 1000, NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT);
+  tftsr_mcp_client_close (client);
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Fake servers
+ */
+
+#define INIT_RESULT(id)                                                                            \
+  "{\"jsonrpc\":\"2.0\",\"id\":" id ",\"result\":{\"protocolVersion\":\"2025-06-18\","             \
+  "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"fake\",\"version\":\"1\"}}}"
+
+static void
+test_fake_garbage (void)
+{
+  g_autoptr (TftsrMcpServer) server = sh_server ("read l; echo 'this is no JSON'; sleep 30");
+  g_autoptr (TftsrMcpClient) client = tftsr_mcp_client_new (NULL, server);
+  g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_false (tftsr_mcp_client_connect (client, NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "this is no JSON"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+}
+
+static void
+test_fake_not_jsonrpc (void)
+{
+  const char *const scripts[] = {
+    "read l; echo '{\"id\":1,\"result\":{}}'; sleep 30",                       /* no jsonrpc */
+    "read l; echo '[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}]'; sleep 30", /* batch */
+    "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1}'; sleep 30",                 /* neither */
+    "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":\"x\"}}'; sleep 30",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
+    {
+      g_autoptr (TftsrMcpServer) server = sh_server (scripts[i]);
+      g_autoptr (TftsrMcpClient) client = tftsr_mcp_client_new (NULL, server);
+      g_autoptr (GError) error = NULL;
+
+      g_assert_false (tftsr_mcp_client_connect (client, NULL, &error));
+      g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL);
+    }
+}
+
+static void
+test_fake_exits_and_hangs (void)
+{
+  g_autoptr (TftsrMcpServer) exits = sh_server ("echo 'missing module x' >&2; exit 3");
+  g_autoptr (TftsrMcpServer) hangs = sh_server ("read l; sleep 30");
+  g_autoptr (TftsrMcpClient) client = tftsr_mcp_client_new (NULL, exits);
+  g_autoptr (TftsrMcpClient) hung = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *log = NULL;
+
+  g_assert_false (tftsr_mcp_client_connect (client, NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED);
+  g_assert_nonnull (strstr (error->message, "status 3"));
+  g_assert_nonnull (strstr (error->message, "missing module x"));
+  log = tftsr_mcp_dup_server_log ("fake");
+  g_assert_cmpstr (log, ==, "missing module x\n");
+  g_clear_error (&error);
+
+  hangs->timeout_ms = 300;
+  hung = tftsr_mcp_client_new (NULL, hangs);
+  g_assert_false (tftsr_mcp_client_connect (hung, NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT);
+}
+
+static void
+test_fake_versions (void)
+{
+  g_autoptr (TftsrMcpServer) modern = sh_server (
+      "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32022,\"message\":"
+      "\"Unsupported protocol version\",\"data\":{\"supported\":[\"2026-07-28\"]}}}'; sleep 30");
+  g_autoptr (TftsrMcpServer) newer = sh_server (
+      "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2026-07-28\","
+      "\"capabilities\":{}}}'; sleep 30");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrMcpClient) a = tftsr_mcp_client_new (NULL, modern);
+  g_autoptr (TftsrMcpClient) b = tftsr_mcp_client_new (NULL, newer);
+  g_autoptr (TftsrMcpClient) c = NULL;
+
+  g_assert_false (tftsr_mcp_client_connect (a, NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_UNSUPPORTED_VERSION);
+  g_assert_nonnull (strstr (error->message, "2026-07-28"));
+  g_clear_error (&error);
+  g_assert_false (tftsr_mcp_client_connect (b, NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_UNSUPPORTED_VERSION);
+  g_clear_error (&error);
+  {
+    g_autoptr (TftsrMcpServer) accepts =
+        sh_server ("read l; echo '" INIT_RESULT ("1") "'; read l; sleep 30");
+    c = connected (accepts);
+    g_assert_cmpstr (tftsr_mcp_client_get_protocol_version (c), ==, "2025-06-18");
+  }
+}
+
+/* Three pages of tools; then a server whose cursor never ends. */
+static void
+test_fake_pagination (void)
+{
+  g_autoptr (TftsrMcpServer) paged = sh_server ("read l; echo '" INIT_RESULT (
+      "1") "'; read l;"
+           "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":[{\"name\":\"a\","
+           "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"array\","
+           "\"items\":"
+           "{\"enum\":[\"p\",\"q\"]}},\"o\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":"
+           "\"number\",\"minimum\":1.50}}}},\"required\":[\"x\"]}}],\"nextCursor\":\"c2\"}}';"
+           "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"tools\":[{\"name\":\"b\"}],"
+           "\"nextCursor\":\"c3\"}}';"
+           "read l; echo "
+           "'{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"tools\":[{\"name\":\"c\"}]}}';"
+           "sleep 30");
+  g_autoptr (TftsrMcpServer) endless = sh_server ("read l; echo '" INIT_RESULT (
+      "1") "'; read l; i=2; while read l; do "
+           "echo \"{\\\"jsonrpc\\\":\\\"2.0\\\",\\\"id\\\":$i,\\\"result\\\":{\\\"tools\\\":[],"
+           "\\\"nextCursor\\\":\\\"c$i\\\"}}\"; i=$((i+1)); done");
+  g_autoptr (TftsrMcpClient) client = connected (paged);
+  g_autoptr (TftsrMcpClient) other = NULL;
+  g_autoptr (GPtrArray) tools = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  g_autoptr (GError) error = NULL;
+
+  tools = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tools->len, ==, 3);
+  g_assert_cmpstr (((TftsrMcpTool *) g_ptr_array_index (tools, 0))->input_schema, ==,
+                   "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"array\",\"items\":"
+                   "{\"enum\":[\"p\",\"q\"]}},\"o\":{\"type\":\"object\",\"properties\":{\"n\":"
+                   "{\"type\":\"number\",\"minimum\":1.50}}}},\"required\":[\"x\"]}");
+  g_assert_cmpstr (((TftsrMcpTool *) g_ptr_array_index (tools, 2))->name, ==, "c");
+  /* Kept: the fake would not answer a second listing. */
+  again = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 3);
+
+  other = connected (endless);
+  g_assert_null (tftsr_mcp_client_list_tools (other, NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "100 pages"));
+}
+
+/* HTTP: a body that is not JSON-RPC, an SSE stream cut inside an event, a 401. */
+static void
+test_http_fake (void)
+{
+  g_autoptr (TftsrFakeServer) fake = tftsr_fake_server_new ();
+  g_autoptr (TftsrFakeReply) garbage = tftsr_fake_reply_new (200, "application/json");
+  g_autoptr (TftsrFakeReply) cut = tftsr_fake_reply_new (200, "text/event-stream");
+  g_autoptr (TftsrFakeReply) refused = tftsr_fake_reply_new (401, "application/json");
+  g_autoptr (TftsrMcpServer) server = tftsr_mcp_server_new ();
+  g_autoptr (GError) error = NULL;
+  const char *paths[] = { "/garbage", "/cut", "/refused" };
+  const int codes[] = { TFTSR_MCP_ERROR_PROTOCOL, TFTSR_MCP_ERROR_PROTOCOL, TFTSR_MCP_ERROR_AUTH };
+
+  tftsr_fake_reply_add_piece (garbage, "<html>oops</html>", -1);
+  tftsr_fake_reply_add_piece (cut, "event: message\ndata: {\"jsonrpc\":", -1);
+  tftsr_fake_reply_add_piece (refused, "{}", -1);
+  tftsr_fake_server_add_replies (fake, "/garbage", garbage, NULL);
+  tftsr_fake_server_add_replies (fake, "/cut", cut, NULL);
+  tftsr_fake_server_add_replies (fake, "/refused", refused, NULL);
+  server->name = g_strdup ("fake-http");
+  server->transport = TFTSR_MCP_TRANSPORT_HTTP;
+  server->timeout_ms = 5000;
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr (TftsrMcpClient) client = NULL;
+      g_free (server->url);
+      server->url = tftsr_fake_server_url (fake, paths[i]);
+      client = tftsr_mcp_client_new (NULL, server);
+      g_assert_false (tftsr_mcp_client_connect (client, NULL, &error));
+      g_assert_error (error, TFTSR_MCP_ERROR, codes[i]);
+      g_clear_error (&error);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The registry
+ */
+
+static void
+test_env_refused (void)
+{
+  const char *refused[] = { "LD_PRELOAD",   "LD_LIBRARY_PATH",
+                            "LD_AUDIT",     "DYLD_INSERT_LIBRARIES",
+                            "GCONV_PATH",   "PYTHONPATH",
+                            "NODE_OPTIONS", "BASH_ENV",
+                            "PATH" };
+  const char *allowed[] = { "GITHUB_OWNER", "LOG_LEVEL", "HOME_REGION" };
+  g_autoptr (TftsrStore) store = tftsr_test_new_store ();
+  g_autoptr (TftsrMcpServer) server = sh_server ("true");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_false (tftsr_mcp_check_env_name (refused[i], &error));
+      g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, refused[i]));
+      g_clear_error (&error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    g_assert_true (tftsr_mcp_check_env_name (allowed[i], NULL));
+  server->env = g_strsplit ("LD_PRELOAD=/tmp/evil.so", "|", -1);
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, server, NULL, &error), ==, 0);
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_strfreev (server->env);
+  server->env = NULL;
+  server->secret_env = g_strsplit ("NODE_OPTIONS", "|", -1);
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, server, NULL, &error), ==, 0);
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID);
+  count = tftsr_test_query (store, "SELECT count(*) FROM mcp_servers");
+  g_assert_cmpstr (count, ==, "0");
+}
+
+static void
+test_registry (void)
+{
+  g_autoptr (TftsrStore) store = tftsr_test_new_store ();
+  g_autoptr (TftsrMcpServer) http = tftsr_mcp_server_new ();
+  g_autoptr (TftsrMcpServer) read = NULL;
+  g_autoptr (TftsrMcpServer) stdio =
+      sh_server ("read l; echo '" INIT_RESULT ("1") "'; read l; cat >/dev/null");
+  g_autoptr (GPtrArray) servers = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *env_secret[] = { "API_TOKEN=env-canary-77", NULL };
+  const char *header_secret[] = { "X-Secret: header-canary-88", NULL };
+  TftsrMcpSecrets secrets = { "token-canary-99", NULL, header_secret };
+  TftsrMcpSecrets stdio_secrets = { NULL, env_secret, NULL };
+  g_autofree char *dump = NULL;
+  g_autofree char *audit = NULL;
+
+  http->name = g_strdup ("remote");
+  http->transport = TFTSR_MCP_TRANSPORT_HTTP;
+  http->url = g_strdup ("https://mcp.example.com/mcp");
+  http->headers = g_strsplit ("X-Team: sre", "|", -1);
+  http->secret_headers = g_strsplit ("X-Secret", "|", -1);
+  http->auth = TFTSR_MCP_AUTH_BEARER;
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, http, &secrets, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, http, &secrets, &error), ==, 0);
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_free (stdio->name);
+  stdio->name = g_strdup ("local");
+  stdio->env = g_strsplit ("MODE=test", "|", -1);
+  stdio->secret_env = g_strsplit ("API_TOKEN", "|", -1);
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, stdio, &stdio_secrets, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_true (tftsr_mcp_store_has_token (store, "remote"));
+
+  read = tftsr_mcp_store_get_server (store, "remote", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->headers[0], ==, "X-Team: sre");
+  g_assert_cmpstr (read->secret_headers[0], ==, "X-Secret");
+  g_assert_cmpint (read->auth, ==, TFTSR_MCP_AUTH_BEARER);
+  g_assert_cmpint (read->status, ==, TFTSR_MCP_STATUS_PENDING);
+
+  /* No secret in any column of any table in plain text. */
+  dump = tftsr_test_query (store, "SELECT group_concat(quote(m.name) || m.headers || m.environment"
+                                  " || m.secret_env || m.secret_headers, '') FROM mcp_servers m");
+  g_assert_null (strstr (dump, "canary"));
+  g_clear_pointer (&dump, g_free);
+  dump = tftsr_test_query (store,
+                           "SELECT group_concat(CAST(ciphertext AS TEXT), '') FROM credentials");
+  g_assert_true (dump == NULL || strstr (dump, "canary") == NULL);
+
+  /* The secret variable reaches the process. */
+  {
+    g_autoptr (TftsrMcpServer) env = sh_server ("read l; echo '" INIT_RESULT (
+        "1") "'; read l; echo \"$API_TOKEN $MODE\" >&2; cat >/dev/null");
+    g_autoptr (TftsrMcpClient) client = NULL;
+    g_free (env->name);
+    env->name = g_strdup ("local");
+    env->env = g_strsplit ("MODE=test", "|", -1);
+    env->secret_env = g_strsplit ("API_TOKEN", "|", -1);
+    g_assert_true (tftsr_mcp_store_update_server (store, env, NULL, &error));
+    g_assert_no_error (error);
+    client = tftsr_mcp_client_new (store, env);
+    g_assert_true (tftsr_mcp_client_connect (client, NULL, &error));
+    g_assert_no_error (error);
+    for (int i = 0; i < 200; i++)
+      {
+        g_autofree char *log = tftsr_mcp_client_dup_log (client);
+        if (strstr (log, "env-canary-77 test") != NULL)
+          break;
+        g_usleep (10 * 1000);
+        g_assert_cmpint (i, <, 199);
+      }
+    /* Disabling closes it, and its process goes. */
+    GPid pid = tftsr_mcp_client_get_pid (client);
+    g_assert_true (tftsr_mcp_store_set_enabled (store, "local", FALSE, &error));
+    g_assert_false (tftsr_mcp_client_is_connected (client));
+    g_assert_true (process_gone (pid));
+  }
+
+  g_assert_null (tftsr_mcp_discover (store, "local", NULL, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_DISABLED);
+  g_clear_error (&error);
+  g_assert_true (tftsr_mcp_store_set_enabled (store, "local", TRUE, &error));
+  {
+    g_autoptr (TftsrMcpDiscovery) discovery = tftsr_mcp_discover (store, "local", NULL, &error);
+    g_autoptr (TftsrMcpServer) after = NULL;
+    g_assert_null (discovery); /* the fake does not answer tools/list: it times out */
+    g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT);
+    g_clear_error (&error);
+    after = tftsr_mcp_store_get_server (store, "local", NULL);
+    g_assert_cmpint (after->status, ==, TFTSR_MCP_STATUS_ERROR);
+    g_assert_nonnull (after->status_reason);
+  }
+
+  g_assert_true (tftsr_mcp_store_remove_server (store, "remote", &error));
+  g_assert_false (tftsr_mcp_store_has_token (store, "remote"));
+  servers = tftsr_mcp_store_list_servers (store, &error);
+  g_assert_cmpuint (servers->len, ==, 1);
+  audit = tftsr_test_query (store, "SELECT group_concat(action, ' ') FROM audit_log"
+                                   " WHERE action LIKE 'mcp.%' ORDER BY id");
+  g_assert_cmpstr (audit, ==, "mcp.add mcp.add mcp.change mcp.disable mcp.enable mcp.remove");
+}
+
+static void
+test_discover_everything (void)
+{
+  g_autoptr (TftsrStore) store = tftsr_test_new_store ();
+  g_autoptr (TftsrMcpServer) server = everything_stdio ();
+  g_autoptr (TftsrMcpDiscovery) discovery = NULL;
+  g_autoptr (TftsrMcpServer) after = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (server == NULL)
+    return;
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, server, NULL, &error), >, 0);
+  discovery = tftsr_mcp_discover (store, "everything", NULL, &error);
+  g_assert_no_error (error);
+  after = tftsr_mcp_store_get_server (store, "everything", &error);
+  g_assert_cmpint (after->status, ==, TFTSR_MCP_STATUS_CONNECTED);
+  g_assert_cmpint (after->n_tools, ==, (int) discovery->tools->len);
+  g_assert_cmpint (after->n_resources, ==, (int) discovery->resources->len);
+  g_assert_cmpint (after->n_tools, >, 5);
+}
+
+int
+main (int argc, char *argv[])
+{
+  tftsr_test_init (&argc, &argv);
+
+  g_test_add_func ("/mcp/env-refused", test_env_refused);
+  g_test_add_func ("/mcp/registry", test_registry);
+  g_test_add_func ("/mcp/fake-garbage", test_fake_garbage);
+  g_test_add_func ("/mcp/fake-not-jsonrpc", test_fake_not_jsonrpc);
+  g_test_add_func ("/mcp/fake-exits-and-hangs", test_fake_exits_and_hangs);
+  g_test_add_func ("/mcp/fake-versions", test_fake_versions);
+  g_test_add_func ("/mcp/fake-pagination", test_fake_pagination);
+  g_test_add_func ("/mcp/http-fake", test_http_fake);
+  g_test_add_func ("/mcp/stdio-everything", test_stdio_everything);
+  g_test_add_func ("/mcp/stdio-schemas-exact", test_stdio_schemas_exact);
+  g_test_add_func ("/mcp/stdio-crash", test_stdio_crash);
+  g_test_add_func ("/mcp/stdio-timeout-and-cancel", test_stdio_timeout_and_cancel);
+  g_test_add_func ("/mcp/http-everything", test_http_everything);
+  g_test_add_func ("/mcp/discover-everything", test_discover_everything);
+  return g_test_run ();
+}
