@@ -360,8 +360,7 @@ test_bad_replies (Fixture *f, gconstpointer data)
       g_autofree char *said = NULL;
 
       tftsr_fake_reply_add_piece (reply, cases[i].body, -1);
-      tftsr_fake_server_add_replies (f->server, "/org/_apis/projects", tftsr_fake_reply_ref (reply),
-                                     NULL);
+      tftsr_fake_server_add_replies (f->server, "/org/_apis/projects", reply, NULL);
       said = tftsr_connector_test (f->store, config, NULL, NULL, &error);
       g_assert_null (said);
       g_assert_error (error, TFTSR_CONNECTOR_ERROR, (gint) cases[i].code);

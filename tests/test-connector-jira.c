@@ -119,8 +119,7 @@ test_connection (Fixture *f, gconstpointer data)
   g_autofree char *said = NULL;
 
   tftsr_fake_reply_add_piece (reply, "{\"displayName\":\"Ana Ops\",\"accountId\":\"a1\"}", -1);
-  tftsr_fake_server_add_replies (f->server, "/rest/api/3/myself", tftsr_fake_reply_ref (reply),
-                                 NULL);
+  tftsr_fake_server_add_replies (f->server, "/rest/api/3/myself", reply, NULL);
   save_connector (f, "jira", "{\"project\":\"OPS\"}", TFTSR_CONNECTOR_AUTH_BASIC);
   config = tftsr_store_get_connector (f->store, "jira", &error);
   g_assert_no_error (error);
@@ -359,8 +358,7 @@ test_bad_replies (Fixture *f, gconstpointer data)
       g_autofree char *said = NULL;
 
       tftsr_fake_reply_add_piece (reply, cases[i].body, -1);
-      tftsr_fake_server_add_replies (f->server, "/rest/api/3/myself", tftsr_fake_reply_ref (reply),
-                                     NULL);
+      tftsr_fake_server_add_replies (f->server, "/rest/api/3/myself", reply, NULL);
       said = tftsr_connector_test (f->store, config, NULL, NULL, &error);
       g_assert_null (said);
       g_assert_error (error, TFTSR_CONNECTOR_ERROR, (gint) cases[i].code);

@@ -154,7 +154,7 @@ mcp_add (TftsrCli *cli, int argc, char **argv)
     g_clear_pointer (&server->secret_headers, g_strfreev);
   if (server->auth != TFTSR_MCP_AUTH_NONE &&
       !tftsr_cli_read_secret (api_key_env != NULL ? api_key_env : bearer_env, _ ("Key"),
-                              server->name, &token))
+                              server->name, _ ("empty for none"), &token))
     return TFTSR_CLI_USAGE;
   secrets.token = token;
   secrets.env = (const char *const *) env_values->pdata;

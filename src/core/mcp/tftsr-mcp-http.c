@@ -171,7 +171,10 @@ build (TftsrMcpHttp *http, const char *method, const char *text, guint timeout_m
 
   add_headers (http, request);
   if (text != NULL)
-    tftsr_http_request_set_body (request, "application/json", g_bytes_new (text, strlen (text)));
+    {
+      g_autoptr (GBytes) body = g_bytes_new (text, strlen (text));
+      tftsr_http_request_set_body (request, "application/json", body);
+    }
   tftsr_http_request_set_timeouts (request, MIN (seconds, TFTSR_HTTP_DEFAULT_CONNECT_TIMEOUT),
                                    seconds);
   tftsr_http_request_set_total_timeout (request, seconds);

@@ -252,7 +252,8 @@ kill_children (void)
 {
   g_mutex_lock (&children_lock);
   for (guint i = 0; children != NULL && i < children->len; i++)
-    kill (-g_array_index (children, GPid, i), SIGKILL);
+    if (g_array_index (children, GPid, i) > 0)
+      kill (-g_array_index (children, GPid, i), SIGKILL);
   g_mutex_unlock (&children_lock);
 }
 

@@ -23,6 +23,9 @@
 #include "tftsr-line-splitter.h"
 #include "tftsr-mcp-client-private.h"
 
+/* How long an ended server's stderr may take to drain into its log. */
+#define STDERR_WAIT_MS 500
+
 #define READ_SIZE 65536
 #define STOP_WAIT_MS 2000
 
@@ -37,6 +40,7 @@ struct _TftsrMcpStdio
   GCancellable *stop;
   GThread *out_thread;
   GThread *err_thread;
+  gint stderr_done; /* atomic: the stderr reader reached the end */
 };
 
 /* A server that dies while we write to it must not take this process with it. */
@@ -90,6 +94,14 @@ wipe_environ (char **environ)
   g_strfreev (environ);
 }
 
+/* Signals the server's process group (it and what it started); none once it is gone. */
+static void
+kill_group (TftsrMcpStdio *stdio, int sig)
+{
+  if (stdio->pid > 0)
+    kill (-stdio->pid, sig);
+}
+
 /* Waits for the child to be reaped (GLib's worker reaps it), at most @ms. */
 static gboolean
 wait_exit (TftsrMcpStdio *stdio, guint ms)
@@ -117,19 +129,30 @@ describe_exit (TftsrMcpStdio *stdio)
                           g_subprocess_get_exit_status (stdio->process));
 }
 
+/* Why the server went away: how its process ended and the last it wrote to stderr. */
+static GError *
+exit_error (TftsrMcpStdio *stdio)
+{
+  g_autofree char *what = describe_exit (stdio);
+  g_autofree char *tail = NULL;
+  gint64 end = g_get_monotonic_time () + STDERR_WAIT_MS * 1000;
+
+  /* Its last words may still be in the pipe when its stdout closed. */
+  while (!g_atomic_int_get (&stdio->stderr_done) && g_get_monotonic_time () < end)
+    g_usleep (5 * 1000);
+  tail =
+      stdio->client->log != NULL ? tftsr_mcp_log_dup_tail (stdio->client->log, 500) : g_strdup ("");
+
+  if (*tail != '\0')
+    return g_error_new (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED, _ ("%s It wrote: %s"), what, tail);
+  return g_error_new_literal (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED, what);
+}
+
 static void
 fail_with_exit (TftsrMcpStdio *stdio)
 {
-  g_autofree char *what = describe_exit (stdio);
-  g_autofree char *tail =
-      stdio->client->log != NULL ? tftsr_mcp_log_dup_tail (stdio->client->log, 500) : g_strdup ("");
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) error = exit_error (stdio);
 
-  if (*tail != '\0')
-    error =
-        g_error_new (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED, _ ("%s It wrote: %s"), what, tail);
-  else
-    error = g_error_new_literal (TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED, what);
   tftsr_mcp_client_fail_all (stdio->client, error);
 }
 
@@ -169,7 +192,7 @@ fail_protocol (TftsrMcpStdio *stdio, GError *error)
                            (guint) (TFTSR_MCP_MAX_MESSAGE >> 20));
     }
   tftsr_mcp_client_fail_all (stdio->client, error);
-  kill (-stdio->pid, SIGKILL);
+  kill_group (stdio, SIGKILL);
   g_error_free (error);
 }
 
@@ -219,6 +242,7 @@ read_stderr (gpointer data)
         break;
       tftsr_mcp_log_append (stdio->client->log, buffer, (gsize) n);
     }
+  g_atomic_int_set (&stdio->stderr_done, 1);
   return NULL;
 }
 
@@ -251,6 +275,7 @@ TftsrMcpStdio *
 tftsr_mcp_stdio_start (TftsrMcpClient *client, const TftsrMcpServer *server,
                        const TftsrMcpResolved *secrets, GError **error)
 {
+  const char *identifier;
   TftsrMcpStdio *stdio = NULL;
   GSubprocess *process = NULL;
 
@@ -260,7 +285,9 @@ tftsr_mcp_stdio_start (TftsrMcpClient *client, const TftsrMcpServer *server,
   stdio = g_new0 (TftsrMcpStdio, 1);
   stdio->client = client;
   stdio->process = process;
-  stdio->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (process), NULL, 10);
+  /* A server that exits at once may be reaped before this: then it has no group to kill. */
+  identifier = g_subprocess_get_identifier (process);
+  stdio->pid = identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
   stdio->in_fd =
       g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (g_subprocess_get_stdin_pipe (process)));
   stdio->out_fd =
@@ -318,6 +345,12 @@ write_all (TftsrMcpStdio *stdio, const char *data, gsize len, gsize *written, gi
           if (!wait_writable (stdio, deadline, cancellable, error))
             return FALSE;
         }
+      else if (n < 0 && errno == EPIPE)
+        {
+          /* The process ended (or closed its input) before reading: say how it ended. */
+          g_propagate_error (error, exit_error (stdio));
+          return FALSE;
+        }
       else if (n < 0 && errno != EINTR)
         {
           g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_CLOSED,
@@ -351,7 +384,7 @@ tftsr_mcp_stdio_send (TftsrMcpStdio *stdio, const char *text, gint64 deadline,
                                                _ ("A message to the MCP server was cut off; the "
                                                   "session was ended."));
       tftsr_mcp_client_fail_all (stdio->client, broken);
-      kill (-stdio->pid, SIGKILL);
+      kill_group (stdio, SIGKILL);
     }
   return ok;
 }
@@ -371,15 +404,15 @@ tftsr_mcp_stdio_stop (TftsrMcpStdio *stdio)
   g_mutex_unlock (&stdio->write_lock);
   if (!wait_exit (stdio, STOP_WAIT_MS))
     {
-      kill (-stdio->pid, SIGTERM);
+      kill_group (stdio, SIGTERM);
       if (!wait_exit (stdio, STOP_WAIT_MS))
         {
-          kill (-stdio->pid, SIGKILL);
+          kill_group (stdio, SIGKILL);
           wait_exit (stdio, 10 * STOP_WAIT_MS);
         }
     }
   /* What the server started and left behind in its group goes too. */
-  kill (-stdio->pid, SIGKILL);
+  kill_group (stdio, SIGKILL);
   g_cancellable_cancel (stdio->stop);
   g_clear_pointer (&stdio->out_thread, g_thread_join);
   g_clear_pointer (&stdio->err_thread, g_thread_join);
