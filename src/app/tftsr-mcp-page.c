@@ -137,7 +137,7 @@ describe (const TftsrMcpServer *server)
   switch (server->status)
     {
     case TFTSR_MCP_STATUS_PENDING:
-      g_string_append_printf (text, " · %s", _ ("not discovered since it was added or changed"));
+      g_string_append_printf (text, " · %s", _ ("Discover to see what it offers"));
       break;
     case TFTSR_MCP_STATUS_CONNECTED:
       if (server->n_tools >= 0)

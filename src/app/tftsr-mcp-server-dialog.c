@@ -209,7 +209,7 @@ add_pair (TftsrMcpServerDialog *self, ListKind kind, const char *name, const cha
           gboolean stored)
 {
   gboolean is_env = list_separator (kind) == '=';
-  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *row = adw_preferences_row_new (); /* in the group's boxed list */
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *name_entry = gtk_entry_new ();
   GtkWidget *value_entry = list_is_secret (kind) ? gtk_password_entry_new () : gtk_entry_new ();

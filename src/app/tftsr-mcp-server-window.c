@@ -23,6 +23,7 @@ struct _TftsrMcpServerWindow
   GCancellable *discovering; /* the discovery in flight, or NULL */
   GPtrArray *rows;           /* tool and resource rows, rebuilt on each discovery */
 
+  AdwViewSwitcherTitle *switcher_title;
   GtkStack *discover_stack;
   GtkSpinner *discover_spinner;
   GtkButton *discover_button;
@@ -84,6 +85,7 @@ refresh_log (TftsrMcpServerWindow *self)
 {
   g_autofree char *log = tftsr_mcp_dup_server_log (self->server->name);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
+  GtkTextMark *end_mark = gtk_text_buffer_get_mark (buffer, "log-end");
   GtkTextIter end;
 
   gtk_text_buffer_set_text (buffer, log, -1);
@@ -93,8 +95,13 @@ refresh_log (TftsrMcpServerWindow *self)
                         "newest 64 KiB")
                    : _ ("Nothing written yet: the server has not run since tftsr started, or "
                         "it wrote nothing to its error output"));
+  /* The newest lines in view, once the text is laid out (a mark waits for that). */
   gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_view_scroll_to_iter (self->log_view, &end, 0, FALSE, 0, 0);
+  if (end_mark == NULL)
+    end_mark = gtk_text_buffer_create_mark (buffer, "log-end", &end, FALSE);
+  else
+    gtk_text_buffer_move_mark (buffer, end_mark, &end);
+  gtk_text_view_scroll_to_mark (self->log_view, end_mark, 0, FALSE, 0, 0);
 }
 
 /* --- what the server offers ------------------------------------------------------------- */
@@ -197,6 +204,8 @@ show_discovery (TftsrMcpServerWindow *self, const TftsrMcpDiscovery *discovery)
   g_autoptr (GString) about = g_string_new (NULL);
 
   clear_rows (self);
+  /* Translators: %s is the name of an MCP server as configured */
+  g_string_append_printf (about, _ ("“%s”: "), self->server->name);
   if (discovery->server_name != NULL)
     {
       g_string_append (about, discovery->server_name);
@@ -359,6 +368,7 @@ tftsr_mcp_server_window_class_init (TftsrMcpServerWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, TFTSR_RESOURCE_PATH
                                                "/ui/tftsr-mcp-server-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerWindow, discover_stack);
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerWindow, discover_spinner);
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerWindow, discover_button);
@@ -400,6 +410,9 @@ tftsr_mcp_server_window_new (GtkWindow *parent, TftsrStore *store, const TftsrMc
   self = g_object_new (TFTSR_TYPE_MCP_SERVER_WINDOW, "transient-for", parent, "title", name, NULL);
   self->store = g_object_ref (store);
   self->server = tftsr_mcp_server_copy (server);
+  /* Shown in place of the view switcher when the window is narrow. */
+  adw_view_switcher_title_set_title (self->switcher_title, name);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, _ ("MCP server"));
   refresh_log (self);
   if (given != NULL)
     show_discovery (self, given);
