@@ -64,7 +64,8 @@ add_everything (const char *name, const char *tap, guint timeout_ms)
     }
   else
     {
-      g_autofree char *line = g_strdup_printf ("tee -a '%s' | exec '%s' '%s' stdio", tap, node, script);
+      g_autofree char *line =
+          g_strdup_printf ("tee -a '%s' | exec '%s' '%s' stdio", tap, node, script);
       const char *args[] = { "-c", line, NULL };
       server->command = g_strdup ("/bin/sh");
       server->args = g_strdupv ((char **) args);
@@ -206,8 +207,8 @@ typedef struct
   const TftsrToolApproval *answers; /* in turn; the last one again when they run out */
   guint n_answers;
   guint asked;
-  GPtrArray *seen;  /* TftsrTriageToolCall as asked */
-  GPtrArray *heard; /* TftsrTriageToolCall as changed */
+  GPtrArray *seen;            /* TftsrTriageToolCall as asked */
+  GPtrArray *heard;           /* TftsrTriageToolCall as changed */
   GCancellable *cancel_after; /* cancelled 300 ms after a call starts running */
   TftsrMcpBridge *bridge;
   const char *kill_server; /* killed 500 ms after a call of it starts running */
@@ -254,8 +255,8 @@ changed (const TftsrTriageToolCall *call, gpointer user_data)
   if (e->kill_server != NULL && g_strcmp0 (call->server, e->kill_server) == 0)
     {
       g_autoptr (TftsrMcpClient) client = tftsr_mcp_bridge_dup_client (e->bridge, e->kill_server);
-      g_thread_unref (g_thread_new ("kill", kill_later,
-                                    GINT_TO_POINTER (tftsr_mcp_client_get_pid (client))));
+      g_thread_unref (
+          g_thread_new ("kill", kill_later, GINT_TO_POINTER (tftsr_mcp_client_get_pid (client))));
       e->kill_server = NULL;
     }
 }
@@ -379,8 +380,8 @@ test_schemas (void)
   problems = tftsr_mcp_bridge_dup_problems (bridge);
   g_assert_cmpuint (problems->len, ==, 1);
   g_assert_cmpstr (((TftsrMcpBridgeProblem *) problems->pdata[0])->server, ==, "gone");
-  g_assert_nonnull (strstr (((TftsrMcpBridgeProblem *) problems->pdata[0])->reason,
-                            "/nonexistent/mcp-server"));
+  g_assert_nonnull (
+      strstr (((TftsrMcpBridgeProblem *) problems->pdata[0])->reason, "/nonexistent/mcp-server"));
 
   client = tftsr_mcp_bridge_dup_client (bridge, "every.thing");
   direct = tftsr_mcp_client_list_tools (client, NULL, &error);
@@ -489,7 +490,8 @@ test_approvals (void)
   }
   /* Each call that left is audited with the SHA-256 of its arguments. */
   {
-    g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "{\"message\":\"four\"}", -1);
+    g_autofree char *sha =
+        g_compute_checksum_for_string (G_CHECKSUM_SHA256, "{\"message\":\"four\"}", -1);
     g_autofree char *sql = g_strdup_printf (
         "SELECT count(*) FROM audit_log WHERE action = 'egress.send' AND target LIKE "
         "'mcp:everything/echo%%' AND detail LIKE '%%%s%%'",
@@ -569,12 +571,11 @@ test_timeout_crash (void)
 
   if (!add_everything ("slow", NULL, 1500) || !add_everything ("fragile", NULL, 30000))
     return;
-  tftsr_fake_server_add_replies (ai, "/v1/chat/completions",
-                                 call_reply ("slow__trigger-long-running-operation", slow),
-                                 call_reply ("fragile__trigger-long-running-operation", slow),
-                                 call_reply ("nobody__nothing", "{}"),
-                                 call_reply ("fragile__echo", "{\"message\":\"back\"}"),
-                                 text_reply ("Carrying on."), NULL);
+  tftsr_fake_server_add_replies (
+      ai, "/v1/chat/completions", call_reply ("slow__trigger-long-running-operation", slow),
+      call_reply ("fragile__trigger-long-running-operation", slow),
+      call_reply ("nobody__nothing", "{}"), call_reply ("fragile__echo", "{\"message\":\"back\"}"),
+      text_reply ("Carrying on."), NULL);
   provider = add_provider (ai);
   id = new_issue ("Failures", NULL);
   engineer_init (&e, bridge, answers, 1);
@@ -664,7 +665,8 @@ test_privacy (void)
   g_autoptr (GBytes) tapped = NULL;
   g_autofree char *provider = NULL, *tap = NULL, *value_id = NULL, *sql = NULL;
   const TftsrToolApproval answers[] = { TFTSR_TOOL_ALLOW_ALWAYS };
-  const char *planted = "{\"message\":\"mail <EMAIL_1> about " CANARY_HOST " from " CANARY_EMAIL "\"}";
+  const char *planted =
+      "{\"message\":\"mail <EMAIL_1> about " CANARY_HOST " from " CANARY_EMAIL "\"}";
   Engineer e;
   gint64 id;
 
@@ -702,8 +704,8 @@ test_privacy (void)
   }
   stored = tool_messages (id);
   for (guint i = 0; i < stored->len; i++)
-    g_assert_null (strstr (((TftsrTriageMessage *) stored->pdata[i])->message->content,
-                           CANARY_ENV_EMAIL));
+    g_assert_null (
+        strstr (((TftsrTriageMessage *) stored->pdata[i])->message->content, CANARY_ENV_EMAIL));
 
   /* Released in review, the value is what the server gets. */
   sql = g_strdup_printf ("SELECT id FROM pii_values WHERE issue_id = %" G_GINT64_FORMAT

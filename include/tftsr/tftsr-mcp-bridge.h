@@ -76,8 +76,7 @@ TftsrStore *tftsr_mcp_bridge_get_store (TftsrMcpBridge *self);
  * its own timeout), lists their tools and names them. Servers that fail are left out with
  * their reason; clients of servers no longer enabled are dropped. Fails only when the
  * registry cannot be read or @cancellable is cancelled. Blocks. */
-gboolean tftsr_mcp_bridge_refresh (TftsrMcpBridge *self, GCancellable *cancellable,
-                                   GError **error);
+gboolean tftsr_mcp_bridge_refresh (TftsrMcpBridge *self, GCancellable *cancellable, GError **error);
 /* The tools as the model is offered them (TftsrAiTool, by offered name), after a refresh. */
 GPtrArray *tftsr_mcp_bridge_dup_ai_tools (TftsrMcpBridge *self);
 /* The tool offered as @offered_name (a copy), or NULL when there is none. */

@@ -375,9 +375,8 @@ typedef struct
  * are answered with the limit instead and the model is asked to answer. Cancelling stops a
  * running call; the calls not answered then are stored as stopped. The turn's reply is the
  * last one. With @tools NULL these are tftsr_triage_send() and tftsr_triage_regenerate(). */
-TftsrTriageTurn *tftsr_triage_send_with_tools (TftsrStore *store, gint64 issue_id,
-                                               const char *text, GPtrArray *attachments,
-                                               const char *provider_name,
+TftsrTriageTurn *tftsr_triage_send_with_tools (TftsrStore *store, gint64 issue_id, const char *text,
+                                               GPtrArray *attachments, const char *provider_name,
                                                const TftsrAiListener *listener,
                                                const TftsrTriageTools *tools,
                                                GCancellable *cancellable, GError **error);

@@ -21,8 +21,8 @@ struct _TftsrMcpBridge
   GObject parent_instance;
 
   TftsrStore *store;
-  GMutex refreshing; /* one refresh at a time */
-  GMutex lock;       /* the members below */
+  GMutex refreshing;   /* one refresh at a time */
+  GMutex lock;         /* the members below */
   GHashTable *clients; /* server name → TftsrMcpClient */
   GPtrArray *tools;    /* TftsrMcpBridgeTool, by offered name */
   GPtrArray *problems; /* TftsrMcpBridgeProblem, by server name */
@@ -177,8 +177,7 @@ insert_approval (sqlite3 *db, const char *server, const char *tool, GError **err
 }
 
 gboolean
-tftsr_mcp_store_allow_tool (TftsrStore *store, const char *server, const char *tool,
-                            GError **error)
+tftsr_mcp_store_allow_tool (TftsrStore *store, const char *server, const char *tool, GError **error)
 {
   g_autoptr (TftsrConn) conn = NULL;
 
@@ -287,8 +286,7 @@ tftsr_mcp_bridge_init (TftsrMcpBridge *self)
   g_mutex_init (&self->refreshing);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->tools = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_mcp_bridge_tool_free);
-  self->problems =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_mcp_bridge_problem_free);
+  self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_mcp_bridge_problem_free);
 }
 
 TftsrMcpBridge *
@@ -320,7 +318,8 @@ client_is_current (TftsrMcpClient *client, const TftsrMcpServer *server)
 {
   const TftsrMcpServer *had = tftsr_mcp_client_get_server (client);
 
-  return tftsr_mcp_client_is_connected (client) && g_strcmp0 (had->updated_at, server->updated_at) == 0;
+  return tftsr_mcp_client_is_connected (client) &&
+         g_strcmp0 (had->updated_at, server->updated_at) == 0;
 }
 
 /* A connected client of @server: the one kept, or a new one (replacing it). */
@@ -514,7 +513,8 @@ gboolean
 tftsr_mcp_bridge_refresh (TftsrMcpBridge *self, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GPtrArray) servers = NULL;
-  g_autoptr (GPtrArray) listings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GPtrArray) listings =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) found_free);
   g_autoptr (GPtrArray) problems =
       g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_mcp_bridge_problem_free);

@@ -197,9 +197,10 @@ answer_orphans (GPtrArray *messages)
           TftsrAiToolCall *call = m->tool_calls->pdata[k];
 
           if (!answered (messages, i, call->id))
-            g_ptr_array_insert (messages, (gint) (i + 1),
-                                tftsr_ai_message_new_tool_result (
-                                    call->id, call->name, _ ("No result: the call did not complete.")));
+            g_ptr_array_insert (
+                messages, (gint) (i + 1),
+                tftsr_ai_message_new_tool_result (call->id, call->name,
+                                                  _ ("No result: the call did not complete.")));
         }
     }
 }
@@ -241,8 +242,8 @@ build_request (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, GP
   for (guint i = 0; tools != NULL && i < tools->len; i++)
     {
       TftsrAiTool *tool = tools->pdata[i];
-      tftsr_ai_request_add_tool (request,
-                                 tftsr_ai_tool_new (tool->name, tool->description, tool->parameters));
+      tftsr_ai_request_add_tool (
+          request, tftsr_ai_tool_new (tool->name, tool->description, tool->parameters));
     }
   return g_steal_pointer (&request);
 }
@@ -379,8 +380,7 @@ record_turn (TftsrStore *store, gint64 issue_id, const TftsrTriageMessage *typed
  * @text NULL the last answer again; the new message in @typed. */
 static TftsrAiRequest *
 prepare_turn (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, const char *text,
-              GPtrArray *attachments, GPtrArray *tools, TftsrTriageMessage **typed,
-              GError **error)
+              GPtrArray *attachments, GPtrArray *tools, TftsrTriageMessage **typed, GError **error)
 {
   g_autoptr (GPtrArray) stored = NULL, sent = NULL;
   g_autoptr (TftsrAiRequest) request = NULL;
@@ -544,9 +544,8 @@ tftsr_triage_send_with_tools (TftsrStore *store, gint64 issue_id, const char *te
 {
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   g_return_val_if_fail (text != NULL, NULL);
-  g_return_val_if_fail (tools == NULL || tools->bridge == NULL ||
-                            TFTSR_IS_MCP_BRIDGE (tools->bridge),
-                        NULL);
+  g_return_val_if_fail (
+      tools == NULL || tools->bridge == NULL || TFTSR_IS_MCP_BRIDGE (tools->bridge), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return turn (store, issue_id, text, attachments, provider_name, listener, tools, cancellable,
@@ -559,9 +558,8 @@ tftsr_triage_regenerate_with_tools (TftsrStore *store, gint64 issue_id, const ch
                                     GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
-  g_return_val_if_fail (tools == NULL || tools->bridge == NULL ||
-                            TFTSR_IS_MCP_BRIDGE (tools->bridge),
-                        NULL);
+  g_return_val_if_fail (
+      tools == NULL || tools->bridge == NULL || TFTSR_IS_MCP_BRIDGE (tools->bridge), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return turn (store, issue_id, NULL, NULL, provider_name, listener, tools, cancellable, error);
@@ -572,8 +570,8 @@ tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text, GPtrArr
                    const char *provider_name, const TftsrAiListener *listener,
                    GCancellable *cancellable, GError **error)
 {
-  return tftsr_triage_send_with_tools (store, issue_id, text, attachments, provider_name,
-                                       listener, NULL, cancellable, error);
+  return tftsr_triage_send_with_tools (store, issue_id, text, attachments, provider_name, listener,
+                                       NULL, cancellable, error);
 }
 
 TftsrTriageTurn *

@@ -401,11 +401,12 @@ tftsr_triage_supersede_replies (TftsrStore *store, gint64 issue_id, GError **err
       tftsr_triage_set_nothing_asked (error);
       goto fail;
     }
-  mark = tftsr_db_prepare (conn->db,
-                           "UPDATE ai_messages SET superseded_at = " TFTSR_SQL_NOW " "
-                           "WHERE conversation_id = ?1 AND seq > ?2 AND role IN ('assistant', 'tool') "
-                           "AND state = 'complete' AND superseded_at IS NULL",
-                           error);
+  mark =
+      tftsr_db_prepare (conn->db,
+                        "UPDATE ai_messages SET superseded_at = " TFTSR_SQL_NOW " "
+                        "WHERE conversation_id = ?1 AND seq > ?2 AND role IN ('assistant', 'tool') "
+                        "AND state = 'complete' AND superseded_at IS NULL",
+                        error);
   if (mark == NULL)
     goto fail;
   sqlite3_bind_int64 (mark, 1, sqlite3_column_int64 (last, 0));

@@ -112,11 +112,11 @@ egress_node (const TftsrTriageRedactor *r, json_object *node, GError **error)
   if (json_object_is_type (node, json_type_object))
     {
       json_object_object_foreach (node, key, value)
-        {
-          (void) key;
-          if (value != NULL && !egress_node (r, value, error))
-            return FALSE;
-        }
+      {
+        (void) key;
+        if (value != NULL && !egress_node (r, value, error))
+          return FALSE;
+      }
     }
   else if (json_object_is_type (node, json_type_array))
     {
@@ -130,9 +130,8 @@ egress_node (const TftsrTriageRedactor *r, json_object *node, GError **error)
     }
   else if (json_object_is_type (node, json_type_string))
     {
-      g_autofree char *released =
-          tftsr_store_reveal_released_pseudonyms (r->store, r->issue_id,
-                                                  json_object_get_string (node), error);
+      g_autofree char *released = tftsr_store_reveal_released_pseudonyms (
+          r->store, r->issue_id, json_object_get_string (node), error);
       g_autofree char *sent = released != NULL ? tftsr_triage_redact (r, released, error) : NULL;
 
       if (sent == NULL)
@@ -160,15 +159,15 @@ egress_arguments (const TftsrTriageRedactor *r, const char *arguments, GError **
     }
   if (!egress_node (r, root, error))
     return NULL;
-  return g_strdup (
-      json_object_to_json_string_ext (root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  return g_strdup (json_object_to_json_string_ext (root, JSON_C_TO_STRING_PLAIN |
+                                                             JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 /* Records that @call->sent leaves for its server: the audit entry's SHA-256 is of exactly
  * those bytes. */
 static gboolean
-record_departure (const TftsrTriageRedactor *r, const TftsrTriageToolCall *call,
-                  GHashTable *counts, GError **error)
+record_departure (const TftsrTriageRedactor *r, const TftsrTriageToolCall *call, GHashTable *counts,
+                  GError **error)
 {
   g_autofree char *destination = g_strdup_printf ("mcp:%s/%s", call->server, call->tool);
   g_autoptr (GBytes) bytes = g_bytes_new (call->sent, strlen (call->sent));
