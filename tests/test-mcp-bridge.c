@@ -21,6 +21,15 @@
 #define CANARY_ENV_EMAIL "ops.canary@acme-internal.net"
 
 static TftsrStore *store;
+/* The scripted replies, whose references the fake servers take their own of. */
+static GPtrArray *replies;
+
+static TftsrFakeReply *
+kept (TftsrFakeReply *reply)
+{
+  g_ptr_array_add (replies, reply);
+  return reply;
+}
 
 /* --- the MCP servers ------------------------------------------------------------------------ */
 
@@ -115,7 +124,7 @@ calls_reply (const char *const *calls)
                               "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":"
                               "\"tool_calls\"}]}\n\ndata: [DONE]\n\n",
                               -1);
-  return reply;
+  return kept (reply);
 }
 
 static TftsrFakeReply *
@@ -137,7 +146,7 @@ text_reply (const char *text)
       q);
 
   tftsr_fake_reply_add_piece (reply, body, -1);
-  return reply;
+  return kept (reply);
 }
 
 static char *
@@ -366,7 +375,9 @@ test_schemas (void)
   if (!add_everything ("every.thing", NULL, 30000) || !add_everything ("every_thing", NULL, 30000))
     return;
   gone->name = g_strdup ("gone");
-  gone->command = g_strdup ("/nonexistent/mcp-server");
+  /* A server that ends at once (a command that cannot run would leave valgrind's copy of
+   * the process behind the failed exec reporting every thread's buffers as lost). */
+  gone->command = g_strdup ("/bin/false");
   g_assert_cmpint (tftsr_mcp_store_add_server (store, gone, NULL, &error), >, 0);
   off = tftsr_mcp_server_copy (gone);
   g_free (off->name);
@@ -731,6 +742,7 @@ main (int argc, char *argv[])
 
   tftsr_test_init (&argc, &argv);
   store = tftsr_test_new_store ();
+  replies = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_fake_reply_unref);
   g_test_add_func ("/mcp-bridge/names", test_names);
   g_test_add_func ("/mcp-bridge/schemas", test_schemas);
   g_test_add_func ("/mcp-bridge/approvals", test_approvals);
@@ -739,6 +751,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mcp-bridge/cancel", test_cancel);
   g_test_add_func ("/mcp-bridge/privacy", test_privacy);
   status = g_test_run ();
+  g_ptr_array_unref (replies);
   g_object_unref (store);
   return status;
 }
