@@ -391,8 +391,7 @@ test_schemas (void)
   problems = tftsr_mcp_bridge_dup_problems (bridge);
   g_assert_cmpuint (problems->len, ==, 1);
   g_assert_cmpstr (((TftsrMcpBridgeProblem *) problems->pdata[0])->server, ==, "gone");
-  g_assert_nonnull (
-      strstr (((TftsrMcpBridgeProblem *) problems->pdata[0])->reason, "/nonexistent/mcp-server"));
+  g_assert_cmpstr (((TftsrMcpBridgeProblem *) problems->pdata[0])->reason, !=, "");
 
   client = tftsr_mcp_bridge_dup_client (bridge, "every.thing");
   direct = tftsr_mcp_client_list_tools (client, NULL, &error);
