@@ -1401,8 +1401,8 @@ static void
 handle_sn_incident (SoupServerMessage *msg, GBytes *body, gpointer data)
 {
   static const char created[] =
-    "{\"result\":{\"sys_id\":\"00000000000000000000000000000abc\",\"number\":\"INC0010001\","
-    "\"short_description\":\"Queue stuck\",\"state\":\"New\"}}";
+      "{\"result\":{\"sys_id\":\"00000000000000000000000000000abc\",\"number\":\"INC0010001\","
+      "\"short_description\":\"Queue stuck\",\"state\":\"New\"}}";
   static const char none[] = "{\"result\":[]}";
   gboolean post = strcmp (soup_server_message_get_method (msg), "POST") == 0;
 
@@ -1429,8 +1429,8 @@ test_connector_commands (void)
   issue = create ("Queue stuck for ops@example-corp.com");
   id = g_strdup_printf ("%" G_GINT64_FORMAT, issue);
 
-  wrong = run ("connector", "configure", "servicenow", "--url", url, "--user", "ana",
-               "--token-env", "TFTSR_TEST_NO_SUCH_VARIABLE");
+  wrong = run ("connector", "configure", "servicenow", "--url", url, "--user", "ana", "--token-env",
+               "TFTSR_TEST_NO_SUCH_VARIABLE");
   g_assert_cmpint (wrong->status, ==, 2);
   g_assert_nonnull (strstr (wrong->err, "TFTSR_TEST_NO_SUCH_VARIABLE"));
   g_setenv ("TFTSR_TEST_SN_TOKEN", "sn-cli-secret-9", TRUE);
@@ -1444,9 +1444,8 @@ test_connector_commands (void)
   g_assert_null (strstr (listed->out, "sn-cli-secret-9"));
   list = parse_json (listed->out);
   g_assert_cmpstr (json_str (json_object_array_get_idx (list, 0), "kind"), ==, "servicenow");
-  g_assert_true (
-    json_object_get_boolean (json_object_object_get (json_object_array_get_idx (list, 0),
-                                                     "configured")));
+  g_assert_true (json_object_get_boolean (
+      json_object_object_get (json_object_array_get_idx (list, 0), "configured")));
 
   preview = run ("connector", "create-ticket", "servicenow", id, "--preview");
   g_assert_cmpint (preview->status, ==, 0);
@@ -1470,6 +1469,145 @@ test_connector_commands (void)
   usage = run ("connector", "create-ticket", "servicenow", "abc");
   g_assert_cmpint (usage->status, ==, 2);
   g_unsetenv ("TFTSR_TEST_SN_TOKEN");
+}
+
+#define EVERYTHING "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+
+static json_object *
+mcp_listed (void)
+{
+  g_autoptr (CliResult) listed = run ("mcp", "list", "--json");
+
+  g_assert_cmpint (listed->status, ==, 0);
+  return parse_json (listed->out);
+}
+
+/* mcp add|list|discover|call|log|enable|disable|remove against the reference server over
+ * stdio, with their exit codes: 0 done, 1 refused or failed, 2 misused. */
+static void
+test_mcp_commands (void)
+{
+  g_autofree char *script = g_strconcat (TFTSR_MCP_SERVER_DIR, EVERYTHING, NULL);
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autoptr (CliResult) r = NULL;
+  g_autoptr (json_object) list = NULL;
+  g_autoptr (json_object) found = NULL;
+  json_object *server, *tools = NULL, *value = NULL;
+  gboolean has_echo = FALSE;
+
+  if (node == NULL || !g_file_test (script, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The reference MCP server is not installed (scripts/install-deps.sh runs npm "
+                   "ci in tests/mcp-server); skipped.");
+      return;
+    }
+  fresh_db ();
+
+  /* Misuse: no transport, an unknown verb, a missing argument. */
+  r = run ("mcp", "add", "everything");
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "frobnicate");
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "call", "everything", "echo");
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+
+  /* A variable that would make the loader run other code is refused, and nothing kept. */
+  r = run ("mcp", "add", "evil", "--env", "LD_PRELOAD=/tmp/evil.so", "--stdio", node, script,
+           "stdio");
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "LD_PRELOAD"));
+  g_clear_pointer (&r, cli_result_free);
+  list = mcp_listed ();
+  g_assert_cmpuint (json_object_array_length (list), ==, 0);
+  g_clear_pointer (&list, json_object_put);
+
+  /* Added: everything after --stdio is the server's command line, kept as given. */
+  r = run ("mcp", "add", "everything", "--timeout", "30000", "--env", "LOG_LEVEL=debug", "--stdio",
+           node, script, "stdio");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "everything\n");
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "add", "everything", "--stdio", node, script, "stdio");
+  g_assert_cmpint (r->status, ==, 1);
+  g_clear_pointer (&r, cli_result_free);
+  list = mcp_listed ();
+  g_assert_cmpuint (json_object_array_length (list), ==, 1);
+  server = json_object_array_get_idx (list, 0);
+  g_assert_cmpstr (json_str (server, "name"), ==, "everything");
+  g_assert_cmpstr (json_str (server, "transport"), ==, "stdio");
+  g_assert_cmpstr (json_str (server, "command"), ==, node);
+  g_assert_cmpstr (json_str (server, "status"), ==, "pending");
+  g_assert_true (json_object_object_get_ex (server, "args", &value));
+  g_assert_cmpuint (json_object_array_length (value), ==, 2);
+  g_assert_cmpstr (json_object_get_string (json_object_array_get_idx (value, 0)), ==, script);
+  g_clear_pointer (&list, json_object_put);
+
+  /* Discovered: its tools and resources, and the registry's status with the counts. */
+  r = run ("mcp", "discover", "everything", "--json");
+  g_assert_cmpint (r->status, ==, 0);
+  found = parse_json (r->out);
+  g_assert_true (json_object_object_get_ex (found, "tools", &tools));
+  for (size_t i = 0; i < json_object_array_length (tools); i++)
+    has_echo |= g_strcmp0 (json_str (json_object_array_get_idx (tools, i), "name"), "echo") == 0;
+  g_assert_true (has_echo);
+  g_clear_pointer (&r, cli_result_free);
+  list = mcp_listed ();
+  server = json_object_array_get_idx (list, 0);
+  g_assert_cmpstr (json_str (server, "status"), ==, "connected");
+  g_assert_cmpint (json_object_get_int (json_object_object_get (server, "tools")), ==,
+                   (int) json_object_array_length (tools));
+  g_clear_pointer (&list, json_object_put);
+
+  /* A call: the tool's text; arguments that are not an object are misuse. */
+  r = run ("mcp", "call", "everything", "echo", "{\"message\":\"hello from the CLI\"}");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, "hello from the CLI"));
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "call", "everything", "echo", "[1]");
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "call", "everything", "no-such-tool", "{}");
+  g_assert_cmpint (r->status, ==, 1);
+  g_clear_pointer (&r, cli_result_free);
+
+  /* The server's standard error. */
+  r = run ("mcp", "log", "everything");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, "Starting"));
+  g_clear_pointer (&r, cli_result_free);
+
+  /* Disabled: not discovered, its status kept; enabled again. */
+  r = run ("mcp", "disable", "everything");
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "discover", "everything");
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "disabled"));
+  g_clear_pointer (&r, cli_result_free);
+  list = mcp_listed ();
+  server = json_object_array_get_idx (list, 0);
+  g_assert_false (json_object_get_boolean (json_object_object_get (server, "enabled")));
+  g_assert_cmpstr (json_str (server, "status"), ==, "connected");
+  g_clear_pointer (&list, json_object_put);
+  r = run ("mcp", "enable", "everything");
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&r, cli_result_free);
+
+  /* Removed, once. */
+  r = run ("mcp", "remove", "everything");
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "remove", "everything");
+  g_assert_cmpint (r->status, ==, 1);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "discover", "everything");
+  g_assert_cmpint (r->status, ==, 1);
+  g_clear_pointer (&r, cli_result_free);
+  list = mcp_listed ();
+  g_assert_cmpuint (json_object_array_length (list), ==, 0);
 }
 
 int
@@ -1506,5 +1644,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/doc-draft", test_doc_draft);
   g_test_add_func ("/cli/doc-usage", test_doc_usage);
   g_test_add_func ("/cli/connector-commands", test_connector_commands);
+  g_test_add_func ("/cli/mcp-commands", test_mcp_commands);
   return g_test_run ();
 }

@@ -461,6 +461,63 @@ test_fake_pagination (void)
   g_assert_nonnull (strstr (error->message, "100 pages"));
 }
 
+static void
+on_tools_changed (TftsrMcpClient *client, gboolean *changed)
+{
+  *changed = TRUE;
+}
+
+/* A server whose tool adds a tool: it says so with notifications/tools/list_changed, the
+ * client signals it, and the next listing asks again and shows the new tool. */
+static void
+test_fake_tools_changed (void)
+{
+  g_autoptr (TftsrMcpServer) server = sh_server (
+      "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":"
+      "\"2025-06-18\",\"capabilities\":{\"tools\":{\"listChanged\":true}},\"serverInfo\":"
+      "{\"name\":\"fake\",\"version\":\"1\"}}}'; read l;"
+      "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":[{\"name\":\"grow\","
+      "\"inputSchema\":{\"type\":\"object\"}}]}}';"
+      "read l; echo '{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}';"
+      "echo '{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"content\":[{\"type\":\"text\","
+      "\"text\":\"grown\"}]}}';"
+      "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"tools\":[{\"name\":\"grow\","
+      "\"inputSchema\":{\"type\":\"object\"}},{\"name\":\"search_logs\",\"description\":"
+      "\"Searches the logs\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"q\":"
+      "{\"type\":\"string\"}}}}]}}';"
+      "sleep 30");
+  g_autoptr (TftsrMcpClient) client = connected (server);
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) cached = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  g_autoptr (TftsrMcpToolResult) grown = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean changed = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_signal_connect (client, "tools-changed", G_CALLBACK (on_tools_changed), &changed);
+  before = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, ==, 1);
+  /* Kept until the server says otherwise: the fake would answer this with id 3's result. */
+  cached = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cached->len, ==, 1);
+
+  grown = tftsr_mcp_client_call_tool (client, "grow", NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (grown->is_error);
+  while (!changed && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (changed);
+
+  after = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 2);
+  g_assert_nonnull (find_tool (after, "search_logs"));
+  g_assert_nonnull (strstr (find_tool (after, "search_logs")->input_schema, "\"q\""));
+}
+
 /* HTTP: a body that is not JSON-RPC, an SSE stream cut inside an event, a 401. */
 static void
 test_http_fake (void)
@@ -673,6 +730,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mcp/fake-exits-and-hangs", test_fake_exits_and_hangs);
   g_test_add_func ("/mcp/fake-versions", test_fake_versions);
   g_test_add_func ("/mcp/fake-pagination", test_fake_pagination);
+  g_test_add_func ("/mcp/fake-tools-changed", test_fake_tools_changed);
   g_test_add_func ("/mcp/http-fake", test_http_fake);
   g_test_add_func ("/mcp/stdio-everything", test_stdio_everything);
   g_test_add_func ("/mcp/stdio-schemas-exact", test_stdio_schemas_exact);

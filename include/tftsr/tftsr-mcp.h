@@ -224,6 +224,24 @@ void tftsr_mcp_store_list_servers_async (TftsrStore *store, GCancellable *cancel
                                          GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *tftsr_mcp_store_list_servers_finish (TftsrStore *store, GAsyncResult *result,
                                                 GError **error);
+void tftsr_mcp_store_get_server_async (TftsrStore *store, const char *name,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+TftsrMcpServer *tftsr_mcp_store_get_server_finish (TftsrStore *store, GAsyncResult *result,
+                                                   GError **error);
+/* Whether the API key or bearer token (or, with @oauth, OAuth tokens) of server @name are
+ * stored; never reads them. Never fails: FALSE when unknown. */
+void tftsr_mcp_store_has_token_async (TftsrStore *store, const char *name, gboolean oauth,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
+gboolean tftsr_mcp_store_has_token_finish (TftsrStore *store, GAsyncResult *result);
+/* Forgets the OAuth tokens kept under tftsr_mcp_vault_id (@name): for a sign-in made for a
+ * server that was then never saved. The registry is not touched. */
+void tftsr_mcp_store_forget_oauth_async (TftsrStore *store, const char *name,
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                                         gpointer user_data);
+gboolean tftsr_mcp_store_forget_oauth_finish (TftsrStore *store, GAsyncResult *result,
+                                              GError **error);
 
 /* ------------------------------------------------------------------------------------------
  * What servers offer

@@ -11,6 +11,7 @@
 #include "tftsr-ai-providers-page.h"
 #include "tftsr-app-format.h"
 #include "tftsr-integrations-page.h"
+#include "tftsr-mcp-page.h"
 #include "tftsr-ollama-page.h"
 #include "tftsr-preferences-window.h"
 
@@ -27,6 +28,7 @@ struct _TftsrPreferencesWindow
   GtkSwitch *switches[TFTSR_PII_N_TYPES];
   AdwPreferencesPage *ai_providers_page;
   AdwPreferencesPage *integrations_page;
+  AdwPreferencesPage *mcp_page;
 
   AdwPreferencesGroup *types_group;
   AdwPreferencesGroup *allow_group;
@@ -336,6 +338,8 @@ tftsr_preferences_window_new (TftsrStore *store)
                               ADW_PREFERENCES_PAGE (tftsr_ollama_page_new (store)));
   self->integrations_page = ADW_PREFERENCES_PAGE (tftsr_integrations_page_new (store));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->integrations_page);
+  self->mcp_page = ADW_PREFERENCES_PAGE (tftsr_mcp_page_new (store));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->mcp_page);
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
   load (self);
   tftsr_store_get_image_max_size_async (store, self->cancellable, max_size_loaded,
@@ -366,6 +370,13 @@ tftsr_preferences_window_show_integrations (TftsrPreferencesWindow *self)
 {
   g_return_if_fail (TFTSR_IS_PREFERENCES_WINDOW (self));
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), self->integrations_page);
+}
+
+void
+tftsr_preferences_window_show_mcp (TftsrPreferencesWindow *self)
+{
+  g_return_if_fail (TFTSR_IS_PREFERENCES_WINDOW (self));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), self->mcp_page);
 }
 
 const TftsrPiiSettings *

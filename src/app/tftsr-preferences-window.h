@@ -21,6 +21,8 @@ TftsrPreferencesWindow *tftsr_preferences_window_new (TftsrStore *store);
 void tftsr_preferences_window_show_ai_providers (TftsrPreferencesWindow *self);
 /* Shows the Integrations page. */
 void tftsr_preferences_window_show_integrations (TftsrPreferencesWindow *self);
+/* Shows the MCP Servers page. */
+void tftsr_preferences_window_show_mcp (TftsrPreferencesWindow *self);
 /* Shows @text (plain text, any bytes) as a toast of the Preferences window @inside is
  * in; nothing when it is in none (any more). */
 void tftsr_preferences_window_toast (GtkWidget *inside, const char *text);

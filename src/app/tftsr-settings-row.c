@@ -28,24 +28,35 @@ row_button (GtkWidget *row, const char *group, const char *action, GVariant *tar
 }
 
 void
-tftsr_settings_row_add_buttons (GtkWidget *row, const char *group, GVariant *target,
-                                const char *name, const char *test_tooltip, gboolean testing)
+tftsr_settings_row_add_buttons_full (GtkWidget *row, const char *group, GVariant *target,
+                                     const char *name, const char *first_action,
+                                     const char *first_label, const char *first_a11y,
+                                     const char *first_tooltip, gboolean busy)
 {
   g_autoptr (GVariant) sunk = g_variant_ref_sink (target);
-  g_autofree char *test_label = g_strdup_printf (_ ("Test “%s”"), name);
   g_autofree char *edit_label = g_strdup_printf (_ ("Edit “%s”"), name);
   g_autofree char *remove_label = g_strdup_printf (_ ("Remove “%s”"), name);
   GtkWidget *stack = gtk_stack_new ();
-  GtkWidget *test = row_button (row, group, "test", sunk, test_tooltip, NULL, test_label);
+  GtkWidget *first = row_button (row, group, first_action, sunk, first_tooltip, NULL, first_a11y);
 
-  /* The spinner takes the label's place, so the row keeps its layout while a test runs. */
-  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new (_ ("Test")), "label");
+  /* The spinner takes the label's place, so the row keeps its layout while it runs. */
+  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new (first_label), "label");
   gtk_stack_add_named (GTK_STACK (stack), gtk_spinner_new (), "spinner");
-  gtk_button_set_child (GTK_BUTTON (test), stack);
+  gtk_button_set_child (GTK_BUTTON (first), stack);
   g_object_set_data (G_OBJECT (row), "test-stack", stack);
-  tftsr_settings_row_show_testing (row, testing);
+  tftsr_settings_row_show_testing (row, busy);
   row_button (row, group, "edit", sunk, _ ("Edit"), "document-edit-symbolic", edit_label);
   row_button (row, group, "remove", sunk, _ ("Remove"), "user-trash-symbolic", remove_label);
+}
+
+void
+tftsr_settings_row_add_buttons (GtkWidget *row, const char *group, GVariant *target,
+                                const char *name, const char *test_tooltip, gboolean testing)
+{
+  g_autofree char *test_label = g_strdup_printf (_ ("Test “%s”"), name);
+
+  tftsr_settings_row_add_buttons_full (row, group, target, name, "test", _ ("Test"), test_label,
+                                       test_tooltip, testing);
 }
 
 void

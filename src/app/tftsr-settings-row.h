@@ -17,6 +17,13 @@ G_BEGIN_DECLS
 void tftsr_settings_row_add_buttons (GtkWidget *row, const char *group, GVariant *target,
                                      const char *name, const char *test_tooltip, gboolean testing);
 
+/* The same with another first button: the action "@group.@first_action", labelled
+ * @first_label, which screen readers call @first_a11y ("Discover “name”"). */
+void tftsr_settings_row_add_buttons_full (GtkWidget *row, const char *group, GVariant *target,
+                                          const char *name, const char *first_action,
+                                          const char *first_label, const char *first_a11y,
+                                          const char *first_tooltip, gboolean busy);
+
 /* Whether the Test button of @row shows its spinner (a test runs) or its label. */
 void tftsr_settings_row_show_testing (GtkWidget *row, gboolean testing);
 

@@ -27,6 +27,9 @@
 #include "tftsr-log-viewer.h"
 #include "tftsr-logs-group.h"
 #include "tftsr-markdown-view.h"
+#include "tftsr-mcp-page.h"
+#include "tftsr-mcp-server-dialog.h"
+#include "tftsr-mcp-server-window.h"
 #include "tftsr-new-issue-dialog.h"
 #include "tftsr-ollama-page.h"
 #include "tftsr-preferences-window.h"
@@ -3977,6 +3980,224 @@ test_integrations (void)
       TFTSR_ISSUE_PAGE (need (window, TFTSR_TYPE_ISSUE_PAGE, "issue_page")));
 }
 
+/* --- MCP servers ------------------------------------------------------------------------- */
+
+#define EVERYTHING "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+
+static GtkWidget *mcp_page;
+static gboolean mcp_flag;
+static gboolean mcp_ok;
+static GError *mcp_refusal;
+
+static void
+on_mcp_discovered (gpointer page, const char *name, gboolean ok, gpointer unused)
+{
+  mcp_flag = TRUE;
+  mcp_ok = ok;
+}
+
+static void
+on_mcp_refused (gpointer dialog, GError *error, gpointer unused)
+{
+  g_clear_error (&mcp_refusal);
+  mcp_refusal = g_error_copy (error);
+  mcp_flag = TRUE;
+}
+
+static gboolean
+mcp_flag_set (void)
+{
+  return mcp_flag;
+}
+
+static gboolean
+mcp_dialog_gone (void)
+{
+  return find_toplevel (TFTSR_TYPE_MCP_SERVER_DIALOG) == NULL;
+}
+
+/* The widget named @name (gtk_widget_set_name) inside @root, the last one when @last. */
+static GtkWidget *
+named (GtkWidget *root, const char *name, gboolean last)
+{
+  GtkWidget *found = g_strcmp0 (gtk_widget_get_name (root), name) == 0 ? root : NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *inner = named (child, name, last);
+      if (inner != NULL && (found == NULL || last))
+        found = inner;
+    }
+  return found;
+}
+
+static const char *
+mcp_subtitle (void)
+{
+  GtkWidget *row = row_titled (mcp_page, "everything");
+  return row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+}
+
+static gboolean
+mcp_connected_shown (void)
+{
+  const char *subtitle = mcp_subtitle ();
+  return subtitle != NULL && strstr (subtitle, "\nConnected · ") != NULL;
+}
+
+static gboolean
+mcp_pending_shown (void)
+{
+  const char *subtitle = mcp_subtitle ();
+  return subtitle != NULL && strstr (subtitle, "\nNot checked · ") != NULL;
+}
+
+static gboolean
+mcp_row_gone (void)
+{
+  return row_titled (mcp_page, "everything") == NULL &&
+         gtk_widget_get_visible (need (mcp_page, ADW_TYPE_ACTION_ROW, "empty_row"));
+}
+
+static GtkWidget *mcp_details;
+
+static gboolean
+mcp_log_filled (void)
+{
+  GtkTextBuffer *buffer =
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (need (mcp_details, GTK_TYPE_TEXT_VIEW, "log_view")));
+  return gtk_text_buffer_get_char_count (buffer) > 0;
+}
+
+/* Adds the reference server (node running server-everything over stdio) through the real
+ * dialog, with an LD_PRELOAD refused inline first, discovers it, and opens its tools,
+ * resources and log. */
+static void
+test_mcp_servers (void)
+{
+  g_autofree char *script = g_strconcat (TFTSR_MCP_SERVER_DIR, EVERYTHING, NULL);
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autoptr (TftsrMcpServer) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *prefs, *dialog, *arg, *env, *expander, *confirm;
+  AdwViewStack *views;
+
+  if (node == NULL || !g_file_test (script, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The reference MCP server is not installed (scripts/install-deps.sh runs npm "
+                   "ci in tests/mcp-server); skipped.");
+      return;
+    }
+  if (error_shown ())
+    g_assert_true (gtk_widget_activate_action (window, "win.open-store", NULL));
+  wait_until (main_shown, "the store to open");
+
+  g_assert_true (gtk_widget_activate_action (window, "win.preferences", NULL));
+  prefs = find_toplevel (TFTSR_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  mcp_page = need (prefs, TFTSR_TYPE_MCP_PAGE, NULL);
+  mcp_flag = FALSE;
+  g_signal_connect (mcp_page, "loaded", G_CALLBACK (set_flag), &mcp_flag);
+  wait_until (mcp_flag_set, "the MCP servers to load");
+  tftsr_preferences_window_show_mcp (TFTSR_PREFERENCES_WINDOW (prefs));
+  g_assert_true (shown (mcp_page, ADW_TYPE_ACTION_ROW, "empty_row"));
+  screenshot (prefs, "74-mcp-servers-empty");
+
+  /* A stdio server: the program, one row per argument, the HTTP groups hidden. */
+  g_assert_true (gtk_widget_activate_action (mcp_page, "mcp.add", NULL));
+  dialog = find_toplevel (TFTSR_TYPE_MCP_SERVER_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_false (shown (dialog, ADW_TYPE_PREFERENCES_GROUP, "http_group"));
+  g_assert_false (shown (dialog, ADW_TYPE_PREFERENCES_GROUP, "auth_group"));
+  set_field (dialog, "name_row", "everything");
+  set_field (dialog, "command_row", node);
+  g_assert_true (gtk_widget_activate_action (dialog, "server.add-argument", NULL));
+  arg = entry_titled (dialog, "Argument 1");
+  g_assert_nonnull (arg);
+  gtk_editable_set_text (GTK_EDITABLE (arg), script);
+  g_assert_true (gtk_widget_activate_action (dialog, "server.add-argument", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (entry_titled (dialog, "Argument 2")), "stdio");
+
+  /* A variable that would run other code in the server is refused, inline. */
+  g_assert_true (gtk_widget_activate_action (dialog, "server.add-env", NULL));
+  env = need (dialog, ADW_TYPE_PREFERENCES_GROUP, "env_group");
+  gtk_editable_set_text (GTK_EDITABLE (named (env, "pair-name", TRUE)), "LD_PRELOAD");
+  gtk_editable_set_text (GTK_EDITABLE (named (env, "pair-value", TRUE)), "/tmp/evil.so");
+  g_assert_true (gtk_widget_activate_action (dialog, "server.add-env", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (named (env, "pair-name", TRUE)), "LOG_LEVEL");
+  gtk_editable_set_text (GTK_EDITABLE (named (env, "pair-value", TRUE)), "debug");
+  mcp_flag = FALSE;
+  g_signal_connect (dialog, "failed", G_CALLBACK (on_mcp_refused), NULL);
+  g_assert_true (gtk_widget_activate_action (dialog, "server.save", NULL));
+  wait_until (mcp_flag_set, "the refusal");
+  g_assert_error (mcp_refusal, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID);
+  g_assert_nonnull (strstr (mcp_refusal->message, "LD_PRELOAD"));
+  g_assert_true (gtk_revealer_get_reveal_child (
+      GTK_REVEALER (need (dialog, GTK_TYPE_REVEALER, "error_revealer"))));
+  g_assert_nonnull (label_starting (dialog, mcp_refusal->message));
+  screenshot (dialog, "75-mcp-server-dialog-refused");
+  scroll_to (dialog, env);
+  screenshot (dialog, "75-mcp-server-dialog-environment");
+
+  /* Without it the server is kept, pending until discovered. */
+  g_signal_emit_by_name (gtk_widget_get_next_sibling (named (env, "pair-value", FALSE)), "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (env, "pair-name", FALSE))), ==,
+                   "LOG_LEVEL");
+  mcp_flag = FALSE;
+  g_assert_true (gtk_widget_activate_action (dialog, "server.save", NULL));
+  wait_until (mcp_dialog_gone, "the MCP server dialog to close");
+  wait_until (mcp_pending_shown, "the new server in the list");
+  stored = tftsr_mcp_store_get_server (store (), "everything", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->command, ==, node);
+  g_assert_cmpuint (g_strv_length (stored->args), ==, 2);
+  g_assert_cmpstr (stored->args[0], ==, script);
+  g_assert_cmpstr (stored->args[1], ==, "stdio");
+  g_assert_cmpstr (stored->env[0], ==, "LOG_LEVEL=debug");
+  g_assert_null (stored->env[1]);
+
+  /* Discover: connected, with the counts. */
+  mcp_flag = FALSE;
+  g_signal_connect (mcp_page, "discovered", G_CALLBACK (on_mcp_discovered), NULL);
+  g_assert_true (gtk_widget_activate_action (mcp_page, "mcp.discover", "s", "everything"));
+  wait_until (mcp_flag_set, "the discovery");
+  g_assert_true (mcp_ok);
+  wait_until (mcp_connected_shown, "the connected status");
+  g_assert_nonnull (strstr (mcp_subtitle (), " tools · "));
+  screenshot (prefs, "76-mcp-servers");
+
+  /* Details: the tools found, one expanded to its schema; the resources; the log. */
+  g_assert_true (gtk_widget_activate_action (mcp_page, "mcp.details", "s", "everything"));
+  mcp_details = find_toplevel (TFTSR_TYPE_MCP_SERVER_WINDOW);
+  g_assert_nonnull (mcp_details);
+  expander = need (mcp_details, ADW_TYPE_EXPANDER_ROW, NULL);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  g_assert_nonnull (label_starting (expander, "{\n"));
+  screenshot (mcp_details, "77-mcp-server-tools");
+  views = ADW_VIEW_STACK (need (mcp_details, ADW_TYPE_VIEW_STACK, "view_stack"));
+  adw_view_stack_set_visible_child_name (views, "resources");
+  g_assert_true (shown (mcp_details, ADW_TYPE_PREFERENCES_GROUP, "resources_group"));
+  g_assert_false (shown (mcp_details, ADW_TYPE_ACTION_ROW, "resources_empty_row"));
+  screenshot (mcp_details, "78-mcp-server-resources");
+  adw_view_stack_set_visible_child_name (views, "log");
+  g_assert_true (gtk_widget_activate_action (mcp_details, "server.refresh-log", NULL));
+  wait_until (mcp_log_filled, "the server's log");
+  g_assert_nonnull (label_starting (mcp_details, "What the server wrote"));
+  screenshot (mcp_details, "79-mcp-server-log");
+  gtk_window_destroy (GTK_WINDOW (mcp_details));
+
+  /* Remove, after asking. */
+  mcp_flag = FALSE;
+  g_assert_true (gtk_widget_activate_action (mcp_page, "mcp.remove", "s", "everything"));
+  confirm = wait_for_dialog ("Remove “everything”?");
+  answer (confirm, "remove");
+  wait_until (mcp_row_gone, "the server to be removed");
+  g_assert_null (tftsr_mcp_store_get_server (store (), "everything", NULL));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_clear_error (&mcp_refusal);
+}
+
 /* GTK 4.8's list view warns, and ignores the request, when it is asked to keep an item in
  * view before that item's row is laid out: under a slow build (sanitizers) the chat's list
  * can be rebuilt between the two. Harmless and out of the app's hands, so that one message
@@ -4042,6 +4263,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/attach-to-chat", test_attach_to_chat);
   g_test_add_func ("/gui/documents", test_documents);
   g_test_add_func ("/gui/integrations", test_integrations);
+  g_test_add_func ("/gui/mcp-servers", test_mcp_servers);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);

@@ -120,12 +120,18 @@ tftsr_mcp_log_append_line (TftsrMcpLog *log, const char *line)
 char *
 tftsr_mcp_log_dup (TftsrMcpLog *log)
 {
-  char *text = NULL;
+  GString *text = NULL;
+  g_autofree char *partial = NULL;
 
   g_mutex_lock (&log->lock);
-  text = g_strconcat (log->text->str, log->partial->str, NULL);
+  text = g_string_new_len (log->text->str, (gssize) log->text->len);
+  /* The line still being written is raw bytes: made valid like the others, and the whole
+   * kept within the log's size. */
+  partial = g_utf8_make_valid (log->partial->str, (gssize) log->partial->len);
   g_mutex_unlock (&log->lock);
-  return text;
+  g_string_append (text, partial);
+  trim (text);
+  return g_string_free (text, FALSE);
 }
 
 char *
