@@ -818,6 +818,66 @@ body_has (TftsrFakeRequest *request, const char *needle)
  * the provider redacted and as an image part; an unacknowledged screenshot is refused before
  * anything is sent; a malformed --log, or attachments for the offline guide, are usage
  * errors. */
+/* ai chat --tools: a word it does not know is a usage error; allow runs the model's call
+ * against the reference MCP server (when installed) and the answer follows; deny (the
+ * default off a terminal) offers no tools at all. */
+static void
+test_ai_chat_tools (void)
+{
+  g_autofree char *script = g_strconcat (TFTSR_MCP_SERVER_DIR,
+                                         "/node_modules/@modelcontextprotocol/"
+                                         "server-everything/dist/index.js",
+                                         NULL);
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
+  g_autoptr (TftsrFakeReply) call = fake_reply (
+      200, "text/event-stream",
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":"
+      "\"c1\",\"type\":\"function\",\"function\":{\"name\":\"everything__get-sum\","
+      "\"arguments\":\"{\\\"a\\\":2,\\\"b\\\":40}\"}}]},\"finish_reason\":\"tool_calls\"}]}"
+      "\n\ndata: [DONE]\n\n");
+  g_autoptr (TftsrFakeReply) answer =
+      fake_reply (200, "text/event-stream",
+                  "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"It is 42.\"},"
+                  "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+  g_autoptr (CliResult) bad = NULL, added = NULL, mcp = NULL, allowed = NULL, denied = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree char *issue = NULL;
+
+  fresh_db ();
+  g_setenv ("TFTSR_TEST_AI_KEY", "sk-loopback", TRUE);
+  added = run ("ai", "add", "loop", "--format", "openai", "--url", url, "--model", "m-1",
+               "--api-key-env", "TFTSR_TEST_AI_KEY");
+  g_assert_cmpint (added->status, ==, 0);
+  issue = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Tools"));
+  bad = run ("ai", "chat", issue, "Sum", "--tools", "maybe");
+  g_assert_cmpint (bad->status, ==, 2);
+  g_assert_nonnull (strstr (bad->err, "--tools"));
+  if (node == NULL || !g_file_test (script, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The reference MCP server is not installed; the tool call is skipped.");
+      return;
+    }
+  mcp = run ("mcp", "add", "everything", "--stdio", node, script, "stdio");
+  g_assert_cmpint (mcp->status, ==, 0);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", call, answer, NULL);
+  allowed = run ("ai", "chat", issue, "Sum", "--tools", "allow");
+  g_assert_cmpint (allowed->status, ==, 0);
+  g_assert_cmpstr (allowed->out, ==, "It is 42.\n");
+  g_assert_nonnull (strstr (allowed->err, "{\"a\":2,\"b\":40}"));
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 2);
+  g_assert_true (body_has (requests->pdata[0], "\"tools\":["));
+  g_assert_true (body_has (requests->pdata[1], "The sum of 2 and 40 is 42"));
+  /* Standard input is no terminal here: no tools unless asked for. */
+  denied = run ("ai", "chat", issue, "Again");
+  g_assert_cmpint (denied->status, ==, 0);
+  g_clear_pointer (&requests, g_ptr_array_unref);
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_false (body_has (requests->pdata[2], "\"tools\":["));
+}
+
 static void
 test_ai_chat_attachments (void)
 {
@@ -1574,6 +1634,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/log-rescan", test_log_rescan);
   g_test_add_func ("/cli/images", test_images);
   g_test_add_func ("/cli/ai-chat-attachments", test_ai_chat_attachments);
+  g_test_add_func ("/cli/ai-chat-tools", test_ai_chat_tools);
   g_test_add_func ("/cli/ollama-hardware", test_ollama_hardware);
   g_test_add_func ("/cli/ollama-status", test_ollama_status);
   g_test_add_func ("/cli/ollama-models", test_ollama_models);

@@ -57,6 +57,11 @@ guint tftsr_store_mark_pii_value (TftsrStore *store, gint64 log_id, guint64 star
  * does not have, stay as they are. */
 char *tftsr_store_reveal_pseudonyms (TftsrStore *store, gint64 issue_id, const char *text,
                                      GError **error);
+/* @text with only the pseudonyms of values the engineer released (the value or its type)
+ * replaced by those values: what may leave when a model names a released value by the
+ * pseudonym it saw before the release (tool arguments). */
+char *tftsr_store_reveal_released_pseudonyms (TftsrStore *store, gint64 issue_id, const char *text,
+                                              GError **error);
 
 /* The same in a worker, for the UI thread; the changes finish with
  * tftsr_store_change_finish(). */

@@ -16,6 +16,7 @@
 #include "tftsr-ai-client.h"
 #include "tftsr-ai-message.h"
 #include "tftsr-issue.h"
+#include "tftsr-mcp-bridge.h"
 #include "tftsr-store.h"
 #include "tftsr-triage-attachment.h"
 
@@ -126,6 +127,23 @@ typedef enum
 
 const char *tftsr_triage_message_state_to_string (TftsrTriageMessageState state);
 
+/* How a tool call stands. The first four are stored with a tool result; waiting and running
+ * are only ever heard while a turn runs. */
+typedef enum
+{
+  TFTSR_TRIAGE_TOOL_DONE,      /* the server answered (the result may be the tool's own error) */
+  TFTSR_TRIAGE_TOOL_DENIED,    /* the engineer declined: the model was told so */
+  TFTSR_TRIAGE_TOOL_FAILED,    /* no answer (timeout, crash, no such tool, the round limit) */
+  TFTSR_TRIAGE_TOOL_CANCELLED, /* the engineer stopped the turn */
+  TFTSR_TRIAGE_TOOL_WAITING,   /* waiting for the engineer's approval */
+  TFTSR_TRIAGE_TOOL_RUNNING,   /* sent to the server, no answer yet */
+} TftsrTriageToolStatus;
+
+/* "done", "denied", "failed", "cancelled", "waiting", "running". */
+const char *tftsr_triage_tool_status_to_string (TftsrTriageToolStatus status);
+/* The status as the engineer reads it ("Waiting for approval", "Denied"…), translated. */
+const char *tftsr_triage_tool_status_to_label (TftsrTriageToolStatus status);
+
 typedef struct
 {
   gint64 id;
@@ -142,6 +160,12 @@ typedef struct
                         * filled by tftsr_store_list_triage_messages_async(), else NULL */
   GPtrArray *attachments; /* TftsrTriageAttachment: what the engineer attached, in order;
                            * shown beside the text, never in it; empty for replies */
+  /* A tool result (role tool): the server that answered (NULL when none offers the tool),
+   * the arguments exactly as sent there (NULL when nothing was sent) and how it ended. The
+   * content is the result as the model got it, pseudonymised. */
+  char *tool_server;
+  char *tool_arguments;
+  TftsrTriageToolStatus tool_status;
 } TftsrTriageMessage;
 
 void tftsr_triage_message_free (TftsrTriageMessage *message);
@@ -277,7 +301,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageTurn, tftsr_triage_turn_free)
  * incident, lines the log does not have, a screenshot whose PII warning was not
  * acknowledged: TFTSR_IMAGE_ERROR_NOT_ACKNOWLEDGED; a screenshot for a Custom REST
  * provider: TFTSR_AI_ERROR_NO_IMAGES) leaves nothing stored and sends nothing. @text may be
- * empty when something is attached. No tools are offered yet. A failed or cancelled reply
+ * empty when something is attached. No tools are offered (see
+ * tftsr_triage_send_with_tools()). A failed or cancelled reply
  * is stored with what had arrived in that state, and the error returned. Blocks: call it
  * from a worker. */
 TftsrTriageTurn *tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text,
@@ -295,6 +320,82 @@ TftsrTriageTurn *tftsr_triage_regenerate (TftsrStore *store, gint64 issue_id,
                                           const TftsrAiListener *listener,
                                           GCancellable *cancellable, GError **error);
 
+/* --- tools of MCP servers in a turn ------------------------------------------------------- */
+
+/* A tool call the model asked for, as the engineer follows it. */
+typedef struct
+{
+  char *call_id;
+  char *name;      /* as the model was offered it */
+  char *server;    /* the MCP server; NULL when none offers the tool */
+  char *tool;      /* the server's own name for it; NULL likewise */
+  char *arguments; /* as the model wrote them (pseudonyms and all) */
+  char *sent;      /* as they leave (or left) for the server: pseudonyms, save for released
+                    * values; NULL when they cannot leave (not a JSON object) */
+  gboolean left;   /* @sent did leave: the engineer allowed the call and it was sent */
+  char *result;    /* what the model is told, pseudonymised; NULL until known */
+  TftsrTriageToolStatus status;
+  char *error; /* why it failed or was not run, or NULL */
+} TftsrTriageToolCall;
+
+TftsrTriageToolCall *tftsr_triage_tool_call_copy (const TftsrTriageToolCall *call);
+void tftsr_triage_tool_call_free (TftsrTriageToolCall *call);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrTriageToolCall, tftsr_triage_tool_call_free)
+
+/* The engineer's answer to a tool call. */
+typedef enum
+{
+  TFTSR_TOOL_DENY,
+  TFTSR_TOOL_ALLOW_ONCE,
+  TFTSR_TOOL_ALLOW_ALWAYS, /* this call, and every later call of this tool of this server */
+} TftsrToolApproval;
+
+/* What a turn offers the model and how it asks the engineer. */
+typedef struct
+{
+  TftsrMcpBridge *bridge; /* the tools of its enabled servers are offered; NULL: none */
+  /* Asked for every call of a tool not always allowed, in the turn's thread; blocks until
+   * the engineer decides (or @cancellable is cancelled: then deny). NULL: every call is
+   * denied. */
+  TftsrToolApproval (*approve) (const TftsrTriageToolCall *call, GCancellable *cancellable,
+                                gpointer user_data);
+  /* A call changed: waiting, running, then how it ended. May be NULL. */
+  void (*changed) (const TftsrTriageToolCall *call, gpointer user_data);
+  gpointer user_data;
+} TftsrTriageTools;
+
+/* tftsr_triage_send() and tftsr_triage_regenerate() offering the tools of @tools->bridge
+ * (when the provider takes tools). While the model asks for tool calls, each is put to the
+ * engineer through @tools->approve and, if allowed, sent to its server: its arguments
+ * pseudonymised (a value the engineer released is sent as itself), recorded in the audit
+ * log with the SHA-256 of exactly what was sent; the result is redacted with the incident's
+ * pseudonyms, stored as a tool message and sent back to the model with the conversation.
+ * A denied call, a timeout, a server that crashed or a tool no server offers is a result
+ * saying so, and the model goes on. After the rounds of tftsr_mcp_get_tool_rounds() calls
+ * are answered with the limit instead and the model is asked to answer. Cancelling stops a
+ * running call; the calls not answered then are stored as stopped. The turn's reply is the
+ * last one. With @tools NULL these are tftsr_triage_send() and tftsr_triage_regenerate(). */
+TftsrTriageTurn *tftsr_triage_send_with_tools (TftsrStore *store, gint64 issue_id, const char *text,
+                                               GPtrArray *attachments, const char *provider_name,
+                                               const TftsrAiListener *listener,
+                                               const TftsrTriageTools *tools,
+                                               GCancellable *cancellable, GError **error);
+TftsrTriageTurn *tftsr_triage_regenerate_with_tools (TftsrStore *store, gint64 issue_id,
+                                                     const char *provider_name,
+                                                     const TftsrAiListener *listener,
+                                                     const TftsrTriageTools *tools,
+                                                     GCancellable *cancellable, GError **error);
+
+/* A tool call waiting for the engineer in a turn that runs in a worker: answered once, on
+ * the thread that started the turn. Answering after the turn ended does nothing. */
+typedef struct _TftsrToolAsk TftsrToolAsk;
+
+TftsrToolAsk *tftsr_tool_ask_ref (TftsrToolAsk *ask);
+void tftsr_tool_ask_unref (TftsrToolAsk *ask);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrToolAsk, tftsr_tool_ask_unref)
+const TftsrTriageToolCall *tftsr_tool_ask_get_call (TftsrToolAsk *ask);
+void tftsr_tool_ask_answer (TftsrToolAsk *ask, TftsrToolApproval approval);
+
 /* What the UI thread hears while a reply streams in. */
 typedef struct
 {
@@ -304,6 +405,13 @@ typedef struct
   /* The provider is busy or rate-limited: the request is sent again after @seconds. */
   void (*retry) (guint attempt, guint seconds, gpointer user_data);
   gpointer user_data;
+  /* With a bridge, its tools are offered (tftsr_triage_send_with_tools()). */
+  TftsrMcpBridge *bridge;
+  /* A tool call changed (its copy is the viewer's to keep). May be NULL. */
+  void (*tool) (const TftsrTriageToolCall *call, gpointer user_data);
+  /* A tool call waits for the engineer: answer @ask (take a reference to keep it) with
+   * tftsr_tool_ask_answer(). NULL: every call is denied. */
+  void (*approve) (TftsrToolAsk *ask, gpointer user_data);
 } TftsrTriageViewer;
 
 /* tftsr_triage_send() in a worker; @viewer's functions are called on the caller's

@@ -28,6 +28,7 @@
 #include "tftsr-log-lines.h"
 #include "tftsr-markdown.h"
 #include "tftsr-mcp.h"
+#include "tftsr-mcp-bridge.h"
 #include "tftsr-md-escape.h"
 #include "tftsr-net.h"
 #include "tftsr-oauth.h"

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tftsr-app-format.h"
 #include "tftsr-triage-item.h"
@@ -19,7 +20,9 @@ struct _TftsrTriageItem
   char *error;
   gboolean streaming;
   gboolean regenerable;
-  GPtrArray *attachments; /* TftsrTriageAttachment */
+  GPtrArray *attachments;    /* TftsrTriageAttachment */
+  TftsrTriageToolCall *tool; /* a tool call's card, else NULL */
+  TftsrToolAsk *ask;         /* the call waits for the engineer */
 };
 
 G_DEFINE_FINAL_TYPE (TftsrTriageItem, tftsr_triage_item, G_TYPE_OBJECT)
@@ -33,6 +36,7 @@ enum
   PROP_STREAMING,
   PROP_REGENERABLE,
   PROP_ATTACHMENTS,
+  PROP_TOOL,
   N_PROPS
 };
 
@@ -113,10 +117,103 @@ stop_streaming (TftsrTriageItem *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAMING]);
 }
 
+/* A stored tool result as the card shows it. The tool's own name is the offered one
+ * without its server's prefix, when it has that prefix. */
+static TftsrTriageToolCall *
+call_of (const TftsrTriageMessage *message)
+{
+  TftsrTriageToolCall *call = g_new0 (TftsrTriageToolCall, 1);
+  const char *name = message->message->tool_name != NULL ? message->message->tool_name : "";
+  g_autofree char *prefix =
+      message->tool_server != NULL ? tftsr_mcp_tool_offered_name (message->tool_server, "") : NULL;
+
+  call->call_id = g_strdup (message->message->tool_call_id);
+  call->name = g_strdup (name);
+  call->server = g_strdup (message->tool_server);
+  call->tool =
+      g_strdup (prefix != NULL && g_str_has_prefix (name, prefix) ? name + strlen (prefix) : name);
+  call->sent = g_strdup (message->tool_arguments);
+  call->left = message->tool_arguments != NULL;
+  call->result = g_strdup (message->message->content);
+  call->status = message->tool_status;
+  return call;
+}
+
+TftsrTriageItem *
+tftsr_triage_item_new_tool (const TftsrTriageToolCall *call)
+{
+  TftsrTriageItem *self = g_object_new (TFTSR_TYPE_TRIAGE_ITEM, NULL);
+
+  self->tool = tftsr_triage_tool_call_copy (call);
+  return self;
+}
+
+gboolean
+tftsr_triage_item_is_tool (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), FALSE);
+  return self->tool != NULL;
+}
+
+const TftsrTriageToolCall *
+tftsr_triage_item_get_tool (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), NULL);
+  return self->tool;
+}
+
+void
+tftsr_triage_item_set_tool (TftsrTriageItem *self, const TftsrTriageToolCall *call)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
+  g_return_if_fail (call != NULL);
+
+  tftsr_triage_tool_call_free (self->tool);
+  self->tool = tftsr_triage_tool_call_copy (call);
+  if (call->status != TFTSR_TRIAGE_TOOL_WAITING)
+    g_clear_pointer (&self->ask, tftsr_tool_ask_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+TftsrToolAsk *
+tftsr_triage_item_get_tool_ask (TftsrTriageItem *self)
+{
+  g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), NULL);
+  return self->ask;
+}
+
+void
+tftsr_triage_item_set_tool_ask (TftsrTriageItem *self, TftsrToolAsk *ask)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
+
+  g_clear_pointer (&self->ask, tftsr_tool_ask_unref);
+  self->ask = ask != NULL ? tftsr_tool_ask_ref (ask) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+void
+tftsr_triage_item_answer_tool (TftsrTriageItem *self, TftsrToolApproval approval)
+{
+  g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
+
+  if (self->ask == NULL)
+    return;
+  tftsr_tool_ask_answer (self->ask, approval);
+  /* The buttons go at once; the worker's news of the call follows. */
+  tftsr_triage_item_set_tool_ask (self, NULL);
+}
+
 TftsrTriageItem *
 tftsr_triage_item_new (const TftsrTriageMessage *message)
 {
   TftsrTriageItem *self = g_object_new (TFTSR_TYPE_TRIAGE_ITEM, NULL);
+
+  if (message->message->role == TFTSR_AI_ROLE_TOOL)
+    {
+      self->tool = call_of (message);
+      return self;
+    }
 
   self->reply = message->message->role == TFTSR_AI_ROLE_ASSISTANT;
   tftsr_triage_item_update (self, message);
@@ -149,6 +246,9 @@ gboolean
 tftsr_triage_item_matches (TftsrTriageItem *self, const TftsrTriageMessage *message)
 {
   g_return_val_if_fail (TFTSR_IS_TRIAGE_ITEM (self), FALSE);
+  if (self->tool != NULL || message->message->role == TFTSR_AI_ROLE_TOOL)
+    return self->tool != NULL && message->message->role == TFTSR_AI_ROLE_TOOL &&
+           g_strcmp0 (self->tool->call_id, message->message->tool_call_id) == 0;
   return self->reply == (message->message->role == TFTSR_AI_ROLE_ASSISTANT);
 }
 
@@ -160,6 +260,12 @@ tftsr_triage_item_update (TftsrTriageItem *self, const TftsrTriageMessage *messa
   g_return_if_fail (TFTSR_IS_TRIAGE_ITEM (self));
   g_return_if_fail (message->display_text != NULL);
 
+  if (self->tool != NULL)
+    {
+      g_autoptr (TftsrTriageToolCall) call = call_of (message);
+      tftsr_triage_item_set_tool (self, call);
+      return;
+    }
   g_free (self->author);
   self->guide = g_strcmp0 (message->provider, TFTSR_TRIAGE_GUIDE_PROVIDER) == 0;
   self->author = self->reply ? author_of (message->provider, message->model) : NULL;
@@ -272,6 +378,8 @@ tftsr_triage_item_finalize (GObject *object)
   g_free (self->text);
   g_free (self->error);
   g_ptr_array_unref (self->attachments);
+  tftsr_triage_tool_call_free (self->tool);
+  g_clear_pointer (&self->ask, tftsr_tool_ask_unref);
   G_OBJECT_CLASS (tftsr_triage_item_parent_class)->finalize (object);
 }
 
@@ -299,6 +407,9 @@ tftsr_triage_item_get_property (GObject *object, guint prop_id, GValue *value, G
       break;
     case PROP_ATTACHMENTS:
       g_value_set_boxed (value, self->attachments);
+      break;
+    case PROP_TOOL:
+      g_value_set_pointer (value, self->tool);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -328,6 +439,9 @@ tftsr_triage_item_class_init (TftsrTriageItemClass *klass)
   /* A GPtrArray of TftsrTriageAttachment. */
   properties[PROP_ATTACHMENTS] = g_param_spec_boxed ("attachments", NULL, NULL, G_TYPE_PTR_ARRAY,
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The TftsrTriageToolCall of a card (or NULL); notified when it or its waiting changes. */
+  properties[PROP_TOOL] =
+      g_param_spec_pointer ("tool", NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -20,6 +20,17 @@ TftsrTriageItem *tftsr_triage_item_new_typed (const char *text, GPtrArray *attac
 /* A reply of @provider about to stream in. */
 TftsrTriageItem *tftsr_triage_item_new_reply (const TftsrAiProvider *provider);
 
+/* A tool call's card (see TftsrToolCallCard), from the news of a running turn. */
+TftsrTriageItem *tftsr_triage_item_new_tool (const TftsrTriageToolCall *call);
+gboolean tftsr_triage_item_is_tool (TftsrTriageItem *self);
+/* The call shown (property "tool"), NULL unless a card. */
+const TftsrTriageToolCall *tftsr_triage_item_get_tool (TftsrTriageItem *self);
+void tftsr_triage_item_set_tool (TftsrTriageItem *self, const TftsrTriageToolCall *call);
+/* The call waiting for the engineer, or NULL; answering it removes it. */
+TftsrToolAsk *tftsr_triage_item_get_tool_ask (TftsrTriageItem *self);
+void tftsr_triage_item_set_tool_ask (TftsrTriageItem *self, TftsrToolAsk *ask);
+void tftsr_triage_item_answer_tool (TftsrTriageItem *self, TftsrToolApproval approval);
+
 /* Whether @message is what @self shows (the same author role), so @self can take it. */
 gboolean tftsr_triage_item_matches (TftsrTriageItem *self, const TftsrTriageMessage *message);
 /* Takes what is stored of @message. */

@@ -13,6 +13,7 @@
 
 #include "tftsr-attachment-chip.h"
 #include "tftsr-markdown-view.h"
+#include "tftsr-tool-call-card.h"
 #include "tftsr-triage-message-row.h"
 
 struct _TftsrTriageMessageRow
@@ -36,6 +37,7 @@ struct _TftsrTriageMessageRow
   GtkImage *status_icon;
   GtkLabel *status_label;
   GtkWidget *regenerate_button;
+  TftsrToolCallCard *tool_card; /* a tool call instead of a message */
 };
 
 G_DEFINE_FINAL_TYPE (TftsrTriageMessageRow, tftsr_triage_message_row, GTK_TYPE_WIDGET)
@@ -76,6 +78,16 @@ show_item (TftsrTriageMessageRow *self)
 
   if (item == NULL)
     return;
+  /* A tool call is a card of its own, which follows the item itself. */
+  gtk_widget_set_visible (GTK_WIDGET (self->tool_card), tftsr_triage_item_is_tool (item));
+  gtk_widget_set_visible (self->bubble, !tftsr_triage_item_is_tool (item));
+  if (tftsr_triage_item_is_tool (item))
+    {
+      gtk_widget_set_css_classes (GTK_WIDGET (self), (const char *[]){ "tool", NULL });
+      gtk_widget_set_visible (self->author_box, FALSE);
+      gtk_widget_set_visible (self->regenerate_button, FALSE);
+      return;
+    }
   reply = tftsr_triage_item_is_reply (item);
   streaming = tftsr_triage_item_get_streaming (item);
   text = tftsr_triage_item_get_text (item);
@@ -131,7 +143,11 @@ tftsr_triage_message_row_set_item (TftsrTriageMessageRow *self, TftsrTriageItem 
       g_clear_signal_handler (&self->notify_id, self->item);
       g_clear_signal_handler (&self->attachments_id, self->item);
     }
-  if (!g_set_object (&self->item, item) || item == NULL)
+  if (!g_set_object (&self->item, item))
+    return;
+  tftsr_tool_call_card_set_item (self->tool_card,
+                                 item != NULL && tftsr_triage_item_is_tool (item) ? item : NULL);
+  if (item == NULL)
     return;
   self->notify_id = g_signal_connect_swapped (item, "notify", G_CALLBACK (show_item), self);
   self->attachments_id =
@@ -165,6 +181,7 @@ tftsr_triage_message_row_class_init (TftsrTriageMessageRowClass *klass)
   object_class->dispose = tftsr_triage_message_row_dispose;
 
   g_type_ensure (TFTSR_TYPE_MARKDOWN_VIEW);
+  g_type_ensure (TFTSR_TYPE_TOOL_CALL_CARD);
   gtk_widget_class_set_template_from_resource (widget_class, TFTSR_RESOURCE_PATH
                                                "/ui/tftsr-triage-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, author_box);
@@ -179,6 +196,7 @@ tftsr_triage_message_row_class_init (TftsrTriageMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, regenerate_button);
+  gtk_widget_class_bind_template_child (widget_class, TftsrTriageMessageRow, tool_card);
   gtk_widget_class_set_css_name (widget_class, "triagemessage");
 }
 

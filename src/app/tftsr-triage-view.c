@@ -47,7 +47,8 @@ struct _TftsrTriageView
   gboolean provider_known;   /* the provider in use has been read */
   guint loads;               /* message loads started: only the newest is shown */
   guint provider_loads;
-  GtkWindow *window; /* the window the view is in, watched for becoming active */
+  GtkWindow *window;      /* the window the view is in, watched for becoming active */
+  TftsrMcpBridge *bridge; /* the MCP servers' tools, their clients kept between turns */
 
   /* The turn in flight. */
   guint turns;   /* turns started: a finished one that is not the newest is stale */
@@ -384,7 +385,10 @@ reconcile (TftsrTriageView *self, GPtrArray *messages)
     {
       TftsrTriageMessage *message = messages->pdata[i];
 
-      if (message->superseded)
+      /* A reply that only called tools says nothing: its calls are the cards after it. */
+      if (message->superseded ||
+          (message->message->tool_calls != NULL && message->message->tool_calls->len > 0 &&
+           is_blank (message->display_text)))
         continue;
       if (fresh->len == 0 && kept < n)
         {
@@ -615,6 +619,82 @@ reply_retried (guint attempt, guint seconds, gpointer user_data)
   fail (turn->self, busy);
 }
 
+/* The card of tool call @call_id, or NULL. */
+static TftsrTriageItem *
+tool_item (TftsrTriageView *self, const char *call_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr (TftsrTriageItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i - 1);
+      const TftsrTriageToolCall *call = tftsr_triage_item_get_tool (item);
+
+      if (call != NULL && g_strcmp0 (call->call_id, call_id) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+/* A tool call's card, made on its first news: before the streaming reply, which goes on
+ * with the model's next round, as the stored conversation has it. */
+static TftsrTriageItem *
+show_tool (TftsrTriageView *self, const TftsrTriageToolCall *call)
+{
+  TftsrTriageItem *item = tool_item (self, call->call_id);
+  guint at = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  g_autoptr (TftsrTriageItem) card = NULL;
+
+  if (item != NULL)
+    {
+      tftsr_triage_item_set_tool (item, call);
+      return item;
+    }
+  card = tftsr_triage_item_new_tool (call);
+  if (self->streaming != NULL)
+    g_list_store_find (self->items, self->streaming, &at);
+  g_list_store_insert (self->items, at, card);
+  follow_newest (self);
+  return card;
+}
+
+static void
+tool_changed (const TftsrTriageToolCall *call, gpointer user_data)
+{
+  Turn *turn = user_data;
+
+  if (turn_is_current (turn))
+    show_tool (turn->self, call);
+}
+
+/* The worker waits for the card's buttons; a turn no longer shown is denied. */
+static void
+tool_approve (TftsrToolAsk *ask, gpointer user_data)
+{
+  Turn *turn = user_data;
+
+  if (!turn_is_current (turn))
+    {
+      tftsr_tool_ask_answer (ask, TFTSR_TOOL_DENY);
+      return;
+    }
+  tftsr_triage_item_set_tool_ask (show_tool (turn->self, tftsr_tool_ask_get_call (ask)), ask);
+}
+
+/* The viewer of a turn with the MCP servers' tools. */
+static TftsrTriageViewer
+viewer_new (TftsrTriageView *self, Turn *turn)
+{
+  TftsrTriageViewer viewer = { reply_shown, reply_retried, turn };
+
+  if (self->bridge == NULL)
+    self->bridge = tftsr_mcp_bridge_new (self->store);
+  viewer.bridge = self->bridge;
+  viewer.tool = tool_changed;
+  viewer.approve = tool_approve;
+  return viewer;
+}
+
 /* The turn is over: what it stored is read again, with the chain. */
 static void
 end_turn (Turn *turn, const GError *error)
@@ -726,7 +806,7 @@ send_action (GtkWidget *widget, const char *name, GVariant *param)
   if (self->provider != NULL)
     {
       Turn *turn = turn_new (self);
-      TftsrTriageViewer viewer = { reply_shown, reply_retried, turn };
+      TftsrTriageViewer viewer = viewer_new (self, turn);
 
       tftsr_triage_send_async (self->store, self->issue_id, text, self->typed_attachments,
                                self->provider->name, &viewer, self->turn_cancellable, replied,
@@ -753,7 +833,7 @@ regenerate_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrTriageView *self = TFTSR_TRIAGE_VIEW (widget);
   g_autoptr (TftsrTriageItem) last = NULL;
-  TftsrTriageViewer viewer = { reply_shown, reply_retried, NULL };
+  TftsrTriageViewer viewer;
 
   if (!can_regenerate (self))
     return;
@@ -761,7 +841,7 @@ regenerate_action (GtkWidget *widget, const char *name, GVariant *param)
   if (tftsr_triage_item_get_state (last) == TFTSR_TRIAGE_MESSAGE_COMPLETE)
     g_list_store_remove (self->items, g_list_model_get_n_items (G_LIST_MODEL (self->items)) - 1);
   begin_turn (self, TRUE);
-  viewer.user_data = turn_new (self);
+  viewer = viewer_new (self, turn_new (self));
   tftsr_triage_regenerate_async (self->store, self->issue_id, self->provider->name, &viewer,
                                  self->turn_cancellable, replied, viewer.user_data);
 }
@@ -832,6 +912,8 @@ tftsr_triage_view_set_store (TftsrTriageView *self, TftsrStore *store)
   tftsr_triage_view_load (self, 0);
   g_hash_table_remove_all (self->drafts);
   g_set_object (&self->store, store);
+  /* Another database has other servers. */
+  g_clear_object (&self->bridge);
   tftsr_attachment_picker_set_store (self->picker, store);
   tftsr_whys_panel_set_store (self->whys_panel, store);
 }
@@ -916,6 +998,10 @@ tftsr_triage_view_dispose (GObject *object)
   TftsrTriageView *self = TFTSR_TRIAGE_VIEW (object);
 
   stop_all (self);
+  /* The servers' processes end with the view (a turn still running holds its own ref). */
+  if (self->bridge != NULL)
+    tftsr_mcp_bridge_close (self->bridge);
+  g_clear_object (&self->bridge);
   g_clear_handle_id (&self->sync_toggle, g_source_remove);
   if (self->picker != NULL)
     g_object_run_dispose (G_OBJECT (self->picker));

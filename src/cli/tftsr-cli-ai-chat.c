@@ -86,15 +86,19 @@ report_level (const TftsrTriageTurn *turn)
 /* The reply streamed as it arrives, pseudonyms revealed. */
 static TftsrTriageTurn *
 chat_with_provider (TftsrCli *cli, gint64 id, const char *text, GPtrArray *attachments,
-                    const char *provider, GError **error)
+                    const char *provider, TftsrCliTools mode, GError **error)
 {
   g_autoptr (GString) pending = g_string_new (NULL);
   Printer printer = { cli->store, id, pending, NULL };
   TftsrAiListener listener = { printer_text, printer_retry, &printer };
+  TftsrTriageTools tools;
   TftsrTriageTurn *turn;
 
-  turn = tftsr_triage_send (cli->store, id, text, attachments, provider, &listener, NULL, error);
+  tftsr_cli_tools_init (&tools, cli, mode);
+  turn = tftsr_triage_send_with_tools (cli->store, id, text, attachments, provider, &listener,
+                                       &tools, NULL, error);
   printer_finish (&printer);
+  tftsr_cli_tools_clear (&tools);
   if (printer.error != NULL)
     {
       fprintf (stderr, _ ("tftsr-cli: pseudonyms shown as they are: %s\n"), printer.error->message);
@@ -170,8 +174,9 @@ parse_attachments (char **logs, char **images)
 int
 tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv)
 {
-  g_autofree char *provider = NULL;
+  g_autofree char *provider = NULL, *tools = NULL;
   g_auto (GStrv) logs = NULL, images = NULL;
+  TftsrCliTools mode;
   gboolean offline = FALSE, root_cause = FALSE, any = TRUE;
   GOptionEntry entries[] = {
     { "provider", 0, 0, G_OPTION_ARG_STRING, &provider,
@@ -187,6 +192,10 @@ tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv)
       N_ ("Use the built-in guide: nothing leaves this machine"), NULL },
     { "root-cause", 0, 0, G_OPTION_ARG_NONE, &root_cause,
       N_ ("With the guide: this answer is the root cause"), NULL },
+    { "tools", 0, 0, G_OPTION_ARG_STRING, &tools,
+      N_ ("Offer the tools of the enabled MCP servers: ask before each call (the default on a "
+          "terminal), allow every call, or deny (offer none; the default otherwise)"),
+      "ask|allow|deny" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (TftsrTriageTurn) turn = NULL;
@@ -204,7 +213,8 @@ tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv)
   if (argc != 3)
     return tftsr_cli_usage_error (_ ("ai chat needs an incident id and a message"));
   if (!tftsr_cli_parse_id (argv[1], &id) ||
-      (attachments = parse_attachments (logs, images)) == NULL)
+      (attachments = parse_attachments (logs, images)) == NULL ||
+      !tftsr_cli_tools_mode (tools, &mode))
     return TFTSR_CLI_USAGE;
   if (offline && provider != NULL)
     return tftsr_cli_usage_error (_ ("--offline and --provider exclude each other"));
@@ -229,7 +239,7 @@ tftsr_cli_ai_chat (TftsrCli *cli, int argc, char **argv)
     return tftsr_cli_usage_error (
         _ ("--root-cause is for the offline guide; with a provider, say so in the message"));
   turn = offline ? chat_with_guide (cli, id, argv[2], root_cause, &error)
-                 : chat_with_provider (cli, id, argv[2], attachments, provider, &error);
+                 : chat_with_provider (cli, id, argv[2], attachments, provider, mode, &error);
   if (turn == NULL)
     return tftsr_cli_fail (error);
   report_level (turn);

@@ -67,6 +67,22 @@ json_object *tftsr_cli_json_string (const char *text);
 json_object *tftsr_cli_issue_to_json (TftsrIssue *issue, gboolean with_description);
 json_object *tftsr_cli_timeline_to_json (GPtrArray *events);
 
+/* ai chat --tools (tftsr-cli-ai-tools.c). */
+typedef enum
+{
+  TFTSR_CLI_TOOLS_ASK,   /* each call put to the engineer at the terminal */
+  TFTSR_CLI_TOOLS_ALLOW, /* every call allowed (this run only) */
+  TFTSR_CLI_TOOLS_DENY,  /* no tools offered */
+} TftsrCliTools;
+
+/* The mode of --tools @word; NULL: ask on a terminal, else deny. FALSE after a usage
+ * error. */
+gboolean tftsr_cli_tools_mode (const char *word, TftsrCliTools *mode);
+/* @tools for a turn in @mode (no bridge for deny); cleared after the turn, which also says
+ * which servers' tools were left out, and why. */
+void tftsr_cli_tools_init (TftsrTriageTools *tools, TftsrCli *cli, TftsrCliTools mode);
+void tftsr_cli_tools_clear (TftsrTriageTools *tools);
+
 int tftsr_cli_issue (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_audit (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_pii (TftsrCli *cli, int argc, char **argv);

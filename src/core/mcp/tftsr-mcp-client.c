@@ -755,8 +755,8 @@ list_all (TftsrMcpClient *self, const char *method, const char *member, ItemFunc
   return NULL;
 }
 
-static TftsrMcpTool *
-tool_copy (const TftsrMcpTool *tool)
+TftsrMcpTool *
+tftsr_mcp_tool_copy (const TftsrMcpTool *tool)
 {
   TftsrMcpTool *copy = g_new0 (TftsrMcpTool, 1);
 
@@ -773,7 +773,7 @@ tool_copy (const TftsrMcpTool *tool)
 static GPtrArray *
 tools_copy (GPtrArray *tools)
 {
-  return g_ptr_array_copy (tools, (GCopyFunc) (void (*) (void)) tool_copy, NULL);
+  return g_ptr_array_copy (tools, (GCopyFunc) (void (*) (void)) tftsr_mcp_tool_copy, NULL);
 }
 
 GPtrArray *

@@ -72,6 +72,8 @@ TftsrMcpResource *tftsr_mcp_resource_from_json (json_object *object, GError **er
 TftsrMcpContent *tftsr_mcp_content_from_json (json_object *object, gboolean resource_contents,
                                               GError **error);
 TftsrMcpToolResult *tftsr_mcp_tool_result_from_json (json_object *result, GError **error);
+/* A copy sharing nothing. */
+TftsrMcpTool *tftsr_mcp_tool_copy (const TftsrMcpTool *tool);
 
 /* The initialize result checked: the version is one this client speaks. */
 gboolean tftsr_mcp_check_initialize_result (json_object *result, const char **version,

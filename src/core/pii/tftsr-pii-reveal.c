@@ -68,23 +68,27 @@ replace_token (const GMatchInfo *match, GString *out, gpointer user_data)
   return FALSE;
 }
 
-char *
-tftsr_store_reveal_pseudonyms (TftsrStore *store, gint64 issue_id, const char *text, GError **error)
+/* The values of the incident's pseudonyms; with @released_only only those the engineer
+ * released (by value or by type). */
+static const char *const find_sql[] = {
+  "SELECT value FROM pii_values WHERE issue_id = ?1 AND type = ?2 AND token_index = ?3",
+  "SELECT v.value FROM pii_values v WHERE v.issue_id = ?1 AND v.type = ?2 "
+  "AND v.token_index = ?3 AND (v.released = 1 OR EXISTS (SELECT 1 FROM pii_type_decisions d "
+  "WHERE d.issue_id = ?1 AND d.type = v.type AND d.released = 1))",
+};
+
+static char *
+reveal (TftsrStore *store, gint64 issue_id, const char *text, gboolean released_only,
+        GError **error)
 {
   g_autoptr (TftsrConn) conn = NULL;
   Reveal r = { 0 };
   char *revealed;
 
-  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
-  g_return_val_if_fail (text != NULL, NULL);
-
   if (strchr (text, '<') == NULL)
     return g_strdup (text);
   if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
-      (r.find = tftsr_db_prepare (conn->db,
-                                  "SELECT value FROM pii_values WHERE issue_id = ?1 "
-                                  "AND type = ?2 AND token_index = ?3",
-                                  error)) == NULL)
+      (r.find = tftsr_db_prepare (conn->db, find_sql[released_only ? 1 : 0], error)) == NULL)
     return NULL;
   sqlite3_bind_int64 (r.find, 1, issue_id);
   r.known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -98,4 +102,23 @@ tftsr_store_reveal_pseudonyms (TftsrStore *store, gint64 issue_id, const char *t
       return NULL;
     }
   return revealed;
+}
+
+char *
+tftsr_store_reveal_pseudonyms (TftsrStore *store, gint64 issue_id, const char *text, GError **error)
+{
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return reveal (store, issue_id, text, FALSE, error);
+}
+
+char *
+tftsr_store_reveal_released_pseudonyms (TftsrStore *store, gint64 issue_id, const char *text,
+                                        GError **error)
+{
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return reveal (store, issue_id, text, TRUE, error);
 }

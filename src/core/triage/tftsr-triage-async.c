@@ -30,7 +30,21 @@ typedef struct
   gboolean retry;
   guint attempt;
   guint seconds;
+  TftsrTriageToolCall *tool; /* a tool call that changed */
+  TftsrToolAsk *ask;         /* a tool call waiting for the engineer */
 } Delivery;
+
+/* A tool call put to the engineer: the worker waits on @cond until the main context
+ * answers or the turn is cancelled. */
+struct _TftsrToolAsk
+{
+  gatomicrefcount ref;
+  GMutex lock;
+  GCond cond;
+  TftsrTriageToolCall *call;
+  gboolean answered;
+  TftsrToolApproval approval;
+};
 
 typedef struct
 {
@@ -41,10 +55,53 @@ typedef struct
   Relay relay;
 } SendData;
 
+TftsrToolAsk *
+tftsr_tool_ask_ref (TftsrToolAsk *ask)
+{
+  g_return_val_if_fail (ask != NULL, NULL);
+  g_atomic_ref_count_inc (&ask->ref);
+  return ask;
+}
+
+void
+tftsr_tool_ask_unref (TftsrToolAsk *ask)
+{
+  if (ask == NULL || !g_atomic_ref_count_dec (&ask->ref))
+    return;
+  tftsr_triage_tool_call_free (ask->call);
+  g_mutex_clear (&ask->lock);
+  g_cond_clear (&ask->cond);
+  g_free (ask);
+}
+
+const TftsrTriageToolCall *
+tftsr_tool_ask_get_call (TftsrToolAsk *ask)
+{
+  g_return_val_if_fail (ask != NULL, NULL);
+  return ask->call;
+}
+
+void
+tftsr_tool_ask_answer (TftsrToolAsk *ask, TftsrToolApproval approval)
+{
+  g_return_if_fail (ask != NULL);
+
+  g_mutex_lock (&ask->lock);
+  if (!ask->answered)
+    {
+      ask->answered = TRUE;
+      ask->approval = approval;
+      g_cond_broadcast (&ask->cond);
+    }
+  g_mutex_unlock (&ask->lock);
+}
+
 static void
 delivery_free (Delivery *delivery)
 {
   g_object_unref (delivery->task);
+  g_clear_pointer (&delivery->tool, tftsr_triage_tool_call_free);
+  g_clear_pointer (&delivery->ask, tftsr_tool_ask_unref);
   g_free (delivery);
 }
 
@@ -58,6 +115,16 @@ deliver (gpointer user_data)
   if (d->retry)
     {
       relay->target.retry (d->attempt, d->seconds, relay->target.user_data);
+      return G_SOURCE_REMOVE;
+    }
+  if (d->tool != NULL)
+    {
+      relay->target.tool (d->tool, relay->target.user_data);
+      return G_SOURCE_REMOVE;
+    }
+  if (d->ask != NULL)
+    {
+      relay->target.approve (d->ask, relay->target.user_data);
       return G_SOURCE_REMOVE;
     }
   g_mutex_lock (&relay->lock);
@@ -135,12 +202,61 @@ relay_retry (guint attempt, guint seconds, gpointer user_data)
 }
 
 static void
+relay_tool (const TftsrTriageToolCall *call, gpointer user_data)
+{
+  Delivery *delivery = g_new0 (Delivery, 1);
+
+  delivery->tool = tftsr_triage_tool_call_copy (call);
+  post (user_data, delivery);
+}
+
+static void
+wake (GCancellable *cancellable, gpointer user_data)
+{
+  TftsrToolAsk *ask = user_data;
+
+  g_mutex_lock (&ask->lock);
+  g_cond_broadcast (&ask->cond);
+  g_mutex_unlock (&ask->lock);
+}
+
+/* In the worker: puts the call to the main context and waits for its answer; a cancelled
+ * turn stops waiting (and the call is not run). */
+static TftsrToolApproval
+relay_approve (const TftsrTriageToolCall *call, GCancellable *cancellable, gpointer user_data)
+{
+  g_autoptr (TftsrToolAsk) ask = g_new0 (TftsrToolAsk, 1);
+  Delivery *delivery = g_new0 (Delivery, 1);
+  TftsrToolApproval approval;
+  gulong handler;
+
+  g_atomic_ref_count_init (&ask->ref);
+  g_mutex_init (&ask->lock);
+  g_cond_init (&ask->cond);
+  ask->call = tftsr_triage_tool_call_copy (call);
+  delivery->ask = tftsr_tool_ask_ref (ask);
+  post (user_data, delivery);
+  /* Connected before the lock is taken: the handler runs at once if already cancelled. */
+  handler = g_cancellable_connect (cancellable, G_CALLBACK (wake), ask, NULL);
+  g_mutex_lock (&ask->lock);
+  while (!ask->answered && !g_cancellable_is_cancelled (cancellable))
+    g_cond_wait (&ask->cond, &ask->lock);
+  approval = ask->answered ? ask->approval : TFTSR_TOOL_DENY;
+  /* A late answer changes nothing. */
+  ask->answered = TRUE;
+  g_mutex_unlock (&ask->lock);
+  g_cancellable_disconnect (cancellable, handler);
+  return approval;
+}
+
+static void
 send_data_free (SendData *data)
 {
   g_free (data->text);
   g_ptr_array_unref (data->attachments);
   g_free (data->provider_name);
   g_main_context_unref (data->relay.context);
+  g_clear_object (&data->relay.target.bridge);
   g_clear_pointer (&data->relay.display, tftsr_triage_display_free);
   g_mutex_clear (&data->relay.lock);
   g_free (data->relay.waiting);
@@ -157,15 +273,22 @@ send_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
     relay->target.retry != NULL ? relay_retry : NULL,
     task,
   };
+  TftsrTriageTools tools = {
+    relay->target.bridge,
+    relay->target.approve != NULL ? relay_approve : NULL,
+    relay->target.tool != NULL ? relay_tool : NULL,
+    task,
+  };
   GError *error = NULL;
   TftsrTriageTurn *turn;
 
-  turn =
-      data->text != NULL
-          ? tftsr_triage_send (TFTSR_STORE (source), data->issue_id, data->text, data->attachments,
-                               data->provider_name, &listener, cancellable, &error)
-          : tftsr_triage_regenerate (TFTSR_STORE (source), data->issue_id, data->provider_name,
-                                     &listener, cancellable, &error);
+  turn = data->text != NULL
+             ? tftsr_triage_send_with_tools (TFTSR_STORE (source), data->issue_id, data->text,
+                                             data->attachments, data->provider_name, &listener,
+                                             &tools, cancellable, &error)
+             : tftsr_triage_regenerate_with_tools (TFTSR_STORE (source), data->issue_id,
+                                                   data->provider_name, &listener, &tools,
+                                                   cancellable, &error);
   /* The whole reply, its last line included, reaches the viewer before the callback. */
   if (relay->heard)
     {
@@ -195,6 +318,8 @@ start_turn (TftsrStore *store, gint64 issue_id, const char *text, GPtrArray *att
   data->provider_name = g_strdup (provider_name);
   if (viewer != NULL)
     data->relay.target = *viewer;
+  if (data->relay.target.bridge != NULL)
+    g_object_ref (data->relay.target.bridge);
   data->relay.context = g_main_context_ref_thread_default ();
   data->relay.display = tftsr_triage_display_new (store, issue_id);
   g_mutex_init (&data->relay.lock);

@@ -85,7 +85,7 @@ redacted_answers (const TftsrTriageRedactor *r, const TftsrTriageState *state, G
 }
 
 static char *
-system_prompt (const TftsrTriageRedactor *r, GError **error)
+system_prompt (const TftsrTriageRedactor *r, gboolean tools, GError **error)
 {
   g_autoptr (TftsrIssue) issue = tftsr_store_get_issue (r->store, r->issue_id, error);
   g_autoptr (TftsrTriageState) state = NULL;
@@ -108,8 +108,9 @@ system_prompt (const TftsrTriageRedactor *r, GError **error)
   context.level = state->level;
   context.answers = (const char *const *) answers;
   context.root_cause = root_cause;
-  /* Tools come with MCP; until then none are offered, and the prompt claims none. */
-  context.tools = FALSE;
+  /* The prompt speaks of tools only when some are offered: a model told of tools it does
+   * not have makes calls up. */
+  context.tools = tools;
   return tftsr_triage_build_system_prompt (&context);
 }
 
@@ -166,13 +167,52 @@ messages_to_send (GPtrArray *stored, gboolean regenerate, GError **error)
   return g_steal_pointer (&sent);
 }
 
+/* Whether the tool results after position @i of @messages answer call @id. */
+static gboolean
+answered (GPtrArray *messages, guint i, const char *id)
+{
+  for (guint j = i + 1; j < messages->len; j++)
+    {
+      TftsrAiMessage *m = messages->pdata[j];
+
+      if (m->role != TFTSR_AI_ROLE_TOOL)
+        return FALSE;
+      if (g_strcmp0 (m->tool_call_id, id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A call whose result was never stored (the program ended mid-call) gets one saying so:
+ * providers refuse a conversation with a call left unanswered. */
+static void
+answer_orphans (GPtrArray *messages)
+{
+  for (guint i = 0; i < messages->len; i++)
+    {
+      TftsrAiMessage *m = messages->pdata[i];
+
+      for (guint k = 0; m->tool_calls != NULL && k < m->tool_calls->len; k++)
+        {
+          TftsrAiToolCall *call = m->tool_calls->pdata[k];
+
+          if (!answered (messages, i, call->id))
+            g_ptr_array_insert (
+                messages, (gint) (i + 1),
+                tftsr_ai_message_new_tool_result (call->id, call->name,
+                                                  _ ("No result: the call did not complete.")));
+        }
+    }
+}
+
 /* The system prompt and @sent (TftsrTriageMessage), redacted, their attachments within
- * what of the provider's context budget the texts leave. */
+ * what of the provider's context budget the texts leave; @tools (TftsrAiTool, may be NULL)
+ * offered. */
 static TftsrAiRequest *
 build_request (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, GPtrArray *sent,
-               GError **error)
+               GPtrArray *tools, GError **error)
 {
-  g_autofree char *system = system_prompt (r, error);
+  g_autofree char *system = system_prompt (r, tools != NULL && tools->len > 0, error);
   g_autoptr (TftsrAiRequest) request = NULL;
   gsize reserve, share;
   guint n_logs = 0;
@@ -198,6 +238,13 @@ build_request (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, GP
                                           share, request->messages->pdata[i], request->parts,
                                           error))
       return NULL;
+  answer_orphans (request->messages);
+  for (guint i = 0; tools != NULL && i < tools->len; i++)
+    {
+      TftsrAiTool *tool = tools->pdata[i];
+      tftsr_ai_request_add_tool (
+          request, tftsr_ai_tool_new (tool->name, tool->description, tool->parameters));
+    }
   return g_steal_pointer (&request);
 }
 
@@ -333,7 +380,7 @@ record_turn (TftsrStore *store, gint64 issue_id, const TftsrTriageMessage *typed
  * @text NULL the last answer again; the new message in @typed. */
 static TftsrAiRequest *
 prepare_turn (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, const char *text,
-              GPtrArray *attachments, TftsrTriageMessage **typed, GError **error)
+              GPtrArray *attachments, GPtrArray *tools, TftsrTriageMessage **typed, GError **error)
 {
   g_autoptr (GPtrArray) stored = NULL, sent = NULL;
   g_autoptr (TftsrAiRequest) request = NULL;
@@ -347,10 +394,120 @@ prepare_turn (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, con
         return NULL;
       g_ptr_array_add (sent, *typed);
     }
-  if ((request = build_request (r, provider, sent, error)) == NULL ||
+  if ((request = build_request (r, provider, sent, tools, error)) == NULL ||
       (tftsr_ai_request_has_images (request) && !tftsr_ai_provider_check_images (provider, error)))
     return NULL;
   return g_steal_pointer (&request);
+}
+
+/* One request and its reply, streamed to @listener and stored: complete with its markers
+ * applied, or as far as it came. */
+static TftsrTriageTurn *
+one_round (const TftsrTriageRedactor *r, const TftsrAiProvider *provider,
+           const TftsrAiRequest *request, const TftsrAiListener *listener, TftsrAiReply **reply,
+           GError **error)
+{
+  g_autoptr (GString) arrived = g_string_new (NULL);
+  g_autoptr (GError) failure = NULL;
+  Heard heard = { arrived, listener };
+  TftsrAiListener relay = { heard_text, heard_retry, &heard };
+
+  *reply = tftsr_ai_complete (r->store, provider, r->issue_id, request, r->counts, &relay,
+                              r->cancellable, &failure);
+  if (*reply == NULL)
+    {
+      store_failed_reply (r->store, r->issue_id, provider, arrived->str, failure);
+      g_propagate_error (error, g_steal_pointer (&failure));
+      return NULL;
+    }
+  return store_reply (r->store, r->issue_id, provider, *reply, error);
+}
+
+/* @step, a round of the turn, folded into @turn: the reply is the newest, the levels go
+ * from the first round's to the last's. */
+static void
+merge_round (TftsrTriageTurn **turn, TftsrTriageTurn *step)
+{
+  if (*turn == NULL)
+    {
+      *turn = step;
+      return;
+    }
+  tftsr_triage_message_free ((*turn)->reply);
+  (*turn)->reply = g_steal_pointer (&step->reply);
+  (*turn)->level_after = step->level_after;
+  if (step->root_cause != NULL)
+    {
+      g_free ((*turn)->root_cause);
+      (*turn)->root_cause = g_steal_pointer (&step->root_cause);
+    }
+  tftsr_triage_turn_free (step);
+}
+
+/* The model's reply with calls, as the next request carries it. */
+static gboolean
+add_reply (const TftsrTriageRedactor *r, TftsrAiRequest *request, const TftsrAiReply *reply,
+           GError **error)
+{
+  g_autoptr (TftsrAiMessage) asked = tftsr_ai_reply_to_message (reply);
+  TftsrAiMessage *sent = redacted_message (r, asked, error);
+
+  if (sent == NULL)
+    return FALSE;
+  tftsr_ai_request_add_message (request, sent);
+  return TRUE;
+}
+
+/* Requests and replies until the model answers without calling tools: each round's calls
+ * answered and sent back; after the round limit the calls are answered with the limit, and
+ * a model that still calls tools then ends the turn. */
+static TftsrTriageTurn *
+converse (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, TftsrAiRequest *request,
+          const TftsrAiListener *listener, const TftsrTriageTools *tools, GError **error)
+{
+  guint limit = tools != NULL ? tftsr_mcp_get_tool_rounds (r->store) : 0;
+  g_autofree char *note = g_strdup_printf (
+      _ ("Not run: this turn's limit of %u rounds of tool calls is reached. Answer now with "
+         "what you know, without calling tools."),
+      limit);
+  g_autoptr (TftsrTriageTurn) turn = NULL;
+
+  for (guint round = 0;; round++)
+    {
+      g_autoptr (TftsrAiReply) reply = NULL;
+      TftsrTriageTurn *step = one_round (r, provider, request, listener, &reply, error);
+
+      if (step == NULL)
+        return NULL;
+      merge_round (&turn, step);
+      if (tools == NULL || request->tools->len == 0 || reply->tool_calls->len == 0)
+        return g_steal_pointer (&turn);
+      /* The next round's text starts a paragraph of its own on the engineer's screen. */
+      if (*reply->text != '\0' && listener != NULL && listener->text != NULL)
+        listener->text ("\n\n", 2, listener->user_data);
+      if (!add_reply (r, request, reply, error) ||
+          !tftsr_triage_answer_calls (r, tools, reply, round >= limit ? note : NULL, request,
+                                      error))
+        return NULL;
+      if (round > limit)
+        return g_steal_pointer (&turn);
+    }
+}
+
+/* The tools offered to @provider: none without a bridge or for a provider that takes none;
+ * else those of the enabled servers that answered. */
+static GPtrArray *
+offered_tools (const TftsrTriageTools *tools, const TftsrAiProvider *provider,
+               GCancellable *cancellable, GError **error)
+{
+  GPtrArray *none = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_ai_tool_free);
+
+  if (tools == NULL || tools->bridge == NULL || !tftsr_ai_provider_uses_tools (provider))
+    return none;
+  g_ptr_array_unref (none);
+  if (!tftsr_mcp_bridge_refresh (tools->bridge, cancellable, error))
+    return NULL;
+  return tftsr_mcp_bridge_dup_ai_tools (tools->bridge);
 }
 
 /* A turn: @text as the engineer's next message, or with @text NULL the last answer again.
@@ -358,36 +515,54 @@ prepare_turn (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, con
  * carries leaves nothing behind. */
 static TftsrTriageTurn *
 turn (TftsrStore *store, gint64 issue_id, const char *text, GPtrArray *attachments,
-      const char *provider_name, const TftsrAiListener *listener, GCancellable *cancellable,
-      GError **error)
+      const char *provider_name, const TftsrAiListener *listener, const TftsrTriageTools *tools,
+      GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrAiProvider) provider = NULL;
   g_autoptr (TftsrPiiScanner) scanner = NULL;
   g_autoptr (GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (TftsrTriageMessage) typed = NULL;
   g_autoptr (TftsrAiRequest) request = NULL;
-  g_autoptr (TftsrAiReply) reply = NULL;
-  g_autoptr (GString) arrived = g_string_new (NULL);
-  g_autoptr (GError) failure = NULL;
-  Heard heard = { arrived, listener };
-  TftsrAiListener relay = { heard_text, heard_retry, &heard };
+  g_autoptr (GPtrArray) offered = NULL;
   TftsrTriageRedactor r = { store, issue_id, NULL, counts, cancellable };
 
   if ((text != NULL && !tftsr_triage_check_text (text, attachments, error)) ||
       (provider = tftsr_store_get_ai_provider (store, provider_name, error)) == NULL ||
       (r.scanner = scanner = tftsr_store_load_pii_scanner (store, error)) == NULL ||
-      (request = prepare_turn (&r, provider, text, attachments, &typed, error)) == NULL ||
+      (offered = offered_tools (tools, provider, cancellable, error)) == NULL ||
+      (request = prepare_turn (&r, provider, text, attachments, offered, &typed, error)) == NULL ||
       !record_turn (store, issue_id, typed, error))
     return NULL;
-  reply =
-      tftsr_ai_complete (store, provider, issue_id, request, counts, &relay, cancellable, &failure);
-  if (reply == NULL)
-    {
-      store_failed_reply (store, issue_id, provider, arrived->str, failure);
-      g_propagate_error (error, g_steal_pointer (&failure));
-      return NULL;
-    }
-  return store_reply (store, issue_id, provider, reply, error);
+  return converse (&r, provider, request, listener, offered->len > 0 ? tools : NULL, error);
+}
+
+TftsrTriageTurn *
+tftsr_triage_send_with_tools (TftsrStore *store, gint64 issue_id, const char *text,
+                              GPtrArray *attachments, const char *provider_name,
+                              const TftsrAiListener *listener, const TftsrTriageTools *tools,
+                              GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (
+      tools == NULL || tools->bridge == NULL || TFTSR_IS_MCP_BRIDGE (tools->bridge), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return turn (store, issue_id, text, attachments, provider_name, listener, tools, cancellable,
+               error);
+}
+
+TftsrTriageTurn *
+tftsr_triage_regenerate_with_tools (TftsrStore *store, gint64 issue_id, const char *provider_name,
+                                    const TftsrAiListener *listener, const TftsrTriageTools *tools,
+                                    GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (
+      tools == NULL || tools->bridge == NULL || TFTSR_IS_MCP_BRIDGE (tools->bridge), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return turn (store, issue_id, NULL, NULL, provider_name, listener, tools, cancellable, error);
 }
 
 TftsrTriageTurn *
@@ -395,19 +570,14 @@ tftsr_triage_send (TftsrStore *store, gint64 issue_id, const char *text, GPtrArr
                    const char *provider_name, const TftsrAiListener *listener,
                    GCancellable *cancellable, GError **error)
 {
-  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
-  g_return_val_if_fail (text != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  return turn (store, issue_id, text, attachments, provider_name, listener, cancellable, error);
+  return tftsr_triage_send_with_tools (store, issue_id, text, attachments, provider_name, listener,
+                                       NULL, cancellable, error);
 }
 
 TftsrTriageTurn *
 tftsr_triage_regenerate (TftsrStore *store, gint64 issue_id, const char *provider_name,
                          const TftsrAiListener *listener, GCancellable *cancellable, GError **error)
 {
-  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  return turn (store, issue_id, NULL, NULL, provider_name, listener, cancellable, error);
+  return tftsr_triage_regenerate_with_tools (store, issue_id, provider_name, listener, NULL,
+                                             cancellable, error);
 }

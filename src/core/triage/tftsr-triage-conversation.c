@@ -41,6 +41,8 @@ tftsr_triage_message_free (TftsrTriageMessage *message)
   g_free (message->created_at);
   g_free (message->display_text);
   g_clear_pointer (&message->attachments, g_ptr_array_unref);
+  g_free (message->tool_server);
+  g_free (message->tool_arguments);
   g_free (message);
 }
 
@@ -168,7 +170,7 @@ tftsr_store_get_triage (TftsrStore *store, gint64 issue_id, GError **error)
 
 #define MESSAGE_COLUMNS                                                                            \
   "id, seq, role, content, tool_calls, tool_call_id, tool_name, provider, model, state, error, "   \
-  "created_at, superseded_at IS NOT NULL"
+  "created_at, superseded_at IS NOT NULL, tool_server, tool_arguments, tool_status"
 
 static char *
 nullable (sqlite3_stmt *stmt, int column)
@@ -214,6 +216,10 @@ message_from_row (sqlite3_stmt *stmt)
   m->error = nullable (stmt, 10);
   m->created_at = g_strdup (tftsr_db_text (stmt, 11));
   m->superseded = sqlite3_column_int (stmt, 12) != 0;
+  m->tool_server = nullable (stmt, 13);
+  m->tool_arguments = nullable (stmt, 14);
+  tftsr_triage_tool_status_from_string ((const char *) sqlite3_column_text (stmt, 15),
+                                        &m->tool_status);
   m->attachments = tftsr_triage_attachments_new ();
   return m;
 }
@@ -395,11 +401,12 @@ tftsr_triage_supersede_replies (TftsrStore *store, gint64 issue_id, GError **err
       tftsr_triage_set_nothing_asked (error);
       goto fail;
     }
-  mark = tftsr_db_prepare (conn->db,
-                           "UPDATE ai_messages SET superseded_at = " TFTSR_SQL_NOW " "
-                           "WHERE conversation_id = ?1 AND seq > ?2 AND role = 'assistant' "
-                           "AND state = 'complete' AND superseded_at IS NULL",
-                           error);
+  mark =
+      tftsr_db_prepare (conn->db,
+                        "UPDATE ai_messages SET superseded_at = " TFTSR_SQL_NOW " "
+                        "WHERE conversation_id = ?1 AND seq > ?2 AND role IN ('assistant', 'tool') "
+                        "AND state = 'complete' AND superseded_at IS NULL",
+                        error);
   if (mark == NULL)
     goto fail;
   sqlite3_bind_int64 (mark, 1, sqlite3_column_int64 (last, 0));

@@ -116,3 +116,18 @@ guint tftsr_triage_count_logs (GPtrArray *attachments);
 gboolean tftsr_triage_expand_attachments (const TftsrTriageRedactor *r, GPtrArray *attachments,
                                           gsize share, TftsrAiMessage *message, GPtrArray *parts,
                                           GError **error);
+
+/* --- tool calls (tftsr-triage-tools.c) ------------------------------------------------------ */
+
+/* The stored word of a tool result's status; FALSE (and @status untouched) for NULL or a
+ * word not known. */
+gboolean tftsr_triage_tool_status_from_string (const char *name, TftsrTriageToolStatus *status);
+
+/* Answers every tool call of @reply, in order: each put to the engineer and run, or with
+ * @limit_note answered with it and not run; each result stored as a tool message and added
+ * to @request. A cancelled turn still answers every call (as stopped), so the stored
+ * conversation never holds a call without its result, and then fails with
+ * G_IO_ERROR_CANCELLED. */
+gboolean tftsr_triage_answer_calls (const TftsrTriageRedactor *r, const TftsrTriageTools *tools,
+                                    const TftsrAiReply *reply, const char *limit_note,
+                                    TftsrAiRequest *request, GError **error);
