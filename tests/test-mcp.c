@@ -387,6 +387,28 @@ test_fake_exits_and_hangs (void)
   g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT);
 }
 
+/* A server sees what it needs to run, never the rest of tftsr's environment (the database
+ * key, the engineer's tokens): a server can hand its environment to the model. */
+static void
+test_environment_not_inherited (void)
+{
+  g_autoptr (TftsrMcpServer) server = sh_server ("env >&2; exit 3");
+  g_autoptr (TftsrMcpClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *log = NULL;
+
+  g_setenv ("TFTSR_TEST_TOKEN", "tok-should-not-leak", TRUE);
+  server->env = g_strsplit ("GIVEN=yes", "\n", -1);
+  client = tftsr_mcp_client_new (NULL, server);
+  g_assert_false (tftsr_mcp_client_connect (client, NULL, &error));
+  log = tftsr_mcp_dup_server_log ("fake");
+  g_assert_nonnull (strstr (log, "PATH="));
+  g_assert_nonnull (strstr (log, "GIVEN=yes"));
+  g_assert_null (strstr (log, "TFTSR_DB_KEY"));
+  g_assert_null (strstr (log, "tok-should-not-leak"));
+  g_unsetenv ("TFTSR_TEST_TOKEN");
+}
+
 static void
 test_fake_versions (void)
 {
@@ -728,6 +750,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mcp/fake-garbage", test_fake_garbage);
   g_test_add_func ("/mcp/fake-not-jsonrpc", test_fake_not_jsonrpc);
   g_test_add_func ("/mcp/fake-exits-and-hangs", test_fake_exits_and_hangs);
+  g_test_add_func ("/mcp/environment-not-inherited", test_environment_not_inherited);
   g_test_add_func ("/mcp/fake-versions", test_fake_versions);
   g_test_add_func ("/mcp/fake-pagination", test_fake_pagination);
   g_test_add_func ("/mcp/fake-tools-changed", test_fake_tools_changed);

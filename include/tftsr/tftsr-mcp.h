@@ -109,7 +109,8 @@ typedef struct
   /* stdio */
   char *command;    /* an absolute path to an executable */
   GStrv args;       /* arguments after the command; NULL: none */
-  GStrv env;        /* "NAME=value", non-secret, added to the inherited environment */
+  GStrv env;        /* "NAME=value", non-secret, added to the little a server inherits (PATH,
+                     * HOME, locale, proxies, CA bundles; never tftsr's other variables) */
   GStrv secret_env; /* NAMEs whose values are in the vault */
   /* http */
   char *url;            /* http:// or https:// */

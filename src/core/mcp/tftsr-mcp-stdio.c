@@ -64,10 +64,61 @@ child_setup (gpointer data)
   setpgid (0, 0);
 }
 
+/* What a server inherits from tftsr's environment: what programs need to run and reach the
+ * network, nothing else. tftsr's environment may hold its database key (TFTSR_DB_KEY) and
+ * the engineer's tokens, and a server can hand its environment to the model (the reference
+ * server's get-env tool does); a server that needs more is given it in its own settings. */
+static const char *const inherited[] = {
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TMPDIR",
+  "XDG_RUNTIME_DIR",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "NODE_EXTRA_CA_CERTS",
+};
+
+static gboolean
+is_inherited (const char *name)
+{
+  if (g_str_has_prefix (name, "LC_"))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (inherited); i++)
+    if (g_str_equal (name, inherited[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static char **
+base_environ (void)
+{
+  g_auto (GStrv) all = g_get_environ ();
+  char **environ = g_new0 (char *, 1);
+
+  for (guint i = 0; all[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strndup (all[i], strcspn (all[i], "="));
+      if (is_inherited (name))
+        environ = g_environ_setenv (environ, name, all[i] + strlen (name) + 1, TRUE);
+    }
+  return environ;
+}
+
 static char **
 child_environ (const TftsrMcpServer *server, const TftsrMcpResolved *secrets)
 {
-  char **environ = g_get_environ ();
+  char **environ = base_environ ();
 
   for (guint i = 0; server->env != NULL && server->env[i] != NULL; i++)
     {
