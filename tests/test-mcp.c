@@ -740,6 +740,59 @@ test_discover_everything (void)
   g_assert_cmpint (after->n_tools, >, 5);
 }
 
+static void
+on_discovered_all (GObject *source, GAsyncResult *result, gpointer data)
+{
+  gssize *connected = data;
+  g_autoptr (GError) error = NULL;
+
+  *connected = tftsr_mcp_discover_enabled_finish (TFTSR_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+discovered_all (gpointer data)
+{
+  return *(gssize *) data != G_MININT;
+}
+
+/* At startup: every enabled server is discovered and its outcome recorded; a broken one
+ * does not stop the next, a disabled one is left alone. */
+static void
+test_discover_enabled (void)
+{
+  g_autoptr (TftsrStore) store = tftsr_test_new_store ();
+  g_autoptr (TftsrMcpServer) everything = everything_stdio ();
+  g_autoptr (TftsrMcpServer) broken = sh_server ("echo 'no config' >&2; exit 2");
+  g_autoptr (TftsrMcpServer) off = sh_server ("exit 0");
+  g_autoptr (TftsrMcpServer) after = NULL;
+  g_autoptr (GError) error = NULL;
+  gssize connected = G_MININT;
+
+  if (everything == NULL)
+    return;
+  g_free (broken->name);
+  broken->name = g_strdup ("broken");
+  g_free (off->name);
+  off->name = g_strdup ("off");
+  off->enabled = FALSE;
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, broken, NULL, &error), >, 0);
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, everything, NULL, &error), >, 0);
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, off, NULL, &error), >, 0);
+  tftsr_mcp_discover_enabled_async (store, NULL, on_discovered_all, &connected);
+  tftsr_test_iterate_until (discovered_all, &connected);
+  g_assert_cmpint (connected, ==, 1);
+  after = tftsr_mcp_store_get_server (store, "everything", &error);
+  g_assert_cmpint (after->status, ==, TFTSR_MCP_STATUS_CONNECTED);
+  g_clear_pointer (&after, tftsr_mcp_server_free);
+  after = tftsr_mcp_store_get_server (store, "broken", &error);
+  g_assert_cmpint (after->status, ==, TFTSR_MCP_STATUS_ERROR);
+  g_assert_nonnull (strstr (after->status_reason, "no config"));
+  g_clear_pointer (&after, tftsr_mcp_server_free);
+  after = tftsr_mcp_store_get_server (store, "off", &error);
+  g_assert_cmpint (after->status, ==, TFTSR_MCP_STATUS_PENDING);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -761,5 +814,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/mcp/stdio-timeout-and-cancel", test_stdio_timeout_and_cancel);
   g_test_add_func ("/mcp/http-everything", test_http_everything);
   g_test_add_func ("/mcp/discover-everything", test_discover_everything);
+  g_test_add_func ("/mcp/discover-enabled", test_discover_enabled);
   return g_test_run ();
 }

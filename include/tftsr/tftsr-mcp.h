@@ -440,5 +440,11 @@ void tftsr_mcp_discover_async (TftsrStore *store, const char *name, GCancellable
                                GAsyncReadyCallback callback, gpointer user_data);
 TftsrMcpDiscovery *tftsr_mcp_discover_finish (TftsrStore *store, GAsyncResult *result,
                                               GError **error);
+/* Discovers every enabled server in turn in a worker (the app does at startup), each
+ * outcome recorded as tftsr_mcp_discover() records it; finishes with how many connected. */
+void tftsr_mcp_discover_enabled_async (TftsrStore *store, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+gssize tftsr_mcp_discover_enabled_finish (TftsrStore *store, GAsyncResult *result,
+                                          GError **error);
 
 G_END_DECLS

@@ -292,6 +292,17 @@ use_store (TftsrWindow *self, TftsrStore *store)
 }
 
 static void
+mcp_discovered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  gssize connected = tftsr_mcp_discover_enabled_finish (TFTSR_STORE (source), result, &error);
+
+  /* Each server's status is in Preferences → MCP Servers; nothing to show here. */
+  if (connected < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("MCP servers not discovered: %s", error->message);
+}
+
+static void
 store_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TftsrWindow) self = user_data;
@@ -313,6 +324,8 @@ store_opened (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   use_store (self, store);
+  /* The servers' tools are known (and a broken server shown) before the first chat. */
+  tftsr_mcp_discover_enabled_async (store, self->cancellable, mcp_discovered, NULL);
 }
 
 static void

@@ -206,6 +206,54 @@ tftsr_mcp_discover_finish (TftsrStore *store, GAsyncResult *result, GError **err
   return finish_pointer (store, result, tftsr_mcp_discover_async, error);
 }
 
+/* Every enabled server, one after the other; a server that fails is recorded so and the
+ * next one is tried. The result is how many connected. */
+static void
+discover_all_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) servers = tftsr_mcp_store_list_servers (source, &error);
+  gssize connected = 0;
+
+  for (guint i = 0; servers != NULL && i < servers->len; i++)
+    {
+      const TftsrMcpServer *server = g_ptr_array_index (servers, i);
+      g_autoptr (TftsrMcpDiscovery) discovery = NULL;
+      g_autoptr (GError) failed = NULL;
+
+      if (!server->enabled || g_cancellable_is_cancelled (cancellable))
+        continue;
+      discovery = tftsr_mcp_discover (source, server->name, cancellable, &failed);
+      if (discovery != NULL)
+        connected++;
+      else
+        g_debug ("MCP server “%s” not discovered: %s", server->name, failed->message);
+    }
+  if (servers == NULL)
+    g_task_return_error (task, error);
+  else if (!g_task_return_error_if_cancelled (task))
+    g_task_return_int (task, connected);
+}
+
+void
+tftsr_mcp_discover_enabled_async (TftsrStore *store, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tftsr_mcp_discover_enabled_async);
+  g_task_run_in_thread (task, discover_all_thread);
+}
+
+gssize
+tftsr_mcp_discover_enabled_finish (TftsrStore *store, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
 /* Registry */
 
 static void
