@@ -13,9 +13,9 @@
 
 #include "tftsr-fake-server.h"
 #include "tftsr-json-private.h"
+#include "tftsr-mcp-test-util.h"
 #include "tftsr-test-util.h"
 
-#define EVERYTHING "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 #define CANARY_EMAIL "jane.canary@acme-internal.net"
 #define CANARY_HOST "db-canary-01.prod.acme.internal"
 #define CANARY_ENV_EMAIL "ops.canary@acme-internal.net"
@@ -33,28 +33,12 @@ kept (TftsrFakeReply *reply)
 
 /* --- the MCP servers ------------------------------------------------------------------------ */
 
-/* The server's script, or NULL with the test skipped when it or node is missing. */
-static char *
-everything_script (void)
-{
-  g_autofree char *script = g_strconcat (TFTSR_MCP_SERVER_DIR, EVERYTHING, NULL);
-  g_autofree char *node = g_find_program_in_path ("node");
-
-  if (node == NULL || !g_file_test (script, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("The reference MCP server is not installed (scripts/install-deps.sh runs "
-                   "npm ci in tests/mcp-server); skipped.");
-      return NULL;
-    }
-  return g_steal_pointer (&script);
-}
-
 /* Registers the reference server as @name; with @tap every line it is sent is also
  * appended to that file. FALSE (skipped) without the server. */
 static gboolean
 add_everything (const char *name, const char *tap, guint timeout_ms)
 {
-  g_autofree char *script = everything_script ();
+  g_autofree char *script = tftsr_test_mcp_everything_script ();
   g_autofree char *node = g_find_program_in_path ("node");
   g_autoptr (TftsrMcpServer) server = tftsr_mcp_server_new ();
   g_autoptr (GError) error = NULL;

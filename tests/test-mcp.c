@@ -10,25 +10,8 @@
 
 #include "tftsr-fake-server.h"
 #include "tftsr-mcp-private.h"
+#include "tftsr-mcp-test-util.h"
 #include "tftsr-test-util.h"
-
-#define EVERYTHING "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
-
-/* node and the server's script, or NULL (and the test skipped) when either is missing. */
-static char *
-everything_script (void)
-{
-  g_autofree char *script = g_strconcat (TFTSR_MCP_SERVER_DIR, EVERYTHING, NULL);
-  g_autofree char *node = g_find_program_in_path ("node");
-
-  if (node == NULL || !g_file_test (script, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("The reference MCP server is not installed (scripts/install-deps.sh runs "
-                   "npm ci in tests/mcp-server); skipped.");
-      return NULL;
-    }
-  return g_steal_pointer (&script);
-}
 
 static TftsrMcpServer *
 stdio_server (const char *name, const char *command, const char *const *args)
@@ -46,7 +29,7 @@ stdio_server (const char *name, const char *command, const char *const *args)
 static TftsrMcpServer *
 everything_stdio (void)
 {
-  g_autofree char *script = everything_script ();
+  g_autofree char *script = tftsr_test_mcp_everything_script ();
   g_autofree char *node = g_find_program_in_path ("node");
   const char *args[] = { script, "stdio", NULL };
 
@@ -270,7 +253,7 @@ test_stdio_timeout_and_cancel (void)
 static void
 test_http_everything (void)
 {
-  g_autofree char *script = everything_script ();
+  g_autofree char *script = tftsr_test_mcp_everything_script ();
   g_autofree char *node = g_find_program_in_path ("node");
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) process = NULL;
