@@ -18,8 +18,7 @@
 
 #include "tftsr-app-format.h"
 #include "tftsr-connector-dialog.h"
-
-#define SIGN_IN_TIMEOUT_S 300
+#include "tftsr-oauth-sign-in.h"
 
 /* The options edited as text: the key in the options and which kinds show its row. */
 typedef struct
@@ -60,9 +59,8 @@ struct _TftsrConnectorDialog
   gboolean is_new;
   TftsrConnectorAuth auths[TFTSR_CONNECTOR_AUTH_OAUTH + 1]; /* offered, in the row's order */
   guint n_auths;
-  GCancellable *saving;     /* the save in flight, or NULL */
-  GCancellable *signing_in; /* the OAuth sign-in in flight, or NULL */
-  TftsrOAuthFlow *flow;
+  GCancellable *saving; /* the save in flight, or NULL */
+  TftsrOAuthSignIn sign_in;
   char *signed_in_id; /* a new integration signed in here and not saved yet: its id */
   char *ca_file;
   GPtrArray *mapping_rows; /* AdwEntryRow, 4 per field, in field order */
@@ -81,9 +79,6 @@ struct _TftsrConnectorDialog
   AdwEntryRow *user_row;
   AdwPasswordEntryRow *secret_row;
   AdwEntryRow *oauth_rows[N_OAUTH];
-  AdwActionRow *sign_in_row;
-  GtkSpinner *sign_in_spinner;
-  GtkButton *sign_in_button;
   AdwPreferencesGroup *options_group;
   AdwComboRow *deployment_row;
   AdwEntryRow *text_rows[N_TEXT_OPTIONS];
@@ -375,7 +370,7 @@ on_auth_changed (TftsrConnectorDialog *self)
                           auth != TFTSR_CONNECTOR_AUTH_NONE && !oauth);
   for (guint i = 0; i < N_OAUTH; i++)
     gtk_widget_set_visible (GTK_WIDGET (self->oauth_rows[i]), oauth);
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_row), oauth);
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in.row), oauth);
   gtk_widget_set_visible (GTK_WIDGET (self->auth_row), self->n_auths > 1);
   update_secret_row (self);
 }
@@ -606,45 +601,28 @@ show_error (TftsrConnectorDialog *self, const char *message)
 /* --- OAuth sign-in ------------------------------------------------------------------------ */
 
 static void
-show_signing_in (TftsrConnectorDialog *self, const char *subtitle)
-{
-  gboolean busy = self->signing_in != NULL;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_spinner), busy);
-  gtk_spinner_set_spinning (self->sign_in_spinner, busy);
-  gtk_button_set_label (self->sign_in_button, busy ? _ ("_Stop") : _ ("S_ign In…"));
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (self->sign_in_row, subtitle);
-}
-
-static void
 signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TftsrConnectorDialog) self = user_data;
   g_autoptr (GError) error = NULL;
-  gboolean ok = tftsr_oauth_flow_run_finish (TFTSR_OAUTH_FLOW (source), result, &error);
+  TftsrOAuthSignInResult done = tftsr_oauth_sign_in_finish (&self->sign_in, source, result, &error);
 
-  if (self->flow != TFTSR_OAUTH_FLOW (source))
-    return; /* a later sign-in took its place, or the dialog closed */
-  g_clear_object (&self->flow);
-  g_clear_object (&self->signing_in);
-  if (ok)
+  switch (done)
     {
+    case TFTSR_OAUTH_SIGN_IN_STALE:
+      return;
+    case TFTSR_OAUTH_SIGN_IN_DONE:
       g_free (self->signed_in_id);
       self->signed_in_id = self->is_new ? text_of (self->id_row) : NULL;
       show_error (self, NULL);
-      show_signing_in (self, _ ("Signed in: the tokens are in your keyring. Save to keep the "
-                                "settings."));
+      break;
+    case TFTSR_OAUTH_SIGN_IN_STOPPED:
+      break;
+    case TFTSR_OAUTH_SIGN_IN_FAILED:
+      show_error (self, error->message);
+      break;
     }
-  else
-    {
-      show_signing_in (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                                 ? _ ("The sign-in was stopped")
-                                 : _ ("Not signed in"));
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
-    }
-  g_signal_emit (self, signals[SIGNED_IN], 0, ok);
+  g_signal_emit (self, signals[SIGNED_IN], 0, done == TFTSR_OAUTH_SIGN_IN_DONE);
 }
 
 /* The loopback port registered with the service ("oauth" → "redirect_port"); 0: any. */
@@ -669,12 +647,10 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_autofree char *values[N_OAUTH] = { NULL };
   TftsrOAuthConfig oauth = { 0 };
   g_autoptr (GError) error = NULL;
+  TftsrOAuthFlow *flow;
 
-  if (self->signing_in != NULL)
-    {
-      g_cancellable_cancel (self->signing_in);
-      return;
-    }
+  if (tftsr_oauth_sign_in_stop (&self->sign_in))
+    return;
   if (*id == '\0')
     {
       show_error (self, _ ("Give the integration a name first: its tokens are kept under it"));
@@ -692,21 +668,17 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   oauth.revoke_url = values[3];
   oauth.scope = values[4];
   oauth.redirect_port = stored_redirect_port (self->config);
-  self->flow = tftsr_oauth_flow_new (self->store, id, &oauth, &error);
+  flow = tftsr_oauth_flow_new (self->store, id, &oauth, &error);
   for (guint i = 0; i < N_OAUTH; i++)
     g_free (values[i]);
-  if (self->flow == NULL)
+  if (flow == NULL)
     {
       show_error (self, error->message);
       return;
     }
   show_error (self, NULL);
-  self->signing_in = g_cancellable_new ();
-  show_signing_in (self, _ ("Waiting for the browser… finish signing in there"));
-  gtk_show_uri (GTK_WINDOW (self), tftsr_oauth_flow_get_authorization_url (self->flow),
-                GDK_CURRENT_TIME);
-  tftsr_oauth_flow_run_async (self->flow, SIGN_IN_TIMEOUT_S, self->signing_in, signed_in,
-                              g_object_ref (self));
+  tftsr_oauth_sign_in_start (&self->sign_in, GTK_WINDOW (self), flow, signed_in,
+                             g_object_ref (self));
 }
 
 /* --- saving ------------------------------------------------------------------------------ */
@@ -836,12 +808,10 @@ tftsr_connector_dialog_dispose (GObject *object)
 
   if (self->secret_row != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
-  g_cancellable_cancel (self->signing_in);
+  tftsr_oauth_sign_in_clear (&self->sign_in);
   g_cancellable_cancel (self->saving);
   forget_unsaved_tokens (self);
-  g_clear_object (&self->signing_in);
   g_clear_object (&self->saving);
-  g_clear_object (&self->flow);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_CONNECTOR_DIALOG);
   G_OBJECT_CLASS (tftsr_connector_dialog_parent_class)->dispose (object);
 }
@@ -896,9 +866,7 @@ tftsr_connector_dialog_class_init (TftsrConnectorDialogClass *klass)
     gtk_widget_class_bind_template_child_full (widget_class, oauth_ids[i], FALSE,
                                                G_STRUCT_OFFSET (TftsrConnectorDialog, oauth_rows) +
                                                    i * sizeof (AdwEntryRow *));
-  gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, sign_in_row);
-  gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, sign_in_spinner);
-  gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, sign_in_button);
+  tftsr_oauth_sign_in_bind_template (widget_class, G_STRUCT_OFFSET (TftsrConnectorDialog, sign_in));
   gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, options_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, deployment_row);
   for (guint i = 0; i < N_TEXT_OPTIONS; i++)

@@ -19,8 +19,7 @@
 
 #include "tftsr-app-format.h"
 #include "tftsr-mcp-server-dialog.h"
-
-#define SIGN_IN_TIMEOUT_S 300
+#include "tftsr-oauth-sign-in.h"
 
 /* The lists edited row by row. */
 typedef enum
@@ -62,9 +61,8 @@ struct _TftsrMcpServerDialog
   TftsrMcpServer *server; /* as stored, or NULL for a new one */
   gboolean has_token;     /* the stored server's key or token is in the vault */
   GCancellable *cancellable;
-  GCancellable *saving;     /* the save in flight, or NULL */
-  GCancellable *signing_in; /* the OAuth sign-in in flight, or NULL */
-  TftsrOAuthFlow *flow;
+  GCancellable *saving; /* the save in flight, or NULL */
+  TftsrOAuthSignIn sign_in;
   char *signed_in_name; /* a new server signed in here and not saved yet: its name */
   GPtrArray *rows[N_LISTS];
 
@@ -86,9 +84,6 @@ struct _TftsrMcpServerDialog
   AdwEntryRow *api_key_header_row;
   AdwPasswordEntryRow *token_row;
   AdwEntryRow *oauth_rows[N_OAUTH]; /* client id, authorize, token, revoke URL, scope */
-  AdwActionRow *sign_in_row;
-  GtkSpinner *sign_in_spinner;
-  GtkButton *sign_in_button;
 };
 
 G_DEFINE_FINAL_TYPE (TftsrMcpServerDialog, tftsr_mcp_server_dialog, ADW_TYPE_WINDOW)
@@ -450,7 +445,7 @@ on_auth_changed (TftsrMcpServerDialog *self)
                           auth == TFTSR_MCP_AUTH_API_KEY || auth == TFTSR_MCP_AUTH_BEARER);
   for (guint i = 0; i < N_OAUTH; i++)
     gtk_widget_set_visible (GTK_WIDGET (self->oauth_rows[i]), oauth);
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_row), oauth);
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in.row), oauth);
   update_token_row (self);
 }
 
@@ -566,8 +561,9 @@ oauth_known (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (TftsrMcpServerDialog) self = user_data;
   gboolean stored = tftsr_mcp_store_has_token_finish (TFTSR_STORE (source), result);
 
-  if (stored && !g_cancellable_is_cancelled (self->cancellable) && self->signing_in == NULL)
-    adw_action_row_set_subtitle (self->sign_in_row,
+  if (stored && !g_cancellable_is_cancelled (self->cancellable) &&
+      !tftsr_oauth_sign_in_busy (&self->sign_in))
+    adw_action_row_set_subtitle (self->sign_in.row,
                                  _ ("Signed in: the tokens are in your keyring. Sign in again "
                                     "to replace them."));
 }
@@ -613,44 +609,28 @@ choose_command_action (GtkWidget *widget, const char *action_name, GVariant *par
 /* --- OAuth sign-in -------------------------------------------------------------------------- */
 
 static void
-show_signing_in (TftsrMcpServerDialog *self, const char *subtitle)
-{
-  gboolean busy = self->signing_in != NULL;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_spinner), busy);
-  gtk_spinner_set_spinning (self->sign_in_spinner, busy);
-  gtk_button_set_label (self->sign_in_button, busy ? _ ("_Stop") : _ ("S_ign In…"));
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (self->sign_in_row, subtitle);
-}
-
-static void
 signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TftsrMcpServerDialog) self = user_data;
   g_autoptr (GError) error = NULL;
-  gboolean ok = tftsr_oauth_flow_run_finish (TFTSR_OAUTH_FLOW (source), result, &error);
+  TftsrOAuthSignInResult done = tftsr_oauth_sign_in_finish (&self->sign_in, source, result, &error);
 
-  if (self->flow != TFTSR_OAUTH_FLOW (source))
-    return; /* a later sign-in took its place, or the dialog closed */
-  g_clear_object (&self->flow);
-  g_clear_object (&self->signing_in);
-  if (ok)
+  switch (done)
     {
+    case TFTSR_OAUTH_SIGN_IN_STALE:
+      return;
+    case TFTSR_OAUTH_SIGN_IN_DONE:
       g_free (self->signed_in_name);
       self->signed_in_name = self->server == NULL ? text_of (self->name_row) : NULL;
       show_error (self, NULL);
-      show_signing_in (self, _ ("Signed in: the tokens are in your keyring. Save to keep the "
-                                "settings."));
+      break;
+    case TFTSR_OAUTH_SIGN_IN_STOPPED:
+      break;
+    case TFTSR_OAUTH_SIGN_IN_FAILED:
+      show_error (self, error->message);
+      break;
     }
-  else
-    {
-      gboolean stopped = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      show_signing_in (self, stopped ? _ ("The sign-in was stopped") : _ ("Not signed in"));
-      if (!stopped)
-        show_error (self, error->message);
-    }
-  g_signal_emit (self, signals[SIGNED_IN], 0, ok);
+  g_signal_emit (self, signals[SIGNED_IN], 0, done == TFTSR_OAUTH_SIGN_IN_DONE);
 }
 
 static void
@@ -662,12 +642,10 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_autoptr (GError) error = NULL;
   g_autofree char *vault_id = NULL;
   TftsrOAuthConfig oauth;
+  TftsrOAuthFlow *flow;
 
-  if (self->signing_in != NULL)
-    {
-      g_cancellable_cancel (self->signing_in);
-      return;
-    }
+  if (tftsr_oauth_sign_in_stop (&self->sign_in))
+    return;
   server = server_from_fields (self, &typed, &error);
   typed_clear (&typed);
   if (server == NULL || !tftsr_mcp_check_name (server->name, &error))
@@ -677,19 +655,15 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     }
   tftsr_mcp_server_get_oauth_config (server, &oauth);
   vault_id = tftsr_mcp_vault_id (server->name);
-  self->flow = tftsr_oauth_flow_new (self->store, vault_id, &oauth, &error);
-  if (self->flow == NULL)
+  flow = tftsr_oauth_flow_new (self->store, vault_id, &oauth, &error);
+  if (flow == NULL)
     {
       show_error (self, error->message);
       return;
     }
   show_error (self, NULL);
-  self->signing_in = g_cancellable_new ();
-  show_signing_in (self, _ ("Waiting for the browser… finish signing in there"));
-  gtk_show_uri (GTK_WINDOW (self), tftsr_oauth_flow_get_authorization_url (self->flow),
-                GDK_CURRENT_TIME);
-  tftsr_oauth_flow_run_async (self->flow, SIGN_IN_TIMEOUT_S, self->signing_in, signed_in,
-                              g_object_ref (self));
+  tftsr_oauth_sign_in_start (&self->sign_in, GTK_WINDOW (self), flow, signed_in,
+                             g_object_ref (self));
 }
 
 /* --- saving --------------------------------------------------------------------------------- */
@@ -815,15 +789,13 @@ tftsr_mcp_server_dialog_dispose (GObject *object)
   if (self->token_row != NULL)
     clear_secrets (self);
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->signing_in);
+  tftsr_oauth_sign_in_clear (&self->sign_in);
   g_cancellable_cancel (self->saving);
   /* A new server that signed in but was never saved leaves no tokens behind. */
   if (self->signed_in_name != NULL && tftsr_mcp_check_name (self->signed_in_name, NULL))
     tftsr_mcp_store_forget_oauth_async (self->store, self->signed_in_name, NULL, NULL, NULL);
   g_clear_pointer (&self->signed_in_name, g_free);
-  g_clear_object (&self->signing_in);
   g_clear_object (&self->saving);
-  g_clear_object (&self->flow);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_MCP_SERVER_DIALOG);
   G_OBJECT_CLASS (tftsr_mcp_server_dialog_parent_class)->dispose (object);
 }
@@ -886,9 +858,7 @@ tftsr_mcp_server_dialog_class_init (TftsrMcpServerDialogClass *klass)
     gtk_widget_class_bind_template_child_full (widget_class, oauth_ids[i], FALSE,
                                                G_STRUCT_OFFSET (TftsrMcpServerDialog, oauth_rows) +
                                                    i * sizeof (AdwEntryRow *));
-  gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerDialog, sign_in_row);
-  gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerDialog, sign_in_spinner);
-  gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerDialog, sign_in_button);
+  tftsr_oauth_sign_in_bind_template (widget_class, G_STRUCT_OFFSET (TftsrMcpServerDialog, sign_in));
   gtk_widget_class_bind_template_callback (widget_class, on_transport_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_auth_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
