@@ -376,16 +376,12 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TftsrAiProvidersPage *self = TFTSR_AI_PROVIDERS_PAGE (widget);
   const TftsrAiProvider *provider = provider_by_id (self, g_variant_get_int64 (parameter));
-  g_autofree char *name = NULL;
-  g_autofree char *heading = NULL;
 
   if (provider == NULL)
     return;
-  name = tftsr_display_text (provider->name);
-  heading = g_strdup_printf (_ ("Remove “%s”?"), name);
-  tftsr_confirm_destructive (widget, heading, _ ("Its settings and its saved API key are deleted."),
-                             "remove", _ ("_Remove"), G_CALLBACK (remove_answered),
-                             job_new (self, provider), (GDestroyNotify) job_free);
+  tftsr_confirm_remove (
+      widget, provider->name, _ ("Its settings and its saved API key are deleted."),
+      G_CALLBACK (remove_answered), job_new (self, provider), (GDestroyNotify) job_free);
 }
 
 /* --- class ------------------------------------------------------------------------------- */

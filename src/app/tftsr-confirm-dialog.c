@@ -5,6 +5,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "tftsr-app-format.h"
 #include "tftsr-confirm-dialog.h"
 
 void
@@ -24,4 +25,15 @@ tftsr_confirm_destructive (GtkWidget *widget, const char *heading, const char *b
   g_object_set_data_full (G_OBJECT (dialog), "job", job, job_free);
   g_signal_connect (dialog, "response", answered, job);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+tftsr_confirm_remove (GtkWidget *widget, const char *name, const char *body, GCallback answered,
+                      gpointer job, GDestroyNotify job_free)
+{
+  g_autofree char *shown = tftsr_display_text (name);
+  g_autofree char *heading = g_strdup_printf (_ ("Remove “%s”?"), shown);
+
+  tftsr_confirm_destructive (widget, heading, body, "remove", _ ("_Remove"), answered, job,
+                             job_free);
 }

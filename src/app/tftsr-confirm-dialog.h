@@ -16,4 +16,9 @@ void tftsr_confirm_destructive (GtkWidget *widget, const char *heading, const ch
                                 const char *response, const char *label, GCallback answered,
                                 gpointer job, GDestroyNotify job_free);
 
+/* The same asking "Remove “@name”?" (@name made safe to show), with @body, the response
+ * "remove" labelled "_Remove". */
+void tftsr_confirm_remove (GtkWidget *widget, const char *name, const char *body,
+                           GCallback answered, gpointer job, GDestroyNotify job_free);
+
 G_END_DECLS

@@ -181,40 +181,18 @@ connector_row (TftsrIntegrationsPage *self, const TftsrConnectorConfig *c,
 static void
 fill (TftsrIntegrationsPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  g_autofree char *focus_id = NULL;
-  const char *focus_on = NULL;
+  g_auto (TftsrSettingsRowsFocus) focus = { 0 };
   static const char *const parts[] = { "integrations.test", "integrations.edit",
-                                       "integrations.remove" };
+                                       "integrations.remove", NULL };
 
   /* The focus goes back to the same button of the same connector's row. */
-  for (guint i = 0; focus != NULL && i < self->rows->len; i++)
-    if (focus == self->rows->pdata[i] || gtk_widget_is_ancestor (focus, self->rows->pdata[i]))
-      {
-        focus_id = g_strdup (g_object_get_data (self->rows->pdata[i], "id"));
-        for (guint j = 0; j < G_N_ELEMENTS (parts); j++)
-          {
-            GtkWidget *part = g_object_get_data (self->rows->pdata[i], parts[j]);
-            if (focus == part || gtk_widget_is_ancestor (focus, part))
-              focus_on = parts[j];
-          }
-      }
-  for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (self->connectors_group, self->rows->pdata[i]);
-  g_ptr_array_set_size (self->rows, 0);
+  tftsr_settings_rows_clear (self->connectors_group, self->rows, "id", parts, &focus);
   for (guint i = 0; i < self->connectors->len; i++)
     {
       const TftsrConnectorConfig *c = self->connectors->pdata[i];
-      GtkWidget *row = connector_row (self, c, health_by_id (self, c->id));
 
-      adw_preferences_group_add (self->connectors_group, row);
-      g_ptr_array_add (self->rows, row);
-      if (focus_id != NULL && g_str_equal (focus_id, c->id))
-        {
-          GtkWidget *part = focus_on != NULL ? g_object_get_data (G_OBJECT (row), focus_on) : NULL;
-          gtk_widget_grab_focus (part != NULL ? part : row);
-        }
+      tftsr_settings_rows_add (self->connectors_group, self->rows,
+                               connector_row (self, c, health_by_id (self, c->id)), c->id, &focus);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->empty_row), self->connectors->len == 0);
 }
@@ -391,19 +369,14 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   TftsrIntegrationsPage *self = TFTSR_INTEGRATIONS_PAGE (widget);
   const TftsrConnectorConfig *config =
       connector_by_id (self, g_variant_get_string (parameter, NULL));
-  g_autofree char *name = NULL;
-  g_autofree char *heading = NULL;
 
   if (config == NULL)
     return;
-  name = tftsr_display_text (config->id);
-  heading = g_strdup_printf (_ ("Remove “%s”?"), name);
-  tftsr_confirm_destructive (
-      widget, heading,
+  tftsr_confirm_remove (
+      widget, config->id,
       _ ("Its settings and saved credentials are deleted and an OAuth sign-in is revoked. "
          "Links already made from incidents stay."),
-      "remove", _ ("_Remove"), G_CALLBACK (remove_answered), job_new (self, config->id),
-      (GDestroyNotify) job_free);
+      G_CALLBACK (remove_answered), job_new (self, config->id), (GDestroyNotify) job_free);
 }
 
 /* --- class ------------------------------------------------------------------------------- */

@@ -240,40 +240,18 @@ server_row (TftsrMcpPage *self, const TftsrMcpServer *server)
 static void
 fill (TftsrMcpPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  g_autofree char *focus_name = NULL;
-  const char *focus_on = NULL;
-  static const char *const parts[] = { "mcp.discover", "mcp.edit", "mcp.remove", "mcp.enabled",
-                                       "mcp.details" };
+  g_auto (TftsrSettingsRowsFocus) focus = { 0 };
+  static const char *const parts[] = { "mcp.discover", "mcp.edit",    "mcp.remove",
+                                       "mcp.enabled",  "mcp.details", NULL };
 
   /* The focus goes back to the same control of the same server's row. */
-  for (guint i = 0; focus != NULL && i < self->rows->len; i++)
-    if (focus == self->rows->pdata[i] || gtk_widget_is_ancestor (focus, self->rows->pdata[i]))
-      {
-        focus_name = g_strdup (g_object_get_data (self->rows->pdata[i], "name"));
-        for (guint j = 0; j < G_N_ELEMENTS (parts); j++)
-          {
-            GtkWidget *part = g_object_get_data (self->rows->pdata[i], parts[j]);
-            if (focus == part || gtk_widget_is_ancestor (focus, part))
-              focus_on = parts[j];
-          }
-      }
-  for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (self->servers_group, self->rows->pdata[i]);
-  g_ptr_array_set_size (self->rows, 0);
+  tftsr_settings_rows_clear (self->servers_group, self->rows, "name", parts, &focus);
   for (guint i = 0; i < self->servers->len; i++)
     {
       const TftsrMcpServer *server = self->servers->pdata[i];
-      GtkWidget *row = server_row (self, server);
 
-      adw_preferences_group_add (self->servers_group, row);
-      g_ptr_array_add (self->rows, row);
-      if (focus_name != NULL && g_str_equal (focus_name, server->name))
-        {
-          GtkWidget *part = focus_on != NULL ? g_object_get_data (G_OBJECT (row), focus_on) : NULL;
-          gtk_widget_grab_focus (part != NULL && gtk_widget_get_sensitive (part) ? part : row);
-        }
+      tftsr_settings_rows_add (self->servers_group, self->rows, server_row (self, server),
+                               server->name, &focus);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->empty_row), self->servers->len == 0);
 }
@@ -517,19 +495,14 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TftsrMcpPage *self = TFTSR_MCP_PAGE (widget);
   const TftsrMcpServer *server = server_by_name (self, g_variant_get_string (parameter, NULL));
-  g_autofree char *name = NULL;
-  g_autofree char *heading = NULL;
 
   if (server == NULL)
     return;
-  name = tftsr_display_text (server->name);
-  heading = g_strdup_printf (_ ("Remove “%s”?"), name);
-  tftsr_confirm_destructive (
-      widget, heading,
+  tftsr_confirm_remove (
+      widget, server->name,
       _ ("Its settings, secret values and sign-in tokens are deleted, and a running server "
          "is stopped. The triage assistant can no longer use its tools."),
-      "remove", _ ("_Remove"), G_CALLBACK (remove_answered), job_new (self, server->name),
-      (GDestroyNotify) job_free);
+      G_CALLBACK (remove_answered), job_new (self, server->name), (GDestroyNotify) job_free);
 }
 
 /* --- class ------------------------------------------------------------------------------- */

@@ -67,3 +67,48 @@ tftsr_settings_row_show_testing (GtkWidget *row, gboolean testing)
   gtk_stack_set_visible_child_name (stack, testing ? "spinner" : "label");
   gtk_spinner_set_spinning (GTK_SPINNER (gtk_stack_get_child_by_name (stack, "spinner")), testing);
 }
+
+void
+tftsr_settings_rows_clear (AdwPreferencesGroup *group, GPtrArray *rows, const char *key,
+                           const char *const *parts, TftsrSettingsRowsFocus *focus)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (group));
+  GtkWidget *focused = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  for (guint i = 0; focused != NULL && i < rows->len; i++)
+    if (focused == rows->pdata[i] || gtk_widget_is_ancestor (focused, rows->pdata[i]))
+      {
+        g_free (focus->id);
+        focus->id = g_strdup (g_object_get_data (rows->pdata[i], key));
+        for (guint j = 0; parts[j] != NULL; j++)
+          {
+            GtkWidget *part = g_object_get_data (rows->pdata[i], parts[j]);
+            if (focused == part || gtk_widget_is_ancestor (focused, part))
+              focus->part = parts[j];
+          }
+      }
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, rows->pdata[i]);
+  g_ptr_array_set_size (rows, 0);
+}
+
+void
+tftsr_settings_rows_add (AdwPreferencesGroup *group, GPtrArray *rows, GtkWidget *row,
+                         const char *id, const TftsrSettingsRowsFocus *focus)
+{
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (rows, row);
+  if (focus->id != NULL && g_str_equal (focus->id, id))
+    {
+      GtkWidget *part =
+          focus->part != NULL ? g_object_get_data (G_OBJECT (row), focus->part) : NULL;
+      gtk_widget_grab_focus (part != NULL && gtk_widget_get_sensitive (part) ? part : row);
+    }
+}
+
+void
+tftsr_settings_rows_focus_clear (TftsrSettingsRowsFocus *focus)
+{
+  g_clear_pointer (&focus->id, g_free);
+  focus->part = NULL;
+}

@@ -27,4 +27,28 @@ void tftsr_settings_row_add_buttons_full (GtkWidget *row, const char *group, GVa
 /* Whether the Test button of @row shows its spinner (a test runs) or its label. */
 void tftsr_settings_row_show_testing (GtkWidget *row, gboolean testing);
 
+/* Where the keyboard focus was among the rows of a list that is being rebuilt: the row's
+ * identity and which of its controls (kept on the row by name) held it. */
+typedef struct
+{
+  char *id;
+  const char *part;
+} TftsrSettingsRowsFocus;
+
+/* Notes in @focus which of @rows holds the keyboard focus (a row's identity is its string
+ * data @key; the controls looked at are @parts, NULL-terminated), then removes @rows from
+ * @group and empties @rows. */
+void tftsr_settings_rows_clear (AdwPreferencesGroup *group, GPtrArray *rows, const char *key,
+                                const char *const *parts, TftsrSettingsRowsFocus *focus);
+
+/* Adds @row, whose identity is @id, to @group and @rows; when @focus was on the row of
+ * @id, it goes back to the same control (the row itself when there is none or it is
+ * insensitive). */
+void tftsr_settings_rows_add (AdwPreferencesGroup *group, GPtrArray *rows, GtkWidget *row,
+                              const char *id, const TftsrSettingsRowsFocus *focus);
+
+void tftsr_settings_rows_focus_clear (TftsrSettingsRowsFocus *focus);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TftsrSettingsRowsFocus, tftsr_settings_rows_focus_clear)
+
 G_END_DECLS
