@@ -49,6 +49,7 @@ static const char *const severities[] = { "critical", "high", "medium", "low" };
 static const char *const oauth_keys[] = { "client_id", "authorize_url", "token_url", "revoke_url",
                                           "scope" };
 #define N_OAUTH G_N_ELEMENTS (oauth_keys)
+G_STATIC_ASSERT (N_OAUTH == TFTSR_OAUTH_SIGN_IN_N_FIELDS);
 
 struct _TftsrConnectorDialog
 {
@@ -78,7 +79,6 @@ struct _TftsrConnectorDialog
   AdwComboRow *auth_row;
   AdwEntryRow *user_row;
   AdwPasswordEntryRow *secret_row;
-  AdwEntryRow *oauth_rows[N_OAUTH];
   AdwPreferencesGroup *options_group;
   AdwComboRow *deployment_row;
   AdwEntryRow *text_rows[N_TEXT_OPTIONS];
@@ -276,7 +276,7 @@ options_from_fields (TftsrConnectorDialog *self, GError **error)
       json_object *oauth = object_member (options, "oauth");
       for (guint i = 0; i < N_OAUTH; i++)
         {
-          g_autofree char *value = text_of (self->oauth_rows[i]);
+          g_autofree char *value = text_of (self->sign_in.fields[i]);
           set_member (oauth, oauth_keys[i], value);
         }
     }
@@ -368,9 +368,7 @@ on_auth_changed (TftsrConnectorDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->user_row), auth == TFTSR_CONNECTOR_AUTH_BASIC);
   gtk_widget_set_visible (GTK_WIDGET (self->secret_row),
                           auth != TFTSR_CONNECTOR_AUTH_NONE && !oauth);
-  for (guint i = 0; i < N_OAUTH; i++)
-    gtk_widget_set_visible (GTK_WIDGET (self->oauth_rows[i]), oauth);
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in.row), oauth);
+  tftsr_oauth_sign_in_set_visible (&self->sign_in, oauth);
   gtk_widget_set_visible (GTK_WIDGET (self->auth_row), self->n_auths > 1);
   update_secret_row (self);
 }
@@ -520,7 +518,7 @@ fill (TftsrConnectorDialog *self)
       {
         json_object *value = NULL;
         if (json_object_object_get_ex (member, oauth_keys[i], &value))
-          gtk_editable_set_text (GTK_EDITABLE (self->oauth_rows[i]),
+          gtk_editable_set_text (GTK_EDITABLE (self->sign_in.fields[i]),
                                  json_object_get_string (value));
       }
   json_object_put (options);
@@ -604,23 +602,15 @@ static void
 signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TftsrConnectorDialog) self = user_data;
-  g_autoptr (GError) error = NULL;
-  TftsrOAuthSignInResult done = tftsr_oauth_sign_in_finish (&self->sign_in, source, result, &error);
+  TftsrOAuthSignInResult done = tftsr_oauth_sign_in_finish (&self->sign_in, source, result, self,
+                                                            (TftsrOAuthSignInShowError) show_error);
 
-  switch (done)
+  if (done == TFTSR_OAUTH_SIGN_IN_STALE)
+    return;
+  if (done == TFTSR_OAUTH_SIGN_IN_DONE)
     {
-    case TFTSR_OAUTH_SIGN_IN_STALE:
-      return;
-    case TFTSR_OAUTH_SIGN_IN_DONE:
       g_free (self->signed_in_id);
       self->signed_in_id = self->is_new ? text_of (self->id_row) : NULL;
-      show_error (self, NULL);
-      break;
-    case TFTSR_OAUTH_SIGN_IN_STOPPED:
-      break;
-    case TFTSR_OAUTH_SIGN_IN_FAILED:
-      show_error (self, error->message);
-      break;
     }
   g_signal_emit (self, signals[SIGNED_IN], 0, done == TFTSR_OAUTH_SIGN_IN_DONE);
 }
@@ -646,8 +636,6 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_autofree char *id = text_of (self->id_row);
   g_autofree char *values[N_OAUTH] = { NULL };
   TftsrOAuthConfig oauth = { 0 };
-  g_autoptr (GError) error = NULL;
-  TftsrOAuthFlow *flow;
 
   if (tftsr_oauth_sign_in_stop (&self->sign_in))
     return;
@@ -658,7 +646,7 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     }
   for (guint i = 0; i < N_OAUTH; i++)
     {
-      values[i] = text_of (self->oauth_rows[i]);
+      values[i] = text_of (self->sign_in.fields[i]);
       if (*values[i] == '\0')
         g_clear_pointer (&values[i], g_free);
     }
@@ -668,17 +656,10 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   oauth.revoke_url = values[3];
   oauth.scope = values[4];
   oauth.redirect_port = stored_redirect_port (self->config);
-  flow = tftsr_oauth_flow_new (self->store, id, &oauth, &error);
+  tftsr_oauth_sign_in_start (&self->sign_in, self, self->store, id, &oauth,
+                             (TftsrOAuthSignInShowError) show_error, signed_in);
   for (guint i = 0; i < N_OAUTH; i++)
     g_free (values[i]);
-  if (flow == NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
-  show_error (self, NULL);
-  tftsr_oauth_sign_in_start (&self->sign_in, GTK_WINDOW (self), flow, signed_in,
-                             g_object_ref (self));
 }
 
 /* --- saving ------------------------------------------------------------------------------ */
@@ -833,9 +814,6 @@ tftsr_connector_dialog_class_init (TftsrConnectorDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const char *const oauth_ids[N_OAUTH] = {
-    "client_id_row", "authorize_url_row", "token_url_row", "revoke_url_row", "scope_row",
-  };
 
   object_class->dispose = tftsr_connector_dialog_dispose;
   object_class->finalize = tftsr_connector_dialog_finalize;
@@ -862,10 +840,6 @@ tftsr_connector_dialog_class_init (TftsrConnectorDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, auth_row);
   gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, user_row);
   gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, secret_row);
-  for (guint i = 0; i < N_OAUTH; i++)
-    gtk_widget_class_bind_template_child_full (widget_class, oauth_ids[i], FALSE,
-                                               G_STRUCT_OFFSET (TftsrConnectorDialog, oauth_rows) +
-                                                   i * sizeof (AdwEntryRow *));
   tftsr_oauth_sign_in_bind_template (widget_class, G_STRUCT_OFFSET (TftsrConnectorDialog, sign_in));
   gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, options_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrConnectorDialog, deployment_row);

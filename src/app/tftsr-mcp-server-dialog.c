@@ -51,7 +51,7 @@ list_separator (ListKind kind)
 static const TftsrMcpAuth auths[] = { TFTSR_MCP_AUTH_NONE, TFTSR_MCP_AUTH_API_KEY,
                                       TFTSR_MCP_AUTH_BEARER, TFTSR_MCP_AUTH_OAUTH };
 
-#define N_OAUTH 5
+#define N_OAUTH TFTSR_OAUTH_SIGN_IN_N_FIELDS
 
 struct _TftsrMcpServerDialog
 {
@@ -83,7 +83,6 @@ struct _TftsrMcpServerDialog
   AdwComboRow *auth_row;
   AdwEntryRow *api_key_header_row;
   AdwPasswordEntryRow *token_row;
-  AdwEntryRow *oauth_rows[N_OAUTH]; /* client id, authorize, token, revoke URL, scope */
 };
 
 G_DEFINE_FINAL_TYPE (TftsrMcpServerDialog, tftsr_mcp_server_dialog, ADW_TYPE_WINDOW)
@@ -407,11 +406,11 @@ server_from_fields (TftsrMcpServerDialog *self, Typed *typed, GError **error)
         typed->token = g_strdup (token);
       if (server->auth == TFTSR_MCP_AUTH_OAUTH)
         {
-          server->oauth_client_id = text_or_null (self->oauth_rows[0]);
-          server->oauth_authorize_url = text_or_null (self->oauth_rows[1]);
-          server->oauth_token_url = text_or_null (self->oauth_rows[2]);
-          server->oauth_revoke_url = text_or_null (self->oauth_rows[3]);
-          server->oauth_scope = text_or_null (self->oauth_rows[4]);
+          server->oauth_client_id = text_or_null (self->sign_in.fields[0]);
+          server->oauth_authorize_url = text_or_null (self->sign_in.fields[1]);
+          server->oauth_token_url = text_or_null (self->sign_in.fields[2]);
+          server->oauth_revoke_url = text_or_null (self->sign_in.fields[3]);
+          server->oauth_scope = text_or_null (self->sign_in.fields[4]);
         }
     }
   return g_steal_pointer (&server);
@@ -443,9 +442,7 @@ on_auth_changed (TftsrMcpServerDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->api_key_header_row), auth == TFTSR_MCP_AUTH_API_KEY);
   gtk_widget_set_visible (GTK_WIDGET (self->token_row),
                           auth == TFTSR_MCP_AUTH_API_KEY || auth == TFTSR_MCP_AUTH_BEARER);
-  for (guint i = 0; i < N_OAUTH; i++)
-    gtk_widget_set_visible (GTK_WIDGET (self->oauth_rows[i]), oauth);
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in.row), oauth);
+  tftsr_oauth_sign_in_set_visible (&self->sign_in, oauth);
   update_token_row (self);
 }
 
@@ -537,7 +534,8 @@ fill (TftsrMcpServerDialog *self)
     const char *oauth[N_OAUTH] = { s->oauth_client_id, s->oauth_authorize_url, s->oauth_token_url,
                                    s->oauth_revoke_url, s->oauth_scope };
     for (guint i = 0; i < N_OAUTH; i++)
-      gtk_editable_set_text (GTK_EDITABLE (self->oauth_rows[i]), oauth[i] != NULL ? oauth[i] : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->sign_in.fields[i]),
+                             oauth[i] != NULL ? oauth[i] : "");
   }
   on_transport_changed (self);
   on_auth_changed (self);
@@ -612,23 +610,15 @@ static void
 signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TftsrMcpServerDialog) self = user_data;
-  g_autoptr (GError) error = NULL;
-  TftsrOAuthSignInResult done = tftsr_oauth_sign_in_finish (&self->sign_in, source, result, &error);
+  TftsrOAuthSignInResult done = tftsr_oauth_sign_in_finish (&self->sign_in, source, result, self,
+                                                            (TftsrOAuthSignInShowError) show_error);
 
-  switch (done)
+  if (done == TFTSR_OAUTH_SIGN_IN_STALE)
+    return;
+  if (done == TFTSR_OAUTH_SIGN_IN_DONE)
     {
-    case TFTSR_OAUTH_SIGN_IN_STALE:
-      return;
-    case TFTSR_OAUTH_SIGN_IN_DONE:
       g_free (self->signed_in_name);
       self->signed_in_name = self->server == NULL ? text_of (self->name_row) : NULL;
-      show_error (self, NULL);
-      break;
-    case TFTSR_OAUTH_SIGN_IN_STOPPED:
-      break;
-    case TFTSR_OAUTH_SIGN_IN_FAILED:
-      show_error (self, error->message);
-      break;
     }
   g_signal_emit (self, signals[SIGNED_IN], 0, done == TFTSR_OAUTH_SIGN_IN_DONE);
 }
@@ -642,7 +632,6 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_autoptr (GError) error = NULL;
   g_autofree char *vault_id = NULL;
   TftsrOAuthConfig oauth;
-  TftsrOAuthFlow *flow;
 
   if (tftsr_oauth_sign_in_stop (&self->sign_in))
     return;
@@ -655,15 +644,8 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     }
   tftsr_mcp_server_get_oauth_config (server, &oauth);
   vault_id = tftsr_mcp_vault_id (server->name);
-  flow = tftsr_oauth_flow_new (self->store, vault_id, &oauth, &error);
-  if (flow == NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
-  show_error (self, NULL);
-  tftsr_oauth_sign_in_start (&self->sign_in, GTK_WINDOW (self), flow, signed_in,
-                             g_object_ref (self));
+  tftsr_oauth_sign_in_start (&self->sign_in, self, self->store, vault_id, &oauth,
+                             (TftsrOAuthSignInShowError) show_error, signed_in);
 }
 
 /* --- saving --------------------------------------------------------------------------------- */
@@ -818,9 +800,6 @@ tftsr_mcp_server_dialog_class_init (TftsrMcpServerDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const char *const oauth_ids[N_OAUTH] = {
-    "client_id_row", "authorize_url_row", "token_url_row", "revoke_url_row", "scope_row",
-  };
 
   object_class->dispose = tftsr_mcp_server_dialog_dispose;
   object_class->finalize = tftsr_mcp_server_dialog_finalize;
@@ -854,10 +833,6 @@ tftsr_mcp_server_dialog_class_init (TftsrMcpServerDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerDialog, auth_row);
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerDialog, api_key_header_row);
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerDialog, token_row);
-  for (guint i = 0; i < N_OAUTH; i++)
-    gtk_widget_class_bind_template_child_full (widget_class, oauth_ids[i], FALSE,
-                                               G_STRUCT_OFFSET (TftsrMcpServerDialog, oauth_rows) +
-                                                   i * sizeof (AdwEntryRow *));
   tftsr_oauth_sign_in_bind_template (widget_class, G_STRUCT_OFFSET (TftsrMcpServerDialog, sign_in));
   gtk_widget_class_bind_template_callback (widget_class, on_transport_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_auth_changed);

@@ -12,12 +12,28 @@
 void
 tftsr_oauth_sign_in_bind_template (GtkWidgetClass *widget_class, gssize offset)
 {
+  static const char *const ids[TFTSR_OAUTH_SIGN_IN_N_FIELDS] = {
+    "client_id_row", "authorize_url_row", "token_url_row", "revoke_url_row", "scope_row",
+  };
+
+  for (guint i = 0; i < TFTSR_OAUTH_SIGN_IN_N_FIELDS; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, ids[i], FALSE,
+                                               offset + G_STRUCT_OFFSET (TftsrOAuthSignIn, fields) +
+                                                   i * sizeof (AdwEntryRow *));
   gtk_widget_class_bind_template_child_full (widget_class, "sign_in_row", FALSE,
                                              offset + G_STRUCT_OFFSET (TftsrOAuthSignIn, row));
   gtk_widget_class_bind_template_child_full (widget_class, "sign_in_spinner", FALSE,
                                              offset + G_STRUCT_OFFSET (TftsrOAuthSignIn, spinner));
   gtk_widget_class_bind_template_child_full (widget_class, "sign_in_button", FALSE,
                                              offset + G_STRUCT_OFFSET (TftsrOAuthSignIn, button));
+}
+
+void
+tftsr_oauth_sign_in_set_visible (TftsrOAuthSignIn *self, gboolean visible)
+{
+  for (guint i = 0; i < TFTSR_OAUTH_SIGN_IN_N_FIELDS; i++)
+    gtk_widget_set_visible (GTK_WIDGET (self->fields[i]), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->row), visible);
 }
 
 gboolean
@@ -48,21 +64,32 @@ show (TftsrOAuthSignIn *self, const char *subtitle)
 }
 
 void
-tftsr_oauth_sign_in_start (TftsrOAuthSignIn *self, GtkWindow *window, TftsrOAuthFlow *flow,
-                           GAsyncReadyCallback callback, gpointer user_data)
+tftsr_oauth_sign_in_start (TftsrOAuthSignIn *self, gpointer dialog, TftsrStore *store,
+                           const char *vault_id, const TftsrOAuthConfig *config,
+                           TftsrOAuthSignInShowError show_error, GAsyncReadyCallback callback)
 {
+  g_autoptr (GError) error = NULL;
+
   g_return_if_fail (self->cancellable == NULL);
 
-  self->flow = flow;
+  self->flow = tftsr_oauth_flow_new (store, vault_id, config, &error);
+  if (self->flow == NULL)
+    {
+      show_error (dialog, error->message);
+      return;
+    }
+  show_error (dialog, NULL);
   self->cancellable = g_cancellable_new ();
   show (self, _ ("Waiting for the browser… finish signing in there"));
-  gtk_show_uri (window, tftsr_oauth_flow_get_authorization_url (flow), GDK_CURRENT_TIME);
-  tftsr_oauth_flow_run_async (flow, SIGN_IN_TIMEOUT_S, self->cancellable, callback, user_data);
+  gtk_show_uri (GTK_WINDOW (dialog), tftsr_oauth_flow_get_authorization_url (self->flow),
+                GDK_CURRENT_TIME);
+  tftsr_oauth_flow_run_async (self->flow, SIGN_IN_TIMEOUT_S, self->cancellable, callback,
+                              g_object_ref (dialog));
 }
 
 TftsrOAuthSignInResult
 tftsr_oauth_sign_in_finish (TftsrOAuthSignIn *self, GObject *source, GAsyncResult *result,
-                            GError **error)
+                            gpointer dialog, TftsrOAuthSignInShowError show_error)
 {
   g_autoptr (GError) local = NULL;
   gboolean ok = tftsr_oauth_flow_run_finish (TFTSR_OAUTH_FLOW (source), result, &local);
@@ -74,6 +101,7 @@ tftsr_oauth_sign_in_finish (TftsrOAuthSignIn *self, GObject *source, GAsyncResul
   g_clear_object (&self->cancellable);
   if (ok)
     {
+      show_error (dialog, NULL);
       show (self, _ ("Signed in: the tokens are in your keyring. Save to keep the settings."));
       return TFTSR_OAUTH_SIGN_IN_DONE;
     }
@@ -81,7 +109,7 @@ tftsr_oauth_sign_in_finish (TftsrOAuthSignIn *self, GObject *source, GAsyncResul
   show (self, stopped ? _ ("The sign-in was stopped") : _ ("Not signed in"));
   if (stopped)
     return TFTSR_OAUTH_SIGN_IN_STOPPED;
-  g_propagate_error (error, g_steal_pointer (&local));
+  show_error (dialog, local->message);
   return TFTSR_OAUTH_SIGN_IN_FAILED;
 }
 

@@ -11,10 +11,14 @@
 
 G_BEGIN_DECLS
 
+/* The OAuth client's settings, as rows: client id, authorize, token and revoke URL, scope. */
+#define TFTSR_OAUTH_SIGN_IN_N_FIELDS 5
+
 /* Embedded in the dialog's instance struct; the widgets are template children bound by
  * tftsr_oauth_sign_in_bind_template(). */
 typedef struct
 {
+  AdwEntryRow *fields[TFTSR_OAUTH_SIGN_IN_N_FIELDS];
   AdwActionRow *row;
   GtkSpinner *spinner;
   GtkButton *button;
@@ -30,9 +34,16 @@ typedef enum
   TFTSR_OAUTH_SIGN_IN_FAILED,  /* with the reason in the error */
 } TftsrOAuthSignInResult;
 
-/* Binds the template children "sign_in_row", "sign_in_spinner" and "sign_in_button" to the
- * TftsrOAuthSignIn at @offset in the instance struct. */
+/* How a dialog shows an error above its fields (@message NULL: none). */
+typedef void (*TftsrOAuthSignInShowError) (gpointer dialog, const char *message);
+
+/* Binds the template children "client_id_row", "authorize_url_row", "token_url_row",
+ * "revoke_url_row", "scope_row", "sign_in_row", "sign_in_spinner" and "sign_in_button" to
+ * the TftsrOAuthSignIn at @offset in the instance struct. */
 void tftsr_oauth_sign_in_bind_template (GtkWidgetClass *widget_class, gssize offset);
+
+/* Shows or hides the settings rows and the sign-in row. */
+void tftsr_oauth_sign_in_set_visible (TftsrOAuthSignIn *self, gboolean visible);
 
 /* Whether a sign-in is in flight. */
 gboolean tftsr_oauth_sign_in_busy (const TftsrOAuthSignIn *self);
@@ -40,15 +51,19 @@ gboolean tftsr_oauth_sign_in_busy (const TftsrOAuthSignIn *self);
 /* Cancels the sign-in in flight, if any: TRUE when there was one. */
 gboolean tftsr_oauth_sign_in_stop (TftsrOAuthSignIn *self);
 
-/* Takes @flow, opens its authorization URL in the browser over @window and runs it;
- * @callback (with @user_data) then calls tftsr_oauth_sign_in_finish(). */
-void tftsr_oauth_sign_in_start (TftsrOAuthSignIn *self, GtkWindow *window, TftsrOAuthFlow *flow,
-                                GAsyncReadyCallback callback, gpointer user_data);
+/* Signs @dialog (a window) in as @vault_id of @store with @config: opens the authorization
+ * URL in the browser and runs the flow; @callback gets a reference to @dialog as its user
+ * data and calls tftsr_oauth_sign_in_finish(). When the flow cannot start, @show_error
+ * says why; else it clears the error. */
+void tftsr_oauth_sign_in_start (TftsrOAuthSignIn *self, gpointer dialog, TftsrStore *store,
+                                const char *vault_id, const TftsrOAuthConfig *config,
+                                TftsrOAuthSignInShowError show_error, GAsyncReadyCallback callback);
 
-/* Finishes the flow @source and says so on the row (except when STALE, which touches
- * nothing); FAILED sets @error. */
+/* Finishes the flow @source and says so on the row and, through @show_error, on @dialog
+ * (clearing it when signed in, the reason when it failed). A STALE flow touches nothing. */
 TftsrOAuthSignInResult tftsr_oauth_sign_in_finish (TftsrOAuthSignIn *self, GObject *source,
-                                                   GAsyncResult *result, GError **error);
+                                                   GAsyncResult *result, gpointer dialog,
+                                                   TftsrOAuthSignInShowError show_error);
 
 /* On dispose: cancels the sign-in in flight and drops the flow. */
 void tftsr_oauth_sign_in_clear (TftsrOAuthSignIn *self);
