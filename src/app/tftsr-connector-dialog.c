@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tftsr-app-format.h"
+#include "tftsr-dialog-form.h"
 #include "tftsr-connector-dialog.h"
 #include "tftsr-oauth-sign-in.h"
 
@@ -405,16 +406,8 @@ show_ca (TftsrConnectorDialog *self)
 static void
 on_entry_activated (TftsrConnectorDialog *self, GtkWidget *row)
 {
-  GtkWidget *next = row;
-
   /* The next visible entry, else Save. */
-  while ((next = gtk_widget_get_next_sibling (next)) != NULL)
-    if (gtk_widget_get_visible (next) && GTK_IS_EDITABLE (next))
-      {
-        gtk_widget_grab_focus (next);
-        return;
-      }
-  gtk_widget_activate_action (GTK_WIDGET (self), "connector.save", NULL);
+  tftsr_dialog_form_next_entry (GTK_WIDGET (self), row, "connector.save");
 }
 
 static void
@@ -588,12 +581,7 @@ clear_ca_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 static void
 show_error (TftsrConnectorDialog *self, const char *message)
 {
-  g_autofree char *shown = message != NULL ? tftsr_display_text (message) : NULL;
-
-  gtk_label_set_text (self->error_label, shown != NULL ? shown : "");
-  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
-  if (message != NULL)
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  tftsr_dialog_form_show_error (self->error_revealer, self->error_label, self->scroller, message);
 }
 
 /* --- OAuth sign-in ------------------------------------------------------------------------ */
@@ -667,11 +655,8 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 show_saving (TftsrConnectorDialog *self)
 {
-  gboolean busy = self->saving != NULL;
-
-  gtk_stack_set_visible_child_name (self->save_stack, busy ? "spinner" : "label");
-  gtk_spinner_set_spinning (self->save_spinner, busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "connector.save", !busy);
+  tftsr_dialog_form_show_saving (GTK_WIDGET (self), self->save_stack, self->save_spinner,
+                                 "connector.save", self->saving != NULL);
 }
 
 typedef struct
