@@ -622,7 +622,7 @@ sign_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TftsrConnectorDialog *self = TFTSR_CONNECTOR_DIALOG (widget);
   g_autofree char *id = text_of (self->id_row);
-  g_autofree char *values[N_OAUTH] = { NULL };
+  char *values[N_OAUTH] = { NULL }; /* freed below: g_autofree would free only the first */
   TftsrOAuthConfig oauth = { 0 };
 
   if (tftsr_oauth_sign_in_stop (&self->sign_in))
