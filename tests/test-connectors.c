@@ -738,9 +738,8 @@ test_search_escaping (void)
                    "x&y^ORDERBYDESCsys_updated_on");
   g_clear_pointer (&items, g_ptr_array_unref);
   g_clear_pointer (&query, g_free);
-  items =
-      tftsr_connector_search (store, "servicenow", "JavaScript:gs.getUserID() or a@javascript:x", 5,
-                              NULL, &error);
+  items = tftsr_connector_search (store, "servicenow",
+                                  "JavaScript:gs.getUserID() or a@javascript:x", 5, NULL, &error);
   g_assert_no_error (error);
   query = last_query (sn->server);
   {

@@ -444,7 +444,6 @@ TftsrMcpDiscovery *tftsr_mcp_discover_finish (TftsrStore *store, GAsyncResult *r
  * outcome recorded as tftsr_mcp_discover() records it; finishes with how many connected. */
 void tftsr_mcp_discover_enabled_async (TftsrStore *store, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
-gssize tftsr_mcp_discover_enabled_finish (TftsrStore *store, GAsyncResult *result,
-                                          GError **error);
+gssize tftsr_mcp_discover_enabled_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -182,8 +182,8 @@ gboolean
 tftsr_connector_post_hook_message (TftsrConnectorCtx *ctx, json_object *message, GError **error)
 {
   /* A message posted twice is seen twice: not repeated after a gateway's 502/504. */
-  const TftsrCallFlags flags = TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL |
-                               TFTSR_CALL_NOT_REPEATABLE;
+  const TftsrCallFlags flags =
+      TFTSR_CALL_NO_AUTH | TFTSR_CALL_NO_JSON | TFTSR_CALL_SECRET_URL | TFTSR_CALL_NOT_REPEATABLE;
   g_autoptr (TftsrSecret) url = NULL;
 
   /* The URL is the secret: only its host is shown, recorded or logged, and a preview, which
