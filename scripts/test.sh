@@ -2,13 +2,13 @@
 # Installs the dependencies, builds tftsr and runs every test: the GLib tests (GUI tests
 # on their own Xvfb), the same suite under valgrind, again built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, then each libFuzzer target briefly from its seed corpus.
-#   FUZZ_SECONDS=N  seconds per fuzz target (default 20)
+#   FUZZ_SECONDS=N  seconds per fuzz target (default 15)
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 
 jobs=$(nproc)
-fuzz_seconds=${FUZZ_SECONDS:-20}
+fuzz_seconds=${FUZZ_SECONDS:-15}
 
 echo "== build and test =="
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
