@@ -14,9 +14,6 @@
 
 #include "tftsr-log-miner-private.h"
 
-#define FNV_OFFSET G_GUINT64_CONSTANT (14695981039346656037)
-#define FNV_PRIME G_GUINT64_CONSTANT (1099511628211)
-
 static gboolean
 is_space (char c)
 {
@@ -209,13 +206,9 @@ static void
 add_token (GString *out, GArray *tokens, gsize start)
 {
   TftsrLogToken token = { 0 };
-  guint64 hash = FNV_OFFSET;
-
   token.offset = (guint32) start;
   token.len = (guint32) (out->len - start);
-  for (gsize i = start; i < out->len; i++)
-    hash = (hash ^ (guchar) out->str[i]) * FNV_PRIME;
-  token.hash = hash;
+  token.hash = tftsr_log_token_hash (out->str + start, token.len);
   token.wild = token.len == TFTSR_LOG_WILD_LEN &&
                memcmp (out->str + start, TFTSR_LOG_WILD, TFTSR_LOG_WILD_LEN) == 0;
   g_array_append_val (tokens, token);
