@@ -39,6 +39,7 @@ struct _Cluster
 {
   TftsrLogTemplate t; /* t.text holds the tokens */
   guint n_tokens;
+  guint n_wild;
   guint64 *hashes;
   guint32 *offsets; /* into t.text */
   guint32 *lens;
@@ -422,6 +423,7 @@ retemplate (Cluster *c, const char *const *other, const guint32 *other_lens,
 {
   GString *text = g_string_sized_new (strlen (c->t.text) + 8);
 
+  c->n_wild = 0;
   for (guint k = 0; k < c->n_tokens; k++)
     {
       gsize offset;
@@ -438,6 +440,7 @@ retemplate (Cluster *c, const char *const *other, const guint32 *other_lens,
       c->lens[k] = (guint32) (text->len - offset);
       c->hashes[k] = tftsr_log_token_hash (text->str + offset, c->lens[k]);
       c->flags[k] = flags_of (text->str + offset, c->lens[k]);
+      c->n_wild += c->flags[k] == TOKEN_WILD;
     }
   g_free (c->t.text);
   c->t.text = g_string_free (text, FALSE);
@@ -464,6 +467,7 @@ cluster_new (TftsrLogMiner *self, Leaf *leaf)
       c->offsets[k] = token->offset;
       c->lens[k] = token->len;
       c->flags[k] = flags_of (self->text->str + token->offset, token->len);
+      c->n_wild += c->flags[k] == TOKEN_WILD;
     }
   c->t.id = self->next_id++;
   c->t.text = g_strndup (self->text->str, self->text->len);
@@ -518,21 +522,20 @@ evict_oldest (TftsrLogMiner *self)
   g_hash_table_remove (self->by_id, GUINT_TO_POINTER (c->t.id));
 }
 
-/* Share of the template's constant positions that the line has too. */
+/* Share of the template's constant positions that the line has too, or -1 as soon as it
+ * must come out under @floor (most templates of a leaf are rejected on a few tokens). */
 static double
-similarity (const Cluster *c, const GString *text, const TftsrLogToken *tokens, guint *n_wild)
+similarity (const Cluster *c, const GString *text, const TftsrLogToken *tokens, double floor)
 {
-  guint same = 0, wild = 0;
+  guint constant = c->n_tokens - c->n_wild, missed = 0;
+  double allowed = (1.0 - floor) * constant + 1e-9;
 
+  if (constant == 0)
+    return 1.0;
   for (guint k = 0; k < c->n_tokens; k++)
-    {
-      if (c->flags[k] & TOKEN_WILD)
-        wild++;
-      else if (line_fits (c, k, text, &tokens[k]))
-        same++;
-    }
-  *n_wild = wild;
-  return c->n_tokens > wild ? (double) same / (c->n_tokens - wild) : 1.0;
+    if (!(c->flags[k] & TOKEN_WILD) && !line_fits (c, k, text, &tokens[k]) && ++missed > allowed)
+      return -1;
+  return (double) (constant - missed) / constant;
 }
 
 /* Generalises the positions where the line does not fit @c. */
@@ -662,7 +665,6 @@ cluster_for (TftsrLogMiner *self)
   Leaf *leaf = g_hash_table_lookup (self->leaves, &key);
   Cluster *best = NULL;
   double best_sim = -1;
-  guint best_wild = 0;
 
   if (leaf == NULL)
     {
@@ -671,20 +673,28 @@ cluster_for (TftsrLogMiner *self)
       leaf->clusters = g_ptr_array_new ();
       g_hash_table_insert (self->leaves, &leaf->key, leaf);
     }
+  /* The template the leaf matched last comes first: a line usually fits it whole, and then
+   * the search is over */
   for (guint i = 0; i < leaf->clusters->len; i++)
     {
       Cluster *c = g_ptr_array_index (leaf->clusters, i);
-      guint wild;
       double sim;
 
       if (c->n_tokens != n)
         continue; /* another length under a colliding key */
-      sim = similarity (c, text, tokens, &wild);
-      if (sim > best_sim || (sim == best_sim && wild > best_wild))
+      sim = similarity (c, text, tokens, MAX (best_sim, SIMILARITY_MIN));
+      if (sim < 0)
+        continue;
+      if (sim > best_sim || (sim == best_sim && c->n_wild > best->n_wild))
         {
           best = c;
           best_sim = sim;
-          best_wild = wild;
+        }
+      if (sim == 1.0)
+        {
+          leaf->clusters->pdata[i] = leaf->clusters->pdata[0];
+          leaf->clusters->pdata[0] = c;
+          break;
         }
     }
   if (best == NULL || best_sim < SIMILARITY_MIN ||
