@@ -23,6 +23,7 @@ enum
 };
 
 static const guint8 classes[256] = {
+  ['\0'] = SPACE, /* a NUL would cut a template's text short */
   [' '] = SPACE,
   ['\t'] = SPACE,
   ['\r'] = SPACE,
