@@ -48,11 +48,12 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   gsize len = nl != NULL ? size - format_len - 1 : size;
   g_autofree char *format_text = g_strndup ((const char *) data, format_len);
   /* The line's own allocation, so a read past it is caught */
-  g_autofree char *line = g_memdup2 (nl != NULL ? nl + 1 : data, MAX (len, 1));
+  g_autofree char *line = g_malloc (MAX (len, 1));
   g_autoptr (TftsrLogFormat) format = tftsr_log_format_new (format_text, NULL);
   g_autoptr (TftsrLogMiner) miner = tftsr_log_miner_new (4);
   TftsrLogHeader h;
 
+  memcpy (line, nl != NULL ? nl + 1 : data, len);
   tftsr_log_header_detect (line, len, 2025, &h);
   check_header (&h, len);
   mine (miner, line, len);
