@@ -448,6 +448,51 @@ test_levels (void)
   g_assert_cmpint (tftsr_log_level_from_string (NULL), ==, TFTSR_LOG_LEVEL_NONE);
 }
 
+/* A real log when the shared Loghub samples are there (../shared/data/loghub, beside the
+ * source tree): OpenSSH's 2,000 lines come to its true 26 templates or close, user names and
+ * addresses as <*>. */
+static void
+test_loghub_openssh (void)
+{
+  g_autofree char *path = g_build_filename (TFTSR_SOURCE_DIR, "..", "shared", "data", "loghub",
+                                            "OpenSSH", "OpenSSH_2k.log", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogFormat) format =
+      tftsr_log_format_new ("<Date> <Day> <Time> <Component> sshd\\[<Pid>\\]: <Content>", &error);
+  g_autoptr (TftsrLogMiner) miner = tftsr_log_miner_new (0);
+  g_autoptr (GPtrArray) templates = NULL;
+  g_auto (GStrv) lines = NULL;
+  gboolean invalid_user = FALSE;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    {
+      g_test_skip ("The Loghub samples (../shared/data/loghub) are not there");
+      return;
+    }
+  g_assert_no_error (error);
+  tftsr_log_miner_set_format (miner, format);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      tftsr_log_miner_add (miner, lines[i], strlen (lines[i]), 0, NULL, 0, NULL);
+  g_assert_cmpuint (tftsr_log_miner_get_lines (miner), ==, 2000);
+  templates = tftsr_log_miner_dup_templates (miner);
+  g_assert_cmpuint (templates->len, >=, 20);
+  g_assert_cmpuint (templates->len, <=, 32);
+  for (guint i = 0; i < templates->len; i++)
+    {
+      const TftsrLogTemplate *t = templates->pdata[i];
+
+      if (g_str_equal (t->text, "Invalid user <*> from <*>"))
+        {
+          invalid_user = TRUE;
+          g_assert_cmpuint (t->count, ==, 113);
+        }
+    }
+  g_assert_true (invalid_user);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -464,5 +509,6 @@ main (int argc, char **argv)
   g_test_add_func ("/log-miner/lru", test_lru);
   g_test_add_func ("/log-miner/continuation", test_continuation);
   g_test_add_func ("/log-miner/levels", test_levels);
+  g_test_add_func ("/log-miner/loghub-openssh", test_loghub_openssh);
   return g_test_run ();
 }
