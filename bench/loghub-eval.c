@@ -270,7 +270,8 @@ evaluate (const char *dir, const char *name, const char *log_format, gboolean de
   /* Templates merged since a line was added lead to the one they joined */
   for (guint i = 0; i < ids->len; i++)
     {
-      const TftsrLogTemplate *t = tftsr_log_miner_get_template (miner, g_array_index (ids, guint32, i));
+      const TftsrLogTemplate *t =
+          tftsr_log_miner_get_template (miner, g_array_index (ids, guint32, i));
 
       g_array_index (ids, guint32, i) = t != NULL ? t->id : 0;
     }
