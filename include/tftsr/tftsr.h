@@ -27,6 +27,7 @@
 #include "tftsr-log-digest.h"
 #include "tftsr-log-insight.h"
 #include "tftsr-log-lines.h"
+#include "tftsr-log-miner.h"
 #include "tftsr-markdown.h"
 #include "tftsr-mcp.h"
 #include "tftsr-mcp-bridge.h"
