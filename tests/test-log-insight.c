@@ -465,6 +465,12 @@ test_series_blob (void)
     }
 }
 
+static guint32
+same_id (guint32 id, gpointer data)
+{
+  return id;
+}
+
 /* Buckets merge pairwise as the span grows, in whatever order times come; no line is
  * lost. */
 static void
@@ -484,7 +490,7 @@ test_timeline_merges (void)
     tftsr_insight_timeline_add (timeline, 1, base + (12 * 3600 + s) * G_USEC_PER_SEC, s % 20 == 0);
   parts.templates = g_ptr_array_new ();
   g_ptr_array_add (parts.templates, &t);
-  tftsr_insight_timeline_finish (timeline, &parts);
+  tftsr_insight_timeline_finish (timeline, same_id, NULL, &parts);
   g_assert_cmpuint (parts.n_buckets, <=, TFTSR_INSIGHT_MAX_BUCKETS);
   g_assert_cmpuint (parts.n_buckets, >, TFTSR_INSIGHT_MAX_BUCKETS / 2);
   g_assert_cmpint (parts.bucket_width, ==, 64 * G_USEC_PER_SEC);

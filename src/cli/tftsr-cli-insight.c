@@ -71,7 +71,8 @@ print_templates (GPtrArray *templates, gboolean json)
     }
 }
 
-/* JSON Lines {"line","template_id","template"}: each line's final template. */
+/* JSON Lines {"line","template_id","template"}: each line's final template (templates
+ * merge as mining goes on; an earlier id leads to the one it joined). */
 static void
 print_per_line (TftsrLogMiner *miner, GArray *ids)
 {
@@ -82,7 +83,7 @@ print_per_line (TftsrLogMiner *miner, GArray *ids)
       const TftsrLogTemplate *t = tftsr_log_miner_get_template (miner, id);
 
       json_object_object_add (obj, "line", json_object_new_int64 ((gint64) i + 1));
-      json_object_object_add (obj, "template_id", json_object_new_int64 (id));
+      json_object_object_add (obj, "template_id", json_object_new_int64 (t != NULL ? t->id : id));
       /* null: the template was evicted under the miner's cap. */
       json_object_object_add (obj, "template", t != NULL ? tftsr_cli_json_string (t->text) : NULL);
       puts (json_object_to_json_string_ext (obj, JSON_C_TO_STRING_PLAIN |

@@ -199,6 +199,14 @@ stored_templates (TftsrLogMiner *miner)
   return g_steal_pointer (&templates);
 }
 
+/* Templates merge as mining goes on: an id handed out earlier leads to the one it joined. */
+static guint32
+resolve_id (guint32 id, gpointer miner)
+{
+  const TftsrLogTemplate *t = tftsr_log_miner_get_template (miner, id);
+  return t != NULL ? t->id : 0;
+}
+
 static gint64
 change_time (sqlite3 *db, gint64 log_id)
 {
@@ -236,7 +244,7 @@ tftsr_insight_mine (sqlite3 *db, gint64 log_id, TftsrProgressFunc progress, gpoi
   parts.evicted_lines = tftsr_log_miner_get_evicted_lines (miner);
   parts.change_time = change_time (db, log_id);
   parts.templates = stored_templates (miner);
-  tftsr_insight_timeline_finish (timeline, &parts);
+  tftsr_insight_timeline_finish (timeline, resolve_id, miner, &parts);
   insight = tftsr_log_insight_new (&parts);
   if (!tftsr_insight_save (db, insight, error))
     return NULL;
@@ -283,6 +291,15 @@ tftsr_store_mine_log_lines (TftsrStore *store, gint64 log_id, const TftsrLogForm
     tftsr_log_miner_set_format (miner, format);
   if (!tftsr_insight_each_row (conn->db, log_id, mine_line, &p, NULL, NULL, 0, cancellable, error))
     return NULL;
+  /* Each line's final template: ids of merged templates lead to the one they joined. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      guint32 *id = &g_array_index (ids, guint32, i);
+      const TftsrLogTemplate *t = tftsr_log_miner_get_template (miner, *id);
+
+      if (t != NULL)
+        *id = t->id;
+    }
   *line_templates = g_steal_pointer (&ids);
   return g_steal_pointer (&miner);
 }
