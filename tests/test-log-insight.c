@@ -223,6 +223,24 @@ test_cancelled_keeps_previous (void)
   assert_same (before, after);
 }
 
+static gboolean
+line_loaded (gpointer line)
+{
+  return tftsr_log_line_get_text (line) != NULL;
+}
+
+static gboolean
+async_done (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+keep_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
 static void
 test_changed (void)
 {
@@ -231,10 +249,13 @@ test_changed (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrLogInsight) insight = NULL;
   g_autoptr (GArray) changes = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   const TftsrLogChange *c;
   guint32 timeout, slow, flag, warmed;
 
-  g_assert_true (tftsr_store_set_log_change_time (store, log_id, utc (10, 0, 0), &error));
+  tftsr_store_set_log_change_time_async (store, log_id, utc (10, 0, 0), NULL, keep_result, &result);
+  tftsr_test_iterate_until (async_done, &result);
+  g_assert_true (tftsr_store_change_finish (store, result, &error));
   g_assert_no_error (error);
   insight = stored (log_id);
   g_assert_cmpint (tftsr_log_insight_get_change_time (insight), ==, utc (10, 0, 0));
@@ -288,24 +309,6 @@ static void
 assert_lines (GArray *lines, const guint32 *expected, guint n)
 {
   g_assert_cmpmem (lines->data, lines->len * sizeof (guint32), expected, n * sizeof (guint32));
-}
-
-static gboolean
-line_loaded (gpointer line)
-{
-  return tftsr_log_line_get_text (line) != NULL;
-}
-
-static gboolean
-async_done (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-keep_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 /* The viewer's text of line @number (1-based) of @lines. */
