@@ -25,6 +25,7 @@
 #include "tftsr-log.h"
 #include "tftsr-log-analysis.h"
 #include "tftsr-log-digest.h"
+#include "tftsr-log-insight.h"
 #include "tftsr-log-lines.h"
 #include "tftsr-log-miner.h"
 #include "tftsr-markdown.h"
