@@ -287,7 +287,9 @@ lines_opened (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_list_view_set_model (self->list_view, self->selection);
   update_filter (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.goto", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", TRUE);
+  /* A filter's search may be running: marking waits for it (end_activity). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark",
+                                 self->activity_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.attach", TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->find_toggle), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->redacted_toggle), TRUE);
