@@ -709,10 +709,12 @@ update_filter (TftsrLogViewer *self)
   gboolean filtered = self->lines != NULL && tftsr_log_lines_get_filtered (self->lines);
   guint shown = self->lines != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->lines)) : 0;
 
-  gtk_revealer_set_reveal_child (self->filter_revealer, filtered);
+  /* Without a line to show, the status page says it all. */
+  gtk_revealer_set_reveal_child (self->filter_revealer, filtered && shown > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.show-all", filtered);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (self->find_entry),
-                                  filtered ? _ ("Find in filtered lines") : _ ("Find in log"));
+  /* GTK 4.8's search entry has the property but no setter. */
+  g_object_set (self->find_entry, "placeholder-text",
+                filtered ? _ ("Find in filtered lines") : _ ("Find in log"), NULL);
   if (self->lines == NULL)
     return;
   gtk_stack_set_visible_child_name (self->stack, filtered && shown == 0 ? "empty" : "lines");
@@ -721,20 +723,16 @@ update_filter (TftsrLogViewer *self)
       g_autofree char *total = tftsr_format_lines (tftsr_log_lines_get_n_lines (self->lines));
       /* The status page reads markup; templates hold "<*>". */
       g_autofree char *escaped = g_markup_escape_text (self->filter_description, -1);
-      g_autofree char *text = NULL;
+      g_autofree char *text = NULL, *empty = NULL;
 
-      if (shown == 0)
-        /* Translators: %s is what the filter selects, e.g. a log template */
-        text = g_strdup_printf (_ ("%s · no line matches"), self->filter_description);
-      else
-        /* Translators: %1$s is what the filter selects, %2$u the lines shown, %3$s e.g.
-         * "1200 lines" */
-        text = g_strdup_printf (
-            g_dngettext (NULL, "%1$s · %2$u of %3$s", "%1$s · %2$u of %3$s", shown),
-            self->filter_description, shown, total);
+      /* Translators: %1$s is what the filter selects (e.g. a log template), %2$u the lines
+       * shown, %3$s the lines of the log ("1200 lines") */
+      text = g_strdup_printf (_ ("%1$s · %2$u of %3$s"), self->filter_description, shown, total);
       gtk_label_set_text (self->filter_label, text);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_label), text);
-      adw_status_page_set_description (self->empty_page, escaped);
+      /* Translators: %s is what the filter selects, e.g. a log template */
+      empty = g_strdup_printf (_ ("No line of this log matches “%s”."), escaped);
+      adw_status_page_set_description (self->empty_page, empty);
     }
 }
 
