@@ -871,26 +871,29 @@ lines_to_attach (TftsrLogViewer *self, guint64 *first, guint64 *last)
   return FALSE;
 }
 
-/* The window behind shows the incident's Triage view with the lines waiting to be sent. */
+/* The window behind shows the incident's Triage view with the lines waiting to be sent.
+ * The viewer may have been opened from another window (the Insight window), itself in
+ * front of the main one: the first window up the chain with the action takes it. */
 static void
 attach_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
-  GtkWindow *main_window = gtk_window_get_transient_for (GTK_WINDOW (self));
   g_autofree char *log_name = tftsr_display_text (tftsr_log_file_get_name (self->log));
+  GtkWindow *behind;
   guint64 first, last;
 
   if (self->lines == NULL || !lines_to_attach (self, &first, &last))
     return;
-  if (main_window == NULL ||
-      !gtk_widget_activate_action (GTK_WIDGET (main_window), "win.attach-to-chat", "(xxtts)",
-                                   tftsr_log_file_get_issue_id (self->log),
-                                   tftsr_log_file_get_id (self->log), first, last, log_name))
-    {
-      toast (self, _ ("The triage chat is not open: open the incident in the main window"));
-      return;
-    }
-  toast (self, _ ("Attached to the next message in the triage chat"));
+  for (behind = gtk_window_get_transient_for (GTK_WINDOW (self)); behind != NULL;
+       behind = gtk_window_get_transient_for (behind))
+    if (gtk_widget_activate_action (GTK_WIDGET (behind), "win.attach-to-chat", "(xxtts)",
+                                    tftsr_log_file_get_issue_id (self->log),
+                                    tftsr_log_file_get_id (self->log), first, last, log_name))
+      {
+        toast (self, _ ("Attached to the next message in the triage chat"));
+        return;
+      }
+  toast (self, _ ("The triage chat is not open: open the incident in the main window"));
 }
 
 /* --- exporting ------------------------------------------------------------------------ */

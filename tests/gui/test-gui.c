@@ -4295,6 +4295,9 @@ test_log_viewer_filter (void)
 
   wait_until (main_shown, "the store to open");
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  /* Opening an incident by its action makes the page insensitive under a focused field,
+   * whose cursor would then blink without the focus (GTK warns). */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
   for (guint i = 1; i <= 40; i++)
     if (i == 5 || i == 17 || i == 33)
       g_string_append_printf (text,
@@ -4333,7 +4336,6 @@ test_log_viewer_filter (void)
   /* Go to line and find work on the lines shown. */
   g_assert_false (tftsr_log_viewer_go_to_line (viewer, 6));
   g_assert_true (tftsr_log_viewer_go_to_line (viewer, 17));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.find", NULL));
   gtk_editable_set_text (
       GTK_EDITABLE (need (GTK_WIDGET (viewer), GTK_TYPE_SEARCH_ENTRY, "find_entry")), "after 3033");
   wait_until (find_reported, "a match");
@@ -4450,6 +4452,7 @@ test_similar_incidents (void)
 
   wait_until (main_shown, "the store to open");
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
   alike = past_incident ("Checkout down: gateway certificate expired", TFTSR_STATUS_RESOLVED, both);
   past_incident ("Card payments failing in one region", TFTSR_STATUS_CLOSED, queue_only);
   past_incident ("Printer queue stuck on floor 3", TFTSR_STATUS_RESOLVED,
