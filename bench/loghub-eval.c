@@ -267,6 +267,14 @@ evaluate (const char *dir, const char *name, const char *log_format, gboolean de
       i = end + 1;
     }
   elapsed = MAX (g_get_monotonic_time () - start, 1);
+  /* Templates merged since a line was added lead to the one they joined */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const TftsrLogTemplate *t =
+          tftsr_log_miner_get_template (miner, g_array_index (ids, guint32, i));
+
+      g_array_index (ids, guint32, i) = t != NULL ? t->id : 0;
+    }
   s->lines_per_s = ids->len * 1e6 / elapsed;
   {
     g_autoptr (GPtrArray) templates = tftsr_log_miner_dup_templates (miner);

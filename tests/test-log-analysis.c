@@ -308,7 +308,7 @@ test_progress (void)
   g_autoptr (TftsrFakeReply) reply = tftsr_fake_reply_new (200, "text/event-stream");
   gint64 issue = new_issue ("Workers time out");
   gint64 small = add_log (issue, "small.log", "one ERROR line\n", 15);
-  gint64 big = big_log (issue, "big.log", 60000); /* ~3 MB: a digest read in 3 chunks */
+  gint64 big = big_log (issue, "big.log", 60000); /* ~3 MB: a digest of its templates */
   gint64 ids[] = { small, big };
   Heard heard = { g_array_new (FALSE, TRUE, sizeof (TftsrLogAnalysisProgress)), g_thread_self () };
   g_autoptr (GError) error = NULL;
@@ -337,7 +337,9 @@ test_progress (void)
       switches += i > 0 && log != report_at (&heard, i - 1)->log_id;
     }
   g_assert_cmpuint (switches, ==, 1);
-  g_assert_cmpuint (reading, >=, 5); /* a start per log, a report per chunk */
+  /* A start and an end per log: the big one's templates were mined at ingest, so its
+   * digest reads no text. */
+  g_assert_cmpuint (reading, >=, 4);
   g_assert_cmpfloat (report_at (&heard, reading - 1)->fraction, ==, 1.0);
   for (; i < heard.reports->len && report_at (&heard, i)->phase == TFTSR_LOG_ANALYSIS_WAITING;
        i++, waiting++)

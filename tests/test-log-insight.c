@@ -334,6 +334,45 @@ test_find_lines (void)
   g_assert_cmpuint (all->len, ==, 6);
 }
 
+/* Templates that merge while the log is mined (a word turns out to take many values)
+ * keep every line: in the count, the series and each line's template. */
+static void
+test_merged_templates (void)
+{
+  static const char *const names[] = { "alice", "bob", "carol", "dave", "erin", "frank", "grace" };
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (TftsrLogInsight) insight = NULL;
+  g_autoptr (TftsrLogMiner) miner = NULL;
+  g_autoptr (GArray) ids = NULL;
+  g_autoptr (GArray) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  const TftsrLogTemplate *t;
+  const GArray *series;
+  guint64 sum = 0;
+  gint64 log_id;
+
+  for (guint i = 0; i < 21; i++)
+    g_string_append_printf (text, "2024-05-01T09:00:%02uZ INFO auth: session opened for user %s\n",
+                            i, names[i % G_N_ELEMENTS (names)]);
+  log_id = add_log (text->str, text->len);
+  insight = stored (log_id);
+  g_assert_cmpuint (tftsr_log_insight_get_templates (insight)->len, ==, 1);
+  t = template_of (insight, "session opened for user <*>");
+  g_assert_cmpuint (t->count, ==, 21);
+  series = tftsr_log_insight_get_series (insight, t->id);
+  for (guint i = 0; i < series->len; i++)
+    sum += g_array_index (series, TftsrSeriesPoint, i).count;
+  g_assert_cmpuint (sum, ==, 21);
+  lines = find (log_id, t->id, 0, 0);
+  g_assert_cmpuint (lines->len, ==, 21);
+
+  miner = tftsr_store_mine_log_lines (store, log_id, NULL, &ids, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 21);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpuint (g_array_index (ids, guint32, i), ==, t->id);
+}
+
 static gint64
 incident_with (TftsrStore *to, const char *title, const char *fixture)
 {
@@ -465,6 +504,12 @@ test_series_blob (void)
     }
 }
 
+static guint32
+same_id (guint32 id, gpointer data)
+{
+  return id;
+}
+
 /* Buckets merge pairwise as the span grows, in whatever order times come; no line is
  * lost. */
 static void
@@ -484,7 +529,7 @@ test_timeline_merges (void)
     tftsr_insight_timeline_add (timeline, 1, base + (12 * 3600 + s) * G_USEC_PER_SEC, s % 20 == 0);
   parts.templates = g_ptr_array_new ();
   g_ptr_array_add (parts.templates, &t);
-  tftsr_insight_timeline_finish (timeline, &parts);
+  tftsr_insight_timeline_finish (timeline, same_id, NULL, &parts);
   g_assert_cmpuint (parts.n_buckets, <=, TFTSR_INSIGHT_MAX_BUCKETS);
   g_assert_cmpuint (parts.n_buckets, >, TFTSR_INSIGHT_MAX_BUCKETS / 2);
   g_assert_cmpint (parts.bucket_width, ==, 64 * G_USEC_PER_SEC);
@@ -522,6 +567,7 @@ main (int argc, char **argv)
   g_test_add_func ("/log-insight/cancelled-keeps-previous", test_cancelled_keeps_previous);
   g_test_add_func ("/log-insight/changed", test_changed);
   g_test_add_func ("/log-insight/find-lines", test_find_lines);
+  g_test_add_func ("/log-insight/merged-templates", test_merged_templates);
   g_test_add_func ("/log-insight/similar", test_similar);
   g_test_add_func ("/log-insight/rescan-and-delete", test_rescan_and_delete);
   g_test_add_func ("/log-insight/series-blob", test_series_blob);

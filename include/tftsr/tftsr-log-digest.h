@@ -10,17 +10,18 @@ G_BEGIN_DECLS
 
 typedef struct _TftsrLogDigest TftsrLogDigest;
 
-/* Reads log @log_id once, in constant memory, into at most @budget bytes of text: the whole
- * log when it fits, else a digest of it: its first and last lines, the error and warning
- * lines grouped by their shape (numbers and ids masked) with how often each occurs and
- * where, and the most repeated lines. The text is the log's own (not redacted): it goes
- * through egress when it leaves. @progress gets bytes read and the log's size. */
+/* At most @budget bytes of text about log @log_id: the whole log when it fits, else a
+ * digest of its templates (tftsr-log-insight.h; mined now if they are not stored): those
+ * new or more frequent after the marked change, the errors and warnings, the most frequent
+ * and the rare ones, each with its count, lines, times and first line. The text is the
+ * log's own (not redacted): it goes through egress when it leaves. @progress gets bytes
+ * read and the log's size. */
 TftsrLogDigest *tftsr_store_digest_log (TftsrStore *store, gint64 log_id, gsize budget,
                                         TftsrProgressFunc progress, gpointer progress_data,
                                         GCancellable *cancellable, GError **error);
 /* The same for lines @first_line..@last_line of the log (1-based, both included, numbered
  * as the log viewer numbers them): those lines as they are when they fit @budget, else a
- * digest of them, its lines numbered as in the log. Only the chunks holding them are read.
+ * digest of their templates (mined from them), its lines numbered as in the log. Only the chunks holding them are read.
  * TFTSR_STORE_ERROR_INVALID when that is no range or the log does not have those lines. */
 TftsrLogDigest *tftsr_store_digest_log_lines (TftsrStore *store, gint64 log_id, guint64 first_line,
                                               guint64 last_line, gsize budget,
@@ -39,6 +40,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrLogDigest, tftsr_log_digest_free)
 const char *tftsr_log_digest_get_text (const TftsrLogDigest *digest);
 /* Whether the text is the whole log (or all the lines asked for) rather than a digest. */
 gboolean tftsr_log_digest_is_whole (const TftsrLogDigest *digest);
+/* Lines as the viewer numbers them; error and warning lines by their templates' levels. */
 guint64 tftsr_log_digest_get_lines (const TftsrLogDigest *digest);
 guint64 tftsr_log_digest_get_error_lines (const TftsrLogDigest *digest);
 guint64 tftsr_log_digest_get_warning_lines (const TftsrLogDigest *digest);

@@ -76,7 +76,7 @@ typedef struct
  * added; offsets are what the caller passed. */
 typedef struct
 {
-  guint32 id;  /* from 1, stable for the miner's life, never reused */
+  guint32 id;  /* from 1, never reused; merged templates keep the id of the one they joined */
   char *text;  /* the message's tokens, parameters as <*> */
   guint64 count;
   TftsrLogLevel level;
@@ -93,8 +93,9 @@ typedef struct
 TftsrLogTemplate *tftsr_log_template_copy (const TftsrLogTemplate *self);
 void tftsr_log_template_free (TftsrLogTemplate *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrLogTemplate, tftsr_log_template_free)
-/* Whether @tokens (a masked message, see tftsr_log_miner_mask) fits @template_text: same
- * number of tokens, each equal or under a <*>. */
+/* Whether @masked (a masked message, see tftsr_log_miner_mask) fits @template_text: same
+ * number of tokens, each equal or fitting the template's with <*> standing for any text
+ * ("[<*>]" takes "[main]"). */
 gboolean tftsr_log_template_matches (const char *template_text, const char *masked);
 
 typedef struct _TftsrLogMiner TftsrLogMiner;
@@ -116,7 +117,9 @@ void tftsr_log_miner_set_year (TftsrLogMiner *self, int year);
  * overlapping, are masked like numbers, addresses and ids, so a template never shows them.
  * Returns the id of the line's template; @header (may be NULL) gets the line's header. A
  * line without a time of its own (a stack trace's) takes the previous line's, in @header
- * too. */
+ * too. Templates can merge later, when a word in them turns out to take many values (user
+ * names): an id handed out before still finds the merged template through
+ * tftsr_log_miner_get_template(), whose id is then the one to keep. */
 guint32 tftsr_log_miner_add (TftsrLogMiner *self, const char *line, gsize len, guint64 offset,
                              const TftsrLogMask *pii, guint n_pii, TftsrLogHeader *header);
 /* The masked message of @line, tokens separated by one space (what templates are made
@@ -127,8 +130,8 @@ char *tftsr_log_miner_mask (TftsrLogMiner *self, const char *line, gsize len,
 guint64 tftsr_log_miner_get_lines (TftsrLogMiner *self);
 /* Lines whose template was evicted under the cap. */
 guint64 tftsr_log_miner_get_evicted_lines (TftsrLogMiner *self);
-/* The current template of id @id, or NULL (evicted or unknown). Owned by the miner, valid
- * until the next add. */
+/* The current template of id @id (or of the template it merged into), or NULL (evicted or
+ * unknown). Owned by the miner, valid until the next add. */
 const TftsrLogTemplate *tftsr_log_miner_get_template (TftsrLogMiner *self, guint32 id);
 /* Every live template, by id, as new copies (TftsrLogTemplate). */
 GPtrArray *tftsr_log_miner_dup_templates (TftsrLogMiner *self);

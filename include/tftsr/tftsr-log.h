@@ -50,7 +50,9 @@ const char *tftsr_log_file_get_created_at (TftsrLogFile *self);
 /* Reads @input to its end into a new log of incident @issue_id: compressed chunks,
  * SHA-256 of the bytes read, .gz decompressed on the fly (with the bomb guard), and every
  * span @scanner finds with its pseudonym. Memory stays constant whatever the size. A
- * failed or cancelled ingest leaves nothing behind. */
+ * failed or cancelled ingest leaves nothing behind. Once stored, the log is mined into
+ * templates (tftsr-log-insight.h); a failure or cancellation then leaves the log stored
+ * and its templates to be mined when first asked for. */
 TftsrLogFile *tftsr_store_add_log (TftsrStore *store, gint64 issue_id, GInputStream *input,
                                    const char *name, guint64 size_hint, TftsrPiiScanner *scanner,
                                    TftsrProgressFunc progress, gpointer progress_data,

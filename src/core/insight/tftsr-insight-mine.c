@@ -199,6 +199,14 @@ stored_templates (TftsrLogMiner *miner)
   return g_steal_pointer (&templates);
 }
 
+/* Templates merge as mining goes on: an id handed out earlier leads to the one it joined. */
+static guint32
+resolve_id (guint32 id, gpointer miner)
+{
+  const TftsrLogTemplate *t = tftsr_log_miner_get_template (miner, id);
+  return t != NULL ? t->id : 0;
+}
+
 static gint64
 change_time (sqlite3 *db, gint64 log_id)
 {
@@ -236,9 +244,62 @@ tftsr_insight_mine (sqlite3 *db, gint64 log_id, TftsrProgressFunc progress, gpoi
   parts.evicted_lines = tftsr_log_miner_get_evicted_lines (miner);
   parts.change_time = change_time (db, log_id);
   parts.templates = stored_templates (miner);
-  tftsr_insight_timeline_finish (timeline, &parts);
+  tftsr_insight_timeline_finish (timeline, resolve_id, miner, &parts);
   insight = tftsr_log_insight_new (&parts);
   if (!tftsr_insight_save (db, insight, error))
     return NULL;
   return g_steal_pointer (&insight);
+}
+
+/* --- every line's template ----------------------------------------------------------------- */
+
+typedef struct
+{
+  TftsrLogMiner *miner;
+  GArray *ids;
+} PerLine;
+
+static gboolean
+mine_line (const char *row, gsize len, guint64 number, guint64 offset, const TftsrLogMask *masks,
+           guint n_masks, gpointer user_data, GError **error)
+{
+  PerLine *p = user_data;
+  guint32 id = tftsr_log_miner_add (p->miner, row, len, offset, masks, n_masks, NULL);
+
+  g_array_append_val (p->ids, id);
+  return TRUE;
+}
+
+TftsrLogMiner *
+tftsr_store_mine_log_lines (TftsrStore *store, gint64 log_id, const TftsrLogFormat *format,
+                            GArray **line_templates, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TftsrConn) conn = NULL;
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (TftsrLogMiner) miner = tftsr_log_miner_new (0);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  PerLine p = { miner, ids };
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (line_templates != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
+      (log = tftsr_log_load (conn->db, log_id, error)) == NULL)
+    return NULL;
+  if (format != NULL)
+    tftsr_log_miner_set_format (miner, format);
+  if (!tftsr_insight_each_row (conn->db, log_id, mine_line, &p, NULL, NULL, 0, cancellable, error))
+    return NULL;
+  /* Each line's final template: ids of merged templates lead to the one they joined. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      guint32 *id = &g_array_index (ids, guint32, i);
+      const TftsrLogTemplate *t = tftsr_log_miner_get_template (miner, *id);
+
+      if (t != NULL)
+        *id = t->id;
+    }
+  *line_templates = g_steal_pointer (&ids);
+  return g_steal_pointer (&miner);
 }

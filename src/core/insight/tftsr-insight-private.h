@@ -62,8 +62,12 @@ typedef struct
 } TftsrInsightParts;
 
 TftsrLogInsight *tftsr_log_insight_new (TftsrInsightParts *parts);
-/* Fills the histogram and series of @parts (whose templates are set) from @timeline. */
-void tftsr_insight_timeline_finish (TftsrInsightTimeline *self, TftsrInsightParts *parts);
+/* The id a template counted under @id ended as (templates merge), 0: evicted. */
+typedef guint32 (*TftsrInsightResolve) (guint32 id, gpointer user_data);
+/* Fills the histogram and series of @parts (whose templates are set) from @timeline, the
+ * series of ids that @resolve leads to one template added up. */
+void tftsr_insight_timeline_finish (TftsrInsightTimeline *self, TftsrInsightResolve resolve,
+                                    gpointer resolve_data, TftsrInsightParts *parts);
 /* The series of template @id (TftsrSeriesPoint), or NULL. */
 const GArray *tftsr_log_insight_get_series (TftsrLogInsight *self, guint32 id);
 int tftsr_log_insight_get_year (TftsrLogInsight *self);

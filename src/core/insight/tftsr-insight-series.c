@@ -193,19 +193,69 @@ tftsr_insight_timeline_add (TftsrInsightTimeline *self, guint32 id, gint64 time,
   add_point (points, key);
 }
 
-void
-tftsr_insight_timeline_finish (TftsrInsightTimeline *self, TftsrInsightParts *parts)
+/* Adds @points (by key) into @into (by key). */
+static void
+add_points (GArray *into, const GArray *points)
 {
+  g_autoptr (GArray) sum =
+      g_array_sized_new (FALSE, FALSE, sizeof (Point), into->len + points->len);
+  guint i = 0, j = 0;
+
+  while (i < into->len || j < points->len)
+    {
+      const Point *a = i < into->len ? &g_array_index (into, Point, i) : NULL;
+      const Point *b = j < points->len ? &g_array_index (points, Point, j) : NULL;
+      Point p;
+
+      if (b == NULL || (a != NULL && a->key < b->key))
+        p = *a, i++;
+      else if (a == NULL || b->key < a->key)
+        p = *b, j++;
+      else
+        {
+          p = (Point){ a->key, a->count + b->count };
+          i++, j++;
+        }
+      g_array_append_val (sum, p);
+    }
+  g_array_set_size (into, 0);
+  g_array_append_vals (into, sum->data, sum->len);
+}
+
+void
+tftsr_insight_timeline_finish (TftsrInsightTimeline *self, TftsrInsightResolve resolve,
+                               gpointer resolve_data, TftsrInsightParts *parts)
+{
+  g_autoptr (GHashTable) resolved =
+      g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  GHashTableIter iter;
+  gpointer id, points;
+
+  g_hash_table_iter_init (&iter, self->series);
+  while (g_hash_table_iter_next (&iter, &id, &points))
+    {
+      guint32 to = resolve (GPOINTER_TO_UINT (id), resolve_data);
+      GArray *into;
+
+      if (to == 0)
+        continue;
+      if ((into = g_hash_table_lookup (resolved, GUINT_TO_POINTER (to))) == NULL)
+        {
+          into = g_array_new (FALSE, FALSE, sizeof (Point));
+          g_hash_table_insert (resolved, GUINT_TO_POINTER (to), into);
+        }
+      add_points (into, points);
+    }
   parts->series = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   for (guint i = 0; i < parts->templates->len; i++)
     {
       const TftsrLogTemplate *t = parts->templates->pdata[i];
-      GArray *points = g_hash_table_lookup (self->series, GUINT_TO_POINTER (t->id));
+      GArray *from = g_hash_table_lookup (resolved, GUINT_TO_POINTER (t->id));
       GArray *series = g_array_new (FALSE, FALSE, sizeof (TftsrSeriesPoint));
 
-      for (guint j = 0; points != NULL && j < points->len; j++)
+      for (guint j = 0; from != NULL && j < from->len; j++)
         {
-          const Point *p = &g_array_index (points, Point, j);
+          const Point *p = &g_array_index (from, Point, j);
           TftsrSeriesPoint sp = { (guint32) (p->key - self->first_key), p->count };
           g_array_append_val (series, sp);
         }

@@ -100,8 +100,9 @@ make_time (int y, int mo, int d, int h, int mi, int s, int us)
          (gint64) s * USEC_PER_SEC + us;
 }
 
-/* A fraction of a second after the separator at @i ('.' or ','; ':' only before exactly
- * three digits, as in "22:15:29:606"); returns the bytes taken. */
+/* A fraction of a second after the separator at @i: decimals after '.' or ','; after ':'
+ * up to three digits of milliseconds, unpadded as HealthApp writes them ("22:15:29:62");
+ * returns the bytes taken. */
 static gsize
 read_fraction (const char *s, gsize n, gsize i, int *us)
 {
@@ -111,8 +112,15 @@ read_fraction (const char *s, gsize n, gsize i, int *us)
   if (i >= n || (s[i] != '.' && s[i] != ',' && s[i] != ':'))
     return 0;
   digits = run_of_digits (s, n, i + 1);
-  if (digits == 0 || (s[i] == ':' && digits != 3))
+  if (digits == 0 || (s[i] == ':' && digits > 3))
     return 0;
+  if (s[i] == ':')
+    {
+      for (k = 0; k < digits; k++)
+        v = v * 10 + (s[i + 1 + k] - '0');
+      *us = v * 1000;
+      return 1 + digits;
+    }
   for (k = 0; k < digits && k < 6; k++, scale /= 10)
     v += (s[i + 1 + k] - '0') * scale;
   *us = v;
@@ -123,19 +131,22 @@ read_fraction (const char *s, gsize n, gsize i, int *us)
 static gsize
 read_clock (const char *s, gsize n, gsize i, char sep, int *h, int *mi, int *sec, int *us)
 {
-  gsize k = i;
+  gsize k = i, digits;
 
-  if (!read_digits (s, n, k, 2, TRUE, h) || k + 2 >= n || s[k + 2] != sep ||
-      !read_digits (s, n, k + 3, 2, TRUE, mi) || *h > 23 || *mi > 59)
+  /* Fields may come unpadded ("0:1:5:778") */
+  if ((digits = read_1_2_digits (s, n, k, h)) == 0 || k + digits >= n || s[k + digits] != sep)
     return 0;
-  k += 5;
+  k += digits + 1;
+  if ((digits = read_1_2_digits (s, n, k, mi)) == 0 || *h > 23 || *mi > 59)
+    return 0;
+  k += digits;
   *sec = 0;
   *us = 0;
-  if (k + 2 < n && s[k] == sep && read_digits (s, n, k + 1, 2, TRUE, sec))
+  if (k + 1 < n && s[k] == sep && (digits = read_1_2_digits (s, n, k + 1, sec)) > 0)
     {
       if (*sec > 60)
         return 0;
-      k += 3;
+      k += 1 + digits;
       k += read_fraction (s, n, k, us);
     }
   return k - i;

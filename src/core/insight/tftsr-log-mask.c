@@ -14,33 +14,56 @@
 
 #include "tftsr-log-miner-private.h"
 
-#define FNV_OFFSET G_GUINT64_CONSTANT (14695981039346656037)
-#define FNV_PRIME G_GUINT64_CONSTANT (1099511628211)
+/* Character classes, looked up once per byte of every line. */
+enum
+{
+  SPACE = 1 << 0,
+  WORD = 1 << 1, /* everything else but spaces is punctuation that cuts a token */
+  DIGIT = 1 << 2,
+};
 
-static gboolean
+static const guint8 classes[256] = {
+  ['\0'] = SPACE, /* a NUL would cut a template's text short */
+  [' '] = SPACE,
+  ['\t'] = SPACE,
+  ['\r'] = SPACE,
+  ['\n'] = SPACE,
+  ['\v'] = SPACE,
+  ['\f'] = SPACE,
+  ['0' ... '9'] = WORD | DIGIT,
+  ['a' ... 'z'] = WORD,
+  ['A' ... 'Z'] = WORD,
+  ['_'] = WORD,
+  ['-'] = WORD,
+  ['.'] = WORD,
+  ['+'] = WORD,
+  ['$'] = WORD,
+  ['~'] = WORD,
+  [0x80 ... 0xff] = WORD,
+};
+
+static inline gboolean
 is_space (char c)
 {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  return (classes[(guchar) c] & SPACE) != 0;
 }
 
-static gboolean
+static inline gboolean
 is_digit (char c)
 {
-  return c >= '0' && c <= '9';
+  return (classes[(guchar) c] & DIGIT) != 0;
+}
+
+static inline gboolean
+is_word (char c)
+{
+  return (classes[(guchar) c] & WORD) != 0;
 }
 
 static gboolean
 is_hex (char c)
 {
   return g_ascii_isxdigit (c);
-}
-
-/* Word characters; everything else but spaces is punctuation that cuts a token. */
-static gboolean
-is_word (char c)
-{
-  return g_ascii_isalnum (c) || c == '_' || c == '-' || c == '.' || c == '+' || c == '$' ||
-         c == '~' || (guchar) c >= 0x80;
 }
 
 static gboolean
@@ -127,9 +150,30 @@ is_path (const char *s, gsize n)
   return n >= 4 && g_ascii_isalpha (s[0]) && s[1] == ':' && s[2] == '\\';
 }
 
+/* The masked text as it is written: room for the worst case (a one-byte word becomes three
+ * bytes) is made once per message, so nothing is allocated or checked per byte. */
+typedef struct
+{
+  char *buf;
+  gsize len;
+} Out;
+
+static inline void
+put (Out *o, const char *s, gsize n)
+{
+  memcpy (o->buf + o->len, s, n);
+  o->len += n;
+}
+
+static inline void
+put_wild (Out *o)
+{
+  put (o, TFTSR_LOG_WILD, TFTSR_LOG_WILD_LEN);
+}
+
 /* One word (no punctuation but . - _ + $ ~) of a token. */
 static void
-mask_word (const char *w, gsize n, GString *out)
+mask_word (const char *w, gsize n, Out *o)
 {
   gsize prefix = 0, digits = 0, trail = 0;
   gboolean numeric;
@@ -144,50 +188,73 @@ mask_word (const char *w, gsize n, GString *out)
     prefix++;
   else
     prefix = 0;
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = prefix; i < n && digits < 2; i++)
     digits += is_digit (w[i]);
   numeric =
       n > 0 && (is_digit (w[0]) || (n > 1 && (w[0] == '-' || w[0] == '+') && is_digit (w[1])));
 
   if (prefix > 0 || numeric || digits >= 2)
     {
-      g_string_append_len (out, w, prefix);
-      g_string_append_len (out, TFTSR_LOG_WILD, TFTSR_LOG_WILD_LEN);
+      put (o, w, prefix);
+      put_wild (o);
     }
   else
-    g_string_append_len (out, w, n);
-  g_string_append_len (out, w + n, trail);
+    put (o, w, n);
+  put (o, w + n, trail);
+}
+
+static gboolean
+is_opening (char c)
+{
+  return c == '(' || c == '[' || c == '{' || c == '<' || c == '"' || c == '\'';
+}
+
+static gboolean
+is_closing (char c)
+{
+  return c == ')' || c == ']' || c == '}' || c == '>' || c == '"' || c == '\'' || c == ',' ||
+         c == ';' || c == ':' || c == '.';
+}
+
+/* Whether the core of a token (without its brackets and trailing punctuation) is an
+ * address, a path or a URL. */
+static gboolean
+is_whole_value (const char *core, gsize cn)
+{
+  const char *colon = memchr (core, ':', cn);
+  gboolean slash = memchr (core, '/', cn) != NULL;
+  char copy[64];
+
+  if (is_path (core, cn) || (slash && colon != NULL && is_url (core, cn)))
+    return TRUE;
+  if (is_digit (core[0]) && is_ipv4 (core, cn))
+    return TRUE;
+  if (cn == 17 && is_dashed_mac (core, cn))
+    return TRUE;
+  if (colon == NULL || memchr (colon + 1, ':', cn - (colon + 1 - core)) == NULL ||
+      cn >= sizeof copy)
+    return FALSE;
+  /* is_ipv6_or_mac's "::" search wants a string */
+  memcpy (copy, core, cn);
+  copy[cn] = '\0';
+  return is_ipv6_or_mac (copy, cn);
 }
 
 static void
-mask_token (const char *t, gsize n, GString *out)
+mask_token (const char *t, gsize n, Out *o)
 {
   gsize cs = 0, ce = n, i = 0;
 
-  while (cs < n && strchr ("([{<\"'", t[cs]) != NULL && t[cs] != '\0')
+  while (cs < n && is_opening (t[cs]))
     cs++;
-  while (ce > cs && strchr (")]}>\"',;:.", t[ce - 1]) != NULL && t[ce - 1] != '\0')
+  while (ce > cs && is_closing (t[ce - 1]))
     ce--;
-  if (ce > cs)
+  if (ce > cs && is_whole_value (t + cs, ce - cs))
     {
-      const char *core = t + cs;
-      gsize cn = ce - cs;
-      char copy[64];
-
-      /* is_ipv6_or_mac's "::" search wants a string */
-      if (cn < sizeof copy)
-        {
-          memcpy (copy, core, cn);
-          copy[cn] = '\0';
-        }
-      if (is_url (core, cn) || is_path (core, cn) || is_ipv4 (core, cn) ||
-          is_dashed_mac (core, cn) || (cn < sizeof copy && is_ipv6_or_mac (copy, cn)))
-        {
-          g_string_append_len (out, t, cs);
-          g_string_append_len (out, TFTSR_LOG_WILD, TFTSR_LOG_WILD_LEN);
-          g_string_append_len (out, t + ce, n - ce);
-          return;
-        }
+      put (o, t, cs);
+      put_wild (o);
+      put (o, t + ce, n - ce);
+      return;
     }
   while (i < n)
     {
@@ -195,44 +262,31 @@ mask_token (const char *t, gsize n, GString *out)
 
       if (!is_word (t[i]))
         {
-          g_string_append_c (out, t[i]);
-          i++;
+          o->buf[o->len++] = t[i++];
           continue;
         }
       while (i < n && is_word (t[i]))
         i++;
-      mask_word (t + start, i - start, out);
+      mask_word (t + start, i - start, o);
     }
-}
-
-static void
-add_token (GString *out, GArray *tokens, gsize start)
-{
-  TftsrLogToken token = { 0 };
-  guint64 hash = FNV_OFFSET;
-
-  token.offset = (guint32) start;
-  token.len = (guint32) (out->len - start);
-  for (gsize i = start; i < out->len; i++)
-    hash = (hash ^ (guchar) out->str[i]) * FNV_PRIME;
-  token.hash = hash;
-  token.wild = token.len == TFTSR_LOG_WILD_LEN &&
-               memcmp (out->str + start, TFTSR_LOG_WILD, TFTSR_LOG_WILD_LEN) == 0;
-  g_array_append_val (tokens, token);
 }
 
 void
 tftsr_log_mask_message (const char *message, gsize len, gsize base, const TftsrLogMask *pii,
                         guint n_pii, GString *out, GArray *tokens)
 {
-  guint next_pii = 0;
+  guint next_pii = 0, n_tokens = 0;
   gsize i = 0;
+  Out o;
+  TftsrLogToken *token;
 
-  g_string_truncate (out, 0);
-  g_array_set_size (tokens, 0);
+  g_string_set_size (out, 3 * len + 8);
+  o.buf = out->str;
+  o.len = 0;
+  g_array_set_size (tokens, len / 2 + 1);
   while (i < len)
     {
-      gsize start, token_start;
+      gsize start;
 
       while (i < len && is_space (message[i]))
         i++;
@@ -242,15 +296,21 @@ tftsr_log_mask_message (const char *message, gsize len, gsize base, const TftsrL
       while (i < len && !is_space (message[i]))
         i++;
 
-      if (out->len > 0)
-        g_string_append_c (out, ' ');
-      token_start = out->len;
+      if (o.len > 0)
+        o.buf[o.len++] = ' ';
+      token = &g_array_index (tokens, TftsrLogToken, n_tokens++);
+      token->offset = (guint32) o.len;
       while (next_pii < n_pii && pii[next_pii].end <= base + start)
         next_pii++;
       if (next_pii < n_pii && pii[next_pii].start < base + i)
-        g_string_append_len (out, TFTSR_LOG_WILD, TFTSR_LOG_WILD_LEN);
+        put_wild (&o);
       else
-        mask_token (message + start, i - start, out);
-      add_token (out, tokens, token_start);
+        mask_token (message + start, i - start, &o);
+      token->len = (guint32) (o.len - token->offset);
+      token->hash = tftsr_log_token_hash (o.buf + token->offset, token->len);
+      token->wild = token->len == TFTSR_LOG_WILD_LEN &&
+                    memcmp (o.buf + token->offset, TFTSR_LOG_WILD, TFTSR_LOG_WILD_LEN) == 0;
     }
+  g_string_truncate (out, o.len);
+  g_array_set_size (tokens, n_tokens);
 }

@@ -24,6 +24,17 @@ TftsrLogLevel tftsr_log_level_parse (const char *s, gsize n, gboolean *found);
 /* A copy the miner keeps of the caller's format. */
 TftsrLogFormat *tftsr_log_format_copy (const TftsrLogFormat *format);
 
+/* FNV-1a: tokens are short, and this runs once per token of every line. */
+static inline guint64
+tftsr_log_token_hash (const char *s, gsize n)
+{
+  guint64 hash = G_GUINT64_CONSTANT (14695981039346656037);
+
+  for (gsize i = 0; i < n; i++)
+    hash = (hash ^ (guchar) s[i]) * G_GUINT64_CONSTANT (1099511628211);
+  return hash;
+}
+
 /* One token of a masked message: bytes of the masker's text. */
 typedef struct
 {
