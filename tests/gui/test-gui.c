@@ -4290,7 +4290,7 @@ test_log_viewer_filter (void)
   g_autoptr (TftsrLogFile) log = NULL;
   g_autoptr (TftsrLogLine) line = NULL;
   TftsrLogLineFilter filter = { 0 };
-  GtkWidget *bar, *show_all;
+  GtkWidget *bar, *show_all, *goto_entry;
   gint64 id;
 
   wait_until (main_shown, "the store to open");
@@ -4335,7 +4335,17 @@ test_log_viewer_filter (void)
 
   /* Go to line and find work on the lines shown. */
   g_assert_false (tftsr_log_viewer_go_to_line (viewer, 6));
-  g_assert_true (tftsr_log_viewer_go_to_line (viewer, 17));
+  goto_entry = need (GTK_WIDGET (viewer), GTK_TYPE_ENTRY, "goto_entry");
+  gtk_editable_set_text (GTK_EDITABLE (goto_entry), "6");
+  g_signal_emit_by_name (goto_entry, "activate");
+  g_assert_true (gtk_widget_has_css_class (goto_entry, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (goto_entry), "17");
+  g_signal_emit_by_name (goto_entry, "activate");
+  g_assert_false (gtk_widget_has_css_class (goto_entry, "error"));
+  g_assert_true (gtk_selection_model_is_selected (
+      gtk_list_view_get_model (
+          GTK_LIST_VIEW (need (GTK_WIDGET (viewer), GTK_TYPE_LIST_VIEW, "list_view"))),
+      1));
   gtk_editable_set_text (
       GTK_EDITABLE (need (GTK_WIDGET (viewer), GTK_TYPE_SEARCH_ENTRY, "find_entry")), "after 3033");
   wait_until (find_reported, "a match");
@@ -4411,6 +4421,12 @@ expected_issue_shown (void)
   return page_loaded () && issue != NULL && tftsr_issue_get_id (issue) == expected_issue;
 }
 
+static gboolean
+similar_looked_up (void)
+{
+  return expected_issue_shown () && !tftsr_similar_group_get_loading (similar_group ());
+}
+
 static gint64
 past_incident (const char *title, TftsrStatus status, const char *log_text)
 {
@@ -4448,15 +4464,15 @@ test_similar_incidents (void)
   g_autofree char *now = g_strconcat ("2026-11-22T03:00:00Z INFO nightly reindex finished early\n",
                                       ledger, tls, queue, NULL);
   GtkWidget *first, *second;
-  gint64 alike, current;
+  gint64 alike, current, unrelated;
 
   wait_until (main_shown, "the store to open");
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
   gtk_window_set_focus (GTK_WINDOW (window), NULL);
   alike = past_incident ("Checkout down: gateway certificate expired", TFTSR_STATUS_RESOLVED, both);
   past_incident ("Card payments failing in one region", TFTSR_STATUS_CLOSED, queue_only);
-  past_incident ("Printer queue stuck on floor 3", TFTSR_STATUS_RESOLVED,
-                 "2026-11-20T09:00:00Z WARN spooler job 17 waiting for paper\n");
+  unrelated = past_incident ("Printer queue stuck on floor 3", TFTSR_STATUS_RESOLVED,
+                             "2026-11-20T09:00:00Z WARN spooler job 17 waiting for paper\n");
   current = past_incident ("Checkout failing again", TFTSR_STATUS_INVESTIGATING, now);
   tftsr_issue_list_reload (
       TFTSR_ISSUE_LIST (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (list_model ()))));
@@ -4487,6 +4503,13 @@ test_similar_incidents (void)
   first = gtk_widget_get_first_child (need (window, GTK_TYPE_LIST_BOX, "similar_list"));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
                    "Checkout failing again");
+
+  /* Nothing alike: no group at all. */
+  g_assert_true (gtk_widget_activate_action (window, "win.show-incident", "x", unrelated));
+  expected_issue = unrelated;
+  wait_until (similar_looked_up, "the lookup for the unrelated incident");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (similar_group ())));
+  g_assert_cmpuint (similar_rows (), ==, 0);
 }
 
 /* Two GTK 4.8 warnings are out of the app's hands and harmless, so they are only noted;
