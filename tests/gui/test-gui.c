@@ -4367,6 +4367,16 @@ test_log_viewer_filter (void)
   line = shown_line (5);
   g_assert_cmpuint (tftsr_log_line_get_number (line), ==, 6);
 
+  /* Cancel in the activity bar: the search ends and every line stays. */
+  tftsr_log_viewer_set_filter (viewer, &filter, "ERROR db pool exhausted after <*> ms");
+  g_signal_emit_by_name (need (need (GTK_WIDGET (viewer), GTK_TYPE_REVEALER, "activity_revealer"),
+                               GTK_TYPE_BUTTON, NULL),
+                         "clicked");
+  settle (GTK_WIDGET (viewer));
+  g_assert_true (all_lines_shown ());
+  g_assert_false (gtk_revealer_get_reveal_child (
+      GTK_REVEALER (need (GTK_WIDGET (viewer), GTK_TYPE_REVEALER, "activity_revealer"))));
+
   /* A filter nothing matches: a page says so, with the way back. */
   filter.template_id = 0;
   filter.from = G_GINT64_CONSTANT (915148800) * G_USEC_PER_SEC; /* 1 January 1999 */
@@ -4510,6 +4520,19 @@ test_similar_incidents (void)
   wait_until (similar_looked_up, "the lookup for the unrelated incident");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (similar_group ())));
   g_assert_cmpuint (similar_rows (), ==, 0);
+
+  /* A log pasted into it that says what the current incident's said: the group appears. */
+  expected_logs = 1;
+  wait_until (logs_settled, "the unrelated incident's log");
+  tftsr_logs_group_add_text (logs_group (),
+                             "2026-11-22T03:00:00Z INFO nightly reindex finished early\n");
+  expected_logs = 2;
+  wait_until (logs_settled, "the pasted log");
+  expected_similar = 1;
+  wait_until (similar_listed, "the incident now alike");
+  first = gtk_widget_get_first_child (need (window, GTK_TYPE_LIST_BOX, "similar_list"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
+                   "Checkout failing again");
 }
 
 /* Two GTK 4.8 warnings are out of the app's hands and harmless, so they are only noted;
