@@ -223,6 +223,24 @@ test_cancelled_keeps_previous (void)
   assert_same (before, after);
 }
 
+static gboolean
+line_loaded (gpointer line)
+{
+  return tftsr_log_line_get_text (line) != NULL;
+}
+
+static gboolean
+async_done (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+keep_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
 static void
 test_changed (void)
 {
@@ -231,10 +249,13 @@ test_changed (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrLogInsight) insight = NULL;
   g_autoptr (GArray) changes = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   const TftsrLogChange *c;
   guint32 timeout, slow, flag, warmed;
 
-  g_assert_true (tftsr_store_set_log_change_time (store, log_id, utc (10, 0, 0), &error));
+  tftsr_store_set_log_change_time_async (store, log_id, utc (10, 0, 0), NULL, keep_result, &result);
+  tftsr_test_iterate_until (async_done, &result);
+  g_assert_true (tftsr_store_change_finish (store, result, &error));
   g_assert_no_error (error);
   insight = stored (log_id);
   g_assert_cmpint (tftsr_log_insight_get_change_time (insight), ==, utc (10, 0, 0));
@@ -290,6 +311,16 @@ assert_lines (GArray *lines, const guint32 *expected, guint n)
   g_assert_cmpmem (lines->data, lines->len * sizeof (guint32), expected, n * sizeof (guint32));
 }
 
+/* The viewer's text of line @number (1-based) of @lines. */
+static char *
+viewer_line (TftsrLogLines *lines, guint number)
+{
+  g_autoptr (TftsrLogLine) line = g_list_model_get_item (G_LIST_MODEL (lines), number - 1);
+
+  tftsr_test_iterate_until (line_loaded, line);
+  return g_strdup (tftsr_log_line_get_text (line));
+}
+
 /* A line over a chunk is two rows, as in the viewer; the second has no time of its own
  * and takes the first's. */
 static void
@@ -306,6 +337,10 @@ test_find_lines (void)
   static const guint32 payload_lines[] = { 3 };
   static const guint32 second_lines[] = { 3, 4 };
   static const guint32 both_lines[] = { 5 };
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TftsrLogLines) viewer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *third = NULL, *fourth = NULL, *fifth = NULL;
   gint64 log_id;
   gsize cut;
 
@@ -332,6 +367,19 @@ test_find_lines (void)
   assert_lines (both, both_lines, G_N_ELEMENTS (both_lines));
   all = find (log_id, 0, 0, 0);
   g_assert_cmpuint (all->len, ==, 6);
+
+  /* The viewer shows those lines under the same numbers. */
+  tftsr_log_lines_new_async (store, log_id, NULL, keep_result, &result);
+  tftsr_test_iterate_until (async_done, &result);
+  viewer = tftsr_log_lines_new_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (viewer)), ==, 6);
+  third = viewer_line (viewer, 3);
+  fourth = viewer_line (viewer, 4);
+  fifth = viewer_line (viewer, 5);
+  g_assert_true (g_str_has_prefix (third, "2024-05-01T09:00:01Z ERROR web: huge payload xxx"));
+  g_assert_true (g_str_has_prefix (fourth, "xxx"));
+  g_assert_cmpstr (fifth, ==, "2024-05-01T09:00:02Z INFO web: request 13 served");
 }
 
 /* Templates that merge while the log is mined (a word turns out to take many values)
@@ -380,18 +428,6 @@ incident_with (TftsrStore *to, const char *title, const char *fixture)
 
   add_fixture (to, tftsr_issue_get_id (issue), fixture);
   return tftsr_issue_get_id (issue);
-}
-
-static gboolean
-async_done (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-keep_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 /* A shared rare error outweighs shared info lines; lines every incident has count
@@ -443,8 +479,9 @@ rows_of (const char *table, gint64 log_id)
   return g_ascii_strtoull (count, NULL, 10);
 }
 
-/* A re-scan drops the insight (the spans masked in it changed) and asking for it mines it
- * again; deleting a log deletes its insight and its fingerprints. */
+/* A re-scan or a value marked by hand drops the insight (the spans masked in it changed)
+ * and asking for it mines it again; deleting a log deletes its insight and its
+ * fingerprints. */
 static void
 test_rescan_and_delete (void)
 {
@@ -466,6 +503,18 @@ test_rescan_and_delete (void)
   g_assert_no_error (error);
   g_assert_cmpuint (tftsr_log_insight_get_templates (insight)->len, ==, 2);
   g_assert_cmpuint (rows_of ("log_templates", log_id), ==, 2);
+  /* A value marked by hand ("mail" of the last line's component) changes the masking too. */
+  g_assert_cmpuint (tftsr_store_mark_pii_value (store, log_id,
+                                                strstr (text, "WARN mail") - text + 5,
+                                                strstr (text, "WARN mail") - text + 9, "TEAM",
+                                                FALSE, NULL, NULL, NULL, &error),
+                    ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows_of ("log_insights", log_id), ==, 0);
+  g_clear_object (&insight);
+  insight = tftsr_store_ensure_log_insight (store, log_id, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows_of ("log_insights", log_id), ==, 1);
   g_assert_true (tftsr_store_delete_log (store, log_id, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (rows_of ("log_insights", log_id), ==, 0);

@@ -77,15 +77,19 @@ TftsrLogInsight *tftsr_store_ensure_log_insight_finish (TftsrStore *store, GAsyn
                                                         GError **error);
 /* Mines stored log @log_id again, in memory only (nothing is stored), splitting headers
  * with @format (NULL: detection): the miner with its templates, and in @line_templates
- * (guint32) the id of each line's final template (one that was evicted under the cap
- * keeps its id, which the miner no longer knows), line 1 first. For tools that need every line's
- * template or a header format of their own (tftsr-cli insight templates --per-line). */
+ * (guint32) the id of each line's final template, line 1 first (a template evicted under
+ * the cap keeps its id, which the miner no longer knows). For tools that need every
+ * line's template or a header format of their own (tftsr-cli insight templates). */
 TftsrLogMiner *tftsr_store_mine_log_lines (TftsrStore *store, gint64 log_id,
                                            const TftsrLogFormat *format, GArray **line_templates,
                                            GCancellable *cancellable, GError **error);
 /* Marks (or with 0 clears) the moment of a change for log @log_id. */
 gboolean tftsr_store_set_log_change_time (TftsrStore *store, gint64 log_id, gint64 time,
                                           GError **error);
+/* In a worker; finishes with tftsr_store_change_finish(). */
+void tftsr_store_set_log_change_time_async (TftsrStore *store, gint64 log_id, gint64 time,
+                                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                                            gpointer user_data);
 
 /* Which lines to find: of template @template_id (0: any), with a time in [@from, @to)
  * (both 0: any time; a line without a time of its own has the previous line's). */
@@ -98,8 +102,9 @@ typedef struct
 
 /* The 1-based numbers (as the log viewer numbers lines) of the lines @filter selects, in
  * order (guint32). Reads the log once; @progress gets bytes read and the log's size. A
- * line is of a template when its masked message fits the template's text.
- * TFTSR_STORE_ERROR_NOT_FOUND when the log's stored insight has no such template. */
+ * line is of a template when its masked message fits the template's text; the template
+ * is looked up in the log's stored insight (call tftsr_store_ensure_log_insight() first):
+ * TFTSR_STORE_ERROR_NOT_FOUND when it has no such template. */
 GArray *tftsr_store_find_log_lines (TftsrStore *store, gint64 log_id,
                                     const TftsrLogLineFilter *filter, TftsrProgressFunc progress,
                                     gpointer progress_data, GCancellable *cancellable,

@@ -148,3 +148,34 @@ tftsr_store_similar_issues_finish (TftsrStore *store, GAsyncResult *result, GErr
 {
   return insight_finish (store, result, tftsr_store_similar_issues_async, error);
 }
+
+typedef struct
+{
+  gint64 log_id;
+  gint64 time;
+} ChangeTime;
+
+static gpointer
+set_change_time_call (TftsrStore *store, gpointer data, GError **error)
+{
+  ChangeTime *c = data;
+
+  /* tftsr_store_change_finish() only asks whether it worked. */
+  return tftsr_store_set_log_change_time (store, c->log_id, c->time, error) ? GINT_TO_POINTER (1)
+                                                                            : NULL;
+}
+
+void
+tftsr_store_set_log_change_time_async (TftsrStore *store, gint64 log_id, gint64 time,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  ChangeTime *c;
+
+  g_return_if_fail (TFTSR_IS_STORE (store));
+  c = g_new (ChangeTime, 1);
+  c->log_id = log_id;
+  c->time = time;
+  tftsr_store_run_async (store, tftsr_store_change_finish, set_change_time_call, c, g_free, NULL,
+                         cancellable, callback, user_data);
+}

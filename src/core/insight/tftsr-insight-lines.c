@@ -60,6 +60,7 @@ tftsr_store_find_log_lines (TftsrStore *store, gint64 log_id, const TftsrLogLine
   g_autoptr (TftsrLogMiner) miner = NULL;
   g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GError) local = NULL;
   Find f = { filter, NULL, NULL, g_date_time_get_year (now), 0, found };
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
@@ -75,9 +76,11 @@ tftsr_store_find_log_lines (TftsrStore *store, gint64 log_id, const TftsrLogLine
   if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
       (log = tftsr_log_load (conn->db, log_id, error)) == NULL)
     return NULL;
-  insight = tftsr_insight_load (conn->db, log_id, error);
-  if (insight == NULL && error != NULL && *error != NULL)
-    return NULL;
+  if ((insight = tftsr_insight_load (conn->db, log_id, &local)) == NULL && local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
   /* Times are read as they were when the log was mined. */
   if (insight != NULL)
     f.year = tftsr_log_insight_get_year (insight);
