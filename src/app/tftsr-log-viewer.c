@@ -740,6 +740,7 @@ typedef struct
 {
   TftsrLogViewer *self;
   GCancellable *cancellable;
+  char *description; /* shown once the lines are, so a cancelled search changes nothing */
 } FilterJob;
 
 static void
@@ -747,6 +748,7 @@ filter_job_free (FilterJob *job)
 {
   g_object_unref (job->self);
   g_object_unref (job->cancellable);
+  g_free (job->description);
   g_free (job);
 }
 
@@ -765,15 +767,18 @@ filter_lines_found (GObject *source, GAsyncResult *result, gpointer user_data)
       filter_job_free (job);
       return;
     }
-  filter_job_free (job);
   self->filtering = FALSE;
   end_activity (self);
   if (numbers == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         toast (self, error->message);
+      filter_job_free (job);
       return;
     }
+  g_free (self->filter_description);
+  self->filter_description = g_steal_pointer (&job->description);
+  filter_job_free (job);
   if (self->lines == NULL)
     {
       self->filter_lines = g_steal_pointer (&numbers);
@@ -804,13 +809,12 @@ tftsr_log_viewer_set_filter (TftsrLogViewer *self, const TftsrLogLineFilter *fil
       on_activity_cancel (self);
       end_activity (self);
     }
-  g_free (self->filter_description);
-  self->filter_description = g_strdup (description);
   g_clear_pointer (&self->filter_lines, g_array_unref);
   /* Translators: %s is what the filter selects, e.g. a log template */
   label = g_strdup_printf (_ ("Finding lines: %s…"), description);
   job = g_new0 (FilterJob, 1);
   job->self = g_object_ref (self);
+  job->description = g_strdup (description);
   job->cancellable = g_object_ref (begin_activity (self, label, FALSE));
   self->filtering = TRUE;
   tftsr_store_find_log_lines_async (self->store, tftsr_log_file_get_id (self->log), filter,
