@@ -457,6 +457,111 @@ test_line_model (void)
   clear_logs ();
 }
 
+static void
+count_changes (GListModel *model, guint position, guint removed, guint added, guint *changes)
+{
+  g_assert_cmpuint (position, ==, 0);
+  changes[0] = removed;
+  changes[1] = added;
+}
+
+/* A subset shows only some lines, which keep their numbers; finding looks only at them,
+ * across chunks, and NULL shows every line again. */
+static void
+test_line_model_subset (void)
+{
+  static const guint32 shown[] = { 3, 10, 20000, 40001, 59999, 60000 };
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TftsrLogLines) lines = NULL;
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GArray) none = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (TftsrLogLine) third = NULL, far = NULL, last = NULL, redacted = NULL;
+  guint changes[2] = { 0, 0 }, position = 0, n = 60000;
+
+  /* NEEDLE on line 20000 (shown) and 30000 (hidden); "hidden" only on a hidden line. */
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (text, "line %05u %s\n", i,
+                            i == 20000 || i == 30000 ? "NEEDLE ops@mail.internal"
+                            : i == 30001             ? "hidden"
+                                                     : "nothing to see");
+  log = add_bytes (new_issue (), "subset.log", text->str, text->len, &error);
+  g_assert_no_error (error);
+  tftsr_log_lines_new_async (store, tftsr_log_file_get_id (log), NULL, got_result, &result);
+  lines = tftsr_log_lines_new_finish (await_result (&result), &error);
+  g_assert_no_error (error);
+  g_signal_connect (lines, "items-changed", G_CALLBACK (count_changes), changes);
+  g_assert_false (tftsr_log_lines_get_filtered (lines));
+
+  g_array_append_vals (numbers, shown, G_N_ELEMENTS (shown));
+  tftsr_log_lines_set_subset (lines, numbers);
+  g_array_set_size (numbers, 0); /* the model keeps its own copy */
+  g_assert_cmpuint (changes[0], ==, n);
+  g_assert_cmpuint (changes[1], ==, G_N_ELEMENTS (shown));
+  g_assert_true (tftsr_log_lines_get_filtered (lines));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lines)), ==, G_N_ELEMENTS (shown));
+  g_assert_cmpuint (tftsr_log_lines_get_n_lines (lines), ==, n);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (lines), G_N_ELEMENTS (shown)));
+
+  third = line_at (lines, 0);
+  g_assert_cmpuint (tftsr_log_line_get_number (third), ==, 3);
+  g_assert_cmpstr (tftsr_log_line_get_text (third), ==, "line 00003 nothing to see");
+  far = line_at (lines, 3);
+  g_assert_cmpuint (tftsr_log_line_get_number (far), ==, 40001);
+  g_assert_cmpstr (tftsr_log_line_get_text (far), ==, "line 40001 nothing to see");
+  last = line_at (lines, 5);
+  g_assert_cmpuint (tftsr_log_line_get_number (last), ==, 60000);
+  g_assert_cmpstr (tftsr_log_line_get_text (last), ==, "line 60000 nothing to see");
+
+  g_assert_true (tftsr_log_lines_get_position (lines, 40001, &position));
+  g_assert_cmpuint (position, ==, 3);
+  g_assert_true (tftsr_log_lines_get_position (lines, 3, &position));
+  g_assert_cmpuint (position, ==, 0);
+  g_assert_false (tftsr_log_lines_get_position (lines, 30000, &position));
+  g_assert_false (tftsr_log_lines_get_position (lines, 0, &position));
+  g_assert_false (tftsr_log_lines_get_position (lines, n + 1, &position));
+
+  /* Finding: positions among the lines shown; line 30000 is never found. */
+  g_assert_cmpint (find (lines, "needle", 0, FALSE), ==, 2);
+  g_assert_cmpint (find (lines, "needle", 2, FALSE), ==, 2); /* wraps to itself */
+  g_assert_cmpint (find (lines, "needle", 4, TRUE), ==, 2);
+  g_assert_cmpint (find (lines, "needle", 1, TRUE), ==, 2); /* wraps backwards */
+  g_assert_cmpint (find (lines, "LINE 00010", 4, FALSE), ==, 1);
+  g_assert_cmpint (find (lines, "line 59999", 0, TRUE), ==, 4);
+  g_assert_cmpint (find (lines, "hidden", 0, FALSE), ==, -1);
+
+  /* Redaction and reloads keep the subset. */
+  tftsr_log_lines_set_redacted (lines, TRUE);
+  g_assert_cmpuint (changes[0], ==, G_N_ELEMENTS (shown));
+  g_assert_cmpuint (changes[1], ==, G_N_ELEMENTS (shown));
+  redacted = line_at (lines, 2);
+  g_assert_cmpuint (tftsr_log_line_get_number (redacted), ==, 20000);
+  g_assert_cmpstr (tftsr_log_line_get_text (redacted), ==, "line 20000 NEEDLE <EMAIL_1>");
+  tftsr_log_lines_reload (lines);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lines)), ==, G_N_ELEMENTS (shown));
+
+  /* An empty subset shows nothing and finds nothing. */
+  tftsr_log_lines_set_subset (lines, none);
+  g_assert_cmpuint (changes[1], ==, 0);
+  g_assert_true (tftsr_log_lines_get_filtered (lines));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lines)), ==, 0);
+  g_assert_cmpint (find (lines, "needle", 0, FALSE), ==, -1);
+
+  /* Back to every line. */
+  tftsr_log_lines_set_subset (lines, NULL);
+  g_assert_cmpuint (changes[0], ==, 0);
+  g_assert_cmpuint (changes[1], ==, n);
+  g_assert_false (tftsr_log_lines_get_filtered (lines));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lines)), ==, n);
+  g_assert_true (tftsr_log_lines_get_position (lines, 30000, &position));
+  g_assert_cmpuint (position, ==, 29999);
+  g_assert_cmpint (find (lines, "hidden", 0, FALSE), ==, 30000);
+  g_assert_cmpint (find (lines, "needle", 20000, FALSE), ==, 29999);
+  clear_logs ();
+}
+
 /* A selection in the viewer maps to log bytes only where the display is those bytes; a
  * span marked there shows after a reload. */
 static void
@@ -523,6 +628,7 @@ main (int argc, char **argv)
   g_test_add_func ("/logs/timeline-and-audit", test_timeline_and_audit);
   g_test_add_func ("/logs/line-model", test_line_model);
   g_test_add_func ("/logs/line-model-marking", test_line_model_marking);
+  g_test_add_func ("/logs/line-model-subset", test_line_model_subset);
   status = g_test_run ();
   g_clear_object (&scanner);
   g_clear_object (&store);

@@ -50,8 +50,20 @@ void tftsr_log_lines_set_redacted (TftsrLogLines *self, gboolean redacted);
  * handed out anew. */
 void tftsr_log_lines_reload (TftsrLogLines *self);
 
-/* Finds @needle (ASCII case-insensitive) from line index @from on (not including it), or
- * before it with @backwards, wrapping around. Finishes with the 0-based index, or -1. */
+/* Lines in the log, whether or not they are all shown. */
+guint tftsr_log_lines_get_n_lines (TftsrLogLines *self);
+/* Shows only the lines numbered in @numbers (guint32, 1-based, ascending, each in the log;
+ * copied), or every line again with NULL. Items keep their numbers in the log; positions
+ * are in what is shown. */
+void tftsr_log_lines_set_subset (TftsrLogLines *self, GArray *numbers);
+/* Whether a subset is shown (even an empty one). */
+gboolean tftsr_log_lines_get_filtered (TftsrLogLines *self);
+/* The position of line @number (1-based) among the items, or FALSE when it is not shown. */
+gboolean tftsr_log_lines_get_position (TftsrLogLines *self, guint number, guint *position);
+
+/* Finds @needle (ASCII case-insensitive) among the items shown from position @from on (not
+ * including it), or before it with @backwards, wrapping around. Finishes with the item's
+ * position, or -1. */
 void tftsr_log_lines_find_async (TftsrLogLines *self, const char *needle, guint from,
                                  gboolean backwards, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);

@@ -17,6 +17,7 @@
 #include "tftsr-images-group.h"
 #include "tftsr-issue-page.h"
 #include "tftsr-logs-group.h"
+#include "tftsr-similar-group.h"
 #include "tftsr-triage-view.h"
 
 #define DESCRIPTION_SAVE_DELAY_MS 600
@@ -51,6 +52,7 @@ struct _TftsrIssuePage
   GtkListBox *links_list;
   TftsrLogsGroup *logs_group;
   TftsrImagesGroup *images_group;
+  TftsrSimilarGroup *similar_group;
   AdwViewStack *view_stack;
   AdwViewSwitcherBar *switcher_bar;
   TftsrAnalysisSection *analysis_section;
@@ -366,6 +368,13 @@ on_attachments_changed (TftsrIssuePage *self)
 {
   if (self->issue != NULL)
     load_timeline (self);
+}
+
+/* Which past incidents look alike depends on the incident's logs. */
+static void
+on_logs_changed (TftsrIssuePage *self)
+{
+  tftsr_similar_group_reload (self->similar_group);
 }
 
 static void
@@ -805,6 +814,7 @@ issue_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   tftsr_issue_page_reload_integrations (self);
   tftsr_logs_group_load (self->logs_group, tftsr_issue_get_id (issue));
   tftsr_images_group_load (self->images_group, tftsr_issue_get_id (issue));
+  tftsr_similar_group_load (self->similar_group, tftsr_issue_get_id (issue));
   tftsr_triage_view_load (self->triage_view, tftsr_issue_get_id (issue));
   tftsr_documents_view_load (self->documents_view, tftsr_issue_get_id (issue));
 }
@@ -824,6 +834,7 @@ reset (TftsrIssuePage *self)
   update_links_group (self);
   tftsr_logs_group_load (self->logs_group, 0);
   tftsr_images_group_load (self->images_group, 0);
+  tftsr_similar_group_load (self->similar_group, 0);
   tftsr_triage_view_load (self->triage_view, 0);
   tftsr_documents_view_load (self->documents_view, 0);
 }
@@ -870,6 +881,7 @@ tftsr_issue_page_set_store (TftsrIssuePage *self, TftsrStore *store)
   g_set_object (&self->store, store);
   tftsr_logs_group_set_store (self->logs_group, store);
   tftsr_images_group_set_store (self->images_group, store);
+  tftsr_similar_group_set_store (self->similar_group, store);
   tftsr_analysis_section_set_store (self->analysis_section, store);
   tftsr_triage_view_set_store (self->triage_view, store);
   tftsr_documents_view_set_store (self->documents_view, store);
@@ -1006,6 +1018,7 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.open-link", "s", open_link_action);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, logs_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, images_group);
+  gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, similar_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, TftsrIssuePage, analysis_section);
@@ -1018,6 +1031,7 @@ tftsr_issue_page_class_init (TftsrIssuePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_attachments_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_part_failed);
+  gtk_widget_class_bind_template_callback (widget_class, on_logs_changed);
   gtk_widget_class_install_action (widget_class, "page.paste", NULL, paste_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "page.paste",
                                        NULL);
@@ -1038,6 +1052,7 @@ tftsr_issue_page_init (TftsrIssuePage *self)
 
   g_type_ensure (TFTSR_TYPE_LOGS_GROUP);
   g_type_ensure (TFTSR_TYPE_IMAGES_GROUP);
+  g_type_ensure (TFTSR_TYPE_SIMILAR_GROUP);
   g_type_ensure (TFTSR_TYPE_ANALYSIS_SECTION);
   g_type_ensure (TFTSR_TYPE_TRIAGE_VIEW);
   g_type_ensure (TFTSR_TYPE_DOCUMENTS_VIEW);

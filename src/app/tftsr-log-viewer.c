@@ -6,7 +6,9 @@
  * than TEXT_SHOWN bytes is cut for display (a label laying out megabytes would stall the
  * UI); the export and the stored log keep it whole. Rows are selected as a range (click a
  * number, Shift+click another) to attach those lines to the incident's triage chat, which
- * the window behind takes ("win.attach-to-chat").
+ * the window behind takes ("win.attach-to-chat"). A filter (tftsr_log_viewer_set_filter)
+ * shows only the lines the store finds for it, numbered as in the whole log; find, go to
+ * line and attach work on what is shown.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,8 +33,11 @@ struct _TftsrLogViewer
   GCancellable *activity_cancellable; /* while an export or a marking runs */
   guint activity_pulse;
   guint activity_reveal;
-  char *needle;      /* what the find bar highlights */
-  GHashTable *bound; /* GtkListItems showing a line */
+  char *needle; /* what the find bar highlights */
+  char *filter_description;
+  GArray *filter_lines; /* found before the model opened: applied once it has */
+  gboolean filtering;   /* the activity is finding a filter's lines */
+  GHashTable *bound;    /* GtkListItems showing a line */
   guint number_chars;
 
   AdwToastOverlay *toast_overlay;
@@ -47,8 +52,11 @@ struct _TftsrLogViewer
   GtkRevealer *activity_revealer;
   GtkLabel *activity_label;
   GtkProgressBar *activity_progress;
+  GtkRevealer *filter_revealer;
+  GtkLabel *filter_label;
   GtkStack *stack;
   AdwStatusPage *error_page;
+  AdwStatusPage *empty_page;
   GtkListView *list_view;
 };
 
@@ -63,6 +71,8 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+static void update_filter (TftsrLogViewer *self);
 
 static void
 toast (TftsrLogViewer *self, const char *message)
@@ -267,14 +277,19 @@ lines_opened (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   self->lines = lines;
-  n = g_list_model_get_n_items (G_LIST_MODEL (lines));
+  n = tftsr_log_lines_get_n_lines (lines);
   self->number_chars = MAX (3, g_snprintf (NULL, 0, "%u", n));
+  if (self->filter_lines != NULL)
+    tftsr_log_lines_set_subset (lines, self->filter_lines);
+  g_clear_pointer (&self->filter_lines, g_array_unref);
   self->selection =
       GTK_SELECTION_MODEL (gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (lines))));
   gtk_list_view_set_model (self->list_view, self->selection);
-  gtk_stack_set_visible_child_name (self->stack, "lines");
+  update_filter (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.goto", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", TRUE);
+  /* A filter's search may be running: marking waits for it (end_activity). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark",
+                                 self->activity_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.attach", TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->find_toggle), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->redacted_toggle), TRUE);
@@ -302,13 +317,23 @@ show_row (TftsrLogViewer *self, guint index)
 gboolean
 tftsr_log_viewer_go_to_line (TftsrLogViewer *self, guint number)
 {
+  guint position;
+
   g_return_val_if_fail (TFTSR_IS_LOG_VIEWER (self), FALSE);
 
-  if (self->lines == NULL || number == 0 ||
-      number > g_list_model_get_n_items (G_LIST_MODEL (self->lines)))
+  if (self->lines == NULL || !tftsr_log_lines_get_position (self->lines, number, &position))
     return FALSE;
-  show_row (self, number - 1);
+  show_row (self, position);
   return TRUE;
+}
+
+/* The line number of the item at @position. */
+static guint
+number_at (TftsrLogViewer *self, guint position)
+{
+  g_autoptr (TftsrLogLine) line = g_list_model_get_item (G_LIST_MODEL (self->lines), position);
+
+  return line != NULL ? tftsr_log_line_get_number (line) : 0;
 }
 
 static void
@@ -322,6 +347,19 @@ on_goto_activate (TftsrLogViewer *self)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->goto_entry), "error");
       gtk_widget_error_bell (GTK_WIDGET (self->goto_entry));
+      /* A line of the log the filter hides: say so, and offer the way to it. */
+      if (self->lines != NULL && tftsr_log_lines_get_filtered (self->lines) && number > 0 &&
+          number <= tftsr_log_lines_get_n_lines (self->lines))
+        {
+          g_autofree char *message =
+              g_strdup_printf (_ ("Line %u is hidden by the filter"), (guint) number);
+          AdwToast *hidden = adw_toast_new (message);
+
+          adw_toast_set_button_label (hidden, _ ("_Show All Lines"));
+          adw_toast_set_action_name (hidden, "viewer.show-all");
+          adw_toast_set_action_target (hidden, "u", (guint32) number);
+          adw_toast_overlay_add_toast (self->toast_overlay, hidden);
+        }
       return;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->goto_entry), "error");
@@ -359,7 +397,7 @@ found (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->find_entry), "error");
-  status = g_strdup_printf (_ ("Line %" G_GINT64_FORMAT), row + 1);
+  status = g_strdup_printf (_ ("Line %u"), number_at (self, row));
   gtk_label_set_text (self->find_status, status);
   show_row (self, row);
 }
@@ -521,12 +559,14 @@ mark_job_free (MarkJob *job)
   g_free (job);
 }
 
+/* Progress of a marking or a filter's search, in bytes of the log. */
 static void
-marking_progress (guint64 done, guint64 total, gpointer user_data)
+report_progress (guint64 done, guint64 total, gpointer user_data)
 {
   TftsrLogViewer *self = user_data;
 
-  if (total > 0)
+  /* A late report after the window closed has nowhere to go. */
+  if (total > 0 && self->activity_cancellable != NULL)
     gtk_progress_bar_set_fraction (self->activity_progress, (double) done / (double) total);
 }
 
@@ -584,7 +624,7 @@ mark_response (AdwMessageDialog *dialog, const char *response, MarkJob *job)
       cancellable = begin_activity (self, _ ("Redacting every occurrence…"), FALSE);
       tftsr_store_mark_pii_value_async (self->store, tftsr_log_file_get_id (self->log), job->start,
                                         job->end, tftsr_pii_type_to_string (type), everywhere,
-                                        marking_progress, self, cancellable, marked,
+                                        report_progress, self, cancellable, marked,
                                         g_object_ref (self));
     }
   mark_job_free (job);
@@ -659,6 +699,149 @@ mark_action (GtkWidget *widget, const char *name, GVariant *param)
   ask_type (self, selected, log_start, log_end);
 }
 
+/* --- filtering -------------------------------------------------------------------------- */
+
+/* The bar above the lines says what is shown; an empty result replaces the list with a
+ * page that says so. */
+static void
+update_filter (TftsrLogViewer *self)
+{
+  gboolean filtered = self->lines != NULL && tftsr_log_lines_get_filtered (self->lines);
+  guint shown = self->lines != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->lines)) : 0;
+
+  /* Without a line to show, the status page says it all. */
+  gtk_revealer_set_reveal_child (self->filter_revealer, filtered && shown > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.show-all", filtered);
+  /* GTK 4.8's search entry has the property but no setter. */
+  g_object_set (self->find_entry, "placeholder-text",
+                filtered ? _ ("Find in filtered lines") : _ ("Find in log"), NULL);
+  if (self->lines == NULL)
+    return;
+  gtk_stack_set_visible_child_name (self->stack, filtered && shown == 0 ? "empty" : "lines");
+  if (filtered)
+    {
+      g_autofree char *total = tftsr_format_lines (tftsr_log_lines_get_n_lines (self->lines));
+      /* The status page reads markup; templates hold "<*>". */
+      g_autofree char *escaped = g_markup_escape_text (self->filter_description, -1);
+      g_autofree char *text = NULL, *empty = NULL;
+
+      /* Translators: %1$s is what the filter selects (e.g. a log template), %2$u the lines
+       * shown, %3$s the lines of the log ("1200 lines") */
+      text = g_strdup_printf (_ ("%1$s · %2$u of %3$s"), self->filter_description, shown, total);
+      gtk_label_set_text (self->filter_label, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_label), text);
+      /* Translators: %s is what the filter selects, e.g. a log template */
+      empty = g_strdup_printf (_ ("No line of this log matches “%s”."), escaped);
+      adw_status_page_set_description (self->empty_page, empty);
+    }
+}
+
+typedef struct
+{
+  TftsrLogViewer *self;
+  GCancellable *cancellable;
+  char *description; /* shown once the lines are, so a cancelled search changes nothing */
+} FilterJob;
+
+static void
+filter_job_free (FilterJob *job)
+{
+  g_object_unref (job->self);
+  g_object_unref (job->cancellable);
+  g_free (job->description);
+  g_free (job);
+}
+
+static void
+filter_lines_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FilterJob *job = user_data;
+  TftsrLogViewer *self = job->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) numbers =
+      tftsr_store_find_log_lines_finish (TFTSR_STORE (source), result, &error);
+
+  /* A search replaced by a newer filter has nothing to say. */
+  if (job->cancellable != self->activity_cancellable)
+    {
+      filter_job_free (job);
+      return;
+    }
+  self->filtering = FALSE;
+  end_activity (self);
+  if (numbers == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      filter_job_free (job);
+      return;
+    }
+  g_free (self->filter_description);
+  self->filter_description = g_steal_pointer (&job->description);
+  filter_job_free (job);
+  if (self->lines == NULL)
+    {
+      self->filter_lines = g_steal_pointer (&numbers);
+      return;
+    }
+  tftsr_log_lines_set_subset (self->lines, numbers);
+  update_filter (self);
+}
+
+void
+tftsr_log_viewer_set_filter (TftsrLogViewer *self, const TftsrLogLineFilter *filter,
+                             const char *description)
+{
+  g_autofree char *label = NULL;
+  FilterJob *job;
+
+  g_return_if_fail (TFTSR_IS_LOG_VIEWER (self));
+  g_return_if_fail (filter != NULL);
+  g_return_if_fail (description != NULL);
+
+  if (self->activity_cancellable != NULL)
+    {
+      if (!self->filtering)
+        {
+          toast (self, _ ("The lines can be filtered once the current task has finished"));
+          return;
+        }
+      on_activity_cancel (self);
+      end_activity (self);
+    }
+  g_clear_pointer (&self->filter_lines, g_array_unref);
+  /* Translators: %s is what the filter selects, e.g. a log template */
+  label = g_strdup_printf (_ ("Finding lines: %s…"), description);
+  job = g_new0 (FilterJob, 1);
+  job->self = g_object_ref (self);
+  job->description = g_strdup (description);
+  job->cancellable = g_object_ref (begin_activity (self, label, FALSE));
+  self->filtering = TRUE;
+  tftsr_store_find_log_lines_async (self->store, tftsr_log_file_get_id (self->log), filter,
+                                    report_progress, self, job->cancellable, filter_lines_found,
+                                    job);
+}
+
+/* Every line again; line @number (or else the selected one) stays in view. */
+static void
+show_all_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
+  guint number = g_variant_get_uint32 (param);
+  guint selected;
+
+  if (self->lines == NULL || !tftsr_log_lines_get_filtered (self->lines))
+    return;
+  selected = first_selected (self);
+  if (number == 0 && selected != GTK_INVALID_LIST_POSITION)
+    number = number_at (self, selected);
+  tftsr_log_lines_set_subset (self->lines, NULL);
+  g_clear_pointer (&self->filter_description, g_free);
+  update_filter (self);
+  if (number > 0)
+    tftsr_log_viewer_go_to_line (self, number);
+}
+
 /* --- attaching lines to the chat --------------------------------------------------------- */
 
 /* The lines to attach (1-based, as numbered on screen): the selected rows, which must be
@@ -672,11 +855,14 @@ lines_to_attach (TftsrLogViewer *self, guint64 *first, guint64 *last)
 
   if (!gtk_bitset_is_empty (selected))
     {
-      *first = gtk_bitset_get_minimum (selected) + 1;
-      *last = gtk_bitset_get_maximum (selected) + 1;
+      /* Numbers rise with positions, so a run of rows is a run of lines only when the
+       * numbers span as many lines as are selected (a filter can hide some between). */
+      *first = number_at (self, gtk_bitset_get_minimum (selected));
+      *last = number_at (self, gtk_bitset_get_maximum (selected));
       if (gtk_bitset_get_size (selected) == *last - *first + 1)
         return TRUE;
-      toast (self, _ ("Select lines that follow one another: an excerpt is one range of lines"));
+      toast (self, _ ("Select lines that follow one another in the log: an excerpt is one "
+                      "range of lines"));
       return FALSE;
     }
   if (line != NULL)
@@ -689,26 +875,29 @@ lines_to_attach (TftsrLogViewer *self, guint64 *first, guint64 *last)
   return FALSE;
 }
 
-/* The window behind shows the incident's Triage view with the lines waiting to be sent. */
+/* The window behind shows the incident's Triage view with the lines waiting to be sent.
+ * The viewer may have been opened from another window (the Insight window), itself in
+ * front of the main one: the first window up the chain with the action takes it. */
 static void
 attach_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrLogViewer *self = TFTSR_LOG_VIEWER (widget);
-  GtkWindow *main_window = gtk_window_get_transient_for (GTK_WINDOW (self));
   g_autofree char *log_name = tftsr_display_text (tftsr_log_file_get_name (self->log));
+  GtkWindow *behind;
   guint64 first, last;
 
   if (self->lines == NULL || !lines_to_attach (self, &first, &last))
     return;
-  if (main_window == NULL ||
-      !gtk_widget_activate_action (GTK_WIDGET (main_window), "win.attach-to-chat", "(xxtts)",
-                                   tftsr_log_file_get_issue_id (self->log),
-                                   tftsr_log_file_get_id (self->log), first, last, log_name))
-    {
-      toast (self, _ ("The triage chat is not open: open the incident in the main window"));
-      return;
-    }
-  toast (self, _ ("Attached to the next message in the triage chat"));
+  for (behind = gtk_window_get_transient_for (GTK_WINDOW (self)); behind != NULL;
+       behind = gtk_window_get_transient_for (behind))
+    if (gtk_widget_activate_action (GTK_WIDGET (behind), "win.attach-to-chat", "(xxtts)",
+                                    tftsr_log_file_get_issue_id (self->log),
+                                    tftsr_log_file_get_id (self->log), first, last, log_name))
+      {
+        toast (self, _ ("Attached to the next message in the triage chat"));
+        return;
+      }
+  toast (self, _ ("The triage chat is not open: open the incident in the main window"));
 }
 
 /* --- exporting ------------------------------------------------------------------------ */
@@ -848,6 +1037,7 @@ tftsr_log_viewer_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   on_activity_cancel (self);
+  g_clear_object (&self->activity_cancellable);
   g_clear_handle_id (&self->activity_pulse, g_source_remove);
   g_clear_handle_id (&self->activity_reveal, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_LOG_VIEWER);
@@ -867,6 +1057,8 @@ tftsr_log_viewer_finalize (GObject *object)
   g_clear_object (&self->log);
   g_clear_object (&self->store);
   g_free (self->needle);
+  g_free (self->filter_description);
+  g_clear_pointer (&self->filter_lines, g_array_unref);
   g_hash_table_unref (self->bound);
   G_OBJECT_CLASS (tftsr_log_viewer_parent_class)->finalize (object);
 }
@@ -901,6 +1093,9 @@ tftsr_log_viewer_class_init (TftsrLogViewerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, activity_revealer);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, activity_label);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, activity_progress);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, filter_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, filter_label);
+  gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, stack);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, error_page);
   gtk_widget_class_bind_template_child (widget_class, TftsrLogViewer, list_view);
@@ -918,6 +1113,7 @@ tftsr_log_viewer_class_init (TftsrLogViewerClass *klass)
   gtk_widget_class_install_action (widget_class, "viewer.attach", NULL, attach_action);
   gtk_widget_class_install_action (widget_class, "viewer.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "viewer.redacted", NULL, redacted_action);
+  gtk_widget_class_install_action (widget_class, "viewer.show-all", "u", show_all_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "viewer.find",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "viewer.goto",
@@ -951,6 +1147,7 @@ tftsr_log_viewer_init (TftsrLogViewer *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.goto", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.attach", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.show-all", FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->find_toggle), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->redacted_toggle), FALSE);
 }

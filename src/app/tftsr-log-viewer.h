@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 #include <tftsr.h>
+#include <tftsr-log-insight.h>
 
 G_BEGIN_DECLS
 
@@ -18,8 +19,14 @@ G_DECLARE_FINAL_TYPE (TftsrLogViewer, tftsr_log_viewer, TFTSR, LOG_VIEWER, AdwWi
 TftsrLogViewer *tftsr_log_viewer_new (TftsrStore *store, TftsrLogFile *log);
 /* The line model once ready, else NULL. */
 TftsrLogLines *tftsr_log_viewer_get_lines (TftsrLogViewer *self);
-/* Selects and shows line @number (1-based); FALSE when there is no such line. */
+/* Selects and shows line @number (1-based); FALSE when there is no such line or the
+ * filter hides it. */
 gboolean tftsr_log_viewer_go_to_line (TftsrLogViewer *self, guint number);
+/* Shows only the lines @filter selects (found by tftsr_store_find_log_lines_async, with
+ * progress and Cancel), under a bar with @description, their count and Show All Lines.
+ * May be called before the viewer is ready; a newer filter replaces one still searching. */
+void tftsr_log_viewer_set_filter (TftsrLogViewer *self, const TftsrLogLineFilter *filter,
+                                  const char *description);
 /* Writes a redacted copy to @file in a worker, through the egress module (audited);
  * what Export Redacted Copy… does once a file is chosen. */
 void tftsr_log_viewer_export (TftsrLogViewer *self, GFile *file);

@@ -34,6 +34,7 @@
 #include "tftsr-ollama-page.h"
 #include "tftsr-preferences-window.h"
 #include "tftsr-review-window.h"
+#include "tftsr-similar-group.h"
 #include "tftsr-revisions-dialog.h"
 #include "tftsr-test-util.h"
 #include "tftsr-tool-call-card.h"
@@ -4216,6 +4217,324 @@ test_mcp_servers (void)
   g_clear_error (&mcp_refusal);
 }
 
+/* --- log insight: a filtered viewer, similar past incidents ---------------------------- */
+
+static TftsrLogFile *
+add_fixture_log (gint64 issue_id, const char *name, const char *text)
+{
+  g_autoptr (TftsrPiiScanner) scanner = tftsr_store_load_pii_scanner (store (), NULL);
+  g_autoptr (GInputStream) input =
+      g_memory_input_stream_new_from_data (g_strdup (text), -1, g_free);
+  g_autoptr (GError) error = NULL;
+  TftsrLogFile *log = tftsr_store_add_log (store (), issue_id, input, name, strlen (text), scanner,
+                                           NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return log;
+}
+
+/* Mines @log now, as the Insight window would, and returns the id of the template whose
+ * text holds @words. */
+static guint32
+template_holding (TftsrLogFile *log, const char *words)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogInsight) insight = tftsr_store_ensure_log_insight (
+      store (), tftsr_log_file_get_id (log), NULL, NULL, NULL, &error);
+  GPtrArray *templates;
+
+  g_assert_no_error (error);
+  templates = tftsr_log_insight_get_templates (insight);
+  for (guint i = 0; i < templates->len; i++)
+    {
+      const TftsrLogTemplate *template = templates->pdata[i];
+      if (strstr (template->text, words) != NULL)
+        return template->id;
+    }
+  g_error ("no template holds “%s”", words);
+  return 0;
+}
+
+static guint expected_shown;
+
+/* The viewer shows @expected_shown lines of a filter, with its bar, and searches no more. */
+static gboolean
+filter_applied (void)
+{
+  TftsrLogLines *lines = tftsr_log_viewer_get_lines (viewer);
+
+  return lines != NULL && tftsr_log_lines_get_filtered (lines) &&
+         g_list_model_get_n_items (G_LIST_MODEL (lines)) == expected_shown &&
+         !gtk_revealer_get_reveal_child (
+             GTK_REVEALER (need (GTK_WIDGET (viewer), GTK_TYPE_REVEALER, "activity_revealer")));
+}
+
+static gboolean
+all_lines_shown (void)
+{
+  TftsrLogLines *lines = tftsr_log_viewer_get_lines (viewer);
+
+  return lines != NULL && !tftsr_log_lines_get_filtered (lines) &&
+         !gtk_revealer_get_reveal_child (
+             GTK_REVEALER (need (GTK_WIDGET (viewer), GTK_TYPE_REVEALER, "filter_revealer")));
+}
+
+/* The viewer opened on a filter (set before it was ready) shows only the lines of one
+ * template, numbered as in the log; find and go to line stay within them; Show All Lines
+ * brings back every line with the selected one in view; a filter nothing matches says so. */
+static void
+test_log_viewer_filter (void)
+{
+  static const guint32 errors[] = { 5, 17, 33 };
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (TftsrLogLine) line = NULL;
+  TftsrLogLineFilter filter = { 0 };
+  GtkWidget *bar, *show_all, *goto_entry;
+  gint64 id;
+
+  wait_until (main_shown, "the store to open");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  /* Opening an incident by its action makes the page insensitive under a focused field,
+   * whose cursor would then blink without the focus (GTK warns). */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  for (guint i = 1; i <= 40; i++)
+    if (i == 5 || i == 17 || i == 33)
+      g_string_append_printf (text,
+                              "2026-11-22T03:%02u:00Z ERROR db pool exhausted after %u ms "
+                              "waiting for a connection\n",
+                              i, 3000 + i);
+    else
+      g_string_append_printf (text, "2026-11-22T03:%02u:00Z INFO request %u served in %u ms\n", i,
+                              1000 + i, 10 + i % 7);
+  id = create_triage_incident ("Checkout slow after the database upgrade");
+  log = add_fixture_log (id, "db-pool.log", text->str);
+  filter.template_id = template_holding (log, "pool exhausted");
+
+  g_assert_true (gtk_widget_activate_action (window, "win.show-incident", "x", id));
+  wait_until (page_loaded, "the incident");
+  expected_logs = 1;
+  wait_until (logs_settled, "the incident's log");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (logs_group ()), "logs.open", "x",
+                                             tftsr_log_file_get_id (log)));
+  viewer = TFTSR_LOG_VIEWER (find_toplevel (TFTSR_TYPE_LOG_VIEWER));
+  g_assert_nonnull (viewer);
+  tftsr_log_viewer_set_filter (viewer, &filter, "ERROR db pool exhausted after <*> ms");
+  expected_shown = G_N_ELEMENTS (errors);
+  wait_until (filter_applied, "the template's lines");
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    {
+      g_autoptr (TftsrLogLine) shown = shown_line (i);
+      g_assert_cmpuint (tftsr_log_line_get_number (shown), ==, errors[i]);
+    }
+  bar = need (GTK_WIDGET (viewer), GTK_TYPE_REVEALER, "filter_revealer");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+  g_assert_cmpstr (
+      gtk_label_get_text (GTK_LABEL (need (GTK_WIDGET (viewer), GTK_TYPE_LABEL, "filter_label"))),
+      ==, "ERROR db pool exhausted after <*> ms · 3 of 40 lines");
+
+  /* Go to line and find work on the lines shown. */
+  g_assert_false (tftsr_log_viewer_go_to_line (viewer, 6));
+  goto_entry = need (GTK_WIDGET (viewer), GTK_TYPE_ENTRY, "goto_entry");
+  gtk_editable_set_text (GTK_EDITABLE (goto_entry), "6");
+  g_signal_emit_by_name (goto_entry, "activate");
+  g_assert_true (gtk_widget_has_css_class (goto_entry, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (goto_entry), "17");
+  g_signal_emit_by_name (goto_entry, "activate");
+  g_assert_false (gtk_widget_has_css_class (goto_entry, "error"));
+  g_assert_true (gtk_selection_model_is_selected (
+      gtk_list_view_get_model (
+          GTK_LIST_VIEW (need (GTK_WIDGET (viewer), GTK_TYPE_LIST_VIEW, "list_view"))),
+      1));
+  gtk_editable_set_text (
+      GTK_EDITABLE (need (GTK_WIDGET (viewer), GTK_TYPE_SEARCH_ENTRY, "find_entry")), "after 3033");
+  wait_until (find_reported, "a match");
+  g_assert_cmpstr (
+      gtk_label_get_text (GTK_LABEL (need (GTK_WIDGET (viewer), GTK_TYPE_LABEL, "find_status"))),
+      ==, "Line 33");
+  screenshot (GTK_WIDGET (viewer), "45-log-viewer-filtered");
+
+  /* Show All Lines: every line, the one selected still selected. */
+  show_all = need (bar, GTK_TYPE_BUTTON, NULL);
+  g_signal_emit_by_name (show_all, "clicked");
+  wait_until (all_lines_shown, "every line");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tftsr_log_viewer_get_lines (viewer))),
+                    ==, 40);
+  g_assert_true (gtk_selection_model_is_selected (
+      gtk_list_view_get_model (
+          GTK_LIST_VIEW (need (GTK_WIDGET (viewer), GTK_TYPE_LIST_VIEW, "list_view"))),
+      32));
+  line = shown_line (5);
+  g_assert_cmpuint (tftsr_log_line_get_number (line), ==, 6);
+
+  /* Cancel in the activity bar: the search ends and every line stays. */
+  tftsr_log_viewer_set_filter (viewer, &filter, "ERROR db pool exhausted after <*> ms");
+  g_signal_emit_by_name (need (need (GTK_WIDGET (viewer), GTK_TYPE_REVEALER, "activity_revealer"),
+                               GTK_TYPE_BUTTON, NULL),
+                         "clicked");
+  settle (GTK_WIDGET (viewer));
+  g_assert_true (all_lines_shown ());
+  g_assert_false (gtk_revealer_get_reveal_child (
+      GTK_REVEALER (need (GTK_WIDGET (viewer), GTK_TYPE_REVEALER, "activity_revealer"))));
+
+  /* A filter nothing matches: a page says so, with the way back. */
+  filter.template_id = 0;
+  filter.from = G_GINT64_CONSTANT (915148800) * G_USEC_PER_SEC; /* 1 January 1999 */
+  filter.to = filter.from + G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC;
+  tftsr_log_viewer_set_filter (viewer, &filter, "1 January 1999, 00:00–01:00");
+  expected_shown = 0;
+  wait_until (filter_applied, "an empty result");
+  g_assert_cmpstr (visible_page_of (GTK_WIDGET (viewer), "stack"), ==, "empty");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (bar)));
+  screenshot (GTK_WIDGET (viewer), "45-log-viewer-filtered-empty");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.show-all", "u", 0));
+  wait_until (all_lines_shown, "every line again");
+  g_assert_cmpstr (visible_page_of (GTK_WIDGET (viewer), "stack"), ==, "lines");
+  gtk_window_destroy (GTK_WINDOW (viewer));
+}
+
+static TftsrSimilarGroup *
+similar_group (void)
+{
+  return TFTSR_SIMILAR_GROUP (need (window, TFTSR_TYPE_SIMILAR_GROUP, "similar_group"));
+}
+
+static guint
+similar_rows (void)
+{
+  guint n = 0;
+
+  for (GtkWidget *row =
+           gtk_widget_get_first_child (need (window, GTK_TYPE_LIST_BOX, "similar_list"));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
+}
+
+static guint expected_similar;
+
+static gboolean
+similar_listed (void)
+{
+  return !tftsr_similar_group_get_loading (similar_group ()) &&
+         gtk_widget_get_visible (GTK_WIDGET (similar_group ())) &&
+         similar_rows () == expected_similar;
+}
+
+static gint64 expected_issue;
+
+static gboolean
+expected_issue_shown (void)
+{
+  TftsrIssue *issue = tftsr_issue_page_get_issue (
+      TFTSR_ISSUE_PAGE (need (window, TFTSR_TYPE_ISSUE_PAGE, "issue_page")));
+  return page_loaded () && issue != NULL && tftsr_issue_get_id (issue) == expected_issue;
+}
+
+static gboolean
+similar_looked_up (void)
+{
+  return expected_issue_shown () && !tftsr_similar_group_get_loading (similar_group ());
+}
+
+static gint64
+past_incident (const char *title, TftsrStatus status, const char *log_text)
+{
+  g_autoptr (TftsrIssue) draft = tftsr_issue_new (title);
+  g_autoptr (TftsrIssue) created = NULL;
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (TftsrLogInsight) insight = NULL;
+  g_autoptr (GError) error = NULL;
+
+  tftsr_issue_set_status (draft, status);
+  created = tftsr_store_create_issue (store (), draft, &error);
+  g_assert_no_error (error);
+  log = add_fixture_log (tftsr_issue_get_id (created), "service.log", log_text);
+  insight = tftsr_store_ensure_log_insight (store (), tftsr_log_file_get_id (log), NULL, NULL, NULL,
+                                            &error);
+  g_assert_no_error (error);
+  return tftsr_issue_get_id (created);
+}
+
+/* Two past incidents whose logs share rare error lines with this one's, one that shares
+ * none: the group lists the two, the one sharing more first; a row opens its incident.
+ * Each error line is in two incidents only, and the other lines in one, so what is shared
+ * and its weight do not depend on the incidents earlier tests left. */
+static void
+test_similar_incidents (void)
+{
+  static const char tls[] = "2026-11-22T03:00:03Z ERROR payment gateway TLS handshake failed: "
+                            "certificate expired on 2026-11-21\n";
+  static const char ledger[] = "2026-11-22T03:00:04Z ERROR ledger replay stalled at offset 99812\n";
+  static const char queue[] = "2026-11-22T03:00:05Z ERROR settlement queue rejected batch 4471\n";
+  g_autofree char *both = g_strconcat (
+      "2026-10-02T11:00:00Z INFO cache warmed for the autumn sale\n", tls, ledger, tls, NULL);
+  g_autofree char *queue_only =
+      g_strconcat ("2026-06-12T08:00:00Z INFO region eu-2 drained\n", queue, queue, NULL);
+  g_autofree char *now = g_strconcat ("2026-11-22T03:00:00Z INFO nightly reindex finished early\n",
+                                      ledger, tls, queue, NULL);
+  GtkWidget *first, *second;
+  gint64 alike, current, unrelated;
+
+  wait_until (main_shown, "the store to open");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  alike = past_incident ("Checkout down: gateway certificate expired", TFTSR_STATUS_RESOLVED, both);
+  past_incident ("Card payments failing in one region", TFTSR_STATUS_CLOSED, queue_only);
+  unrelated = past_incident ("Printer queue stuck on floor 3", TFTSR_STATUS_RESOLVED,
+                             "2026-11-20T09:00:00Z WARN spooler job 17 waiting for paper\n");
+  current = past_incident ("Checkout failing again", TFTSR_STATUS_INVESTIGATING, now);
+  tftsr_issue_list_reload (
+      TFTSR_ISSUE_LIST (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (list_model ()))));
+
+  g_assert_true (gtk_widget_activate_action (window, "win.show-incident", "x", current));
+  expected_issue = current;
+  wait_until (expected_issue_shown, "the current incident");
+  expected_similar = 2;
+  wait_until (similar_listed, "the similar incidents");
+  first = gtk_widget_get_first_child (need (window, GTK_TYPE_LIST_BOX, "similar_list"));
+  second = gtk_widget_get_next_sibling (first);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
+                   "Checkout down: gateway certificate expired");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (second)), ==,
+                   "Card payments failing in one region");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (first)), "and 1 more"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (first), "TLS handshake failed"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (first), "ledger replay stalled"));
+  scroll_to (window, GTK_WIDGET (similar_group ()));
+  screenshot (window, "46-similar-incidents");
+
+  /* A row opens its incident, whose own similar incidents are then looked up. */
+  g_signal_emit_by_name (first, "activate");
+  expected_issue = alike;
+  wait_until (expected_issue_shown, "the similar incident");
+  expected_similar = 1;
+  wait_until (similar_listed, "the incident like it");
+  first = gtk_widget_get_first_child (need (window, GTK_TYPE_LIST_BOX, "similar_list"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
+                   "Checkout failing again");
+
+  /* Nothing alike: no group at all. */
+  g_assert_true (gtk_widget_activate_action (window, "win.show-incident", "x", unrelated));
+  expected_issue = unrelated;
+  wait_until (similar_looked_up, "the lookup for the unrelated incident");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (similar_group ())));
+  g_assert_cmpuint (similar_rows (), ==, 0);
+
+  /* A log pasted into it that says what the current incident's said: the group appears. */
+  expected_logs = 1;
+  wait_until (logs_settled, "the unrelated incident's log");
+  tftsr_logs_group_add_text (logs_group (),
+                             "2026-11-22T03:00:00Z INFO nightly reindex finished early\n");
+  expected_logs = 2;
+  wait_until (logs_settled, "the pasted log");
+  expected_similar = 1;
+  wait_until (similar_listed, "the incident now alike");
+  first = gtk_widget_get_first_child (need (window, GTK_TYPE_LIST_BOX, "similar_list"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
+                   "Checkout failing again");
+}
+
 /* Two GTK 4.8 warnings are out of the app's hands and harmless, so they are only noted;
  * every other warning stays fatal. Its list view warns, and ignores the request, when it is
  * asked to keep an item in view before that item's row is laid out (under a slow build the
@@ -4292,6 +4611,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/documents", test_documents);
   g_test_add_func ("/gui/integrations", test_integrations);
   g_test_add_func ("/gui/mcp-servers", test_mcp_servers);
+  g_test_add_func ("/gui/log-viewer-filter", test_log_viewer_filter);
+  g_test_add_func ("/gui/similar-incidents", test_similar_incidents);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);

@@ -160,6 +160,8 @@ struct _TftsrLogLines
   GQueue recent;       /* seqs, most recent first */
   GHashTable *waiting; /* seq -> GPtrArray of TftsrLogLine to fill */
   GCancellable *cancellable;
+  GArray *subset; /* guint32 line numbers shown, ascending; NULL: every line. Never changed
+                   * once set, so a find in a worker can hold it. */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -261,6 +263,20 @@ chunk_for_row (TftsrLogLines *self, guint row)
   return lo;
 }
 
+/* The byte offset of each line of a chunk (guint32). */
+static GArray *
+line_starts_of (GBytes *bytes)
+{
+  gsize size = 0;
+  const guint8 *text = g_bytes_get_data (bytes, &size);
+  GArray *starts = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint32 i = 0; i < size; i++)
+    if (i == 0 || text[i - 1] == '\n')
+      g_array_append_val (starts, i);
+  return starts;
+}
+
 /* Reads a chunk and its detections (in a worker). */
 static ChunkData *
 read_chunk (TftsrStore *store, gint64 log_id, guint seq, const ChunkInfo *info, GError **error)
@@ -268,8 +284,6 @@ read_chunk (TftsrStore *store, gint64 log_id, guint seq, const ChunkInfo *info, 
   g_autoptr (TftsrConn) conn = tftsr_conn_acquire (store, error);
   g_autoptr (sqlite3_stmt) stmt = NULL;
   ChunkData *chunk;
-  gsize size = 0;
-  const guint8 *text;
 
   if (conn == NULL)
     return NULL;
@@ -292,10 +306,8 @@ read_chunk (TftsrStore *store, gint64 log_id, guint seq, const ChunkInfo *info, 
       chunk_data_free (chunk);
       return NULL;
     }
-  text = g_bytes_get_data (chunk->text, &size);
-  for (guint32 i = 0; i < size; i++)
-    if (i == 0 || text[i - 1] == '\n')
-      g_array_append_val (chunk->line_starts, i);
+  g_array_unref (chunk->line_starts);
+  chunk->line_starts = line_starts_of (chunk->text);
   sqlite3_bind_int64 (stmt, 1, log_id);
   sqlite3_bind_int64 (stmt, 2, info->offset);
   sqlite3_bind_int64 (stmt, 3, info->offset + info->length);
@@ -394,9 +406,15 @@ get_item_type (GListModel *model)
 }
 
 static guint
+n_items (TftsrLogLines *self)
+{
+  return self->subset != NULL ? self->subset->len : self->n_rows;
+}
+
+static guint
 get_n_items (GListModel *model)
 {
-  return TFTSR_LOG_LINES (model)->n_rows;
+  return n_items (TFTSR_LOG_LINES (model));
 }
 
 static gpointer
@@ -406,18 +424,18 @@ get_item (GListModel *model, guint position)
   TftsrLogLine *line;
   ChunkData *chunk;
   GPtrArray *waiting;
-  guint seq;
+  guint seq, row;
 
-  if (position >= self->n_rows)
+  if (position >= n_items (self))
     return NULL;
+  row = self->subset != NULL ? g_array_index (self->subset, guint32, position) - 1 : position;
   line = g_object_new (TFTSR_TYPE_LOG_LINE, NULL);
-  line->number = position + 1;
-  seq = chunk_for_row (self, position);
+  line->number = row + 1;
+  seq = chunk_for_row (self, row);
   chunk = g_hash_table_lookup (self->loaded, GUINT_TO_POINTER (seq));
   if (chunk != NULL)
     {
-      fill_line (self, line, chunk,
-                 position - g_array_index (self->chunks, ChunkInfo, seq).first_row);
+      fill_line (self, line, chunk, row - g_array_index (self->chunks, ChunkInfo, seq).first_row);
       return line;
     }
   waiting = g_hash_table_lookup (self->waiting, GUINT_TO_POINTER (seq));
@@ -456,6 +474,7 @@ tftsr_log_lines_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->subset, g_array_unref);
   g_array_unref (self->chunks);
   g_hash_table_unref (self->loaded);
   g_hash_table_unref (self->waiting);
@@ -568,7 +587,7 @@ tftsr_log_lines_set_redacted (TftsrLogLines *self, gboolean redacted)
     return;
   self->redacted = redacted;
   /* Every line is rebuilt from the chunks in memory or loaded again. */
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, self->n_rows, self->n_rows);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, n_items (self), n_items (self));
 }
 
 void
@@ -582,7 +601,83 @@ tftsr_log_lines_reload (TftsrLogLines *self)
   g_hash_table_remove_all (self->waiting);
   g_hash_table_remove_all (self->loaded);
   g_queue_clear (&self->recent);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, self->n_rows, self->n_rows);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, n_items (self), n_items (self));
+}
+
+guint
+tftsr_log_lines_get_n_lines (TftsrLogLines *self)
+{
+  g_return_val_if_fail (TFTSR_IS_LOG_LINES (self), 0);
+  return self->n_rows;
+}
+
+void
+tftsr_log_lines_set_subset (TftsrLogLines *self, GArray *numbers)
+{
+  guint before;
+
+  g_return_if_fail (TFTSR_IS_LOG_LINES (self));
+  g_return_if_fail (numbers == NULL || g_array_get_element_size (numbers) == sizeof (guint32));
+
+  for (guint i = 0; numbers != NULL && i < numbers->len; i++)
+    {
+      guint32 number = g_array_index (numbers, guint32, i);
+
+      if (number == 0 || number > self->n_rows ||
+          (i > 0 && number <= g_array_index (numbers, guint32, i - 1)))
+        {
+          g_critical ("%s: line %u is out of order or not in the log", G_STRFUNC, number);
+          return;
+        }
+    }
+  before = n_items (self);
+  g_clear_pointer (&self->subset, g_array_unref);
+  if (numbers != NULL)
+    {
+      self->subset = g_array_sized_new (FALSE, FALSE, sizeof (guint32), numbers->len);
+      g_array_append_vals (self->subset, numbers->data, numbers->len);
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, before, n_items (self));
+}
+
+gboolean
+tftsr_log_lines_get_filtered (TftsrLogLines *self)
+{
+  g_return_val_if_fail (TFTSR_IS_LOG_LINES (self), FALSE);
+  return self->subset != NULL;
+}
+
+gboolean
+tftsr_log_lines_get_position (TftsrLogLines *self, guint number, guint *position)
+{
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (TFTSR_IS_LOG_LINES (self), FALSE);
+
+  if (number == 0 || number > self->n_rows)
+    return FALSE;
+  if (self->subset == NULL)
+    {
+      *position = number - 1;
+      return TRUE;
+    }
+  hi = self->subset->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      guint32 at = g_array_index (self->subset, guint32, mid);
+
+      if (at == number)
+        {
+          *position = mid;
+          return TRUE;
+        }
+      if (at < number)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return FALSE;
 }
 
 /* --- finding -------------------------------------------------------------------------------- */
@@ -592,13 +687,85 @@ typedef struct
   char *needle; /* lower-case */
   guint from;
   gboolean backwards;
+  GArray *subset; /* the lines shown when the find started, or NULL */
 } FindJob;
 
 static void
 find_job_free (FindJob *job)
 {
   g_free (job->needle);
+  g_clear_pointer (&job->subset, g_array_unref);
   g_free (job);
+}
+
+/* Whether @len bytes at @text hold @needle (lower-case), ASCII case-insensitively. */
+static gboolean
+contains_needle (const char *text, gsize len, const char *needle, gsize n)
+{
+  for (gsize i = 0; i + n <= len; i++)
+    {
+      gsize j = 0;
+
+      while (j < n && g_ascii_tolower (text[i + j]) == needle[j])
+        j++;
+      if (j == n)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* In a subset the lines are looked at one by one from the one after (or before) position
+ * @from, wrapping around to it; their chunks are sorted like them, so each is read once. */
+static void
+find_in_subset (GTask *task, TftsrLogLines *self, FindJob *job)
+{
+  guint n = job->subset->len, cached = G_MAXUINT;
+  gsize needle_len = strlen (job->needle);
+  g_autoptr (GBytes) text = NULL;
+  g_autoptr (GArray) starts = NULL;
+
+  for (guint k = 1; k <= n; k++)
+    {
+      guint position = job->backwards ? (job->from + n - k) % n : (job->from + k) % n;
+      guint row = g_array_index (job->subset, guint32, position) - 1;
+      guint seq = chunk_for_row (self, row);
+      const ChunkInfo *info = &g_array_index (self->chunks, ChunkInfo, seq);
+      guint in_chunk = row - info->first_row;
+      gsize size = 0;
+      const char *data;
+      guint32 start, end;
+
+      if (seq != cached)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (TftsrConn) conn = NULL;
+
+          if (g_task_return_error_if_cancelled (task))
+            return;
+          g_clear_pointer (&text, g_bytes_unref);
+          g_clear_pointer (&starts, g_array_unref);
+          if ((conn = tftsr_conn_acquire (self->store, &error)) == NULL ||
+              (text = tftsr_log_read_range (conn->db, self->log_id, info->offset, info->length,
+                                            &error)) == NULL)
+            {
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
+          starts = line_starts_of (text);
+          cached = seq;
+        }
+      data = g_bytes_get_data (text, &size);
+      if (in_chunk >= starts->len)
+        continue;
+      start = g_array_index (starts, guint32, in_chunk);
+      end = in_chunk + 1 < starts->len ? g_array_index (starts, guint32, in_chunk + 1) : size;
+      if (contains_needle (data + start, end - start, job->needle, needle_len))
+        {
+          g_task_return_int (task, position);
+          return;
+        }
+    }
+  g_task_return_int (task, -1);
 }
 
 /* The row of the first (or last) match in a chunk within [lo, hi) bytes, or -1. */
@@ -630,9 +797,14 @@ find_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
 {
   TftsrLogLines *self = source;
   FindJob *job = task_data;
-  guint start_seq = chunk_for_row (self, job->from);
-  guint n = self->chunks->len;
+  guint start_seq, n = self->chunks->len;
 
+  if (job->subset != NULL)
+    {
+      find_in_subset (task, self, job);
+      return;
+    }
+  start_seq = chunk_for_row (self, job->from);
   for (guint k = 0; k <= n; k++)
     {
       guint seq = job->backwards ? (start_seq + n - k) % n : (start_seq + k) % n;
@@ -697,11 +869,12 @@ tftsr_log_lines_find_async (TftsrLogLines *self, const char *needle, guint from,
   g_return_if_fail (TFTSR_IS_LOG_LINES (self));
   g_return_if_fail (needle != NULL && *needle != '\0');
   job->needle = g_ascii_strdown (needle, -1);
-  job->from = MIN (from, MAX (self->n_rows, 1) - 1);
+  job->from = MIN (from, MAX (n_items (self), 1) - 1);
   job->backwards = backwards;
+  job->subset = self->subset != NULL ? g_array_ref (self->subset) : NULL;
   g_task_set_source_tag (task, tftsr_log_lines_find_async);
   g_task_set_task_data (task, job, (GDestroyNotify) find_job_free);
-  if (self->n_rows == 0)
+  if (n_items (self) == 0)
     g_task_return_int (task, -1);
   else
     g_task_run_in_thread (task, find_in_thread);
