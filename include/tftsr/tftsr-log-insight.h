@@ -18,7 +18,10 @@ G_DECLARE_FINAL_TYPE (TftsrLogInsight, tftsr_log_insight, TFTSR, LOG_INSIGHT, GO
 
 gint64 tftsr_log_insight_get_log_id (TftsrLogInsight *self);
 guint64 tftsr_log_insight_get_lines (TftsrLogInsight *self);
-/* TftsrLogTemplate, by id; ids are the ones tftsr_store_find_log_lines() takes. */
+/* Lines whose template was dropped under the miner's cap: counted in no template. */
+guint64 tftsr_log_insight_get_evicted_lines (TftsrLogInsight *self);
+/* TftsrLogTemplate, by id, owned by the insight; ids are the ones
+ * tftsr_store_find_log_lines() takes. */
 GPtrArray *tftsr_log_insight_get_templates (TftsrLogInsight *self);
 const TftsrLogTemplate *tftsr_log_insight_get_template (TftsrLogInsight *self, guint32 id);
 /* The histogram of lines with a time: @n_buckets buckets of @bucket_width µs from @start
@@ -51,26 +54,25 @@ typedef struct
 /* Templates that appear only after @after, whose rate jumped after it, or that stopped,
  * most telling first (new errors, then rate jumps by factor, then the rest). Computed from
  * the stored timeline: no log text is read. An empty array when nothing changed;
- * TFTSR_STORE_ERROR_INVALID when the log has no times. */
+ * TFTSR_STORE_ERROR_INVALID when the log has no times or @after is not within them. */
 GArray *tftsr_log_insight_changed_after (TftsrLogInsight *self, gint64 after, GError **error);
 
 /* Mines stored log @log_id (streaming over its chunks, detected PII masked) and stores the
  * result in place of an earlier one, in one transaction: a failed or cancelled run changes
  * nothing. @progress gets bytes read and the log's size. */
-TftsrLogInsight *tftsr_store_mine_log (TftsrStore *store, gint64 log_id,
-                                       TftsrProgressFunc progress, gpointer progress_data,
-                                       GCancellable *cancellable, GError **error);
+TftsrLogInsight *tftsr_store_mine_log (TftsrStore *store, gint64 log_id, TftsrProgressFunc progress,
+                                       gpointer progress_data, GCancellable *cancellable,
+                                       GError **error);
 /* The stored insight, or NULL without an error when the log was never mined. */
 TftsrLogInsight *tftsr_store_get_log_insight (TftsrStore *store, gint64 log_id, GError **error);
 /* Stored, or mined when missing: what the app and the CLI call. */
 TftsrLogInsight *tftsr_store_ensure_log_insight (TftsrStore *store, gint64 log_id,
-                                                 TftsrProgressFunc progress,
-                                                 gpointer progress_data,
+                                                 TftsrProgressFunc progress, gpointer progress_data,
                                                  GCancellable *cancellable, GError **error);
 void tftsr_store_ensure_log_insight_async (TftsrStore *store, gint64 log_id,
                                            TftsrProgressFunc progress, gpointer progress_data,
-                                           GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data);
+                                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                                           gpointer user_data);
 TftsrLogInsight *tftsr_store_ensure_log_insight_finish (TftsrStore *store, GAsyncResult *result,
                                                         GError **error);
 /* Marks (or with 0 clears) the moment of a change for log @log_id. */
@@ -87,18 +89,18 @@ typedef struct
 } TftsrLogLineFilter;
 
 /* The 1-based numbers (as the log viewer numbers lines) of the lines @filter selects, in
- * order (guint32). Reads the log once; @progress gets bytes read and the log's size. */
+ * order (guint32). Reads the log once; @progress gets bytes read and the log's size. A
+ * line is of a template when its masked message fits the template's text.
+ * TFTSR_STORE_ERROR_NOT_FOUND when the log's stored insight has no such template. */
 GArray *tftsr_store_find_log_lines (TftsrStore *store, gint64 log_id,
                                     const TftsrLogLineFilter *filter, TftsrProgressFunc progress,
                                     gpointer progress_data, GCancellable *cancellable,
                                     GError **error);
 void tftsr_store_find_log_lines_async (TftsrStore *store, gint64 log_id,
-                                       const TftsrLogLineFilter *filter,
-                                       TftsrProgressFunc progress, gpointer progress_data,
-                                       GCancellable *cancellable, GAsyncReadyCallback callback,
-                                       gpointer user_data);
-GArray *tftsr_store_find_log_lines_finish (TftsrStore *store, GAsyncResult *result,
-                                           GError **error);
+                                       const TftsrLogLineFilter *filter, TftsrProgressFunc progress,
+                                       gpointer progress_data, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+GArray *tftsr_store_find_log_lines_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 
 /* A past incident whose logs share rare or error templates with this one's. */
 typedef struct
@@ -107,8 +109,8 @@ typedef struct
   char *title;
   char *status;
   char *created_at;
-  double score;           /* higher is more alike */
-  GPtrArray *shared;      /* template texts (char *), most telling first */
+  double score;      /* higher is more alike */
+  GPtrArray *shared; /* template texts (char *), most telling first */
 } TftsrSimilarIssue;
 
 void tftsr_similar_issue_free (TftsrSimilarIssue *self);

@@ -37,7 +37,8 @@ typedef struct
 {
   gint64 time; /* microseconds since the epoch, UTC (a zoneless time is read as UTC); 0: none */
   TftsrLogLevel level;
-  guint component_start; /* equal to component_end: no component */
+  guint component_start; /* equal to component_end: no component; a pid or brackets
+                          * around it are not part of it ("sshd" of "sshd[24200]:") */
   guint component_end;
   guint content_start; /* where the message starts: 0 when no header was found */
 } TftsrLogHeader;
@@ -114,7 +115,8 @@ void tftsr_log_miner_set_year (TftsrLogMiner *self, int year);
 /* Adds one line (without its newline) at byte @offset of the log. @pii, sorted and not
  * overlapping, are masked like numbers, addresses and ids, so a template never shows them.
  * Returns the id of the line's template; @header (may be NULL) gets the line's header. A
- * line without a time of its own (a stack trace's) takes the previous line's. */
+ * line without a time of its own (a stack trace's) takes the previous line's, in @header
+ * too. */
 guint32 tftsr_log_miner_add (TftsrLogMiner *self, const char *line, gsize len, guint64 offset,
                              const TftsrLogMask *pii, guint n_pii, TftsrLogHeader *header);
 /* The masked message of @line, tokens separated by one space (what templates are made

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "tftsr-insight-private.h"
 #include "tftsr-log-private.h"
 #include "tftsr-log-writer.h"
 #include "tftsr-pii-values.h"
@@ -258,6 +259,20 @@ finish (Ingest *in, GError **error)
   return tftsr_log_writer_finish (in->writer, &totals, error);
 }
 
+/* Every log is mined once stored, so every incident's logs are in the index that finds
+ * similar incidents. The log is stored whatever happens here: an insight that could not
+ * be made (cancelled, disk full) is made when it is first asked for. */
+static void
+mine_new_log (sqlite3 *db, gint64 log_id, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogInsight) insight =
+      tftsr_insight_mine (db, log_id, NULL, NULL, cancellable, &error);
+
+  if (insight == NULL)
+    g_debug ("Log %" G_GINT64_FORMAT " was stored but not mined: %s", log_id, error->message);
+}
+
 TftsrLogFile *
 tftsr_store_add_log (TftsrStore *store, gint64 issue_id, GInputStream *input, const char *name,
                      guint64 size_hint, TftsrPiiScanner *scanner, TftsrProgressFunc progress,
@@ -299,7 +314,10 @@ tftsr_store_add_log (TftsrStore *store, gint64 issue_id, GInputStream *input, co
   g_clear_pointer (&in.pii, tftsr_pii_stream_free);
   g_array_unref (in.spans);
   EVP_MD_CTX_free (in.sha256);
-  return log_id != 0 ? tftsr_log_load (conn->db, log_id, error) : NULL;
+  if (log_id == 0)
+    return NULL;
+  mine_new_log (conn->db, log_id, cancellable);
+  return tftsr_log_load (conn->db, log_id, error);
 }
 
 TftsrLogFile *
