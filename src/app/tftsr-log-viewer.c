@@ -711,8 +711,9 @@ update_filter (TftsrLogViewer *self)
 
   gtk_revealer_set_reveal_child (self->filter_revealer, filtered);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.show-all", filtered);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (self->find_entry),
-                                  filtered ? _ ("Find in filtered lines") : _ ("Find in log"));
+  /* A GtkSearchEntry is no GtkEntry: its placeholder is a property. */
+  g_object_set (self->find_entry, "placeholder-text",
+                filtered ? _ ("Find in filtered lines") : _ ("Find in log"), NULL);
   if (self->lines == NULL)
     return;
   gtk_stack_set_visible_child_name (self->stack, filtered && shown == 0 ? "empty" : "lines");
