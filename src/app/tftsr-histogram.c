@@ -1,7 +1,8 @@
 /* tftsr-histogram.c
  *
  * Drawn with render nodes (rectangles and layouts), no Cairo: thousands of buckets stay
- * cheap. When buckets are narrower than two pixels, neighbours are summed into one bar,
+ * cheap. When buckets are narrower than MIN_BAR pixels, neighbours are summed into one bar
+ * (a comb of hairlines reads worse than a coarser shape; zooming in brings them back),
  * aligned to multiples of that count so bars do not flicker while panning. The view is a
  * window of n / zoom buckets starting at a fractional bucket offset; the y scale follows
  * the tallest bar in view, so zooming in on a quiet stretch shows its shape.
@@ -24,6 +25,7 @@
 #define MIN_LABEL_GAP 110.0 /* pixels between time labels */
 #define DRAG_THRESHOLD 4.0
 #define MIN_VISIBLE 4.0 /* buckets shown at the highest zoom */
+#define MIN_BAR 6.0     /* pixels: narrower buckets are summed into one bar */
 
 struct _TftsrHistogram
 {
@@ -150,28 +152,49 @@ spans_days (TftsrHistogram *self)
   return self->start / G_USEC_PER_SEC / 86400 != (end - 1) / G_USEC_PER_SEC / 86400;
 }
 
-char *
-tftsr_histogram_describe_bucket (TftsrHistogram *self, guint index)
+/* How many buckets one bar sums at this zoom. */
+static guint
+bar_size (TftsrHistogram *self)
 {
+  double per_bucket = bucket_pixels (self);
+  return per_bucket >= MIN_BAR ? 1 : (guint) ceil (MIN_BAR / per_bucket);
+}
+
+/* The buckets of the bar that holds @bucket. */
+static void
+bar_of (TftsrHistogram *self, guint bucket, guint *first, guint *last)
+{
+  guint size = bar_size (self);
+
+  *first = bucket / size * size;
+  *last = MIN (*first + size, self->n) - 1;
+}
+
+/* "03:05–03:06 · 34 lines · 3 errors": the bar of @bucket, as the tooltip says it. */
+static char *
+describe_bar (TftsrHistogram *self, guint bucket)
+{
+  guint first, last;
+  guint64 lines = 0, errors = 0;
   gint64 from, to;
-  gboolean seconds;
-  g_autofree char *start = NULL, *end = NULL, *lines = NULL;
-  guint32 errors;
+  gboolean seconds = self->width % (60 * G_USEC_PER_SEC) != 0;
+  g_autofree char *start = NULL, *end = NULL, *count = NULL;
 
-  g_return_val_if_fail (TFTSR_IS_HISTOGRAM (self), NULL);
-  g_return_val_if_fail (index < self->n, NULL);
-
-  from = self->start + (gint64) index * self->width;
-  to = from + self->width;
-  seconds = self->width % (60 * G_USEC_PER_SEC) != 0;
+  bar_of (self, bucket, &first, &last);
+  for (guint i = first; i <= last; i++)
+    {
+      lines += self->totals[i];
+      errors += self->errors[i];
+    }
+  from = self->start + (gint64) first * self->width;
+  to = self->start + (gint64) (last + 1) * self->width;
   start = tftsr_format_log_time (from, seconds, spans_days (self));
   end = tftsr_format_log_time (to, seconds, FALSE);
-  lines = tftsr_format_lines (self->totals[index]);
-  errors = self->errors[index];
+  count = tftsr_format_lines (lines);
   /* Translators: a histogram bar: "03:05–03:06 · 34 lines · 3 errors" */
-  return g_strdup_printf (
-      g_dngettext (NULL, "%s–%s · %s · %u error", "%s–%s · %s · %u errors", errors), start, end,
-      lines, errors);
+  return g_strdup_printf (g_dngettext (NULL, "%s–%s · %s · %u error", "%s–%s · %s · %u errors",
+                                       (gulong) MIN (errors, G_MAXULONG)),
+                          start, end, count, (guint) MIN (errors, G_MAXUINT));
 }
 
 static void
@@ -181,7 +204,7 @@ announce_cursor (TftsrHistogram *self)
 
   if (self->n == 0)
     return;
-  text = tftsr_histogram_describe_bucket (self, self->cursor);
+  text = describe_bar (self, self->cursor);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
                                   -1);
 }
@@ -286,7 +309,7 @@ draw_bars (TftsrHistogram *self, GtkSnapshot *snapshot, const graphene_rect_t *p
   GdkRGBA dim = with_alpha (*fg, 0.6);
   GdkRGBA grid = with_alpha (*fg, 0.1);
   double per_bucket = bucket_pixels (self);
-  guint group = per_bucket >= 2 ? 1 : (guint) ceil (2 / per_bucket);
+  guint group = bar_size (self);
   guint from = ((guint) floor (self->offset) / group) * group;
   guint to = MIN (self->n, (guint) ceil (self->offset + visible_buckets (self)));
   double bar = per_bucket * group;
@@ -394,12 +417,15 @@ tftsr_histogram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* The keyboard's bucket, while the widget has the focus. */
   if (gtk_widget_has_visible_focus (widget))
     {
-      double x0 = MAX (plot.origin.x, x_of_bucket (self, self->cursor));
-      double x1 = MIN (plot.origin.x + plot.size.width, x_of_bucket (self, self->cursor + 1));
+      guint first, last;
+      double x0, x1;
       GskRoundedRect outline;
       float widths[4] = { 2, 2, 2, 2 };
       GdkRGBA colours[4] = { accent, accent, accent, accent };
 
+      bar_of (self, self->cursor, &first, &last);
+      x0 = MAX (plot.origin.x, x_of_bucket (self, first));
+      x1 = MIN (plot.origin.x + plot.size.width, x_of_bucket (self, last + 1));
       if (x1 - x0 < 4)
         x0 -= 2, x1 += 2;
       gsk_rounded_rect_init_from_rect (
@@ -638,8 +664,12 @@ menu_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrHistogram *self = TFTSR_HISTOGRAM (widget);
 
-  if (self->n > 0)
-    open_menu (self, x_of_bucket (self, self->cursor + 0.5));
+  guint first, last;
+
+  if (self->n == 0)
+    return;
+  bar_of (self, self->cursor, &first, &last);
+  open_menu (self, x_of_bucket (self, (first + last + 1) / 2.0));
 }
 
 static void
@@ -647,9 +677,13 @@ show_lines_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrHistogram *self = TFTSR_HISTOGRAM (widget);
 
-  if (self->n > 0)
-    select_buckets (self, MIN (self->cursor, self->cursor_other),
-                    MAX (self->cursor, self->cursor_other));
+  guint first, last, other_first, other_last;
+
+  if (self->n == 0)
+    return;
+  bar_of (self, self->cursor, &first, &last);
+  bar_of (self, self->cursor_other, &other_first, &other_last);
+  select_buckets (self, MIN (first, other_first), MAX (last, other_last));
 }
 
 static gboolean
@@ -663,15 +697,22 @@ move_cursor (GtkWidget *widget, GVariant *args, gpointer user_data)
   if (self->n == 0)
     return FALSE;
   g_variant_get (args, "(ib)", &by, &extend);
-  to = CLAMP ((gint64) self->cursor + by, 0, (gint64) self->n - 1);
+  /* By bars: what a step moves over is what is drawn. */
+  to = CLAMP ((gint64) (self->cursor / bar_size (self) * bar_size (self)) +
+                  (gint64) by * bar_size (self),
+              0, (gint64) self->n - 1);
   self->cursor = (guint) to;
   if (!extend)
     self->cursor_other = self->cursor;
   self->range_first = self->range_last = -1;
   if (extend)
     {
-      self->range_first = MIN (self->cursor, self->cursor_other);
-      self->range_last = MAX (self->cursor, self->cursor_other);
+      guint first, last, other_first, other_last;
+
+      bar_of (self, self->cursor, &first, &last);
+      bar_of (self, self->cursor_other, &other_first, &other_last);
+      self->range_first = MIN (first, other_first);
+      self->range_last = MAX (last, other_last);
     }
   follow_cursor (self);
   announce_cursor (self);
@@ -690,7 +731,7 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
 
   if (self->n == 0 || index < 0)
     return FALSE;
-  text = tftsr_histogram_describe_bucket (self, index);
+  text = describe_bar (self, index);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

@@ -29,7 +29,5 @@ double tftsr_histogram_get_zoom (TftsrHistogram *self);
 double tftsr_histogram_get_max_zoom (TftsrHistogram *self);
 void tftsr_histogram_zoom (TftsrHistogram *self, double factor);
 void tftsr_histogram_reset_zoom (TftsrHistogram *self);
-/* "03:05–03:06 · 34 lines · 3 errors": bucket @index as the tooltip says it. */
-char *tftsr_histogram_describe_bucket (TftsrHistogram *self, guint index);
 
 G_END_DECLS

@@ -534,16 +534,18 @@ change_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   GError *error = NULL;
   GArray *changes;
 
-  if (job->store_it &&
-      !tftsr_store_set_log_change_time (job->store, job->log_id, job->time, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  /* Compared first: a moment the insight refuses is not stored. */
   if (job->time == 0)
     changes = g_array_new (FALSE, FALSE, sizeof (TftsrLogChange));
   else if ((changes = tftsr_log_insight_changed_after (job->insight, job->time, &error)) == NULL)
     {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (job->store_it &&
+      !tftsr_store_set_log_change_time (job->store, job->log_id, job->time, &error))
+    {
+      g_array_unref (changes);
       g_task_return_error (task, error);
       return;
     }
