@@ -71,7 +71,6 @@ struct _TftsrInsightWindow
   GtkWidget *no_time_box;
   GtkWidget *switcher_bar;
   GtkStack *list_stack;
-  GtkStackPage *changes_page;
   GtkSearchEntry *search_entry;
   GtkDropDown *sort_dropdown;
   GtkLabel *count_label;
@@ -251,10 +250,13 @@ bind_text (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_d
       tftsr_insight_template_get_template (gtk_list_item_get_item (item));
   GtkWidget *label = gtk_list_item_get_child (item);
   g_autofree char *text = tftsr_display_text (template->text);
+  g_autofree char *tooltip =
+      /* Translators: a template's tooltip: its whole text, then how to read its lines */
+      g_strdup_printf (_ ("%s\n\nDouble-click or press Enter to read its lines."), text);
 
   gtk_label_set_text (GTK_LABEL (label), text);
   /* The whole text, which the column may cut. */
-  gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_set_tooltip_text (label, tooltip);
 }
 
 static void
@@ -446,12 +448,21 @@ bind_change (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user
   gtk_label_set_text (GTK_LABEL (counts), counts_text);
 }
 
+/* Appends @part (taken) to @text when @n is not 0. */
+static void
+add_part (GString *text, guint n, char *part)
+{
+  if (n > 0)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? " · " : "", part);
+  g_free (part);
+}
+
 static void
 show_changes (TftsrInsightWindow *self, GArray *changes)
 {
   g_autofree char *moment = format_moment (self, self->change_time);
   g_autofree char *title = NULL;
-  g_autofree char *summary = NULL;
+  g_autoptr (GString) summary = NULL;
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   guint counts[3] = { 0 };
 
@@ -472,11 +483,15 @@ show_changes (TftsrInsightWindow *self, GArray *changes)
   /* Translators: %s is the marked moment, "03:05" */
   title = g_strdup_printf (_ ("Changes after %s"), moment);
   gtk_label_set_text (self->changes_title, title);
-  g_object_set (self->changes_page, "title", title, NULL);
-  /* Translators: "2 new · 1 more often · 3 gone" */
-  summary = g_strdup_printf (_ ("%u new · %u more often · %u gone"), counts[TFTSR_LOG_CHANGE_NEW],
-                             counts[TFTSR_LOG_CHANGE_RATE], counts[TFTSR_LOG_CHANGE_GONE]);
-  gtk_label_set_text (self->changes_summary, items->len > 0 ? summary : "");
+  summary = g_string_new (NULL);
+  /* Translators: parts of "2 new · 1 more often · 3 gone", each shown when not 0 */
+  add_part (summary, counts[TFTSR_LOG_CHANGE_NEW],
+            g_strdup_printf (_ ("%u new"), counts[TFTSR_LOG_CHANGE_NEW]));
+  add_part (summary, counts[TFTSR_LOG_CHANGE_RATE],
+            g_strdup_printf (_ ("%u more often"), counts[TFTSR_LOG_CHANGE_RATE]));
+  add_part (summary, counts[TFTSR_LOG_CHANGE_GONE],
+            g_strdup_printf (_ ("%u gone"), counts[TFTSR_LOG_CHANGE_GONE]));
+  gtk_label_set_text (self->changes_summary, summary->str);
   {
     g_autofree char *none = g_strdup_printf (
         _ ("The same templates were seen at about the same rates before and after %s."), moment);
@@ -706,8 +721,8 @@ parse_moment (TftsrInsightWindow *self, const char *text, gint64 *time)
 static void
 show_change_error (TftsrInsightWindow *self, const char *message)
 {
+  /* The label keeps its two lines when empty: GTK 4.8 does not grow a shown popover. */
   gtk_label_set_text (self->change_error, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->change_error), message != NULL);
   if (message != NULL)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->change_entry), "error");
@@ -734,20 +749,23 @@ mark_typed_action (GtkWidget *widget, const char *name, GVariant *param)
   if (!parse_moment (self, text, &time))
     {
       g_autofree char *shown = tftsr_display_text (text);
-      g_autofree char *message = g_strdup_printf (
-          _ ("“%s” is not a time. Write it as 2026-11-22 14:05, 2026-11-22T14:05:30Z or "
-             "14:05 (UTC)."),
-          shown);
+      /* The examples are the log's first moment, as the placeholder shows it. */
+      g_autofree char *day = tftsr_format_log_time (self->time_first, FALSE, FALSE);
+      g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (self->time_first / G_USEC_PER_SEC);
+      g_autofree char *full = g_date_time_format (utc, "%Y-%m-%d %H:%M");
+      /* Translators: "Write a time as 2026-11-22 03:00 or 03:00 (UTC), not “noon”." */
+      g_autofree char *message =
+          g_strdup_printf (_ ("Write a time as %s or %s (UTC), not “%s”."), full, day, shown);
       show_change_error (self, message);
       gtk_widget_error_bell (GTK_WIDGET (self->change_entry));
       return;
     }
   if (time < self->time_first || time >= self->time_end)
     {
-      g_autofree char *first = tftsr_format_log_time (self->time_first, TRUE, TRUE);
-      g_autofree char *last = tftsr_format_log_time (self->time_end, TRUE, TRUE);
-      g_autofree char *message = g_strdup_printf (
-          _ ("That moment is outside the log, whose lines run from %s to %s (UTC)."), first, last);
+      g_autofree char *first = tftsr_format_log_time (self->time_first, FALSE, TRUE);
+      g_autofree char *last = tftsr_format_log_time (self->time_end, FALSE, spans_days (self));
+      g_autofree char *message =
+          g_strdup_printf (_ ("Outside the log: its lines run from %s to %s (UTC)."), first, last);
       show_change_error (self, message);
       gtk_widget_error_bell (GTK_WIDGET (self->change_entry));
       return;
@@ -824,8 +842,16 @@ show_insight (TftsrInsightWindow *self)
   g_list_store_splice (self->templates, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->templates)), items->pdata,
                        items->len);
-  /* Translators: the Insight window's subtitle: "app.log · 1200 lines" */
-  subtitle = g_strdup_printf (_ ("%s · %s"), name, lines);
+  if (tftsr_log_insight_get_evicted_lines (self->insight) > 0)
+    {
+      g_autofree char *evicted = format_count (tftsr_log_insight_get_evicted_lines (self->insight));
+      /* Translators: the Insight window's subtitle when the miner dropped rare templates
+       * under its cap: "app.log · 1200000 lines · 1,234 not grouped" */
+      subtitle = g_strdup_printf (_ ("%s · %s · %s not grouped"), name, lines, evicted);
+    }
+  else
+    /* Translators: the Insight window's subtitle: "app.log · 1200 lines" */
+    subtitle = g_strdup_printf (_ ("%s · %s"), name, lines);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   self->has_times = tftsr_log_insight_get_histogram (self->insight, &start, &width, &n_buckets,
@@ -1067,7 +1093,6 @@ tftsr_insight_window_class_init (TftsrInsightWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TftsrInsightWindow, no_time_box);
   gtk_widget_class_bind_template_child (widget_class, TftsrInsightWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, TftsrInsightWindow, list_stack);
-  gtk_widget_class_bind_template_child (widget_class, TftsrInsightWindow, changes_page);
   gtk_widget_class_bind_template_child (widget_class, TftsrInsightWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TftsrInsightWindow, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, TftsrInsightWindow, count_label);

@@ -4724,15 +4724,19 @@ test_log_insight (void)
   /* A moment typed wrong is refused with a reason; the deploy's is stored, and the new
    * error template leads what changed after it. */
   change_error = need (GTK_WIDGET (insight_window), GTK_TYPE_LABEL, "change_error");
+  gtk_menu_button_popup (
+      GTK_MENU_BUTTON (need (GTK_WIDGET (insight_window), GTK_TYPE_MENU_BUTTON, "change_button")));
   mark_typed ("yesterday at noon");
-  g_assert_true (gtk_widget_get_visible (change_error));
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (change_error)),
-                                   "“yesterday at noon” is not a time."));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (change_error)), ==,
+                   "Write a time as 2026-11-22 03:00 or 03:00 (UTC), not “yesterday at noon”.");
+  screenshot (gtk_widget_get_ancestor (change_error, GTK_TYPE_POPOVER),
+              "44-insight-change-invalid");
   mark_typed ("2026-11-23 03:30");
-  g_assert_true (strstr (gtk_label_get_text (GTK_LABEL (change_error)), "outside the log") != NULL);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (change_error)),
+                                   "Outside the log: its lines run from 22 Nov 2026 03:00 to "));
   g_signal_connect (insight_window, "changes-shown", G_CALLBACK (set_flag), &insight_flag);
   mark_typed ("2026-11-22 03:30");
-  g_assert_false (gtk_widget_get_visible (change_error));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (change_error)), ==, "");
   wait_until (insight_flag_set, "what changed after the deploy");
   g_assert_cmpstr (insight_page ("list_stack"), ==, "changes");
   g_assert_cmpint (stored_change_time (log), ==, deploy);
