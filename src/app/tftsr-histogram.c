@@ -426,8 +426,17 @@ tftsr_histogram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       bar_of (self, self->cursor, &first, &last);
       x0 = MAX (plot.origin.x, x_of_bucket (self, first));
       x1 = MIN (plot.origin.x + plot.size.width, x_of_bucket (self, last + 1));
-      if (x1 - x0 < 4)
-        x0 -= 2, x1 += 2;
+      GdkRGBA tint = with_alpha (accent, 0.15);
+
+      /* Wide enough to see around a hairline bar. */
+      if (x1 - x0 < 8)
+        {
+          double middle = (x0 + x1) / 2;
+          x0 = middle - 4;
+          x1 = middle + 4;
+        }
+      gtk_snapshot_append_color (
+          snapshot, &tint, &GRAPHENE_RECT_INIT (x0, plot.origin.y, x1 - x0, plot.size.height));
       gsk_rounded_rect_init_from_rect (
           &outline, &GRAPHENE_RECT_INIT (x0, plot.origin.y, x1 - x0, plot.size.height), 3);
       gtk_snapshot_append_border (snapshot, &outline, widths, colours);

@@ -4779,8 +4779,18 @@ test_log_insight (void)
   g_assert_cmpint (stored_change_time (log), ==, 0);
   g_assert_cmpint (tftsr_histogram_get_mark (TFTSR_HISTOGRAM (histogram)), ==, 0);
 
-  /* Zoom by the keyboard's actions. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (insight_window), "insight.zoom-in", NULL));
+  /* The keyboard: zoom on the histogram's own keys, its cursor moved bar by bar and
+   * described; the window's zoom actions. */
+  gtk_window_set_focus_visible (GTK_WINDOW (insight_window), TRUE);
+  gtk_widget_grab_focus (histogram);
+  press (histogram, GDK_KEY_plus, 0);
+  press (histogram, GDK_KEY_plus, 0);
+  g_assert_cmpfloat (tftsr_histogram_get_zoom (TFTSR_HISTOGRAM (histogram)), ==, 4);
+  for (guint i = 0; i < 5; i++)
+    press (histogram, GDK_KEY_Right, 0);
+  screenshot (GTK_WIDGET (insight_window), "44-insight-zoomed");
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (insight_window), "insight.zoom-out", NULL));
   g_assert_cmpfloat (tftsr_histogram_get_zoom (TFTSR_HISTOGRAM (histogram)), ==, 2);
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (insight_window), "insight.zoom-reset", NULL));
