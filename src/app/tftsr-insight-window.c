@@ -40,6 +40,7 @@ struct _TftsrInsightWindow
   TftsrLogInsight *insight;
   GCancellable *mining;   /* the run in flight, or NULL */
   GCancellable *changing; /* storing or comparing a moment, or NULL */
+  gboolean storing;       /* ...and it stores one: another waits for it */
   guint progress_timeout;
   gboolean has_times;
   gint64 time_first; /* the histogram's span, µs */
@@ -586,6 +587,7 @@ changed (GObject *source, GAsyncResult *result, gpointer user_data)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->changing);
+  self->storing = FALSE;
   if (changes == NULL)
     {
       g_autofree char *text =
@@ -608,6 +610,7 @@ change_moment (TftsrInsightWindow *self, gint64 time, gboolean store_it)
   g_cancellable_cancel (self->changing);
   g_clear_object (&self->changing);
   self->changing = g_cancellable_new ();
+  self->storing = store_it;
   job->store = g_object_ref (self->store);
   job->insight = g_object_ref (self->insight);
   job->log_id = tftsr_log_file_get_id (self->log);
@@ -629,6 +632,9 @@ tftsr_insight_window_set_change_time (TftsrInsightWindow *self, gint64 time)
   g_return_if_fail (self->insight != NULL);
   g_return_if_fail (time == 0 || self->has_times);
 
+  /* Two writes in flight could land in either order. */
+  if (self->storing)
+    return;
   change_moment (self, time, TRUE);
 }
 

@@ -21,7 +21,7 @@ TftsrInsightWindow *tftsr_insight_window_new (TftsrStore *store, TftsrLogFile *l
 /* The insight on display, or NULL before it is ready. */
 TftsrLogInsight *tftsr_insight_window_get_insight (TftsrInsightWindow *self);
 /* Marks (0: clears) the moment of a change, stored in a worker: what "Mark Change Here"
- * and the What Changed? popover do. */
+ * and the What Changed? popover do. Ignored while another moment is being stored. */
 void tftsr_insight_window_set_change_time (TftsrInsightWindow *self, gint64 time);
 
 G_END_DECLS
