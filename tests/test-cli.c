@@ -1610,6 +1610,246 @@ test_mcp_commands (void)
   g_assert_cmpuint (json_object_array_length (list), ==, 0);
 }
 
+/* --- insight ------------------------------------------------------------------------------ */
+
+static char *
+write_temp (const char *name, const char *text)
+{
+  char *path = g_build_filename (tftsr_test_dir (), name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static json_object *
+json_at (json_object *array, gsize i)
+{
+  g_assert_true (json_object_is_type (array, json_type_array));
+  g_assert_cmpuint (json_object_array_length (array), >, i);
+  return json_object_array_get_idx (array, i);
+}
+
+/* A file is scanned first: the host name and address that never vary are masked anyway;
+ * no database is created for it. */
+static void
+test_insight_templates_file (void)
+{
+  g_autofree char *path = write_temp (
+      "insight.log", "2024-05-01T09:00:00Z INFO sync: pulled from ledger.corp.internal for "
+                     "jane.doe@acme-corp.com\n"
+                     "2024-05-01T09:00:01Z INFO sync: pulled from ledger.corp.internal for "
+                     "jane.doe@acme-corp.com\n"
+                     "2024-05-01T09:00:02Z ERROR db: pool exhausted after 30 s\n"
+                     "  at Pool.get\n");
+  g_autoptr (CliResult) json = NULL;
+  g_autoptr (CliResult) human = NULL;
+  g_autoptr (CliResult) lines = NULL;
+  g_auto (GStrv) rows = NULL;
+  json_object *array, *t;
+
+  fresh_db ();
+  json = run ("insight", "templates", path, "--json");
+  g_assert_cmpint (json->status, ==, 0);
+  g_assert_null (strstr (json->out, "ledger"));
+  g_assert_null (strstr (json->out, "jane.doe"));
+  array = parse_json (json->out);
+  g_assert_cmpuint (json_object_array_length (array), ==, 3);
+  t = json_at (array, 0);
+  g_assert_cmpint (json_int (t, "id"), ==, 1);
+  g_assert_cmpstr (json_str (t, "template"), ==, "pulled from <*> for <*>");
+  g_assert_cmpint (json_int (t, "count"), ==, 2);
+  g_assert_cmpstr (json_str (t, "level"), ==, "info");
+  g_assert_cmpint (json_int (t, "first_line"), ==, 1);
+  g_assert_cmpint (json_int (t, "last_line"), ==, 2);
+  g_assert_cmpstr (json_str (t, "first_time"), ==, "2024-05-01T09:00:00.000Z");
+  g_assert_cmpstr (json_str (t, "last_time"), ==, "2024-05-01T09:00:01.000Z");
+  t = json_at (array, 1);
+  g_assert_cmpstr (json_str (t, "template"), ==, "pool exhausted after <*> s");
+  g_assert_cmpstr (json_str (t, "level"), ==, "error");
+  /* The stack line has no time of its own: it takes the line before's. */
+  g_assert_cmpstr (json_str (json_at (array, 2), "last_time"), ==, "2024-05-01T09:00:02.000Z");
+  json_object_put (array);
+  g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+
+  human = run ("insight", "templates", path);
+  g_assert_cmpint (human->status, ==, 0);
+  g_assert_true (g_str_has_prefix (human->out, "ID "));
+  g_assert_nonnull (strstr (human->out, "\n1               2 info     pulled from <*> for <*>\n"));
+
+  /* Every line with the final template of its cluster, 1-based. */
+  lines = run ("insight", "templates", path, "--per-line");
+  g_assert_cmpint (lines->status, ==, 0);
+  rows = g_strsplit (g_strchomp (lines->out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), ==, 4);
+  g_assert_cmpstr (rows[0], ==,
+                   "{\"line\":1,\"template_id\":1,\"template\":\"pulled from <*> for <*>\"}");
+  g_assert_cmpstr (rows[1], ==,
+                   "{\"line\":2,\"template_id\":1,\"template\":\"pulled from <*> for <*>\"}");
+  g_assert_cmpstr (rows[2], ==,
+                   "{\"line\":3,\"template_id\":2,\"template\":\"pool exhausted after <*> s\"}");
+  g_assert_cmpstr (rows[3], ==, "{\"line\":4,\"template_id\":3,\"template\":\"at Pool.get\"}");
+}
+
+/* A header detection cannot read is split with the format given. */
+static void
+test_insight_log_format (void)
+{
+  g_autofree char *path =
+      write_temp ("pipes.log", "web-1|INFO|2024-05-01T09:00:00Z|request 12 served\n"
+                               "web-2|WARN|2024-05-01T09:00:01Z|request 13 slow\n"
+                               "web-1|INFO|2024-05-01T09:00:02Z|request 14 served\n");
+  g_autoptr (CliResult) detected = NULL;
+  g_autoptr (CliResult) formatted = NULL;
+  g_autoptr (CliResult) stored = NULL;
+  g_autofree char *issue = NULL;
+  g_autofree char *log_id = NULL;
+  g_autoptr (CliResult) added = NULL;
+  json_object *array, *t;
+
+  fresh_db ();
+  detected = run ("insight", "templates", path, "--json");
+  array = parse_json (detected->out);
+  g_assert_cmpstr (json_str (json_at (array, 0), "level"), ==, "none");
+  json_object_put (array);
+
+  formatted = run ("insight", "templates", path, "--json", "--log-format",
+                   "<Node>|<Level>|<Timestamp>|<Content>");
+  g_assert_cmpint (formatted->status, ==, 0);
+  array = parse_json (formatted->out);
+  g_assert_cmpuint (json_object_array_length (array), ==, 2);
+  t = json_at (array, 0);
+  g_assert_cmpstr (json_str (t, "template"), ==, "request <*> served");
+  g_assert_cmpstr (json_str (t, "level"), ==, "info");
+  g_assert_cmpint (json_int (t, "count"), ==, 2);
+  g_assert_cmpstr (json_str (t, "first_time"), ==, "2024-05-01T09:00:00.000Z");
+  g_assert_cmpstr (json_str (json_at (array, 1), "level"), ==, "warning");
+  json_object_put (array);
+
+  /* The same for a stored log. */
+  issue = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Pipes"));
+  added = run ("log", "add", issue, path);
+  g_assert_cmpint (added->status, ==, 0);
+  log_id = g_strstrip (g_strdup (added->out));
+  stored = run ("insight", "templates", log_id, "--json", "--log-format",
+                "<Node>|<Level>|<Timestamp>|<Content>");
+  g_assert_cmpint (stored->status, ==, 0);
+  g_assert_cmpstr (stored->out, ==, formatted->out);
+}
+
+static char *
+add_fixture_log (const char *title, const char *fixture, gint64 *issue_id)
+{
+  g_autofree char *path = g_build_filename (TFTSR_TEST_DATA_DIR, "insight", fixture, NULL);
+  g_autofree char *issue = NULL;
+  g_autoptr (CliResult) added = NULL;
+  gint64 id = create (title);
+
+  issue = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  added = run ("log", "add", issue, path);
+  g_assert_cmpint (added->status, ==, 0);
+  if (issue_id != NULL)
+    *issue_id = id;
+  return g_strstrip (g_strdup (added->out));
+}
+
+static void
+test_insight_changed_and_similar (void)
+{
+  g_autofree char *deploy = NULL, *query_log = NULL, *query = NULL;
+  g_autoptr (CliResult) changed = NULL;
+  g_autoptr (CliResult) zoned = NULL;
+  g_autoptr (CliResult) human = NULL;
+  g_autoptr (CliResult) per_line = NULL;
+  g_autoptr (CliResult) similar = NULL;
+  gint64 query_issue, rare_issue, common_issue;
+  static const char *const kinds[] = { "new", "rate", "new", "gone" };
+  json_object *array;
+
+  fresh_db ();
+  deploy = add_fixture_log ("Deploy", "deploy.log", NULL);
+  /* Zoneless: read as UTC, like the log's times. */
+  changed = run ("insight", "changed", deploy, "--after", "2024-05-01T10:00:00", "--json");
+  g_assert_cmpint (changed->status, ==, 0);
+  array = parse_json (changed->out);
+  g_assert_cmpuint (json_object_array_length (array), ==, G_N_ELEMENTS (kinds));
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    g_assert_cmpstr (json_str (json_at (array, i), "kind"), ==, kinds[i]);
+  g_assert_cmpstr (json_str (json_at (array, 0), "template"), ==, "gateway timeout after <*> s");
+  g_assert_cmpstr (json_str (json_at (array, 0), "level"), ==, "error");
+  g_assert_cmpint (json_int (json_at (array, 0), "count_after"), ==, 5);
+  g_assert_cmpint (json_int (json_at (array, 1), "count_before"), ==, 3);
+  g_assert_cmpint (json_int (json_at (array, 1), "count_after"), ==, 30);
+  json_object_put (array);
+  zoned = run ("insight", "changed", deploy, "--after", "2024-05-01T12:00:00+02:00", "--json");
+  g_assert_cmpstr (zoned->out, ==, changed->out);
+  human = run ("insight", "changed", deploy, "--after", "2024-05-01T10:00:00Z");
+  g_assert_cmpint (human->status, ==, 0);
+  g_assert_nonnull (strstr (human->out, "\nnew          0        5 "));
+
+  /* A stored log, line by line, as the viewer numbers it. */
+  per_line = run ("insight", "templates", deploy, "--per-line");
+  g_assert_cmpint (per_line->status, ==, 0);
+  g_assert_true (g_str_has_suffix (per_line->out, "{\"line\":167,\"template_id\":3,"
+                                                  "\"template\":\"slow query took <*> ms\"}\n"));
+
+  query_log = add_fixture_log ("Orders stuck", "similar-query.log", &query_issue);
+  g_free (add_fixture_log ("Kafka rebalance", "similar-rare-error.log", &rare_issue));
+  g_free (add_fixture_log ("Cache", "similar-common-info.log", &common_issue));
+  g_free (add_fixture_log ("Disk", "similar-other-1.log", NULL));
+  g_free (add_fixture_log ("Scheduler", "similar-other-2.log", NULL));
+  query = g_strdup_printf ("%" G_GINT64_FORMAT, query_issue);
+  similar = run ("insight", "similar", query, "--json");
+  g_assert_cmpint (similar->status, ==, 0);
+  array = parse_json (similar->out);
+  g_assert_cmpuint (json_object_array_length (array), ==, 2);
+  g_assert_cmpint (json_int (json_at (array, 0), "issue_id"), ==, rare_issue);
+  g_assert_cmpstr (json_str (json_at (array, 0), "title"), ==, "Kafka rebalance");
+  g_assert_cmpint (json_int (json_at (array, 1), "issue_id"), ==, common_issue);
+  json_object_put (array);
+}
+
+static void
+test_insight_usage (void)
+{
+  g_autofree char *path = write_temp ("usage.log", "one line\n");
+  /* Unused places are NULL, which ends the arguments. */
+  static const char *const usages[][6] = {
+    { "insight" },
+    { "insight", "templates" },
+    { "insight", "templates", "1", "2" },
+    { "insight", "changed", "1" },
+    { "insight", "changed", "1", "--after", "yesterday" },
+    { "insight", "changed", "x", "--after", "2024-05-01T10:00:00Z" },
+    { "insight", "similar", "abc" },
+    { "insight", "similar", "1", "--limit", "0" },
+  };
+
+  fresh_db ();
+  for (guint i = 0; i < G_N_ELEMENTS (usages); i++)
+    {
+      const char *const *a = usages[i];
+      g_autoptr (CliResult) r = run (a[0], a[1], a[2], a[3], a[4], a[5]);
+
+      g_test_message ("%s %s", a[0], a[1] != NULL ? a[1] : "");
+      g_assert_cmpint (r->status, ==, 2);
+    }
+  {
+    g_autoptr (CliResult) both = run ("insight", "templates", path, "--json", "--per-line");
+    g_autoptr (CliResult) format = run ("insight", "templates", path, "--log-format", "<Date");
+    g_autoptr (CliResult) missing = run ("insight", "templates", "999");
+    g_autoptr (CliResult) no_file = run ("insight", "templates", "no-such.log");
+
+    g_assert_cmpint (both->status, ==, 2);
+    g_assert_cmpint (format->status, ==, 2);
+    g_assert_nonnull (strstr (format->err, "<Content>"));
+    /* Runtime errors: no such log, no such file. */
+    g_assert_cmpint (missing->status, ==, 1);
+    g_assert_cmpint (no_file->status, ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1645,5 +1885,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/doc-usage", test_doc_usage);
   g_test_add_func ("/cli/connector-commands", test_connector_commands);
   g_test_add_func ("/cli/mcp-commands", test_mcp_commands);
+  g_test_add_func ("/cli/insight-templates-file", test_insight_templates_file);
+  g_test_add_func ("/cli/insight-log-format", test_insight_log_format);
+  g_test_add_func ("/cli/insight-changed-and-similar", test_insight_changed_and_similar);
+  g_test_add_func ("/cli/insight-usage", test_insight_usage);
   return g_test_run ();
 }

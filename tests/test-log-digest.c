@@ -1,5 +1,5 @@
 /* test-log-digest.c: a log cut down to a budget for a model: whole when it fits, else its
- * errors and warnings by shape and frequency, its repeated lines, head and tail
+ * templates: new after the marked change, errors and warnings, the most frequent, the rare
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,6 +21,16 @@ add_log (const char *text, gsize len)
 
   g_assert_no_error (error);
   return tftsr_log_file_get_id (log);
+}
+
+static guint
+count_of (const char *text, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, needle)) != NULL; p++)
+    n++;
+  return n;
 }
 
 static TftsrLogDigest *
@@ -45,40 +55,65 @@ test_whole_when_it_fits (void)
   g_assert_cmpuint (tftsr_log_digest_get_lines (d), ==, 3);
 }
 
-/* 100,000 lines over several chunks: 100 errors of one shape, 100 warnings, a repeated
- * chatter line; the budget holds. */
+/* 100,000 lines over several chunks: 100 errors of one template, 100 warnings, a repeated
+ * chatter line, a one-off failure after the marked deploy; the budget holds. */
 static void
 test_digest_of_a_big_log (void)
 {
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (TftsrLogDigest) d = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) deploy = g_date_time_new_utc (2024, 5, 1, 3, 30, 0);
   const char *out;
+  gint64 log_id;
 
   for (guint i = 1; i <= 100000; i++)
     {
+      guint minute = i * 60 / 100001;
+
       if (i % 1000 == 0)
-        g_string_append_printf (text, "03:%02u:00 ERROR db-%u connection timed out after %u ms\n",
-                                i % 60, i % 7, i);
+        g_string_append_printf (text,
+                                "2024-05-01T03:%02u:00Z ERROR db-%u connection timed out after "
+                                "%u ms\n",
+                                minute, i % 7, i);
       else if (i % 500 == 0)
-        g_string_append_printf (text, "03:%02u:00 WARN queue depth %u\n", i % 60, i);
+        g_string_append_printf (text, "2024-05-01T03:%02u:00Z WARN queue depth %u\n", minute, i);
+      else if (i == 77777)
+        g_string_append_printf (text, "2024-05-01T03:%02u:00Z ERROR ledger checksum mismatch\n",
+                                minute);
       else
-        g_string_append_printf (text, "03:%02u:00 worker-%u processed job %u in %u ms\n", i % 60,
-                                i % 9, i, i % 97);
+        g_string_append_printf (text,
+                                "2024-05-01T03:%02u:00Z INFO worker-%u processed job %u in %u "
+                                "ms\n",
+                                minute, i % 9, i, i % 97);
     }
-  d = digest (add_log (text->str, text->len), 8000);
+  log_id = add_log (text->str, text->len);
+  g_assert_true (tftsr_store_set_log_change_time (
+      store, log_id, g_date_time_to_unix (deploy) * G_USEC_PER_SEC, &error));
+  g_assert_no_error (error);
+  d = digest (log_id, 8000);
   out = tftsr_log_digest_get_text (d);
   g_assert_false (tftsr_log_digest_is_whole (d));
   g_assert_cmpuint (tftsr_log_digest_get_lines (d), ==, 100000);
-  g_assert_cmpuint (tftsr_log_digest_get_error_lines (d), ==, 100);
+  g_assert_cmpuint (tftsr_log_digest_get_error_lines (d), ==, 101);
   g_assert_cmpuint (tftsr_log_digest_get_warning_lines (d), ==, 100);
   g_assert_cmpuint (strlen (out), <=, 8000);
-  g_assert_nonnull (strstr (out, "- 100× [error] lines 1000–100000: 03:40:00 ERROR db-6 "
-                                 "connection timed out after 1000 ms\n"));
-  g_assert_nonnull (strstr (out, "- 100× [warning] lines 500–99500: "));
-  g_assert_nonnull (strstr (out, "- 99800× lines 1–99999: 03:01:00 worker-1 processed job 1"));
-  g_assert_nonnull (strstr (out, "\n1: 03:01:00 worker-1 processed job 1 in 1 ms\n"));
-  g_assert_true (g_str_has_suffix (out, "\n100000: 03:40:00 ERROR db-5 connection timed out "
-                                        "after 100000 ms\n"));
+  g_assert_true (g_str_has_prefix (out, "Log “worker.log”: 100000 lines, "));
+  /* What is new after the deploy first, then errors with their counts, lines, times and
+   * first line, then warnings; each template once. */
+  g_assert_nonnull (strstr (out, "\n## New or more frequent after 2024-05-01T03:30:00Z (the "
+                                 "marked change)\n"
+                                 "- 1× [error] (new) lines 77777–77777, 2024-05-01T03:46:00Z–"
+                                 "2024-05-01T03:46:00Z: ledger checksum mismatch\n"
+                                 "  77777: 2024-05-01T03:46:00Z ERROR ledger checksum mismatch\n"
+                                 "\n## Errors, then warnings, most frequent first\n"
+                                 "- 100× [error] lines 1000–100000, 2024-05-01T03:00:00Z–"
+                                 "2024-05-01T03:59:00Z: db-<*> connection timed out after <*> ms\n"
+                                 "  1000: 2024-05-01T03:00:00Z ERROR db-6 connection timed out "
+                                 "after 1000 ms\n"
+                                 "- 100× [warning] lines 500–99500, "));
+  g_assert_cmpuint (count_of (out, "ledger checksum mismatch\n"), ==, 2);
+  g_assert_nonnull (strstr (out, "\n## Most frequent\n- 99799× lines 1–99999, "));
 }
 
 static void
@@ -110,10 +145,13 @@ test_long_line_and_binary (void)
   g_assert_no_error (error);
   g_assert_cmpuint (seen[0], ==, seen[1]);
   g_assert_cmpuint (seen[1], ==, len);
-  g_assert_cmpuint (tftsr_log_digest_get_lines (d), ==, 2);
+  /* As the viewer shows it: the long line is three rows (one per chunk), then the rest of
+   * its chunk, empty, then the last line. */
+  g_assert_cmpuint (tftsr_log_digest_get_lines (d), ==, 5);
   g_assert_cmpuint (tftsr_log_digest_get_error_lines (d), ==, 1);
   g_assert_cmpuint (strlen (tftsr_log_digest_get_text (d)), <=, 2048);
-  g_assert_nonnull (strstr (tftsr_log_digest_get_text (d), "1: xxxxxxxx"));
+  g_assert_nonnull (strstr (tftsr_log_digest_get_text (d), "\n  1: xxxxxxxx"));
+  g_assert_nonnull (strstr (tftsr_log_digest_get_text (d), "[critical] lines 5–5: out of memory"));
 
   b = digest (add_log (binary, sizeof binary - 1), 4096);
   g_assert_false (tftsr_log_digest_is_whole (b));
@@ -216,8 +254,10 @@ test_lines (void)
   part = lines (log_id, 20001, 30000, 4096);
   g_assert_false (tftsr_log_digest_is_whole (part));
   g_assert_cmpuint (tftsr_log_digest_get_lines (part), ==, 10000);
-  g_assert_nonnull (strstr (tftsr_log_digest_get_text (part), "\n20001: line 20001 of"));
-  g_assert_nonnull (strstr (tftsr_log_digest_get_text (part), "\n30000: line 30000 of"));
+  /* Numbered as in the log. */
+  g_assert_nonnull (strstr (tftsr_log_digest_get_text (part),
+                            "\n- 10000× lines 20001–30000: line <*> of the worker's chatter\n"
+                            "  20001: line 20001 of the worker's chatter\n"));
   g_assert_null (strstr (tftsr_log_digest_get_text (part), "line 20000 of"));
   g_assert_null (strstr (tftsr_log_digest_get_text (part), "line 30001 of"));
 

@@ -75,6 +75,13 @@ void tftsr_store_ensure_log_insight_async (TftsrStore *store, gint64 log_id,
                                            gpointer user_data);
 TftsrLogInsight *tftsr_store_ensure_log_insight_finish (TftsrStore *store, GAsyncResult *result,
                                                         GError **error);
+/* Mines stored log @log_id again, in memory only (nothing is stored), splitting headers
+ * with @format (NULL: detection): the miner with its templates, and in @line_templates
+ * (guint32) the template id of each line, line 1 first. For tools that need every line's
+ * template or a header format of their own (tftsr-cli insight templates --per-line). */
+TftsrLogMiner *tftsr_store_mine_log_lines (TftsrStore *store, gint64 log_id,
+                                           const TftsrLogFormat *format, GArray **line_templates,
+                                           GCancellable *cancellable, GError **error);
 /* Marks (or with 0 clears) the moment of a change for log @log_id. */
 gboolean tftsr_store_set_log_change_time (TftsrStore *store, gint64 log_id, gint64 time,
                                           GError **error);

@@ -22,6 +22,8 @@ static const struct
   { "image", tftsr_cli_image,
     N_ ("attach screenshots to incidents; export them once their PII warning is acknowledged") },
   { "pii", tftsr_cli_pii, N_ ("find personal data and secrets; list the catalogue") },
+  { "insight", tftsr_cli_insight,
+    N_ ("what logs say: templates, what changed after a moment, similar incidents") },
   { "ai", tftsr_cli_ai, N_ ("configure AI providers; the 5-Whys triage chat") },
   { "connector", tftsr_cli_connector,
     N_ ("tickets, pages, paging, automation and notifications in other services") },

@@ -87,6 +87,7 @@ int tftsr_cli_issue (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_audit (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_pii (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_log (TftsrCli *cli, int argc, char **argv);
+int tftsr_cli_insight (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_image (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_attachment (TftsrCli *cli, int argc, char **argv);
 int tftsr_cli_ai (TftsrCli *cli, int argc, char **argv);

@@ -242,3 +242,47 @@ tftsr_insight_mine (sqlite3 *db, gint64 log_id, TftsrProgressFunc progress, gpoi
     return NULL;
   return g_steal_pointer (&insight);
 }
+
+/* --- every line's template ----------------------------------------------------------------- */
+
+typedef struct
+{
+  TftsrLogMiner *miner;
+  GArray *ids;
+} PerLine;
+
+static gboolean
+mine_line (const char *row, gsize len, guint64 number, guint64 offset, const TftsrLogMask *masks,
+           guint n_masks, gpointer user_data, GError **error)
+{
+  PerLine *p = user_data;
+  guint32 id = tftsr_log_miner_add (p->miner, row, len, offset, masks, n_masks, NULL);
+
+  g_array_append_val (p->ids, id);
+  return TRUE;
+}
+
+TftsrLogMiner *
+tftsr_store_mine_log_lines (TftsrStore *store, gint64 log_id, const TftsrLogFormat *format,
+                            GArray **line_templates, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (TftsrConn) conn = NULL;
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (TftsrLogMiner) miner = tftsr_log_miner_new (0);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  PerLine p = { miner, ids };
+
+  g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
+  g_return_val_if_fail (line_templates != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
+      (log = tftsr_log_load (conn->db, log_id, error)) == NULL)
+    return NULL;
+  if (format != NULL)
+    tftsr_log_miner_set_format (miner, format);
+  if (!tftsr_insight_each_row (conn->db, log_id, mine_line, &p, NULL, NULL, 0, cancellable, error))
+    return NULL;
+  *line_templates = g_steal_pointer (&ids);
+  return g_steal_pointer (&miner);
+}

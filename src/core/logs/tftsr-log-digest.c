@@ -1,53 +1,34 @@
 /* tftsr-log-digest.c: a log too big for a model's context, cut down to what matters
  *
- * One pass over the stored chunks, in constant memory: the first lines, a window of the
- * last ones, and every line reduced to its shape (runs of digits and hex ids masked as #,
- * so "db-7 timed out after 3000ms" and "db-2 timed out after 12ms" are one shape) counted
- * in a table of bounded size, with its level (a word such as ERROR, fatal, panic,
- * …Exception; WARN) and the first line it was seen on as the example. The text is then
- * laid out within the budget: errors and warnings by frequency first, because that is where
- * a root cause shows, then the most repeated lines, with the head and the tail around them.
+ * A digest is made of the log's templates (tftsr-log-insight.h): the lines' messages with
+ * their parameters masked, so "db-7 timed out after 3000ms" and "db-2 timed out after
+ * 12ms" are one entry, each with how often it occurs, the lines and times it spans and
+ * one example line. A stored log's templates are mined once (at ingest, or here when they
+ * are missing) and kept, so a digest reads no log text. The entries are laid out within
+ * the budget: what is new or much more frequent after the moment the engineer marked (a
+ * deploy), then errors and warnings by frequency, because that is where a root cause
+ * shows, then the most frequent templates, then the rare ones, where a one-off failure
+ * hides. Each template is listed once.
  *
  * A range of lines (an excerpt attached to a chat message) is read from the chunks that
  * hold it only, numbered as the log viewer numbers rows (a chunk's unfinished last line is
- * a row of its own), and kept whole while it fits the budget.
+ * a row of its own), kept whole while it fits the budget, else mined on the spot.
+ *
+ * The text is the log's own (template texts and example lines, not redacted): it goes
+ * through egress, which redacts it, when it leaves.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "tftsr-insight-private.h"
 #include "tftsr-log-digest.h"
 #include "tftsr-log-private.h"
 
-#define LINE_SHOWN 240   /* bytes of a line put in the digest */
-#define LINE_HELD 65536  /* bytes of one line held while it is cut by a chunk end */
-#define SHAPE_MAX 200    /* bytes of a shape compared */
-#define SHAPES_MAX 50000 /* shapes counted; later new ones only add to "others" */
-#define LISTED_MAX 60    /* entries in a frequency section */
-#define TAIL_SLOTS 512   /* last lines held (as many as any tail share could show) */
-
-typedef enum
-{
-  LEVEL_NONE,
-  LEVEL_WARNING,
-  LEVEL_ERROR,
-} Level;
-
-typedef struct
-{
-  guint64 count;
-  guint64 first_line;
-  guint64 last_line;
-  Level level;
-  char *example;
-} Shape;
-
-typedef struct
-{
-  guint64 number;
-  char *text;
-} Line;
+#define LINE_SHOWN 240 /* bytes of an example line or a template put in the digest */
+#define LISTED_MAX 60  /* entries in a section */
+#define RARE_MAX 2     /* a template seen at most this often is rare */
 
 struct _TftsrLogDigest
 {
@@ -58,238 +39,47 @@ struct _TftsrLogDigest
   guint64 warning_lines;
 };
 
-/* A last line, its buffer reused: the tail sees every line of the log. */
+/* What a digest is laid out from. */
 typedef struct
 {
-  guint64 number;
-  GString *text;
-  gboolean cut;
-} Slot;
+  const char *what; /* "Log “app.log”" or "Lines 10–20 of log “app.log”" */
+  guint64 lines;
+  guint64 bytes;
+  GPtrArray *templates; /* TftsrLogTemplate */
+  gint64 change_time;
+  GArray *changes; /* TftsrLogChange after change_time, or NULL */
+} Source;
 
-typedef struct
-{
-  gsize budget;
-  gboolean whole;
-  GString *whole_text;
-  GString *held; /* the start of a line cut by a chunk end */
-  guint64 line_no;
-  guint64 lines;   /* taken: the whole log's, or the range's */
-  GPtrArray *head; /* Line */
-  gsize head_bytes;
-  Slot tail[TAIL_SLOTS];
-  guint tail_next;
-  guint tail_count;
-  gsize share; /* bytes of the head, and of the tail, kept */
-  GHashTable *shapes;
-  guint64 unshaped;
-  GString *scratch;
-  guint64 errors;
-  guint64 warnings;
-  guint64 done;
-  guint64 total;
-  TftsrProgressFunc progress;
-  gpointer progress_data;
-} Builder;
-
-static void
-line_free (Line *line)
-{
-  g_free (line->text);
-  g_free (line);
-}
-
-static void
-shape_free (Shape *shape)
-{
-  g_free (shape->example);
-  g_free (shape);
-}
-
-/* The line as shown: valid UTF-8, cut at LINE_SHOWN bytes. */
+/* @text as shown: valid UTF-8, cut at LINE_SHOWN bytes. */
 static char *
-shown (const char *text, gsize len)
+shown (const char *text)
 {
+  gsize len = strlen (text);
   g_autofree char *valid = g_utf8_make_valid (text, MIN (len, LINE_SHOWN));
+
   return len > LINE_SHOWN ? g_strconcat (valid, "…", NULL) : g_steal_pointer (&valid);
 }
 
-/* ERROR for error, fatal, panic, …Exception and the like; WARNING for warn(ing). */
-static Level
-word_level (const char *word, gsize len)
+static char *
+iso (gint64 time)
 {
-  static const char *const errors[] = { "error",    "err",       "fatal",  "crit",
-                                        "critical", "severe",    "panic",  "emerg",
-                                        "alert",    "traceback", "failure" };
-  char lower[16];
-
-  if (len >= 9 && g_ascii_strncasecmp (word + len - 9, "exception", 9) == 0)
-    return LEVEL_ERROR;
-  if (len > 9)
-    return LEVEL_NONE;
-  for (gsize i = 0; i < len; i++)
-    lower[i] = g_ascii_tolower (word[i]);
-  lower[len] = '\0';
-  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
-    if (g_str_equal (lower, errors[i]))
-      return LEVEL_ERROR;
-  return g_str_equal (lower, "warn") || g_str_equal (lower, "warning") ? LEVEL_WARNING : LEVEL_NONE;
-}
-
-/* Writes the shape of @line into @shape and returns its level. */
-static Level
-shape_line (const char *line, gsize len, GString *shape)
-{
-  Level level = LEVEL_NONE;
-  gsize i = 0;
-
-  g_string_truncate (shape, 0);
-  while (i < len && shape->len < SHAPE_MAX)
-    {
-      gsize j = i;
-      gboolean digits = FALSE;
-
-      if (!g_ascii_isalnum (line[i]))
-        {
-          g_string_append_c (shape, line[i++]);
-          continue;
-        }
-      while (j < len && g_ascii_isalnum (line[j]))
-        digits |= g_ascii_isdigit (line[j++]);
-      if (digits)
-        g_string_append_c (shape, '#');
-      else
-        {
-          g_string_append_len (shape, line + i, j - i);
-          level = MAX (level, word_level (line + i, j - i));
-        }
-      i = j;
-    }
-  return level;
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (time / G_USEC_PER_SEC);
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
 }
 
 static void
-count_shape (Builder *b, const char *line, gsize len)
+count_levels (GPtrArray *templates, guint64 *errors, guint64 *warnings)
 {
-  Level level = shape_line (line, len, b->scratch);
-  Shape *shape = g_hash_table_lookup (b->shapes, b->scratch->str);
-
-  b->errors += level == LEVEL_ERROR;
-  b->warnings += level == LEVEL_WARNING;
-  if (shape == NULL && g_hash_table_size (b->shapes) >= SHAPES_MAX)
+  *errors = *warnings = 0;
+  for (guint i = 0; i < templates->len; i++)
     {
-      b->unshaped++;
-      return;
+      const TftsrLogTemplate *t = templates->pdata[i];
+
+      if (t->level >= TFTSR_LOG_LEVEL_ERROR)
+        *errors += t->count;
+      else if (t->level == TFTSR_LOG_LEVEL_WARNING)
+        *warnings += t->count;
     }
-  if (shape == NULL)
-    {
-      shape = g_new0 (Shape, 1);
-      shape->first_line = b->line_no;
-      shape->level = level;
-      shape->example = shown (line, len);
-      g_hash_table_insert (b->shapes, g_strdup (b->scratch->str), shape);
-    }
-  shape->count++;
-  shape->last_line = b->line_no;
-}
-
-static void
-keep_line (Builder *b, const char *text, gsize len)
-{
-  Slot *slot;
-
-  if (b->head_bytes < b->share)
-    {
-      Line *line = g_new (Line, 1);
-
-      line->number = b->line_no;
-      line->text = shown (text, len);
-      b->head_bytes += strlen (line->text) + 12;
-      g_ptr_array_add (b->head, line);
-      return;
-    }
-  slot = &b->tail[b->tail_next];
-  slot->number = b->line_no;
-  slot->cut = len > LINE_SHOWN;
-  g_string_truncate (slot->text, 0);
-  g_string_append_len (slot->text, text, MIN (len, LINE_SHOWN));
-  b->tail_next = (b->tail_next + 1) % TAIL_SLOTS;
-  b->tail_count = MIN (b->tail_count + 1, TAIL_SLOTS);
-}
-
-/* The last lines that fit the tail's share, oldest first. */
-static GPtrArray *
-tail_lines (Builder *b)
-{
-  GPtrArray *lines = g_ptr_array_new_with_free_func ((GDestroyNotify) line_free);
-  gsize bytes = 0;
-
-  for (guint i = 1; i <= b->tail_count; i++)
-    {
-      Slot *slot = &b->tail[(b->tail_next + TAIL_SLOTS - i) % TAIL_SLOTS];
-      Line *line;
-
-      if (bytes + slot->text->len + 12 > b->share && i > 1)
-        break;
-      line = g_new (Line, 1);
-      line->number = slot->number;
-      /* One byte more than held when the line was cut: shown () marks it so. */
-      line->text = shown (slot->text->str, slot->text->len + slot->cut);
-      bytes += slot->text->len + 12;
-      g_ptr_array_insert (lines, 0, line);
-    }
-  return lines;
-}
-
-static void
-take_line (Builder *b, const char *text, gsize len)
-{
-  if (len > 0 && text[len - 1] == '\r')
-    len--;
-  b->line_no++;
-  b->lines++;
-  keep_line (b, text, len);
-  count_shape (b, text, len);
-}
-
-/* The held start of a line, grown by @len bytes of @text (as far as LINE_HELD allows). */
-static void
-hold (Builder *b, const char *text, gsize len)
-{
-  if (b->held->len < LINE_HELD)
-    g_string_append_len (b->held, text, MIN (len, LINE_HELD - b->held->len));
-}
-
-static gboolean
-take_chunk (const guint8 *data, gsize len, guint64 offset, gpointer user_data, GError **error)
-{
-  Builder *b = user_data;
-  const char *text = (const char *) data, *end = text + len;
-
-  if (b->whole)
-    g_string_append_len (b->whole_text, text, len);
-  while (!b->whole && text < end)
-    {
-      const char *nl = memchr (text, '\n', end - text);
-
-      if (nl == NULL)
-        {
-          hold (b, text, end - text);
-          break;
-        }
-      if (b->held->len > 0)
-        {
-          hold (b, text, nl - text);
-          take_line (b, b->held->str, b->held->len);
-          g_string_truncate (b->held, 0);
-        }
-      else
-        take_line (b, text, nl - text);
-      text = nl + 1;
-    }
-  b->done += len;
-  if (b->progress != NULL)
-    b->progress (b->done, b->total, b->progress_data);
-  return TRUE;
 }
 
 /* --- laying out the text -------------------------------------------------------------- */
@@ -297,11 +87,60 @@ take_chunk (const guint8 *data, gsize len, guint64 offset, gpointer user_data, G
 static int
 by_count (gconstpointer a, gconstpointer b)
 {
-  const Shape *x = *(Shape *const *) a, *y = *(Shape *const *) b;
+  const TftsrLogTemplate *x = *(TftsrLogTemplate *const *) a;
+  const TftsrLogTemplate *y = *(TftsrLogTemplate *const *) b;
 
   if (x->count != y->count)
     return x->count > y->count ? -1 : 1;
   return x->first_line < y->first_line ? -1 : x->first_line > y->first_line;
+}
+
+static int
+by_level_and_count (gconstpointer a, gconstpointer b)
+{
+  const TftsrLogTemplate *x = *(TftsrLogTemplate *const *) a;
+  const TftsrLogTemplate *y = *(TftsrLogTemplate *const *) b;
+
+  if (x->level != y->level)
+    return x->level > y->level ? -1 : 1;
+  return by_count (a, b);
+}
+
+static int
+by_line (gconstpointer a, gconstpointer b)
+{
+  const TftsrLogTemplate *x = *(TftsrLogTemplate *const *) a;
+  const TftsrLogTemplate *y = *(TftsrLogTemplate *const *) b;
+
+  return x->first_line < y->first_line ? -1 : x->first_line > y->first_line;
+}
+
+/* One entry: count, level, lines, times, the template and its first line. */
+static char *
+entry (const TftsrLogTemplate *t, const char *note)
+{
+  g_autoptr (GString) row = g_string_new (NULL);
+  g_autofree char *text = shown (t->text);
+
+  g_string_append_printf (row, "- %" G_GUINT64_FORMAT "× ", t->count);
+  if (t->level >= TFTSR_LOG_LEVEL_WARNING)
+    g_string_append_printf (row, "[%s] ", tftsr_log_level_to_string (t->level));
+  if (note != NULL)
+    g_string_append_printf (row, "(%s) ", note);
+  g_string_append_printf (row, "lines %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT, t->first_line,
+                          t->last_line);
+  if (t->first_time > 0)
+    {
+      g_autofree char *first = iso (t->first_time), *last = iso (t->last_time);
+      g_string_append_printf (row, ", %s–%s", first, last);
+    }
+  g_string_append_printf (row, ": %s\n", text);
+  if (t->n_samples > 0)
+    {
+      g_autofree char *example = shown (t->samples[0]);
+      g_string_append_printf (row, "  %" G_GUINT64_FORMAT ": %s\n", t->first_line, example);
+    }
+  return g_string_free (g_steal_pointer (&row), FALSE);
 }
 
 /* Appends @piece to @out unless that would pass @limit. */
@@ -314,130 +153,184 @@ append_within (GString *out, gsize limit, const char *piece)
   return TRUE;
 }
 
-static void
-lay_out_lines (GString *out, gsize limit, const char *title, Line **lines, guint n)
+typedef gboolean (*Pick) (const TftsrLogTemplate *t);
+
+static gboolean
+pick_levelled (const TftsrLogTemplate *t)
 {
-  if (n == 0 || !append_within (out, limit, title))
-    return;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *row =
-          g_strdup_printf ("%" G_GUINT64_FORMAT ": %s\n", lines[i]->number, lines[i]->text);
-      if (!append_within (out, limit, row))
-        break;
-    }
+  return t->level >= TFTSR_LOG_LEVEL_WARNING;
 }
 
-static void
-lay_out_shapes (GString *out, gsize limit, const char *title, GPtrArray *shapes, gboolean levels)
+static gboolean
+pick_any (const TftsrLogTemplate *t)
 {
-  guint listed = 0;
+  return TRUE;
+}
+
+static gboolean
+pick_rare (const TftsrLogTemplate *t)
+{
+  return t->count <= RARE_MAX;
+}
+
+/* A section of the templates @pick takes from @sorted, each listed once in the digest
+ * (@listed: the ids already in it), within @limit. */
+static void
+lay_out_section (GString *out, gsize limit, const char *title, GPtrArray *sorted, Pick pick,
+                 GHashTable *listed)
+{
+  guint n = 0;
+  gsize before = out->len;
 
   if (!append_within (out, limit, title))
     return;
-  for (guint i = 0; i < shapes->len && listed < LISTED_MAX; i++)
+  for (guint i = 0; i < sorted->len && n < LISTED_MAX; i++)
     {
-      Shape *s = shapes->pdata[i];
+      const TftsrLogTemplate *t = sorted->pdata[i];
       g_autofree char *row = NULL;
 
-      if (levels != (s->level != LEVEL_NONE) || (!levels && s->count < 2))
+      if (!pick (t) || g_hash_table_contains (listed, GUINT_TO_POINTER (t->id)))
         continue;
-      row = g_strdup_printf ("- %" G_GUINT64_FORMAT "× %slines %" G_GUINT64_FORMAT
-                             "–%" G_GUINT64_FORMAT ": %s\n",
-                             s->count,
-                             s->level == LEVEL_ERROR     ? "[error] "
-                             : s->level == LEVEL_WARNING ? "[warning] "
-                                                         : "",
-                             s->first_line, s->last_line, s->example);
+      row = entry (t, NULL);
       if (!append_within (out, limit, row))
         break;
-      listed++;
+      g_hash_table_add (listed, GUINT_TO_POINTER (t->id));
+      n++;
     }
+  if (n == 0)
+    g_string_truncate (out, before);
 }
 
-/* @what: "Log “app.log”" or "Lines 10–20 of log “app.log”". */
+static const TftsrLogTemplate *
+template_by_id (GPtrArray *templates, guint32 id)
+{
+  for (guint i = 0; i < templates->len; i++)
+    if (((TftsrLogTemplate *) templates->pdata[i])->id == id)
+      return templates->pdata[i];
+  return NULL;
+}
+
+/* What is new after the marked moment, or came much more often. */
+static void
+lay_out_changes (GString *out, gsize limit, const Source *src, GHashTable *listed)
+{
+  g_autofree char *when = NULL, *title = NULL;
+  gsize before = out->len;
+  guint n = 0;
+
+  if (src->changes == NULL)
+    return;
+  when = iso (src->change_time);
+  title = g_strdup_printf ("\n## New or more frequent after %s (the marked change)\n", when);
+  if (!append_within (out, limit, title))
+    return;
+  for (guint i = 0; i < src->changes->len && n < LISTED_MAX; i++)
+    {
+      const TftsrLogChange *c = &g_array_index (src->changes, TftsrLogChange, i);
+      const TftsrLogTemplate *t = template_by_id (src->templates, c->template_id);
+      g_autofree char *note = NULL, *row = NULL;
+
+      if (t == NULL || c->kind == TFTSR_LOG_CHANGE_GONE ||
+          g_hash_table_contains (listed, GUINT_TO_POINTER (t->id)))
+        continue;
+      note = c->kind == TFTSR_LOG_CHANGE_NEW
+                 ? g_strdup ("new")
+                 : g_strdup_printf ("%.0f/h before, %.0f/h after", c->rate_before, c->rate_after);
+      row = entry (t, note);
+      if (!append_within (out, limit, row))
+        break;
+      g_hash_table_add (listed, GUINT_TO_POINTER (t->id));
+      n++;
+    }
+  if (n == 0)
+    g_string_truncate (out, before);
+}
+
 static char *
-lay_out (Builder *b, const char *what)
+lay_out (const Source *src, gsize budget)
 {
   g_autoptr (GString) out = g_string_new (NULL);
-  g_autoptr (GPtrArray) shapes = g_ptr_array_sized_new (g_hash_table_size (b->shapes));
-  g_autoptr (GPtrArray) tail = tail_lines (b);
+  g_autoptr (GPtrArray) by_frequency = g_ptr_array_sized_new (src->templates->len);
+  g_autoptr (GPtrArray) by_level = g_ptr_array_sized_new (src->templates->len);
+  g_autoptr (GPtrArray) in_order = g_ptr_array_sized_new (src->templates->len);
+  g_autoptr (GHashTable) listed = g_hash_table_new (NULL, NULL);
+  guint64 errors, warnings;
   gsize rest;
 
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, b->shapes);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (shapes, value);
-  g_ptr_array_sort (shapes, by_count);
+  /* Views of the source's templates: they own none. */
+  g_ptr_array_extend (by_frequency, src->templates, NULL, NULL);
+  g_ptr_array_extend (by_level, src->templates, NULL, NULL);
+  g_ptr_array_extend (in_order, src->templates, NULL, NULL);
+  g_ptr_array_sort (by_frequency, by_count);
+  g_ptr_array_sort (by_level, by_level_and_count);
+  g_ptr_array_sort (in_order, by_line);
+  count_levels (src->templates, &errors, &warnings);
   g_string_append_printf (out,
                           "%s: %" G_GUINT64_FORMAT " lines, %" G_GUINT64_FORMAT
                           " bytes: a digest, the whole of it does not fit. %" G_GUINT64_FORMAT
-                          " error and %" G_GUINT64_FORMAT " warning lines; %u distinct line "
-                          "shapes%s (numbers and ids shown as #).\n",
-                          what, b->lines, b->total, b->errors, b->warnings,
-                          g_hash_table_size (b->shapes),
-                          b->unshaped > 0 ? ", more not counted" : "");
-  rest = b->budget > out->len ? b->budget - out->len : 0;
-  /* Errors first, then the repeated lines, then head and tail share what is left. */
-  lay_out_shapes (out, out->len + rest * 2 / 5, "\n## Errors and warnings, most frequent first\n",
-                  shapes, TRUE);
-  lay_out_shapes (out, out->len + rest * 3 / 10, "\n## Most repeated lines\n", shapes, FALSE);
-  rest = b->budget > out->len ? b->budget - out->len : 0;
-  lay_out_lines (out, out->len + rest / 2, "\n## First lines\n", (Line **) b->head->pdata,
-                 b->head->len);
-  lay_out_lines (out, b->budget, "\n## Last lines\n", (Line **) tail->pdata, tail->len);
+                          " error and %" G_GUINT64_FORMAT " warning lines; %u templates (the "
+                          "lines' messages, their parameters shown as <*>), each with its "
+                          "count, lines, times and first line.\n",
+                          src->what, src->lines, src->bytes, errors, warnings, src->templates->len);
+  /* Never more than the budget, even for the summary of a tiny one. */
+  if (out->len > budget)
+    {
+      const char *end = out->str + budget;
+
+      g_utf8_validate (out->str, budget, &end);
+      g_string_truncate (out, end - out->str);
+    }
+  rest = budget - out->len;
+  lay_out_changes (out, out->len + rest * 25 / 100, src, listed);
+  rest = budget - out->len;
+  lay_out_section (out, out->len + rest * 45 / 100,
+                   "\n## Errors, then warnings, most frequent first\n", by_level, pick_levelled,
+                   listed);
+  rest = budget - out->len;
+  lay_out_section (out, out->len + rest * 60 / 100, "\n## Most frequent\n", by_frequency, pick_any,
+                   listed);
+  lay_out_section (out, budget, "\n## Rare, in the order they first appear\n", in_order, pick_rare,
+                   listed);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-/* --- the call -------------------------------------------------------------------------- */
-
-static void
-builder_init (Builder *b, TftsrLogFile *log, gsize budget, TftsrProgressFunc progress,
-              gpointer progress_data)
-{
-  memset (b, 0, sizeof *b);
-  b->budget = budget;
-  b->total = tftsr_log_file_get_size (log);
-  /* Binary text is never sent as is: replacement characters could outgrow the budget. */
-  b->whole = b->total <= budget && !tftsr_log_file_get_binary (log);
-  b->whole_text = g_string_new (NULL);
-  b->held = g_string_new (NULL);
-  b->head = g_ptr_array_new_with_free_func ((GDestroyNotify) line_free);
-  for (guint i = 0; i < TAIL_SLOTS; i++)
-    b->tail[i].text = g_string_sized_new (LINE_SHOWN);
-  b->share = budget / 4;
-  b->shapes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) shape_free);
-  b->scratch = g_string_new (NULL);
-  b->progress = progress;
-  b->progress_data = progress_data;
-}
-
-static void
-builder_clear (Builder *b)
-{
-  g_string_free (b->whole_text, TRUE);
-  g_string_free (b->held, TRUE);
-  g_ptr_array_unref (b->head);
-  for (guint i = 0; i < TAIL_SLOTS; i++)
-    g_string_free (b->tail[i].text, TRUE);
-  g_hash_table_unref (b->shapes);
-  g_string_free (b->scratch, TRUE);
-}
-
 static TftsrLogDigest *
-digest_new (Builder *b, const char *what)
+digest_new (const Source *src, gsize budget)
 {
   TftsrLogDigest *digest = g_new0 (TftsrLogDigest, 1);
 
-  digest->whole = b->whole;
-  digest->lines = b->lines;
-  digest->error_lines = b->errors;
-  digest->warning_lines = b->warnings;
-  digest->text =
-      b->whole ? g_utf8_make_valid (b->whole_text->str, b->whole_text->len) : lay_out (b, what);
+  digest->lines = src->lines;
+  count_levels (src->templates, &digest->error_lines, &digest->warning_lines);
+  digest->text = lay_out (src, budget);
   return digest;
+}
+
+/* --- a whole log ----------------------------------------------------------------------- */
+
+static gboolean
+take_whole (const guint8 *data, gsize len, guint64 offset, gpointer user_data, GError **error)
+{
+  g_string_append_len (user_data, (const char *) data, len);
+  return TRUE;
+}
+
+/* The log's text when it fits @budget (not binary: replacement characters could outgrow
+ * it), or NULL without @error. */
+static char *
+read_whole (sqlite3 *db, TftsrLogFile *log, gsize budget, TftsrProgressFunc progress,
+            gpointer progress_data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GString) text = NULL;
+  guint64 size = tftsr_log_file_get_size (log);
+
+  if (size > budget || tftsr_log_file_get_binary (log))
+    return NULL;
+  text = g_string_sized_new (size);
+  if (!tftsr_log_each_chunk (db, tftsr_log_file_get_id (log), take_whole, text, cancellable, error))
+    return NULL;
+  if (progress != NULL)
+    progress (size, size, progress_data);
+  return g_utf8_make_valid (text->str, text->len);
 }
 
 TftsrLogDigest *
@@ -446,9 +339,13 @@ tftsr_store_digest_log (TftsrStore *store, gint64 log_id, gsize budget, TftsrPro
 {
   g_autoptr (TftsrConn) conn = NULL;
   g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (TftsrLogInsight) insight = NULL;
+  g_autoptr (GArray) changes = NULL;
   g_autofree char *what = NULL;
+  g_autoptr (GError) local = NULL;
   TftsrLogDigest *digest;
-  Builder b;
+  Source src = { 0 };
+  char *whole;
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   g_return_val_if_fail (budget >= 1024, NULL);
@@ -456,54 +353,86 @@ tftsr_store_digest_log (TftsrStore *store, gint64 log_id, gsize budget, TftsrPro
   if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
       (log = tftsr_log_load (conn->db, log_id, error)) == NULL)
     return NULL;
-  builder_init (&b, log, budget, progress, progress_data);
-  if (!tftsr_log_each_chunk (conn->db, log_id, take_chunk, &b, cancellable, error))
+  if ((whole = read_whole (conn->db, log, budget, progress, progress_data, cancellable, &local)) !=
+      NULL)
     {
-      builder_clear (&b);
+      digest = g_new0 (TftsrLogDigest, 1);
+      digest->whole = TRUE;
+      digest->text = whole;
+      digest->lines = tftsr_log_file_get_line_count (log);
+      /* The levels come from the templates when the log was mined (it is at ingest). */
+      if ((insight = tftsr_insight_load (conn->db, log_id, NULL)) != NULL)
+        count_levels (tftsr_log_insight_get_templates (insight), &digest->error_lines,
+                      &digest->warning_lines);
+      return digest;
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
-  if (b.held->len > 0)
-    take_line (&b, b.held->str, b.held->len);
-  /* A whole log is not cut into lines: its count is the stored one. */
-  if (b.whole)
-    b.lines = tftsr_log_file_get_line_count (log);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  if ((insight = tftsr_insight_load (conn->db, log_id, &local)) == NULL &&
+      (insight = tftsr_insight_mine (conn->db, log_id, progress, progress_data, cancellable,
+                                     error)) == NULL)
+    return NULL;
+  /* A stored insight reads no text: the log is done at once. */
+  if (progress != NULL)
+    progress (tftsr_log_file_get_size (log), tftsr_log_file_get_size (log), progress_data);
   what = g_strdup_printf ("Log “%s”", tftsr_log_file_get_name (log));
-  digest = digest_new (&b, what);
-  builder_clear (&b);
-  return digest;
+  src.what = what;
+  src.lines = tftsr_log_insight_get_lines (insight);
+  src.bytes = tftsr_log_file_get_size (log);
+  src.templates = tftsr_log_insight_get_templates (insight);
+  src.change_time = tftsr_log_insight_get_change_time (insight);
+  /* A moment outside the log's times has nothing to compare: no section then. */
+  if (src.change_time > 0)
+    src.changes = changes = tftsr_log_insight_changed_after (insight, src.change_time, NULL);
+  return digest_new (&src, budget);
 }
 
 /* --- a range of lines ------------------------------------------------------------------- */
 
+typedef struct
+{
+  gsize budget;
+  gboolean whole;
+  GString *whole_text;
+  TftsrLogMiner *miner;
+  guint64 lines;
+  guint64 bytes;
+} Range;
+
 /* Row @number of the log, @len bytes at @text: kept whole while the range fits, and always
- * taken into the digest in case it does not. */
+ * mined in case it does not. */
 static void
-take_row (Builder *b, guint64 number, const char *text, gsize len)
+take_row (Range *r, guint64 number, const char *text, gsize len)
 {
   if (len > 0 && text[len - 1] == '\r')
     len--;
-  if (b->whole)
+  if (r->whole)
     {
       g_autofree char *valid = g_utf8_make_valid (text, len);
       gsize size = strlen (valid);
 
-      b->whole = b->whole_text->len + size + 1 <= b->budget;
-      if (b->whole)
+      r->whole = r->whole_text->len + size + 1 <= r->budget;
+      if (r->whole)
         {
-          g_string_append_len (b->whole_text, valid, size);
-          g_string_append_c (b->whole_text, '\n');
+          g_string_append_len (r->whole_text, valid, size);
+          g_string_append_c (r->whole_text, '\n');
         }
       else
-        g_string_truncate (b->whole_text, 0);
+        g_string_truncate (r->whole_text, 0);
     }
-  b->total += len + 1;
-  b->line_no = number - 1;
-  take_line (b, text, len);
+  r->lines++;
+  r->bytes += len + 1;
+  tftsr_log_miner_add (r->miner, text, len, 0, NULL, 0, NULL);
 }
 
 /* The rows of chunk @text (its first row numbered @row) that lie in [@first, @last]. */
 static void
-take_rows (Builder *b, GBytes *text, guint64 row, guint64 first, guint64 last)
+take_rows (Range *r, GBytes *text, guint64 row, guint64 first, guint64 last)
 {
   gsize len = 0;
   const char *p = g_bytes_get_data (text, &len), *end = p + len;
@@ -514,7 +443,7 @@ take_rows (Builder *b, GBytes *text, guint64 row, guint64 first, guint64 last)
       const char *stop = nl != NULL ? nl : end;
 
       if (row >= first)
-        take_row (b, row, p, stop - p);
+        take_row (r, row, p, stop - p);
       p = nl != NULL ? nl + 1 : end;
     }
 }
@@ -560,7 +489,7 @@ chunks_of_rows (sqlite3 *db, TftsrLogFile *log, guint64 first, guint64 last, GEr
 }
 
 static gboolean
-take_range (sqlite3 *db, TftsrLogFile *log, guint64 first, guint64 last, Builder *b,
+take_range (sqlite3 *db, TftsrLogFile *log, guint64 first, guint64 last, Range *r,
             GCancellable *cancellable, GError **error)
 {
   g_autoptr (GArray) chunks = chunks_of_rows (db, log, first, last, error);
@@ -577,9 +506,25 @@ take_range (sqlite3 *db, TftsrLogFile *log, guint64 first, guint64 last, Builder
           (text = tftsr_log_read_chunk (db, tftsr_log_file_get_id (log), (guint) chunk[0], &offset,
                                         error)) == NULL)
         return FALSE;
-      take_rows (b, text, chunk[1], first, last);
+      take_rows (r, text, chunk[1], first, last);
     }
   return TRUE;
+}
+
+/* The miner numbers lines from 1 as they come: numbered as in the log instead. */
+static GPtrArray *
+range_templates (TftsrLogMiner *miner, guint64 first)
+{
+  GPtrArray *templates = tftsr_log_miner_dup_templates (miner);
+
+  for (guint i = 0; i < templates->len; i++)
+    {
+      TftsrLogTemplate *t = templates->pdata[i];
+
+      t->first_line += first - 1;
+      t->last_line += first - 1;
+    }
+  return templates;
 }
 
 TftsrLogDigest *
@@ -589,9 +534,13 @@ tftsr_store_digest_log_lines (TftsrStore *store, gint64 log_id, guint64 first_li
 {
   g_autoptr (TftsrConn) conn = NULL;
   g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (TftsrLogMiner) miner = tftsr_log_miner_new (0);
+  g_autoptr (GString) whole_text = g_string_new (NULL);
+  g_autoptr (GPtrArray) templates = NULL;
   g_autofree char *what = NULL;
   TftsrLogDigest *digest;
-  Builder b;
+  Range r = { budget, TRUE, whole_text, miner, 0, 0 };
+  Source src = { 0 };
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   g_return_val_if_fail (budget >= 1024, NULL);
@@ -606,22 +555,26 @@ tftsr_store_digest_log_lines (TftsrStore *store, gint64 log_id, guint64 first_li
       return NULL;
     }
   if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
-      (log = tftsr_log_load (conn->db, log_id, error)) == NULL)
+      (log = tftsr_log_load (conn->db, log_id, error)) == NULL ||
+      !take_range (conn->db, log, first_line, last_line, &r, cancellable, error))
     return NULL;
-  builder_init (&b, log, budget, NULL, NULL);
-  /* Known only once the lines are read: kept whole while they fit. */
-  b.whole = TRUE;
-  b.total = 0;
-  if (!take_range (conn->db, log, first_line, last_line, &b, cancellable, error))
+  templates = range_templates (miner, first_line);
+  if (r.whole)
     {
-      builder_clear (&b);
-      return NULL;
+      digest = g_new0 (TftsrLogDigest, 1);
+      digest->whole = TRUE;
+      digest->text = g_string_free (g_steal_pointer (&whole_text), FALSE);
+      digest->lines = r.lines;
+      count_levels (templates, &digest->error_lines, &digest->warning_lines);
+      return digest;
     }
   what = g_strdup_printf ("Lines %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT " of log “%s”",
                           first_line, last_line, tftsr_log_file_get_name (log));
-  digest = digest_new (&b, what);
-  builder_clear (&b);
-  return digest;
+  src.what = what;
+  src.lines = r.lines;
+  src.bytes = r.bytes;
+  src.templates = templates;
+  return digest_new (&src, budget);
 }
 
 void

@@ -1,8 +1,9 @@
 /* tftsr-triage-analysis.c: "Analyze Logs"
  *
  * Each log goes whole when the logs fit the model's context budget together, else as a
- * digest of its share (tftsr-log-digest.c: errors by frequency, repeats, head and tail), so
- * a 1 GB log costs one streaming pass and a request of a known size. Every text is redacted
+ * digest of its share (tftsr-log-digest.c: the log's templates: new after the marked
+ * change, errors by frequency, the most frequent, the rare), so a 1 GB log costs its
+ * mining once (at ingest) and a request of a known size. Every text is redacted
  * with the incident's pseudonyms on its way into the request; the model is asked for one
  * JSON object, whose fields are read back with the pseudonyms mapped to the real values.
  *
@@ -25,8 +26,10 @@
 static const char instructions[] =
     "You analyse the logs of an incident for an on-call engineer. Values such as <EMAIL_1> "
     "or <IPV4_2> are pseudonyms for redacted data: keep them as they are. A log too large "
-    "to send whole is given as a digest: its error and warning lines grouped by shape with "
-    "counts (numbers shown as #), its most repeated lines, and its first and last lines.\n"
+    "to send whole is given as a digest of its templates (messages with their parameters "
+    "shown as <*>), each with its count, line numbers, times and first line: those new or "
+    "more frequent after a marked change, the errors and warnings, the most frequent and "
+    "the rare ones.\n"
     "Answer with one JSON object and nothing else:\n"
     "{\"summary\": \"what the logs show, 2-4 sentences\",\n"
     " \"key_findings\": [\"a finding with the line numbers or counts that show it\", ...],\n"
