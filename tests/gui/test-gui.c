@@ -4666,8 +4666,12 @@ test_log_insight (void)
                          tftsr_log_file_get_id (big_log));
     g_free (tftsr_test_query (store (), sql));
   }
-  open_insight (big_log);
+  insight_window = tftsr_insight_window_new (store (), big_log);
+  insight_flag = FALSE;
+  g_signal_connect (insight_window, "ready", G_CALLBACK (set_flag), &insight_flag);
+  /* Before the window is even shown: the run cannot have ended. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (insight_window), "insight.cancel", NULL));
+  gtk_window_present (GTK_WINDOW (insight_window));
   wait_until (insight_flag_set, "the run to stop");
   g_assert_cmpstr (insight_page ("stack"), ==, "cancelled");
   screenshot (GTK_WIDGET (insight_window), "43-insight-stopped");
