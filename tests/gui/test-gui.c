@@ -4770,6 +4770,16 @@ test_log_insight (void)
   screenshot (GTK_WIDGET (insight_window), "44-insight-changed-dark");
   g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("system"));
 
+  /* A time alone is on the log's day; an offset is honoured. */
+  insight_flag = FALSE;
+  mark_typed ("03:40");
+  wait_until (insight_flag_set, "the moment typed as a time of day");
+  g_assert_cmpint (stored_change_time (log), ==, deploy + 10 * 60 * G_USEC_PER_SEC);
+  insight_flag = FALSE;
+  mark_typed ("2026-11-22T04:30:00+01:00");
+  wait_until (insight_flag_set, "the moment typed with an offset");
+  g_assert_cmpint (stored_change_time (log), ==, deploy);
+
   /* The histogram's own Mark Change Here, then clearing: back to the templates. */
   insight_flag = FALSE;
   g_signal_emit_by_name (histogram, "mark-requested", deploy - 10 * 60 * G_USEC_PER_SEC);
