@@ -4656,6 +4656,9 @@ test_log_insight (void)
     g_assert_nonnull (button);
     g_assert_true (gtk_widget_get_focusable (button));
     g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+    press (window, GDK_KEY_1, GDK_ALT_MASK);
+    scroll_to (window, GTK_WIDGET (logs_group ()));
+    screenshot (window, "43-insight-log-rows");
   }
 
   /* A log stored before logs were mined on the way in is mined on first open; a run
