@@ -115,6 +115,22 @@ tftsr_severity_css_class (TftsrSeverity severity)
 }
 
 char *
+tftsr_format_log_time (gint64 time, gboolean seconds, gboolean day)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (time / G_USEC_PER_SEC);
+  const char *format;
+
+  if (utc == NULL)
+    return g_strdup ("—");
+  /* Translators: strftime formats of a log's times: day and time, time */
+  if (day)
+    format = seconds ? _ ("%e %b %Y %H:%M:%S") : _ ("%e %b %Y %H:%M");
+  else
+    format = seconds ? "%H:%M:%S" : "%H:%M";
+  return g_strstrip (g_date_time_format (utc, format));
+}
+
+char *
 tftsr_format_lines (guint64 n)
 {
   g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, n);

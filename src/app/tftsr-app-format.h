@@ -21,6 +21,9 @@ char *tftsr_format_relative_datetime (GDateTime *time);
 char *tftsr_format_time (const char *iso8601);
 /* Text safe for GTK: invalid UTF-8 shown as U+FFFD. */
 char *tftsr_display_text (const char *text);
+/* A time of a log (µs since the epoch) in UTC, as the miner reads a zoneless log: "03:05",
+ * "03:05:07" with @seconds, "22 Nov 2026 03:05" with @day. */
+char *tftsr_format_log_time (gint64 time, gboolean seconds, gboolean day);
 /* "1 line", "150000 lines". */
 char *tftsr_format_lines (guint64 n);
 /* "Sent: api.log (whole), worker.log (digest)": the logs a log analysis was made from. */

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "tftsr-app-format.h"
+#include "tftsr-insight-window.h"
 #include "tftsr-log-viewer.h"
 #include "tftsr-logs-group.h"
 #include "tftsr-review-window.h"
@@ -106,11 +107,20 @@ create_log_row (gpointer item, gpointer user_data)
   GVariant *id = g_variant_new_int64 (tftsr_log_file_get_id (log));
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *insight = gtk_button_new_from_icon_name ("insight-symbolic");
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                              gtk_image_new_from_icon_name ("text-x-generic-symbolic"));
+  gtk_widget_set_tooltip_text (insight, _ ("Insight: templates, errors over time, what changed"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (insight), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Log Insight"), -1);
+  gtk_widget_set_valign (insight, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (insight, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (insight), "logs.insight");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (insight), id);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), insight);
   gtk_widget_set_tooltip_text (remove, _ ("Delete Log"));
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (remove, "flat");
@@ -384,6 +394,22 @@ open_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+insight_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TftsrLogsGroup *self = TFTSR_LOGS_GROUP (widget);
+  g_autoptr (TftsrLogFile) log = NULL;
+  TftsrInsightWindow *insight;
+  guint position;
+
+  if (!find_log (self, g_variant_get_int64 (param), &position))
+    return;
+  log = g_list_model_get_item (G_LIST_MODEL (self->logs), position);
+  insight = tftsr_insight_window_new (self->store, log);
+  gtk_window_set_transient_for (GTK_WINDOW (insight), GTK_WINDOW (gtk_widget_get_root (widget)));
+  gtk_window_present (GTK_WINDOW (insight));
+}
+
+static void
 review_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   TftsrLogsGroup *self = TFTSR_LOGS_GROUP (widget);
@@ -558,6 +584,7 @@ tftsr_logs_group_class_init (TftsrLogsGroupClass *klass)
   gtk_widget_class_install_action (widget_class, "logs.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "logs.review", NULL, review_action);
   gtk_widget_class_install_action (widget_class, "logs.open", "x", open_action);
+  gtk_widget_class_install_action (widget_class, "logs.insight", "x", insight_action);
   gtk_widget_class_install_action (widget_class, "logs.delete", "x", delete_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

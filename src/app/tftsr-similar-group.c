@@ -220,6 +220,7 @@ tftsr_similar_group_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_SIMILAR_GROUP);
+  /* The template's root is no bound child: GTK 4.8 leaves it parented. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (tftsr_similar_group_parent_class)->dispose (object);

@@ -20,7 +20,10 @@
 #include "tftsr-draft-dialog.h"
 #include "tftsr-fake-server.h"
 #include "tftsr-image-viewer.h"
+#include "tftsr-histogram.h"
 #include "tftsr-images-group.h"
+#include "tftsr-insight-template.h"
+#include "tftsr-insight-window.h"
 #include "tftsr-integrations-page.h"
 #include "tftsr-issue-page.h"
 #include "tftsr-issue-row.h"
@@ -4535,6 +4538,382 @@ test_similar_incidents (void)
                    "Checkout failing again");
 }
 
+/* --- log insight: the Insight window ------------------------------------------------- */
+
+static TftsrInsightWindow *insight_window;
+static gboolean insight_flag;
+
+static gboolean
+insight_flag_set (void)
+{
+  return insight_flag;
+}
+
+static GListModel *
+template_rows (void)
+{
+  return G_LIST_MODEL (gtk_column_view_get_model (
+      GTK_COLUMN_VIEW (need (GTK_WIDGET (insight_window), GTK_TYPE_COLUMN_VIEW, "template_view"))));
+}
+
+/* The template of row @position as the list shows it now. */
+static const TftsrLogTemplate *
+template_row (guint position)
+{
+  g_autoptr (TftsrInsightTemplate) item = g_list_model_get_item (template_rows (), position);
+  g_assert_nonnull (item);
+  return tftsr_insight_template_get_template (item);
+}
+
+static guint expected_rows;
+
+static gboolean
+template_rows_shown (void)
+{
+  return g_list_model_get_n_items (template_rows ()) == expected_rows;
+}
+
+static GListModel *
+change_rows (void)
+{
+  return G_LIST_MODEL (gtk_list_view_get_model (
+      GTK_LIST_VIEW (need (GTK_WIDGET (insight_window), GTK_TYPE_LIST_VIEW, "change_view"))));
+}
+
+static const char *
+insight_page (const char *stack_id)
+{
+  return visible_page_of (GTK_WIDGET (insight_window), stack_id);
+}
+
+/* Opens the Insight window of @log from its row's action and waits for it to settle. */
+static void
+open_insight (TftsrLogFile *log)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (logs_group ()), "logs.insight", "x",
+                                             tftsr_log_file_get_id (log)));
+  insight_window = TFTSR_INSIGHT_WINDOW (find_toplevel (TFTSR_TYPE_INSIGHT_WINDOW));
+  g_assert_nonnull (insight_window);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (insight_window)) == GTK_WINDOW (window));
+  insight_flag = FALSE;
+  g_signal_connect (insight_window, "ready", G_CALLBACK (set_flag), &insight_flag);
+}
+
+static void
+sort_templates (guint choice)
+{
+  gtk_drop_down_set_selected (
+      GTK_DROP_DOWN (need (GTK_WIDGET (insight_window), GTK_TYPE_DROP_DOWN, "sort_dropdown")),
+      choice);
+}
+
+/* Marks a moment as typed into the What Changed? popover and waits for the list. */
+static void
+mark_typed (const char *text)
+{
+  GtkWidget *entry = need (GTK_WIDGET (insight_window), GTK_TYPE_ENTRY, "change_entry");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  insight_flag = FALSE;
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (insight_window), "insight.mark-typed", NULL));
+}
+
+static gint64
+stored_change_time (TftsrLogFile *log)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogInsight) stored =
+      tftsr_store_get_log_insight (store (), tftsr_log_file_get_id (log), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  return tftsr_log_insight_get_change_time (stored);
+}
+
+#define NOV_22_0300 G_GINT64_CONSTANT (1795316400) /* 2026-11-22T03:00:00Z, seconds */
+
+/* A log of an hour: requests served all along (for jane.roe@shopmail.io), cache warnings
+ * every five minutes, a heartbeat that stops at the 03:30 deploy and pool exhaustion errors
+ * that start with it. The Insight window mines it (progress, then templates without the
+ * address), sorts, filters, marks the deploy and lists the new error first, and opens the
+ * viewer on a template and on a time range. */
+static void
+test_log_insight (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) plain = g_string_new (NULL);
+  g_autoptr (GString) big = g_string_new (NULL);
+  g_autoptr (TftsrLogFile) log = NULL, plain_log = NULL, big_log = NULL;
+  g_autoptr (TftsrInsightTemplate) first_change = NULL;
+  g_autoptr (GError) error = NULL;
+  const TftsrLogTemplate *template;
+  const TftsrLogChange *change;
+  TftsrLogLineFilter range = { 0 };
+  GtkWidget *histogram, *change_error;
+  GListModel *rows;
+  guint n, served_lines = 0, pool_lines = 0, range_lines = 0, gone = 0;
+  gint64 id, deploy = (NOV_22_0300 + 30 * 60) * G_USEC_PER_SEC;
+
+  wait_until (main_shown, "the store to open");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  for (guint minute = 0; minute < 60; minute++)
+    {
+      for (guint i = 0; i < 2; i++)
+        g_string_append_printf (text,
+                                "2026-11-22T03:%02u:%02uZ INFO api: order %u served in %u ms "
+                                "for jane.roe@shopmail.io\n",
+                                minute, i * 20, 5000 + minute * 2 + i, 20 + (minute + i) % 9);
+      served_lines += 2;
+      if (minute % 5 == 0)
+        g_string_append_printf (
+            text, "2026-11-22T03:%02u:25Z WARN cache: refresh of shard %u took %u ms\n", minute,
+            minute % 4, 800 + minute);
+      if (minute < 30)
+        g_string_append_printf (text, "2026-11-22T03:%02u:40Z DEBUG scheduler: heartbeat %u\n",
+                                minute, minute);
+      if (minute == 30)
+        g_string_append (text, "2026-11-22T03:30:00Z INFO deploy: version 2.4.1 rolled out\n");
+      if (minute >= 31)
+        for (guint i = 0; i < 3; i++)
+          {
+            g_string_append_printf (text,
+                                    "2026-11-22T03:%02u:%02uZ ERROR db: pool exhausted after %u "
+                                    "ms waiting for a connection\n",
+                                    minute, 45 + i * 4, 30000 + i);
+            pool_lines++;
+          }
+    }
+  /* Lines from 03:40 to 03:45: two served, three errors a minute, one warning. */
+  range_lines = 5 * (2 + 3) + 1;
+  for (guint i = 0; i < 30; i++)
+    g_string_append_printf (plain, "worker %u picked job %u from the queue\n", i % 3, 700 + i);
+  for (guint i = 0; i < 60000; i++)
+    g_string_append_printf (big, "2026-11-22T04:%02u:%02uZ INFO batch %u item %u done\n",
+                            (i / 60) % 60, i % 60, i / 100, i);
+
+  id = create_triage_incident ("Orders fail after the 03:30 deploy");
+  log = add_fixture_log (id, "orders.log", text->str);
+  plain_log = add_fixture_log (id, "worker.log", plain->str);
+  big_log = add_fixture_log (id, "batch.log", big->str);
+  g_assert_true (gtk_widget_activate_action (window, "win.show-incident", "x", id));
+  wait_until (page_loaded, "the incident");
+  expected_logs = 3;
+  wait_until (logs_settled, "the incident's logs");
+
+  /* Each log row offers Insight, a button the keyboard reaches, named for screen readers. */
+  {
+    GtkWidget *button = NULL;
+    GtkWidget *list = need (GTK_WIDGET (logs_group ()), GTK_TYPE_LIST_BOX, "logs_list");
+
+    for (GtkWidget *w = find (list, GTK_TYPE_BUTTON, NULL); w != NULL && button == NULL;)
+      {
+        if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "logs.insight") == 0)
+          button = w;
+        else
+          w = gtk_widget_get_next_sibling (w);
+      }
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_get_focusable (button));
+    g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+    press (window, GDK_KEY_1, GDK_ALT_MASK);
+    scroll_to (window, GTK_WIDGET (logs_group ()));
+    screenshot (window, "43-insight-log-rows");
+  }
+
+  /* A log stored before logs were mined on the way in is mined on first open; a run
+   * cancelled at once keeps nothing. */
+  {
+    g_autofree char *sql =
+        g_strdup_printf ("DELETE FROM log_insights WHERE log_id = %" G_GINT64_FORMAT,
+                         tftsr_log_file_get_id (big_log));
+    g_free (tftsr_test_query (store (), sql));
+  }
+  insight_window = tftsr_insight_window_new (store (), big_log);
+  insight_flag = FALSE;
+  g_signal_connect (insight_window, "ready", G_CALLBACK (set_flag), &insight_flag);
+  /* Before the window is even shown: the run cannot have ended. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (insight_window), "insight.cancel", NULL));
+  gtk_window_present (GTK_WINDOW (insight_window));
+  wait_until (insight_flag_set, "the run to stop");
+  g_assert_cmpstr (insight_page ("stack"), ==, "cancelled");
+  screenshot (GTK_WIDGET (insight_window), "43-insight-stopped");
+  g_assert_null (tftsr_store_get_log_insight (store (), tftsr_log_file_get_id (big_log), &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (insight_window));
+
+  /* Mined: templates by count, none showing the address. */
+  open_insight (log);
+  wait_until (insight_flag_set, "the log to be mined");
+  g_assert_cmpstr (insight_page ("stack"), ==, "insight");
+  rows = template_rows ();
+  n = g_list_model_get_n_items (rows);
+  g_assert_cmpuint (n, >=, 5);
+  for (guint i = 0; i < n; i++)
+    {
+      template = template_row (i);
+      g_assert_null (strstr (template->text, "jane.roe"));
+      if (i > 0)
+        g_assert_cmpuint (template_row (i - 1)->count, >=, template->count);
+    }
+  g_assert_nonnull (strstr (template_row (0)->text, "served in"));
+  g_assert_cmpuint (template_row (0)->count, ==, served_lines);
+  histogram = need (GTK_WIDGET (insight_window), TFTSR_TYPE_HISTOGRAM, "histogram");
+  g_assert_true (gtk_widget_get_visible (histogram));
+  g_assert_false (
+      gtk_widget_get_visible (need (GTK_WIDGET (insight_window), GTK_TYPE_BOX, "no_time_box")));
+  screenshot (GTK_WIDGET (insight_window), "43-insight");
+
+  /* Rarest first, then errors first; the text filter. */
+  sort_templates (1);
+  g_assert_cmpuint (template_row (0)->count, ==, 1);
+  g_assert_nonnull (strstr (template_row (0)->text, "rolled out"));
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpuint (template_row (i - 1)->count, <=, template_row (i)->count);
+  sort_templates (2);
+  g_assert_cmpint (template_row (0)->level, ==, TFTSR_LOG_LEVEL_ERROR);
+  g_assert_nonnull (strstr (template_row (0)->text, "pool exhausted"));
+  g_assert_cmpuint (template_row (0)->count, ==, pool_lines);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpint (template_row (i - 1)->level, >=, template_row (i)->level);
+  gtk_editable_set_text (
+      GTK_EDITABLE (need (GTK_WIDGET (insight_window), GTK_TYPE_SEARCH_ENTRY, "search_entry")),
+      "HEARTBEAT");
+  expected_rows = 1;
+  wait_until (template_rows_shown, "the filtered templates");
+  g_assert_nonnull (strstr (template_row (0)->text, "heartbeat"));
+  gtk_editable_set_text (
+      GTK_EDITABLE (need (GTK_WIDGET (insight_window), GTK_TYPE_SEARCH_ENTRY, "search_entry")), "");
+  expected_rows = n;
+  wait_until (template_rows_shown, "every template again");
+  screenshot (GTK_WIDGET (insight_window), "43-insight-errors-first");
+
+  /* A moment typed wrong is refused with a reason; the deploy's is stored, and the new
+   * error template leads what changed after it. */
+  change_error = need (GTK_WIDGET (insight_window), GTK_TYPE_LABEL, "change_error");
+  gtk_menu_button_popup (
+      GTK_MENU_BUTTON (need (GTK_WIDGET (insight_window), GTK_TYPE_MENU_BUTTON, "change_button")));
+  mark_typed ("yesterday at noon");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (change_error)), ==,
+                   "Write a time as 2026-11-22 03:00 or 03:00 (UTC), not “yesterday at noon”.");
+  screenshot (gtk_widget_get_ancestor (change_error, GTK_TYPE_POPOVER),
+              "44-insight-change-invalid");
+  mark_typed ("2026-11-23 03:30");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (change_error)),
+                                   "Outside the log: its lines run from 22 Nov 2026 03:00 to "));
+  g_signal_connect (insight_window, "changes-shown", G_CALLBACK (set_flag), &insight_flag);
+  mark_typed ("2026-11-22 03:30");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (change_error)), ==, "");
+  wait_until (insight_flag_set, "what changed after the deploy");
+  g_assert_cmpstr (insight_page ("list_stack"), ==, "changes");
+  g_assert_cmpint (stored_change_time (log), ==, deploy);
+  g_assert_cmpint (tftsr_histogram_get_mark (TFTSR_HISTOGRAM (histogram)), ==, deploy);
+  first_change = g_list_model_get_item (change_rows (), 0);
+  change = tftsr_insight_template_get_change (first_change);
+  template = tftsr_insight_template_get_template (first_change);
+  g_assert_cmpint (change->kind, ==, TFTSR_LOG_CHANGE_NEW);
+  g_assert_cmpint (template->level, ==, TFTSR_LOG_LEVEL_ERROR);
+  g_assert_nonnull (strstr (template->text, "pool exhausted"));
+  g_assert_cmpuint (change->count_after, ==, pool_lines);
+  for (guint i = 0; i < g_list_model_get_n_items (change_rows ()); i++)
+    {
+      g_autoptr (TftsrInsightTemplate) item = g_list_model_get_item (change_rows (), i);
+      if (tftsr_insight_template_get_change (item)->kind == TFTSR_LOG_CHANGE_GONE)
+        {
+          g_assert_nonnull (strstr (tftsr_insight_template_get_template (item)->text, "heartbeat"));
+          gone++;
+        }
+    }
+  g_assert_cmpuint (gone, ==, 1);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (
+                       need (GTK_WIDGET (insight_window), GTK_TYPE_LABEL, "changes_title"))),
+                   ==, "Changes after 03:30");
+  screenshot (GTK_WIDGET (insight_window), "44-insight-changed");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("dark"));
+  screenshot (GTK_WIDGET (insight_window), "44-insight-changed-dark");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style", g_variant_new_string ("system"));
+
+  /* A time alone is on the log's day; an offset is honoured. */
+  insight_flag = FALSE;
+  mark_typed ("03:40");
+  wait_until (insight_flag_set, "the moment typed as a time of day");
+  g_assert_cmpint (stored_change_time (log), ==, deploy + 10 * 60 * G_USEC_PER_SEC);
+  insight_flag = FALSE;
+  mark_typed ("2026-11-22T04:30:00+01:00");
+  wait_until (insight_flag_set, "the moment typed with an offset");
+  g_assert_cmpint (stored_change_time (log), ==, deploy);
+
+  /* The histogram's own Mark Change Here, then clearing: back to the templates. */
+  insight_flag = FALSE;
+  g_signal_emit_by_name (histogram, "mark-requested", deploy - 10 * 60 * G_USEC_PER_SEC);
+  wait_until (insight_flag_set, "the moment marked from the histogram");
+  g_assert_cmpint (stored_change_time (log), ==, deploy - 10 * 60 * G_USEC_PER_SEC);
+  insight_flag = FALSE;
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (insight_window), "insight.clear-change", NULL));
+  wait_until (insight_flag_set, "the moment cleared");
+  g_assert_cmpstr (insight_page ("list_stack"), ==, "templates");
+  g_assert_cmpint (stored_change_time (log), ==, 0);
+  g_assert_cmpint (tftsr_histogram_get_mark (TFTSR_HISTOGRAM (histogram)), ==, 0);
+
+  /* The keyboard: zoom on the histogram's own keys, its cursor moved bar by bar and
+   * described; the window's zoom actions. */
+  gtk_window_set_focus_visible (GTK_WINDOW (insight_window), TRUE);
+  gtk_widget_grab_focus (histogram);
+  press (histogram, GDK_KEY_plus, 0);
+  press (histogram, GDK_KEY_plus, 0);
+  g_assert_cmpfloat (tftsr_histogram_get_zoom (TFTSR_HISTOGRAM (histogram)), ==, 4);
+  for (guint i = 0; i < 5; i++)
+    press (histogram, GDK_KEY_Right, 0);
+  screenshot (GTK_WIDGET (insight_window), "44-insight-zoomed");
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (insight_window), "insight.zoom-out", NULL));
+  g_assert_cmpfloat (tftsr_histogram_get_zoom (TFTSR_HISTOGRAM (histogram)), ==, 2);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (insight_window), "insight.zoom-reset", NULL));
+  g_assert_cmpfloat (tftsr_histogram_get_zoom (TFTSR_HISTOGRAM (histogram)), ==, 1);
+
+  /* A template activated: the viewer shows its lines only. */
+  sort_templates (2);
+  g_signal_emit_by_name (need (GTK_WIDGET (insight_window), GTK_TYPE_COLUMN_VIEW, "template_view"),
+                         "activate", 0);
+  viewer = TFTSR_LOG_VIEWER (find_toplevel (TFTSR_TYPE_LOG_VIEWER));
+  g_assert_nonnull (viewer);
+  expected_shown = pool_lines;
+  wait_until (filter_applied, "the template's lines");
+  g_assert_true (g_str_has_prefix (
+      gtk_label_get_text (GTK_LABEL (need (GTK_WIDGET (viewer), GTK_TYPE_LABEL, "filter_label"))),
+      "Lines of template "));
+  gtk_window_destroy (GTK_WINDOW (viewer));
+
+  /* A time range dragged out: the viewer shows the lines of that time. */
+  range.from = (NOV_22_0300 + 40 * 60) * G_USEC_PER_SEC;
+  range.to = range.from + 5 * 60 * G_USEC_PER_SEC;
+  g_signal_emit_by_name (histogram, "range-selected", range.from, range.to);
+  viewer = TFTSR_LOG_VIEWER (find_toplevel (TFTSR_TYPE_LOG_VIEWER));
+  g_assert_nonnull (viewer);
+  expected_shown = range_lines;
+  wait_until (filter_applied, "the lines of the range");
+  g_assert_true (g_str_has_prefix (
+      gtk_label_get_text (GTK_LABEL (need (GTK_WIDGET (viewer), GTK_TYPE_LABEL, "filter_label"))),
+      "Lines from 03:40 to 03:45 (UTC)"));
+  gtk_window_destroy (GTK_WINDOW (viewer));
+  gtk_window_destroy (GTK_WINDOW (insight_window));
+
+  /* A log without times: no timeline, and What Changed? says why. */
+  open_insight (plain_log);
+  wait_until (insight_flag_set, "the log without times");
+  g_assert_cmpstr (insight_page ("stack"), ==, "insight");
+  g_assert_false (
+      gtk_widget_get_visible (need (GTK_WIDGET (insight_window), GTK_TYPE_BOX, "timeline_box")));
+  g_assert_true (
+      gtk_widget_get_visible (need (GTK_WIDGET (insight_window), GTK_TYPE_BOX, "no_time_box")));
+  g_assert_false (
+      gtk_widget_get_visible (need (GTK_WIDGET (insight_window), GTK_TYPE_BOX, "change_form")));
+  screenshot (GTK_WIDGET (insight_window), "44-insight-no-times");
+  gtk_window_destroy (GTK_WINDOW (insight_window));
+}
+
 /* Two GTK 4.8 warnings are out of the app's hands and harmless, so they are only noted;
  * every other warning stays fatal. Its list view warns, and ignores the request, when it is
  * asked to keep an item in view before that item's row is laid out (under a slow build the
@@ -4613,6 +4992,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/mcp-servers", test_mcp_servers);
   g_test_add_func ("/gui/log-viewer-filter", test_log_viewer_filter);
   g_test_add_func ("/gui/similar-incidents", test_similar_incidents);
+  g_test_add_func ("/gui/log-insight", test_log_insight);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
