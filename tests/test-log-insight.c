@@ -249,13 +249,10 @@ test_changed (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrLogInsight) insight = NULL;
   g_autoptr (GArray) changes = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   const TftsrLogChange *c;
   guint32 timeout, slow, flag, warmed;
 
-  tftsr_store_set_log_change_time_async (store, log_id, utc (10, 0, 0), NULL, keep_result, &result);
-  tftsr_test_iterate_until (async_done, &result);
-  g_assert_true (tftsr_store_change_finish (store, result, &error));
+  g_assert_true (tftsr_store_set_log_change_time (store, log_id, utc (10, 0, 0), &error));
   g_assert_no_error (error);
   insight = stored (log_id);
   g_assert_cmpint (tftsr_log_insight_get_change_time (insight), ==, utc (10, 0, 0));

@@ -86,10 +86,6 @@ TftsrLogMiner *tftsr_store_mine_log_lines (TftsrStore *store, gint64 log_id,
 /* Marks (or with 0 clears) the moment of a change for log @log_id. */
 gboolean tftsr_store_set_log_change_time (TftsrStore *store, gint64 log_id, gint64 time,
                                           GError **error);
-/* In a worker; finishes with tftsr_store_change_finish(). */
-void tftsr_store_set_log_change_time_async (TftsrStore *store, gint64 log_id, gint64 time,
-                                            GCancellable *cancellable, GAsyncReadyCallback callback,
-                                            gpointer user_data);
 
 /* Which lines to find: of template @template_id (0: any), with a time in [@from, @to)
  * (both 0: any time; a line without a time of its own has the previous line's). */

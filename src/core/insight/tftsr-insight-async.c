@@ -75,6 +75,8 @@ tftsr_store_ensure_log_insight_async (TftsrStore *store, gint64 log_id, TftsrPro
   g_return_if_fail (TFTSR_IS_STORE (store));
   task = insight_task (store, tftsr_store_ensure_log_insight_async, log_id, progress, progress_data,
                        cancellable, callback, user_data);
+  /* A Cancel that lands once the insight is stored must not report it as not kept. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, ensure_in_thread);
 }
 
@@ -147,35 +149,4 @@ GPtrArray *
 tftsr_store_similar_issues_finish (TftsrStore *store, GAsyncResult *result, GError **error)
 {
   return insight_finish (store, result, tftsr_store_similar_issues_async, error);
-}
-
-typedef struct
-{
-  gint64 log_id;
-  gint64 time;
-} ChangeTime;
-
-static gpointer
-set_change_time_call (TftsrStore *store, gpointer data, GError **error)
-{
-  ChangeTime *c = data;
-
-  /* tftsr_store_change_finish() only asks whether it worked. */
-  return tftsr_store_set_log_change_time (store, c->log_id, c->time, error) ? GINT_TO_POINTER (1)
-                                                                            : NULL;
-}
-
-void
-tftsr_store_set_log_change_time_async (TftsrStore *store, gint64 log_id, gint64 time,
-                                       GCancellable *cancellable, GAsyncReadyCallback callback,
-                                       gpointer user_data)
-{
-  ChangeTime *c;
-
-  g_return_if_fail (TFTSR_IS_STORE (store));
-  c = g_new (ChangeTime, 1);
-  c->log_id = log_id;
-  c->time = time;
-  tftsr_store_run_async (store, tftsr_store_change_finish, set_change_time_call, c, g_free, NULL,
-                         cancellable, callback, user_data);
 }
