@@ -34,7 +34,7 @@
 
 typedef struct
 {
-  TftsrLogChunk *chunk; /* NULL for spans only */
+  TftsrLogChunk *chunk; /* NULL for the last job */
   GArray *spans;        /* NULL for none */
   gboolean last;
   gboolean packed; /* no chunk, or the chunk compressed (or failed to) */
@@ -202,8 +202,6 @@ write_chunk (TftsrLogWriter *w, const Job *job, GError **error)
   const TftsrLogChunk *chunk = job->chunk;
   sqlite3_stmt *stmt = w->insert_chunk;
 
-  if (chunk == NULL)
-    return TRUE;
   if (job->data == NULL)
     {
       g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_READ, _ ("Could not compress “%s”"),
@@ -244,7 +242,7 @@ end_batch (TftsrLogWriter *w, GError **error)
 static gboolean
 run_job (TftsrLogWriter *w, Job *job, GError **error)
 {
-  if (job->chunk != NULL || (job->spans != NULL && job->spans->len > 0))
+  if (job->chunk != NULL)
     {
       if (w->batch_end == 0)
         {
@@ -495,6 +493,7 @@ gboolean
 tftsr_log_writer_push (TftsrLogWriter *writer, TftsrLogChunk *chunk, GArray *spans)
 {
   g_return_val_if_fail (writer != NULL && writer->thread != NULL, FALSE);
+  g_return_val_if_fail (chunk != NULL, FALSE);
   return enqueue (writer, chunk, spans, FALSE);
 }
 

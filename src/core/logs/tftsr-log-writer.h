@@ -60,7 +60,7 @@ typedef struct _TftsrLogWriter TftsrLogWriter;
  * returns. */
 TftsrLogWriter *tftsr_log_writer_new (sqlite3 *db, gint64 issue_id, const char *name,
                                       GError **error);
-/* Queues @chunk (may be NULL) and @spans (taken; may be NULL) to be compressed, mined and
+/* Queues @chunk and @spans (both taken; @spans may be NULL) to be compressed, mined and
  * written in order. @spans are the ones that start in @chunk: the miner masks them. Waits
  * while a few are queued, so memory stays bounded. FALSE once a write has failed. */
 gboolean tftsr_log_writer_push (TftsrLogWriter *writer, TftsrLogChunk *chunk, GArray *spans);
