@@ -191,6 +191,62 @@ test_persisted (void)
 }
 
 static void
+record_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  GArray *reports = user_data;
+
+  g_array_append_val (reports, done);
+  g_assert_cmpuint (total, ==, g_array_index (reports, guint64, 0));
+}
+
+/* The ingest mines as it stores, with the spans the PII stream reports after the chunk
+ * they start in: its insight is the one a stored log's chunks and spans give, and its
+ * progress is complete only once that is stored. */
+static void
+test_ingest_as_stored (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (TftsrIssue) issue = tftsr_test_create (store, "Ingest", NULL);
+  g_autoptr (GInputStream) in = NULL;
+  g_autoptr (GArray) reports = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr (TftsrLogFile) log = NULL;
+  g_autoptr (TftsrLogInsight) ingested = NULL;
+  g_autoptr (TftsrLogInsight) mined = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 log_id;
+
+  for (guint i = 0; text->len < 2 * 1024 * 1024; i++)
+    g_string_append_printf (text,
+                            "2024-05-01T09:%02u:%02uZ INFO auth: login %u for u%u@mail.internal "
+                            "from 10.9.%u.%u\n",
+                            i / 60 % 60, i % 60, i, i % 7, i % 250, i % 200);
+  /* A line over a chunk: some address on it is cut between two chunks. */
+  g_string_append (text, "2024-05-01T10:00:00Z ERROR auth: dump");
+  while (text->len < 3 * 1024 * 1024 + 512 * 1024)
+    g_string_append (text, " ops@mail.internal");
+  g_string_append (text, "\n2024-05-01T10:00:01Z INFO auth: login 1 for a@mail.internal "
+                         "from 10.9.1.1\n");
+  g_array_append_val (reports, text->len);
+  in = g_memory_input_stream_new_from_data (text->str, text->len, NULL);
+  log = tftsr_store_add_log (store, tftsr_issue_get_id (issue), in, "auth.log", text->len, scanner,
+                             record_progress, reports, NULL, &error);
+  g_assert_no_error (error);
+  log_id = tftsr_log_file_get_id (log);
+  ingested = stored (log_id);
+  g_assert_nonnull (ingested);
+  mined = tftsr_store_mine_log (store, log_id, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same (ingested, mined);
+  g_assert_null (strstr (find_template (ingested, "dump ", TRUE)->text, "ops"));
+
+  /* Reports after the first (the total) lag behind the reading until the last. */
+  g_assert_cmpuint (reports->len, >, 2);
+  for (guint i = 1; i + 1 < reports->len; i++)
+    g_assert_cmpuint (g_array_index (reports, guint64, i), <, text->len);
+  g_assert_cmpuint (g_array_index (reports, guint64, reports->len - 1), ==, text->len);
+}
+
+static void
 cancel_at_first_report (guint64 done, guint64 total, gpointer user_data)
 {
   g_cancellable_cancel (user_data);
@@ -610,6 +666,7 @@ main (int argc, char **argv)
   scanner = tftsr_pii_scanner_new ();
   g_test_add_func ("/log-insight/pii-masked", test_pii_masked);
   g_test_add_func ("/log-insight/persisted", test_persisted);
+  g_test_add_func ("/log-insight/ingest-as-stored", test_ingest_as_stored);
   g_test_add_func ("/log-insight/cancelled-keeps-previous", test_cancelled_keeps_previous);
   g_test_add_func ("/log-insight/changed", test_changed);
   g_test_add_func ("/log-insight/find-lines", test_find_lines);

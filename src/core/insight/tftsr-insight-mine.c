@@ -1,12 +1,13 @@
-/* tftsr-insight-mine.c: a stored log streamed through the template miner
+/* tftsr-insight-mine.c: a log streamed through the template miner, chunk by chunk
  *
- * The chunks are read one at a time and cut into rows exactly as the log viewer cuts them
- * (tftsr-log-lines.c: a chunk's unfinished last line, only ever a line over a chunk, is a
- * row of its own and continues on the next number), so a template's line numbers are the
- * viewer's. The log's PII spans, as the ingest and review left them, go to the miner as
- * masks: a detected value never becomes part of a template, whatever its shape. Memory is
- * the miner's (bounded by its template cap) plus one chunk; the result is stored in one
- * transaction at the end, so a failed or cancelled run changes nothing.
+ * A log is fed as it is stored: chunk by chunk in order, each with the PII spans that
+ * start in it. The ingest feeds its chunks as it writes them; a stored log (re-mined after
+ * a re-scan, or stored before insights existed) is fed from its stored chunks and spans.
+ * Each chunk is cut into rows exactly as the log viewer cuts them (tftsr-log-lines.c: a
+ * chunk's unfinished last line, only ever a line over a chunk, is a row of its own and
+ * continues on the next number), so a template's line numbers are the viewer's. The
+ * spans go to the miner as masks: a detected value never becomes part of a template,
+ * whatever its shape. Memory is the miner's (bounded by its template cap) plus one chunk.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,59 +21,45 @@
 
 typedef struct
 {
-  guint64 start;
-  guint64 end;
-} Span;
-
-typedef struct
-{
-  sqlite3_stmt *spans; /* of a byte range of the log */
-  GArray *current;     /* Span overlapping the chunk, by start */
-  GArray *masks;       /* TftsrLogMask of the row */
+  GArray *current; /* TftsrInsightSpan overlapping the chunk, by start */
+  GArray *masks;   /* TftsrLogMask of the row */
   guint64 number;
   TftsrInsightRowFunc func;
   gpointer user_data;
-  TftsrProgressFunc progress;
-  gpointer progress_data;
-  guint64 done;
-  guint64 total;
 } Rows;
 
-/* The spans overlapping [@offset, @end): those of the previous chunk that reach into it
- * (only a span across a cut line does) and those starting in it. */
-static gboolean
-load_spans (Rows *r, guint64 offset, guint64 end, GError **error)
+static void
+rows_init (Rows *r, TftsrInsightRowFunc func, gpointer user_data)
 {
-  guint kept = 0;
-  int rc;
-
-  for (guint i = 0; i < r->current->len; i++)
-    if (g_array_index (r->current, Span, i).end > offset)
-      g_array_index (r->current, Span, kept++) = g_array_index (r->current, Span, i);
-  g_array_set_size (r->current, kept);
-  sqlite3_reset (r->spans);
-  sqlite3_bind_int64 (r->spans, 2, (gint64) offset);
-  sqlite3_bind_int64 (r->spans, 3, (gint64) end);
-  while ((rc = sqlite3_step (r->spans)) == SQLITE_ROW)
-    {
-      Span s = { sqlite3_column_int64 (r->spans, 0), sqlite3_column_int64 (r->spans, 1) };
-      g_array_append_val (r->current, s);
-    }
-  if (rc != SQLITE_DONE)
-    return tftsr_db_set_error (error, sqlite3_db_handle (r->spans), rc,
-                               _ ("Could not read the log's detections"));
-  return TRUE;
+  r->current = g_array_new (FALSE, FALSE, sizeof (TftsrInsightSpan));
+  r->masks = g_array_new (FALSE, FALSE, sizeof (TftsrLogMask));
+  r->number = 0;
+  r->func = func;
+  r->user_data = user_data;
 }
 
-static gboolean
-take_chunk (const guint8 *data, gsize len, guint64 offset, gpointer user_data, GError **error)
+static void
+rows_clear (Rows *r)
 {
-  Rows *r = user_data;
-  const char *text = (const char *) data, *p = text, *end = text + len;
-  guint next_span = 0;
+  g_clear_pointer (&r->current, g_array_unref);
+  g_clear_pointer (&r->masks, g_array_unref);
+}
 
-  if (!load_spans (r, offset, offset + len, error))
-    return FALSE;
+/* Cuts the next chunk into rows. The spans overlapping it are those of the previous chunk
+ * that reach into it (only a span across a cut line does) and @spans. */
+static gboolean
+rows_feed (Rows *r, const guint8 *data, gsize len, guint64 offset, const TftsrInsightSpan *spans,
+           guint n_spans, GError **error)
+{
+  const char *text = (const char *) data, *p = text, *end = text + len;
+  guint next_span = 0, kept = 0;
+
+  for (guint i = 0; i < r->current->len; i++)
+    if (g_array_index (r->current, TftsrInsightSpan, i).end > offset)
+      g_array_index (r->current, TftsrInsightSpan, kept++) =
+          g_array_index (r->current, TftsrInsightSpan, i);
+  g_array_set_size (r->current, kept);
+  g_array_append_vals (r->current, spans, n_spans);
   while (p < end)
     {
       const char *nl = memchr (p, '\n', end - p);
@@ -84,11 +71,11 @@ take_chunk (const guint8 *data, gsize len, guint64 offset, gpointer user_data, G
       row_end = offset + (stop - text);
       g_array_set_size (r->masks, 0);
       while (next_span < r->current->len &&
-             g_array_index (r->current, Span, next_span).end <= row_start)
+             g_array_index (r->current, TftsrInsightSpan, next_span).end <= row_start)
         next_span++;
       for (guint i = next_span; i < r->current->len; i++)
         {
-          const Span *s = &g_array_index (r->current, Span, i);
+          const TftsrInsightSpan *s = &g_array_index (r->current, TftsrInsightSpan, i);
           TftsrLogMask mask;
 
           if (s->start >= row_end)
@@ -103,21 +90,66 @@ take_chunk (const guint8 *data, gsize len, guint64 offset, gpointer user_data, G
         return FALSE;
       p = nl != NULL ? nl + 1 : end;
     }
-  r->done += len;
-  if (r->progress != NULL)
-    r->progress (r->done, r->total, r->progress_data);
   return TRUE;
 }
 
-gboolean
-tftsr_insight_each_row (sqlite3 *db, gint64 log_id, TftsrInsightRowFunc func, gpointer user_data,
-                        TftsrProgressFunc progress, gpointer progress_data, guint64 total,
-                        GCancellable *cancellable, GError **error)
+/* --- a stored log's chunks with their spans ------------------------------------------------ */
+
+typedef gboolean (*ChunkFunc) (const guint8 *text, gsize len, guint64 offset,
+                               const TftsrInsightSpan *spans, guint n_spans, gpointer user_data,
+                               GError **error);
+
+typedef struct
+{
+  sqlite3_stmt *spans; /* of a byte range of the log */
+  GArray *loaded;      /* TftsrInsightSpan starting in the chunk */
+  ChunkFunc func;
+  gpointer user_data;
+  TftsrProgressFunc progress;
+  gpointer progress_data;
+  guint64 done;
+  guint64 total;
+} Stored;
+
+static gboolean
+take_stored_chunk (const guint8 *text, gsize len, guint64 offset, gpointer user_data,
+                   GError **error)
+{
+  Stored *s = user_data;
+  int rc;
+
+  g_array_set_size (s->loaded, 0);
+  sqlite3_reset (s->spans);
+  sqlite3_bind_int64 (s->spans, 2, (gint64) offset);
+  sqlite3_bind_int64 (s->spans, 3, (gint64) (offset + len));
+  while ((rc = sqlite3_step (s->spans)) == SQLITE_ROW)
+    {
+      TftsrInsightSpan span = { sqlite3_column_int64 (s->spans, 0),
+                                sqlite3_column_int64 (s->spans, 1) };
+      g_array_append_val (s->loaded, span);
+    }
+  if (rc != SQLITE_DONE)
+    return tftsr_db_set_error (error, sqlite3_db_handle (s->spans), rc,
+                               _ ("Could not read the log's detections"));
+  if (!s->func (text, len, offset, (const TftsrInsightSpan *) s->loaded->data, s->loaded->len,
+                s->user_data, error))
+    return FALSE;
+  s->done += len;
+  if (s->progress != NULL)
+    s->progress (s->done, s->total, s->progress_data);
+  return TRUE;
+}
+
+/* Calls @func with every stored chunk of @log_id and the spans that start in it, as the
+ * ingest had them; @progress gets bytes read and @total. */
+static gboolean
+each_stored_chunk (sqlite3 *db, gint64 log_id, ChunkFunc func, gpointer user_data,
+                   TftsrProgressFunc progress, gpointer progress_data, guint64 total,
+                   GCancellable *cancellable, GError **error)
 {
   g_autoptr (sqlite3_stmt) spans = NULL;
-  g_autoptr (GArray) current = g_array_new (FALSE, FALSE, sizeof (Span));
-  g_autoptr (GArray) masks = g_array_new (FALSE, FALSE, sizeof (TftsrLogMask));
-  Rows r = { 0 };
+  g_autoptr (GArray) loaded = g_array_new (FALSE, FALSE, sizeof (TftsrInsightSpan));
+  Stored s = { NULL, loaded, func, user_data, progress, progress_data, 0, total };
 
   if ((spans = tftsr_db_prepare (db,
                                  "SELECT start, \"end\" FROM pii_spans WHERE log_id = ?1 "
@@ -125,31 +157,48 @@ tftsr_insight_each_row (sqlite3 *db, gint64 log_id, TftsrInsightRowFunc func, gp
                                  error)) == NULL)
     return FALSE;
   sqlite3_bind_int64 (spans, 1, log_id);
-  r.spans = spans;
-  r.current = current;
-  r.masks = masks;
-  r.func = func;
-  r.user_data = user_data;
-  r.progress = progress;
-  r.progress_data = progress_data;
-  r.total = total;
-  return tftsr_log_each_chunk (db, log_id, take_chunk, &r, cancellable, error);
+  s.spans = spans;
+  return tftsr_log_each_chunk (db, log_id, take_stored_chunk, &s, cancellable, error);
+}
+
+static gboolean
+feed_rows (const guint8 *text, gsize len, guint64 offset, const TftsrInsightSpan *spans,
+           guint n_spans, gpointer user_data, GError **error)
+{
+  return rows_feed (user_data, text, len, offset, spans, n_spans, error);
+}
+
+gboolean
+tftsr_insight_each_row (sqlite3 *db, gint64 log_id, TftsrInsightRowFunc func, gpointer user_data,
+                        TftsrProgressFunc progress, gpointer progress_data, guint64 total,
+                        GCancellable *cancellable, GError **error)
+{
+  Rows r;
+  gboolean ok;
+
+  rows_init (&r, func, user_data);
+  ok = each_stored_chunk (db, log_id, feed_rows, &r, progress, progress_data, total, cancellable,
+                          error);
+  rows_clear (&r);
+  return ok;
 }
 
 /* --- mining ------------------------------------------------------------------------------ */
 
-typedef struct
+struct _TftsrInsightMining
 {
   TftsrLogMiner *miner;
   TftsrInsightTimeline *timeline;
   gint64 last_time;
-} Mine;
+  int year;
+  Rows rows;
+};
 
 static gboolean
 mine_row (const char *row, gsize len, guint64 number, guint64 offset, const TftsrLogMask *masks,
           guint n_masks, gpointer user_data, GError **error)
 {
-  Mine *m = user_data;
+  TftsrInsightMining *m = user_data;
   TftsrLogHeader header = { 0 };
   guint32 id = tftsr_log_miner_add (m->miner, row, len, offset, masks, n_masks, &header);
 
@@ -158,6 +207,49 @@ mine_row (const char *row, gsize len, guint64 number, guint64 offset, const Tfts
   if (m->last_time > 0)
     tftsr_insight_timeline_add (m->timeline, id, m->last_time,
                                 header.level >= TFTSR_LOG_LEVEL_ERROR);
+  return TRUE;
+}
+
+TftsrInsightMining *
+tftsr_insight_mining_new (void)
+{
+  TftsrInsightMining *m = g_new0 (TftsrInsightMining, 1);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  m->miner = tftsr_log_miner_new (0);
+  m->timeline = tftsr_insight_timeline_new ();
+  /* Stored so that finding lines later reads year-less times in the same year. */
+  m->year = g_date_time_get_year (now);
+  tftsr_log_miner_set_year (m->miner, m->year);
+  rows_init (&m->rows, mine_row, m);
+  return m;
+}
+
+void
+tftsr_insight_mining_free (TftsrInsightMining *self)
+{
+  if (self == NULL)
+    return;
+  rows_clear (&self->rows);
+  tftsr_log_miner_free (self->miner);
+  tftsr_insight_timeline_free (self->timeline);
+  g_free (self);
+}
+
+void
+tftsr_insight_mining_feed (TftsrInsightMining *self, const guint8 *text, gsize len, guint64 offset,
+                           const TftsrInsightSpan *spans, guint n_spans)
+{
+  gboolean ok = rows_feed (&self->rows, text, len, offset, spans, n_spans, NULL);
+
+  g_assert (ok); /* mine_row never fails */
+}
+
+static gboolean
+mine_chunk (const guint8 *text, gsize len, guint64 offset, const TftsrInsightSpan *spans,
+            guint n_spans, gpointer user_data, GError **error)
+{
+  tftsr_insight_mining_feed (user_data, text, len, offset, spans, n_spans);
   return TRUE;
 }
 
@@ -208,7 +300,7 @@ resolve_id (guint32 id, gpointer miner)
 }
 
 static gint64
-change_time (sqlite3 *db, gint64 log_id)
+stored_change_time (sqlite3 *db, gint64 log_id)
 {
   g_autoptr (sqlite3_stmt) stmt =
       tftsr_db_prepare (db, "SELECT change_time FROM log_files WHERE id = ?1", NULL);
@@ -220,32 +312,32 @@ change_time (sqlite3 *db, gint64 log_id)
 }
 
 TftsrLogInsight *
+tftsr_insight_mining_finish (TftsrInsightMining *self, gint64 log_id, gint64 change_time)
+{
+  TftsrInsightParts parts = { .log_id = log_id, .year = self->year, .change_time = change_time };
+
+  parts.lines = tftsr_log_miner_get_lines (self->miner);
+  parts.evicted_lines = tftsr_log_miner_get_evicted_lines (self->miner);
+  parts.templates = stored_templates (self->miner);
+  tftsr_insight_timeline_finish (self->timeline, resolve_id, self->miner, &parts);
+  return tftsr_log_insight_new (&parts);
+}
+
+TftsrLogInsight *
 tftsr_insight_mine (sqlite3 *db, gint64 log_id, TftsrProgressFunc progress, gpointer progress_data,
                     GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrLogFile) log = NULL;
-  g_autoptr (TftsrLogMiner) miner = tftsr_log_miner_new (0);
-  g_autoptr (TftsrInsightTimeline) timeline = tftsr_insight_timeline_new ();
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (TftsrInsightMining) mining = tftsr_insight_mining_new ();
   g_autoptr (TftsrLogInsight) insight = NULL;
-  TftsrInsightParts parts = { .log_id = log_id };
-  Mine m = { miner, timeline, 0 };
 
   if ((log = tftsr_log_load (db, log_id, error)) == NULL)
     return NULL;
-  /* Stored so that finding lines later reads year-less times in the same year. */
-  parts.year = g_date_time_get_year (now);
-  tftsr_log_miner_set_year (miner, parts.year);
-  if (!tftsr_insight_each_row (db, log_id, mine_row, &m, progress, progress_data,
-                               tftsr_log_file_get_size (log), cancellable, error) ||
+  if (!each_stored_chunk (db, log_id, mine_chunk, mining, progress, progress_data,
+                          tftsr_log_file_get_size (log), cancellable, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  parts.lines = tftsr_log_miner_get_lines (miner);
-  parts.evicted_lines = tftsr_log_miner_get_evicted_lines (miner);
-  parts.change_time = change_time (db, log_id);
-  parts.templates = stored_templates (miner);
-  tftsr_insight_timeline_finish (timeline, resolve_id, miner, &parts);
-  insight = tftsr_log_insight_new (&parts);
+  insight = tftsr_insight_mining_finish (mining, log_id, stored_change_time (db, log_id));
   if (!tftsr_insight_save (db, insight, error))
     return NULL;
   return g_steal_pointer (&insight);

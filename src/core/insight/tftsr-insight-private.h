@@ -74,8 +74,10 @@ int tftsr_log_insight_get_year (TftsrLogInsight *self);
 
 /* The stored insight of @log_id, or NULL without @error. */
 TftsrLogInsight *tftsr_insight_load (sqlite3 *db, gint64 log_id, GError **error);
-/* Replaces the stored insight of its log with @insight, in one transaction. */
+/* Replaces the stored insight of its log (which must be 'ready') with @insight, in one
+ * transaction; _in_transaction: inside the caller's. */
 gboolean tftsr_insight_save (sqlite3 *db, TftsrLogInsight *insight, GError **error);
+gboolean tftsr_insight_save_in_transaction (sqlite3 *db, TftsrLogInsight *insight, GError **error);
 /* The first 8 bytes of the SHA-256 of @text: the same template, the same fingerprint. */
 gint64 tftsr_insight_fingerprint (const char *text);
 
@@ -92,8 +94,30 @@ gboolean tftsr_insight_each_row (sqlite3 *db, gint64 log_id, TftsrInsightRowFunc
                                  gpointer progress_data, guint64 total, GCancellable *cancellable,
                                  GError **error);
 
-/* Mines stored log @log_id and stores the result (tftsr_store_mine_log() on a
- * connection): what the ingest calls once the log is stored. */
+/* A detected PII span, in bytes of the log's text. */
+typedef struct
+{
+  guint64 start;
+  guint64 end;
+} TftsrInsightSpan;
+
+/* A log being mined: fed its chunks in order, as they are stored, wherever they come from
+ * (the ingest's writing thread, or the stored chunks). */
+typedef struct _TftsrInsightMining TftsrInsightMining;
+
+TftsrInsightMining *tftsr_insight_mining_new (void);
+void tftsr_insight_mining_free (TftsrInsightMining *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrInsightMining, tftsr_insight_mining_free)
+/* The next chunk: its text at @offset of the log and the spans that start in it (sorted,
+ * not overlapping), which are masked. */
+void tftsr_insight_mining_feed (TftsrInsightMining *self, const guint8 *text, gsize len,
+                                guint64 offset, const TftsrInsightSpan *spans, guint n_spans);
+/* The insight of log @log_id from what was fed, with the marked @change_time (or 0). */
+TftsrLogInsight *tftsr_insight_mining_finish (TftsrInsightMining *self, gint64 log_id,
+                                              gint64 change_time);
+
+/* Mines stored log @log_id from its chunks and stores the result
+ * (tftsr_store_mine_log() on a connection). */
 TftsrLogInsight *tftsr_insight_mine (sqlite3 *db, gint64 log_id, TftsrProgressFunc progress,
                                      gpointer progress_data, GCancellable *cancellable,
                                      GError **error);

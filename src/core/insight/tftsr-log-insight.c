@@ -240,8 +240,8 @@ save_template (sqlite3_stmt *insert, gint64 log_id, const TftsrLogTemplate *t, c
   return tftsr_db_step_done (insert, _ ("Could not store the log's templates"), error);
 }
 
-static gboolean
-save_in_transaction (sqlite3 *db, TftsrLogInsight *insight, GError **error)
+gboolean
+tftsr_insight_save_in_transaction (sqlite3 *db, TftsrLogInsight *insight, GError **error)
 {
   const TftsrInsightParts *p = &insight->parts;
   g_autoptr (sqlite3_stmt) check = NULL;
@@ -303,7 +303,7 @@ tftsr_insight_save (sqlite3 *db, TftsrLogInsight *insight, GError **error)
 {
   if (!tftsr_db_begin (db, error))
     return FALSE;
-  if (!save_in_transaction (db, insight, error) || !tftsr_db_commit (db, error))
+  if (!tftsr_insight_save_in_transaction (db, insight, error) || !tftsr_db_commit (db, error))
     {
       tftsr_db_rollback (db);
       return FALSE;

@@ -1,12 +1,16 @@
-/* tftsr-log-ingest.c: streams a log into compressed chunks, scanning it on the way
+/* tftsr-log-ingest.c: streams a log into compressed chunks, scanning and mining it on
+ * the way
  *
  *   reading thread: source ─▶ SHA-256 ─▶ (gunzip, bomb guard) ─▶ text ─┬▶ chunker ───┐
  *                                                                    └▶ PII stream ─┤
- *   tftsr-log-writer.c: a pool compresses chunks (zlib); the writing thread stores   │
- *   them in order with their spans, in transactions of about a tenth of a second ◀──┘
+ *   tftsr-log-writer.c: a pool compresses chunks (zlib), a mining thread feeds them  │
+ *   to the template miner; the writing thread stores them in order with their spans, │
+ *   in transactions of about a tenth of a second ◀───────────────────────────────────┘
  *
- * The log stays in state 'ingesting' (invisible) until the last write marks it 'ready';
- * on failure or cancellation it is deleted with everything it wrote.
+ * A chunk goes to the writer once the PII stream has reported every span that starts in
+ * it, with those spans: the miner masks them. The log stays in state 'ingesting'
+ * (invisible) until the last write marks it 'ready' and stores its insight; on failure or
+ * cancellation it is deleted with everything it wrote.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,9 +20,9 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "tftsr-insight-private.h"
 #include "tftsr-log-private.h"
 #include "tftsr-log-writer.h"
+#include "tftsr-pii-private.h"
 #include "tftsr-pii-values.h"
 
 #define READ_BLOCK (256 * 1024)
@@ -45,7 +49,9 @@ typedef struct
   gboolean last_was_newline;
   gboolean binary;
 
-  /* detections not yet handed to the writer */
+  /* chunks whose spans may not all be reported yet, and detections not yet handed to the
+   * writer */
+  GQueue held;
   TftsrPiiStream *pii;
   GArray *spans;
 } Ingest;
@@ -71,17 +77,24 @@ on_span (const TftsrPiiSpan *span, const guint8 *value, gpointer user_data)
   tftsr_pending_spans_add (in->spans, in->scanner, span, value);
 }
 
-/* Hands the spans found so far to the writer (with @chunk, which may be NULL). */
+/* Hands the held chunks that end at or before @horizon (before which every span is
+ * reported) to the writer, each with the spans that start in it. */
 static gboolean
-push (Ingest *in, TftsrLogChunk *chunk, GError **error)
+release (Ingest *in, guint64 horizon, GError **error)
 {
-  GArray *spans = in->spans;
+  TftsrLogChunk *chunk;
 
-  in->spans = tftsr_pending_spans_new ();
-  if (tftsr_log_writer_push (in->writer, chunk, spans))
-    return TRUE;
-  /* The writer's own error comes back from tftsr_log_writer_finish(). */
-  return fail (error, TFTSR_LOG_ERROR_READ, _ ("Could not store “%s”"), in->name);
+  while ((chunk = g_queue_peek_head (&in->held)) != NULL &&
+         chunk->offset + chunk->length <= horizon)
+    {
+      GArray *spans = tftsr_pending_spans_take_before (in->spans, chunk->offset + chunk->length);
+
+      g_queue_pop_head (&in->held);
+      /* The writer's own error comes back from tftsr_log_writer_finish(). */
+      if (!tftsr_log_writer_push (in->writer, chunk, spans))
+        return fail (error, TFTSR_LOG_ERROR_READ, _ ("Could not store “%s”"), in->name);
+    }
+  return TRUE;
 }
 
 /* Where to cut @len bytes of text: after the last newline, else before a UTF-8 sequence
@@ -117,7 +130,8 @@ flush_chunk (Ingest *in, gsize len, GError **error)
   chunk->text = g_bytes_new (text, len);
   in->newlines += chunk->newlines;
   g_byte_array_remove_range (in->pending, 0, len);
-  return push (in, chunk, error);
+  g_queue_push_tail (&in->held, chunk);
+  return TRUE;
 }
 
 /* Takes text: scans it, and writes every full chunk. */
@@ -143,7 +157,7 @@ take_text (Ingest *in, const guint8 *text, gsize len, GError **error)
   while (in->pending->len >= TFTSR_LOG_CHUNK_SIZE)
     if (!flush_chunk (in, cut_point (in->pending->data, TFTSR_LOG_CHUNK_SIZE), error))
       return FALSE;
-  return TRUE;
+  return release (in, tftsr_pii_stream_get_horizon (in->pii), error);
 }
 
 static gboolean
@@ -206,6 +220,18 @@ digest_hex (EVP_MD_CTX *ctx)
   return g_string_free (hex, FALSE);
 }
 
+/* How much of the source is done: as much as the miner, the last stage, has taken of the
+ * text read so far. */
+static guint64
+source_done (Ingest *in)
+{
+  guint64 mined = tftsr_log_writer_get_mined (in->writer);
+
+  if (in->text_size == 0)
+    return 0;
+  return (guint64) ((double) in->original_size * (double) mined / (double) in->text_size);
+}
+
 static gboolean
 read_all (Ingest *in, GInputStream *input, guint64 size_hint, TftsrProgressFunc progress,
           gpointer progress_data, GCancellable *cancellable, GError **error)
@@ -231,7 +257,7 @@ read_all (Ingest *in, GInputStream *input, guint64 size_hint, TftsrProgressFunc 
       if (!take_source (in, block, (gsize) n, error))
         return FALSE;
       if (progress != NULL)
-        progress (in->original_size, size_hint, progress_data);
+        progress (source_done (in), size_hint, progress_data);
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
@@ -252,25 +278,12 @@ finish (Ingest *in, GError **error)
 
   tftsr_pii_stream_finish (in->pii);
   in->pii = NULL;
-  if (in->pending->len > 0 ? !flush_chunk (in, in->pending->len, error) : !push (in, NULL, error))
+  if ((in->pending->len > 0 && !flush_chunk (in, in->pending->len, error)) ||
+      !release (in, G_MAXUINT64, error))
     return 0;
   totals.line_count = in->newlines + (in->text_size > 0 && !in->last_was_newline);
   totals.binary = in->binary;
   return tftsr_log_writer_finish (in->writer, &totals, error);
-}
-
-/* Every log is mined once stored, so every incident's logs are in the index that finds
- * similar incidents. The log is stored whatever happens here: an insight that could not
- * be made (cancelled, disk full) is made when it is first asked for. */
-static void
-mine_new_log (sqlite3 *db, gint64 log_id, GCancellable *cancellable)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (TftsrLogInsight) insight =
-      tftsr_insight_mine (db, log_id, NULL, NULL, cancellable, &error);
-
-  if (insight == NULL)
-    g_debug ("Log %" G_GINT64_FORMAT " was stored but not mined: %s", log_id, error->message);
 }
 
 TftsrLogFile *
@@ -296,6 +309,7 @@ tftsr_store_add_log (TftsrStore *store, gint64 issue_id, GInputStream *input, co
   in.name = name;
   in.scanner = scanner;
   in.pending = pending;
+  g_queue_init (&in.held);
   in.spans = tftsr_pending_spans_new ();
   in.last_was_newline = TRUE;
   in.sha256 = EVP_MD_CTX_new ();
@@ -312,11 +326,14 @@ tftsr_store_add_log (TftsrStore *store, gint64 issue_id, GInputStream *input, co
   if (in.z_ready)
     inflateEnd (&in.z);
   g_clear_pointer (&in.pii, tftsr_pii_stream_free);
+  g_queue_clear_full (&in.held, (GDestroyNotify) tftsr_log_chunk_free);
   g_array_unref (in.spans);
   EVP_MD_CTX_free (in.sha256);
   if (log_id == 0)
     return NULL;
-  mine_new_log (conn->db, log_id, cancellable);
+  /* Mined and stored: the whole source is done. */
+  if (progress != NULL)
+    progress (in.original_size, size_hint, progress_data);
   return tftsr_log_load (conn->db, log_id, error);
 }
 

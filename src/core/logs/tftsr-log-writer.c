@@ -1,11 +1,15 @@
-/* tftsr-log-writer.c: writes an ingest's chunks and detections while the reading thread
- * goes on reading, hashing, decompressing and scanning
+/* tftsr-log-writer.c: writes and mines an ingest's chunks and detections while the
+ * reading thread goes on reading, hashing, decompressing and scanning
  *
  *   push ─┬▶ queue of jobs, in order (at most QUEUE_MAX) ─▶ writing thread: transactions
- *         └▶ compressing pool (zlib) ─ marks each chunk's job packed ─┘
+ *         ├▶ compressing pool (zlib) ─ marks each chunk's job packed ─┤
+ *         └▶ mining thread, in order ─ marks each job mined ──────────┘
  *
- * Compression runs in a pool rather than in either thread, so it takes whichever core
- * the reader and the writer leave idle; the writer takes jobs in order once packed.
+ * Compression runs in a pool rather than in any one thread, so it takes whichever core
+ * the others leave idle. Mining has a thread of its own: it must take the chunks in order,
+ * and the writer mostly waits on SQLite. The writer takes jobs in order once packed and
+ * mined, so what is written has been mined, and stores the insight with the 'ready'
+ * state: the log is never visible unmined.
  *
  * A transaction holds the jobs of up to BATCH_USEC. Every commit writes each page it
  * changed to the WAL again, encrypted and authenticated, and the spans' value index is
@@ -15,8 +19,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n-lib.h>
+#include <string.h>
 #include <zlib.h>
 
+#include "tftsr-insight-private.h"
 #include "tftsr-log-writer.h"
 
 /* Chunks waiting to be written at most: a megabyte of text each, less once packed. */
@@ -28,10 +34,11 @@
 
 typedef struct
 {
-  TftsrLogChunk *chunk; /* NULL for spans only */
+  TftsrLogChunk *chunk; /* NULL for the last job */
   GArray *spans;        /* NULL for none */
   gboolean last;
-  gboolean packed; /* ready for the writer: no chunk, or the chunk compressed (or failed to) */
+  gboolean packed; /* no chunk, or the chunk compressed (or failed to) */
+  gboolean mined;  /* the chunk fed to the miner (or skipped after a failure) */
   guint8 *data;    /* the chunk compressed; NULL if that failed */
   gsize data_len;
 } Job;
@@ -51,6 +58,9 @@ struct _TftsrLogWriter
   gint64 batch_end; /* when the open transaction commits (monotonic); 0 if none is open */
 
   GThread *thread;
+  GThread *miner;
+  TftsrInsightMining *mining;
+  guint64 mined; /* bytes of text */
   GThreadPool *compressors;
   GMutex lock;
   GCond changed;
@@ -73,8 +83,8 @@ tftsr_pending_spans_new (void)
   return spans;
 }
 
-static void
-chunk_free (TftsrLogChunk *chunk)
+void
+tftsr_log_chunk_free (TftsrLogChunk *chunk)
 {
   if (chunk == NULL)
     return;
@@ -85,7 +95,7 @@ chunk_free (TftsrLogChunk *chunk)
 static void
 job_free (Job *job)
 {
-  chunk_free (job->chunk);
+  tftsr_log_chunk_free (job->chunk);
   if (job->spans != NULL)
     g_array_unref (job->spans);
   g_free (job->data);
@@ -100,6 +110,23 @@ tftsr_pending_spans_add (GArray *spans, TftsrPiiScanner *scanner, const TftsrPii
                                g_bytes_new (value, span->end - span->start) };
 
   g_array_append_val (spans, pending);
+}
+
+GArray *
+tftsr_pending_spans_take_before (GArray *spans, guint64 end)
+{
+  GArray *taken = tftsr_pending_spans_new ();
+  guint n = 0;
+
+  while (n < spans->len && g_array_index (spans, TftsrPendingSpan, n).start < end)
+    n++;
+  if (n == 0)
+    return taken;
+  g_array_append_vals (taken, spans->data, n);
+  /* Moved, not copied: what they own must not be cleared with the old places. */
+  memset (spans->data, 0, n * sizeof (TftsrPendingSpan));
+  g_array_remove_range (spans, 0, n);
+  return taken;
 }
 
 gboolean
@@ -137,8 +164,16 @@ write_spans (TftsrLogWriter *w, GArray *spans, GError **error)
   return TRUE;
 }
 
+/* The text of @job once both the pool and the miner are done with it, to be dropped
+ * (outside the lock), so a queued job holds the compressed bytes; with the lock held. */
+static GBytes *
+spent_text (Job *job)
+{
+  return job->packed && job->mined ? g_steal_pointer (&job->chunk->text) : NULL;
+}
+
 /* In the pool. Level 1: chunks are read back often and written once; speed beats a few
- * percent. The text is dropped once packed, so a queued job holds the compressed bytes. */
+ * percent. */
 static void
 compress_job (gpointer data, gpointer user_data)
 {
@@ -148,14 +183,15 @@ compress_job (gpointer data, gpointer user_data)
   const guint8 *text = g_bytes_get_data (job->chunk->text, &len);
   uLongf packed_len = compressBound (len);
   guint8 *packed = g_malloc (packed_len);
+  g_autoptr (GBytes) spent = NULL;
 
   if (compress2 (packed, &packed_len, text, len, 1) != Z_OK)
     g_clear_pointer (&packed, g_free);
-  g_clear_pointer (&job->chunk->text, g_bytes_unref);
   g_mutex_lock (&w->lock);
   job->data = packed;
   job->data_len = packed_len;
   job->packed = TRUE;
+  spent = spent_text (job);
   g_cond_broadcast (&w->changed);
   g_mutex_unlock (&w->lock);
 }
@@ -166,8 +202,6 @@ write_chunk (TftsrLogWriter *w, const Job *job, GError **error)
   const TftsrLogChunk *chunk = job->chunk;
   sqlite3_stmt *stmt = w->insert_chunk;
 
-  if (chunk == NULL)
-    return TRUE;
   if (job->data == NULL)
     {
       g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_READ, _ ("Could not compress “%s”"),
@@ -208,7 +242,7 @@ end_batch (TftsrLogWriter *w, GError **error)
 static gboolean
 run_job (TftsrLogWriter *w, Job *job, GError **error)
 {
-  if (job->chunk != NULL || (job->spans != NULL && job->spans->len > 0))
+  if (job->chunk != NULL)
     {
       if (w->batch_end == 0)
         {
@@ -229,7 +263,7 @@ static Job *
 packed_head (TftsrLogWriter *w)
 {
   Job *job = g_queue_peek_head (&w->jobs);
-  return job != NULL && job->packed ? job : NULL;
+  return job != NULL && job->packed && job->mined ? job : NULL;
 }
 
 /* The next job once it is packed, or NULL when @deadline (monotonic; 0 for none) passes
@@ -290,6 +324,70 @@ writer_thread (gpointer data)
           last = job->last;
           job_free (job);
         }
+    }
+  return NULL;
+}
+
+/* The first job not mined yet; with the lock held. Jobs leave the queue only once mined,
+ * so it stays valid while the lock is dropped. */
+static Job *
+unmined_job (TftsrLogWriter *w)
+{
+  for (GList *l = w->jobs.head; l != NULL; l = l->next)
+    if (!((Job *) l->data)->mined)
+      return l->data;
+  return NULL;
+}
+
+static void
+mine_job (TftsrLogWriter *w, const Job *job, GArray *spans)
+{
+  gsize len = 0;
+  const guint8 *text = g_bytes_get_data (job->chunk->text, &len);
+
+  g_array_set_size (spans, 0);
+  for (guint i = 0; job->spans != NULL && i < job->spans->len; i++)
+    {
+      const TftsrPendingSpan *p = &g_array_index (job->spans, TftsrPendingSpan, i);
+      TftsrInsightSpan span = { p->start, p->end };
+
+      g_array_append_val (spans, span);
+    }
+  tftsr_insight_mining_feed (w->mining, text, len, job->chunk->offset,
+                             (const TftsrInsightSpan *) spans->data, spans->len);
+}
+
+static gpointer
+miner_thread (gpointer data)
+{
+  TftsrLogWriter *w = data;
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (TftsrInsightSpan));
+  gboolean last = FALSE;
+
+  while (!last)
+    {
+      g_autoptr (GBytes) spent = NULL;
+      Job *job;
+      gboolean failed;
+
+      g_mutex_lock (&w->lock);
+      while ((job = unmined_job (w)) == NULL)
+        g_cond_wait (&w->changed, &w->lock);
+      failed = w->error != NULL;
+      g_mutex_unlock (&w->lock);
+      /* After a failure the log goes: jobs are only passed on. */
+      if (job->chunk != NULL && !failed)
+        mine_job (w, job, spans);
+      g_mutex_lock (&w->lock);
+      job->mined = TRUE;
+      if (job->chunk != NULL)
+        {
+          w->mined += job->chunk->length;
+          spent = spent_text (job);
+        }
+      last = job->last;
+      g_cond_broadcast (&w->changed);
+      g_mutex_unlock (&w->lock);
     }
   return NULL;
 }
@@ -361,7 +459,9 @@ tftsr_log_writer_new (sqlite3 *db, gint64 issue_id, const char *name, GError **e
       tftsr_log_writer_free (w);
       return NULL;
     }
+  w->mining = tftsr_insight_mining_new ();
   w->compressors = g_thread_pool_new (compress_job, w, COMPRESSORS, FALSE, NULL);
+  w->miner = g_thread_new ("tftsr-log-miner", miner_thread, w);
   w->thread = g_thread_new ("tftsr-log-writer", writer_thread, w);
   return w;
 }
@@ -393,10 +493,22 @@ gboolean
 tftsr_log_writer_push (TftsrLogWriter *writer, TftsrLogChunk *chunk, GArray *spans)
 {
   g_return_val_if_fail (writer != NULL && writer->thread != NULL, FALSE);
+  g_return_val_if_fail (chunk != NULL, FALSE);
   return enqueue (writer, chunk, spans, FALSE);
 }
 
-/* Sends the last job and waits for the thread; returns the first write error, if any. */
+guint64
+tftsr_log_writer_get_mined (TftsrLogWriter *writer)
+{
+  guint64 mined;
+
+  g_mutex_lock (&writer->lock);
+  mined = writer->mined;
+  g_mutex_unlock (&writer->lock);
+  return mined;
+}
+
+/* Sends the last job and waits for the threads; returns the first write error, if any. */
 static GError *
 stop (TftsrLogWriter *w)
 {
@@ -405,17 +517,39 @@ stop (TftsrLogWriter *w)
   if (w->thread == NULL)
     return NULL;
   enqueue (w, NULL, NULL, TRUE);
+  g_thread_join (w->miner);
   g_thread_join (w->thread);
+  w->miner = NULL;
   w->thread = NULL;
   error = w->error;
   w->error = NULL;
   return error;
 }
 
+/* Stores @insight in the open transaction. Every log is mined, so every incident's logs
+ * are in the index that finds similar incidents; but an insight that could not be stored
+ * (disk full) must not cost the log: it is mined again when first asked for. */
+static gboolean
+save_insight (TftsrLogWriter *w, TftsrLogInsight *insight, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (!tftsr_db_exec (w->db, "SAVEPOINT insight", _ ("Could not store the log"), error))
+    return FALSE;
+  if (!tftsr_insight_save_in_transaction (w->db, insight, &local))
+    {
+      g_debug ("Log %" G_GINT64_FORMAT " was stored but not mined: %s", w->log_id, local->message);
+      if (!tftsr_db_exec (w->db, "ROLLBACK TO insight", _ ("Could not store the log"), error))
+        return FALSE;
+    }
+  return tftsr_db_exec (w->db, "RELEASE insight", _ ("Could not store the log"), error);
+}
+
 gint64
 tftsr_log_writer_finish (TftsrLogWriter *writer, const TftsrLogTotals *totals, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (TftsrLogInsight) insight = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *target = g_strdup_printf ("issue:%" G_GINT64_FORMAT, writer->issue_id);
   GError *failed = stop (writer);
@@ -425,6 +559,8 @@ tftsr_log_writer_finish (TftsrLogWriter *writer, const TftsrLogTotals *totals, G
       g_propagate_error (error, failed);
       return 0;
     }
+  /* Made before the transaction, which other writers wait for. */
+  insight = tftsr_insight_mining_finish (writer->mining, writer->log_id, 0);
   if (!tftsr_db_begin (writer->db, error))
     return 0;
   stmt = tftsr_db_prepare (writer->db,
@@ -446,6 +582,7 @@ tftsr_log_writer_finish (TftsrLogWriter *writer, const TftsrLogTotals *totals, G
                             ",\"sha256\":\"%s\",\"bytes\":%" G_GUINT64_FORMAT "}",
                             writer->log_id, totals->sha256, totals->original_size);
   if (!tftsr_db_step_done (stmt, _ ("Could not store the log"), error) ||
+      !save_insight (writer, insight, error) ||
       !tftsr_store_add_timeline (writer->db, writer->issue_id, TFTSR_TIMELINE_LOG_ADDED, NULL, NULL,
                                  writer->name, error) ||
       !tftsr_audit_append_in_transaction (writer->db, "log.add", target, detail, error) ||
@@ -490,6 +627,7 @@ tftsr_log_writer_free (TftsrLogWriter *writer)
   while (!g_queue_is_empty (&writer->jobs))
     job_free (g_queue_pop_head (&writer->jobs));
   tftsr_pii_values_free (writer->values);
+  tftsr_insight_mining_free (writer->mining);
   sqlite3_finalize (writer->insert_chunk);
   sqlite3_finalize (writer->insert_span);
   sqlite3_finalize (writer->touch);

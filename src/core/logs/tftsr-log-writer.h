@@ -22,6 +22,8 @@ GArray *tftsr_pending_spans_new (void);
 /* Appends what a TftsrPiiStream of @scanner reported. */
 void tftsr_pending_spans_add (GArray *spans, TftsrPiiScanner *scanner, const TftsrPiiSpan *span,
                               const guint8 *value);
+/* Moves the spans that start before @end out of @spans (sorted by start) into a new array. */
+GArray *tftsr_pending_spans_take_before (GArray *spans, guint64 end);
 /* Interns each span's value in @values and steps @insert with ?1 = @owner, ?2 = start,
  * ?3 = end, ?4 = the value's id: inside the caller's transaction. */
 gboolean tftsr_pending_spans_insert (GArray *spans, TftsrPiiValues *values, sqlite3_stmt *insert,
@@ -38,6 +40,8 @@ typedef struct
   guint rows;
 } TftsrLogChunk;
 
+void tftsr_log_chunk_free (TftsrLogChunk *chunk);
+
 /* What the log turned out to be, written with its 'ready' state. */
 typedef struct
 {
@@ -51,16 +55,19 @@ typedef struct
 
 typedef struct _TftsrLogWriter TftsrLogWriter;
 
-/* Creates the log in state 'ingesting' and starts the writing thread, which owns @db
- * until tftsr_log_writer_finish() or tftsr_log_writer_abort() returns. */
+/* Creates the log in state 'ingesting' and starts the writing and mining threads; the
+ * writing thread owns @db until tftsr_log_writer_finish() or tftsr_log_writer_abort()
+ * returns. */
 TftsrLogWriter *tftsr_log_writer_new (sqlite3 *db, gint64 issue_id, const char *name,
                                       GError **error);
-/* Queues @chunk (may be NULL) and @spans (taken; may be NULL) to be compressed and written
- * in order. Waits while a few are queued, so memory stays bounded. FALSE once a write has
- * failed. */
+/* Queues @chunk and @spans (both taken; @spans may be NULL) to be compressed, mined and
+ * written in order. @spans are the ones that start in @chunk: the miner masks them. Waits
+ * while a few are queued, so memory stays bounded. FALSE once a write has failed. */
 gboolean tftsr_log_writer_push (TftsrLogWriter *writer, TftsrLogChunk *chunk, GArray *spans);
-/* Waits for every queued write, then marks the log ready with @totals, a timeline event
- * and an audit entry. Returns the log's id, or 0 with @error set. */
+/* Bytes of text mined so far. */
+guint64 tftsr_log_writer_get_mined (TftsrLogWriter *writer);
+/* Waits for every queued write, then marks the log ready with @totals, its insight, a
+ * timeline event and an audit entry. Returns the log's id, or 0 with @error set. */
 gint64 tftsr_log_writer_finish (TftsrLogWriter *writer, const TftsrLogTotals *totals,
                                 GError **error);
 /* Stops writing and removes the log and the values only it had found. */
