@@ -31,6 +31,7 @@ struct _TftsrLogViewer
   GMenu *line_menu;                   /* added to each line's context menu */
   GCancellable *cancellable;          /* opening and finding */
   GCancellable *activity_cancellable; /* while an export or a marking runs */
+  gboolean closed; /* disposed: an export or a marking that ends now has no widgets */
   guint activity_pulse;
   guint activity_reveal;
   char *needle; /* what the find bar highlights */
@@ -77,6 +78,8 @@ static void update_filter (TftsrLogViewer *self);
 static void
 toast (TftsrLogViewer *self, const char *message)
 {
+  if (self->closed)
+    return;
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
@@ -530,6 +533,8 @@ end_activity (TftsrLogViewer *self)
   g_clear_handle_id (&self->activity_pulse, g_source_remove);
   g_clear_handle_id (&self->activity_reveal, g_source_remove);
   g_clear_object (&self->activity_cancellable);
+  if (self->closed)
+    return;
   gtk_revealer_set_reveal_child (self->activity_revealer, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.export", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.mark", self->lines != NULL);
@@ -577,8 +582,11 @@ log_reloaded (GObject *source, GAsyncResult *result, gpointer user_data)
   TftsrLogFile *log = tftsr_store_get_log_finish (TFTSR_STORE (source), result, NULL);
 
   /* Deleted meanwhile: the title keeps the count it had. */
-  if (log == NULL)
-    return;
+  if (log == NULL || self->closed)
+    {
+      g_clear_object (&log);
+      return;
+    }
   g_set_object (&self->log, log);
   g_object_unref (log);
   update_title (self);
@@ -599,10 +607,12 @@ marked (GObject *source, GAsyncResult *result, gpointer user_data)
         toast (self, error->message);
       return;
     }
+  g_signal_emit (self, signals[CHANGED], 0);
+  if (self->closed)
+    return;
   tftsr_log_lines_reload (self->lines);
   tftsr_store_get_log_async (self->store, tftsr_log_file_get_id (self->log), NULL, log_reloaded,
                              g_object_ref (self));
-  g_signal_emit (self, signals[CHANGED], 0);
   message = g_strdup_printf (
       g_dngettext (GETTEXT_PACKAGE, "Marked %u occurrence: it now leaves as a pseudonym",
                    "Marked %u occurrences: they now leave as a pseudonym", count),
@@ -1034,6 +1044,7 @@ tftsr_log_viewer_dispose (GObject *object)
 {
   TftsrLogViewer *self = TFTSR_LOG_VIEWER (object);
 
+  self->closed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   on_activity_cancel (self);
