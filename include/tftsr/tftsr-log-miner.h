@@ -76,8 +76,8 @@ typedef struct
  * added; offsets are what the caller passed. */
 typedef struct
 {
-  guint32 id;  /* from 1, never reused; merged templates keep the id of the one they joined */
-  char *text;  /* the message's tokens, parameters as <*> */
+  guint32 id; /* from 1, never reused; merged templates keep the id of the one they joined */
+  char *text; /* the message's tokens, parameters as <*> */
   guint64 count;
   TftsrLogLevel level;
   guint64 first_line;
