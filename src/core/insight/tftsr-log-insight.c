@@ -257,11 +257,7 @@ tftsr_insight_save_in_transaction (sqlite3 *db, TftsrLogInsight *insight, GError
   sqlite3_bind_int64 (check, 1, p->log_id);
   /* The log was deleted while it was mined. */
   if (sqlite3_step (check) != SQLITE_ROW)
-    {
-      g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_NOT_FOUND,
-                   _ ("There is no log %" G_GINT64_FORMAT), p->log_id);
-      return FALSE;
-    }
+    return tftsr_log_not_found (p->log_id, error);
   /* The earlier result goes, its templates with it (ON DELETE CASCADE). */
   if ((drop = tftsr_db_prepare (db, "DELETE FROM log_insights WHERE log_id = ?1", error)) == NULL ||
       (replace = tftsr_db_prepare (
@@ -491,10 +487,6 @@ tftsr_store_set_log_change_time (TftsrStore *store, gint64 log_id, gint64 time, 
   if (!tftsr_db_step_done (stmt, _ ("Could not mark the moment of the change"), error))
     return FALSE;
   if (sqlite3_changes (conn->db) == 0)
-    {
-      g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_NOT_FOUND,
-                   _ ("There is no log %" G_GINT64_FORMAT), log_id);
-      return FALSE;
-    }
+    return tftsr_log_not_found (log_id, error);
   return TRUE;
 }

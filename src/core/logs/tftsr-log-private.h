@@ -20,6 +20,8 @@ TftsrLogFile *tftsr_log_file_new_from_row (sqlite3_stmt *stmt);
 /* Bytes [@offset, @offset + @len) of a log's text, from the chunks that hold them. */
 GBytes *tftsr_log_read_range (sqlite3 *db, gint64 log_id, guint64 offset, gsize len,
                               GError **error);
+/* Sets TFTSR_LOG_ERROR_NOT_FOUND for log @log_id; returns FALSE for the caller to return. */
+gboolean tftsr_log_not_found (gint64 log_id, GError **error);
 /* A finished log by id, or TFTSR_LOG_ERROR_NOT_FOUND. */
 TftsrLogFile *tftsr_log_load (sqlite3 *db, gint64 log_id, GError **error);
 /* Chunk @seq of a log's text, decompressed, and its @offset in the text; NULL without

@@ -7,6 +7,14 @@
 
 #include "tftsr-log-private.h"
 
+gboolean
+tftsr_log_not_found (gint64 log_id, GError **error)
+{
+  g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_NOT_FOUND,
+               _ ("There is no log %" G_GINT64_FORMAT), log_id);
+  return FALSE;
+}
+
 TftsrLogFile *
 tftsr_log_load (sqlite3 *db, gint64 log_id, GError **error)
 {
@@ -21,8 +29,7 @@ tftsr_log_load (sqlite3 *db, gint64 log_id, GError **error)
   sqlite3_bind_int64 (stmt, 1, log_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_NOT_FOUND,
-                   _ ("There is no log %" G_GINT64_FORMAT), log_id);
+      tftsr_log_not_found (log_id, error);
       return NULL;
     }
   return tftsr_log_file_new_from_row (stmt);
@@ -80,11 +87,7 @@ tftsr_store_delete_log (TftsrStore *store, gint64 log_id, GError **error)
   if (!tftsr_db_step_done (stmt, _ ("Could not delete the log"), error))
     return FALSE;
   if (sqlite3_changes (conn->db) == 0)
-    {
-      g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_NOT_FOUND,
-                   _ ("There is no log %" G_GINT64_FORMAT), log_id);
-      return FALSE;
-    }
+    return tftsr_log_not_found (log_id, error);
   return TRUE;
 }
 

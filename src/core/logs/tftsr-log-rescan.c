@@ -197,11 +197,7 @@ swap_log (Rescan *rs, gint64 log_id, gint64 rescan_id, GError **error)
     return FALSE;
   /* The log was deleted meanwhile, and its staging with it. */
   if (staged == 0)
-    {
-      g_set_error (error, TFTSR_LOG_ERROR, TFTSR_LOG_ERROR_NOT_FOUND,
-                   _ ("There is no log %" G_GINT64_FORMAT), log_id);
-      return FALSE;
-    }
+    return tftsr_log_not_found (log_id, error);
   for (guint i = 0; i < G_N_ELEMENTS (swap); i++)
     if (!run (rs->db, swap[i], log_id, rescan_id, NULL, error))
       return FALSE;
