@@ -7,6 +7,10 @@
 #include "tftsr-test-util.h"
 
 /* What a header gives, as text: component and content */
+/* 2025-12-31 and 2017-12-31 00:00 UTC, in µs: when the test logs were added. */
+#define END_OF_2025 G_GINT64_CONSTANT (1767139200000000)
+#define END_OF_2017 G_GINT64_CONSTANT (1514678400000000)
+
 typedef struct
 {
   const char *line;
@@ -96,12 +100,44 @@ test_header_detect (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       TftsrLogHeader h;
-      /* Year-less lines are read in 2025, Android's and Proxifier's in 2017 */
-      int year =
-          strstr (cases[i].line, "16:13:38") || strstr (cases[i].line, "[10.30") ? 2017 : 2025;
+      /* Year-less lines are read as added at the end of 2025, Android's and Proxifier's
+       * at the end of 2017 */
+      gint64 added = strstr (cases[i].line, "16:13:38") || strstr (cases[i].line, "[10.30")
+                         ? END_OF_2017
+                         : END_OF_2025;
 
-      tftsr_log_header_detect (cases[i].line, strlen (cases[i].line), year, &h);
+      tftsr_log_header_detect (cases[i].line, strlen (cases[i].line), added, &h);
       check_header (&cases[i], &h);
+    }
+}
+
+/* A year-less time is given the latest year that does not put it more than a day after
+ * the log was added: a December line read in January is last year's. */
+static void
+test_header_year_less (void)
+{
+  /* Added 2026-01-05 12:00 UTC */
+  const gint64 added = G_GINT64_CONSTANT (1767614400000000);
+  static const struct
+  {
+    const char *line;
+    gint64 time;
+  } cases[] = {
+    { "Dec 10 06:55:46 host sshd[1]: a", 1765349746000000 },    /* 2025-12-10 */
+    { "Jan  4 10:00:00 host sshd[1]: a", 1767520800000000 },    /* 2026-01-04 */
+    { "Jan  6 11:00:00 host sshd[1]: a", 1767697200000000 },    /* 2026-01-06, within a day */
+    { "Jan  7 00:00:00 host sshd[1]: a", 1736208000000000 },    /* 2025-01-07 */
+    { "12-31 23:59:59.000  1  2 I Tag: a", 1767225599000000 },  /* Android, 2025-12-31 */
+    { "Sun Dec 04 04:47:44 2005 [error] a", 1133671664000000 }, /* its own year */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TftsrLogHeader h;
+
+      g_test_message ("%s", cases[i].line);
+      tftsr_log_header_detect (cases[i].line, strlen (cases[i].line), added, &h);
+      g_assert_cmpint (h.time, ==, cases[i].time);
     }
 }
 
@@ -122,7 +158,7 @@ test_header_none (void)
     {
       TftsrLogHeader h;
 
-      tftsr_log_header_detect (lines[i], strlen (lines[i]), 2025, &h);
+      tftsr_log_header_detect (lines[i], strlen (lines[i]), END_OF_2025, &h);
       g_assert_cmpint (h.time, ==, 0);
       g_assert_cmpint (h.level, ==, TFTSR_LOG_LEVEL_NONE);
       g_assert_cmpuint (h.content_start, ==, 0);
@@ -143,7 +179,7 @@ test_header_truncated (void)
       g_autofree char *copy = g_memdup2 (line, n ? n : 1);
       TftsrLogHeader h;
 
-      tftsr_log_header_detect (copy, n, 2025, &h);
+      tftsr_log_header_detect (copy, n, END_OF_2025, &h);
       g_assert_cmpuint (h.content_start, <=, n);
       g_assert_cmpuint (h.component_end, <=, n);
     }
@@ -160,12 +196,12 @@ test_format (void)
   TftsrLogHeader h;
 
   g_assert_no_error (error);
-  g_assert_true (tftsr_log_format_parse (format, line, strlen (line), 2025, &h));
+  g_assert_true (tftsr_log_format_parse (format, line, strlen (line), END_OF_2025, &h));
   g_assert_cmpint (h.time, ==, 1765349746000000); /* 2025-12-10 06:55:46 UTC */
   g_assert_cmpstr (line + h.content_start, ==, "Failed password for root");
   g_assert_cmpuint (h.component_end - h.component_start, ==, 5);
   g_assert_cmpint (strncmp (line + h.component_start, "LabSZ", 5), ==, 0);
-  g_assert_false (tftsr_log_format_parse (format, "no header here", 14, 2025, &h));
+  g_assert_false (tftsr_log_format_parse (format, "no header here", 14, END_OF_2025, &h));
   g_assert_cmpuint (h.content_start, ==, 0);
 
   /* An optional group, a level, a component chosen over a process */
@@ -176,13 +212,13 @@ test_format (void)
     static const char with[] = "2015-10-18 18:01:47,978 ERROR [main] org.Foo: boom";
     static const char without[] = "2015-10-18 18:01:47,978 WARN org.Foo: bang";
 
-    g_assert_true (tftsr_log_format_parse (optional, with, strlen (with), 2025, &h));
+    g_assert_true (tftsr_log_format_parse (optional, with, strlen (with), END_OF_2025, &h));
     g_assert_cmpint (h.time, ==, 1445191307978000);
     g_assert_cmpint (h.level, ==, TFTSR_LOG_LEVEL_ERROR);
     g_assert_cmpstr (with + h.content_start, ==, "boom");
     g_assert_cmpint (strncmp (with + h.component_start, "org.Foo:", 8), ==, 0);
     g_assert_cmpuint (h.component_end - h.component_start, ==, 7);
-    g_assert_true (tftsr_log_format_parse (optional, without, strlen (without), 2025, &h));
+    g_assert_true (tftsr_log_format_parse (optional, without, strlen (without), END_OF_2025, &h));
     g_assert_cmpint (h.level, ==, TFTSR_LOG_LEVEL_WARNING);
     g_assert_cmpstr (without + h.content_start, ==, "bang");
   }
@@ -498,6 +534,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/log-miner/header/detect", test_header_detect);
+  g_test_add_func ("/log-miner/header/year-less", test_header_year_less);
   g_test_add_func ("/log-miner/header/none", test_header_none);
   g_test_add_func ("/log-miner/header/truncated", test_header_truncated);
   g_test_add_func ("/log-miner/format", test_format);

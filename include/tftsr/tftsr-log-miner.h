@@ -47,8 +47,11 @@ typedef struct
  * forms (ISO 8601 / RFC 3339, syslog "Mon DD HH:MM:SS", Apache "[Day Mon DD HH:MM:SS YYYY]",
  * "YYMMDD HHMMSS", "YYYY/MM/DD", "YYYY.MM.DD", epoch seconds…), a level word (INFO, WARN,
  * E, [error]…) and a component ("sshd[24200]:", "org.foo.Bar:", "[main]"). A year-less
- * timestamp takes @year. Never fails: what it does not find stays 0. */
-void tftsr_log_header_detect (const char *line, gsize len, int year, TftsrLogHeader *header);
+ * timestamp ("Dec 10 06:55:46") takes the latest year that does not put it more than a day
+ * after @reference (microseconds since the epoch: when the log was added; the day allows
+ * for local times read as UTC). Never fails: what it does not find stays 0. */
+void tftsr_log_header_detect (const char *line, gsize len, gint64 reference,
+                              TftsrLogHeader *header);
 
 /* A Drain-style header format such as "<Date> <Time> <Level> <Component>: <Content>" (the
  * Loghub log_format): fields in angle brackets, literal text between them. Fields named
@@ -61,7 +64,7 @@ void tftsr_log_format_free (TftsrLogFormat *format);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrLogFormat, tftsr_log_format_free)
 /* FALSE when @line does not have the format's shape (then the whole line is content). */
 gboolean tftsr_log_format_parse (const TftsrLogFormat *format, const char *line, gsize len,
-                                 int year, TftsrLogHeader *header);
+                                 gint64 reference, TftsrLogHeader *header);
 
 /* A span of a line to mask whatever its text: a detected PII value (bytes into the line). */
 typedef struct
@@ -110,8 +113,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrLogMiner, tftsr_log_miner_free)
 /* Splits headers with @format instead of detecting them (NULL: detect); the miner keeps
  * its own copy. */
 void tftsr_log_miner_set_format (TftsrLogMiner *self, const TftsrLogFormat *format);
-/* Year given to year-less timestamps (default: the current year). */
-void tftsr_log_miner_set_year (TftsrLogMiner *self, int year);
+/* The moment year-less timestamps are read against, as tftsr_log_header_detect() does
+ * (default: when the miner was made). */
+void tftsr_log_miner_set_reference (TftsrLogMiner *self, gint64 reference);
 
 /* Adds one line (without its newline) at byte @offset of the log. @pii, sorted and not
  * overlapping, are masked like numbers, addresses and ids, so a template never shows them.

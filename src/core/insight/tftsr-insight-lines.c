@@ -17,7 +17,7 @@ typedef struct
   const TftsrLogLineFilter *filter;
   const char *template_text; /* NULL: any template */
   TftsrLogMiner *miner;      /* masks messages */
-  int year;
+  gint64 reference;          /* year-less times are read against it, as when mined */
   gint64 last_time;
   GArray *found;
 } Find;
@@ -38,7 +38,7 @@ find_row (const char *row, gsize len, guint64 number, guint64 offset, const Tfts
       match = tftsr_log_template_matches (f->template_text, masked);
     }
   else if (timed)
-    tftsr_log_header_detect (row, len, f->year, &header);
+    tftsr_log_header_detect (row, len, f->reference, &header);
   if (header.time > 0)
     f->last_time = header.time;
   if (match && timed)
@@ -59,9 +59,8 @@ tftsr_store_find_log_lines (TftsrStore *store, gint64 log_id, const TftsrLogLine
   g_autoptr (TftsrLogInsight) insight = NULL;
   g_autoptr (TftsrLogMiner) miner = NULL;
   g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GError) local = NULL;
-  Find f = { filter, NULL, NULL, g_date_time_get_year (now), 0, found };
+  Find f = { filter, NULL, NULL, 0, 0, found };
 
   g_return_val_if_fail (TFTSR_IS_STORE (store), NULL);
   g_return_val_if_fail (filter != NULL, NULL);
@@ -81,9 +80,7 @@ tftsr_store_find_log_lines (TftsrStore *store, gint64 log_id, const TftsrLogLine
       g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
-  /* Times are read as they were when the log was mined. */
-  if (insight != NULL)
-    f.year = tftsr_log_insight_get_year (insight);
+  f.reference = tftsr_insight_reference (conn->db, log_id);
   if (filter->template_id != 0)
     {
       const TftsrLogTemplate *t =
@@ -98,7 +95,7 @@ tftsr_store_find_log_lines (TftsrStore *store, gint64 log_id, const TftsrLogLine
         }
       f.template_text = t->text;
       miner = tftsr_log_miner_new (0);
-      tftsr_log_miner_set_year (miner, f.year);
+      tftsr_log_miner_set_reference (miner, f.reference);
       f.miner = miner;
     }
   if (!tftsr_insight_each_row (conn->db, log_id, find_row, &f, progress, progress_data,

@@ -190,7 +190,7 @@ struct _TftsrInsightMining
   TftsrLogMiner *miner;
   TftsrInsightTimeline *timeline;
   gint64 last_time;
-  int year;
+  gint64 reference;
   Rows rows;
 };
 
@@ -210,17 +210,33 @@ mine_row (const char *row, gsize len, guint64 number, guint64 offset, const Tfts
   return TRUE;
 }
 
+gint64
+tftsr_insight_reference (sqlite3 *db, gint64 log_id)
+{
+  g_autoptr (sqlite3_stmt) stmt =
+      tftsr_db_prepare (db, "SELECT created_at FROM log_files WHERE id = ?1", NULL);
+  g_autoptr (GDateTime) added = NULL;
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, log_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        added = g_date_time_new_from_iso8601 (tftsr_db_text (stmt, 0), NULL);
+    }
+  if (added == NULL)
+    return g_get_real_time ();
+  return g_date_time_to_unix (added) * G_USEC_PER_SEC + g_date_time_get_microsecond (added);
+}
+
 TftsrInsightMining *
-tftsr_insight_mining_new (void)
+tftsr_insight_mining_new (gint64 reference)
 {
   TftsrInsightMining *m = g_new0 (TftsrInsightMining, 1);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
   m->miner = tftsr_log_miner_new (0);
   m->timeline = tftsr_insight_timeline_new ();
-  /* Stored so that finding lines later reads year-less times in the same year. */
-  m->year = g_date_time_get_year (now);
-  tftsr_log_miner_set_year (m->miner, m->year);
+  m->reference = reference;
+  tftsr_log_miner_set_reference (m->miner, reference);
   rows_init (&m->rows, mine_row, m);
   return m;
 }
@@ -314,7 +330,10 @@ stored_change_time (sqlite3 *db, gint64 log_id)
 TftsrLogInsight *
 tftsr_insight_mining_finish (TftsrInsightMining *self, gint64 log_id, gint64 change_time)
 {
-  TftsrInsightParts parts = { .log_id = log_id, .year = self->year, .change_time = change_time };
+  g_autoptr (GDateTime) added = g_date_time_new_from_unix_utc (self->reference / G_USEC_PER_SEC);
+  TftsrInsightParts parts = { .log_id = log_id,
+                              .year = g_date_time_get_year (added),
+                              .change_time = change_time };
 
   parts.lines = tftsr_log_miner_get_lines (self->miner);
   parts.evicted_lines = tftsr_log_miner_get_evicted_lines (self->miner);
@@ -328,11 +347,12 @@ tftsr_insight_mine (sqlite3 *db, gint64 log_id, TftsrProgressFunc progress, gpoi
                     GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrLogFile) log = NULL;
-  g_autoptr (TftsrInsightMining) mining = tftsr_insight_mining_new ();
+  g_autoptr (TftsrInsightMining) mining = NULL;
   g_autoptr (TftsrLogInsight) insight = NULL;
 
   if ((log = tftsr_log_load (db, log_id, error)) == NULL)
     return NULL;
+  mining = tftsr_insight_mining_new (tftsr_insight_reference (db, log_id));
   if (!each_stored_chunk (db, log_id, mine_chunk, mining, progress, progress_data,
                           tftsr_log_file_get_size (log), cancellable, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))

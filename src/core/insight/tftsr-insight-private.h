@@ -70,7 +70,6 @@ void tftsr_insight_timeline_finish (TftsrInsightTimeline *self, TftsrInsightReso
                                     gpointer resolve_data, TftsrInsightParts *parts);
 /* The series of template @id (TftsrSeriesPoint), or NULL. */
 const GArray *tftsr_log_insight_get_series (TftsrLogInsight *self, guint32 id);
-int tftsr_log_insight_get_year (TftsrLogInsight *self);
 
 /* The stored insight of @log_id, or NULL without @error. */
 TftsrLogInsight *tftsr_insight_load (sqlite3 *db, gint64 log_id, GError **error);
@@ -105,7 +104,11 @@ typedef struct
  * (the ingest's writing thread, or the stored chunks). */
 typedef struct _TftsrInsightMining TftsrInsightMining;
 
-TftsrInsightMining *tftsr_insight_mining_new (void);
+/* The moment year-less timestamps of log @log_id are read against: when it was added (in
+ * µs; now if it cannot be read). */
+gint64 tftsr_insight_reference (sqlite3 *db, gint64 log_id);
+/* Mining a log added at @reference (tftsr_insight_reference()). */
+TftsrInsightMining *tftsr_insight_mining_new (gint64 reference);
 void tftsr_insight_mining_free (TftsrInsightMining *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrInsightMining, tftsr_insight_mining_free)
 /* The next chunk: its text at @offset of the log and the spans that start in it (sorted,

@@ -285,7 +285,7 @@ match_from (Match *m, guint i, gsize pos)
 }
 
 gboolean
-tftsr_log_format_parse (const TftsrLogFormat *format, const char *line, gsize len, int year,
+tftsr_log_format_parse (const TftsrLogFormat *format, const char *line, gsize len, gint64 reference,
                         TftsrLogHeader *header)
 {
   Match m = { 0 };
@@ -343,6 +343,6 @@ tftsr_log_format_parse (const TftsrLogFormat *format, const char *line, gsize le
         }
     }
   if (time_len > 0)
-    tftsr_log_time_parse (time_text, time_len, year, &header->time);
+    tftsr_log_time_parse (time_text, time_len, reference, &header->time);
   return TRUE;
 }

@@ -11,6 +11,7 @@
 #include "tftsr-log-miner-private.h"
 
 #define USEC_PER_SEC G_GINT64_CONSTANT (1000000)
+#define USEC_PER_DAY (86400 * USEC_PER_SEC)
 #define HEADER_ITEMS_MAX 12 /* items looked at before the message must have started */
 #define BRACKET_MAX 160     /* longest "[component]" taken as one */
 
@@ -98,6 +99,29 @@ make_time (int y, int mo, int d, int h, int mi, int s, int us)
 {
   return ((days_from_civil (y, mo, d) * 24 + h) * 60 + mi) * 60 * USEC_PER_SEC +
          (gint64) s * USEC_PER_SEC + us;
+}
+
+/* The year of @t, microseconds since the epoch (Hinnant's civil_from_days). */
+static int
+year_of (gint64 t)
+{
+  gint64 day = (t >= 0 ? t : t - USEC_PER_DAY + 1) / USEC_PER_DAY;
+  gint64 z = day + 719468, era, doe, yoe, doy, mp;
+
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  return (int) (yoe + era * 400 + (mp >= 10));
+}
+
+/* Whether a year-less time read in @reference's year lies after @reference by more than
+ * the day a local time read as UTC can add: then it was written the year before. */
+static gboolean
+after_reference (gint64 time, gint64 reference)
+{
+  return time > reference + USEC_PER_DAY;
 }
 
 /* A fraction of a second after the separator at @i: decimals after '.' or ','; after ':'
@@ -204,10 +228,11 @@ three_letters (const char *s, gsize n, gsize i, const char (*names)[4], guint n_
 
 /* "[Weekday ]Mon DD HH:MM:SS[.frac][ YYYY]" (syslog, Apache). */
 static gsize
-parse_named_month (const char *s, gsize n, int year, gint64 *time)
+parse_named_month (const char *s, gsize n, gint64 reference, gint64 *time)
 {
   gsize k = 0, digits;
-  int month, day = 0, h, mi, sec, us, y = year;
+  gboolean year_less = FALSE;
+  int month, day = 0, h, mi, sec, us, y = 0;
 
   if (three_letters (s, n, 0, weekdays, 7) >= 0 && n > 3 && (s[3] == ' ' || s[3] == ','))
     {
@@ -236,10 +261,15 @@ parse_named_month (const char *s, gsize n, int year, gint64 *time)
   if (k + 4 < n && s[k] == ' ' && read_digits (s, n, k + 1, 4, TRUE, &y) && valid_date (y, 1, 1))
     k += 5;
   else
-    y = year;
+    {
+      y = year_of (reference);
+      year_less = TRUE;
+    }
   if (!valid_date (y, month + 1, day))
     return 0;
   *time = make_time (y, month + 1, day, h, mi, sec, us);
+  if (year_less && after_reference (*time, reference) && valid_date (y - 1, month + 1, day))
+    *time = make_time (y - 1, month + 1, day, h, mi, sec, us);
   return k;
 }
 
@@ -268,7 +298,7 @@ finish_date (const char *s, gsize n, gsize k, int y, int mo, int d, gboolean nee
 }
 
 gsize
-tftsr_log_time_parse (const char *s, gsize n, int year, gint64 *time)
+tftsr_log_time_parse (const char *s, gsize n, gint64 reference, gint64 *time)
 {
   gsize digits;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, us = 0;
@@ -276,7 +306,7 @@ tftsr_log_time_parse (const char *s, gsize n, int year, gint64 *time)
   if (n == 0)
     return 0;
   if (!is_digit (s[0]))
-    return parse_named_month (s, n, year, time);
+    return parse_named_month (s, n, reference, time);
 
   digits = run_of_digits (s, n, 0);
   if (digits == 4 && n > 4 && (s[4] == '-' || s[4] == '/' || s[4] == '.'))
@@ -358,9 +388,15 @@ tftsr_log_time_parse (const char *s, gsize n, int year, gint64 *time)
   if (digits == 2 && n > 5 && (s[2] == '-' || s[2] == '.'))
     {
       /* Android "03-17 16:13:38.811", Proxifier "10.30 16:49:06": a clock must follow */
+      gsize k;
+
       if (!read_digits (s, n, 0, 2, FALSE, &mo) || !read_digits (s, n, 3, 2, TRUE, &d))
         return 0;
-      return finish_date (s, n, 5, year, mo, d, TRUE, time);
+      y = year_of (reference);
+      k = finish_date (s, n, 5, y, mo, d, TRUE, time);
+      if (k > 0 && after_reference (*time, reference))
+        finish_date (s, n, 5, y - 1, mo, d, TRUE, time);
+      return k;
     }
   if ((digits == 10 || digits == 13) && (digits == n || !g_ascii_isalnum (s[digits])))
     {
@@ -558,16 +594,16 @@ skip_spaces (const char *s, gsize n, gsize i)
 
 /* A timestamp at @i, bare or in brackets, ending at a boundary; returns its end or 0. */
 static gsize
-timestamp_at (const char *s, gsize n, gsize i, int year, gint64 *time)
+timestamp_at (const char *s, gsize n, gsize i, gint64 reference, gint64 *time)
 {
   gsize t;
 
   if (i < n && s[i] == '[')
     {
-      t = tftsr_log_time_parse (s + i + 1, n - i - 1, year, time);
+      t = tftsr_log_time_parse (s + i + 1, n - i - 1, reference, time);
       return t > 0 && i + 1 + t < n && s[i + 1 + t] == ']' ? i + t + 2 : 0;
     }
-  t = tftsr_log_time_parse (s + i, n - i, year, time);
+  t = tftsr_log_time_parse (s + i, n - i, reference, time);
   if (t == 0)
     return 0;
   if (i + t < n && !is_space (s[i + t]) && s[i + t] != ',' && s[i + t] != '|' && s[i + t] != ']' &&
@@ -577,7 +613,7 @@ timestamp_at (const char *s, gsize n, gsize i, int year, gint64 *time)
 }
 
 void
-tftsr_log_header_detect (const char *line, gsize len, int year, TftsrLogHeader *header)
+tftsr_log_header_detect (const char *line, gsize len, gint64 reference, TftsrLogHeader *header)
 {
   gsize p, end, name_end;
   gboolean have_time = FALSE, bracket_component = FALSE, host_skipped = FALSE;
@@ -591,10 +627,10 @@ tftsr_log_header_detect (const char *line, gsize len, int year, TftsrLogHeader *
   /* An alert flag ("- " in BGL and Thunderbird) or a source name before the time */
   if (p + 1 < len && line[p] == '-' && line[p + 1] == ' ')
     p = skip_spaces (line, len, p + 1);
-  else if (timestamp_at (line, len, p, year, &time) == 0)
+  else if (timestamp_at (line, len, p, reference, &time) == 0)
     {
       end = word_end (line, len, p);
-      if (end < len && timestamp_at (line, len, skip_spaces (line, len, end), year, &time) > 0)
+      if (end < len && timestamp_at (line, len, skip_spaces (line, len, end), reference, &time) > 0)
         p = skip_spaces (line, len, end);
     }
 
@@ -602,7 +638,7 @@ tftsr_log_header_detect (const char *line, gsize len, int year, TftsrLogHeader *
     {
       TftsrLogLevel level = TFTSR_LOG_LEVEL_NONE;
 
-      if ((end = timestamp_at (line, len, p, year, &time)) > 0)
+      if ((end = timestamp_at (line, len, p, reference, &time)) > 0)
         {
           /* A second timestamp (BGL's date then its time) is part of the header too */
           if (!have_time)

@@ -117,12 +117,6 @@ tftsr_log_insight_get_series (TftsrLogInsight *self, guint32 id)
   return i >= 0 ? self->parts.series->pdata[i] : NULL;
 }
 
-int
-tftsr_log_insight_get_year (TftsrLogInsight *self)
-{
-  return self->parts.year;
-}
-
 gboolean
 tftsr_log_insight_get_histogram (TftsrLogInsight *self, gint64 *start, gint64 *bucket_width,
                                  guint *n_buckets, const guint32 **totals, const guint32 **errors)

@@ -13,9 +13,10 @@ G_BEGIN_DECLS
 #define TFTSR_LOG_WILD "<*>"
 #define TFTSR_LOG_WILD_LEN 3
 
-/* Reads a timestamp at the start of @s (@n bytes) in any form the header detector knows;
- * returns the bytes it took (0: none, *@time untouched). */
-gsize tftsr_log_time_parse (const char *s, gsize n, int year, gint64 *time);
+/* Reads a timestamp at the start of @s (@n bytes) in any form the header detector knows,
+ * a year-less one against @reference as tftsr_log_header_detect() says; returns the bytes
+ * it took (0: none, *@time untouched). */
+gsize tftsr_log_time_parse (const char *s, gsize n, gint64 reference, gint64 *time);
 
 /* The level a word names (INFO, Warning, E, err…), or TFTSR_LOG_LEVEL_NONE; @found (may be
  * NULL) tells a word that is a level ("DEBUG", "V") from one that is not. */

@@ -59,7 +59,7 @@ struct _Leaf
 struct _TftsrLogMiner
 {
   guint max_templates;
-  int year;
+  gint64 reference;
   TftsrLogFormat *format;
   GHashTable *leaves; /* &key → Leaf */
   GHashTable *by_id;  /* id → Cluster */
@@ -147,10 +147,9 @@ TftsrLogMiner *
 tftsr_log_miner_new (guint max_templates)
 {
   TftsrLogMiner *self = g_new0 (TftsrLogMiner, 1);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
   self->max_templates = max_templates > 0 ? max_templates : TFTSR_LOG_MINER_MAX_TEMPLATES;
-  self->year = g_date_time_get_year (now);
+  self->reference = g_get_real_time ();
   self->leaves =
       g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) leaf_free);
   self->by_id = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cluster_free);
@@ -185,11 +184,11 @@ tftsr_log_miner_set_format (TftsrLogMiner *self, const TftsrLogFormat *format)
 }
 
 void
-tftsr_log_miner_set_year (TftsrLogMiner *self, int year)
+tftsr_log_miner_set_reference (TftsrLogMiner *self, gint64 reference)
 {
   g_return_if_fail (self != NULL);
 
-  self->year = year;
+  self->reference = reference;
 }
 
 guint64
@@ -254,8 +253,8 @@ split_line (TftsrLogMiner *self, const char *line, gsize len, const TftsrLogMask
             TftsrLogHeader *header)
 {
   if (self->format == NULL)
-    tftsr_log_header_detect (line, len, self->year, header);
-  else if (!tftsr_log_format_parse (self->format, line, len, self->year, header))
+    tftsr_log_header_detect (line, len, self->reference, header);
+  else if (!tftsr_log_format_parse (self->format, line, len, self->reference, header))
     memset (header, 0, sizeof *header);
   tftsr_log_mask_message (line + header->content_start, len - header->content_start,
                           header->content_start, pii, n_pii, self->text, self->tokens);

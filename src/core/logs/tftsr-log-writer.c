@@ -459,7 +459,7 @@ tftsr_log_writer_new (sqlite3 *db, gint64 issue_id, const char *name, GError **e
       tftsr_log_writer_free (w);
       return NULL;
     }
-  w->mining = tftsr_insight_mining_new ();
+  w->mining = tftsr_insight_mining_new (tftsr_insight_reference (db, w->log_id));
   w->compressors = g_thread_pool_new (compress_job, w, COMPRESSORS, FALSE, NULL);
   w->miner = g_thread_new ("tftsr-log-miner", miner_thread, w);
   w->thread = g_thread_new ("tftsr-log-writer", writer_thread, w);
