@@ -574,6 +574,50 @@ test_rescan_and_delete (void)
   g_assert_cmpuint (rows_of ("log_templates", log_id), ==, 0);
 }
 
+typedef struct
+{
+  gint64 log_id;
+  guint64 start;
+  guint marked;
+} MarkWhileMining;
+
+/* Progress of the mining: the first time, a value is marked by hand from another
+ * connection, as the review window can while the insight window mines. */
+static void
+mark_while_mining (guint64 done, guint64 total, gpointer user_data)
+{
+  MarkWhileMining *m = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (m->marked > 0)
+    return;
+  m->marked = tftsr_store_mark_pii_value (store, m->log_id, m->start, m->start + 5, "NAME", TRUE,
+                                          NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* A value marked while the log is being mined makes that run stale: it is mined again,
+ * and what is stored masks the value. */
+static void
+test_marked_while_mining (void)
+{
+  static const char text[] = "2024-05-01T09:00:00Z INFO auth: login by alice ok\n"
+                             "2024-05-01T09:00:01Z INFO auth: login by alice ok\n";
+  gint64 log_id = add_log (text, sizeof text - 1);
+  MarkWhileMining m = { log_id, strstr (text, "alice") - text, 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrLogInsight) mined = NULL;
+  g_autoptr (TftsrLogInsight) kept = NULL;
+
+  template_of (kept = stored (log_id), "login by alice ok");
+  mined = tftsr_store_mine_log (store, log_id, mark_while_mining, &m, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (m.marked, ==, 2);
+  template_of (mined, "login by <*> ok");
+  g_clear_object (&kept);
+  template_of (kept = stored (log_id), "login by <*> ok");
+}
+
 /* The stored series survives a round trip; damaged ones are refused. */
 static void
 test_series_blob (void)
@@ -673,6 +717,7 @@ main (int argc, char **argv)
   g_test_add_func ("/log-insight/merged-templates", test_merged_templates);
   g_test_add_func ("/log-insight/similar", test_similar);
   g_test_add_func ("/log-insight/rescan-and-delete", test_rescan_and_delete);
+  g_test_add_func ("/log-insight/marked-while-mining", test_marked_while_mining);
   g_test_add_func ("/log-insight/series-blob", test_series_blob);
   g_test_add_func ("/log-insight/timeline-merges", test_timeline_merges);
   rc = g_test_run ();

@@ -183,6 +183,9 @@ tftsr_insight_each_row (sqlite3 *db, gint64 log_id, TftsrInsightRowFunc func, gp
   return ok;
 }
 
+/* Runs of a mining that a change of the log's spans made stale, before giving up. */
+#define STALE_ATTEMPTS 3
+
 /* --- mining ------------------------------------------------------------------------------ */
 
 struct _TftsrInsightMining
@@ -342,25 +345,54 @@ tftsr_insight_mining_finish (TftsrInsightMining *self, gint64 log_id, gint64 cha
   return tftsr_log_insight_new (&parts);
 }
 
-TftsrLogInsight *
-tftsr_insight_mine (sqlite3 *db, gint64 log_id, TftsrProgressFunc progress, gpointer progress_data,
-                    GCancellable *cancellable, GError **error)
+/* One run, read from one snapshot and saved in the same transaction: a re-scan or a value
+ * marked by hand that commits meanwhile makes the save fail (SQLITE_BUSY_SNAPSHOT, a busy
+ * error) rather than store templates masked with the spans it replaced. */
+static TftsrLogInsight *
+mine_snapshot (sqlite3 *db, gint64 log_id, TftsrProgressFunc progress, gpointer progress_data,
+               GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrLogFile) log = NULL;
   g_autoptr (TftsrInsightMining) mining = NULL;
   g_autoptr (TftsrLogInsight) insight = NULL;
 
-  if ((log = tftsr_log_load (db, log_id, error)) == NULL)
+  if (!tftsr_db_exec (db, "BEGIN", _ ("Could not read the log"), error))
     return NULL;
+  if ((log = tftsr_log_load (db, log_id, error)) == NULL)
+    goto fail;
   mining = tftsr_insight_mining_new (tftsr_insight_reference (db, log_id));
   if (!each_stored_chunk (db, log_id, mine_chunk, mining, progress, progress_data,
                           tftsr_log_file_get_size (log), cancellable, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+    goto fail;
   insight = tftsr_insight_mining_finish (mining, log_id, stored_change_time (db, log_id));
-  if (!tftsr_insight_save (db, insight, error))
-    return NULL;
-  return g_steal_pointer (&insight);
+  if (tftsr_insight_save_in_transaction (db, insight, error) && tftsr_db_commit (db, error))
+    return g_steal_pointer (&insight);
+
+fail:
+  tftsr_db_rollback (db);
+  return NULL;
+}
+
+TftsrLogInsight *
+tftsr_insight_mine (sqlite3 *db, gint64 log_id, TftsrProgressFunc progress, gpointer progress_data,
+                    GCancellable *cancellable, GError **error)
+{
+  for (guint attempt = 1;; attempt++)
+    {
+      g_autoptr (GError) local = NULL;
+      TftsrLogInsight *insight =
+          mine_snapshot (db, log_id, progress, progress_data, cancellable, &local);
+
+      if (insight != NULL)
+        return insight;
+      if (!g_error_matches (local, TFTSR_STORE_ERROR, TFTSR_STORE_ERROR_BUSY) ||
+          attempt == STALE_ATTEMPTS)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+    }
 }
 
 /* --- every line's template ----------------------------------------------------------------- */
