@@ -85,7 +85,10 @@ TftsrMcpHttp *tftsr_mcp_http_new (TftsrMcpClient *client, const TftsrMcpServer *
  * @cancellable. */
 gboolean tftsr_mcp_http_send (TftsrMcpHttp *http, const char *text, gint64 id, guint timeout_ms,
                               GCancellable *cancellable, GError **error);
-/* Ends the session (DELETE with its id); idempotent. */
+/* Opens the server's own stream in a thread of the transport, after initialisation; its
+ * events are dispatched like those of an answer. */
+void tftsr_mcp_http_listen (TftsrMcpHttp *http);
+/* Stops the stream's thread, then ends the session (DELETE with its id); idempotent. */
 void tftsr_mcp_http_stop (TftsrMcpHttp *http);
 void tftsr_mcp_http_free (TftsrMcpHttp *http);
 

@@ -601,6 +601,8 @@ tftsr_mcp_client_connect (TftsrMcpClient *self, GCancellable *cancellable, GErro
   g_mutex_lock (&self->lock);
   self->connected = !self->closed && self->closed_reason == NULL;
   g_mutex_unlock (&self->lock);
+  if (self->http != NULL)
+    tftsr_mcp_http_listen (self->http);
   return TRUE;
 }
 
