@@ -67,6 +67,21 @@ find_tool (GPtrArray *tools, const char *name)
   return NULL;
 }
 
+/* Iterates the main context until @done, for at most 10 s (the condition may change in
+ * another thread, which does not wake the context). */
+static void
+wait_for (GSourceFunc done, gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * 1000);
+    }
+}
+
 static gboolean
 process_gone (GPid pid)
 {
@@ -249,6 +264,30 @@ test_stdio_timeout_and_cancel (void)
   g_assert_false (echo->is_error);
 }
 
+static gboolean
+logged_by_server (gpointer data)
+{
+  g_autofree char *log = tftsr_mcp_client_dup_log (data);
+  return strstr (log, "level message") != NULL || strstr (log, "level-message") != NULL;
+}
+
+/* The reference server sends its log messages outside any answer, on its own stream: they
+ * reach the server log only if the client listens there. */
+static void
+check_server_stream (TftsrMcpClient *client)
+{
+  g_autoptr (TftsrMcpToolResult) on = NULL;
+  g_autoptr (TftsrMcpToolResult) off = NULL;
+  g_autoptr (GError) error = NULL;
+
+  on = tftsr_mcp_client_call_tool (client, "toggle-simulated-logging", NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (on->is_error);
+  wait_for (logged_by_server, client);
+  off = tftsr_mcp_client_call_tool (client, "toggle-simulated-logging", NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+}
+
 /* Streamable HTTP: the same server on a free loopback port. */
 static void
 test_http_everything (void)
@@ -298,6 +337,7 @@ test_http_everything (void)
   g_assert_null (tftsr_mcp_client_call_tool (client, "trigger-long-running-operation",
                                              "{\"duration\":20,\"steps\":2}", 1000, NULL, &error));
   g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT);
+  check_server_stream (client);
   tftsr_mcp_client_close (client);
   g_subprocess_force_exit (process);
   g_subprocess_wait (process, NULL, NULL);
@@ -738,21 +778,6 @@ mcp_fake_free (McpFake *fake)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (McpFake, mcp_fake_free)
-
-/* Iterates the main context until @done, for at most 10 s (the condition may change in
- * another thread, which does not wake the context). */
-static void
-wait_for (GSourceFunc done, gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5 * 1000);
-    }
-}
 
 static gboolean
 stream_open (gpointer data)
