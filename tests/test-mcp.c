@@ -608,6 +608,7 @@ typedef enum
   GET_STREAM,     /* the stream stays open */
   GET_REFUSED,    /* 405 */
   GET_DROP_FIRST, /* the first one is cut after its priming event */
+  GET_EMPTY,      /* each one ends at once, having asked for a short pause */
 } GetMode;
 
 typedef struct
@@ -710,6 +711,13 @@ fake_get (McpFake *fake, SoupServerMessage *msg)
   if (fake->mode == GET_REFUSED)
     {
       soup_server_message_set_status (msg, 405, NULL);
+      return;
+    }
+  if (fake->mode == GET_EMPTY)
+    {
+      g_autoptr (TftsrFakeReply) empty = tftsr_fake_reply_new (200, "text/event-stream");
+      tftsr_fake_reply_add_piece (empty, "retry: 20\n\n", -1);
+      tftsr_fake_reply_send (empty, msg);
       return;
     }
   if (fake->mode == GET_DROP_FIRST && fake->gets == 1)
@@ -915,7 +923,12 @@ static gboolean
 resumed (gpointer data)
 {
   McpFake *fake = data;
-  return stream_open (fake) && fake->gets == 2;
+  gboolean second = FALSE;
+
+  g_mutex_lock (&fake->lock);
+  second = fake->gets == 2;
+  g_mutex_unlock (&fake->lock);
+  return second && stream_open (fake);
 }
 
 /* A stream cut off is opened again, from where it broke off. */
@@ -931,6 +944,35 @@ test_http_stream_resumed (void)
   g_assert_cmpstr (fake->last_event_id, ==, "e1");
   g_mutex_unlock (&fake->lock);
   grow_and_see (client);
+}
+
+static gboolean
+log_gave_up (gpointer data)
+{
+  g_autofree char *log = tftsr_mcp_client_dup_log (data);
+  return strstr (log, "failed 5 times in a row") != NULL;
+}
+
+/* A stream that never brings anything is given up after five tries, saying so; the session
+ * goes on. */
+static void
+test_http_stream_gives_up (void)
+{
+  g_autoptr (TftsrMcpServer) server = NULL;
+  g_autoptr (McpFake) fake = mcp_fake_new (GET_EMPTY, &server);
+  g_autoptr (TftsrMcpClient) client = connected (server);
+  g_autoptr (GPtrArray) tools = NULL;
+  g_autoptr (GError) error = NULL;
+
+  wait_for (log_gave_up, client);
+  g_usleep (200 * 1000);
+  g_mutex_lock (&fake->lock);
+  g_assert_cmpuint (fake->gets, ==, 5);
+  g_mutex_unlock (&fake->lock);
+  tools = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tools->len, ==, 1);
+  g_assert_true (tftsr_mcp_client_is_connected (client));
 }
 
 /* Disabling the server while its stream is open ends it at once, then the session. */
@@ -1200,6 +1242,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mcp/http-stream-tools-changed", test_http_stream_tools_changed);
   g_test_add_func ("/mcp/http-stream-refused", test_http_stream_refused);
   g_test_add_func ("/mcp/http-stream-resumed", test_http_stream_resumed);
+  g_test_add_func ("/mcp/http-stream-gives-up", test_http_stream_gives_up);
   g_test_add_func ("/mcp/http-stream-disable", test_http_stream_disable);
   g_test_add_func ("/mcp/stdio-everything", test_stdio_everything);
   g_test_add_func ("/mcp/stdio-schemas-exact", test_stdio_schemas_exact);

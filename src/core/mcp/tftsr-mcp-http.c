@@ -41,6 +41,7 @@ struct _TftsrMcpHttp
 /* A stream quiet this long is opened again: a connection a NAT forgot looks just so. */
 #define STREAM_IDLE_SECONDS 300
 #define STREAM_MAX_FAILURES 5
+#define STREAM_MIN_WAIT_MS 20
 #define STREAM_MAX_WAIT_MS 30000
 
 /* The stream is left once the reply is there: a private error says so. */
@@ -478,9 +479,10 @@ listen_thread (gpointer data)
           log_line (http, line);
           break;
         }
-      /* A stream that did its work resumes as its server asked; one that fails backs off. */
-      if (!pause_before_retry (http, failures == 0 && retry_ms > 0
-                                         ? MIN (retry_ms, STREAM_MAX_WAIT_MS)
+      /* As this answer's "retry" asked (the server is there to say so), else backing off;
+       * the failures stay bounded either way. */
+      if (!pause_before_retry (http, retry_ms > 0
+                                         ? CLAMP (retry_ms, STREAM_MIN_WAIT_MS, STREAM_MAX_WAIT_MS)
                                          : MIN (1000u << failures, STREAM_MAX_WAIT_MS)))
         break;
     }
