@@ -659,6 +659,25 @@ fake_push (McpFake *fake, const char *events)
   soup_server_message_unpause (fake->stream);
 }
 
+/* An error about nothing (a null id) on the stream while the call waits for its answer,
+ * which comes as SSE a little later. */
+static void
+fake_slow_call (McpFake *fake, SoupServerMessage *msg, json_object *id)
+{
+  g_autoptr (TftsrFakeReply) reply = tftsr_fake_reply_new (200, "text/event-stream");
+  g_autoptr (json_object) result =
+      json_tokener_parse ("{\"content\":[{\"type\":\"text\",\"text\":\"slow\"}]}");
+  g_autofree char *text = tftsr_jsonrpc_result (id, result);
+  g_autofree char *event = g_strdup_printf ("event: message\ndata: %s\n\n", text);
+
+  fake_push (fake, "data: {\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+                   "\"message\":\"stray complaint\"}}\n\n");
+  tftsr_fake_reply_add_piece (reply, ": wait\n\n", -1);
+  tftsr_fake_reply_add_piece (reply, event, -1);
+  tftsr_fake_reply_set_delay (reply, 300);
+  tftsr_fake_reply_send (reply, msg);
+}
+
 static void
 fake_post (McpFake *fake, SoupServerMessage *msg, GBytes *body)
 {
@@ -680,6 +699,8 @@ fake_post (McpFake *fake, SoupServerMessage *msg, GBytes *body)
     }
   else if (g_strcmp0 (message.method, "tools/list") == 0)
     result = fake_tools (fake->grown);
+  else if (g_strcmp0 (tftsr_mcp_json_string (message.params, "name"), "slow") == 0)
+    fake_slow_call (fake, msg, message.raw_id);
   else
     {
       fake->grown = TRUE;
@@ -884,6 +905,33 @@ test_http_stream_tools_changed (void)
   g_assert_cmpstr (soup_message_headers_get_one (answer->fields, "Mcp-Session-Id"), ==,
                    "session-7");
   g_assert_cmpuint (fake->gets, ==, 1);
+}
+
+static gboolean
+log_has_stray (gpointer data)
+{
+  g_autofree char *log = tftsr_mcp_client_dup_log (data);
+  return strstr (log, "stray complaint") != NULL;
+}
+
+/* An error with a null id on the server's stream answers no call: the one in flight still
+ * gets its own answer, and the error is kept in the log. */
+static void
+test_http_stream_stray_error (void)
+{
+  g_autoptr (TftsrMcpServer) server = NULL;
+  g_autoptr (McpFake) fake = mcp_fake_new (GET_STREAM, &server);
+  g_autoptr (TftsrMcpClient) client = connected (server);
+  g_autoptr (TftsrMcpToolResult) slow = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  wait_for (stream_open, fake);
+  slow = tftsr_mcp_client_call_tool (client, "slow", NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  text = tftsr_mcp_tool_result_dup_text (slow);
+  g_assert_cmpstr (text, ==, "slow");
+  wait_for (log_has_stray, client);
 }
 
 static gboolean
@@ -1240,6 +1288,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mcp/fake-tools-changed", test_fake_tools_changed);
   g_test_add_func ("/mcp/http-fake", test_http_fake);
   g_test_add_func ("/mcp/http-stream-tools-changed", test_http_stream_tools_changed);
+  g_test_add_func ("/mcp/http-stream-stray-error", test_http_stream_stray_error);
   g_test_add_func ("/mcp/http-stream-refused", test_http_stream_refused);
   g_test_add_func ("/mcp/http-stream-resumed", test_http_stream_resumed);
   g_test_add_func ("/mcp/http-stream-gives-up", test_http_stream_gives_up);

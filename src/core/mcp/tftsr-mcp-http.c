@@ -123,7 +123,7 @@ on_event (const char *event, const char *data, gsize len, gpointer user_data, GE
   /* Events without data prime a stream for resumption; they carry no message. */
   if (len == 0 || g_strcmp0 (event, "message") != 0)
     return TRUE;
-  if (!tftsr_mcp_client_dispatch (post->http->client, data, len, error))
+  if (!tftsr_mcp_client_dispatch (post->http->client, data, len, post->id, error))
     return FALSE;
   if (post->id >= 0 && answered (post))
     return g_set_error_literal (error, done_quark (), 0, "done"), FALSE;
@@ -290,7 +290,7 @@ finish_body (TftsrMcpHttp *http, Post *post, GError **error)
     }
   if (post->kind == BODY_JSON && post->json->len > 0)
     return tftsr_mcp_client_dispatch (http->client, (const char *) post->json->data,
-                                      post->json->len, error);
+                                      post->json->len, post->id, error);
   return TRUE;
 }
 
