@@ -583,6 +583,30 @@ test_sse_cap_event (void)
   g_ptr_array_unref (recorder.items);
 }
 
+/* The last event ID and the reconnection time, kept for resuming: an ID counts once its
+ * event ends (even one without data), a NUL in it or a retry that is not digits is ignored. */
+static void
+test_sse_resume_fields (void)
+{
+  Recorder recorder = { g_ptr_array_new_with_free_func (g_free), G_MAXUINT };
+  g_autoptr (TftsrSseParser) parser = tftsr_sse_parser_new (record_event, &recorder);
+  static const char first[] = "id: e1\ndata:\nretry: 250\n\nid: e2\ndata: x\n";
+  static const char second[] = "\nretry: 5s\nid: bad\0id\n\n";
+
+  g_assert_null (tftsr_sse_parser_get_last_event_id (parser));
+  g_assert_cmpuint (tftsr_sse_parser_get_retry (parser), ==, 0);
+  g_assert_true (tftsr_sse_parser_feed (parser, (const guint8 *) first, sizeof first - 1, NULL));
+  /* e2's event has not ended yet. */
+  g_assert_cmpstr (tftsr_sse_parser_get_last_event_id (parser), ==, "e1");
+  g_assert_cmpuint (tftsr_sse_parser_get_retry (parser), ==, 250);
+  g_assert_true (tftsr_sse_parser_feed (parser, (const guint8 *) second, sizeof second - 1, NULL));
+  g_assert_cmpstr (tftsr_sse_parser_get_last_event_id (parser), ==, "e2");
+  g_assert_cmpuint (tftsr_sse_parser_get_retry (parser), ==, 250);
+  g_assert_cmpuint (recorder.items->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (recorder.items, 1), ==, "message|x");
+  g_ptr_array_unref (recorder.items);
+}
+
 /* Exactly 16 MiB is still accepted, as a line and as an event. */
 static void
 test_sse_cap_exact (void)
@@ -714,6 +738,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ai-stream/sse/cap-line-in-one-piece", &sse, test_cap_line_in_one_piece);
   g_test_add_func ("/ai-stream/sse/cap-event", test_sse_cap_event);
   g_test_add_func ("/ai-stream/sse/cap-exact", test_sse_cap_exact);
+  g_test_add_func ("/ai-stream/sse/resume-fields", test_sse_resume_fields);
   g_test_add_func ("/ai-stream/ndjson/stream", test_ndjson_stream);
   g_test_add_func ("/ai-stream/ndjson/finish-delivers", test_ndjson_finish_delivers);
   g_test_add_func ("/ai-stream/ndjson/line-ends", test_ndjson_line_ends);

@@ -67,6 +67,21 @@ find_tool (GPtrArray *tools, const char *name)
   return NULL;
 }
 
+/* Iterates the main context until @done, for at most 10 s (the condition may change in
+ * another thread, which does not wake the context). */
+static void
+wait_for (GSourceFunc done, gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * 1000);
+    }
+}
+
 static gboolean
 process_gone (GPid pid)
 {
@@ -249,6 +264,30 @@ test_stdio_timeout_and_cancel (void)
   g_assert_false (echo->is_error);
 }
 
+static gboolean
+logged_by_server (gpointer data)
+{
+  g_autofree char *log = tftsr_mcp_client_dup_log (data);
+  return strstr (log, "level message") != NULL || strstr (log, "level-message") != NULL;
+}
+
+/* The reference server sends its log messages outside any answer, on its own stream: they
+ * reach the server log only if the client listens there. */
+static void
+check_server_stream (TftsrMcpClient *client)
+{
+  g_autoptr (TftsrMcpToolResult) on = NULL;
+  g_autoptr (TftsrMcpToolResult) off = NULL;
+  g_autoptr (GError) error = NULL;
+
+  on = tftsr_mcp_client_call_tool (client, "toggle-simulated-logging", NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (on->is_error);
+  wait_for (logged_by_server, client);
+  off = tftsr_mcp_client_call_tool (client, "toggle-simulated-logging", NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+}
+
 /* Streamable HTTP: the same server on a free loopback port. */
 static void
 test_http_everything (void)
@@ -298,6 +337,7 @@ test_http_everything (void)
   g_assert_null (tftsr_mcp_client_call_tool (client, "trigger-long-running-operation",
                                              "{\"duration\":20,\"steps\":2}", 1000, NULL, &error));
   g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_TIMEOUT);
+  check_server_stream (client);
   tftsr_mcp_client_close (client);
   g_subprocess_force_exit (process);
   g_subprocess_wait (process, NULL, NULL);
@@ -558,6 +598,462 @@ test_http_fake (void)
 }
 
 /* ------------------------------------------------------------------------------------------
+ * An HTTP MCP server of our own, for the server's stream (GET): it lists one tool, and
+ * calling it adds a second one, which the server tells on its stream along with a request
+ * the client does not support.
+ */
+
+typedef enum
+{
+  GET_STREAM,     /* the stream stays open */
+  GET_REFUSED,    /* 405 */
+  GET_DROP_FIRST, /* the first one is cut after its priming event */
+  GET_EMPTY,      /* each one ends at once, having asked for a short pause */
+} GetMode;
+
+typedef struct
+{
+  TftsrFakeServer *server;
+  GetMode mode;
+  GMutex lock;
+  guint gets;
+  char *last_event_id;       /* of the latest GET */
+  SoupServerMessage *stream; /* the GET held open, until it finishes */
+  GString *queued;           /* events sent before the stream opened */
+  gboolean grown;
+} McpFake;
+
+#define FAKE_EVENTS                                                                                \
+  "id: e2\nevent: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"method\":"                \
+  "\"sampling/createMessage\",\"params\":{}}\n\n"                                                  \
+  "id: e3\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n"
+
+static void
+fake_reply_json (SoupServerMessage *msg, char *text)
+{
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
+}
+
+static json_object *
+fake_tools (gboolean grown)
+{
+  json_object *result = json_tokener_parse (
+      grown ? "{\"tools\":[{\"name\":\"grow\",\"inputSchema\":{\"type\":\"object\"}},"
+              "{\"name\":\"search_logs\",\"inputSchema\":{\"type\":\"object\"}}]}"
+            : "{\"tools\":[{\"name\":\"grow\",\"inputSchema\":{\"type\":\"object\"}}]}");
+  return result;
+}
+
+/* In the server thread, with the lock held. */
+static void
+fake_push (McpFake *fake, const char *events)
+{
+  if (fake->stream == NULL)
+    {
+      g_string_append (fake->queued, events);
+      return;
+    }
+  soup_message_body_append (soup_server_message_get_response_body (fake->stream), SOUP_MEMORY_COPY,
+                            events, strlen (events));
+  soup_server_message_unpause (fake->stream);
+}
+
+/* An error about nothing (a null id) on the stream while the call waits for its answer,
+ * which comes as SSE a little later. */
+static void
+fake_slow_call (McpFake *fake, SoupServerMessage *msg, json_object *id)
+{
+  g_autoptr (TftsrFakeReply) reply = tftsr_fake_reply_new (200, "text/event-stream");
+  g_autoptr (json_object) result =
+      json_tokener_parse ("{\"content\":[{\"type\":\"text\",\"text\":\"slow\"}]}");
+  g_autofree char *text = tftsr_jsonrpc_result (id, result);
+  g_autofree char *event = g_strdup_printf ("event: message\ndata: %s\n\n", text);
+
+  fake_push (fake, "data: {\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+                   "\"message\":\"stray complaint\"}}\n\n");
+  tftsr_fake_reply_add_piece (reply, ": wait\n\n", -1);
+  tftsr_fake_reply_add_piece (reply, event, -1);
+  tftsr_fake_reply_set_delay (reply, 300);
+  tftsr_fake_reply_send (reply, msg);
+}
+
+static void
+fake_post (McpFake *fake, SoupServerMessage *msg, GBytes *body)
+{
+  gsize len = 0;
+  const char *text = g_bytes_get_data (body, &len);
+  TftsrJsonRpcMessage message;
+  g_autoptr (json_object) result = NULL;
+
+  g_assert_true (tftsr_jsonrpc_parse (text, len, &message, NULL));
+  if (message.kind != TFTSR_JSONRPC_REQUEST)
+    soup_server_message_set_status (msg, 202, NULL);
+  else if (g_strcmp0 (message.method, "initialize") == 0)
+    {
+      soup_message_headers_append (soup_server_message_get_response_headers (msg), "Mcp-Session-Id",
+                                   "session-7");
+      result = json_tokener_parse (
+          "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{\"listChanged\":"
+          "true}},\"serverInfo\":{\"name\":\"fake\",\"version\":\"1\"}}");
+    }
+  else if (g_strcmp0 (message.method, "tools/list") == 0)
+    result = fake_tools (fake->grown);
+  else if (g_strcmp0 (tftsr_mcp_json_string (message.params, "name"), "slow") == 0)
+    fake_slow_call (fake, msg, message.raw_id);
+  else
+    {
+      fake->grown = TRUE;
+      fake_push (fake, FAKE_EVENTS);
+      result = json_tokener_parse ("{\"content\":[{\"type\":\"text\",\"text\":\"grown\"}]}");
+    }
+  if (result != NULL)
+    fake_reply_json (msg, tftsr_jsonrpc_result (message.raw_id, result));
+  tftsr_jsonrpc_message_clear (&message);
+}
+
+static void
+fake_stream_finished (SoupServerMessage *msg, McpFake *fake)
+{
+  g_mutex_lock (&fake->lock);
+  if (fake->stream == msg)
+    fake->stream = NULL;
+  g_mutex_unlock (&fake->lock);
+}
+
+static void
+fake_get (McpFake *fake, SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  g_free (fake->last_event_id);
+  fake->last_event_id = g_strdup (soup_message_headers_get_one (
+      soup_server_message_get_request_headers (msg), "Last-Event-ID"));
+  if (fake->mode == GET_REFUSED)
+    {
+      soup_server_message_set_status (msg, 405, NULL);
+      return;
+    }
+  if (fake->mode == GET_EMPTY)
+    {
+      g_autoptr (TftsrFakeReply) empty = tftsr_fake_reply_new (200, "text/event-stream");
+      tftsr_fake_reply_add_piece (empty, "retry: 20\n\n", -1);
+      tftsr_fake_reply_send (empty, msg);
+      return;
+    }
+  if (fake->mode == GET_DROP_FIRST && fake->gets == 1)
+    {
+      g_autoptr (TftsrFakeReply) cut = tftsr_fake_reply_new (200, "text/event-stream");
+      tftsr_fake_reply_add_piece (cut, "id: e1\ndata:\n\n", -1);
+      tftsr_fake_reply_set_end (cut, TFTSR_FAKE_END_DROP);
+      tftsr_fake_reply_send (cut, msg);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+  g_signal_connect (msg, "finished", G_CALLBACK (fake_stream_finished), fake);
+  fake->stream = msg;
+  fake_push (fake, fake->queued->str);
+  g_string_truncate (fake->queued, 0);
+}
+
+static void
+fake_handle (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  McpFake *fake = data;
+  const char *method = soup_server_message_get_method (msg);
+
+  g_mutex_lock (&fake->lock);
+  if (g_strcmp0 (method, "GET") == 0)
+    {
+      fake->gets++;
+      fake_get (fake, msg);
+    }
+  else if (g_strcmp0 (method, "DELETE") == 0)
+    soup_server_message_set_status (msg, 200, NULL);
+  else
+    fake_post (fake, msg, body);
+  g_mutex_unlock (&fake->lock);
+}
+
+static McpFake *
+mcp_fake_new (GetMode mode, TftsrMcpServer **server)
+{
+  McpFake *fake = g_new0 (McpFake, 1);
+
+  g_mutex_init (&fake->lock);
+  fake->mode = mode;
+  fake->queued = g_string_new (NULL);
+  fake->server = tftsr_fake_server_new ();
+  tftsr_fake_server_add_handler (fake->server, "/mcp", fake_handle, fake);
+  *server = tftsr_mcp_server_new ();
+  (*server)->name = g_strdup ("stream-fake");
+  (*server)->transport = TFTSR_MCP_TRANSPORT_HTTP;
+  (*server)->url = tftsr_fake_server_url (fake->server, "/mcp");
+  (*server)->headers = g_strsplit ("X-Team: sre", "|", -1);
+  (*server)->timeout_ms = 5000;
+  return fake;
+}
+
+static void
+mcp_fake_free (McpFake *fake)
+{
+  tftsr_fake_server_free (fake->server);
+  g_string_free (fake->queued, TRUE);
+  g_free (fake->last_event_id);
+  g_mutex_clear (&fake->lock);
+  g_free (fake);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (McpFake, mcp_fake_free)
+
+static gboolean
+stream_open (gpointer data)
+{
+  McpFake *fake = data;
+  gboolean open = FALSE;
+
+  g_mutex_lock (&fake->lock);
+  open = fake->stream != NULL;
+  g_mutex_unlock (&fake->lock);
+  return open;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* The request of @method whose body holds @needle, or NULL. */
+static TftsrFakeRequest *
+find_request (McpFake *fake, const char *method, const char *needle)
+{
+  g_autoptr (GPtrArray) requests = tftsr_fake_server_dup_requests (fake->server);
+
+  for (guint i = requests->len; i > 0; i--)
+    {
+      TftsrFakeRequest *request = g_ptr_array_index (requests, i - 1);
+      if (g_strcmp0 (request->method, method) == 0 &&
+          (needle == NULL ||
+           g_strstr_len (g_bytes_get_data (request->body, NULL),
+                         (gssize) g_bytes_get_size (request->body), needle) != NULL))
+        return tftsr_fake_request_ref (request);
+    }
+  return NULL;
+}
+
+static gboolean
+error_answered (gpointer data)
+{
+  g_autoptr (TftsrFakeRequest) answer = find_request (data, "POST", "\"srv-1\"");
+  return answer != NULL;
+}
+
+/* Calls the fake's tool and waits for the list_changed it sends on its stream; the next
+ * listing shows the new tool. */
+static void
+grow_and_see (TftsrMcpClient *client)
+{
+  g_autoptr (TftsrMcpToolResult) grown = NULL;
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean changed = FALSE;
+  gulong handler =
+      g_signal_connect (client, "tools-changed", G_CALLBACK (on_tools_changed), &changed);
+
+  before = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, ==, 1);
+  grown = tftsr_mcp_client_call_tool (client, "grow", NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  wait_for (is_true, &changed);
+  after = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 2);
+  g_assert_nonnull (find_tool (after, "search_logs"));
+  g_signal_handler_disconnect (client, handler);
+}
+
+static void
+test_http_stream_tools_changed (void)
+{
+  g_autoptr (TftsrMcpServer) server = NULL;
+  g_autoptr (McpFake) fake = mcp_fake_new (GET_STREAM, &server);
+  g_autoptr (TftsrMcpClient) client = connected (server);
+  g_autoptr (TftsrFakeRequest) get = NULL;
+  g_autoptr (TftsrFakeRequest) answer = NULL;
+  SoupMessageHeaders *fields = NULL;
+
+  wait_for (stream_open, fake);
+  grow_and_see (client);
+
+  get = find_request (fake, "GET", NULL);
+  fields = get->fields;
+  g_assert_cmpstr (soup_message_headers_get_one (fields, "Accept"), ==, "text/event-stream");
+  g_assert_cmpstr (soup_message_headers_get_one (fields, "Mcp-Session-Id"), ==, "session-7");
+  g_assert_cmpstr (soup_message_headers_get_one (fields, "MCP-Protocol-Version"), ==, "2025-06-18");
+  g_assert_cmpstr (soup_message_headers_get_one (fields, "X-Team"), ==, "sre");
+  g_assert_null (soup_message_headers_get_one (fields, "Last-Event-ID"));
+
+  /* The request it does not support is refused by POST, in the session. */
+  wait_for (error_answered, fake);
+  answer = find_request (fake, "POST", "\"srv-1\"");
+  g_assert_nonnull (strstr (g_bytes_get_data (answer->body, NULL), "-32601"));
+  g_assert_cmpstr (soup_message_headers_get_one (answer->fields, "Mcp-Session-Id"), ==,
+                   "session-7");
+  g_assert_cmpuint (fake->gets, ==, 1);
+}
+
+static gboolean
+log_has_stray (gpointer data)
+{
+  g_autofree char *log = tftsr_mcp_client_dup_log (data);
+  return strstr (log, "stray complaint") != NULL;
+}
+
+/* An error with a null id on the server's stream answers no call: the one in flight still
+ * gets its own answer, and the error is kept in the log. */
+static void
+test_http_stream_stray_error (void)
+{
+  g_autoptr (TftsrMcpServer) server = NULL;
+  g_autoptr (McpFake) fake = mcp_fake_new (GET_STREAM, &server);
+  g_autoptr (TftsrMcpClient) client = connected (server);
+  g_autoptr (TftsrMcpToolResult) slow = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  wait_for (stream_open, fake);
+  slow = tftsr_mcp_client_call_tool (client, "slow", NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  text = tftsr_mcp_tool_result_dup_text (slow);
+  g_assert_cmpstr (text, ==, "slow");
+  wait_for (log_has_stray, client);
+}
+
+static gboolean
+log_has_405 (gpointer data)
+{
+  g_autofree char *log = tftsr_mcp_client_dup_log (data);
+  return strstr (log, "HTTP 405") != NULL;
+}
+
+/* A server without a stream of its own: noted once, the session works as before. */
+static void
+test_http_stream_refused (void)
+{
+  g_autoptr (TftsrMcpServer) server = NULL;
+  g_autoptr (McpFake) fake = mcp_fake_new (GET_REFUSED, &server);
+  g_autoptr (TftsrMcpClient) client = connected (server);
+  g_autoptr (TftsrMcpToolResult) grown = NULL;
+  g_autoptr (GPtrArray) tools = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *log = NULL;
+
+  wait_for (log_has_405, client);
+  grown = tftsr_mcp_client_call_tool (client, "grow", NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (grown->is_error);
+  tools = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tools->len, ==, 2);
+  g_usleep (1500 * 1000); /* longer than the first pause before opening it again */
+  g_assert_cmpuint (fake->gets, ==, 1);
+  log = tftsr_mcp_client_dup_log (client);
+  g_assert_true (strstr (log, "HTTP 405") == g_strrstr (log, "HTTP 405"));
+  g_assert_true (tftsr_mcp_client_is_connected (client));
+}
+
+static gboolean
+resumed (gpointer data)
+{
+  McpFake *fake = data;
+  gboolean second = FALSE;
+
+  g_mutex_lock (&fake->lock);
+  second = fake->gets == 2;
+  g_mutex_unlock (&fake->lock);
+  return second && stream_open (fake);
+}
+
+/* A stream cut off is opened again, from where it broke off. */
+static void
+test_http_stream_resumed (void)
+{
+  g_autoptr (TftsrMcpServer) server = NULL;
+  g_autoptr (McpFake) fake = mcp_fake_new (GET_DROP_FIRST, &server);
+  g_autoptr (TftsrMcpClient) client = connected (server);
+
+  wait_for (resumed, fake);
+  g_mutex_lock (&fake->lock);
+  g_assert_cmpstr (fake->last_event_id, ==, "e1");
+  g_mutex_unlock (&fake->lock);
+  grow_and_see (client);
+}
+
+static gboolean
+log_gave_up (gpointer data)
+{
+  g_autofree char *log = tftsr_mcp_client_dup_log (data);
+  return strstr (log, "failed 5 times in a row") != NULL;
+}
+
+/* A stream that never brings anything is given up after five tries, saying so; the session
+ * goes on. */
+static void
+test_http_stream_gives_up (void)
+{
+  g_autoptr (TftsrMcpServer) server = NULL;
+  g_autoptr (McpFake) fake = mcp_fake_new (GET_EMPTY, &server);
+  g_autoptr (TftsrMcpClient) client = connected (server);
+  g_autoptr (GPtrArray) tools = NULL;
+  g_autoptr (GError) error = NULL;
+
+  wait_for (log_gave_up, client);
+  g_usleep (200 * 1000);
+  g_mutex_lock (&fake->lock);
+  g_assert_cmpuint (fake->gets, ==, 5);
+  g_mutex_unlock (&fake->lock);
+  tools = tftsr_mcp_client_list_tools (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tools->len, ==, 1);
+  g_assert_true (tftsr_mcp_client_is_connected (client));
+}
+
+/* Disabling the server while its stream is open ends it at once, then the session. */
+static void
+test_http_stream_disable (void)
+{
+  g_autoptr (TftsrStore) store = tftsr_test_new_store ();
+  g_autoptr (TftsrMcpServer) server = NULL;
+  g_autoptr (McpFake) fake = mcp_fake_new (GET_STREAM, &server);
+  g_autoptr (TftsrMcpClient) client = NULL;
+  g_autoptr (TftsrFakeRequest) ended = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 start = 0;
+
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, server, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  client = tftsr_mcp_client_new (store, server);
+  g_assert_true (tftsr_mcp_client_connect (client, NULL, &error));
+  g_assert_no_error (error);
+  wait_for (stream_open, fake);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (tftsr_mcp_store_set_enabled (store, "stream-fake", FALSE, &error));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_false (tftsr_mcp_client_is_connected (client));
+  ended = find_request (fake, "DELETE", NULL);
+  g_assert_nonnull (ended);
+  g_assert_cmpstr (soup_message_headers_get_one (ended->fields, "Mcp-Session-Id"), ==, "session-7");
+  /* Cancelled, not cut by the server: it was never asked for again. */
+  g_assert_cmpuint (fake->gets, ==, 1);
+}
+
+/* ------------------------------------------------------------------------------------------
  * The registry
  */
 
@@ -791,6 +1287,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/mcp/fake-pagination", test_fake_pagination);
   g_test_add_func ("/mcp/fake-tools-changed", test_fake_tools_changed);
   g_test_add_func ("/mcp/http-fake", test_http_fake);
+  g_test_add_func ("/mcp/http-stream-tools-changed", test_http_stream_tools_changed);
+  g_test_add_func ("/mcp/http-stream-stray-error", test_http_stream_stray_error);
+  g_test_add_func ("/mcp/http-stream-refused", test_http_stream_refused);
+  g_test_add_func ("/mcp/http-stream-resumed", test_http_stream_resumed);
+  g_test_add_func ("/mcp/http-stream-gives-up", test_http_stream_gives_up);
+  g_test_add_func ("/mcp/http-stream-disable", test_http_stream_disable);
   g_test_add_func ("/mcp/stdio-everything", test_stdio_everything);
   g_test_add_func ("/mcp/stdio-schemas-exact", test_stdio_schemas_exact);
   g_test_add_func ("/mcp/stdio-crash", test_stdio_crash);

@@ -4,7 +4,8 @@
  * Lines end in CRLF, LF or CR; a leading UTF-8 BOM is dropped; ":" starts a comment (the
  * keep-alives some providers send); "field: value" loses one space after the colon; data
  * lines accumulate and a blank line dispatches them. The last event ID and the reconnection
- * time are ignored: a reply that broke off is asked for again, never resumed.
+ * time are kept for a caller that resumes a stream (MCP's own stream does; an AI reply that
+ * broke off is asked for again, never resumed).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +27,9 @@ struct _TftsrSseParser
   GString *data;     /* the data buffer, reused from event to event */
   gboolean has_data; /* a data field was seen, so a blank line dispatches (even "data:") */
   gboolean begun;    /* a field was seen since the last blank line */
+  GString *id;       /* the last event ID buffer */
+  char *last_id;     /* the last event ID, set when an event is dispatched */
+  guint retry_ms;    /* the reconnection time the stream asked for; 0: none */
 };
 
 static gboolean
@@ -33,6 +37,12 @@ dispatch (TftsrSseParser *parser, GError **error)
 {
   gboolean ok = TRUE;
 
+  /* The ID is taken even from an event without data: a server primes a stream so. */
+  if (g_strcmp0 (parser->last_id, parser->id->str) != 0)
+    {
+      g_free (parser->last_id);
+      parser->last_id = g_strndup (parser->id->str, parser->id->len);
+    }
   if (parser->has_data)
     ok = parser->func (parser->event->str[0] != '\0' ? parser->event->str : "message",
                        parser->data->str, parser->data->len, parser->user_data, error);
@@ -63,6 +73,23 @@ is_field (const char *name, gsize len, const char *field)
   return len == strlen (field) && memcmp (name, field, len) == 0;
 }
 
+/* Only ASCII digits count; a value too large for a guint is ignored. */
+static void
+set_retry (TftsrSseParser *parser, const char *value, gsize len)
+{
+  guint64 ms = 0;
+
+  if (len == 0 || len > 9)
+    return;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isdigit (value[i]))
+        return;
+      ms = ms * 10 + (guint64) (value[i] - '0');
+    }
+  parser->retry_ms = (guint) ms;
+}
+
 static gboolean
 on_line (const char *line, gsize len, gpointer user_data, GError **error)
 {
@@ -91,6 +118,13 @@ on_line (const char *line, gsize len, gpointer user_data, GError **error)
       g_string_truncate (parser->event, 0);
       g_string_append_len (parser->event, value, line + len - value);
     }
+  else if (is_field (line, name_len, "id") && memchr (value, '\0', line + len - value) == NULL)
+    {
+      g_string_truncate (parser->id, 0);
+      g_string_append_len (parser->id, value, line + len - value);
+    }
+  else if (is_field (line, name_len, "retry"))
+    set_retry (parser, value, line + len - value);
   return TRUE;
 }
 
@@ -107,6 +141,7 @@ tftsr_sse_parser_new (TftsrSseEventFunc func, gpointer user_data)
   parser->user_data = user_data;
   parser->event = g_string_new (NULL);
   parser->data = g_string_new (NULL);
+  parser->id = g_string_new (NULL);
   return parser;
 }
 
@@ -118,6 +153,8 @@ tftsr_sse_parser_free (TftsrSseParser *parser)
   tftsr_line_splitter_clear (&parser->lines);
   g_string_free (parser->event, TRUE);
   g_string_free (parser->data, TRUE);
+  g_string_free (parser->id, TRUE);
+  g_free (parser->last_id);
   g_free (parser);
 }
 
@@ -171,4 +208,18 @@ tftsr_sse_parser_finish (TftsrSseParser *parser, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+const char *
+tftsr_sse_parser_get_last_event_id (TftsrSseParser *parser)
+{
+  g_return_val_if_fail (parser != NULL, NULL);
+  return parser->last_id != NULL && parser->last_id[0] != '\0' ? parser->last_id : NULL;
+}
+
+guint
+tftsr_sse_parser_get_retry (TftsrSseParser *parser)
+{
+  g_return_val_if_fail (parser != NULL, 0);
+  return parser->retry_ms;
 }

@@ -28,6 +28,12 @@ gboolean tftsr_sse_parser_feed (TftsrSseParser *parser, const guint8 *bytes, gsi
  * not finished by a blank line (the peer cut it off). The parser may only be freed then. */
 gboolean tftsr_sse_parser_finish (TftsrSseParser *parser, GError **error);
 
+/* The ID of the last event dispatched (from its "id" field or an earlier event's), for a
+ * Last-Event-ID header when resuming; NULL when none or empty. Valid until the next feed. */
+const char *tftsr_sse_parser_get_last_event_id (TftsrSseParser *parser);
+/* The reconnection time in milliseconds the stream last asked for ("retry"); 0 when none. */
+guint tftsr_sse_parser_get_retry (TftsrSseParser *parser);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrSseParser, tftsr_sse_parser_free)
 
 G_END_DECLS

@@ -53,14 +53,16 @@ struct _TftsrMcpClient
 
 /* Handles one message from the server (any transport, any thread): answers resolve their
  * pending request, requests are answered, notifications acted on. A line that is not
- * JSON-RPC is returned as an error for the transport to end the session with. */
+ * JSON-RPC is returned as an error for the transport to end the session with. @answering is
+ * the id of the request whose HTTP answer carries the message (an error with a null id
+ * answers it), else -1. */
 gboolean tftsr_mcp_client_dispatch (TftsrMcpClient *self, const char *text, gsize len,
-                                    GError **error);
+                                    gint64 answering, GError **error);
 /* Ends the session from a transport: every pending request fails with @error's copy, and
  * "closed" is emitted with its message. */
 void tftsr_mcp_client_fail_all (TftsrMcpClient *self, const GError *error);
-/* Resolves request @id (-1: the one request in flight on this HTTP POST) with a JSON-RPC
- * error object the transport found outside a normal answer (a 4xx body). */
+/* Resolves request @id with a JSON-RPC error object the transport found outside a normal
+ * answer (a 4xx body). */
 void tftsr_mcp_client_resolve_error (TftsrMcpClient *self, gint64 id, json_object *error_object);
 /* Sends an answer to a server's request (from the dispatching thread). */
 void tftsr_mcp_client_send_reply (TftsrMcpClient *self, const char *text);
@@ -85,7 +87,10 @@ TftsrMcpHttp *tftsr_mcp_http_new (TftsrMcpClient *client, const TftsrMcpServer *
  * @cancellable. */
 gboolean tftsr_mcp_http_send (TftsrMcpHttp *http, const char *text, gint64 id, guint timeout_ms,
                               GCancellable *cancellable, GError **error);
-/* Ends the session (DELETE with its id); idempotent. */
+/* Opens the server's own stream in a thread of the transport, after initialisation; its
+ * events are dispatched like those of an answer. */
+void tftsr_mcp_http_listen (TftsrMcpHttp *http);
+/* Stops the stream's thread, then ends the session (DELETE with its id); idempotent. */
 void tftsr_mcp_http_stop (TftsrMcpHttp *http);
 void tftsr_mcp_http_free (TftsrMcpHttp *http);
 

@@ -172,14 +172,7 @@ resolve (TftsrMcpClient *self, gint64 id, json_object *result, json_object *erro
   TftsrMcpPending *pending = NULL;
 
   g_mutex_lock (&self->lock);
-  if (id < 0 && self->http != NULL && g_hash_table_size (self->pending) == 1)
-    {
-      GHashTableIter iter;
-      g_hash_table_iter_init (&iter, self->pending);
-      g_hash_table_iter_next (&iter, NULL, (gpointer *) &pending);
-    }
-  else
-    pending = g_hash_table_lookup (self->pending, &id);
+  pending = g_hash_table_lookup (self->pending, &id);
   if (pending != NULL && !pending->done)
     {
       const char *message = tftsr_mcp_json_string (error_object, "message");
@@ -269,7 +262,8 @@ handle_notification (TftsrMcpClient *self, const TftsrJsonRpcMessage *message)
 }
 
 gboolean
-tftsr_mcp_client_dispatch (TftsrMcpClient *self, const char *text, gsize len, GError **error)
+tftsr_mcp_client_dispatch (TftsrMcpClient *self, const char *text, gsize len, gint64 answering,
+                           GError **error)
 {
   TftsrJsonRpcMessage message;
 
@@ -284,10 +278,12 @@ tftsr_mcp_client_dispatch (TftsrMcpClient *self, const char *text, gsize len, GE
       {
         json_object *err = NULL;
         json_object_object_get_ex (message.root, "error", &err);
-        /* An error with a null id is about a message the server could not read: it answers
-         * nothing we wait for, but is worth keeping. */
-        if (message.id >= 0 || self->http != NULL)
-          resolve (self, message.id, NULL, err);
+        /* An error with a null id is about a message the server could not read: in the
+         * answer to a POST, that request's; elsewhere nothing we wait for (never guessed:
+         * on the HTTP server's own stream it would fail an unrelated call), but worth
+         * keeping. */
+        if (message.id >= 0 || answering >= 0)
+          resolve (self, message.id >= 0 ? message.id : answering, NULL, err);
         else if (self->log != NULL)
           tftsr_mcp_log_append_line (self->log, message.error_message);
         break;
@@ -601,6 +597,8 @@ tftsr_mcp_client_connect (TftsrMcpClient *self, GCancellable *cancellable, GErro
   g_mutex_lock (&self->lock);
   self->connected = !self->closed && self->closed_reason == NULL;
   g_mutex_unlock (&self->lock);
+  if (self->http != NULL)
+    tftsr_mcp_http_listen (self->http);
   return TRUE;
 }
 

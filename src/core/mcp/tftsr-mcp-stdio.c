@@ -228,7 +228,7 @@ on_line (const char *line, gsize len, gpointer data, GError **error)
   /* Blank lines carry nothing; anything else must be a message. */
   if (len == 0 || (len == 1 && line[0] == '\r'))
     return TRUE;
-  return tftsr_mcp_client_dispatch (stdio->client, line, len, error);
+  return tftsr_mcp_client_dispatch (stdio->client, line, len, -1, error);
 }
 
 /* The session is broken: say why, and stop the process so nobody waits on it. */
