@@ -452,6 +452,15 @@ job_new (TftsrMcpServerWindow *self, const char *tool)
   return job;
 }
 
+/* A toast of @text, which may hold the server's text: a toast's title is markup. */
+static void
+toast (TftsrMcpServerWindow *self, const char *text)
+{
+  g_autofree char *markup = shown (text, TRUE);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
+}
+
 static void
 allowed_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -465,7 +474,7 @@ allowed_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (tools == NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      toast (self, error->message);
       return;
     }
   g_clear_pointer (&self->allowed, g_hash_table_unref);
@@ -495,14 +504,13 @@ revoked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (Job) job = user_data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *name = shown (job->tool, FALSE);
   g_autofree char *text = NULL;
 
   if (tftsr_mcp_store_revoke_tool_finish (TFTSR_STORE (source), result, &error))
-    text = g_strdup_printf (_ ("“%s” asks again before its next call"), name);
+    text = g_strdup_printf (_ ("“%s” asks again before its next call"), job->tool);
   else
     text = g_strdup (error->message);
-  adw_toast_overlay_add_toast (job->self->toast_overlay, adw_toast_new (text));
+  toast (job->self, text);
   /* What is stored now, whatever the outcome. */
   load_allowed (job->self);
 }
