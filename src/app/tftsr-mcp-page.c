@@ -34,6 +34,8 @@ struct _TftsrMcpPage
 
   gboolean rounds_filling; /* the spin button is being set from the store: no save */
   gboolean rounds_edited;  /* the stored value arriving late must not undo an edit */
+  gboolean rounds_saving;  /* one save at a time, so the last value chosen is the one kept */
+  gboolean rounds_again;   /* changed while saving: save once more after */
 
   AdwPreferencesGroup *servers_group;
   AdwActionRow *empty_row;
@@ -525,14 +527,24 @@ rounds_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   self->rounds_filling = FALSE;
 }
 
+static void save_rounds (TftsrMcpPage *self);
+
 static void
 rounds_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (TftsrMcpPage) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (tftsr_mcp_set_tool_rounds_finish (TFTSR_STORE (source), result, &error) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  gboolean ok = tftsr_mcp_set_tool_rounds_finish (TFTSR_STORE (source), result, &error);
+
+  self->rounds_saving = FALSE;
+  /* A newer value supersedes this one, kept or refused. */
+  if (self->rounds_again)
+    {
+      save_rounds (self);
+      return;
+    }
+  if (ok || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   /* Refused: say why and show what is stored. */
   toast (self, error->message);
@@ -542,15 +554,27 @@ rounds_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+save_rounds (TftsrMcpPage *self)
+{
+  self->rounds_saving = TRUE;
+  self->rounds_again = FALSE;
+  /* Not cancelled with the page: a value once chosen is kept. */
+  tftsr_mcp_set_tool_rounds_async (self->store,
+                                   (guint) gtk_spin_button_get_value_as_int (self->rounds_spin),
+                                   NULL, rounds_saved, g_object_ref (self));
+}
+
+static void
 on_rounds_changed (TftsrMcpPage *self)
 {
   if (self->rounds_filling || self->store == NULL)
     return;
   self->rounds_edited = TRUE;
-  /* Not cancelled with the page: a value once chosen is kept. */
-  tftsr_mcp_set_tool_rounds_async (self->store,
-                                   (guint) gtk_spin_button_get_value_as_int (self->rounds_spin),
-                                   NULL, rounds_saved, g_object_ref (self));
+  /* Saves in workers may finish in any order: a change made meanwhile waits its turn. */
+  if (self->rounds_saving)
+    self->rounds_again = TRUE;
+  else
+    save_rounds (self);
 }
 
 /* --- class ------------------------------------------------------------------------------- */

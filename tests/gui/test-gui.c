@@ -4246,8 +4246,13 @@ test_mcp_servers (void)
   rounds = need (mcp_page, GTK_TYPE_SPIN_BUTTON, "rounds_spin");
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (rounds)), ==,
                    TFTSR_MCP_DEFAULT_TOOL_ROUNDS);
+  /* Clicked up three times quickly: the last value is the one kept. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (rounds), 6);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (rounds), 7);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (rounds), 8);
   wait_until (mcp_rounds_stored, "the tool rounds to be saved");
+  settle (prefs);
+  g_assert_cmpuint (tftsr_mcp_get_tool_rounds (store ()), ==, 8);
   scroll_to (prefs, rounds);
   screenshot (prefs, "76-mcp-tool-rounds");
 
