@@ -1610,6 +1610,111 @@ test_mcp_commands (void)
   g_assert_cmpuint (json_object_array_length (list), ==, 0);
 }
 
+/* mcp rounds|allowed|revoke: the round limit read, set, refused out of range and reset;
+ * the tools always allowed listed and revoked once. No server process is started. */
+static void
+test_mcp_approvals (void)
+{
+  g_autoptr (CliResult) r = NULL;
+  g_autoptr (TftsrStore) store = NULL;
+  g_autoptr (json_object) listed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *revokes = NULL;
+
+  fresh_db ();
+  r = run ("mcp", "rounds");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "5\n");
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds", "12");
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds", "--json");
+  g_assert_cmpint (r->status, ==, 0);
+  listed = parse_json (r->out);
+  g_assert_cmpint (json_object_get_int (json_object_object_get (listed, "rounds")), ==, 12);
+  g_clear_pointer (&listed, json_object_put);
+  g_clear_pointer (&r, cli_result_free);
+  /* Out of range or not a number: misuse, and the stored value stays. */
+  r = run ("mcp", "rounds", "51");
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_nonnull (strstr (r->err, "50"));
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds", "many");
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds", "7", "--default");
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds");
+  g_assert_cmpstr (r->out, ==, "12\n");
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds", "--default");
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds");
+  g_assert_cmpstr (r->out, ==, "5\n");
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds", "9");
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds", "0");
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "rounds");
+  g_assert_cmpstr (r->out, ==, "5\n");
+  g_clear_pointer (&r, cli_result_free);
+
+  /* A server whose tool the chat was told to always allow (as its card does). */
+  r = run ("mcp", "add", "logs", "--stdio", "/bin/false");
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&r, cli_result_free);
+  store = tftsr_test_open_store (db_path);
+  g_assert_true (tftsr_mcp_store_allow_tool (store, "logs", "search", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  r = run ("mcp", "allowed", "logs");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_true (g_str_has_prefix (r->out, "search\t"));
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "allowed", "logs", "--json");
+  g_assert_cmpint (r->status, ==, 0);
+  listed = parse_json (r->out);
+  g_assert_cmpuint (json_object_array_length (listed), ==, 1);
+  g_assert_cmpstr (json_str (json_object_array_get_idx (listed, 0), "tool"), ==, "search");
+  g_assert_true (
+      g_str_has_suffix (json_str (json_object_array_get_idx (listed, 0), "allowed_at"), "Z"));
+  g_clear_pointer (&listed, json_object_put);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "allowed", "nowhere");
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "nowhere"));
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "allowed");
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+
+  r = run ("mcp", "revoke", "logs");
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "revoke", "logs", "search");
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "revoke", "logs", "search");
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "not always allowed"));
+  g_clear_pointer (&r, cli_result_free);
+  r = run ("mcp", "allowed", "logs", "--json");
+  g_assert_cmpint (r->status, ==, 0);
+  listed = parse_json (r->out);
+  g_assert_cmpuint (json_object_array_length (listed), ==, 0);
+  store = tftsr_test_open_store (db_path);
+  g_assert_false (tftsr_mcp_store_is_tool_allowed (store, "logs", "search", NULL));
+  revokes = tftsr_test_query (store, "SELECT count(*) FROM audit_log WHERE action = 'mcp.revoke'"
+                                     " AND target = 'mcp:logs'");
+  g_assert_cmpstr (revokes, ==, "1");
+}
+
 /* --- insight ------------------------------------------------------------------------------ */
 
 static char *
@@ -1885,6 +1990,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/doc-usage", test_doc_usage);
   g_test_add_func ("/cli/connector-commands", test_connector_commands);
   g_test_add_func ("/cli/mcp-commands", test_mcp_commands);
+  g_test_add_func ("/cli/mcp-approvals", test_mcp_approvals);
   g_test_add_func ("/cli/insight-templates-file", test_insight_templates_file);
   g_test_add_func ("/cli/insight-log-format", test_insight_log_format);
   g_test_add_func ("/cli/insight-changed-and-similar", test_insight_changed_and_similar);

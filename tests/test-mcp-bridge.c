@@ -497,7 +497,165 @@ test_approvals (void)
     g_assert_cmpstr (all, ==, "3");
   }
   engineer_clear (&e);
+
+  /* Revoked, the tool asks again at its next call. */
+  g_assert_true (tftsr_mcp_store_revoke_tool (store, "everything", "echo", &error));
+  g_assert_no_error (error);
+  tftsr_fake_server_add_replies (ai, "/v1/chat/completions",
+                                 call_reply ("everything__echo", "{\"message\":\"five\"}"),
+                                 text_reply ("Done again."), NULL);
+  engineer_init (&e, bridge, answers, 1);
+  tftsr_triage_turn_free (send_turn (id, "Once more", provider, &e, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (e.asked, ==, 1);
+  g_assert_cmpstr (((TftsrTriageToolCall *) e.seen->pdata[0])->tool, ==, "echo");
+  engineer_clear (&e);
   remove_server ("everything");
+}
+
+static char *
+count_audit (const char *action, const char *tool)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = '%s' AND "
+                                          "target = 'mcp:standing' AND detail LIKE '%%\"%s\"%%'",
+                                          action, tool);
+  return tftsr_test_query (store, sql);
+}
+
+/* Always allowed tools are listed by name, revoked with an audit entry, refused when not
+ * allowed (nothing changes), and go with their server. No process is started. */
+static void
+test_standing_approvals (void)
+{
+  g_autoptr (TftsrMcpServer) server = tftsr_mcp_server_new ();
+  g_autoptr (GPtrArray) allowed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *revokes = NULL, *left = NULL;
+  TftsrMcpAllowedTool *first;
+
+  server->name = g_strdup ("standing");
+  server->command = g_strdup ("/bin/false");
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, server, NULL, &error), >, 0);
+  allowed = tftsr_mcp_store_list_allowed_tools (store, "standing", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (allowed->len, ==, 0);
+  g_clear_pointer (&allowed, g_ptr_array_unref);
+
+  g_assert_true (tftsr_mcp_store_allow_tool (store, "standing", "search", &error));
+  g_assert_true (tftsr_mcp_store_allow_tool (store, "standing", "query", &error));
+  g_assert_no_error (error);
+  allowed = tftsr_mcp_store_list_allowed_tools (store, "standing", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (allowed->len, ==, 2);
+  first = allowed->pdata[0];
+  g_assert_cmpstr (first->tool, ==, "query");
+  g_assert_true (g_str_has_suffix (first->allowed_at, "Z"));
+  g_assert_cmpstr (((TftsrMcpAllowedTool *) allowed->pdata[1])->tool, ==, "search");
+  g_clear_pointer (&allowed, g_ptr_array_unref);
+
+  g_assert_true (tftsr_mcp_store_revoke_tool (store, "standing", "search", &error));
+  g_assert_no_error (error);
+  g_assert_false (tftsr_mcp_store_is_tool_allowed (store, "standing", "search", NULL));
+  g_assert_true (tftsr_mcp_store_is_tool_allowed (store, "standing", "query", NULL));
+  revokes = count_audit ("mcp.revoke", "search");
+  g_assert_cmpstr (revokes, ==, "1");
+
+  /* Nothing to revoke: a clear error, no audit entry, the other approval intact. */
+  g_assert_false (tftsr_mcp_store_revoke_tool (store, "standing", "search", &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "“search”"));
+  g_clear_error (&error);
+  g_assert_false (tftsr_mcp_store_revoke_tool (store, "nowhere", "query", &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "“nowhere”"));
+  g_clear_error (&error);
+  g_assert_null (tftsr_mcp_store_list_allowed_tools (store, "nowhere", &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_free (revokes);
+  revokes = count_audit ("mcp.revoke", "search");
+  g_assert_cmpstr (revokes, ==, "1");
+  g_assert_true (tftsr_mcp_store_is_tool_allowed (store, "standing", "query", NULL));
+
+  /* Removed and added again, the server has no approvals left. */
+  remove_server ("standing");
+  left = tftsr_test_query (store, "SELECT count(*) FROM mcp_tool_approvals");
+  g_assert_cmpstr (left, ==, "0");
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, server, NULL, &error), >, 0);
+  g_assert_false (tftsr_mcp_store_is_tool_allowed (store, "standing", "query", NULL));
+  remove_server ("standing");
+}
+
+static void
+rounds_got (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  guint *rounds = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *rounds = tftsr_mcp_get_tool_rounds_finish (TFTSR_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The worker forms the Settings window uses: rounds set and read, a refusal as an error,
+ * the allowed tools listed and one revoked. */
+static void
+test_standing_async (void)
+{
+  g_autoptr (TftsrMcpServer) server = tftsr_mcp_server_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) allowed = NULL;
+  g_autoptr (GError) error = NULL;
+  guint rounds = 0;
+
+  tftsr_mcp_set_tool_rounds_async (store, 7, NULL, done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (tftsr_mcp_set_tool_rounds_finish (store, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  tftsr_mcp_get_tool_rounds_async (store, NULL, rounds_got, &rounds);
+  while (rounds == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (rounds, ==, 7);
+  tftsr_mcp_set_tool_rounds_async (store, TFTSR_MCP_MAX_TOOL_ROUNDS + 1, NULL, done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (tftsr_mcp_set_tool_rounds_finish (store, result, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_cmpuint (tftsr_mcp_get_tool_rounds (store), ==, 7);
+  g_assert_true (tftsr_mcp_set_tool_rounds (store, 0, &error));
+
+  server->name = g_strdup ("standing");
+  server->command = g_strdup ("/bin/false");
+  g_assert_cmpint (tftsr_mcp_store_add_server (store, server, NULL, &error), >, 0);
+  g_assert_true (tftsr_mcp_store_allow_tool (store, "standing", "search", &error));
+  tftsr_mcp_store_list_allowed_tools_async (store, "standing", NULL, done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  allowed = tftsr_mcp_store_list_allowed_tools_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (allowed->len, ==, 1);
+  g_clear_object (&result);
+  tftsr_mcp_store_revoke_tool_async (store, "standing", "search", NULL, done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (tftsr_mcp_store_revoke_tool_finish (store, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  tftsr_mcp_store_revoke_tool_async (store, "standing", "search", NULL, done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (tftsr_mcp_store_revoke_tool_finish (store, result, &error));
+  g_assert_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_NOT_FOUND);
+  remove_server ("standing");
 }
 
 /* A model that never stops calling: the limit's rounds run, then the calls are answered with
@@ -729,6 +887,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/mcp-bridge/names", test_names);
   g_test_add_func ("/mcp-bridge/schemas", test_schemas);
   g_test_add_func ("/mcp-bridge/approvals", test_approvals);
+  g_test_add_func ("/mcp-bridge/standing-approvals", test_standing_approvals);
+  g_test_add_func ("/mcp-bridge/standing-async", test_standing_async);
   g_test_add_func ("/mcp-bridge/round-limit", test_round_limit);
   g_test_add_func ("/mcp-bridge/timeout-crash", test_timeout_crash);
   g_test_add_func ("/mcp-bridge/cancel", test_cancel);

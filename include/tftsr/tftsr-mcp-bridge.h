@@ -43,13 +43,51 @@ char *tftsr_mcp_tool_hashed_name (const char *server, const char *tool);
 guint tftsr_mcp_get_tool_rounds (TftsrStore *store);
 /* Stores @rounds (1..TFTSR_MCP_MAX_TOOL_ROUNDS; 0 goes back to the default). */
 gboolean tftsr_mcp_set_tool_rounds (TftsrStore *store, guint rounds, GError **error);
+/* The same in a worker, for the UI thread (get never fails: 0 only when cancelled). */
+void tftsr_mcp_get_tool_rounds_async (TftsrStore *store, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+guint tftsr_mcp_get_tool_rounds_finish (TftsrStore *store, GAsyncResult *result, GError **error);
+void tftsr_mcp_set_tool_rounds_async (TftsrStore *store, guint rounds, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+gboolean tftsr_mcp_set_tool_rounds_finish (TftsrStore *store, GAsyncResult *result, GError **error);
 
 /* Whether the engineer allowed every call of @tool of server @server ("Always Allow This
- * Tool"), and recording that (an mcp.allow audit entry). */
+ * Tool"), and recording that (an mcp.allow audit entry). The decision goes with the
+ * server: removing it drops its tools' approvals. */
 gboolean tftsr_mcp_store_is_tool_allowed (TftsrStore *store, const char *server, const char *tool,
                                           GError **error);
 gboolean tftsr_mcp_store_allow_tool (TftsrStore *store, const char *server, const char *tool,
                                      GError **error);
+
+/* A tool always allowed, and since when. */
+typedef struct
+{
+  char *tool;
+  char *allowed_at; /* ISO 8601 UTC */
+} TftsrMcpAllowedTool;
+
+void tftsr_mcp_allowed_tool_free (TftsrMcpAllowedTool *allowed);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrMcpAllowedTool, tftsr_mcp_allowed_tool_free)
+
+/* The tools of @server always allowed (TftsrMcpAllowedTool, by tool name), or NULL with
+ * TFTSR_MCP_ERROR_NOT_FOUND when there is no such server. */
+GPtrArray *tftsr_mcp_store_list_allowed_tools (TftsrStore *store, const char *server,
+                                               GError **error);
+/* Takes "always allow" back, with an mcp.revoke audit entry in the same transaction: the
+ * next call of the tool asks again. TFTSR_MCP_ERROR_NOT_FOUND when there is no such server
+ * or the tool is not always allowed (nothing changes). */
+gboolean tftsr_mcp_store_revoke_tool (TftsrStore *store, const char *server, const char *tool,
+                                      GError **error);
+void tftsr_mcp_store_list_allowed_tools_async (TftsrStore *store, const char *server,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *tftsr_mcp_store_list_allowed_tools_finish (TftsrStore *store, GAsyncResult *result,
+                                                      GError **error);
+void tftsr_mcp_store_revoke_tool_async (TftsrStore *store, const char *server, const char *tool,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean tftsr_mcp_store_revoke_tool_finish (TftsrStore *store, GAsyncResult *result,
+                                             GError **error);
 
 /* A tool as offered: the server's tool and the name the model knows it by. */
 typedef struct

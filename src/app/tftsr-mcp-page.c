@@ -5,7 +5,8 @@
  * shows the stored state with the reason as a toast. Discoveries run in workers, each with
  * a spinner in its row; a second click stops one, and all stop when the window closes. The
  * tools and resources a discovery found are handed to the details window when it is opened
- * next, so it need not start the server again.
+ * next, so it need not start the server again. The tool rounds per reply are read and saved
+ * in workers too, each change at once, as the other preferences are.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,8 +32,14 @@ struct _TftsrMcpPage
   GHashTable *discovered;  /* name → TftsrMcpDiscovery, for the details window */
   guint loads;             /* loads started: only the newest is shown */
 
+  gboolean rounds_filling; /* the spin button is being set from the store: no save */
+  gboolean rounds_edited;  /* the stored value arriving late must not undo an edit */
+  gboolean rounds_saving;  /* one save at a time, so the last value chosen is the one kept */
+  gboolean rounds_again;   /* changed while saving: save once more after */
+
   AdwPreferencesGroup *servers_group;
   AdwActionRow *empty_row;
+  GtkSpinButton *rounds_spin;
 };
 
 G_DEFINE_FINAL_TYPE (TftsrMcpPage, tftsr_mcp_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -505,6 +512,71 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       G_CALLBACK (remove_answered), job_new (self, server->name), (GDestroyNotify) job_free);
 }
 
+/* --- tool rounds ------------------------------------------------------------------------ */
+
+static void
+rounds_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrMcpPage) self = user_data;
+  guint rounds = tftsr_mcp_get_tool_rounds_finish (TFTSR_STORE (source), result, NULL);
+
+  if (rounds == 0 || self->rounds_edited)
+    return;
+  self->rounds_filling = TRUE;
+  gtk_spin_button_set_value (self->rounds_spin, rounds);
+  self->rounds_filling = FALSE;
+}
+
+static void save_rounds (TftsrMcpPage *self);
+
+static void
+rounds_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TftsrMcpPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  gboolean ok = tftsr_mcp_set_tool_rounds_finish (TFTSR_STORE (source), result, &error);
+
+  self->rounds_saving = FALSE;
+  /* A newer value supersedes this one, kept or refused. */
+  if (self->rounds_again)
+    {
+      save_rounds (self);
+      return;
+    }
+  if (ok || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Refused: say why and show what is stored. */
+  toast (self, error->message);
+  self->rounds_edited = FALSE;
+  tftsr_mcp_get_tool_rounds_async (self->store, self->cancellable, rounds_loaded,
+                                   g_object_ref (self));
+}
+
+static void
+save_rounds (TftsrMcpPage *self)
+{
+  self->rounds_saving = TRUE;
+  self->rounds_again = FALSE;
+  /* Not cancelled with the page: a value once chosen is kept. */
+  tftsr_mcp_set_tool_rounds_async (self->store,
+                                   (guint) gtk_spin_button_get_value_as_int (self->rounds_spin),
+                                   NULL, rounds_saved, g_object_ref (self));
+}
+
+static void
+on_rounds_changed (TftsrMcpPage *self)
+{
+  if (self->rounds_filling || self->store == NULL)
+    return;
+  self->rounds_edited = TRUE;
+  /* Saves in workers may finish in any order: a change made meanwhile waits its turn. */
+  if (self->rounds_saving)
+    self->rounds_again = TRUE;
+  else
+    save_rounds (self);
+}
+
 /* --- class ------------------------------------------------------------------------------- */
 
 static void
@@ -562,6 +634,8 @@ tftsr_mcp_page_class_init (TftsrMcpPageClass *klass)
                                                TFTSR_RESOURCE_PATH "/ui/tftsr-mcp-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpPage, servers_group);
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpPage, empty_row);
+  gtk_widget_class_bind_template_child (widget_class, TftsrMcpPage, rounds_spin);
+  gtk_widget_class_bind_template_callback (widget_class, on_rounds_changed);
 
   gtk_widget_class_install_action (widget_class, "mcp.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "mcp.edit", "s", edit_action);
@@ -573,7 +647,11 @@ tftsr_mcp_page_class_init (TftsrMcpPageClass *klass)
 static void
 tftsr_mcp_page_init (TftsrMcpPage *self)
 {
+  self->rounds_filling = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_spin_button_set_range (self->rounds_spin, 1, TFTSR_MCP_MAX_TOOL_ROUNDS);
+  gtk_spin_button_set_value (self->rounds_spin, TFTSR_MCP_DEFAULT_TOOL_ROUNDS);
+  self->rounds_filling = FALSE;
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new ();
   self->discovering = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -590,5 +668,6 @@ tftsr_mcp_page_new (TftsrStore *store)
   self = g_object_new (TFTSR_TYPE_MCP_PAGE, NULL);
   self->store = g_object_ref (store);
   load (self);
+  tftsr_mcp_get_tool_rounds_async (store, self->cancellable, rounds_loaded, g_object_ref (self));
   return self;
 }

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (TftsrMcpPage, tftsr_mcp_page, TFTSR, MCP_PAGE, AdwPreferen
  * discovery (a spinner; a second click stops it), details, edit and remove. Signals:
  * ::loaded after each (re)load of the list is shown; ::discovered (const char *name,
  * gboolean ok) after a discovery's outcome is shown. Actions (parameter: the server's
- * name): mcp.discover, mcp.details, mcp.edit, mcp.remove; mcp.add (no parameter). */
+ * name): mcp.discover, mcp.details, mcp.edit, mcp.remove; mcp.add (no parameter). Below
+ * the list, the tool rounds per reply of the triage chat (rounds_spin), saved as changed. */
 TftsrMcpPage *tftsr_mcp_page_new (TftsrStore *store);
 
 G_END_DECLS

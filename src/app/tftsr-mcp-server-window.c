@@ -5,6 +5,11 @@
  * escaped. The log is the bounded error output the core keeps of the server's latest run
  * in this process, read again on Refresh and after each discovery.
  *
+ * The tools always allowed are read in a worker, and again after each revocation; each
+ * tool row carries a hidden "Always allowed · Revoke" part shown when its tool is among
+ * them. An allowed tool the server did not offer (or that no discovery listed yet) gets a
+ * row of its own, so every standing permission can be taken back here.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n.h>
@@ -22,7 +27,12 @@ struct _TftsrMcpServerWindow
   TftsrMcpServer *server;
   GCancellable *discovering; /* the discovery in flight, or NULL */
   GPtrArray *rows;           /* tool and resource rows, rebuilt on each discovery */
+  GCancellable *cancellable; /* reads of the allowed tools; cancelled when closed */
+  GHashTable *allowed;       /* tool name → TftsrMcpAllowedTool; NULL until read */
+  GPtrArray *allowed_rows;   /* rows of allowed tools not among the tool rows */
+  guint loads;               /* reads of the allowed tools started: only the newest counts */
 
+  AdwToastOverlay *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;
   GtkStack *discover_stack;
   GtkSpinner *discover_spinner;
@@ -43,6 +53,7 @@ G_DEFINE_FINAL_TYPE (TftsrMcpServerWindow, tftsr_mcp_server_window, ADW_TYPE_WIN
 enum
 {
   DISCOVERED,
+  ALLOWED_SHOWN,
   N_SIGNALS
 };
 
@@ -120,6 +131,30 @@ text_label (const char *text, const char *css_class)
   return label;
 }
 
+/* "Always allowed" and a Revoke button for @tool, hidden until it is. */
+static GtkWidget *
+allowed_part (const char *tool)
+{
+  g_autofree char *name = shown (tool, FALSE);
+  g_autofree char *label = g_strdup_printf (_ ("Revoke “always allow” for “%s”"), name);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_label_new (_ ("Always allowed"));
+  GtkWidget *revoke = gtk_button_new_with_mnemonic (_ ("_Revoke"));
+
+  gtk_widget_add_css_class (text, "dim-label");
+  gtk_widget_set_valign (revoke, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (revoke, _ ("Ask before each call of this tool again"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (revoke), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (revoke), "server.revoke");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (revoke), g_variant_new_string (tool));
+  gtk_widget_set_name (revoke, "revoke");
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), revoke);
+  gtk_widget_set_visible (box, FALSE);
+  return box;
+}
+
 static GtkWidget *
 tool_row (const TftsrMcpTool *tool)
 {
@@ -155,6 +190,27 @@ tool_row (const TftsrMcpTool *tool)
   gtk_box_append (GTK_BOX (box), text_label (schema_text, "monospace"));
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), box);
   g_object_set_data_full (G_OBJECT (row), "tool", g_strdup (tool->name), g_free);
+  box = allowed_part (tool->name);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "allowed", box);
+  return row;
+}
+
+/* A row for a tool always allowed that no tool row shows. */
+static GtkWidget *
+allowed_row (const TftsrMcpAllowedTool *allowed)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *part = allowed_part (allowed->tool);
+  g_autofree char *title = shown (allowed->tool, TRUE);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _ ("Not among the tools the server offered at its last discovery"));
+  gtk_widget_set_visible (part, TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), part);
+  g_object_set_data_full (G_OBJECT (row), "tool", g_strdup (allowed->tool), g_free);
+  g_object_set_data (G_OBJECT (row), "allowed", part);
   return row;
 }
 
@@ -187,15 +243,50 @@ resource_row (const TftsrMcpResource *resource)
 }
 
 static void
-clear_rows (TftsrMcpServerWindow *self)
+clear_rows (GPtrArray *rows)
 {
-  for (guint i = 0; i < self->rows->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      GtkWidget *row = self->rows->pdata[i];
+      GtkWidget *row = rows->pdata[i];
       adw_preferences_group_remove (
           ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP)), row);
     }
-  g_ptr_array_set_size (self->rows, 0);
+  g_ptr_array_set_size (rows, 0);
+}
+
+/* Shows which tools are always allowed: the part of their rows, or rows of their own. */
+static void
+show_allowed (TftsrMcpServerWindow *self)
+{
+  g_autoptr (GHashTable) unshown = NULL;
+  GHashTableIter iter;
+  gpointer allowed;
+
+  clear_rows (self->allowed_rows);
+  if (self->allowed == NULL)
+    return;
+  unshown = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_iter_init (&iter, self->allowed);
+  while (g_hash_table_iter_next (&iter, NULL, &allowed))
+    g_hash_table_add (unshown, ((TftsrMcpAllowedTool *) allowed)->tool);
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      const char *tool = g_object_get_data (self->rows->pdata[i], "tool");
+      GtkWidget *part = g_object_get_data (self->rows->pdata[i], "allowed");
+
+      if (part == NULL)
+        continue;
+      gtk_widget_set_sensitive (part, TRUE);
+      gtk_widget_set_visible (part, g_hash_table_remove (unshown, tool));
+    }
+  g_hash_table_iter_init (&iter, self->allowed);
+  while (g_hash_table_iter_next (&iter, NULL, &allowed))
+    if (g_hash_table_contains (unshown, ((TftsrMcpAllowedTool *) allowed)->tool))
+      {
+        GtkWidget *row = allowed_row (allowed);
+        adw_preferences_group_add (self->tools_group, row);
+        g_ptr_array_add (self->allowed_rows, row);
+      }
 }
 
 static void
@@ -203,7 +294,8 @@ show_discovery (TftsrMcpServerWindow *self, const TftsrMcpDiscovery *discovery)
 {
   g_autoptr (GString) about = g_string_new (NULL);
 
-  clear_rows (self);
+  clear_rows (self->allowed_rows);
+  clear_rows (self->rows);
   /* Translators: %s is the name of an MCP server as configured */
   g_string_append_printf (about, _ ("“%s”: "), self->server->name);
   if (discovery->server_name != NULL)
@@ -237,6 +329,7 @@ show_discovery (TftsrMcpServerWindow *self, const TftsrMcpDiscovery *discovery)
                                  _ ("The server offers no resources"));
   gtk_widget_set_visible (GTK_WIDGET (self->tools_empty_row), discovery->tools->len == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->resources_empty_row), discovery->resources->len == 0);
+  show_allowed (self);
 }
 
 /* --- discovery --------------------------------------------------------------------------- */
@@ -330,6 +423,116 @@ refresh_log_action (GtkWidget *widget, const char *action_name, GVariant *parame
   refresh_log (TFTSR_MCP_SERVER_WINDOW (widget));
 }
 
+/* --- tools always allowed ---------------------------------------------------------------- */
+
+typedef struct
+{
+  TftsrMcpServerWindow *self;
+  guint load;
+  char *tool; /* a revocation's */
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_object_unref (job->self);
+  g_free (job->tool);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
+
+static Job *
+job_new (TftsrMcpServerWindow *self, const char *tool)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->self = g_object_ref (self);
+  job->tool = g_strdup (tool);
+  return job;
+}
+
+/* A toast of @text, which may hold the server's text: a toast's title is markup. */
+static void
+toast (TftsrMcpServerWindow *self, const char *text)
+{
+  g_autofree char *markup = shown (text, TRUE);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
+}
+
+static void
+allowed_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (Job) job = user_data;
+  TftsrMcpServerWindow *self = job->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) tools =
+      tftsr_mcp_store_list_allowed_tools_finish (TFTSR_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || job->load != self->loads)
+    return;
+  if (tools == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->allowed, g_hash_table_unref);
+  self->allowed = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                         (GDestroyNotify) tftsr_mcp_allowed_tool_free);
+  for (guint i = 0; i < tools->len; i++)
+    g_hash_table_replace (self->allowed, ((TftsrMcpAllowedTool *) tools->pdata[i])->tool,
+                          tools->pdata[i]);
+  /* The table owns them now. */
+  g_ptr_array_set_free_func (tools, NULL);
+  show_allowed (self);
+  g_signal_emit (self, signals[ALLOWED_SHOWN], 0);
+}
+
+static void
+load_allowed (TftsrMcpServerWindow *self)
+{
+  Job *job = job_new (self, NULL);
+
+  job->load = ++self->loads;
+  tftsr_mcp_store_list_allowed_tools_async (self->store, self->server->name, self->cancellable,
+                                            allowed_loaded, job);
+}
+
+static void
+revoked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (Job) job = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (tftsr_mcp_store_revoke_tool_finish (TFTSR_STORE (source), result, &error))
+    text = g_strdup_printf (_ ("“%s” asks again before its next call"), job->tool);
+  else
+    text = g_strdup (error->message);
+  toast (job->self, text);
+  /* What is stored now, whatever the outcome. */
+  load_allowed (job->self);
+}
+
+static void
+revoke_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TftsrMcpServerWindow *self = TFTSR_MCP_SERVER_WINDOW (widget);
+  const char *tool = g_variant_get_string (parameter, NULL);
+
+  /* No second click while the first is on its way. */
+  for (guint i = 0; i < self->rows->len; i++)
+    if (g_strcmp0 (g_object_get_data (self->rows->pdata[i], "tool"), tool) == 0)
+      gtk_widget_set_sensitive (g_object_get_data (self->rows->pdata[i], "allowed"), FALSE);
+  for (guint i = 0; i < self->allowed_rows->len; i++)
+    if (g_strcmp0 (g_object_get_data (self->allowed_rows->pdata[i], "tool"), tool) == 0)
+      gtk_widget_set_sensitive (g_object_get_data (self->allowed_rows->pdata[i], "allowed"), FALSE);
+  /* Not cancelled with the window: a revocation once asked for completes. */
+  tftsr_mcp_store_revoke_tool_async (self->store, self->server->name, tool, NULL, revoked,
+                                     job_new (self, tool));
+}
+
 /* --- class ------------------------------------------------------------------------------- */
 
 static void
@@ -339,6 +542,7 @@ tftsr_mcp_server_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->discovering);
   g_clear_object (&self->discovering);
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TFTSR_TYPE_MCP_SERVER_WINDOW);
   G_OBJECT_CLASS (tftsr_mcp_server_window_parent_class)->dispose (object);
 }
@@ -350,7 +554,10 @@ tftsr_mcp_server_window_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->server, tftsr_mcp_server_free);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->allowed, g_hash_table_unref);
   g_ptr_array_unref (self->rows);
+  g_ptr_array_unref (self->allowed_rows);
   G_OBJECT_CLASS (tftsr_mcp_server_window_parent_class)->finalize (object);
 }
 
@@ -365,9 +572,12 @@ tftsr_mcp_server_window_class_init (TftsrMcpServerWindowClass *klass)
 
   signals[DISCOVERED] = g_signal_new ("discovered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[ALLOWED_SHOWN] = g_signal_new ("allowed-shown", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, TFTSR_RESOURCE_PATH
                                                "/ui/tftsr-mcp-server-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerWindow, discover_stack);
   gtk_widget_class_bind_template_child (widget_class, TftsrMcpServerWindow, discover_spinner);
@@ -384,6 +594,7 @@ tftsr_mcp_server_window_class_init (TftsrMcpServerWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "server.discover", NULL, discover_action);
   gtk_widget_class_install_action (widget_class, "server.refresh-log", NULL, refresh_log_action);
+  gtk_widget_class_install_action (widget_class, "server.revoke", "s", revoke_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "server.refresh-log", NULL);
 }
@@ -393,6 +604,8 @@ tftsr_mcp_server_window_init (TftsrMcpServerWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
+  self->allowed_rows = g_ptr_array_new ();
+  self->cancellable = g_cancellable_new ();
 }
 
 TftsrMcpServerWindow *
@@ -414,6 +627,7 @@ tftsr_mcp_server_window_new (GtkWindow *parent, TftsrStore *store, const TftsrMc
   adw_view_switcher_title_set_title (self->switcher_title, name);
   adw_view_switcher_title_set_subtitle (self->switcher_title, _ ("MCP server"));
   refresh_log (self);
+  load_allowed (self);
   if (given != NULL)
     show_discovery (self, given);
   else if (server->enabled)

@@ -1,5 +1,6 @@
 /* tftsr-cli-mcp.c: tftsr-cli mcp: MCP servers (add, list, discover, call, remove, enable,
- * disable, log)
+ * disable, log) and the triage chat's standing decisions about their tools (rounds,
+ * allowed, revoke)
  *
  * `mcp add` takes everything after `--stdio CMD` as the server's arguments, so its own
  * options come before `--stdio`. Secret values come from environment variables named on
@@ -457,6 +458,110 @@ mcp_disable (TftsrCli *cli, int argc, char **argv)
   return mcp_set_enabled (cli, argc, argv, FALSE);
 }
 
+static int
+mcp_rounds (TftsrCli *cli, int argc, char **argv)
+{
+  gboolean json = FALSE, reset = FALSE;
+  GOptionEntry entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("JSON output"), NULL },
+                             { "default", 0, 0, G_OPTION_ARG_NONE, &reset,
+                               N_ ("Go back to the default"), NULL },
+                             { NULL } };
+  g_autoptr (GError) error = NULL;
+  guint64 rounds = 0;
+
+  if (!tftsr_cli_parse ("mcp rounds", "[N]",
+                        _ ("Prints how many rounds of tool calls one reply of the triage "
+                           "assistant may make, or sets it (1 to 50; 0 or --default for the "
+                           "default of 5)."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc > 2 || (reset && argc == 2) ||
+      (argc == 2 && !g_ascii_string_to_unsigned (argv[1], 10, 0, G_MAXUINT, &rounds, NULL)))
+    return tftsr_cli_usage_error (_ ("usage: tftsr-cli mcp rounds [N | --default] [--json]"));
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if ((argc == 2 || reset) && !tftsr_mcp_set_tool_rounds (cli->store, (guint) rounds, &error))
+    return g_error_matches (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID)
+               ? tftsr_cli_usage_error ("%s", error->message)
+               : tftsr_cli_fail (error);
+  if (argc == 2 || reset)
+    return TFTSR_CLI_OK;
+  if (json)
+    {
+      json_object *obj = json_object_new_object ();
+      json_object_object_add (obj, "rounds",
+                              json_object_new_int ((int) tftsr_mcp_get_tool_rounds (cli->store)));
+      tftsr_cli_print_json (obj);
+      json_object_put (obj);
+    }
+  else
+    g_print ("%u\n", tftsr_mcp_get_tool_rounds (cli->store));
+  return TFTSR_CLI_OK;
+}
+
+static int
+mcp_allowed (TftsrCli *cli, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("JSON output"), NULL },
+                             { NULL } };
+  g_autoptr (GPtrArray) allowed = NULL;
+  g_autoptr (GError) error = NULL;
+  json_object *array;
+
+  if (!parse_one ("mcp allowed", "NAME [--json]",
+                  _ ("Lists the tools of an MCP server the triage chat calls without asking."),
+                  entries, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  if ((allowed = tftsr_mcp_store_list_allowed_tools (cli->store, argv[1], &error)) == NULL)
+    return tftsr_cli_fail (error);
+  if (!json)
+    {
+      for (guint i = 0; i < allowed->len; i++)
+        {
+          const TftsrMcpAllowedTool *a = allowed->pdata[i];
+          g_autofree char *line = g_strdup_printf ("%s\t%s", a->tool, a->allowed_at);
+          print_line (line);
+        }
+      return TFTSR_CLI_OK;
+    }
+  array = json_object_new_array ();
+  for (guint i = 0; i < allowed->len; i++)
+    {
+      const TftsrMcpAllowedTool *a = allowed->pdata[i];
+      json_object *obj = json_object_new_object ();
+
+      json_object_object_add (obj, "tool", tftsr_cli_json_string (a->tool));
+      json_object_object_add (obj, "allowed_at", tftsr_cli_json_string (a->allowed_at));
+      json_object_array_add (array, obj);
+    }
+  tftsr_cli_print_json (array);
+  json_object_put (array);
+  return TFTSR_CLI_OK;
+}
+
+static int
+mcp_revoke (TftsrCli *cli, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr (GError) error = NULL;
+
+  if (!tftsr_cli_parse ("mcp revoke", "NAME TOOL",
+                        _ ("Takes back “always allow” for a tool: the triage chat asks again "
+                           "before its next call."),
+                        entries, FALSE, &argc, &argv))
+    return TFTSR_CLI_USAGE;
+  if (argc != 3)
+    return tftsr_cli_usage_error (_ ("usage: tftsr-cli mcp revoke NAME TOOL"));
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  return tftsr_mcp_store_revoke_tool (cli->store, argv[1], argv[2], &error)
+             ? TFTSR_CLI_OK
+             : tftsr_cli_fail (error);
+}
+
 int
 tftsr_cli_mcp (TftsrCli *cli, int argc, char **argv)
 {
@@ -467,12 +572,14 @@ tftsr_cli_mcp (TftsrCli *cli, int argc, char **argv)
   } verbs[] = {
     { "add", mcp_add },         { "list", mcp_list },     { "discover", mcp_discover },
     { "call", mcp_call },       { "remove", mcp_remove }, { "enable", mcp_enable },
-    { "disable", mcp_disable }, { "log", mcp_log },
+    { "disable", mcp_disable }, { "log", mcp_log },       { "rounds", mcp_rounds },
+    { "allowed", mcp_allowed }, { "revoke", mcp_revoke },
   };
 
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (argv[1], verbs[i].verb))
       return verbs[i].run (cli, argc - 1, argv + 1);
   return tftsr_cli_usage_error (
-      _ ("usage: tftsr-cli mcp add|list|discover|call|remove|enable|disable|log [arguments]"));
+      _ ("usage: tftsr-cli mcp "
+         "add|list|discover|call|remove|enable|disable|log|rounds|allowed|revoke [arguments]"));
 }

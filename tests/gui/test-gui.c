@@ -4092,9 +4092,62 @@ mcp_log_filled (void)
   return gtk_text_buffer_get_char_count (buffer) > 0;
 }
 
+static gboolean
+mcp_rounds_stored (void)
+{
+  return tftsr_mcp_get_tool_rounds (store ()) == 8;
+}
+
+/* The row of tool @name in the details window. */
+static GtkWidget *
+mcp_tool_row (const char *name)
+{
+  GtkWidget *group = need (mcp_details, ADW_TYPE_PREFERENCES_GROUP, "tools_group");
+
+  for (GtkWidget *row = find (group, ADW_TYPE_EXPANDER_ROW, NULL); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_PREFERENCES_ROW (row) &&
+        g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name) == 0)
+      return row;
+  g_error ("no tool row “%s”", name);
+  return NULL;
+}
+
+/* Whether echo's row says "Always allowed" with its Revoke button. */
+static gboolean
+mcp_echo_marked (void)
+{
+  GtkWidget *revoke = named (mcp_tool_row ("echo"), "revoke", FALSE);
+  return revoke != NULL && gtk_widget_is_visible (revoke) && gtk_widget_is_sensitive (revoke) &&
+         label_starting (mcp_tool_row ("echo"), "Always allowed") != NULL;
+}
+
+/* A tool always allowed that the server does not offer has a row of its own. */
+static gboolean
+mcp_retired_shown (void)
+{
+  GtkWidget *row = row_titled (mcp_details, "retired-tool");
+  return row != NULL && gtk_widget_is_visible (named (row, "revoke", FALSE));
+}
+
+static gboolean
+mcp_retired_gone (void)
+{
+  return row_titled (mcp_details, "retired-tool") == NULL &&
+         !tftsr_mcp_store_is_tool_allowed (store (), "everything", "retired-tool", NULL);
+}
+
+static gboolean
+mcp_echo_revoked (void)
+{
+  return !tftsr_mcp_store_is_tool_allowed (store (), "everything", "echo", NULL) &&
+         !gtk_widget_is_visible (named (mcp_tool_row ("echo"), "revoke", FALSE)) &&
+         label_starting (mcp_details, "“echo” asks again before its next call") != NULL;
+}
+
 /* Adds the reference server (node running server-everything over stdio) through the real
- * dialog, with an LD_PRELOAD refused inline first, discovers it, and opens its tools,
- * resources and log. */
+ * dialog, with an LD_PRELOAD refused inline first, discovers it, sets the tool rounds per
+ * reply, and opens its tools (one always allowed, then revoked), resources and log. */
 static void
 test_mcp_servers (void)
 {
@@ -4102,7 +4155,7 @@ test_mcp_servers (void)
   g_autofree char *node = g_find_program_in_path ("node");
   g_autoptr (TftsrMcpServer) stored = NULL;
   g_autoptr (GError) error = NULL;
-  GtkWidget *prefs, *dialog, *arg, *env, *expander, *confirm;
+  GtkWidget *prefs, *dialog, *arg, *env, *expander, *confirm, *rounds, *echo;
   AdwViewStack *views;
 
   if (node == NULL || !g_file_test (script, G_FILE_TEST_EXISTS))
@@ -4189,7 +4242,25 @@ test_mcp_servers (void)
   g_assert_nonnull (strstr (mcp_subtitle (), " tools · "));
   screenshot (prefs, "76-mcp-servers");
 
-  /* Details: the tools found, one expanded to its schema; the resources; the log. */
+  /* The tool rounds per reply: the default shown, a new value saved as it is set. */
+  rounds = need (mcp_page, GTK_TYPE_SPIN_BUTTON, "rounds_spin");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (rounds)), ==,
+                   TFTSR_MCP_DEFAULT_TOOL_ROUNDS);
+  /* Clicked up three times quickly: the last value is the one kept. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (rounds), 6);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (rounds), 7);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (rounds), 8);
+  wait_until (mcp_rounds_stored, "the tool rounds to be saved");
+  settle (prefs);
+  g_assert_cmpuint (tftsr_mcp_get_tool_rounds (store ()), ==, 8);
+  scroll_to (prefs, rounds);
+  screenshot (prefs, "76-mcp-tool-rounds");
+
+  /* Details: the tools found, one expanded to its schema, echo always allowed (as its card's
+   * button would make it) and revoked; the resources; the log. */
+  g_assert_true (tftsr_mcp_store_allow_tool (store (), "everything", "echo", &error));
+  g_assert_true (tftsr_mcp_store_allow_tool (store (), "everything", "retired-tool", &error));
+  g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (mcp_page, "mcp.details", "s", "everything"));
   mcp_details = find_toplevel (TFTSR_TYPE_MCP_SERVER_WINDOW);
   g_assert_nonnull (mcp_details);
@@ -4197,6 +4268,18 @@ test_mcp_servers (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
   g_assert_nonnull (label_starting (expander, "{\n"));
   screenshot (mcp_details, "77-mcp-server-tools");
+  wait_until (mcp_echo_marked, "echo marked always allowed");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), FALSE);
+  echo = mcp_tool_row ("echo");
+  scroll_to (mcp_details, echo);
+  screenshot (mcp_details, "77-mcp-server-tool-allowed");
+  g_signal_emit_by_name (named (echo, "revoke", FALSE), "clicked");
+  wait_until (mcp_echo_revoked, "echo revoked, with a toast");
+  screenshot (mcp_details, "77-mcp-server-tool-revoked");
+  wait_until (mcp_retired_shown, "the allowed tool no longer offered");
+  g_signal_emit_by_name (named (row_titled (mcp_details, "retired-tool"), "revoke", FALSE),
+                         "clicked");
+  wait_until (mcp_retired_gone, "the allowed tool no longer offered to be revoked");
   views = ADW_VIEW_STACK (need (mcp_details, ADW_TYPE_VIEW_STACK, "view_stack"));
   adw_view_stack_set_visible_child_name (views, "resources");
   g_assert_true (shown (mcp_details, ADW_TYPE_PREFERENCES_GROUP, "resources_group"));
@@ -4216,6 +4299,8 @@ test_mcp_servers (void)
   answer (confirm, "remove");
   wait_until (mcp_row_gone, "the server to be removed");
   g_assert_null (tftsr_mcp_store_get_server (store (), "everything", NULL));
+  g_assert_true (tftsr_mcp_set_tool_rounds (store (), 0, &error));
+  g_assert_no_error (error);
   gtk_window_destroy (GTK_WINDOW (prefs));
   g_clear_error (&mcp_refusal);
 }

@@ -13,7 +13,6 @@
 
 #include "tftsr-mcp-bridge.h"
 #include "tftsr-mcp-private.h"
-#include "tftsr-settings.h"
 #include "tftsr-store-private.h"
 
 struct _TftsrMcpBridge
@@ -86,114 +85,6 @@ tftsr_mcp_tool_offered_name (const char *server, const char *tool)
     return g_string_free (name, FALSE);
   g_string_free (name, TRUE);
   return tftsr_mcp_tool_hashed_name (server, tool);
-}
-
-/* ------------------------------------------------------------------------------------------
- * Settings and the engineer's standing approvals
- */
-
-guint
-tftsr_mcp_get_tool_rounds (TftsrStore *store)
-{
-  g_autofree char *value = tftsr_store_get_setting (store, TFTSR_MCP_TOOL_ROUNDS_KEY, NULL);
-  guint64 rounds = 0;
-
-  if (value == NULL ||
-      !g_ascii_string_to_unsigned (value, 10, 1, TFTSR_MCP_MAX_TOOL_ROUNDS, &rounds, NULL))
-    return TFTSR_MCP_DEFAULT_TOOL_ROUNDS;
-  return (guint) rounds;
-}
-
-gboolean
-tftsr_mcp_set_tool_rounds (TftsrStore *store, guint rounds, GError **error)
-{
-  g_autofree char *value = NULL;
-
-  g_return_val_if_fail (TFTSR_IS_STORE (store), FALSE);
-
-  if (rounds > TFTSR_MCP_MAX_TOOL_ROUNDS)
-    {
-      g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_INVALID,
-                   _ ("A turn may make at most %u rounds of tool calls."),
-                   TFTSR_MCP_MAX_TOOL_ROUNDS);
-      return FALSE;
-    }
-  value = rounds > 0 ? g_strdup_printf ("%u", rounds) : NULL;
-  return tftsr_store_set_setting (store, TFTSR_MCP_TOOL_ROUNDS_KEY, value, error);
-}
-
-gboolean
-tftsr_mcp_store_is_tool_allowed (TftsrStore *store, const char *server, const char *tool,
-                                 GError **error)
-{
-  g_autoptr (TftsrConn) conn = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (TFTSR_IS_STORE (store), FALSE);
-  g_return_val_if_fail (server != NULL && tool != NULL, FALSE);
-
-  if ((conn = tftsr_conn_acquire (store, error)) == NULL ||
-      (stmt = tftsr_db_prepare (conn->db,
-                                "SELECT 1 FROM mcp_tool_approvals a JOIN mcp_servers s "
-                                "ON s.id = a.server_id WHERE s.name = ?1 AND a.tool = ?2",
-                                error)) == NULL)
-    return FALSE;
-  tftsr_db_bind_text (stmt, 1, server);
-  tftsr_db_bind_text (stmt, 2, tool);
-  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
-    tftsr_db_set_error (error, conn->db, rc, _ ("Could not read the tools always allowed"));
-  return FALSE;
-}
-
-static gboolean
-insert_approval (sqlite3 *db, const char *server, const char *tool, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (json_object) detail = json_object_new_object ();
-  g_autofree char *target = g_strconcat ("mcp:", server, NULL);
-
-  if ((stmt = tftsr_db_prepare (db,
-                                "INSERT OR IGNORE INTO mcp_tool_approvals (server_id, tool) "
-                                "SELECT id, ?2 FROM mcp_servers WHERE name = ?1",
-                                error)) == NULL)
-    return FALSE;
-  tftsr_db_bind_text (stmt, 1, server);
-  tftsr_db_bind_text (stmt, 2, tool);
-  if (!tftsr_db_step_done (stmt, _ ("Could not save the tool as always allowed"), error))
-    return FALSE;
-  if (sqlite3_changes (db) == 0)
-    {
-      g_set_error (error, TFTSR_MCP_ERROR, TFTSR_MCP_ERROR_NOT_FOUND,
-                   _ ("There is no MCP server named “%s”, or its tool is allowed already."),
-                   server);
-      return FALSE;
-    }
-  json_object_object_add (detail, "tool", json_object_new_string (tool));
-  return tftsr_audit_append_in_transaction (db, "mcp.allow", target,
-                                            json_object_to_json_string (detail), error);
-}
-
-gboolean
-tftsr_mcp_store_allow_tool (TftsrStore *store, const char *server, const char *tool, GError **error)
-{
-  g_autoptr (TftsrConn) conn = NULL;
-
-  g_return_val_if_fail (TFTSR_IS_STORE (store), FALSE);
-  g_return_val_if_fail (server != NULL && tool != NULL, FALSE);
-
-  if (tftsr_mcp_store_is_tool_allowed (store, server, tool, NULL))
-    return TRUE;
-  if ((conn = tftsr_conn_acquire (store, error)) == NULL || !tftsr_db_begin (conn->db, error))
-    return FALSE;
-  if (!insert_approval (conn->db, server, tool, error) || !tftsr_db_commit (conn->db, error))
-    {
-      tftsr_db_rollback (conn->db);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* ------------------------------------------------------------------------------------------
