@@ -1,9 +1,10 @@
 /* test-mcp-bridge.c: MCP tools offered to a model in the triage chat: a loopback provider
- * speaking OpenAI's chat completions asks for tool calls over several rounds, answered by
- * the reference MCP server (@modelcontextprotocol/server-everything over stdio): schemas
- * offered intact, names sanitised and mapped back, the engineer's approvals, the round
- * limit, a crash, a timeout and cancellation as results, and the privacy canaries in tool
- * arguments and results
+ * asks for tool calls over several rounds, answered by the reference MCP server
+ * (@modelcontextprotocol/server-everything over stdio): schemas offered intact, names
+ * sanitised and mapped back, the engineer's approvals, the round limit, a crash, a timeout
+ * and cancellation as results, the privacy canaries in tool arguments and results, results
+ * of every content kind, and the round trip in every tool-capable wire format (one table
+ * says how each format's provider speaks and where its requests pair calls and results)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -119,73 +120,142 @@ typedef struct
   "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":@TEXT@}}]}\n\n"                         \
   "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"                \
   "data: [DONE]\n\n"
-#define OPENAI_PICKS                                                                               \
-  { "messages", "tool_calls", "id", NULL, "id", NULL },                                            \
+#define OPENAI_CALLS                                                                               \
+  {                                                                                                \
+    "messages", "tool_calls", "id", NULL, "id", NULL                                               \
+  }
+#define OPENAI_RESULTS                                                                             \
   {                                                                                                \
     "messages", NULL, "role", "tool", "tool_call_id", "content"                                    \
   }
 
+#define ANTHROPIC_START                                                                            \
+  "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n"
+#define ANTHROPIC_CALL                                                                             \
+  "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":@INDEX@,"         \
+  "\"content_block\":{\"type\":\"tool_use\",\"id\":\"@ID@\",\"name\":@NAME@,\"input\":{}}}\n\n"    \
+  "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":@INDEX@,"         \
+  "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":@ARGSTR@}}\n\n"                       \
+  "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":@INDEX@}\n\n"
+#define ANTHROPIC_STOP(reason)                                                                     \
+  "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" reason   \
+  "\"}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
+#define ANTHROPIC_TEXT                                                                             \
+  ANTHROPIC_START                                                                                  \
+  "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"               \
+  "\"delta\":{\"type\":\"text_delta\",\"text\":@TEXT@}}\n\n" ANTHROPIC_STOP ("end_turn")
+
+/* A call with @id (JSON members, may be empty) and a thought signature. */
+#define GEMINI_CALL(id)                                                                            \
+  "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{" id "\"name\":@NAME@,"      \
+  "\"args\":@ARGS@},\"thoughtSignature\":\"sig-@ID@\"}],\"role\":\"model\"}}]}\r\n\r\n"
+#define GEMINI_END                                                                                 \
+  "data: {\"candidates\":[{\"content\":{\"parts\":[],\"role\":\"model\"},\"finishReason\":"        \
+  "\"STOP\"}]}\r\n\r\n"
+#define GEMINI_TEXT                                                                                \
+  "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":@TEXT@}],\"role\":\"model\"},"        \
+  "\"finishReason\":\"STOP\"}]}\r\n\r\n"
+
+#define OLLAMA_DONE                                                                                \
+  "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":"          \
+  "\"stop\"}\n"
+
 static const Wire wires[] = {
-  { "openai", TFTSR_AI_FORMAT_OPENAI, "/v1", "/v1/chat/completions", "text/event-stream", "call_",
-    "", OPENAI_CALL, OPENAI_END, OPENAI_TEXT, OPENAI_PICKS },
+  {
+      .label = "openai",
+      .format = TFTSR_AI_FORMAT_OPENAI,
+      .base = "/v1",
+      .path = "/v1/chat/completions",
+      .content_type = "text/event-stream",
+      .id_prefix = "call_",
+      .start = "",
+      .call = OPENAI_CALL,
+      .end = OPENAI_END,
+      .text = OPENAI_TEXT,
+      .calls = OPENAI_CALLS,
+      .results = OPENAI_RESULTS,
+  },
   /* Mistral's call ids are nine letters and digits, and it wants them back as they are. */
-  { "mistral", TFTSR_AI_FORMAT_MISTRAL, "/v1", "/v1/chat/completions", "text/event-stream", "mc",
-    "", OPENAI_CALL, OPENAI_END, OPENAI_TEXT, OPENAI_PICKS },
-  { "anthropic",
-    TFTSR_AI_FORMAT_ANTHROPIC,
-    "/",
-    "/v1/messages",
-    "text/event-stream",
-    "toolu_",
-    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n",
-    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":@INDEX@,"
-    "\"content_block\":{\"type\":\"tool_use\",\"id\":\"@ID@\",\"name\":@NAME@,\"input\":{}}}\n\n"
-    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":@INDEX@,"
-    "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":@ARGSTR@}}\n\n"
-    "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":@INDEX@}\n\n",
-    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
-    "\"tool_use\"}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
-    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n"
-    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-    "\"delta\":{\"type\":\"text_delta\",\"text\":@TEXT@}}\n\n"
-    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
-    "\"end_turn\"}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
-    { "messages", "content", "type", "tool_use", "id", NULL },
-    { "messages", "content", "type", "tool_result", "tool_use_id", "content" } },
-  /* Gemini's calls carry no id here; a thinking model signs them, and wants the signature
-   * back with the call. */
-  { "gemini",
-    TFTSR_AI_FORMAT_GEMINI,
-    "/",
-    "/v1beta/models/m:streamGenerateContent",
-    "text/event-stream",
-    NULL,
-    "",
-    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":@NAME@,"
-    "\"args\":@ARGS@},\"thoughtSignature\":\"sig-@ID@\"}],\"role\":\"model\"}}]}\r\n\r\n",
-    "data: {\"candidates\":[{\"content\":{\"parts\":[],\"role\":\"model\"},\"finishReason\":"
-    "\"STOP\"}]}\r\n\r\n",
-    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":@TEXT@}],\"role\":\"model\"},"
-    "\"finishReason\":\"STOP\"}]}\r\n\r\n",
-    { "contents", "parts", "functionCall", NULL, "functionCall.name", "thoughtSignature" },
-    { "contents", "parts", "functionResponse", NULL, "functionResponse.name",
-      "functionResponse.response.content" } },
-  { "ollama",
-    TFTSR_AI_FORMAT_OLLAMA,
-    "/",
-    "/api/chat",
-    "application/x-ndjson",
-    NULL,
-    "",
-    "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{"
-    "\"name\":@NAME@,\"arguments\":@ARGS@}}]},\"done\":false}\n",
-    "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":"
-    "\"stop\"}\n",
-    "{\"message\":{\"role\":\"assistant\",\"content\":@TEXT@},\"done\":false}\n"
-    "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":"
-    "\"stop\"}\n",
-    { "messages", "tool_calls", "function", NULL, "function.name", NULL },
-    { "messages", NULL, "role", "tool", "tool_name", "content" } },
+  {
+      .label = "mistral",
+      .format = TFTSR_AI_FORMAT_MISTRAL,
+      .base = "/v1",
+      .path = "/v1/chat/completions",
+      .content_type = "text/event-stream",
+      .id_prefix = "mc",
+      .start = "",
+      .call = OPENAI_CALL,
+      .end = OPENAI_END,
+      .text = OPENAI_TEXT,
+      .calls = OPENAI_CALLS,
+      .results = OPENAI_RESULTS,
+  },
+  {
+      .label = "anthropic",
+      .format = TFTSR_AI_FORMAT_ANTHROPIC,
+      .base = "/",
+      .path = "/v1/messages",
+      .content_type = "text/event-stream",
+      .id_prefix = "toolu_",
+      .start = ANTHROPIC_START,
+      .call = ANTHROPIC_CALL,
+      .end = ANTHROPIC_STOP ("tool_use"),
+      .text = ANTHROPIC_TEXT,
+      .calls = { "messages", "content", "type", "tool_use", "id", NULL },
+      .results = { "messages", "content", "type", "tool_result", "tool_use_id", "content" },
+  },
+  /* Gemini's calls without ids pair with their results by name; a thinking model signs
+   * its calls and wants each signature back on its call. */
+  {
+      .label = "gemini",
+      .format = TFTSR_AI_FORMAT_GEMINI,
+      .base = "/",
+      .path = "/v1beta/models/m:streamGenerateContent",
+      .content_type = "text/event-stream",
+      .id_prefix = NULL,
+      .start = "",
+      .call = GEMINI_CALL (""),
+      .end = GEMINI_END,
+      .text = GEMINI_TEXT,
+      .calls = { "contents", "parts", "functionCall", NULL, "functionCall.name",
+                 "thoughtSignature" },
+      .results = { "contents", "parts", "functionResponse", NULL, "functionResponse.name",
+                   "functionResponse.response.content" },
+  },
+  /* Newer Gemini models give their calls ids, and want them back on call and response. */
+  {
+      .label = "gemini-ids",
+      .format = TFTSR_AI_FORMAT_GEMINI,
+      .base = "/",
+      .path = "/v1beta/models/m:streamGenerateContent",
+      .content_type = "text/event-stream",
+      .id_prefix = "fc",
+      .start = "",
+      .call = GEMINI_CALL ("\"id\":\"@ID@\","),
+      .end = GEMINI_END,
+      .text = GEMINI_TEXT,
+      .calls = { "contents", "parts", "functionCall", NULL, "functionCall.id", "thoughtSignature" },
+      .results = { "contents", "parts", "functionResponse", NULL, "functionResponse.id",
+                   "functionResponse.response.content" },
+  },
+  /* Ollama's calls have no ids: results pair by the tool's name. */
+  {
+      .label = "ollama",
+      .format = TFTSR_AI_FORMAT_OLLAMA,
+      .base = "/",
+      .path = "/api/chat",
+      .content_type = "application/x-ndjson",
+      .id_prefix = NULL,
+      .start = "",
+      .call =
+          "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{"
+          "\"name\":@NAME@,\"arguments\":@ARGS@}}]},\"done\":false}\n",
+      .end = OLLAMA_DONE,
+      .text =
+          "{\"message\":{\"role\":\"assistant\",\"content\":@TEXT@},\"done\":false}\n" OLLAMA_DONE,
+      .calls = { "messages", "tool_calls", "function", NULL, "function.name", NULL },
+      .results = { "messages", NULL, "role", "tool", "tool_name", "content" },
+  },
 };
 #define OPENAI (&wires[0])
 
