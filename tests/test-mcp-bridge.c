@@ -840,7 +840,9 @@ test_timeout_crash (void)
   Engineer e;
   gint64 id, start;
 
-  if (!add_everything ("slow", NULL, 1500) || !add_everything ("fragile", NULL, 30000))
+  /* The slow server's timeout also bounds its start: node alone can take over 1.5 s on a
+   * busy machine, and the 30 s call must still time out well before the turn's limit. */
+  if (!add_everything ("slow", NULL, 5000) || !add_everything ("fragile", NULL, 30000))
     return;
   tftsr_fake_server_add_replies (
       ai, "/v1/chat/completions", call_reply ("slow__trigger-long-running-operation", slow),
