@@ -548,13 +548,15 @@ test_gemini_request (void)
   assert_len (body, "contents.1.parts", 2);
   assert_json (body, "contents.1.parts.0", "{\"text\":\"" ASSISTANT_TEXT "\"}");
   assert_json (body, "contents.1.parts.1",
-               "{\"functionCall\":{\"name\":\"search_logs\",\"args\":" CALL_ARGS "}}");
-  /* The result is a functionResponse part of a user turn, linked by the function's name;
-   * its response must be an object (a Struct). */
+               "{\"functionCall\":{\"id\":\"" CALL_ID
+               "\",\"name\":\"search_logs\",\"args\":" CALL_ARGS "}}");
+  /* The result is a functionResponse part of a user turn, linked by the function's name
+   * and the call's id; its response must be an object (a Struct). */
   assert_str (body, "contents.2.role", "user");
   assert_len (body, "contents.2.parts", 1);
-  assert_keys (body, "contents.2.parts.0.functionResponse", "name response");
+  assert_keys (body, "contents.2.parts.0.functionResponse", "name response id");
   assert_str (body, "contents.2.parts.0.functionResponse.name", "search_logs");
+  assert_str (body, "contents.2.parts.0.functionResponse.id", CALL_ID);
   assert_json (body, "contents.2.parts.0.functionResponse.response",
                "{\"content\":\"" TOOL_RESULT "\"}");
   assert_json (body, "contents.3", "{\"role\":\"user\",\"parts\":[{\"text\":\"" FOLLOW_UP "\"}]}");
@@ -570,7 +572,8 @@ test_gemini_request (void)
   assert_json (body, "generationConfig", "{\"maxOutputTokens\":4096}");
 }
 
-/* A call's thought signature goes back on its part; without one the part has none. */
+/* A call's thought signature goes back on its part; without one the part has none. An id
+ * made up for a call Gemini gave none goes back nowhere. */
 static void
 test_gemini_signature (void)
 {
@@ -579,13 +582,20 @@ test_gemini_signature (void)
                     "gemini-2.5-flash", NULL);
   g_autoptr (TftsrAiRequest) request = tftsr_test_conversation_new ();
   TftsrAiMessage *assistant = request->messages->pdata[1];
+  TftsrAiMessage *result = request->messages->pdata[2];
+  TftsrAiToolCall *call = assistant->tool_calls->pdata[0];
   g_autoptr (json_object) body = NULL;
 
-  ((TftsrAiToolCall *) assistant->tool_calls->pdata[0])->signature = g_strdup ("c2lnbmVk");
+  call->signature = g_strdup ("c2lnbmVk");
+  g_free (call->id);
+  call->id = g_strdup ("call_1");
+  g_free (result->tool_call_id);
+  result->tool_call_id = g_strdup ("call_1");
   body = body_of (provider, request, TRUE);
   assert_json (body, "contents.1.parts.1",
                "{\"functionCall\":{\"name\":\"search_logs\",\"args\":" CALL_ARGS
                "},\"thoughtSignature\":\"c2lnbmVk\"}");
+  assert_keys (body, "contents.2.parts.0.functionResponse", "name response");
 }
 
 /* The window asked for follows the provider's "context_tokens"; a value that is no number

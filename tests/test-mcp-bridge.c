@@ -1,9 +1,10 @@
 /* test-mcp-bridge.c: MCP tools offered to a model in the triage chat: a loopback provider
- * speaking OpenAI's chat completions asks for tool calls over several rounds, answered by
- * the reference MCP server (@modelcontextprotocol/server-everything over stdio): schemas
- * offered intact, names sanitised and mapped back, the engineer's approvals, the round
- * limit, a crash, a timeout and cancellation as results, and the privacy canaries in tool
- * arguments and results
+ * asks for tool calls over several rounds, answered by the reference MCP server
+ * (@modelcontextprotocol/server-everything over stdio): schemas offered intact, names
+ * sanitised and mapped back, the engineer's approvals, the round limit, a crash, a timeout
+ * and cancellation as results, the privacy canaries in tool arguments and results, results
+ * of every content kind, and the round trip in every tool-capable wire format (one table
+ * says how each format's provider speaks and where its requests pair calls and results)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -86,65 +87,282 @@ json_quote (const char *text)
   return g_strdup (json_object_to_json_string_ext (s, JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-/* A streamed reply asking for the calls in @calls: "name", "arguments" pairs, NULL ended. */
-static TftsrFakeReply *
-calls_reply (const char *const *calls)
+/* Where the id or name pairing a call with its result is, in a request's body: the items
+ * of body[list] (or of each one's [nested] array) that have @key (equal to @value unless
+ * NULL); @ref the dotted path to the id or name in such an item, @extra to its content (a
+ * result) or its signature (a call). */
+typedef struct
 {
-  TftsrFakeReply *reply = tftsr_fake_reply_new (200, "text/event-stream");
-  static guint n;
+  const char *list, *nested, *key, *value, *ref, *extra;
+} Pick;
 
+/* One AI wire format as the fake provider speaks it. The templates' @ID@, @INDEX@, @NAME@
+ * (a JSON string), @ARGS@ (a JSON object) and @ARGSTR@ (that object as a JSON string) are
+ * a call's; @TEXT@ is a JSON string. */
+typedef struct
+{
+  const char *label;
+  TftsrAiFormat format;
+  const char *base, *path, *content_type;
+  const char *id_prefix; /* of the provider's call ids; results pair by name when NULL */
+  const char *start, *call, *end, *text;
+  Pick calls, results;
+} Wire;
+
+#define OPENAI_CALL                                                                                \
+  "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{"           \
+  "\"index\":@INDEX@,\"id\":\"@ID@\",\"type\":\"function\",\"function\":{\"name\":@NAME@,"         \
+  "\"arguments\":@ARGSTR@}}]}}]}\n\n"
+#define OPENAI_END                                                                                 \
+  "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"          \
+  "data: [DONE]\n\n"
+#define OPENAI_TEXT                                                                                \
+  "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":@TEXT@}}]}\n\n"                         \
+  "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"                \
+  "data: [DONE]\n\n"
+#define OPENAI_CALLS                                                                               \
+  {                                                                                                \
+    "messages", "tool_calls", "id", NULL, "id", NULL                                               \
+  }
+#define OPENAI_RESULTS                                                                             \
+  {                                                                                                \
+    "messages", NULL, "role", "tool", "tool_call_id", "content"                                    \
+  }
+
+#define ANTHROPIC_START                                                                            \
+  "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n"
+#define ANTHROPIC_CALL                                                                             \
+  "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":@INDEX@,"         \
+  "\"content_block\":{\"type\":\"tool_use\",\"id\":\"@ID@\",\"name\":@NAME@,\"input\":{}}}\n\n"    \
+  "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":@INDEX@,"         \
+  "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":@ARGSTR@}}\n\n"                       \
+  "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":@INDEX@}\n\n"
+#define ANTHROPIC_STOP(reason)                                                                     \
+  "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" reason   \
+  "\"}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
+#define ANTHROPIC_TEXT                                                                             \
+  ANTHROPIC_START                                                                                  \
+  "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"               \
+  "\"delta\":{\"type\":\"text_delta\",\"text\":@TEXT@}}\n\n" ANTHROPIC_STOP ("end_turn")
+
+/* A call with @id (JSON members, may be empty) and a thought signature. */
+#define GEMINI_CALL(id)                                                                            \
+  "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{" id "\"name\":@NAME@,"      \
+  "\"args\":@ARGS@},\"thoughtSignature\":\"sig-@ID@\"}],\"role\":\"model\"}}]}\r\n\r\n"
+#define GEMINI_END                                                                                 \
+  "data: {\"candidates\":[{\"content\":{\"parts\":[],\"role\":\"model\"},\"finishReason\":"        \
+  "\"STOP\"}]}\r\n\r\n"
+#define GEMINI_TEXT                                                                                \
+  "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":@TEXT@}],\"role\":\"model\"},"        \
+  "\"finishReason\":\"STOP\"}]}\r\n\r\n"
+
+#define OLLAMA_DONE                                                                                \
+  "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":"          \
+  "\"stop\"}\n"
+
+static const Wire wires[] = {
+  {
+      .label = "openai",
+      .format = TFTSR_AI_FORMAT_OPENAI,
+      .base = "/v1",
+      .path = "/v1/chat/completions",
+      .content_type = "text/event-stream",
+      .id_prefix = "call_",
+      .start = "",
+      .call = OPENAI_CALL,
+      .end = OPENAI_END,
+      .text = OPENAI_TEXT,
+      .calls = OPENAI_CALLS,
+      .results = OPENAI_RESULTS,
+  },
+  /* Mistral's call ids are nine letters and digits, and it wants them back as they are. */
+  {
+      .label = "mistral",
+      .format = TFTSR_AI_FORMAT_MISTRAL,
+      .base = "/v1",
+      .path = "/v1/chat/completions",
+      .content_type = "text/event-stream",
+      .id_prefix = "mc",
+      .start = "",
+      .call = OPENAI_CALL,
+      .end = OPENAI_END,
+      .text = OPENAI_TEXT,
+      .calls = OPENAI_CALLS,
+      .results = OPENAI_RESULTS,
+  },
+  {
+      .label = "anthropic",
+      .format = TFTSR_AI_FORMAT_ANTHROPIC,
+      .base = "/",
+      .path = "/v1/messages",
+      .content_type = "text/event-stream",
+      .id_prefix = "toolu_",
+      .start = ANTHROPIC_START,
+      .call = ANTHROPIC_CALL,
+      .end = ANTHROPIC_STOP ("tool_use"),
+      .text = ANTHROPIC_TEXT,
+      .calls = { "messages", "content", "type", "tool_use", "id", NULL },
+      .results = { "messages", "content", "type", "tool_result", "tool_use_id", "content" },
+  },
+  /* Gemini's calls without ids pair with their results by name; a thinking model signs
+   * its calls and wants each signature back on its call. */
+  {
+      .label = "gemini",
+      .format = TFTSR_AI_FORMAT_GEMINI,
+      .base = "/",
+      .path = "/v1beta/models/m:streamGenerateContent",
+      .content_type = "text/event-stream",
+      .id_prefix = NULL,
+      .start = "",
+      .call = GEMINI_CALL (""),
+      .end = GEMINI_END,
+      .text = GEMINI_TEXT,
+      .calls = { "contents", "parts", "functionCall", NULL, "functionCall.name",
+                 "thoughtSignature" },
+      .results = { "contents", "parts", "functionResponse", NULL, "functionResponse.name",
+                   "functionResponse.response.content" },
+  },
+  /* Newer Gemini models give their calls ids, and want them back on call and response. */
+  {
+      .label = "gemini-ids",
+      .format = TFTSR_AI_FORMAT_GEMINI,
+      .base = "/",
+      .path = "/v1beta/models/m:streamGenerateContent",
+      .content_type = "text/event-stream",
+      .id_prefix = "fc",
+      .start = "",
+      .call = GEMINI_CALL ("\"id\":\"@ID@\","),
+      .end = GEMINI_END,
+      .text = GEMINI_TEXT,
+      .calls = { "contents", "parts", "functionCall", NULL, "functionCall.id", "thoughtSignature" },
+      .results = { "contents", "parts", "functionResponse", NULL, "functionResponse.id",
+                   "functionResponse.response.content" },
+  },
+  /* Ollama's calls have no ids: results pair by the tool's name. */
+  {
+      .label = "ollama",
+      .format = TFTSR_AI_FORMAT_OLLAMA,
+      .base = "/",
+      .path = "/api/chat",
+      .content_type = "application/x-ndjson",
+      .id_prefix = NULL,
+      .start = "",
+      .call =
+          "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{"
+          "\"name\":@NAME@,\"arguments\":@ARGS@}}]},\"done\":false}\n",
+      .end = OLLAMA_DONE,
+      .text =
+          "{\"message\":{\"role\":\"assistant\",\"content\":@TEXT@},\"done\":false}\n" OLLAMA_DONE,
+      .calls = { "messages", "tool_calls", "function", NULL, "function.name", NULL },
+      .results = { "messages", NULL, "role", "tool", "tool_name", "content" },
+  },
+};
+#define OPENAI (&wires[0])
+
+/* @template with a call's or a text's values in place of its markers. */
+static char *
+fill (const char *template, const char *const *markers)
+{
+  GString *out = g_string_new (template);
+
+  for (guint i = 0; markers[i] != NULL; i += 2)
+    g_string_replace (out, markers[i], markers[i + 1], 0);
+  return g_string_free (out, FALSE);
+}
+
+/* The calls the fake providers asked for so far, which numbers their ids. */
+static guint calls_made;
+
+/* The id @wire's provider gives its @n-th call, nine characters long (the number in the
+ * signature when it gives none). */
+static char *
+call_id (const Wire *wire, guint n)
+{
+  const char *prefix = wire->id_prefix != NULL ? wire->id_prefix : "";
+
+  return g_strdup_printf ("%s%0*u", prefix, (int) (9 - MIN (strlen (prefix), 9)), n);
+}
+
+/* A streamed reply asking for the calls in @calls: "name", "arguments" pairs, NULL ended.
+ * The calls are numbered across the test, from 1, for their ids. */
+static TftsrFakeReply *
+calls_reply_in (const Wire *wire, const char *const *calls)
+{
+  TftsrFakeReply *reply = tftsr_fake_reply_new (200, wire->content_type);
+
+  if (*wire->start != '\0')
+    tftsr_fake_reply_add_piece (reply, wire->start, -1);
   for (guint i = 0; calls[i] != NULL; i += 2)
     {
       g_autofree char *name = json_quote (calls[i]);
-      g_autofree char *arguments = json_quote (calls[i + 1]);
-      g_autofree char *event = g_strdup_printf (
-          "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{"
-          "\"index\":%u,\"id\":\"call_%u\",\"type\":\"function\",\"function\":{\"name\":%s,"
-          "\"arguments\":%s}}]}}]}\n\n",
-          i / 2, ++n, name, arguments);
+      g_autofree char *argstr = json_quote (calls[i + 1]);
+      g_autofree char *index = g_strdup_printf ("%u", i / 2);
+      g_autofree char *id = call_id (wire, ++calls_made);
+      const char *markers[] = { "@ID@",     id,     "@INDEX@", index,        "@NAME@", name,
+                                "@ARGSTR@", argstr, "@ARGS@",  calls[i + 1], NULL };
+      g_autofree char *event = fill (wire->call, markers);
+
       tftsr_fake_reply_add_piece (reply, event, -1);
     }
-  tftsr_fake_reply_add_piece (reply,
-                              "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":"
-                              "\"tool_calls\"}]}\n\ndata: [DONE]\n\n",
-                              -1);
+  tftsr_fake_reply_add_piece (reply, wire->end, -1);
   return kept (reply);
+}
+
+static TftsrFakeReply *
+calls_reply (const char *const *calls)
+{
+  return calls_reply_in (OPENAI, calls);
+}
+
+static TftsrFakeReply *
+call_reply_in (const Wire *wire, const char *name, const char *arguments)
+{
+  const char *calls[] = { name, arguments, NULL };
+  return calls_reply_in (wire, calls);
 }
 
 static TftsrFakeReply *
 call_reply (const char *name, const char *arguments)
 {
-  const char *calls[] = { name, arguments, NULL };
-  return calls_reply (calls);
+  return call_reply_in (OPENAI, name, arguments);
 }
 
 static TftsrFakeReply *
-text_reply (const char *text)
+text_reply_in (const Wire *wire, const char *text)
 {
-  TftsrFakeReply *reply = tftsr_fake_reply_new (200, "text/event-stream");
+  TftsrFakeReply *reply = tftsr_fake_reply_new (200, wire->content_type);
   g_autofree char *q = json_quote (text);
-  g_autofree char *body = g_strdup_printf (
-      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":%s}}]}\n\n"
-      "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-      "data: [DONE]\n\n",
-      q);
+  const char *markers[] = { "@TEXT@", q, NULL };
+  g_autofree char *body = fill (wire->text, markers);
 
   tftsr_fake_reply_add_piece (reply, body, -1);
   return kept (reply);
 }
 
+static TftsrFakeReply *
+text_reply (const char *text)
+{
+  return text_reply_in (OPENAI, text);
+}
+
 static char *
-add_provider (TftsrFakeServer *server)
+add_provider_in (TftsrFakeServer *server, const Wire *wire)
 {
   static guint n;
   char *name = g_strdup_printf ("provider-%u", ++n);
-  g_autofree char *url = tftsr_fake_server_url (server, "/v1");
-  g_autoptr (TftsrAiProvider) p = tftsr_ai_provider_new (name, TFTSR_AI_FORMAT_OPENAI, url, "m");
+  g_autofree char *url = tftsr_fake_server_url (server, wire->base);
+  g_autoptr (TftsrAiProvider) p = tftsr_ai_provider_new (name, wire->format, url, "m");
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (tftsr_store_add_ai_provider (store, p, "sk-test", &error), >, 0);
   g_assert_no_error (error);
   return name;
+}
+
+static char *
+add_provider (TftsrFakeServer *server)
+{
+  return add_provider_in (server, OPENAI);
 }
 
 static json_object *
@@ -156,33 +374,92 @@ body_of (TftsrFakeRequest *request)
 }
 
 static GPtrArray *
-chat_requests (TftsrFakeServer *server)
+chat_requests_in (TftsrFakeServer *server, const Wire *wire)
 {
   g_autoptr (GPtrArray) all = tftsr_fake_server_dup_requests (server);
   GPtrArray *chats = g_ptr_array_new_with_free_func ((GDestroyNotify) tftsr_fake_request_unref);
 
   for (guint i = 0; i < all->len; i++)
-    if (g_str_has_prefix (((TftsrFakeRequest *) all->pdata[i])->path, "/v1/chat/completions"))
+    if (g_str_has_prefix (((TftsrFakeRequest *) all->pdata[i])->path, wire->path))
       g_ptr_array_add (chats, tftsr_fake_request_ref (all->pdata[i]));
   return chats;
 }
 
-/* The content of the tool message answering the @n-th call (1-based) in @body, or NULL. */
+static GPtrArray *
+chat_requests (TftsrFakeServer *server)
+{
+  return chat_requests_in (server, OPENAI);
+}
+
+/* The string at dotted @path ("functionResponse.name") in @node, or NULL. */
+static const char *
+string_at (json_object *node, const char *path)
+{
+  g_auto (GStrv) steps = g_strsplit (path, ".", -1);
+
+  for (guint i = 0; node != NULL && steps[i] != NULL; i++)
+    if (!json_object_is_type (node, json_type_object) ||
+        !json_object_object_get_ex (node, steps[i], &node))
+      return NULL;
+  return node != NULL && json_object_is_type (node, json_type_string)
+             ? json_object_get_string (node)
+             : NULL;
+}
+
+static gboolean
+picked (const Pick *pick, json_object *item)
+{
+  json_object *value = NULL;
+
+  return json_object_is_type (item, json_type_object) &&
+         json_object_object_get_ex (item, pick->key, &value) &&
+         (pick->value == NULL || g_strcmp0 (json_object_get_string (value), pick->value) == 0);
+}
+
+/* The @n-th item (1-based) of @body that @pick picks, or NULL. */
+static json_object *
+nth_picked (const Pick *pick, json_object *body, guint n)
+{
+  json_object *list = json_object_object_get (body, pick->list);
+  guint seen = 0;
+
+  for (size_t i = 0; i < json_object_array_length (list); i++)
+    {
+      json_object *item = json_object_array_get_idx (list, i);
+      json_object *inner =
+          pick->nested != NULL ? json_object_object_get (item, pick->nested) : NULL;
+
+      if (pick->nested == NULL)
+        {
+          if (picked (pick, item) && ++seen == n)
+            return item;
+          continue;
+        }
+      if (!json_object_is_type (inner, json_type_array))
+        continue;
+      for (size_t k = 0; k < json_object_array_length (inner); k++)
+        if (picked (pick, json_object_array_get_idx (inner, k)) && ++seen == n)
+          return json_object_array_get_idx (inner, k);
+    }
+  return NULL;
+}
+
+/* The content of the tool result answering the @n-th call (1-based) in @body, or NULL; in
+ * @ref (if not NULL) the id or name it is paired with. */
+static const char *
+result_in (const Wire *wire, json_object *body, guint n, const char **ref)
+{
+  json_object *item = nth_picked (&wire->results, body, n);
+
+  if (ref != NULL)
+    *ref = item != NULL ? string_at (item, wire->results.ref) : NULL;
+  return item != NULL ? string_at (item, wire->results.extra) : NULL;
+}
+
 static const char *
 tool_result_in (json_object *body, guint n)
 {
-  json_object *messages = json_object_object_get (body, "messages");
-  guint seen = 0;
-
-  for (size_t i = 0; i < json_object_array_length (messages); i++)
-    {
-      json_object *m = json_object_array_get_idx (messages, i);
-
-      if (g_strcmp0 (json_object_get_string (json_object_object_get (m, "role")), "tool") == 0 &&
-          ++seen == n)
-        return json_object_get_string (json_object_object_get (m, "content"));
-    }
-  return NULL;
+  return result_in (OPENAI, body, n, NULL);
 }
 
 static gboolean
@@ -721,7 +998,9 @@ test_timeout_crash (void)
   Engineer e;
   gint64 id, start;
 
-  if (!add_everything ("slow", NULL, 1500) || !add_everything ("fragile", NULL, 30000))
+  /* The slow server's timeout also bounds its start: node alone can take over 1.5 s on a
+   * busy machine, and the 30 s call must still time out well before the turn's limit. */
+  if (!add_everything ("slow", NULL, 5000) || !add_everything ("fragile", NULL, 30000))
     return;
   tftsr_fake_server_add_replies (
       ai, "/v1/chat/completions", call_reply ("slow__trigger-long-running-operation", slow),
@@ -876,6 +1155,158 @@ test_privacy (void)
   remove_server ("everything");
 }
 
+/* --- content of every kind ------------------------------------------------------------------- */
+
+/* A Luhn-valid card number the reference server writes into an embedded resource's text
+ * and URI: the canary that must reach the model only as a pseudonym. */
+#define CANARY_CARD "4111111111111111"
+
+/* The reference server's image, resource links, and embedded text and blob resources: the
+ * model gets the text, the resources' text with their URI, the links' names and URIs, and
+ * the binary content only described, all pseudonymised; the card shows the same. */
+static void
+test_content_kinds (void)
+{
+  g_autoptr (TftsrFakeServer) ai = tftsr_fake_server_new ();
+  g_autoptr (TftsrMcpBridge) bridge = tftsr_mcp_bridge_new (store);
+  g_autoptr (TftsrTriageTurn) turn = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) chats = NULL;
+  g_autoptr (json_object) last = NULL;
+  g_autofree char *provider = NULL;
+  const TftsrToolApproval answers[] = { TFTSR_TOOL_ALLOW_ONCE };
+  const char *calls[] = { "everything__get-tiny-image",
+                          "{}",
+                          "everything__get-resource-links",
+                          "{\"count\":2}",
+                          "everything__get-resource-reference",
+                          "{\"resourceType\":\"Text\",\"resourceId\":" CANARY_CARD "}",
+                          "everything__get-resource-reference",
+                          "{\"resourceType\":\"Blob\",\"resourceId\":2}",
+                          NULL };
+  const char *image, *links, *text, *blob;
+  Engineer e;
+
+  if (!add_everything ("everything", NULL, 30000))
+    return;
+  tftsr_fake_server_add_replies (ai, "/v1/chat/completions", calls_reply (calls),
+                                 text_reply ("Seen them."), NULL);
+  provider = add_provider (ai);
+  engineer_init (&e, bridge, answers, 1);
+  turn = send_turn (new_issue ("Content", NULL), "Show me", provider, &e, NULL, &error);
+  g_assert_no_error (error);
+
+  chats = chat_requests (ai);
+  g_assert_cmpuint (chats->len, ==, 2);
+  last = body_of (chats->pdata[1]);
+  image = tool_result_in (last, 1);
+  g_assert_true (g_str_has_prefix (image, "Here's the image you requested:\n[image/png, "));
+  g_assert_true (g_str_has_suffix (image, " kB, not shown]\nThe image above is the MCP logo."));
+  g_assert_null (strstr (image, "iVBORw0KGgo"));
+  links = tool_result_in (last, 2);
+  g_assert_nonnull (
+      strstr (links, "\n[resource link “Blob Resource 1”: demo://resource/dynamic/blob/1]"));
+  g_assert_nonnull (
+      strstr (links, "\n[resource link “Text Resource 2”: demo://resource/dynamic/text/2]"));
+  text = tool_result_in (last, 3);
+  g_assert_nonnull (strstr (text, "\n[resource demo://resource/dynamic/text/<CREDIT_CARD_1>]\n"
+                                  "Resource <CREDIT_CARD_1>: This is a plaintext resource"));
+  g_assert_null (strstr (text, CANARY_CARD));
+  blob = tool_result_in (last, 4);
+  /* "Resource 2: This is a base64 blob created at <the time>", not decoded, not passed on. */
+  g_assert_nonnull (strstr (blob, "\n[resource demo://resource/dynamic/blob/2] [text/plain, 5"));
+  g_assert_nonnull (strstr (blob, " bytes, not shown]\n"));
+  g_assert_null (strstr (blob, "This is a base64 blob"));
+  g_assert_null (strstr (blob, "UmVzb3VyY2Ug"));
+  /* The card shows what the model got. */
+  for (guint i = 0, n = 0; i < e.heard->len; i++)
+    {
+      TftsrTriageToolCall *call = e.heard->pdata[i];
+
+      if (call->status == TFTSR_TRIAGE_TOOL_DONE)
+        g_assert_cmpstr (call->result, ==, tool_result_in (last, ++n));
+    }
+  engineer_clear (&e);
+  remove_server ("everything");
+}
+
+/* --- every wire format ------------------------------------------------------------------------ */
+
+/* The id or name a call and its result are paired by in @wire: the @n-th call's id, or
+ * the tool's name. */
+static char *
+pairing (const Wire *wire, guint n, const char *tool)
+{
+  return wire->id_prefix != NULL ? call_id (wire, n) : g_strdup (tool);
+}
+
+/* Two rounds (echo, then get-env, whose answer holds a canary) and the answer, with a
+ * provider speaking @data's wire format: each result goes back in that format's shape,
+ * paired with its call's id or name, pseudonymised; the calls go back with their ids and
+ * signatures. */
+static void
+test_wire (gconstpointer data)
+{
+  const Wire *wire = data;
+  g_autoptr (TftsrFakeServer) ai = tftsr_fake_server_new ();
+  g_autoptr (TftsrMcpBridge) bridge = tftsr_mcp_bridge_new (store);
+  g_autoptr (TftsrTriageTurn) turn = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) chats = NULL;
+  g_autoptr (json_object) second = NULL, third = NULL;
+  g_autofree char *provider = NULL, *echo_ref = NULL, *env_ref = NULL;
+  const char *tools[] = { "everything__echo", "everything__get-env" };
+  const TftsrToolApproval answers[] = { TFTSR_TOOL_ALLOW_ONCE };
+  const char *ref = NULL, *content;
+  guint first = calls_made + 1;
+  TftsrFakeReply *echo, *env;
+  Engineer e;
+
+  if (!add_everything ("everything", NULL, 30000))
+    return;
+  /* In turn: the calls are numbered as they are made. */
+  echo = call_reply_in (wire, tools[0], "{\"message\":\"round one\"}");
+  env = call_reply_in (wire, tools[1], "{}");
+  tftsr_fake_server_add_replies (ai, wire->path, echo, env, text_reply_in (wire, "All read."),
+                                 NULL);
+  provider = add_provider_in (ai, wire);
+  engineer_init (&e, bridge, answers, 1);
+  turn = send_turn (new_issue ("Wire", NULL), "Look", provider, &e, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (turn->reply->message->content, ==, "All read.");
+  echo_ref = pairing (wire, first, tools[0]);
+  env_ref = pairing (wire, first + 1, tools[1]);
+
+  chats = chat_requests_in (ai, wire);
+  g_assert_cmpuint (chats->len, ==, 3);
+  second = body_of (chats->pdata[1]);
+  content = result_in (wire, second, 1, &ref);
+  g_assert_cmpstr (content, ==, "Echo: round one");
+  g_assert_cmpstr (ref, ==, echo_ref);
+  third = body_of (chats->pdata[2]);
+  g_assert_cmpstr (result_in (wire, third, 1, NULL), ==, "Echo: round one");
+  content = result_in (wire, third, 2, &ref);
+  g_assert_cmpstr (ref, ==, env_ref);
+  g_assert_nonnull (strstr (content, "\"CANARY_CONTACT\": \"<EMAIL_1>\""));
+  g_assert_null (result_in (wire, third, 3, NULL));
+  /* The calls go back as the provider gave them: id (or name) and signature. */
+  for (guint n = 1; n <= 2; n++)
+    {
+      json_object *call = nth_picked (&wire->calls, third, n);
+      g_autofree char *id = call_id (wire, first + n - 1);
+      g_autofree char *signature = g_strconcat ("sig-", id, NULL);
+
+      g_assert_nonnull (call);
+      g_assert_cmpstr (string_at (call, wire->calls.ref), ==, n == 1 ? echo_ref : env_ref);
+      if (wire->calls.extra != NULL)
+        g_assert_cmpstr (string_at (call, wire->calls.extra), ==, signature);
+    }
+  for (guint i = 0; i < chats->len; i++)
+    g_assert_false (contains (((TftsrFakeRequest *) chats->pdata[i])->body, CANARY_ENV_EMAIL));
+  engineer_clear (&e);
+  remove_server ("everything");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -893,6 +1324,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/mcp-bridge/timeout-crash", test_timeout_crash);
   g_test_add_func ("/mcp-bridge/cancel", test_cancel);
   g_test_add_func ("/mcp-bridge/privacy", test_privacy);
+  g_test_add_func ("/mcp-bridge/content-kinds", test_content_kinds);
+  for (guint i = 0; i < G_N_ELEMENTS (wires); i++)
+    {
+      g_autofree char *path = g_strconcat ("/mcp-bridge/wire/", wires[i].label, NULL);
+      g_test_add_data_func (path, &wires[i], test_wire);
+    }
   status = g_test_run ();
   g_ptr_array_unref (replies);
   g_object_unref (store);

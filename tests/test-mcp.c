@@ -1272,6 +1272,48 @@ test_discover_enabled (void)
   g_assert_cmpint (after->status, ==, TFTSR_MCP_STATUS_PENDING);
 }
 
+/* A tools/call result as the text a model gets: each kind of block in order, binary
+ * content described by type and size, structured content only when no block had text. */
+static void
+test_result_text (void)
+{
+  static const struct
+  {
+    const char *result, *text;
+  } cases[] = {
+    { "{\"content\":[]}", "" },
+    { "{\"content\":[],\"structuredContent\":{\"temperature\": 36, \"unit\": \"C\"}}",
+      "{\"temperature\":36,\"unit\":\"C\"}" },
+    { "{\"content\":[{\"type\":\"text\",\"text\":\"36 C\"}],\"structuredContent\":{\"t\":36}}",
+      "36 C" },
+    { "{\"content\":[{\"type\":\"audio\",\"data\":\"AAAA\",\"mimeType\":\"audio/wav\"}],"
+      "\"structuredContent\":[1,2]}",
+      "[audio/wav, 3 bytes, not shown]\n[1,2]" },
+    { "{\"content\":[{\"type\":\"image\",\"data\":\"AAAA\"},{\"type\":\"video\",\"x\":1}]}",
+      "[application/octet-stream, 3 bytes, not shown]\n[content of type “video”, not shown]" },
+    { "{\"content\":[{\"type\":\"resource\",\"resource\":{\"uri\":\"file:///a.txt\","
+      "\"text\":\"line 1\"}},{\"type\":\"resource\",\"resource\":{\"uri\":\"file:///b.gz\","
+      "\"mimeType\":\"application/gzip\",\"blob\":\"AAAA\"}}]}",
+      "[resource file:///a.txt]\nline 1\n[resource file:///b.gz] [application/gzip, 3 bytes, "
+      "not shown]" },
+    { "{\"content\":[{\"type\":\"resource_link\",\"uri\":\"file:///c\",\"name\":\"C\"},"
+      "{\"type\":\"resource_link\",\"uri\":\"file:///d\"}]}",
+      "[resource link “C”: file:///c]\n[resource link “file:///d”: file:///d]" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (json_object) json = json_tokener_parse (cases[i].result);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TftsrMcpToolResult) result = tftsr_mcp_tool_result_from_json (json, &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = tftsr_mcp_tool_result_dup_text (result);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1279,6 +1321,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/mcp/env-refused", test_env_refused);
   g_test_add_func ("/mcp/registry", test_registry);
+  g_test_add_func ("/mcp/result-text", test_result_text);
   g_test_add_func ("/mcp/fake-garbage", test_fake_garbage);
   g_test_add_func ("/mcp/fake-not-jsonrpc", test_fake_not_jsonrpc);
   g_test_add_func ("/mcp/fake-exits-and-hangs", test_fake_exits_and_hangs);

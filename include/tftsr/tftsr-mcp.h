@@ -316,8 +316,12 @@ typedef struct
 
 void tftsr_mcp_tool_result_free (TftsrMcpToolResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrMcpToolResult, tftsr_mcp_tool_result_free)
-/* The text blocks joined by newlines (embedded text resources too); when there are none,
- * the structured content; "" when neither. For a model's tool message. */
+/* The result as text, one block after the other, for a model's tool message (and a
+ * person's terminal): text blocks as they are; an embedded resource as "[resource URI]"
+ * and its text; a resource link as its name and URI; image, audio and blob content only
+ * described ("[image/png, 12.3 kB, not shown]"), never passed on. When no block carried
+ * text of its own, the structured content follows as compact JSON. "" when there is
+ * nothing. */
 char *tftsr_mcp_tool_result_dup_text (const TftsrMcpToolResult *result);
 
 /* ------------------------------------------------------------------------------------------

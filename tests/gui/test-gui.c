@@ -1908,12 +1908,15 @@ streamed_reply (const char *text, guint delay_ms, TftsrFakeEnd end)
 
 #define EVERYTHING "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 
-/* The card of the chat's first tool call, once one is shown. */
+/* Which of the chat's tool calls the conditions below watch (0: the first). */
+static guint watched_tool;
+
+/* The watched tool call's item, once it is shown. */
 static TftsrTriageItem *
-first_tool_item (void)
+watched_tool_item (void)
 {
-  for (guint i = 0; i < g_list_model_get_n_items (chat_items ()); i++)
-    if (tftsr_triage_item_is_tool (chat_item (i)))
+  for (guint i = 0, n = 0; i < g_list_model_get_n_items (chat_items ()); i++)
+    if (tftsr_triage_item_is_tool (chat_item (i)) && n++ == watched_tool)
       return chat_item (i);
   return NULL;
 }
@@ -1921,64 +1924,65 @@ first_tool_item (void)
 static gboolean
 tool_waiting (void)
 {
-  TftsrTriageItem *item = first_tool_item ();
+  TftsrTriageItem *item = watched_tool_item ();
   return item != NULL && tftsr_triage_item_get_tool_ask (item) != NULL;
 }
 
 static gboolean
 tool_done_and_answered (void)
 {
-  TftsrTriageItem *item = first_tool_item ();
+  TftsrTriageItem *item = watched_tool_item ();
   return item != NULL && tftsr_triage_item_get_tool (item)->status == TFTSR_TRIAGE_TOOL_DONE &&
          chat_settled ();
 }
 
-/* The first tool card shown in @root (every row has one, hidden unless a tool call). */
-static GtkWidget *
-visible_card (GtkWidget *root)
+/* The visible tool cards in @root (every row has one, hidden unless a tool call), in
+ * order, appended to @cards. */
+static void
+visible_cards (GtkWidget *root, GPtrArray *cards)
 {
   if (TFTSR_IS_TOOL_CALL_CARD (root))
-    return gtk_widget_get_visible (root) ? root : NULL;
+    {
+      if (gtk_widget_get_visible (root))
+        g_ptr_array_add (cards, root);
+      return;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = visible_card (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+    visible_cards (child, cards);
 }
 
+/* The watched tool call's card. */
 static GtkWidget *
 tool_card (void)
 {
-  GtkWidget *card;
+  g_autoptr (GPtrArray) cards = g_ptr_array_new ();
 
   settle (window);
-  card = visible_card (need (triage, GTK_TYPE_LIST_VIEW, "message_list"));
-  g_assert_nonnull (card);
-  return card;
+  visible_cards (need (triage, GTK_TYPE_LIST_VIEW, "message_list"), cards);
+  g_assert_cmpuint (cards->len, >, watched_tool);
+  return cards->pdata[watched_tool];
 }
 
+/* A reply asking for one call of @name with @arguments (a JSON string's content). */
 static TftsrFakeReply *
-tool_call_reply (void)
+tool_call_reply (const char *id, const char *name, const char *arguments)
 {
   TftsrFakeReply *reply = tftsr_fake_reply_new (200, "text/event-stream");
-
-  tftsr_fake_reply_add_piece (
-      reply,
+  g_autofree char *event = g_strdup_printf (
       "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{"
-      "\"index\":0,\"id\":\"call_gui\",\"type\":\"function\",\"function\":{\"name\":"
-      "\"everything__echo\",\"arguments\":\"{\\\"message\\\":\\\"pool size on "
-      "<HOSTNAME_1>\\\"}\"}}]}}]}"
-      "\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}"
-      "\n\ndata: [DONE]\n\n",
-      -1);
+      "\"index\":0,\"id\":\"%s\",\"type\":\"function\",\"function\":{\"name\":\"%s\","
+      "\"arguments\":\"%s\"}}]}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{},"
+      "\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n",
+      id, name, arguments);
+
+  tftsr_fake_reply_add_piece (reply, event, -1);
   return reply;
 }
 
 /* A tool call waits on its card for the engineer, is allowed once, runs against the
- * reference MCP server and its result goes back to the model, which answers. */
+ * reference MCP server and its result goes back to the model; a second call's image shows
+ * on its card as the model got it, described; then the model answers. */
 static void
 test_triage_tools (void)
 {
@@ -1989,7 +1993,10 @@ test_triage_tools (void)
   g_autoptr (TftsrAiProvider) provider =
       tftsr_ai_provider_new ("tools", TFTSR_AI_FORMAT_OPENAI, url, "gpt-tools");
   g_autoptr (TftsrMcpServer) mcp = tftsr_mcp_server_new ();
-  g_autoptr (TftsrFakeReply) call_reply = tool_call_reply ();
+  g_autoptr (TftsrFakeReply) call_reply = tool_call_reply (
+      "call_gui", "everything__echo", "{\\\"message\\\":\\\"pool size on <HOSTNAME_1>\\\"}");
+  g_autoptr (TftsrFakeReply) image_reply =
+      tool_call_reply ("call_img", "everything__get-tiny-image", "{}");
   g_autoptr (TftsrFakeReply) answer_reply =
       streamed_reply ("The tool echoed the pool size back.", 0, TFTSR_FAKE_END_COMPLETE);
   g_autoptr (GError) error = NULL;
@@ -2011,7 +2018,8 @@ test_triage_tools (void)
   mcp->args = g_strdupv ((char *[]){ script, "stdio", NULL });
   mcp->timeout_ms = 30000;
   g_assert_cmpint (tftsr_mcp_store_add_server (store (), mcp, NULL, &error), >, 0);
-  tftsr_fake_server_add_replies (server, "/v1/chat/completions", call_reply, answer_reply, NULL);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", call_reply, image_reply,
+                                 answer_reply, NULL);
   provider_id = tftsr_store_add_ai_provider (store (), provider, "sk-tools", &error);
   g_assert_true (tftsr_store_set_active_ai_provider (store (), provider_id, &error));
   g_assert_no_error (error);
@@ -2021,8 +2029,9 @@ test_triage_tools (void)
   expected_messages = 0;
   wait_until (chat_settled, "the empty chat");
   type_and_press_enter ("Ask the tool about the pool");
+  watched_tool = 0;
   wait_until (tool_waiting, "the tool call to wait for approval");
-  call = tftsr_triage_item_get_tool (first_tool_item ());
+  call = tftsr_triage_item_get_tool (watched_tool_item ());
   g_assert_cmpstr (call->server, ==, "everything");
   g_assert_cmpstr (call->tool, ==, "echo");
   /* What the server would get: the pseudonym, never the host name. */
@@ -2031,15 +2040,31 @@ test_triage_tools (void)
   screenshot (window, "90-triage-tool-waiting");
 
   g_assert_true (gtk_widget_activate_action (tool_card (), "tool.allow-once", NULL));
-  expected_messages = 3;
-  wait_until (tool_done_and_answered, "the tool's result and the answer");
-  call = tftsr_triage_item_get_tool (first_tool_item ());
+  watched_tool = 1;
+  wait_until (tool_waiting, "the second tool call to wait for approval");
+  watched_tool = 0;
+  call = tftsr_triage_item_get_tool (watched_tool_item ());
+  g_assert_cmpint (call->status, ==, TFTSR_TRIAGE_TOOL_DONE);
   g_assert_nonnull (strstr (call->result, "pool size on <HOSTNAME_1>"));
-  g_assert_true (g_str_has_prefix (tftsr_triage_item_get_text (chat_item (2)),
-                                   "The tool echoed the pool size back."));
-  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/chat/completions"), ==, 2);
   gtk_expander_set_expanded (GTK_EXPANDER (need (tool_card (), GTK_TYPE_EXPANDER, NULL)), TRUE);
   screenshot (window, "91-triage-tool-done");
+
+  /* The image is described on the card exactly as the model got it. */
+  watched_tool = 1;
+  g_assert_true (gtk_widget_activate_action (tool_card (), "tool.allow-once", NULL));
+  expected_messages = 4;
+  wait_until (tool_done_and_answered, "the image's description and the answer");
+  call = tftsr_triage_item_get_tool (watched_tool_item ());
+  g_assert_nonnull (strstr (call->result, "\n[image/png, 4.0 kB, not shown]\n"));
+  gtk_expander_set_expanded (GTK_EXPANDER (need (tool_card (), GTK_TYPE_EXPANDER, NULL)), TRUE);
+  g_assert_cmpstr (
+      gtk_label_get_text (GTK_LABEL (need (tool_card (), GTK_TYPE_LABEL, "result_label"))), ==,
+      call->result);
+  g_assert_true (g_str_has_prefix (tftsr_triage_item_get_text (chat_item (3)),
+                                   "The tool echoed the pool size back."));
+  g_assert_cmpuint (tftsr_fake_server_count_requests (server, "/v1/chat/completions"), ==, 3);
+  screenshot (window, "92-triage-tool-image");
+  watched_tool = 0;
   g_assert_true (tftsr_mcp_store_remove_server (store (), "everything", &error));
 }
 

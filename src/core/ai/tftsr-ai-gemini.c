@@ -2,10 +2,11 @@
  * with alt=sse)
  *
  * Roles are "user" and "model"; tool calls are functionCall parts and their results
- * functionResponse parts of a user turn, matched by the function's name (a call's id is
- * optional in Gemini: kept when it has one, else made up here). Tools declare their
- * arguments in parametersJsonSchema, which takes JSON Schema as it is ("parameters" takes
- * only the OpenAPI subset of Gemini's Schema message). Each event is a whole
+ * functionResponse parts of a user turn, matched by the function's name and, when Gemini
+ * gave the call an id, by that id too (sent back on both; an id made up here for a call
+ * without one is never sent). Tools declare their arguments in parametersJsonSchema, which
+ * takes JSON Schema as it is ("parameters" takes only the OpenAPI subset of Gemini's
+ * Schema message). Each event is a whole
  * GenerateContentResponse; the one with a finishReason is the last.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -59,12 +60,22 @@ image_part (const TftsrAiImage *image)
   return part;
 }
 
+/* A call's id, when Gemini gave it one: it wants the id back on the call and on its
+ * response (and matches by name alone when there is none). */
+static void
+add_id (json_object *function, const char *id)
+{
+  if (id != NULL && *id != '\0' && !tftsr_ai_call_id_is_made_up (id))
+    json_object_object_add (function, "id", json_object_new_string (id));
+}
+
 static json_object *
 call_part (const TftsrAiToolCall *call)
 {
   json_object *part = json_object_new_object ();
   json_object *function = json_object_new_object ();
 
+  add_id (function, call->id);
   json_object_object_add (function, "name", json_object_new_string (call->name));
   json_object_object_add (function, "args", tftsr_ai_json_object_or_empty (call->arguments));
   json_object_object_add (part, "functionCall", function);
@@ -81,6 +92,7 @@ result_part (const TftsrAiMessage *message)
   json_object *response = json_object_new_object ();
 
   json_object_object_add (response, "content", json_object_new_string (message->content));
+  add_id (function, message->tool_call_id);
   json_object_object_add (
       function, "name",
       json_object_new_string (message->tool_name != NULL ? message->tool_name : ""));

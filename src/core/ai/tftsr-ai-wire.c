@@ -96,6 +96,20 @@ tftsr_ai_stream_call (TftsrAiStream *stream, guint index, const char *id)
   return call;
 }
 
+#define MADE_UP_ID_PREFIX "call_"
+
+gboolean
+tftsr_ai_call_id_is_made_up (const char *id)
+{
+  if (id == NULL || !g_str_has_prefix (id, MADE_UP_ID_PREFIX))
+    return FALSE;
+  id += strlen (MADE_UP_ID_PREFIX);
+  for (const char *p = id; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return *id != '\0';
+}
+
 TftsrAiReply *
 tftsr_ai_stream_finish (TftsrAiStream *stream, GError **error)
 {
@@ -109,7 +123,7 @@ tftsr_ai_stream_finish (TftsrAiStream *stream, GError **error)
   for (guint i = 0; i < stream->calls->len; i++)
     {
       TftsrAiPartialCall *call = stream->calls->pdata[i];
-      g_autofree char *made_up = g_strdup_printf ("call_%u", i + 1);
+      g_autofree char *made_up = g_strdup_printf (MADE_UP_ID_PREFIX "%u", i + 1);
       const char *args = call->arguments->len > 0 ? call->arguments->str : "{}";
       json_object *parsed = json_tokener_parse (args);
       gboolean object = parsed != NULL && json_object_is_type (parsed, json_type_object);

@@ -51,6 +51,9 @@ TftsrAiPartialCall *tftsr_ai_stream_call (TftsrAiStream *stream, guint index, co
 /* The complete reply; TFTSR_AI_ERROR_MALFORMED when a tool call's arguments are not a JSON
  * object. */
 TftsrAiReply *tftsr_ai_stream_finish (TftsrAiStream *stream, GError **error);
+/* Whether @id is one tftsr_ai_stream_finish() made up for a call the provider gave none
+ * ("call_" and the call's number), so a format whose ids are optional sends it nowhere. */
+gboolean tftsr_ai_call_id_is_made_up (const char *id);
 
 /* A header of a request; a secret one is never logged. */
 typedef struct

@@ -509,23 +509,86 @@ tftsr_mcp_tool_result_free (TftsrMcpToolResult *result)
   g_free (result);
 }
 
+/* "[image/png, 12.3 kB, not shown]": binary content is described, never passed on. The PII
+ * scan reads text only, so bytes it cannot read must not reach a model; and base64 would
+ * cost a model's context for nothing it can use. */
+static void
+append_binary (GString *out, const char *mime_type, GBytes *data)
+{
+  g_autofree char *formatted = g_format_size (data != NULL ? g_bytes_get_size (data) : 0);
+  /* g_format_size() puts a no-break space before the unit; a plain one reads the same to a
+   * model and to a terminal. */
+  g_auto (GStrv) pieces = g_strsplit (formatted, "\u00a0", -1);
+  g_autofree char *size = g_strjoinv (" ", pieces);
+
+  g_string_append_printf (out, _ ("[%s, %s, not shown]"),
+                          mime_type != NULL ? mime_type : "application/octet-stream", size);
+}
+
+/* The type a block of an unknown kind says it is. */
+static char *
+dup_block_type (const TftsrMcpContent *block)
+{
+  g_autoptr (json_object) object = json_tokener_parse (block->json);
+  const char *type = object != NULL ? tftsr_mcp_json_string (object, "type") : NULL;
+
+  return g_strdup (type != NULL ? type : "?");
+}
+
+/* One block as text; TRUE when it carried text of its own (not a description). */
+static gboolean
+append_block (GString *out, const TftsrMcpContent *block)
+{
+  g_autofree char *type = NULL;
+
+  switch (block->kind)
+    {
+    case TFTSR_MCP_CONTENT_TEXT:
+      g_string_append (out, block->text);
+      return TRUE;
+    case TFTSR_MCP_CONTENT_RESOURCE:
+      g_string_append_printf (out, _ ("[resource %s]"), block->uri);
+      g_string_append_c (out, block->text != NULL ? '\n' : ' ');
+      if (block->text == NULL)
+        append_binary (out, block->mime_type, block->data);
+      else
+        g_string_append (out, block->text);
+      return block->text != NULL;
+    case TFTSR_MCP_CONTENT_IMAGE:
+    case TFTSR_MCP_CONTENT_AUDIO:
+      append_binary (out, block->mime_type, block->data);
+      return FALSE;
+    case TFTSR_MCP_CONTENT_RESOURCE_LINK:
+      g_string_append_printf (out, _ ("[resource link “%s”: %s]"),
+                              block->name != NULL ? block->name : block->uri, block->uri);
+      return FALSE;
+    case TFTSR_MCP_CONTENT_OTHER:
+    default:
+      type = dup_block_type (block);
+      g_string_append_printf (out, _ ("[content of type “%s”, not shown]"), type);
+      return FALSE;
+    }
+}
+
 char *
 tftsr_mcp_tool_result_dup_text (const TftsrMcpToolResult *result)
 {
   GString *text = g_string_new (NULL);
+  gboolean has_text = FALSE;
 
   g_return_val_if_fail (result != NULL, NULL);
   for (guint i = 0; i < result->content->len; i++)
     {
-      const TftsrMcpContent *block = g_ptr_array_index (result->content, i);
-      if (block->text == NULL)
-        continue;
       if (text->len > 0)
         g_string_append_c (text, '\n');
-      g_string_append (text, block->text);
+      has_text |= append_block (text, g_ptr_array_index (result->content, i));
     }
-  if (text->len == 0 && result->structured_content != NULL)
-    g_string_append (text, result->structured_content);
+  if (!has_text && result->structured_content != NULL)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, result->structured_content);
+    }
   return g_string_free (text, FALSE);
 }
 
