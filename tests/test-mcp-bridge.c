@@ -20,6 +20,9 @@
 #define CANARY_EMAIL "jane.canary@acme-internal.net"
 #define CANARY_HOST "db-canary-01.prod.acme.internal"
 #define CANARY_ENV_EMAIL "ops.canary@acme-internal.net"
+/* A Luhn-valid card number: the model writes it as an argument, the reference server into
+ * an embedded resource's text and URI; it must reach either only as a pseudonym. */
+#define CANARY_CARD "4111111111111111"
 
 static TftsrStore *store;
 /* The scripted replies, whose references the fake servers take their own of. */
@@ -1096,8 +1099,9 @@ test_privacy (void)
   g_autoptr (GBytes) tapped = NULL;
   g_autofree char *provider = NULL, *tap = NULL, *value_id = NULL, *sql = NULL;
   const TftsrToolApproval answers[] = { TFTSR_TOOL_ALLOW_ALWAYS };
-  const char *planted =
-      "{\"message\":\"mail <EMAIL_1> about " CANARY_HOST " from " CANARY_EMAIL "\"}";
+  /* A card number the model writes as a JSON number is a value too. */
+  const char *planted = "{\"message\":\"mail <EMAIL_1> about " CANARY_HOST " from " CANARY_EMAIL
+                        "\",\"ref\":[" CANARY_CARD "]}";
   Engineer e;
   gint64 id;
 
@@ -1117,6 +1121,8 @@ test_privacy (void)
   g_assert_no_error (error);
   tapped = tftsr_test_read_file (tap);
   g_assert_true (contains (tapped, "mail <EMAIL_1> about <HOSTNAME_1> from <EMAIL_1>"));
+  g_assert_true (contains (tapped, "\"ref\":[\"<CREDIT_CARD_1>\"]"));
+  g_assert_false (contains (tapped, CANARY_CARD));
   g_assert_false (contains (tapped, CANARY_EMAIL));
   g_assert_false (contains (tapped, CANARY_HOST));
   chats = chat_requests (ai);
@@ -1156,10 +1162,6 @@ test_privacy (void)
 }
 
 /* --- content of every kind ------------------------------------------------------------------- */
-
-/* A Luhn-valid card number the reference server writes into an embedded resource's text
- * and URI: the canary that must reach the model only as a pseudonym. */
-#define CANARY_CARD "4111111111111111"
 
 /* The reference server's image, resource links, and embedded text and blob resources: the
  * model gets the text, the resources' text with their URI, the links' names and URIs, and

@@ -104,18 +104,40 @@ tftsr_triage_tool_call_free (TftsrTriageToolCall *call)
 
 /* --- the arguments as they leave ---------------------------------------------------------- */
 
-/* Every string inside @node through egress: released values as themselves, the rest
- * pseudonymised. Keys are the schema's, not incident content. */
+/* A number the model wrote through egress, as its JSON text: one the scanner finds a value
+ * in (a card or phone number) leaves as the pseudonymised string instead (@replacement),
+ * whatever the schema wanted; others stay (NULL). */
 static gboolean
-egress_node (const TftsrTriageRedactor *r, json_object *node, GError **error)
+egress_number (const TftsrTriageRedactor *r, json_object *node, json_object **replacement,
+               GError **error)
 {
+  const char *text = json_object_to_json_string_ext (node, JSON_C_TO_STRING_PLAIN);
+  g_autofree char *sent = tftsr_triage_redact (r, text, error);
+
+  if (sent == NULL)
+    return FALSE;
+  *replacement = g_str_equal (sent, text) ? NULL : json_object_new_string (sent);
+  return TRUE;
+}
+
+/* Every string inside @node through egress: released values as themselves, the rest
+ * pseudonymised; numbers as egress_number() says. Keys are the schema's, not incident
+ * content. @replacement (NULL: none) gets what takes @node's place. */
+static gboolean
+egress_node (const TftsrTriageRedactor *r, json_object *node, json_object **replacement,
+             GError **error)
+{
+  json_object *changed = NULL;
+
+  *replacement = NULL;
   if (json_object_is_type (node, json_type_object))
     {
       json_object_object_foreach (node, key, value)
       {
-        (void) key;
-        if (value != NULL && !egress_node (r, value, error))
+        if (value != NULL && !egress_node (r, value, &changed, error))
           return FALSE;
+        if (changed != NULL)
+          json_object_object_add (node, key, changed);
       }
     }
   else if (json_object_is_type (node, json_type_array))
@@ -124,10 +146,15 @@ egress_node (const TftsrTriageRedactor *r, json_object *node, GError **error)
         {
           json_object *item = json_object_array_get_idx (node, i);
 
-          if (item != NULL && !egress_node (r, item, error))
+          if (item != NULL && !egress_node (r, item, &changed, error))
             return FALSE;
+          if (changed != NULL)
+            json_object_array_put_idx (node, i, changed);
         }
     }
+  else if (json_object_is_type (node, json_type_int) ||
+           json_object_is_type (node, json_type_double))
+    return egress_number (r, node, replacement, error);
   else if (json_object_is_type (node, json_type_string))
     {
       g_autofree char *released = tftsr_store_reveal_released_pseudonyms (
@@ -147,6 +174,7 @@ static char *
 egress_arguments (const TftsrTriageRedactor *r, const char *arguments, GError **error)
 {
   g_autoptr (json_object) root = NULL;
+  json_object *replaced = NULL; /* never: the root is an object */
   const char *text = arguments != NULL && *arguments != '\0' ? arguments : "{}";
 
   root = json_tokener_parse (text);
@@ -157,7 +185,7 @@ egress_arguments (const TftsrTriageRedactor *r, const char *arguments, GError **
                               "tool was not called."));
       return NULL;
     }
-  if (!egress_node (r, root, error))
+  if (!egress_node (r, root, &replaced, error))
     return NULL;
   return g_strdup (json_object_to_json_string_ext (root, JSON_C_TO_STRING_PLAIN |
                                                              JSON_C_TO_STRING_NOSLASHESCAPE));
