@@ -20,8 +20,8 @@
 #define CANARY_EMAIL "jane.canary@acme-internal.net"
 #define CANARY_HOST "db-canary-01.prod.acme.internal"
 #define CANARY_ENV_EMAIL "ops.canary@acme-internal.net"
-/* A Luhn-valid card number: the model writes it as an argument, the reference server into
- * an embedded resource's text and URI; it must reach either only as a pseudonym. */
+/* A Luhn-valid card number the model writes as a JSON number: it must reach the server only
+ * as a pseudonym. */
 #define CANARY_CARD "4111111111111111"
 
 static TftsrStore *store;
@@ -1182,7 +1182,7 @@ test_content_kinds (void)
                           "everything__get-resource-links",
                           "{\"count\":2}",
                           "everything__get-resource-reference",
-                          "{\"resourceType\":\"Text\",\"resourceId\":" CANARY_CARD "}",
+                          "{\"resourceType\":\"Text\",\"resourceId\":3}",
                           "everything__get-resource-reference",
                           "{\"resourceType\":\"Blob\",\"resourceId\":2}",
                           NULL };
@@ -1211,9 +1211,8 @@ test_content_kinds (void)
   g_assert_nonnull (
       strstr (links, "\n[resource link “Text Resource 2”: demo://resource/dynamic/text/2]"));
   text = tool_result_in (last, 3);
-  g_assert_nonnull (strstr (text, "\n[resource demo://resource/dynamic/text/<CREDIT_CARD_1>]\n"
-                                  "Resource <CREDIT_CARD_1>: This is a plaintext resource"));
-  g_assert_null (strstr (text, CANARY_CARD));
+  g_assert_nonnull (strstr (text, "\n[resource demo://resource/dynamic/text/3]\n"
+                                  "Resource 3: This is a plaintext resource"));
   blob = tool_result_in (last, 4);
   /* "Resource 2: This is a base64 blob created at <the time>", not decoded, not passed on. */
   g_assert_nonnull (strstr (blob, "\n[resource demo://resource/dynamic/blob/2] [text/plain, 5"));
