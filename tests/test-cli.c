@@ -1471,6 +1471,40 @@ test_connector_commands (void)
   g_unsetenv ("TFTSR_TEST_SN_TOKEN");
 }
 
+/* publish --preview shows the page as --space and --parent would send it, and sends
+ * nothing (the service's address is a closed port). */
+static void
+test_connector_publish_preview (void)
+{
+  g_autofree char *id = NULL, *doc = NULL;
+  g_autoptr (CliResult) configured = NULL, generated = NULL, preview = NULL, plain = NULL;
+
+  fresh_db ();
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Disk full on db-02"));
+  generated = run ("doc", "generate", id, "rca");
+  g_assert_cmpint (generated->status, ==, 0);
+  doc = g_strchomp (g_strdup (generated->out));
+  g_setenv ("TFTSR_TEST_CF_TOKEN", "cf-cli-secret-3", TRUE);
+  configured = run ("connector", "configure", "confluence", "--url", "http://127.0.0.1:9/wiki",
+                    "--user", "ana", "--token-env", "TFTSR_TEST_CF_TOKEN", "--space", "OPS",
+                    "--option", "deployment=datacenter", "--no-test");
+  g_assert_cmpint (configured->status, ==, 0);
+
+  preview = run ("connector", "publish", "confluence", doc, "--preview", "--space", "ENG",
+                 "--parent", "4242");
+  g_assert_cmpint (preview->status, ==, 0);
+  g_assert_true (g_str_has_prefix (preview->out, "POST http://127.0.0.1:9/wiki/rest/api/content"));
+  g_assert_nonnull (strstr (preview->out, "\"space\":{\"key\":\"ENG\"}"));
+  g_assert_nonnull (strstr (preview->out, "\"ancestors\":[{\"id\":\"4242\"}]"));
+  g_assert_null (strstr (preview->out, "cf-cli-secret-3"));
+
+  plain = run ("connector", "publish", "confluence", doc, "--preview");
+  g_assert_cmpint (plain->status, ==, 0);
+  g_assert_nonnull (strstr (plain->out, "\"space\":{\"key\":\"OPS\"}"));
+  g_assert_null (strstr (plain->out, "ancestors"));
+  g_unsetenv ("TFTSR_TEST_CF_TOKEN");
+}
+
 #define EVERYTHING "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 
 static json_object *
@@ -1884,6 +1918,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/doc-draft", test_doc_draft);
   g_test_add_func ("/cli/doc-usage", test_doc_usage);
   g_test_add_func ("/cli/connector-commands", test_connector_commands);
+  g_test_add_func ("/cli/connector-publish-preview", test_connector_publish_preview);
   g_test_add_func ("/cli/mcp-commands", test_mcp_commands);
   g_test_add_func ("/cli/insight-templates-file", test_insight_templates_file);
   g_test_add_func ("/cli/insight-log-format", test_insight_log_format);
