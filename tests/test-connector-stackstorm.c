@@ -2,7 +2,7 @@
  *
  * The contract: Prism serves StackStorm's own spec and checks the connection test, the
  * list of actions and an execution started and polled (a violation is a 4xx, which fails
- * the call). The behaviour, with a loopback fake: an execution walked from requested to
+ * the call, and shows in Prism's log, which fails the test). The behaviour, with a loopback fake: an execution walked from requested to
  * running to succeeded, with the progress reported; one that fails (an answer, not an
  * error); the wait cancelled while the execution runs on (the execution is still the
  * answer, linked on the incident as no longer watched); the API key in its header.
@@ -420,11 +420,14 @@ test_contract (void)
   g_assert_true (tftsr_store_save_connector_untested (store, config, API_KEY, &error));
   g_assert_no_error (error);
 
+  g_free (tftsr_prism_take_log (prism, &error));
+  g_assert_no_error (error);
   said = tftsr_connector_test (store, config, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_test_message ("%s", said);
+  tftsr_test_prism_check (prism, "test", NULL);
   actions = tftsr_connector_list_containers (store, "st2", NULL, &error);
   g_assert_no_error (error);
+  tftsr_test_prism_check (prism, "list-actions", NULL);
 
   /* Prism makes the statuses up: the run ends when one is final, or is cancelled after a
    * few polls; either way each request passed Prism's checks. */
@@ -434,6 +437,8 @@ test_contract (void)
   g_thread_join (canceller);
   g_assert_no_error (error);
   g_assert_nonnull (item);
+  /* The execution was started and polled (Prism's statuses are seldom final). */
+  tftsr_test_prism_check (prism, "run-action", NULL);
 }
 
 int
