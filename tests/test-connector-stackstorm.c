@@ -246,6 +246,38 @@ test_run_cancelled_in_progress (Fixture *f, gconstpointer data)
   g_assert_cmpuint (tftsr_fake_server_count_requests (f->server, EXECUTION_PATH), ==, 1);
 }
 
+static void
+on_ran (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  TftsrExternalItem **item = data;
+
+  *item = tftsr_connector_item_finish (TFTSR_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Through the _async pair, as the app runs it: the cancel does not hide the execution. */
+static void
+test_run_cancelled_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr (TftsrFakeReply) created = execution (201, "requested");
+  g_autoptr (TftsrFakeReply) running = execution (200, "running");
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (TftsrExternalItem) item = NULL;
+
+  (void) data;
+  f->cancel_on = cancellable;
+  f->cancel_status = "running";
+  tftsr_fake_server_add_replies (f->server, "/api/v1/executions", created, NULL);
+  tftsr_fake_server_add_replies (f->server, EXECUTION_PATH, running, NULL);
+  tftsr_connector_run_action_async (f->store, "st2", 0, "core.local", "{}", on_progress, f,
+                                    cancellable, on_ran, &item);
+  while (item == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (item->id, ==, EXECUTION);
+  g_assert_cmpstr (item->status, ==, TFTSR_EXECUTION_UNWATCHED);
+}
+
 /* For an incident, the execution no longer watched is linked with its id and URL, and the
  * timeline says it was started and is no longer watched. */
 static void
@@ -453,6 +485,7 @@ main (int argc, char **argv)
   ADD ("run/cancelled", test_run_cancelled);
   ADD ("run/cancelled-in-progress", test_run_cancelled_in_progress);
   ADD ("run/cancelled-linked", test_run_cancelled_linked);
+  ADD ("run/cancelled-async", test_run_cancelled_async);
   ADD ("list-actions", test_list_actions);
   ADD ("connection", test_connection);
 #undef ADD

@@ -144,6 +144,14 @@ poll_status (TftsrConnectorCtx *ctx, const char *id, char **web_url, GError **er
   return status;
 }
 
+/* The wait was cancelled, in a pause or a poll: the execution is no longer watched. */
+static char *
+unwatched (TftsrConnectorCtx *ctx)
+{
+  report (ctx, TFTSR_EXECUTION_UNWATCHED);
+  return g_strdup (TFTSR_EXECUTION_UNWATCHED);
+}
+
 /* Polls execution @id from @status on until its status is final; that status, or
  * TFTSR_EXECUTION_UNWATCHED when the wait is cancelled. */
 static char *
@@ -157,16 +165,17 @@ wait_for_end (TftsrConnectorCtx *ctx, const char *id, const char *status, char *
   while (!g_strv_contains (final_statuses, now))
     {
       g_autofree char *next = NULL;
+      g_autoptr (GError) local = NULL;
 
       if (!tftsr_connector_pause (ctx->cancellable, pause))
-        {
-          report (ctx, TFTSR_EXECUTION_UNWATCHED);
-          return g_strdup (TFTSR_EXECUTION_UNWATCHED);
-        }
+        return unwatched (ctx);
       pause = MIN (pause * 2, POLL_MAX_MS);
-      next = poll_status (ctx, id, web_url, error);
+      next = poll_status (ctx, id, web_url, &local);
+      if (next == NULL && g_cancellable_is_cancelled (ctx->cancellable))
+        return unwatched (ctx);
       if (next == NULL)
         {
+          g_propagate_error (error, g_steal_pointer (&local));
           g_prefix_error (error,
                           _ ("StackStorm execution %s was started, but its status could "
                              "not be read: "),
