@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include <json.h>
+#include <signal.h>
 #include <string.h>
 
 #include "tftsr-fake-server.h"
@@ -1471,6 +1472,101 @@ test_connector_commands (void)
   g_unsetenv ("TFTSR_TEST_SN_TOKEN");
 }
 
+/* publish --preview shows the page as --space and --parent would send it, and sends
+ * nothing (the service's address is a closed port). */
+static void
+test_connector_publish_preview (void)
+{
+  g_autofree char *id = NULL, *doc = NULL;
+  g_autoptr (CliResult) configured = NULL, generated = NULL, preview = NULL, plain = NULL;
+
+  fresh_db ();
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Disk full on db-02"));
+  generated = run ("doc", "generate", id, "rca");
+  g_assert_cmpint (generated->status, ==, 0);
+  doc = g_strchomp (g_strdup (generated->out));
+  g_setenv ("TFTSR_TEST_CF_TOKEN", "cf-cli-secret-3", TRUE);
+  configured = run ("connector", "configure", "confluence", "--url", "http://127.0.0.1:9/wiki",
+                    "--user", "ana", "--token-env", "TFTSR_TEST_CF_TOKEN", "--space", "OPS",
+                    "--option", "deployment=datacenter", "--no-test");
+  g_assert_cmpint (configured->status, ==, 0);
+
+  preview = run ("connector", "publish", "confluence", doc, "--preview", "--space", "ENG",
+                 "--parent", "4242");
+  g_assert_cmpint (preview->status, ==, 0);
+  g_assert_true (g_str_has_prefix (preview->out, "POST http://127.0.0.1:9/wiki/rest/api/content"));
+  g_assert_nonnull (strstr (preview->out, "\"space\":{\"key\":\"ENG\"}"));
+  g_assert_nonnull (strstr (preview->out, "\"ancestors\":[{\"id\":\"4242\"}]"));
+  g_assert_null (strstr (preview->out, "cf-cli-secret-3"));
+
+  plain = run ("connector", "publish", "confluence", doc, "--preview");
+  g_assert_cmpint (plain->status, ==, 0);
+  g_assert_nonnull (strstr (plain->out, "\"space\":{\"key\":\"OPS\"}"));
+  g_assert_null (strstr (plain->out, "ancestors"));
+  g_unsetenv ("TFTSR_TEST_CF_TOKEN");
+}
+
+#define ST2_EXECUTION "5f1c2f7e9d1b4a0012ab34cd"
+
+/* A StackStorm whose execution keeps running; a poll has Ctrl+C pressed in the CLI that
+ * polls (*@data, set before it can poll: the start comes first). */
+static void
+handle_st2_execution (SoupServerMessage *msg, GBytes *body, gpointer data)
+{
+  gboolean post = strcmp (soup_server_message_get_method (msg), "POST") == 0;
+  static const char json[] =
+      "{\"id\":\"" ST2_EXECUTION "\",\"status\":\"running\","
+      "\"web_url\":\"https://st2.example.com/#/history/" ST2_EXECUTION "/general\"}";
+
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, json,
+                                    strlen (json));
+  soup_server_message_set_status (msg, post ? 201 : 200, NULL);
+  if (!post)
+    g_subprocess_send_signal (*(GSubprocess **) data, SIGINT);
+}
+
+/* connector run: Ctrl+C stops the waiting; the execution started is printed, no longer
+ * watched, exit 1, and stays linked on the incident. */
+static void
+test_connector_run_interrupted (void)
+{
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *url = tftsr_fake_server_url (server, "");
+  g_autofree char *id = NULL;
+  g_autoptr (CliResult) configured = NULL, links = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+
+  fresh_db ();
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, create ("Disk full on db-02"));
+  g_setenv ("TFTSR_TEST_ST2_KEY", "st2-cli-key-5", TRUE);
+  configured = run ("connector", "configure", "st2", "--kind", "stackstorm", "--url", url,
+                    "--token-env", "TFTSR_TEST_ST2_KEY", "--no-test");
+  g_assert_cmpint (configured->status, ==, 0);
+
+  tftsr_fake_server_add_handler (server, "/api/v1/executions", handle_st2_execution, &proc);
+  tftsr_fake_server_add_handler (server, "/api/v1/executions/" ST2_EXECUTION, handle_st2_execution,
+                                 &proc);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           g_getenv ("TFTSR_CLI"), "--db", db_path, "connector", "run", "st2",
+                           "core.local", "--issue", id, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
+  g_assert_true (g_str_has_prefix (out, ST2_EXECUTION));
+  g_assert_nonnull (strstr (out, TFTSR_EXECUTION_UNWATCHED));
+  g_assert_nonnull (strstr (err, "running\n" TFTSR_EXECUTION_UNWATCHED "\n"));
+
+  links = run ("connector", "links", id);
+  g_assert_cmpint (links->status, ==, 0);
+  g_assert_true (g_str_has_prefix (links->out, ST2_EXECUTION));
+  g_assert_nonnull (strstr (links->out, TFTSR_EXECUTION_UNWATCHED));
+  g_unsetenv ("TFTSR_TEST_ST2_KEY");
+}
+
 #define EVERYTHING "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 
 static json_object *
@@ -1989,6 +2085,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/doc-draft", test_doc_draft);
   g_test_add_func ("/cli/doc-usage", test_doc_usage);
   g_test_add_func ("/cli/connector-commands", test_connector_commands);
+  g_test_add_func ("/cli/connector-publish-preview", test_connector_publish_preview);
+  g_test_add_func ("/cli/connector-run-interrupted", test_connector_run_interrupted);
   g_test_add_func ("/cli/mcp-commands", test_mcp_commands);
   g_test_add_func ("/cli/mcp-approvals", test_mcp_approvals);
   g_test_add_func ("/cli/insight-templates-file", test_insight_templates_file);

@@ -13,7 +13,6 @@
 #include "tftsr-prism.h"
 
 #define PAT "pat-0123456789"
-#define PRISM_STARTUP_SECONDS 180
 #define DESCRIPTION "**Payments** failed."
 
 #define WORK_ITEM_JSON                                                                             \
@@ -369,6 +368,37 @@ test_bad_replies (Fixture *f, gconstpointer data)
     }
 }
 
+/* The create is made but its answer cut short; WIQL, which Microsoft does not promise to be
+ * current, finds the work item from its second query on: no second create. */
+static void
+test_lagging_wiql (Fixture *f, gconstpointer data)
+{
+  gint64 id = tftsr_test_new_incident (f->store, "Checkout down", DESCRIPTION, TFTSR_SEVERITY_HIGH);
+  g_autoptr (TftsrFakeReply) cut = tftsr_fake_reply_new (200, "application/json");
+  g_autoptr (TftsrFakeReply) none = tftsr_fake_reply_new (200, "application/json");
+  g_autoptr (TftsrFakeReply) found = tftsr_fake_reply_new (200, "application/json");
+  g_autoptr (TftsrExternalItem) item = NULL;
+  g_autoptr (GError) error = NULL;
+
+  tftsr_fake_reply_add_piece (cut, "{\"id\":4", -1);
+  tftsr_fake_reply_set_end (cut, TFTSR_FAKE_END_DROP);
+  tftsr_fake_server_add_replies (f->server, "/org/Ops/_apis/wit/workitems/$Bug", cut, NULL);
+  tftsr_fake_reply_add_piece (none, "{\"queryType\":\"flat\",\"workItems\":[]}", -1);
+  tftsr_fake_reply_add_piece (found, "{\"queryType\":\"flat\",\"workItems\":[{\"id\":42}]}", -1);
+  tftsr_fake_server_add_replies (f->server, "/org/Ops/_apis/wit/wiql", none, found, NULL);
+  save_connector (f, "ado", "{\"project\":\"Ops\"}");
+  g_assert_null (tftsr_connector_create_ticket (f->store, "ado", id, NULL, &error));
+  g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_UNKNOWN_OUTCOME);
+  g_clear_error (&error);
+
+  item = tftsr_connector_create_ticket (f->store, "ado", id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (item->id, ==, "42");
+  g_assert_cmpuint (
+      tftsr_fake_server_count_requests (f->server, "/org/Ops/_apis/wit/workitems/$Bug"), ==, 1);
+  g_assert_cmpuint (tftsr_fake_server_count_requests (f->server, "/org/Ops/_apis/wit/wiql"), ==, 2);
+}
+
 /* --- against the published API descriptions ---------------------------------------------- */
 
 /* The derived specs type a JSON Patch body, and each operation's value, as an object
@@ -387,44 +417,10 @@ static TftsrPrism *core_prism;
 static TftsrPrism *wit_prism;
 static char *prism_missing;
 
-/* Prism checked the requests since the last look and found nothing wrong with them but
- * the spec's known defect; TRUE when it found that one. */
-static gboolean
-assert_valid_requests (TftsrPrism *prism, const char *operation)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *log = tftsr_prism_take_log (prism, &error);
-  g_autofree char *violations = NULL;
-  g_auto (GStrv) lines = NULL;
-  gboolean known = FALSE;
-
-  g_assert_no_error (error);
-  g_test_message ("%s:\n%s", operation, log);
-  g_assert_nonnull (strstr (log, "Request received"));
-  violations = tftsr_prism_violations (log);
-  lines = g_strsplit (violations, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (*lines[i] == '\0')
-        continue;
-      if (!is_known_defect (lines[i]))
-        g_error ("%s: Prism found violations:\n%s", operation, violations);
-      known = TRUE;
-    }
-  return known;
-}
-
-/* Prism's answers are made up from the schemas, and may lack a member the operation needs
- * (BAD_REPLY); a request with the spec's known defect is answered 422 (REJECTED). */
 static void
 assert_sent (TftsrPrism *prism, const char *operation, gboolean ok, GError *error)
 {
-  gboolean known = assert_valid_requests (prism, operation);
-
-  if (!ok && known)
-    g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_REJECTED);
-  else if (!ok)
-    g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_BAD_REPLY);
+  tftsr_test_prism_assert_sent (prism, operation, ok, error, is_known_defect);
 }
 
 /* Connector @id on @prism's organisation "org", signed in with OAuth: the derived specs
@@ -455,6 +451,8 @@ save_oauth_connector (TftsrStore *store, TftsrPrism *prism, const char *id, cons
   g_assert_no_error (error);
 }
 
+/* Every operation: projects (and the connection test), create, WIQL, get, update and
+ * comment. */
 static void
 test_contract (void)
 {
@@ -462,26 +460,17 @@ test_contract (void)
   g_autoptr (TftsrConnectorConfig) config = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *said = NULL;
-  g_autoptr (TftsrIssue) issue = NULL;
   g_autoptr (TftsrExternalItem) created = NULL;
   g_autoptr (TftsrExternalItem) got = NULL;
+  g_autoptr (TftsrExternalItem) updated = NULL;
   g_autoptr (GPtrArray) found = NULL;
   g_autoptr (GPtrArray) projects = NULL;
+  gint64 issue, linked;
+  gboolean commented;
 
-  if (prism_missing != NULL)
-    {
-      g_test_skip (prism_missing);
-      return;
-    }
-  for (guint i = 0; i < 2; i++)
-    {
-      TftsrPrism *prism = i == 0 ? core_prism : wit_prism;
-
-      g_assert_true (tftsr_prism_wait (prism, PRISM_STARTUP_SECONDS, &error));
-      g_assert_no_error (error);
-      g_free (tftsr_prism_take_log (prism, &error));
-      g_assert_no_error (error);
-    }
+  if (!tftsr_test_prism_ready (core_prism, prism_missing) ||
+      !tftsr_test_prism_ready (wit_prism, prism_missing))
+    return;
   store = tftsr_test_new_store ();
   save_oauth_connector (store, core_prism, "ado.core", NULL);
   /* The spec's WIQL path has the team segment. */
@@ -496,8 +485,9 @@ test_contract (void)
   assert_sent (core_prism, "list-containers", projects != NULL, error);
   g_clear_error (&error);
 
-  issue = tftsr_test_create (store, "Checkout down", "# Impact\n\n- **payments** `502`\n");
-  created = tftsr_connector_create_ticket (store, "ado", tftsr_issue_get_id (issue), NULL, &error);
+  issue = tftsr_test_new_incident (store, "Checkout down", "# Impact\n\n- **payments** `502`\n",
+                                   TFTSR_SEVERITY_CRITICAL);
+  created = tftsr_connector_create_ticket (store, "ado", issue, NULL, &error);
   assert_sent (wit_prism, "create-ticket", created != NULL, error);
   g_clear_error (&error);
   found = tftsr_connector_search (store, "ado", "it's 42", 10, NULL, &error);
@@ -506,18 +496,16 @@ test_contract (void)
   got = tftsr_connector_get_ticket (store, "ado", "42", NULL, &error);
   assert_sent (wit_prism, "get-ticket", got != NULL, error);
   g_clear_error (&error);
-  if (created != NULL)
-    {
-      g_autoptr (TftsrExternalItem) updated =
-          tftsr_connector_update_ticket (store, "ado", tftsr_issue_get_id (issue), NULL, &error);
 
-      assert_sent (wit_prism, "update-ticket", updated != NULL, error);
-      g_clear_error (&error);
-      assert_sent (wit_prism, "comment",
-                   tftsr_connector_comment (store, "ado", tftsr_issue_get_id (issue),
-                                            "Rolled **back**.", NULL, &error),
-                   error);
-    }
+  /* Update and comment run whatever Prism refused or made up for the create. */
+  linked =
+      tftsr_test_new_incident (store, "Queue stuck", "Retried **twice**.", TFTSR_SEVERITY_HIGH);
+  tftsr_test_link_ticket (store, linked, "ado", "42", "42");
+  updated = tftsr_connector_update_ticket (store, "ado", linked, NULL, &error);
+  assert_sent (wit_prism, "update-ticket", updated != NULL, error);
+  g_clear_error (&error);
+  commented = tftsr_connector_comment (store, "ado", linked, "Rolled **back**.", NULL, &error);
+  assert_sent (wit_prism, "comment", commented, error);
 }
 
 int
@@ -526,20 +514,16 @@ main (int argc, char **argv)
   int status;
 
   tftsr_test_init (&argc, &argv);
-  prism_missing = tftsr_prism_missing ();
-  if (prism_missing == NULL)
-    {
-      g_autoptr (GError) error = NULL;
-      g_autofree char *core =
-          g_build_filename (TFTSR_CONTRACTS_DIR, "azure-devops", "prism", "core.prism.json", NULL);
-      g_autofree char *wit = g_build_filename (TFTSR_CONTRACTS_DIR, "azure-devops", "prism",
-                                               "workItemTracking.prism.json", NULL);
-
-      core_prism = tftsr_prism_start (core, &error);
-      g_assert_no_error (error);
-      wit_prism = tftsr_prism_start (wit, &error);
-      g_assert_no_error (error);
-    }
+  {
+    g_autofree char *core =
+        g_build_filename (TFTSR_CONTRACTS_DIR, "azure-devops", "prism", "core.prism.json", NULL);
+    g_autofree char *wit = g_build_filename (TFTSR_CONTRACTS_DIR, "azure-devops", "prism",
+                                             "workItemTracking.prism.json", NULL);
+    /* Both load while the fake-server cases run. */
+    core_prism = tftsr_test_prism_start (core, &prism_missing);
+    if (core_prism != NULL)
+      wit_prism = tftsr_test_prism_start (wit, &prism_missing);
+  }
 #define ADD(name, func)                                                                            \
   g_test_add ("/connector-azure-devops/" name, Fixture, NULL, fixture_set_up, func,                \
               fixture_tear_down)
@@ -548,6 +532,7 @@ main (int argc, char **argv)
   ADD ("mapping", test_mapping);
   ADD ("search-escaping", test_search_escaping);
   ADD ("update-comment-get", test_update_comment_get);
+  ADD ("lagging-wiql", test_lagging_wiql);
   ADD ("bad-replies", test_bad_replies);
 #undef ADD
   g_test_add_func ("/connector-azure-devops/contract", test_contract);

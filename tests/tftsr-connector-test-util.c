@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "tftsr-connector-private.h"
 #include "tftsr-connector-test-util.h"
 
 void
@@ -76,4 +77,91 @@ tftsr_test_request_json (TftsrFakeRequest *request)
 
   g_assert_nonnull (object);
   return object;
+}
+
+void
+tftsr_test_link_ticket (TftsrStore *store, gint64 issue_id, const char *connector,
+                        const char *item_id, const char *key)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TftsrConnectorConfig) config = tftsr_store_get_connector (store, connector, &error);
+  g_autoptr (TftsrExternalItem) item = tftsr_external_item_new (item_id, key, NULL, NULL, NULL);
+  g_autofree char *marker = g_strdup_printf ("tftsr-test-%" G_GINT64_FORMAT, issue_id);
+  gint64 link;
+
+  g_assert_no_error (error);
+  link = tftsr_connector_add_pending_link (store, issue_id, config, "ticket", marker, &error);
+  g_assert_no_error (error);
+  g_assert_true (tftsr_connector_complete_link (store, link, config, "ticket", item, &error));
+  g_assert_no_error (error);
+}
+
+/* Prism loads a large spec in seconds on an idle machine, in minutes on a loaded one. */
+#define PRISM_STARTUP_SECONDS 180
+
+TftsrPrism *
+tftsr_test_prism_start (const char *spec, char **missing)
+{
+  g_autoptr (GError) error = NULL;
+  TftsrPrism *prism;
+
+  if ((*missing = tftsr_prism_missing ()) != NULL)
+    return NULL;
+  prism = tftsr_prism_start (spec, &error);
+  g_assert_no_error (error);
+  return prism;
+}
+
+gboolean
+tftsr_test_prism_ready (TftsrPrism *prism, const char *missing)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (prism == NULL)
+    {
+      g_test_skip (missing);
+      return FALSE;
+    }
+  g_assert_true (tftsr_prism_wait (prism, PRISM_STARTUP_SECONDS, &error));
+  g_assert_no_error (error);
+  g_free (tftsr_prism_take_log (prism, &error));
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+gboolean
+tftsr_test_prism_check (TftsrPrism *prism, const char *operation, TftsrKnownViolation is_known)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *log = tftsr_prism_take_log (prism, &error);
+  g_autofree char *violations = NULL;
+  g_auto (GStrv) lines = NULL;
+  gboolean known = FALSE;
+
+  g_assert_no_error (error);
+  g_test_message ("%s:\n%s", operation, log);
+  g_assert_nonnull (strstr (log, "Request received"));
+  violations = tftsr_prism_violations (log);
+  lines = g_strsplit (violations, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (*lines[i] == '\0')
+        continue;
+      if (is_known == NULL || !is_known (lines[i]))
+        g_error ("%s: Prism found violations:\n%s", operation, violations);
+      known = TRUE;
+    }
+  return known;
+}
+
+void
+tftsr_test_prism_assert_sent (TftsrPrism *prism, const char *operation, gboolean ok,
+                              const GError *error, TftsrKnownViolation is_known)
+{
+  gboolean known = tftsr_test_prism_check (prism, operation, is_known);
+
+  if (!ok && known)
+    g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_REJECTED);
+  else if (!ok)
+    g_assert_error (error, TFTSR_CONNECTOR_ERROR, TFTSR_CONNECTOR_ERROR_BAD_REPLY);
 }

@@ -8,6 +8,7 @@
 #include <json.h>
 
 #include "tftsr-fake-server.h"
+#include "tftsr-prism.h"
 #include "tftsr-test-util.h"
 
 /* Saves connector @id of @kind at @base_url, untested, with @auth, @user (NULL: none),
@@ -30,3 +31,30 @@ TftsrFakeRequest *tftsr_test_last_request (TftsrFakeServer *server, const char *
 
 /* The body of @request parsed as JSON, asserting that it is JSON. */
 json_object *tftsr_test_request_json (TftsrFakeRequest *request);
+
+/* Records @item_id (@key) as the ticket of incident @issue_id at connector @connector, as a
+ * create would have: update and comment need one. */
+void tftsr_test_link_ticket (TftsrStore *store, gint64 issue_id, const char *connector,
+                             const char *item_id, const char *key);
+
+/* --- contract tests: a vendor's spec served by Prism ---------------------------------- */
+
+/* Whether a line of Prism's violations is a known defect of the spec, not of the request. */
+typedef gboolean (*TftsrKnownViolation) (const char *line);
+
+/* Starts Prism on the spec file @spec, early (it loads while the other cases run); NULL with
+ * *@missing set when Node.js, Prism or the specs are not there. */
+TftsrPrism *tftsr_test_prism_start (const char *spec, char **missing);
+/* For a contract case: FALSE, the case skipped, when @prism is NULL (@missing says why);
+ * else waits until Prism listens and drops what it printed so far. */
+gboolean tftsr_test_prism_ready (TftsrPrism *prism, const char *missing);
+/* Prism received requests since the last look and found nothing wrong with them but
+ * violations @is_known accepts (NULL: none); a violation is a 422 that fails the test. TRUE
+ * when a known one showed. */
+gboolean tftsr_test_prism_check (TftsrPrism *prism, const char *operation,
+                                 TftsrKnownViolation is_known);
+/* Operation @operation went through @prism: its requests pass tftsr_test_prism_check, and
+ * when it failed (@ok FALSE) it is because Prism's made-up answer lacks a member the
+ * operation needs (BAD_REPLY), or because Prism refused a known defect (REJECTED). */
+void tftsr_test_prism_assert_sent (TftsrPrism *prism, const char *operation, gboolean ok,
+                                   const GError *error, TftsrKnownViolation is_known);

@@ -205,6 +205,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TftsrExternalItem, tftsr_external_item_free)
  * document id for "publish" (as text), the action reference for "run-action", else NULL. */
 char *tftsr_connector_preview (TftsrStore *store, const char *connector, const char *operation,
                                gint64 issue_id, const char *arg, GError **error);
+/* The "publish" preview with the options of tftsr_connector_publish: the page as it would
+ * go to @space under @parent (NULL: the connector's own). */
+char *tftsr_connector_preview_publish (TftsrStore *store, const char *connector, gint64 document_id,
+                                       const char *space, const char *parent, gboolean overwrite,
+                                       GError **error);
 
 /* Opens a ticket about incident @issue_id, or returns the one already opened: a link
  * recorded for this incident and connector is returned as is; a create whose answer was
@@ -256,9 +261,15 @@ TftsrExternalItem *tftsr_connector_page (TftsrStore *store, const char *connecto
  * ("requested", "running"…), @fraction 0–1 or negative when unknown. */
 typedef void (*TftsrConnectorProgress) (const char *status, double fraction, gpointer user_data);
 
+/* The status of an execution whose wait was cancelled after it started: it goes on at the
+ * service, no longer watched from here. */
+#define TFTSR_EXECUTION_UNWATCHED "unwatched"
+
 /* Runs action @action_ref with @parameters_json (a JSON object; its strings are redacted)
  * for incident @issue_id (0: none) and polls the execution until it ends; the result is the
- * execution, its status "succeeded", "failed", "timeout"… */
+ * execution, its status "succeeded", "failed", "timeout"… Cancelled once the execution was
+ * started, it is still the result (and linked on the incident), its status
+ * TFTSR_EXECUTION_UNWATCHED: the execution exists and runs on. */
 TftsrExternalItem *tftsr_connector_run_action (TftsrStore *store, const char *connector,
                                                gint64 issue_id, const char *action_ref,
                                                const char *parameters_json,

@@ -396,6 +396,10 @@ summary (TftsrConnectorSendDialog *self, const TftsrExternalItem *item)
       return g_strdup_printf (_ ("On-call paged through “%s” (%s)"), self->connector->id,
                               item != NULL && item->status != NULL ? item->status : key);
     case TFTSR_SEND_ACTION:
+      /* Stopped waiting: the execution runs on, and is linked on the incident. */
+      if (item != NULL && g_strcmp0 (item->status, TFTSR_EXECUTION_UNWATCHED) == 0)
+        return g_strdup_printf (_ ("%s goes on as execution %s, no longer watched"),
+                                choice != NULL ? choice->value : key, key);
       return g_strdup_printf (_ ("%s ended: %s"), choice != NULL ? choice->value : key,
                               item != NULL && item->status != NULL ? item->status : "—");
     case TFTSR_SEND_PUBLISH:

@@ -3,7 +3,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 #include <string.h>
 
 #include "tftsr-cli.h"
@@ -108,20 +110,28 @@ print_items (GPtrArray *items, GError *error, gboolean json)
 }
 
 static int
-print_preview (TftsrCli *cli, const char *connector, const char *operation, gint64 issue_id,
-               const char *arg)
+print_preview_text (char *preview, GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *preview = NULL;
+  g_autofree char *owned = preview;
 
-  if (tftsr_cli_store (cli) == NULL)
-    return TFTSR_CLI_FAILED;
-  if ((preview = tftsr_connector_preview (cli->store, connector, operation, issue_id, arg,
-                                          &error)) == NULL)
+  if (preview == NULL)
     return tftsr_cli_fail (error);
   tftsr_cli_print_text (preview);
   putchar ('\n');
   return TFTSR_CLI_OK;
+}
+
+static int
+print_preview (TftsrCli *cli, const char *connector, const char *operation, gint64 issue_id,
+               const char *arg)
+{
+  g_autoptr (GError) error = NULL;
+  char *preview;
+
+  if (tftsr_cli_store (cli) == NULL)
+    return TFTSR_CLI_FAILED;
+  preview = tftsr_connector_preview (cli->store, connector, operation, issue_id, arg, &error);
+  return print_preview_text (preview, error);
 }
 
 /* --- configure ------------------------------------------------------------------------- */
@@ -627,10 +637,14 @@ connector_publish (TftsrCli *cli, int argc, char **argv)
               entries, 3, &argc, &argv) ||
       !tftsr_cli_parse_id (argv[2], &document_id))
     return TFTSR_CLI_USAGE;
-  if (preview)
-    return print_preview (cli, argv[1], "publish", 0, argv[2]);
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
+  if (preview)
+    {
+      char *text = tftsr_connector_preview_publish (cli->store, argv[1], document_id, space, parent,
+                                                    overwrite, &error);
+      return print_preview_text (text, error);
+    }
   return print_result (tftsr_connector_publish (cli->store, argv[1], document_id, space, parent,
                                                 overwrite, NULL, &error),
                        error, json);
@@ -713,6 +727,49 @@ print_progress (const char *status, double fraction, gpointer data)
   fprintf (stderr, "%s\n", status);
 }
 
+typedef struct
+{
+  TftsrExternalItem *item;
+  GError *error;
+  gboolean finished;
+} Running;
+
+static void
+on_ran (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Running *running = data;
+
+  running->item = tftsr_connector_item_finish (TFTSR_STORE (source), result, &running->error);
+  running->finished = TRUE;
+}
+
+static gboolean
+on_interrupt (gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs in a worker so that Ctrl+C (handled on this thread's main context) stops the wait:
+ * the execution started is still the result, linked and unwatched. */
+static TftsrExternalItem *
+run_action_interruptible (TftsrCli *cli, const char *connector, gint64 issue_id, const char *action,
+                          const char *parameters, GError **error)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  Running running = { NULL, NULL, FALSE };
+  guint interrupt = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
+
+  tftsr_connector_run_action_async (cli->store, connector, issue_id, action, parameters,
+                                    print_progress, NULL, cancellable, on_ran, &running);
+  while (!running.finished)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (interrupt);
+  if (running.error != NULL)
+    g_propagate_error (error, running.error);
+  return running.item;
+}
+
 static int
 connector_run (TftsrCli *cli, int argc, char **argv)
 {
@@ -732,14 +789,14 @@ connector_run (TftsrCli *cli, int argc, char **argv)
 
   if (!parse ("connector run", "NAME ACTION",
               _ ("Runs an automation action and waits for it to end; the status goes to "
-                 "standard error as it changes."),
+                 "standard error as it changes. Ctrl+C stops waiting: the execution goes on "
+                 "and is linked on the incident as unwatched."),
               entries, 3, &argc, &argv) ||
       (issue != NULL && !tftsr_cli_parse_id (issue, &issue_id)))
     return TFTSR_CLI_USAGE;
   if (tftsr_cli_store (cli) == NULL)
     return TFTSR_CLI_FAILED;
-  item = tftsr_connector_run_action (cli->store, argv[1], issue_id, argv[2], parameters,
-                                     print_progress, NULL, NULL, &error);
+  item = run_action_interruptible (cli, argv[1], issue_id, argv[2], parameters, &error);
   if (item != NULL && g_strcmp0 (item->status, "succeeded") != 0)
     {
       print_result (item, NULL, json);

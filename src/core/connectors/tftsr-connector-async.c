@@ -176,22 +176,24 @@ call_free (Call *call)
   g_free (call);
 }
 
+/* @error is the address of the error the call that computed @result set: the order in
+ * which C evaluates arguments is unspecified, so its value is read only here, after. */
 static void
-return_pointer (GTask *task, gpointer result, GDestroyNotify free_func, GError *error)
+return_pointer (GTask *task, gpointer result, GDestroyNotify free_func, GError **error)
 {
   if (result != NULL)
     g_task_return_pointer (task, result, free_func);
   else
-    g_task_return_error (task, error);
+    g_task_return_error (task, g_steal_pointer (error));
 }
 
 static void
-return_boolean (GTask *task, gboolean ok, GError *error)
+return_boolean (GTask *task, gboolean ok, GError **error)
 {
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    g_task_return_error (task, g_steal_pointer (error));
 }
 
 static void
@@ -207,76 +209,76 @@ run_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
     case OP_SAVE:
       return_boolean (
           task, tftsr_store_save_connector (store, call->config, call->secret, cancellable, &error),
-          error);
+          &error);
       break;
     case OP_REMOVE:
       return_boolean (
-          task, tftsr_store_remove_connector (store, call->connector, cancellable, &error), error);
+          task, tftsr_store_remove_connector (store, call->connector, cancellable, &error), &error);
       break;
     case OP_LIST:
       return_pointer (task, tftsr_store_list_connectors (store, &error),
-                      (GDestroyNotify) g_ptr_array_unref, error);
+                      (GDestroyNotify) g_ptr_array_unref, &error);
       break;
     case OP_HEALTH:
       return_pointer (task, tftsr_store_list_connector_health (store, &error),
-                      (GDestroyNotify) g_ptr_array_unref, error);
+                      (GDestroyNotify) g_ptr_array_unref, &error);
       break;
     case OP_LINKS:
       return_pointer (task, tftsr_store_list_external_links (store, call->id, &error),
-                      (GDestroyNotify) g_ptr_array_unref, error);
+                      (GDestroyNotify) g_ptr_array_unref, &error);
       break;
     case OP_TEST:
       return_pointer (task,
                       tftsr_connector_test (store, call->config, call->secret, cancellable, &error),
-                      g_free, error);
+                      g_free, &error);
       break;
     case OP_PREVIEW:
       return_pointer (
           task,
           tftsr_connector_preview (store, call->connector, call->text, call->id, call->arg, &error),
-          g_free, error);
+          g_free, &error);
       break;
     case OP_CREATE_TICKET:
       return_pointer (
           task,
           tftsr_connector_create_ticket (store, call->connector, call->id, cancellable, &error),
-          (GDestroyNotify) tftsr_external_item_free, error);
+          (GDestroyNotify) tftsr_external_item_free, &error);
       break;
     case OP_PUBLISH:
       return_pointer (task,
                       tftsr_connector_publish (store, call->connector, call->id, call->arg,
                                                call->extra, call->flag, cancellable, &error),
-                      (GDestroyNotify) tftsr_external_item_free, error);
+                      (GDestroyNotify) tftsr_external_item_free, &error);
       break;
     case OP_PAGE:
       return_pointer (task,
                       tftsr_connector_page (store, call->connector, call->id, call->number,
                                             cancellable, &error),
-                      (GDestroyNotify) tftsr_external_item_free, error);
+                      (GDestroyNotify) tftsr_external_item_free, &error);
       break;
     case OP_RUN_ACTION:
       return_pointer (task,
                       tftsr_connector_run_action (store, call->connector, call->id, call->text,
                                                   call->arg, progress, call->relay, cancellable,
                                                   &error),
-                      (GDestroyNotify) tftsr_external_item_free, error);
+                      (GDestroyNotify) tftsr_external_item_free, &error);
       break;
     case OP_NOTIFY:
       return_boolean (task,
                       tftsr_connector_notify (store, call->connector, call->id, call->number,
                                               call->arg, cancellable, &error),
-                      error);
+                      &error);
       break;
     case OP_CONTAINERS:
       return_pointer (task,
                       tftsr_connector_list_containers (store, call->connector, cancellable, &error),
-                      (GDestroyNotify) g_ptr_array_unref, error);
+                      (GDestroyNotify) g_ptr_array_unref, &error);
       break;
     case OP_SEARCH:
       return_pointer (task,
                       tftsr_connector_search (store, call->connector, call->text, call->number,
                                               cancellable, &error),
-                      (GDestroyNotify) g_ptr_array_unref, error);
+                      (GDestroyNotify) g_ptr_array_unref, &error);
       break;
     default:
       g_assert_not_reached ();
@@ -323,6 +325,9 @@ run (TftsrStore *store, gpointer tag, Call *call, GCancellable *cancellable,
   else
     task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, tag);
+  /* An execution whose wait was cancelled is still the result (TFTSR_EXECUTION_UNWATCHED):
+   * the operation says itself when a cancel means there is none. */
+  g_task_set_check_cancellable (task, call->op != OP_RUN_ACTION);
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
   g_task_run_in_thread (task, run_in_thread);
 }

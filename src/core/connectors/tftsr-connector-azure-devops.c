@@ -534,6 +534,7 @@ const TftsrConnectorOps tftsr_connector_azure_devops_ops = {
   .test = azure_devops_test,
   .create_ticket = azure_devops_create_ticket,
   .find_marker = azure_devops_find_marker,
+  .marker_search_lags = TRUE,
   .update_ticket = azure_devops_update_ticket,
   .get_ticket = azure_devops_get_ticket,
   .comment = azure_devops_comment,

@@ -422,6 +422,7 @@ const TftsrConnectorOps tftsr_connector_jira_ops = {
   .test = jira_test,
   .create_ticket = jira_create_ticket,
   .find_marker = jira_find_marker,
+  .marker_search_lags = TRUE,
   .update_ticket = jira_update_ticket,
   .get_ticket = jira_get_ticket,
   .comment = jira_comment,

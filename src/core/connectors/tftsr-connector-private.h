@@ -101,6 +101,9 @@ typedef struct
   /* The ticket that carries @marker, or NULL without @error when there is none. */
   TftsrExternalItem *(*find_marker) (TftsrConnectorCtx *ctx, const TftsrTicketDraft *draft,
                                      GError **error);
+  /* find_marker searches an index that lags behind a create by seconds: a miss is asked
+   * again a few times before the ticket is created anew. */
+  gboolean marker_search_lags;
   TftsrExternalItem *(*update_ticket) (TftsrConnectorCtx *ctx, const char *id,
                                        const TftsrTicketDraft *draft, GError **error);
   TftsrExternalItem *(*get_ticket) (TftsrConnectorCtx *ctx, const char *id_or_key, GError **error);
@@ -197,6 +200,8 @@ char *tftsr_connector_map (TftsrConnectorCtx *ctx, const char *field, const char
  * integer member is given as text), or NULL. */
 const char *tftsr_json_path_string (json_object *object, const char *path);
 char *tftsr_json_path_dup (json_object *object, const char *path);
+/* Sleeps @ms milliseconds, or less when @cancellable is cancelled: FALSE then. */
+gboolean tftsr_connector_pause (GCancellable *cancellable, guint ms);
 /* TFTSR_CONNECTOR_ERROR_BAD_REPLY: "@what answered without @member". */
 gpointer tftsr_connector_bad_reply (const TftsrConnectorCtx *ctx, const char *member,
                                     GError **error);

@@ -311,6 +311,54 @@ set_transport_error (TftsrConnectorCtx *ctx, TftsrCallFlags flags, GError *net, 
     g_propagate_prefixed_error (error, net, _ ("Could not reach %s: "), service);
 }
 
+/* --- waiting ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean cancelled;
+} Waiter;
+
+static void
+on_cancelled (GCancellable *cancellable, gpointer data)
+{
+  Waiter *waiter = data;
+
+  g_mutex_lock (&waiter->lock);
+  waiter->cancelled = TRUE;
+  g_cond_signal (&waiter->cond);
+  g_mutex_unlock (&waiter->lock);
+}
+
+gboolean
+tftsr_connector_pause (GCancellable *cancellable, guint ms)
+{
+  Waiter waiter = { 0 };
+  gint64 end = g_get_monotonic_time () + (gint64) ms * G_TIME_SPAN_MILLISECOND;
+  gulong handler;
+  gboolean cancelled;
+
+  if (cancellable == NULL)
+    {
+      g_usleep ((gulong) ms * 1000);
+      return TRUE;
+    }
+  g_mutex_init (&waiter.lock);
+  g_cond_init (&waiter.cond);
+  /* Connecting to a cancellable already cancelled calls on_cancelled at once. */
+  handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), &waiter, NULL);
+  g_mutex_lock (&waiter.lock);
+  while (!waiter.cancelled && g_cond_wait_until (&waiter.cond, &waiter.lock, end))
+    ;
+  cancelled = waiter.cancelled;
+  g_mutex_unlock (&waiter.lock);
+  g_cancellable_disconnect (cancellable, handler);
+  g_cond_clear (&waiter.cond);
+  g_mutex_clear (&waiter.lock);
+  return !cancelled;
+}
+
 gpointer
 tftsr_connector_bad_reply (const TftsrConnectorCtx *ctx, const char *member, GError **error)
 {

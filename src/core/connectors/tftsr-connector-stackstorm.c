@@ -5,7 +5,8 @@
  * with growing pauses, until its status is final. An execution that failed or timed out is
  * the answer, not an error of ours: the item carries its status. Cancelling stops the
  * waiting, not the execution, which StackStorm carries on with (stopping an action halfway
- * may leave more to repair than letting it finish).
+ * may leave more to repair than letting it finish): the item is still the answer, its
+ * status TFTSR_EXECUTION_UNWATCHED, so that the execution is linked where it can be found.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -113,53 +114,6 @@ stackstorm_list_containers (TftsrConnectorCtx *ctx, GError **error)
   return g_steal_pointer (&items);
 }
 
-typedef struct
-{
-  GMutex lock;
-  GCond cond;
-  gboolean cancelled;
-} Waiter;
-
-static void
-on_cancelled (GCancellable *cancellable, gpointer data)
-{
-  Waiter *waiter = data;
-
-  g_mutex_lock (&waiter->lock);
-  waiter->cancelled = TRUE;
-  g_cond_signal (&waiter->cond);
-  g_mutex_unlock (&waiter->lock);
-}
-
-/* Sleeps @ms milliseconds, or less when @cancellable is cancelled: FALSE then. */
-static gboolean
-pause_unless_cancelled (GCancellable *cancellable, guint ms)
-{
-  Waiter waiter = { 0 };
-  gint64 end = g_get_monotonic_time () + (gint64) ms * G_TIME_SPAN_MILLISECOND;
-  gulong handler;
-  gboolean cancelled;
-
-  if (cancellable == NULL)
-    {
-      g_usleep ((gulong) ms * 1000);
-      return TRUE;
-    }
-  g_mutex_init (&waiter.lock);
-  g_cond_init (&waiter.cond);
-  /* Connecting to a cancellable already cancelled calls on_cancelled at once. */
-  handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), &waiter, NULL);
-  g_mutex_lock (&waiter.lock);
-  while (!waiter.cancelled && g_cond_wait_until (&waiter.cond, &waiter.lock, end))
-    ;
-  cancelled = waiter.cancelled;
-  g_mutex_unlock (&waiter.lock);
-  g_cancellable_disconnect (cancellable, handler);
-  g_cond_clear (&waiter.cond);
-  g_mutex_clear (&waiter.lock);
-  return !cancelled;
-}
-
 static void
 report (TftsrConnectorCtx *ctx, const char *status)
 {
@@ -190,7 +144,16 @@ poll_status (TftsrConnectorCtx *ctx, const char *id, char **web_url, GError **er
   return status;
 }
 
-/* Polls execution @id from @status on until its status is final; that status. */
+/* The wait was cancelled, in a pause or a poll: the execution is no longer watched. */
+static char *
+unwatched (TftsrConnectorCtx *ctx)
+{
+  report (ctx, TFTSR_EXECUTION_UNWATCHED);
+  return g_strdup (TFTSR_EXECUTION_UNWATCHED);
+}
+
+/* Polls execution @id from @status on until its status is final; that status, or
+ * TFTSR_EXECUTION_UNWATCHED when the wait is cancelled. */
 static char *
 wait_for_end (TftsrConnectorCtx *ctx, const char *id, const char *status, char **web_url,
               GError **error)
@@ -202,17 +165,17 @@ wait_for_end (TftsrConnectorCtx *ctx, const char *id, const char *status, char *
   while (!g_strv_contains (final_statuses, now))
     {
       g_autofree char *next = NULL;
+      g_autoptr (GError) local = NULL;
 
-      if (!pause_unless_cancelled (ctx->cancellable, pause))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                       _ ("Stopped waiting for StackStorm execution %s; it goes on there"), id);
-          return NULL;
-        }
+      if (!tftsr_connector_pause (ctx->cancellable, pause))
+        return unwatched (ctx);
       pause = MIN (pause * 2, POLL_MAX_MS);
-      next = poll_status (ctx, id, web_url, error);
+      next = poll_status (ctx, id, web_url, &local);
+      if (next == NULL && g_cancellable_is_cancelled (ctx->cancellable))
+        return unwatched (ctx);
       if (next == NULL)
         {
+          g_propagate_error (error, g_steal_pointer (&local));
           g_prefix_error (error,
                           _ ("StackStorm execution %s was started, but its status could "
                              "not be read: "),

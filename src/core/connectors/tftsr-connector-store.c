@@ -412,8 +412,10 @@ tftsr_connector_complete_link (TftsrStore *store, gint64 link_id,
   tftsr_db_bind_text (stmt, 5, item->url);
   sqlite3_bind_int64 (stmt, 6, item->version);
   sqlite3_bind_int64 (stmt, 7, link_id);
-  note = g_strdup_printf ("%s %s", item->key != NULL ? item->key : item->id,
-                          item->url != NULL ? item->url : "");
+  /* "KEY URL", and the state of an execution no longer watched (the timeline says so). */
+  note = g_strdup_printf (
+      "%s %s %s", item->key != NULL ? item->key : item->id, item->url != NULL ? item->url : "",
+      g_strcmp0 (item->status, TFTSR_EXECUTION_UNWATCHED) == 0 ? TFTSR_EXECUTION_UNWATCHED : "");
   g_strchomp (note);
   if (!tftsr_db_step_done (stmt, _ ("Could not record the created item"), error) ||
       (was_pending &&

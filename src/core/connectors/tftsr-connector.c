@@ -210,13 +210,39 @@ tftsr_connector_test (TftsrStore *store, const TftsrConnectorConfig *config,
 
 /* --- tickets ------------------------------------------------------------------------------ */
 
+/* The pauses before asking a lagging search again for a marker it missed: a create whose
+ * answer was lost is found up to 7 s after it, and a create that never happened is sent
+ * again that much later (a duplicate costs more than the wait). */
+static const guint marker_retry_ms[] = { 1000, 2000, 4000 };
+
 /* The ticket a pending link's create may have made, looked up by its marker. */
 static TftsrExternalItem *
 recover (Run *run, const TftsrTicketDraft *draft, GError **error)
 {
+  guint retries = run->ops->marker_search_lags ? G_N_ELEMENTS (marker_retry_ms) : 0;
+
   if (run->ops->find_marker == NULL)
     return NULL;
-  return run->ops->find_marker (&run->ctx, draft, error);
+  for (guint i = 0;; i++)
+    {
+      g_autoptr (GError) local = NULL;
+      TftsrExternalItem *item = run->ops->find_marker (&run->ctx, draft, &local);
+
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      if (item != NULL || i == retries)
+        return item;
+      if (!tftsr_connector_pause (run->ctx.cancellable, marker_retry_ms[i]))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _ ("Stopped looking for the ticket an earlier attempt may have "
+                                  "created; nothing new was created"));
+          return NULL;
+        }
+    }
 }
 
 static TftsrExternalItem *
@@ -626,6 +652,19 @@ tftsr_connector_notify (TftsrStore *store, const char *connector, gint64 issue_i
 
 /* --- preview ------------------------------------------------------------------------------- */
 
+/* Publishing in preview mode, with the options tftsr_connector_publish takes. */
+static void
+preview_publish (Run *run, gint64 document_id, const char *space, const char *parent,
+                 gboolean overwrite, GError **error)
+{
+  g_autoptr (TftsrPageDraft) page = NULL;
+  g_autoptr (TftsrExternalItem) item = NULL;
+
+  if (run->ops->publish != NULL &&
+      (page = page_draft_new (run, document_id, space, parent, overwrite, error)) != NULL)
+    item = run->ops->publish (&run->ctx, page, error);
+}
+
 /* Runs the operation's request building in preview mode: it stops before the first body
  * leaves and keeps it. */
 static void
@@ -636,12 +675,10 @@ preview_run (Run *run, const char *operation, const char *arg, GError **error)
   g_autoptr (TftsrExternalLink) link = NULL;
   const TftsrConnectorOps *ops = run->ops;
 
-  if (g_strcmp0 (operation, "publish") == 0 && ops->publish != NULL)
+  if (g_strcmp0 (operation, "publish") == 0)
     {
-      g_autoptr (TftsrPageDraft) page = NULL;
-      gint64 id = arg != NULL ? g_ascii_strtoll (arg, NULL, 10) : 0;
-      if ((page = page_draft_new (run, id, NULL, NULL, FALSE, error)) != NULL)
-        item = ops->publish (&run->ctx, page, error);
+      preview_publish (run, arg != NULL ? g_ascii_strtoll (arg, NULL, 10) : 0, NULL, NULL, FALSE,
+                       error);
       return;
     }
   if (g_strcmp0 (operation, "run-action") == 0 && ops->run_action != NULL)
@@ -674,6 +711,20 @@ preview_run (Run *run, const char *operation, const char *arg, GError **error)
       }
 }
 
+/* The request a preview run kept; else why there is none (@local, taken, or the operation
+ * being unsupported). */
+static char *
+preview_text (Run *run, GError **local, GError **error)
+{
+  if (run->ctx.preview_text != NULL)
+    return g_steal_pointer (&run->ctx.preview_text);
+  if (*local != NULL)
+    g_propagate_error (error, g_steal_pointer (local));
+  else
+    unsupported (run, error);
+  return NULL;
+}
+
 char *
 tftsr_connector_preview (TftsrStore *store, const char *connector, const char *operation,
                          gint64 issue_id, const char *arg, GError **error)
@@ -687,11 +738,20 @@ tftsr_connector_preview (TftsrStore *store, const char *connector, const char *o
     return NULL;
   run.ctx.preview = TRUE;
   preview_run (&run, operation, arg, &local);
-  if (run.ctx.preview_text != NULL)
-    return g_steal_pointer (&run.ctx.preview_text);
-  if (local != NULL)
-    g_propagate_error (error, g_steal_pointer (&local));
-  else
-    unsupported (&run, error);
-  return NULL;
+  return preview_text (&run, &local, error);
+}
+
+char *
+tftsr_connector_preview_publish (TftsrStore *store, const char *connector, gint64 document_id,
+                                 const char *space, const char *parent, gboolean overwrite,
+                                 GError **error)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (GError) local = NULL;
+
+  if (!run_begin (&run, store, connector, "publish", 0, NULL, error))
+    return NULL;
+  run.ctx.preview = TRUE;
+  preview_publish (&run, document_id, space, parent, overwrite, &local);
+  return preview_text (&run, &local, error);
 }

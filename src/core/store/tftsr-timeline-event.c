@@ -246,7 +246,8 @@ format_label (const char *name)
   return name != NULL ? name : "";
 }
 
-/* "Ticket INC0010023 created in ServiceNow": the note is "KEY URL". */
+/* "Ticket INC0010023 created in ServiceNow": the note is "KEY URL", an execution's may end
+ * with TFTSR_EXECUTION_UNWATCHED. */
 static char *
 describe_external (TftsrTimelineEvent *self)
 {
@@ -266,6 +267,10 @@ describe_external (TftsrTimelineEvent *self)
   if (g_strcmp0 (object, "alert") == 0)
     /* Translators: "On-call paged in PagerDuty (tftsr-12)" */
     return g_strdup_printf (_ ("On-call paged in %s (%s)"), service, key);
+  if (g_strcmp0 (object, "execution") == 0 && space != NULL &&
+      g_str_has_suffix (space + 1, TFTSR_EXECUTION_UNWATCHED))
+    /* Translators: "Automation 5f3c… started in StackStorm, no longer watched" */
+    return g_strdup_printf (_ ("Automation %s started in %s, no longer watched"), key, service);
   if (g_strcmp0 (object, "execution") == 0)
     /* Translators: "Automation 5f3c… run in StackStorm" */
     return g_strdup_printf (_ ("Automation %s run in %s"), key, service);
