@@ -168,12 +168,14 @@ finish_boolean (gpointer source, GAsyncResult *result, gpointer tag, GError **er
 }
 
 static void
-return_boolean (GTask *task, gboolean ok, GError *error)
+return_boolean (GTask *task, gboolean ok, GError **error)
 {
+  /* @error by address: read after the call that sets it, whatever order the arguments of
+   * return_boolean() are evaluated in. */
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    g_task_return_error (task, g_steal_pointer (error));
 }
 
 /* Discovery */
@@ -294,7 +296,7 @@ update_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   GError *error = NULL;
 
   return_boolean (
-      task, tftsr_mcp_store_update_server (source, call->server, &call->secrets, &error), error);
+      task, tftsr_mcp_store_update_server (source, call->server, &call->secrets, &error), &error);
 }
 
 void
@@ -320,7 +322,7 @@ remove_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   Call *call = data;
   GError *error = NULL;
 
-  return_boolean (task, tftsr_mcp_store_remove_server (source, call->name, &error), error);
+  return_boolean (task, tftsr_mcp_store_remove_server (source, call->name, &error), &error);
 }
 
 void
@@ -345,7 +347,7 @@ enable_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   GError *error = NULL;
 
   return_boolean (task, tftsr_mcp_store_set_enabled (source, call->name, call->enabled, &error),
-                  error);
+                  &error);
 }
 
 void
@@ -401,7 +403,7 @@ connect_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
 {
   GError *error = NULL;
 
-  return_boolean (task, tftsr_mcp_client_connect (source, cancellable, &error), error);
+  return_boolean (task, tftsr_mcp_client_connect (source, cancellable, &error), &error);
 }
 
 void
