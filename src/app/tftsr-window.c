@@ -156,7 +156,9 @@ on_edge_reached (TftsrWindow *self, GtkPositionType position)
     tftsr_issue_list_load_more (self->issues);
 }
 
-/* The header shows the title of whatever the page holds. */
+/* The header shows the title of whatever the page holds, and the list selects its row:
+ * the page loads in a worker, so an incident opened from elsewhere (a similar incident, a
+ * notification) is selected once it is there. */
 static void
 on_page_issue_changed (TftsrWindow *self)
 {
@@ -165,6 +167,7 @@ on_page_issue_changed (TftsrWindow *self)
       tftsr_display_text (shown != NULL ? tftsr_issue_get_title (shown) : "");
 
   adw_view_switcher_title_set_title (self->content_title, display);
+  restore_selection (self);
 }
 
 static void
@@ -515,7 +518,6 @@ show_incident_action (GtkWidget *widget, const char *name, GVariant *param)
   TftsrWindow *self = TFTSR_WINDOW (widget);
 
   show_issue (self, g_variant_get_int64 (param));
-  restore_selection (self);
 }
 
 static void
@@ -551,10 +553,7 @@ attach_to_chat_action (GtkWidget *widget, const char *name, GVariant *param)
   g_variant_get (param, "(xxtt&s)", &issue_id, &log_id, &first, &last, &log_name);
   excerpt = tftsr_triage_attachment_new_excerpt (log_id, first, last, log_name);
   if (shown == NULL || tftsr_issue_get_id (shown) != issue_id)
-    {
-      show_issue (self, issue_id);
-      restore_selection (self);
-    }
+    show_issue (self, issue_id);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
   tftsr_issue_page_attach_to_chat (self->issue_page, issue_id, excerpt);
   gtk_window_present (GTK_WINDOW (self));

@@ -4626,6 +4626,14 @@ test_similar_incidents (void)
   first = gtk_widget_get_first_child (need (window, GTK_TYPE_LIST_BOX, "similar_list"));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
                    "Checkout failing again");
+  /* The list follows: the opened incident's row is the one selected. */
+  {
+    TftsrIssue *selected =
+        gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (list_model ()));
+
+    g_assert_nonnull (selected);
+    g_assert_cmpint (tftsr_issue_get_id (selected), ==, alike);
+  }
 
   /* Nothing alike: no group at all. */
   g_assert_true (gtk_widget_activate_action (window, "win.show-incident", "x", unrelated));
