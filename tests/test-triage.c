@@ -1746,6 +1746,54 @@ test_attach_budget (void)
       json_object_array_get_idx (json_object_object_get (detail, "attachments"), 0), "digest")));
 }
 
+/* Screenshots take their share of the context too: a log that goes whole beside text
+ * alone goes as its digest beside three screenshots. */
+static void
+test_attach_budget_images (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (TftsrFakeServer) server = tftsr_fake_server_new ();
+  g_autofree char *reply_body = chunked_events ("Noted.");
+  g_autoptr (TftsrFakeReply) reply = tftsr_fake_reply_new (200, "text/event-stream");
+  g_autoptr (TftsrAiProvider) provider = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+
+  for (guint i = 1; i <= 200; i++)
+    g_string_append_printf (text, "12:00:%02u worker-%u finished job %u\n", i % 60, i % 4, i);
+  g_assert_cmpuint (text->len, >, 6000);
+  tftsr_fake_reply_add_piece (reply, reply_body, -1);
+  tftsr_fake_server_add_replies (server, "/v1/chat/completions", reply, reply, NULL);
+  provider = add_provider (server, TFTSR_AI_FORMAT_OPENAI, "/v1", "{\"context_tokens\":\"8192\"}");
+  for (guint shots = 0; shots <= 3; shots += 3)
+    {
+      g_autoptr (TftsrIssue) issue = tftsr_test_create (store, "Worker crash loop", NULL);
+      gint64 id = tftsr_issue_get_id (issue);
+      g_autoptr (TftsrLogFile) log = add_log_text (id, "worker.log", text->str);
+      g_autoptr (GPtrArray) attachments = attachments_of (
+          tftsr_triage_attachment_new_log (tftsr_log_file_get_id (log), NULL), NULL);
+      g_autoptr (TftsrTriageTurn) turn = NULL;
+      g_autoptr (GError) error = NULL;
+
+      for (guint i = 0; i < shots; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("shot-%u.png", i);
+          g_autoptr (TftsrImage) image = add_shot (id, name, TRUE);
+
+          g_ptr_array_add (attachments,
+                           tftsr_triage_attachment_new_image (tftsr_image_get_id (image), name));
+        }
+      turn = tftsr_triage_send (store, id, "Why?", attachments, provider->name, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  requests = tftsr_fake_server_dup_requests (server);
+  g_assert_cmpuint (requests->len, ==, 2);
+  g_assert_true (contains (((TftsrFakeRequest *) requests->pdata[0])->body,
+                           "Attached log “worker.log” (the whole log, 200 lines)"));
+  g_assert_true (contains (((TftsrFakeRequest *) requests->pdata[1])->body,
+                           "Attached log “worker.log”: a digest, the whole of it does "
+                           "not fit the context:"));
+}
+
 typedef struct
 {
   gpointer result;
@@ -1879,6 +1927,7 @@ main (int argc, char **argv)
   g_test_add_func ("/triage/attach-refused", test_attach_refused);
   g_test_add_func ("/triage/attach-deleted", test_attach_deleted);
   g_test_add_func ("/triage/attach-budget", test_attach_budget);
+  g_test_add_func ("/triage/attach-budget-images", test_attach_budget_images);
   g_test_add_func ("/triage/attach-fence", test_attach_fence);
   g_test_add_func ("/triage/async-calls", test_async_calls);
   status = g_test_run ();

@@ -254,7 +254,7 @@ build_request (Sender *s, const TftsrAiProvider *provider, GPtrArray *logs, json
   g_autoptr (TftsrIssue) issue = tftsr_store_get_issue (s->r.store, s->r.issue_id, error);
   g_autoptr (GString) message = g_string_new (NULL);
   g_autofree char *title = NULL;
-  gsize share = tftsr_triage_log_share (provider, sizeof instructions, logs->len);
+  gsize share = tftsr_triage_log_share (provider, sizeof instructions, logs->len, 0);
   TftsrAiRequest *request;
 
   if (issue == NULL ||

@@ -215,7 +215,7 @@ build_request (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, GP
   g_autofree char *system = system_prompt (r, tools != NULL && tools->len > 0, error);
   g_autoptr (TftsrAiRequest) request = NULL;
   gsize reserve, share;
-  guint n_logs = 0;
+  guint n_logs = 0, n_images = 0;
 
   if (system == NULL)
     return NULL;
@@ -229,10 +229,11 @@ build_request (const TftsrTriageRedactor *r, const TftsrAiProvider *provider, GP
       if (message == NULL)
         return NULL;
       reserve += strlen (message->content);
-      n_logs += tftsr_triage_count_logs (m->attachments);
+      n_logs += tftsr_triage_count_attachments (m->attachments, FALSE);
+      n_images += tftsr_triage_count_attachments (m->attachments, TRUE);
       tftsr_ai_request_add_message (request, message);
     }
-  share = tftsr_triage_log_share (provider, reserve, n_logs);
+  share = tftsr_triage_log_share (provider, reserve, n_logs, n_images);
   for (guint i = 0; i < sent->len; i++)
     if (!tftsr_triage_expand_attachments (r, ((TftsrTriageMessage *) sent->pdata[i])->attachments,
                                           share, request->messages->pdata[i], request->parts,

@@ -19,13 +19,18 @@
 #define CHARS_PER_TOKEN 3  /* log text is dense: numbers, ids, punctuation */
 #define ANSWER_CHARS 6000  /* kept for the answer */
 #define LOG_SHARE_MIN 2048 /* a digest smaller than this says little */
+/* What a screenshot costs of the context at most once the provider resized it (Anthropic
+ * ~1,600 tokens, OpenAI 1,105 at high detail, Gemini 258 per tile). */
+#define IMAGE_TOKENS 1600
 
 gsize
-tftsr_triage_log_share (const TftsrAiProvider *provider, gsize reserve, guint n_logs)
+tftsr_triage_log_share (const TftsrAiProvider *provider, gsize reserve, guint n_logs,
+                        guint n_images)
 {
   gsize budget = (gsize) tftsr_ai_provider_get_context_tokens (provider) * CHARS_PER_TOKEN;
   gsize room;
 
+  reserve += (gsize) n_images * IMAGE_TOKENS * CHARS_PER_TOKEN;
   room = budget > reserve + ANSWER_CHARS ? budget - reserve - ANSWER_CHARS : 0;
   return MAX (room / MAX (n_logs, 1), LOG_SHARE_MIN);
 }
@@ -38,14 +43,15 @@ tftsr_triage_redact (const TftsrTriageRedactor *r, const char *text, GError **er
 }
 
 guint
-tftsr_triage_count_logs (GPtrArray *attachments)
+tftsr_triage_count_attachments (GPtrArray *attachments, gboolean images)
 {
   guint n = 0;
 
   for (guint i = 0; attachments != NULL && i < attachments->len; i++)
     {
       TftsrTriageAttachment *a = attachments->pdata[i];
-      n += a->kind != TFTSR_TRIAGE_ATTACHMENT_IMAGE && !tftsr_triage_attachment_is_gone (a);
+      n += (a->kind == TFTSR_TRIAGE_ATTACHMENT_IMAGE) == images &&
+           !tftsr_triage_attachment_is_gone (a);
     }
   return n;
 }

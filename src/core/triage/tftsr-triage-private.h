@@ -90,8 +90,10 @@ gboolean tftsr_triage_load_attachments (sqlite3 *db, gint64 issue_id, GPtrArray 
 
 /* The characters of a request to @provider that its context window
  * (tftsr_ai_provider_get_context_tokens()) leaves to each of @n_logs logs once @reserve
- * characters of other text and the answer are counted; never less than a digest needs. */
-gsize tftsr_triage_log_share (const TftsrAiProvider *provider, gsize reserve, guint n_logs);
+ * characters of other text, @n_images screenshots and the answer are counted; never less
+ * than a digest needs. */
+gsize tftsr_triage_log_share (const TftsrAiProvider *provider, gsize reserve, guint n_logs,
+                              guint n_images);
 
 /* Redacts the texts of one request with the incident's pseudonyms and the stored detection
  * settings, adding up the replacements for its audit entry. */
@@ -106,8 +108,8 @@ typedef struct
 
 char *tftsr_triage_redact (const TftsrTriageRedactor *r, const char *text, GError **error);
 
-/* The logs among @attachments that are still there. */
-guint tftsr_triage_count_logs (GPtrArray *attachments);
+/* The screenshots (@images) or the logs among @attachments that are still there. */
+guint tftsr_triage_count_attachments (GPtrArray *attachments, gboolean images);
 /* Adds @attachments to @message, a redacted user message of a request: after its text each
  * log's (or excerpt's) text, redacted, in a fenced block under its name and lines, whole or,
  * past @share characters, as a digest; each screenshot as an image of the message, named in
