@@ -492,6 +492,7 @@ test_anthropic_parallel_results (void)
       TFTSR_AI_FORMAT_ANTHROPIC, "https://api.anthropic.com", "claude-sonnet-4-5", NULL);
   g_autoptr (TftsrAiRequest) request = tftsr_ai_request_new ("");
   TftsrAiMessage *assistant = tftsr_ai_message_new (TFTSR_AI_ROLE_ASSISTANT, "");
+  TftsrAiMessage *failed;
   g_autoptr (json_object) body = NULL;
 
   tftsr_ai_message_add_tool_call (assistant,
@@ -502,8 +503,9 @@ test_anthropic_parallel_results (void)
   tftsr_ai_request_add_message (request, assistant);
   tftsr_ai_request_add_message (request,
                                 tftsr_ai_message_new_tool_result ("toolu_a", "search_logs", "a"));
-  tftsr_ai_request_add_message (request,
-                                tftsr_ai_message_new_tool_result ("toolu_b", "get_metrics", "b"));
+  failed = tftsr_ai_message_new_tool_result ("toolu_b", "get_metrics", "The tool call failed");
+  failed->tool_failed = TRUE;
+  tftsr_ai_request_add_message (request, failed);
   body = body_of (provider, request, TRUE);
 
   /* No system member for an empty prompt. */
@@ -516,6 +518,33 @@ test_anthropic_parallel_results (void)
   assert_len (body, "messages.2.content", 2);
   assert_str (body, "messages.2.content.0.tool_use_id", "toolu_a");
   assert_str (body, "messages.2.content.1.tool_use_id", "toolu_b");
+  /* A failed call says so with is_error; an answered one has no such member. */
+  assert_keys (body, "messages.2.content.0", "type tool_use_id content");
+  assert_json (body, "messages.2.content.1.is_error", "true");
+}
+
+/* A failed call's functionResponse carries its text under "error", as Gemini reads it. */
+static void
+test_gemini_failed_result (void)
+{
+  g_autoptr (TftsrAiProvider) provider = provider_new (
+      TFTSR_AI_FORMAT_GEMINI, "https://generativelanguage.googleapis.com", "gemini-2.5-pro", NULL);
+  g_autoptr (TftsrAiRequest) request = tftsr_ai_request_new ("");
+  TftsrAiMessage *assistant = tftsr_ai_message_new (TFTSR_AI_ROLE_ASSISTANT, "");
+  TftsrAiMessage *failed =
+      tftsr_ai_message_new_tool_result (NULL, "search_logs", "The engineer declined");
+  g_autoptr (json_object) body = NULL;
+
+  tftsr_ai_message_add_tool_call (assistant,
+                                  tftsr_ai_tool_call_new ("call_1", "search_logs", CALL_ARGS));
+  tftsr_ai_request_add_message (request, tftsr_ai_message_new (TFTSR_AI_ROLE_USER, FIRST_QUESTION));
+  tftsr_ai_request_add_message (request, assistant);
+  failed->tool_failed = TRUE;
+  tftsr_ai_request_add_message (request, failed);
+  body = body_of (provider, request, TRUE);
+
+  assert_json (body, "contents.2.parts.0.functionResponse.response",
+               "{\"error\":\"The engineer declined\"}");
 }
 
 static void
@@ -1749,6 +1778,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ai-wire/mistral/request", test_mistral_request);
   g_test_add_func ("/ai-wire/anthropic/request", test_anthropic_request);
   g_test_add_func ("/ai-wire/anthropic/parallel-results", test_anthropic_parallel_results);
+  g_test_add_func ("/ai-wire/gemini/failed-result", test_gemini_failed_result);
   g_test_add_func ("/ai-wire/gemini/request", test_gemini_request);
   g_test_add_func ("/ai-wire/mistral/call-ids", test_mistral_call_ids);
   g_test_add_func ("/ai-wire/gemini/signature", test_gemini_signature);

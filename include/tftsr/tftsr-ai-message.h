@@ -53,6 +53,8 @@ typedef struct
   GPtrArray *tool_calls; /* TftsrAiToolCall: what an assistant message asked for */
   char *tool_call_id;    /* tool result: the call it answers */
   char *tool_name;       /* tool result: the tool's name */
+  gboolean tool_failed;  /* tool result: the call failed, was denied or stopped, and
+                          * @content says why (Anthropic's is_error, Gemini's error) */
   GPtrArray *images;     /* TftsrAiImage: what a user message shows, after its text */
 } TftsrAiMessage;
 

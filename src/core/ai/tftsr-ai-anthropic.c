@@ -102,6 +102,8 @@ tool_result_block (const TftsrAiMessage *message)
       block, "tool_use_id",
       json_object_new_string (message->tool_call_id != NULL ? message->tool_call_id : ""));
   json_object_object_add (block, "content", json_object_new_string (message->content));
+  if (message->tool_failed)
+    json_object_object_add (block, "is_error", json_object_new_boolean (TRUE));
   return block;
 }
 

@@ -91,7 +91,9 @@ result_part (const TftsrAiMessage *message)
   json_object *function = json_object_new_object ();
   json_object *response = json_object_new_object ();
 
-  json_object_object_add (response, "content", json_object_new_string (message->content));
+  /* Gemini reads a failure under "error". */
+  json_object_object_add (response, message->tool_failed ? "error" : "content",
+                          json_object_new_string (message->content));
   add_id (function, message->tool_call_id);
   json_object_object_add (
       function, "name",

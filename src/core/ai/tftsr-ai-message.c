@@ -117,6 +117,7 @@ tftsr_ai_message_copy (const TftsrAiMessage *message)
 
   copy->tool_call_id = g_strdup (message->tool_call_id);
   copy->tool_name = g_strdup (message->tool_name);
+  copy->tool_failed = message->tool_failed;
   for (guint i = 0; i < message->tool_calls->len; i++)
     g_ptr_array_add (copy->tool_calls, tftsr_ai_tool_call_copy (message->tool_calls->pdata[i]));
   for (guint i = 0; i < message->images->len; i++)

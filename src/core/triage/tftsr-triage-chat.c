@@ -195,12 +195,14 @@ answer_orphans (GPtrArray *messages)
       for (guint k = 0; m->tool_calls != NULL && k < m->tool_calls->len; k++)
         {
           TftsrAiToolCall *call = m->tool_calls->pdata[k];
+          TftsrAiMessage *orphan;
 
-          if (!answered (messages, i, call->id))
-            g_ptr_array_insert (
-                messages, (gint) (i + 1),
-                tftsr_ai_message_new_tool_result (call->id, call->name,
-                                                  _ ("No result: the call did not complete.")));
+          if (answered (messages, i, call->id))
+            continue;
+          orphan = tftsr_ai_message_new_tool_result (call->id, call->name,
+                                                     _ ("No result: the call did not complete."));
+          orphan->tool_failed = TRUE;
+          g_ptr_array_insert (messages, (gint) (i + 1), orphan);
         }
     }
 }

@@ -220,6 +220,7 @@ message_from_row (sqlite3_stmt *stmt)
   m->tool_arguments = nullable (stmt, 14);
   tftsr_triage_tool_status_from_string ((const char *) sqlite3_column_text (stmt, 15),
                                         &m->tool_status);
+  m->message->tool_failed = role == TFTSR_AI_ROLE_TOOL && m->tool_status != TFTSR_TRIAGE_TOOL_DONE;
   m->attachments = tftsr_triage_attachments_new ();
   return m;
 }

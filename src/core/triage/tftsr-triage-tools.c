@@ -417,13 +417,15 @@ tftsr_triage_answer_calls (const TftsrTriageRedactor *r, const TftsrTriageTools 
   for (guint i = 0; i < reply->tool_calls->len; i++)
     {
       g_autoptr (TftsrTriageToolCall) call = new_call (tools, reply->tool_calls->pdata[i]);
+      TftsrAiMessage *result;
 
       if (!settle (r, tools, call, limit_note, error) ||
           !store_result (r->store, r->issue_id, call, error))
         return FALSE;
       changed (tools, call);
-      tftsr_ai_request_add_message (
-          request, tftsr_ai_message_new_tool_result (call->call_id, call->name, call->result));
+      result = tftsr_ai_message_new_tool_result (call->call_id, call->name, call->result);
+      result->tool_failed = call->status != TFTSR_TRIAGE_TOOL_DONE;
+      tftsr_ai_request_add_message (request, result);
     }
   return !g_cancellable_set_error_if_cancelled (r->cancellable, error);
 }
