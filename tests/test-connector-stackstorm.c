@@ -183,13 +183,25 @@ cancel_later (gpointer data)
   return NULL;
 }
 
+/* The execution is created, then runs until the wait for it ends; @cancel_on (may be NULL)
+ * is cancelled once the progress says it runs. */
+static void
+serve_running (Fixture *f, GCancellable *cancel_on)
+{
+  g_autoptr (TftsrFakeReply) created = execution (201, "requested");
+  g_autoptr (TftsrFakeReply) running = execution (200, "running");
+
+  f->cancel_on = cancel_on;
+  f->cancel_status = cancel_on != NULL ? "running" : NULL;
+  tftsr_fake_server_add_replies (f->server, "/api/v1/executions", created, NULL);
+  tftsr_fake_server_add_replies (f->server, EXECUTION_PATH, running, NULL);
+}
+
 /* Cancelling ends the wait at once (not at the next poll); the execution that goes on is
  * the answer, no longer watched; nothing is sent to stop it. */
 static void
 test_run_cancelled (Fixture *f, gconstpointer data)
 {
-  g_autoptr (TftsrFakeReply) created = execution (201, "requested");
-  g_autoptr (TftsrFakeReply) running = execution (200, "running");
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) requests = NULL;
@@ -199,8 +211,7 @@ test_run_cancelled (Fixture *f, gconstpointer data)
   double late;
 
   (void) data;
-  tftsr_fake_server_add_replies (f->server, "/api/v1/executions", created, NULL);
-  tftsr_fake_server_add_replies (f->server, EXECUTION_PATH, running, NULL);
+  serve_running (f, NULL);
   canceller = g_thread_new ("cancel", cancel_later, cancellable);
   start = g_get_monotonic_time ();
   item = run (f, cancellable, &error);
@@ -229,17 +240,12 @@ test_run_cancelled (Fixture *f, gconstpointer data)
 static void
 test_run_cancelled_in_progress (Fixture *f, gconstpointer data)
 {
-  g_autoptr (TftsrFakeReply) created = execution (201, "requested");
-  g_autoptr (TftsrFakeReply) running = execution (200, "running");
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrExternalItem) item = NULL;
 
   (void) data;
-  f->cancel_on = cancellable;
-  f->cancel_status = "running";
-  tftsr_fake_server_add_replies (f->server, "/api/v1/executions", created, NULL);
-  tftsr_fake_server_add_replies (f->server, EXECUTION_PATH, running, NULL);
+  serve_running (f, cancellable);
   item = run (f, cancellable, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (item->status, ==, TFTSR_EXECUTION_UNWATCHED);
@@ -260,16 +266,11 @@ on_ran (GObject *source, GAsyncResult *result, gpointer data)
 static void
 test_run_cancelled_async (Fixture *f, gconstpointer data)
 {
-  g_autoptr (TftsrFakeReply) created = execution (201, "requested");
-  g_autoptr (TftsrFakeReply) running = execution (200, "running");
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (TftsrExternalItem) item = NULL;
 
   (void) data;
-  f->cancel_on = cancellable;
-  f->cancel_status = "running";
-  tftsr_fake_server_add_replies (f->server, "/api/v1/executions", created, NULL);
-  tftsr_fake_server_add_replies (f->server, EXECUTION_PATH, running, NULL);
+  serve_running (f, cancellable);
   tftsr_connector_run_action_async (f->store, "st2", 0, "core.local", "{}", on_progress, f,
                                     cancellable, on_ran, &item);
   while (item == NULL)
@@ -283,8 +284,6 @@ test_run_cancelled_async (Fixture *f, gconstpointer data)
 static void
 test_run_cancelled_linked (Fixture *f, gconstpointer data)
 {
-  g_autoptr (TftsrFakeReply) created = execution (201, "requested");
-  g_autoptr (TftsrFakeReply) running = execution (200, "running");
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (TftsrExternalItem) item = NULL;
@@ -295,10 +294,7 @@ test_run_cancelled_linked (Fixture *f, gconstpointer data)
   gboolean told = FALSE;
 
   (void) data;
-  f->cancel_on = cancellable;
-  f->cancel_status = "running";
-  tftsr_fake_server_add_replies (f->server, "/api/v1/executions", created, NULL);
-  tftsr_fake_server_add_replies (f->server, EXECUTION_PATH, running, NULL);
+  serve_running (f, cancellable);
   item = tftsr_connector_run_action (f->store, "st2", issue, "core.local", "{}", on_progress, f,
                                      cancellable, &error);
   g_assert_no_error (error);
