@@ -26,6 +26,7 @@
 #include "tftsr-pii-values.h"
 
 #define READ_BLOCK (256 * 1024)
+#define PENDING_SIZE (TFTSR_LOG_CHUNK_SIZE + READ_BLOCK) /* a chunk and what a read adds */
 #define BOMB_FLOOR (G_GUINT64_CONSTANT (64) << 20)
 
 typedef struct
@@ -118,6 +119,7 @@ flush_chunk (Ingest *in, gsize len, GError **error)
 {
   const guint8 *text = in->pending->data;
   TftsrLogChunk *chunk = g_new0 (TftsrLogChunk, 1);
+  GByteArray *rest;
 
   chunk->offset = in->text_size - in->pending->len;
   chunk->length = len;
@@ -127,9 +129,14 @@ flush_chunk (Ingest *in, gsize len, GError **error)
   if (memchr (text, '\0', len) != NULL || !g_utf8_validate_len ((const char *) text, len, NULL))
     in->binary = TRUE;
   chunk->rows = chunk->newlines + (len > 0 && text[len - 1] != '\n');
-  chunk->text = g_bytes_new (text, len);
   in->newlines += chunk->newlines;
-  g_byte_array_remove_range (in->pending, 0, len);
+  /* The chunk takes the pending buffer itself; only what follows its cut (less than a
+   * line) is copied, to the next buffer. */
+  rest = g_byte_array_sized_new (PENDING_SIZE);
+  g_byte_array_append (rest, text + len, in->pending->len - len);
+  g_byte_array_set_size (in->pending, len);
+  chunk->text = g_byte_array_free_to_bytes (g_steal_pointer (&in->pending));
+  in->pending = rest;
   g_queue_push_tail (&in->held, chunk);
   return TRUE;
 }
@@ -292,7 +299,6 @@ tftsr_store_add_log (TftsrStore *store, gint64 issue_id, GInputStream *input, co
                      gpointer progress_data, GCancellable *cancellable, GError **error)
 {
   g_autoptr (TftsrConn) conn = NULL;
-  g_autoptr (GByteArray) pending = g_byte_array_sized_new (TFTSR_LOG_CHUNK_SIZE + READ_BLOCK);
   g_autoptr (GError) read_error = NULL;
   Ingest in = { 0 };
   gint64 log_id = 0;
@@ -308,7 +314,7 @@ tftsr_store_add_log (TftsrStore *store, gint64 issue_id, GInputStream *input, co
     return NULL;
   in.name = name;
   in.scanner = scanner;
-  in.pending = pending;
+  in.pending = g_byte_array_sized_new (PENDING_SIZE);
   g_queue_init (&in.held);
   in.spans = tftsr_pending_spans_new ();
   in.last_was_newline = TRUE;
@@ -328,6 +334,7 @@ tftsr_store_add_log (TftsrStore *store, gint64 issue_id, GInputStream *input, co
   g_clear_pointer (&in.pii, tftsr_pii_stream_free);
   g_queue_clear_full (&in.held, (GDestroyNotify) tftsr_log_chunk_free);
   g_array_unref (in.spans);
+  g_byte_array_unref (in.pending);
   EVP_MD_CTX_free (in.sha256);
   if (log_id == 0)
     return NULL;
